@@ -1,0 +1,496 @@
+#include "agent/AgentSession.h"
+
+#include "wire/DataCodec.h"
+
+#include <QJsonObject>
+#include <QLoggingCategory>
+
+namespace hostdeck::engine {
+
+Q_LOGGING_CATEGORY(lcSession, "hostdeck.engine.session")
+
+namespace {
+constexpr qsizetype kStderrKeep = 4096;
+const QString kAgentTool = QStringLiteral("_agent");
+
+QString excerpt(const QString& text)
+{
+    const QString trimmed = text.trimmed();
+    return trimmed.size() > 600 ? trimmed.left(600) + QStringLiteral("…") : trimmed;
+}
+} // namespace
+
+AgentSession::AgentSession(std::unique_ptr<Transport> transport,
+                           std::shared_ptr<const ToolRegistry> tools, Options options, QObject* parent)
+    : QObject(parent), m_transport(std::move(transport)), m_tools(std::move(tools)),
+      m_options(std::move(options)), m_decoder(m_options.maxFrame)
+{
+    qRegisterMetaType<CallResult>();
+    qRegisterMetaType<LogRecord>();
+    m_readyTimer.setSingleShot(true);
+    connect(&m_readyTimer, &QTimer::timeout, this, &AgentSession::onReadyTimeout);
+    connect(m_transport.get(), &Transport::started, this, &AgentSession::onStarted);
+    connect(m_transport.get(), &Transport::dataReceived, this, &AgentSession::onData);
+    connect(m_transport.get(), &Transport::stderrReceived, this, &AgentSession::onStderr);
+    connect(m_transport.get(), &Transport::failed, this, &AgentSession::onTransportFailed);
+    connect(m_transport.get(), &Transport::finished, this, &AgentSession::onTransportFinished);
+}
+
+AgentSession::~AgentSession()
+{
+    m_transport->disconnect(this);
+    const auto pending = std::exchange(m_pending, {});
+    for (AgentCall* call : pending)
+        call->finish(errorResult(ErrorKind::Connection, QStringLiteral("connection lost: session destroyed")));
+}
+
+QString AgentSession::targetName() const
+{
+    return m_transport->targetName();
+}
+
+QString AgentSession::interpreterName() const
+{
+    return m_options.bootstrap.interpreter.join(QLatin1Char(' '));
+}
+
+QString AgentSession::stderrExcerpt() const
+{
+    return excerpt(QString::fromUtf8(m_stderr));
+}
+
+CallResult AgentSession::errorResult(ErrorKind kind, QString message, QString type)
+{
+    CallResult result;
+    result.error.kind = kind;
+    result.error.message = std::move(message);
+    result.error.type = std::move(type);
+    return result;
+}
+
+void AgentSession::start()
+{
+    if (m_state != State::NotStarted)
+        return;
+    m_state = State::Starting;
+    m_holdWrites = m_options.bootstrap.become;
+    m_readyTimer.start(m_options.readyTimeout);
+    m_transport->start(Bootstrap::command(m_options.bootstrap));
+    // Pipeline: payload and CONFIG go out now; the loader reads exactly the payload and the agent
+    // reads the frames after READY. Under sudo, writes wait for the loader's marker.
+    writeRaw(Bootstrap::payload());
+    QJsonObject config{{QStringLiteral("log_level"), m_options.logLevel},
+                       {QStringLiteral("compress_min"), qint64(m_options.compressMin)},
+                       {QStringLiteral("max_frame"), qint64(m_options.maxFrame)}};
+    const quint64 id = m_nextId++;
+    m_pendingSyncs.insert(id, QString()); // internal request: reply checked, not surfaced
+    sendFrame(wire::FrameType::Config, id, config);
+}
+
+void AgentSession::onStarted()
+{
+    qCDebug(lcSession) << "interpreter started on" << targetName();
+}
+
+void AgentSession::writeRaw(const QByteArray& bytes)
+{
+    if (m_holdWrites)
+        m_held.append(bytes);
+    else
+        m_transport->write(bytes);
+}
+
+void AgentSession::releaseHeldWrites()
+{
+    if (!m_holdWrites)
+        return;
+    m_holdWrites = false;
+    m_transport->write(std::exchange(m_held, {}));
+}
+
+void AgentSession::sendFrame(wire::FrameType type, quint64 id, const QJsonValue& body)
+{
+    writeRaw(wire::encodeFrame(type, id, wire::encodeValue(body), m_options.compressMin));
+}
+
+void AgentSession::setLogLevel(int level)
+{
+    m_options.logLevel = level;
+    if (m_state == State::Closed)
+        return;
+    const quint64 id = m_nextId++;
+    m_pendingSyncs.insert(id, QString());
+    sendFrame(wire::FrameType::Config, id, QJsonObject{{QStringLiteral("log_level"), level}});
+}
+
+bool AgentSession::ensureSynced(const QString& module, QString* problem)
+{
+    for (const QString& name : m_tools->syncOrder(module)) {
+        if (m_syncFailures.contains(name)) {
+            *problem = m_syncFailures.value(name);
+            return false;
+        }
+        if (m_synced.contains(name))
+            continue;
+        const ToolModule* mod = m_tools->module(name);
+        if (!mod)
+            continue;
+        m_synced.insert(name);
+        const quint64 id = m_nextId++;
+        m_pendingSyncs.insert(id, name);
+        sendFrame(wire::FrameType::Sync, id,
+                  QJsonObject{{QStringLiteral("module"), name},
+                              {QStringLiteral("source"), QString::fromUtf8(mod->source)}});
+    }
+    return true;
+}
+
+AgentCall* AgentSession::call(CallRequest request)
+{
+    auto* call = new AgentCall(this, m_nextId++, std::move(request));
+    const CallRequest& req = call->request();
+    if (m_state == State::Closed) {
+        completeLater(call, errorResult(m_closeReason.kind == ErrorKind::Connection ? ErrorKind::Connection
+                                                                                     : m_closeReason.kind,
+                                        m_closeReason.message));
+        return call;
+    }
+    QStringList modules = req.syncModules;
+    if (req.tool != kAgentTool) {
+        const auto module = m_tools->moduleForTool(req.tool);
+        if (!module) {
+            completeLater(call, errorResult(ErrorKind::Usage,
+                                            QStringLiteral("unknown tool '%1' (known tools: %2)")
+                                                .arg(req.tool, m_tools->toolNames().join(QStringLiteral(", ")))));
+            return call;
+        }
+        modules << *module;
+    }
+    for (const QString& module : std::as_const(modules)) {
+        QString problem;
+        if (!ensureSynced(module, &problem)) {
+            completeLater(call, errorResult(ErrorKind::Remote, problem, QStringLiteral("SyncError")));
+            return call;
+        }
+    }
+    m_pending.insert(call->id(), call);
+    sendFrame(wire::FrameType::Call, call->id(),
+              QJsonObject{{QStringLiteral("tool"), req.tool},
+                          {QStringLiteral("method"), req.method},
+                          {QStringLiteral("args"), req.args},
+                          {QStringLiteral("check"), req.check}});
+    if (req.timeout.count() > 0) {
+        const quint64 id = call->id();
+        QTimer::singleShot(req.timeout, call, [this, id] { onTimeout(id); });
+    }
+    return call;
+}
+
+void AgentSession::onTimeout(quint64 id)
+{
+    AgentCall* call = m_pending.value(id);
+    if (!call)
+        return;
+    if (m_state != State::Closed)
+        sendFrame(wire::FrameType::Cancel, id, QJsonObject{});
+    complete(id, errorResult(ErrorKind::Timeout,
+                             QStringLiteral("%1.%2 on %3 timed out after %4 s")
+                                 .arg(call->request().tool, call->request().method, targetName())
+                                 .arg(double(call->request().timeout.count()) / 1000.0)));
+}
+
+void AgentSession::cancelCall(quint64 id)
+{
+    if (!m_pending.contains(id))
+        return;
+    if (m_state != State::Closed)
+        sendFrame(wire::FrameType::Cancel, id, QJsonObject{});
+    complete(id, errorResult(ErrorKind::Cancelled, QStringLiteral("cancelled"), QStringLiteral("Cancelled")));
+}
+
+void AgentSession::completeLater(AgentCall* call, CallResult result)
+{
+    QMetaObject::invokeMethod(
+        call, [call, result = std::move(result)]() mutable { call->finish(std::move(result)); },
+        Qt::QueuedConnection);
+}
+
+void AgentSession::complete(quint64 id, CallResult result)
+{
+    AgentCall* call = m_pending.take(id);
+    if (call)
+        call->finish(std::move(result));
+}
+
+void AgentSession::onData(const QByteArray& data)
+{
+    if (m_state == State::Starting) {
+        onHandshakeStep(m_handshake.feed(data));
+        return;
+    }
+    if (m_state != State::Ready)
+        return;
+    m_decoder.append(data);
+    drainFrames();
+}
+
+void AgentSession::onHandshakeStep(const Handshake::Step& step)
+{
+    using Outcome = Handshake::Outcome;
+    switch (step.outcome) {
+    case Outcome::NeedMore:
+        return;
+    case Outcome::LoaderWaiting:
+        releaseHeldWrites();
+        return;
+    case Outcome::Ready:
+        m_readyTimer.stop();
+        releaseHeldWrites();
+        m_state = State::Ready;
+        m_pythonVersion = step.pythonVersion;
+        m_agentPid = step.pid;
+        emit ready();
+        if (!step.rest.isEmpty() && m_state == State::Ready) {
+            m_decoder.append(step.rest);
+            drainFrames();
+        }
+        return;
+    case Outcome::TooOld:
+        fail(makeError(ErrorKind::Unreachable,
+                       QStringLiteral("Python %1 at '%2' on %3 is too old: Hostdeck needs Python >= 3.8")
+                           .arg(step.pythonVersion, interpreterName(), targetName())));
+        return;
+    case Outcome::Garbage:
+        fail(makeError(ErrorKind::Protocol,
+                       QStringLiteral("garbage instead of READY from '%1' on %2: \"%3\"")
+                           .arg(interpreterName(), targetName(), excerpt(m_handshake.noiseExcerpt()))));
+        return;
+    case Outcome::BadReady:
+        fail(makeError(ErrorKind::Protocol,
+                       QStringLiteral("bad handshake from '%1' on %2: %3")
+                           .arg(interpreterName(), targetName(), step.problem)));
+        return;
+    }
+}
+
+void AgentSession::onStderr(const QByteArray& data)
+{
+    if (m_stderr.size() < kStderrKeep)
+        m_stderr.append(data.left(kStderrKeep - m_stderr.size()));
+    if (m_state != State::Starting || !m_options.bootstrap.become)
+        return;
+    const int prompts = int(m_stderr.count(Bootstrap::sudoPromptMarker()));
+    if (m_stderr.contains("is not in the sudoers file") || m_stderr.contains("is not allowed to")) {
+        fail(makeError(ErrorKind::Auth, QStringLiteral("sudo refused on %1: %2").arg(targetName(), stderrExcerpt())));
+        return;
+    }
+    if (prompts > m_sudoPrompts) {
+        m_sudoPrompts = prompts;
+        if (prompts > 1) {
+            fail(makeError(ErrorKind::Auth, QStringLiteral("wrong sudo password on %1").arg(targetName())));
+            return;
+        }
+        if (!m_options.sudoPassword) {
+            fail(makeError(ErrorKind::Auth,
+                           QStringLiteral("sudo on %1 asks for a password and none is configured").arg(targetName())));
+            return;
+        }
+        QPointer<AgentSession> self(this);
+        m_options.sudoPassword([self](std::optional<SecretBuffer> secret) {
+            if (!self || self->m_state != State::Starting)
+                return;
+            if (!secret) {
+                self->fail(makeError(ErrorKind::Auth,
+                                     QStringLiteral("no sudo password for %1").arg(self->targetName())));
+                return;
+            }
+            QByteArray line(secret->data(), secret->size());
+            line.append('\n');
+            self->m_transport->write(line); // straight to sudo's stdin, never held or logged
+            SecretBuffer::wipe(line);
+        });
+    }
+}
+
+void AgentSession::drainFrames()
+{
+    while (m_state == State::Ready) {
+        auto next = m_decoder.next();
+        if (!next) {
+            fail(makeError(ErrorKind::Protocol,
+                           QStringLiteral("protocol error from agent on %1: %2").arg(targetName(), next.error().message)));
+            return;
+        }
+        if (!next->has_value())
+            return;
+        handleFrame(**next);
+    }
+}
+
+void AgentSession::handleFrame(const wire::Frame& frame)
+{
+    if (!wire::isAgentFrameType(frame.type)) {
+        fail(makeError(ErrorKind::Protocol,
+                       QStringLiteral("protocol error from agent on %1: it sent a request (frame type %2); "
+                                      "the controller never answers agent requests")
+                           .arg(targetName())
+                           .arg(int(frame.type))));
+        return;
+    }
+    auto decoded = wire::decodeValue(frame.body);
+    if (!decoded) {
+        fail(makeError(ErrorKind::Protocol,
+                       QStringLiteral("protocol error from agent on %1: %2").arg(targetName(), decoded.error().message)));
+        return;
+    }
+    const QJsonValue& body = *decoded;
+    switch (frame.type) {
+    case wire::FrameType::Log: {
+        const QJsonObject o = body.toObject();
+        LogRecord record;
+        record.level = o.value(QStringLiteral("level")).toInt();
+        record.logger = o.value(QStringLiteral("logger")).toString();
+        record.message = o.value(QStringLiteral("message")).toString();
+        record.file = o.value(QStringLiteral("file")).toString();
+        record.line = o.value(QStringLiteral("line")).toInt();
+        record.time = o.value(QStringLiteral("time")).toDouble();
+        emit logReceived(record);
+        return;
+    }
+    case wire::FrameType::Chunk: {
+        if (AgentCall* call = m_pending.value(frame.id)) {
+            const QJsonObject o = body.toObject();
+            emit call->chunk(o.value(QStringLiteral("stream")).toString(), o.value(QStringLiteral("data")));
+        }
+        return;
+    }
+    case wire::FrameType::Result:
+    case wire::FrameType::Error: {
+        if (m_pendingSyncs.contains(frame.id)) {
+            const QString module = m_pendingSyncs.take(frame.id);
+            if (frame.type == wire::FrameType::Error) {
+                const QString message = body.toObject().value(QStringLiteral("message")).toString();
+                const QString problem = module.isEmpty()
+                                            ? QStringLiteral("agent refused its configuration: %1").arg(message)
+                                            : QStringLiteral("tool module '%1' failed to load on %2: %3")
+                                                  .arg(module, targetName(), message);
+                qCWarning(lcSession).noquote() << problem;
+                if (!module.isEmpty())
+                    m_syncFailures.insert(module, problem);
+            }
+            return;
+        }
+        if (!m_pending.contains(frame.id))
+            return; // late reply to a call that was cancelled or timed out
+        CallResult result;
+        if (frame.type == wire::FrameType::Result) {
+            result.ok = true;
+            result.value = body;
+        } else {
+            const QJsonObject o = body.toObject();
+            result.error.type = o.value(QStringLiteral("type")).toString();
+            result.error.kind = result.error.type == QStringLiteral("Cancelled") ? ErrorKind::Cancelled
+                                                                                  : ErrorKind::Remote;
+            result.error.message = o.value(QStringLiteral("message")).toString();
+            result.error.traceback = o.value(QStringLiteral("traceback")).toArray();
+            result.error.details = o.value(QStringLiteral("details")).toObject();
+        }
+        complete(frame.id, std::move(result));
+        return;
+    }
+    default:
+        return;
+    }
+}
+
+void AgentSession::onTransportFailed(const Error& error)
+{
+    if (m_state == State::Starting && error.kind == ErrorKind::NotFound) {
+        fail(makeError(ErrorKind::NotFound, QStringLiteral("python interpreter '%1' not found on %2 (%3)")
+                                                .arg(interpreterName(), targetName(), error.message)));
+        return;
+    }
+    fail(error);
+}
+
+void AgentSession::onTransportFinished(const TransportExit& exit)
+{
+    if (m_state == State::Closed)
+        return;
+    if (m_state == State::Starting) {
+        QString message;
+        if (exit.exitCode == 127 || m_stderr.contains("command not found") || m_stderr.contains("No such file"))
+            message = QStringLiteral("python interpreter '%1' not found on %2").arg(interpreterName(), targetName());
+        else
+            message = QStringLiteral("interpreter '%1' on %2 %3 before READY")
+                          .arg(interpreterName(), targetName(), exit.description);
+        const QString output = excerpt(m_handshake.noiseExcerpt() + QLatin1Char('\n') + stderrExcerpt());
+        if (!output.isEmpty())
+            message += QStringLiteral(": \"%1\"").arg(output);
+        fail(makeError(exit.exitCode == 127 ? ErrorKind::NotFound : ErrorKind::Unreachable, message));
+        return;
+    }
+    QString message = QStringLiteral("connection lost: agent on %1 %2").arg(targetName(), exit.description);
+    if (!m_stderr.isEmpty())
+        message += QStringLiteral(" (stderr: %1)").arg(stderrExcerpt());
+    fail(makeError(ErrorKind::Connection, message));
+}
+
+void AgentSession::onReadyTimeout()
+{
+    if (m_state != State::Starting)
+        return;
+    const double seconds = double(m_options.readyTimeout.count()) / 1000.0;
+    if (m_handshake.noiseBytes() > 0)
+        fail(makeError(ErrorKind::Protocol, QStringLiteral("garbage instead of READY from '%1' on %2 within %3 s: \"%4\"")
+                                                .arg(interpreterName(), targetName())
+                                                .arg(seconds)
+                                                .arg(excerpt(m_handshake.noiseExcerpt()))));
+    else
+        fail(makeError(ErrorKind::Timeout, QStringLiteral("no READY from '%1' on %2 within %3 s")
+                                               .arg(interpreterName(), targetName())
+                                               .arg(seconds)));
+}
+
+void AgentSession::close()
+{
+    if (m_state == State::Closed)
+        return;
+    if (m_state == State::NotStarted) {
+        fail(makeError(ErrorKind::Connection, QStringLiteral("session closed")));
+        return;
+    }
+    m_transport->closeWrite();
+    fail(makeError(ErrorKind::Connection, QStringLiteral("connection lost: session closed")));
+}
+
+void AgentSession::abort()
+{
+    if (m_state == State::Closed)
+        return;
+    fail(makeError(ErrorKind::Connection, QStringLiteral("connection lost: session aborted")));
+}
+
+void AgentSession::fail(const Error& reason)
+{
+    if (m_state == State::Closed)
+        return;
+    const bool graceful = reason.message == QStringLiteral("connection lost: session closed");
+    m_state = State::Closed;
+    m_closeReason = reason;
+    m_readyTimer.stop();
+    if (!graceful)
+        m_transport->abort();
+    failAll(reason);
+    emit closed(reason);
+}
+
+void AgentSession::failAll(const Error& reason)
+{
+    m_pendingSyncs.clear();
+    const auto pending = std::exchange(m_pending, {});
+    for (AgentCall* call : pending)
+        call->finish(errorResult(reason.kind, reason.message));
+}
+
+} // namespace hostdeck::engine

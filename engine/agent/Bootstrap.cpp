@@ -1,0 +1,77 @@
+#include "agent/Bootstrap.h"
+
+#include "util/Lzma.h"
+
+#include <QFile>
+
+namespace hostdeck::engine {
+
+namespace {
+
+// Python-2-compatible up to the version check, so an old interpreter can say what it is.
+// %1 = payload length, %2 = an optional "tell the controller we are reading" statement.
+QString loaderSource(qsizetype payloadSize, bool announce)
+{
+    QString code = QStringLiteral(
+        "import sys,os\n"
+        "if sys.version_info<(3,8):sys.stdout.write('HOSTDECK-PYTHON-TOO-OLD %s\\n'%sys.version.split()[0]);"
+        "sys.stdout.flush();sys.exit(3)\n"
+        "import lzma,base64\n");
+    if (announce)
+        code += QStringLiteral("os.write(1,b'HOSTDECK-LOADER\\n')\n");
+    code += QStringLiteral(
+                "n=%1;b=b''\n"
+                "while len(b)<n:\n"
+                " c=os.read(0,n-len(b))\n"
+                " if not c:sys.exit(4)\n"
+                " b+=c\n"
+                "exec(compile(lzma.decompress(base64.b64decode(b)),'hostdeck-agent.py','exec'))")
+                .arg(payloadSize);
+    return code;
+}
+
+} // namespace
+
+QByteArray Bootstrap::agentSource()
+{
+    QFile file(QStringLiteral(":/hostdeck/agent/agent.py"));
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("hostdeck: the agent resource is missing from this build");
+    return file.readAll();
+}
+
+const QByteArray& Bootstrap::payload()
+{
+    static const QByteArray packed = lzma::compress(agentSource(), 9, true).toBase64();
+    return packed;
+}
+
+Command Bootstrap::command(const Options& options)
+{
+    QStringList argv;
+    if (options.become) {
+        argv << QStringLiteral("sudo") << QStringLiteral("-S") << QStringLiteral("-p")
+             << QString::fromLatin1(sudoPromptMarker());
+        if (!options.becomeUser.isEmpty())
+            argv << QStringLiteral("-u") << options.becomeUser;
+        argv << QStringLiteral("--");
+    }
+    argv << (options.interpreter.isEmpty() ? QStringList{QStringLiteral("python3")} : options.interpreter);
+    argv << QStringLiteral("-E") << QStringLiteral("-S") << QStringLiteral("-c")
+         << loaderSource(payload().size(), options.become);
+    Command command;
+    command.program = argv.takeFirst();
+    command.arguments = argv;
+    return command;
+}
+
+qsizetype Bootstrap::bytesBeforeHandshake(const Options& options)
+{
+    const Command cmd = command(options);
+    qsizetype total = cmd.program.toUtf8().size();
+    for (const QString& arg : cmd.arguments)
+        total += 1 + arg.toUtf8().size();
+    return total + payload().size();
+}
+
+} // namespace hostdeck::engine

@@ -1,0 +1,64 @@
+#include "util/Lzma.h"
+
+#include <lzma.h>
+
+namespace hostdeck::engine::lzma {
+
+QByteArray compress(const QByteArray& data, int preset, bool extreme)
+{
+    const auto flags = uint32_t(preset) | (extreme ? LZMA_PRESET_EXTREME : 0U);
+    QByteArray out(qsizetype(lzma_stream_buffer_bound(size_t(data.size()))), Qt::Uninitialized);
+    size_t outPos = 0;
+    const lzma_ret rc = lzma_easy_buffer_encode(
+        flags, LZMA_CHECK_CRC32, nullptr, reinterpret_cast<const uint8_t*>(data.constData()),
+        size_t(data.size()), reinterpret_cast<uint8_t*>(out.data()), &outPos, size_t(out.size()));
+    if (rc != LZMA_OK)
+        return {};
+    out.truncate(qsizetype(outPos));
+    return out;
+}
+
+Result<QByteArray> decompress(const QByteArray& data, qsizetype maxOutput)
+{
+    lzma_stream stream = LZMA_STREAM_INIT;
+    if (lzma_stream_decoder(&stream, UINT64_MAX, 0) != LZMA_OK)
+        return makeError(ErrorKind::Protocol, QStringLiteral("cannot start the xz decoder"));
+
+    QByteArray out;
+    out.resize(qMin<qsizetype>(qMax<qsizetype>(data.size() * 4, 4096), maxOutput + 1));
+    stream.next_in = reinterpret_cast<const uint8_t*>(data.constData());
+    stream.avail_in = size_t(data.size());
+    lzma_ret rc = LZMA_OK;
+    while (true) {
+        const auto produced = qsizetype(stream.total_out);
+        if (produced > maxOutput) {
+            lzma_end(&stream);
+            return makeError(ErrorKind::Protocol,
+                             QStringLiteral("compressed body expands beyond %1 bytes").arg(maxOutput));
+        }
+        if (produced == out.size())
+            out.resize(qMin<qsizetype>(out.size() * 2, maxOutput + 1));
+        stream.next_out = reinterpret_cast<uint8_t*>(out.data()) + produced;
+        stream.avail_out = size_t(out.size() - produced);
+        rc = lzma_code(&stream, LZMA_FINISH);
+        if (rc == LZMA_STREAM_END)
+            break;
+        if (rc != LZMA_OK && rc != LZMA_BUF_ERROR) {
+            lzma_end(&stream);
+            return makeError(ErrorKind::Protocol, QStringLiteral("corrupt xz body (code %1)").arg(int(rc)));
+        }
+        if (rc == LZMA_BUF_ERROR && stream.avail_in == 0 && stream.avail_out != 0) {
+            lzma_end(&stream);
+            return makeError(ErrorKind::Protocol, QStringLiteral("truncated xz body"));
+        }
+    }
+    const auto total = qsizetype(stream.total_out);
+    lzma_end(&stream);
+    if (total > maxOutput)
+        return makeError(ErrorKind::Protocol,
+                         QStringLiteral("compressed body expands beyond %1 bytes").arg(maxOutput));
+    out.truncate(total);
+    return out;
+}
+
+} // namespace hostdeck::engine::lzma

@@ -1,1 +1,33 @@
 #pragma once
+
+#include "util/Result.h"
+#include "wire/Frame.h"
+
+#include <optional>
+
+namespace hostdeck::engine::wire {
+
+/// Serialise one frame. The body is xz-compressed only when it is at least `compressMin` bytes
+/// (0 = never) and compression actually shrinks it (a sample is tried first).
+QByteArray encodeFrame(FrameType type, quint64 id, const QByteArray& body, qsizetype compressMin = 0);
+
+/// Incremental decoder for a byte stream of frames. Any malformed input is an error after which
+/// the stream must be closed: the decoder never resynchronises.
+class FrameDecoder
+{
+public:
+    explicit FrameDecoder(qsizetype maxFrame = kDefaultMaxFrame) : m_maxFrame(maxFrame) {}
+
+    void setMaxFrame(qsizetype maxFrame) { m_maxFrame = maxFrame; }
+    void append(const QByteArray& data);
+    /// The next complete frame, std::nullopt when more bytes are needed, or an error.
+    Result<std::optional<Frame>> next();
+    qsizetype buffered() const { return m_buffer.size() - m_offset; }
+
+private:
+    QByteArray m_buffer;
+    qsizetype m_offset = 0;
+    qsizetype m_maxFrame;
+};
+
+} // namespace hostdeck::engine::wire

@@ -1,0 +1,79 @@
+#include "CliSupport.h"
+
+#include "transport/LocalTransport.h"
+#include "wire/DataCodec.h"
+
+#include <QJsonDocument>
+#include <QProcess>
+
+namespace hostdeck::cli {
+
+using namespace hostdeck::engine;
+
+QTextStream& out()
+{
+    static QTextStream stream(stdout);
+    return stream;
+}
+
+QTextStream& err()
+{
+    static QTextStream stream(stderr);
+    return stream;
+}
+
+Result<QJsonObject> parseCallArgs(const QStringList& pairs)
+{
+    QJsonObject args;
+    for (const QString& pair : pairs) {
+        const qsizetype eq = pair.indexOf(QLatin1Char('='));
+        if (eq <= 0)
+            return makeError(ErrorKind::Usage, QStringLiteral("--arg '%1': expected NAME=VALUE").arg(pair));
+        const QString name = pair.left(eq);
+        const QString text = pair.mid(eq + 1);
+        auto parsed = wire::decodeValue(text.toUtf8());
+        args.insert(name, parsed ? *parsed : QJsonValue(text));
+    }
+    return args;
+}
+
+Result<std::pair<QString, QString>> parseToolMethod(const QString& text)
+{
+    const qsizetype dot = text.lastIndexOf(QLatin1Char('.'));
+    if (dot <= 0 || dot == text.size() - 1)
+        return makeError(ErrorKind::Usage, QStringLiteral("'%1': expected TOOL.METHOD, e.g. Exec.run").arg(text));
+    return std::pair{text.left(dot), text.mid(dot + 1)};
+}
+
+std::shared_ptr<const ToolRegistry> loadTools(const QStringList& toolsDirs)
+{
+    const QStringList dirs = toolsDirs.isEmpty() ? QStringList{ToolRegistry::defaultUserToolsDir()} : toolsDirs;
+    auto registry = std::make_shared<ToolRegistry>(ToolRegistry::load(dirs));
+    for (const QString& warning : registry->warnings())
+        err() << "hostdeck-cli: warning: " << warning << Qt::endl;
+    return registry;
+}
+
+std::unique_ptr<AgentSession> makeLocalSession(const QString& python, std::shared_ptr<const ToolRegistry> tools,
+                                               std::chrono::milliseconds readyTimeout)
+{
+    AgentSession::Options options;
+    const QStringList argv = QProcess::splitCommand(python);
+    if (!argv.isEmpty())
+        options.bootstrap.interpreter = argv;
+    options.readyTimeout = readyTimeout;
+    return std::make_unique<AgentSession>(std::make_unique<LocalTransport>(), std::move(tools), options);
+}
+
+void printJson(const QJsonValue& value)
+{
+    if (value.isObject())
+        out() << QJsonDocument(value.toObject()).toJson(QJsonDocument::Indented);
+    else if (value.isArray())
+        out() << QJsonDocument(value.toArray()).toJson(QJsonDocument::Indented);
+    else
+        out() << wire::encodeValue(value) << '\n';
+    out().flush();
+}
+
+} // namespace hostdeck::cli
