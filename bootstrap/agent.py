@@ -1,1 +1,497 @@
-# placeholder agent
+"""Hostdeck agent: the stdlib-only program the controller streams to a host's python3.
+
+It speaks the frame protocol of PROTOCOL.md on private copies of fds 0/1 and answers requests:
+CALL, SYNC, CANCEL and CONFIG in; RESULT, ERROR, CHUNK and LOG out. It is exec'ed by the loader
+(compiled as 'hostdeck-agent.py'); strip.py removes comments and docstrings for the wire while
+keeping line numbers, so keep heavy imports inside the functions that need them.
+"""
+import sys, os, json, struct, threading, lzma, base64
+from _queue import SimpleQueue
+
+# Stdio protection: the protocol lives on private, non-inheritable copies of fds 0 and 1, and
+# fds 0/1/2 point at /dev/null so print(), tracebacks and children cannot touch the stream.
+RFD = os.dup(0)
+WFD = os.dup(1)
+_null = os.open(os.devnull, os.O_RDWR)
+for _fd in (0, 1, 2):
+    os.dup2(_null, _fd)
+if _null > 2:
+    os.close(_null)
+
+# Header: magic, version, type, flags (high byte) + 3 reserved bytes, id, body length.
+HDR = struct.Struct('>HBBIQI')
+MAGIC = 0x4844
+AGENT_FILE = 'hostdeck-agent.py'
+PYVER = '%d.%d.%d' % sys.version_info[:3]
+
+CONF = {'log_level': 30, 'compress_min': 0, 'max_frame': 64 << 20}
+CALLS = {}  # id -> Ctx of the calls in flight
+TOOLS = {}  # class name -> tool class
+METHODS = {}  # (tool, method) -> (function, inline)
+SOURCES = {}  # module -> source text (describe reads annotations from it)
+SYNCS = {}  # module -> number of SYNC frames received
+KIDS = set()  # live children of run_process (killed on CANCEL and at exit)
+STATE = {'calls': 0, 'log': None}
+LOCAL = threading.local()
+WRITE_LOCK = threading.Lock()
+KIDS_LOCK = threading.Lock()  # spawning and registering a child is atomic with respect to die()
+
+
+def die(code):
+    """Kill our children and leave at once (daemon threads and buffers do not matter)."""
+    KIDS_LOCK.acquire(timeout=2)
+    for p in list(KIDS):
+        kill(p)
+    os._exit(code)
+
+
+def kill(p):
+    try:
+        os.killpg(p.pid, 9)
+    except OSError:
+        try:
+            p.kill()
+        except OSError:
+            pass
+
+
+def put(data):
+    with WRITE_LOCK:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(WFD, view):]
+        except OSError:
+            die(1)
+
+
+def frame(ftype, fid, body):
+    flags = 0
+    cmin = CONF['compress_min']
+    if cmin and len(body) >= cmin:
+        # Pay xz on the whole body only when a sample shows it is worth it.
+        sample = body[:16384]
+        packed = lzma.compress(sample, preset=1)
+        if len(packed) * 10 < len(sample) * 7:
+            if len(body) > 16384:
+                packed = lzma.compress(body, preset=1)
+            if len(packed) < len(body):
+                body, flags = packed, 1
+    return HDR.pack(MAGIC, 1, ftype, flags << 24, fid, len(body)) + body
+
+
+def send(ftype, fid, body, batch):
+    data = frame(ftype, fid, body)
+    if batch is None:
+        put(data)
+    else:
+        batch.append(data)
+
+
+def _extend(o):
+    if isinstance(o, (bytes, bytearray, memoryview)):
+        return {'$bytes': base64.b64encode(o).decode()}
+    if isinstance(o, (set, frozenset)):
+        return list(o)
+    if hasattr(o, '__dataclass_fields__'):
+        import dataclasses
+        return dataclasses.asdict(o)
+    raise TypeError('cannot encode a value of type %s' % type(o).__name__)
+
+
+_encode = json.JSONEncoder(separators=(',', ':'), default=_extend, allow_nan=False).encode
+
+
+def enc(value):
+    body = _encode(value).encode()
+    if len(body) > CONF['max_frame']:
+        raise ValueError('value of %d bytes exceeds the maximum frame size' % len(body))
+    return body
+
+
+def _bytes_hook(d):
+    if len(d) == 1 and '$bytes' in d:
+        return base64.b64decode(d['$bytes'])
+    return d
+
+
+_decode = json.JSONDecoder().decode
+_decode_bytes = json.JSONDecoder(object_hook=_bytes_hook).decode
+
+
+class ToolError(Exception):
+    """An error meant for the user; keyword arguments become the ERROR frame's details."""
+
+    def __init__(self, message, **details):
+        Exception.__init__(self, message)
+        self.details = details
+
+
+class Cancelled(Exception):
+    pass
+
+
+class UnknownTool(Exception):
+    pass
+
+
+def err(e, etype=None):
+    import traceback, linecache
+    linecache.cache.setdefault(AGENT_FILE, (0, None, [], AGENT_FILE))
+    frames = [] if etype else traceback.extract_tb(e.__traceback__)
+    while frames and frames[0].filename == AGENT_FILE:
+        frames.pop(0)
+    out = {'type': etype or type(e).__name__, 'message': str(e),
+           'traceback': [{'file': f.filename, 'line': f.lineno, 'function': f.name,
+                          'code': f.line or ''} for f in frames],
+           'details': getattr(e, 'details', None) or {}}
+    try:
+        return enc(out)
+    except Exception:
+        out['details'] = {k: repr(v) for k, v in out['details'].items()}
+        return enc(out)
+
+
+class Ctx:
+    """One call in flight; hostdeck.context() returns it to the tool."""
+    __slots__ = ('id', 'check', 'lock', 'done', 'batch', 'event', 'procs')
+
+    def __init__(self, cid, check):
+        self.id = cid
+        self.check = check
+        self.lock = threading.Lock()
+        self.done = False
+        self.batch = None
+        self.event = None
+        self.procs = []
+
+    @property
+    def cancelled(self):
+        with self.lock:
+            if self.event is None:
+                self.event = threading.Event()
+            return self.event
+
+    def emit(self, stream, data):
+        body = enc({'stream': stream, 'data': data})
+        with self.lock:
+            if not self.done:
+                send(18, self.id, body, self.batch)
+
+
+def finish(c, ftype, body, batch):
+    """Send the one reply of a call; later attempts (a late result after CANCEL) are dropped."""
+    with c.lock:
+        if c.done:
+            return
+        c.done = True
+    CALLS.pop(c.id, None)
+    send(ftype, c.id, body, batch)
+
+
+def context():
+    return getattr(LOCAL, 'ctx', None)
+
+
+def _marker(attr):
+    def mark(f):
+        setattr(getattr(f, '__func__', f), attr, True)
+        return f
+    return mark
+
+
+inline = _marker('_hd_inline')
+changes = _marker('_hd_changes')
+
+
+def run_process(argv, input=None, timeout=None, **kw):
+    """subprocess.run() whose child (a new session) is killed when the call is cancelled."""
+    import subprocess as sp
+    kw.setdefault('stdout', sp.PIPE)
+    kw.setdefault('stderr', sp.PIPE)
+    kw.setdefault('stdin', sp.DEVNULL if input is None else sp.PIPE)
+    kw.setdefault('start_new_session', True)
+    c = context()
+    with KIDS_LOCK:
+        p = sp.Popen(argv, **kw)
+        KIDS.add(p)
+    try:
+        if c:
+            c.procs.append(p)
+            if c.cancelled.is_set():
+                kill(p)
+        try:
+            out, errout = p.communicate(input, timeout)
+        except sp.TimeoutExpired:
+            kill(p)
+            out, errout = p.communicate()
+            raise sp.TimeoutExpired(argv, timeout, out, errout)
+    finally:
+        KIDS.discard(p)
+    if c and c.cancelled.is_set():
+        raise Cancelled('cancelled')
+    return sp.CompletedProcess(argv, p.returncode, out, errout)
+
+
+def run(c, fn, args):
+    if c.done:  # cancelled while queued
+        return
+    LOCAL.ctx = c
+    try:
+        result = fn(**args)
+        try:
+            ftype, body = 16, enc(result)
+        except Exception as e:
+            ftype, body = 17, err(e, 'EncodeError')
+    except BaseException as e:
+        ftype, body = 17, err(e)
+    LOCAL.ctx = None
+    finish(c, ftype, body, c.batch)
+
+
+# Worker pool, grown lazily: `free` is idle workers minus queued jobs.
+JOBS = SimpleQueue()
+POOL = {'free': 0, 'threads': 0}
+POOL_LOCK = threading.Lock()
+
+
+def worker():
+    while True:
+        run(*JOBS.get())
+        with POOL_LOCK:
+            POOL['free'] += 1
+
+
+def submit(job):
+    with POOL_LOCK:
+        POOL['free'] -= 1
+        if POOL['free'] < 0 and POOL['threads'] < 64:
+            POOL['threads'] += 1
+            POOL['free'] += 1
+            threading.Thread(target=worker, daemon=True).start()
+    JOBS.put(job)
+
+
+def lookup(tool, method):
+    key = (tool, method)
+    hit = METHODS.get(key)
+    if hit is None:
+        cls = TOOLS.get(tool)
+        if cls is None:
+            raise UnknownTool('unknown tool %r (not synced?)' % (tool,))
+        fn = getattr(cls, method, None) if type(method) is str and method[:1] != '_' else None
+        if not callable(fn):
+            raise UnknownTool('tool %s has no method %r' % (tool, method))
+        hit = METHODS[key] = (fn, getattr(fn, '_hd_inline', False))
+    return hit
+
+
+def on_call(cid, req, batch):
+    STATE['calls'] += 1
+    c = Ctx(cid, bool(req.get('check')))
+    try:
+        fn, is_inline = lookup(req.get('tool'), req.get('method'))
+    except UnknownTool as e:
+        return send(17, cid, err(e, 'UnknownTool'), batch)
+    CALLS[cid] = c
+    args = req.get('args') or {}
+    if is_inline:
+        c.batch = batch
+        run(c, fn, args)
+    else:
+        submit((c, fn, args))
+
+
+def on_sync(cid, req, batch):
+    name = req['module']
+    source = req['source']
+    SYNCS[name] = SYNCS.get(name, 0) + 1
+    if STATE['log'] is None:
+        setup_logging()
+    fname = 'tools/%s.py' % name
+    try:
+        import linecache
+        linecache.cache[fname] = (len(source), None, source.splitlines(True), fname)
+        mod = type(sys)(name)
+        mod.__file__ = fname
+        sys.modules[name] = mod
+        exec(compile(source, fname, 'exec'), mod.__dict__)
+    except BaseException as e:
+        sys.modules.pop(name, None)
+        return send(17, cid, err(e), batch)
+    SOURCES[name] = source
+    METHODS.clear()
+    if name[:1] != '_':
+        for key, value in list(vars(mod).items()):
+            if isinstance(value, type) and value.__module__ == name and key[:1] != '_':
+                TOOLS[key] = value
+    send(16, cid, b'null', batch)
+
+
+def on_cancel(cid, batch):
+    c = CALLS.get(cid)
+    if c is None:
+        return
+    c.cancelled.set()
+    for p in list(c.procs):
+        kill(p)
+    finish(c, 17, err(Cancelled('cancelled'), 'Cancelled'), batch)
+
+
+def on_config(cid, req, batch):
+    for key in CONF:
+        if key in req:
+            CONF[key] = int(req[key])
+    if STATE['log']:
+        STATE['log'].setLevel(CONF['log_level'])
+        STATE['log'].root.setLevel(CONF['log_level'])
+    send(16, cid, enc(CONF), batch)
+
+
+def setup_logging():
+    import logging
+
+    class Forward(logging.Handler):
+        root = logging.getLogger()
+
+        def emit(self, r):
+            if getattr(LOCAL, 'logging', False):
+                return
+            LOCAL.logging = True
+            try:
+                put(frame(19, 0, enc({'level': r.levelno, 'logger': r.name, 'message': self.format(r),
+                                      'file': r.pathname, 'line': r.lineno, 'time': r.created})))
+            except Exception:
+                pass
+            finally:
+                LOCAL.logging = False
+
+    h = STATE['log'] = Forward(CONF['log_level'])
+    h.root.addHandler(h)
+    h.root.setLevel(CONF['log_level'])
+
+
+def handle(ftype, flags, fid, body, batch):
+    """Decode and dispatch one frame; anything malformed ends the session."""
+    try:
+        if flags:
+            z = lzma.LZMADecompressor()
+            body = z.decompress(body, CONF['max_frame'] + 1)
+            if not z.eof or len(body) > CONF['max_frame']:
+                raise ValueError
+        req = (_decode_bytes if b'$bytes' in body else _decode)(body.decode())
+        if type(req) is not dict or not 0 < ftype < 5:
+            raise ValueError
+    except Exception:
+        die(2)
+    if ftype == 1:
+        on_call(fid, req, batch)
+    elif ftype == 2:
+        on_sync(fid, req, batch)
+    elif ftype == 3:
+        on_cancel(fid, batch)
+    else:
+        on_config(fid, req, batch)
+
+
+def main():
+    buf = bytearray()
+    while True:
+        data = os.read(RFD, 1 << 18)
+        if not data:
+            die(0)
+        buf += data
+        size = len(buf)
+        pos = 0
+        batch = []
+        while size - pos >= 20:
+            magic, version, ftype, flags, fid, length = HDR.unpack_from(buf, pos)
+            if magic != MAGIC or version != 1 or flags not in (0, 1 << 24) or length > CONF['max_frame']:
+                die(2)
+            end = pos + 20 + length
+            if end > size:
+                break
+            handle(ftype, flags, fid, buf[pos + 20:end], batch)
+            pos = end
+        if pos:
+            del buf[:pos]
+        if batch:
+            put(b''.join(batch))
+
+
+def cleandoc(s):
+    lines = (s or '').expandtabs().split('\n')
+    indent = min([len(x) - len(x.lstrip()) for x in lines[1:] if x.strip()] or [0])
+    return '\n'.join([lines[0].strip()] + [x[indent:].rstrip() for x in lines[1:]]).strip()
+
+
+def describe_method(source, node, raw):
+    import ast
+    seg = lambda n: n and ast.get_source_segment(source, n)
+    fn = raw.__func__
+    a = node.args
+    positional = a.posonlyargs + a.args
+    defaults = fn.__defaults__ or ()
+    first = len(positional) - len(defaults)
+    none = cleandoc  # sentinel: no default
+    pairs = [(p, defaults[i - first] if i >= first else none) for i, p in enumerate(positional)]
+    kwdefaults = fn.__kwdefaults__ or {}
+    pairs += [(p, kwdefaults.get(p.arg, none)) for p in a.kwonlyargs]
+    params = []
+    for p, default in pairs[isinstance(raw, classmethod):]:
+        d = {'name': p.arg, 'type': seg(p.annotation), 'required': default is none}
+        if default is not none:
+            try:
+                enc(default)
+                d['default'] = default
+            except Exception:
+                pass
+        params.append(d)
+    return {'name': node.name, 'doc': cleandoc(fn.__doc__),
+            'changes': getattr(fn, '_hd_changes', False), 'inline': getattr(fn, '_hd_inline', False),
+            'params': params, 'returns': seg(node.returns)}
+
+
+class Agent:
+    """Built-in tool `_agent`."""
+
+    @staticmethod
+    def describe(modules):
+        import ast
+        out = []
+        for name in modules:
+            source = SOURCES[name]
+            mod = sys.modules[name]
+            for node in ast.parse(source).body:
+                if isinstance(node, ast.ClassDef) and node.name[:1] != '_':
+                    cls = getattr(mod, node.name)
+                    methods = []
+                    for f in node.body:
+                        mname = getattr(f, 'name', '_')
+                        raw = cls.__dict__.get(mname)
+                        if mname[:1] != '_' and isinstance(raw, (staticmethod, classmethod)):
+                            methods.append(describe_method(source, f, raw))
+                    out.append({'tool': node.name, 'module': name, 'doc': cleandoc(cls.__doc__),
+                                'methods': methods})
+        return out
+
+    @staticmethod
+    def stats():
+        return {'syncs': dict(SYNCS), 'calls': STATE['calls'], 'python': PYVER, 'pid': os.getpid()}
+
+    @staticmethod
+    @inline
+    def echo(value):
+        return value
+
+
+TOOLS['_agent'] = Agent
+hostdeck = type(sys)('hostdeck')
+hostdeck.__dict__.update(context=context, inline=inline, changes=changes, run_process=run_process,
+                         ToolError=ToolError, Cancelled=Cancelled, Path=str, Text=str, Secret=str)
+sys.modules['hostdeck'] = hostdeck
+put(('HOSTDECK-READY 1 %s %d\n' % (PYVER, os.getpid())).encode())
+try:
+    main()
+finally:
+    die(5)

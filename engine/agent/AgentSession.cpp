@@ -85,6 +85,8 @@ void AgentSession::start()
     const quint64 id = m_nextId++;
     m_pendingSyncs.insert(id, QString()); // internal request: reply checked, not surfaced
     sendFrame(wire::FrameType::Config, id, config);
+    if (!m_preStart.isEmpty())
+        writeRaw(std::exchange(m_preStart, {}));
 }
 
 void AgentSession::onStarted()
@@ -94,7 +96,9 @@ void AgentSession::onStarted()
 
 void AgentSession::writeRaw(const QByteArray& bytes)
 {
-    if (m_holdWrites)
+    if (m_state == State::NotStarted)
+        m_preStart.append(bytes); // calls made before start(): sent after the payload and CONFIG
+    else if (m_holdWrites)
         m_held.append(bytes);
     else
         m_transport->write(bytes);

@@ -116,6 +116,7 @@ private:
     QHash<QString, QString> m_syncFailures;
     bool m_holdWrites = false;
     QByteArray m_held;
+    QByteArray m_preStart;
     QByteArray m_stderr;
     int m_sudoPrompts = 0;
     QString m_pythonVersion;

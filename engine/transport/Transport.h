@@ -57,3 +57,5 @@ signals:
 };
 
 } // namespace hostdeck::engine
+
+Q_DECLARE_METATYPE(hostdeck::engine::TransportExit)

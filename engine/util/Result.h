@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QMetaType>
 #include <QString>
 
 #include <utility>
@@ -69,3 +70,5 @@ inline Error makeError(ErrorKind kind, QString message)
 }
 
 } // namespace hostdeck::engine
+
+Q_DECLARE_METATYPE(hostdeck::engine::Error)

@@ -1,0 +1,30 @@
+#pragma once
+
+#include "inventory/ImportResult.h"
+#include "inventory/Inventory.h"
+#include "util/Result.h"
+
+#include <QByteArray>
+#include <QString>
+
+namespace hostdeck::engine {
+
+/// The native inventory file: an Ansible YAML inventory (`all: {hosts, children, vars}`), so the
+/// same file works with Ansible. Keys Hostdeck does not understand are kept and written back.
+/// Loading never writes; saving is atomic (QSaveFile), so a failed save leaves the old file whole.
+class InventoryFile
+{
+public:
+    static Result<Inventory> load(const QString& path);
+    static Status save(const Inventory& inventory, const QString& path);
+
+    /// Parses YAML text; `fileName` names the source in errors and issues. Issues (keys that are
+    /// kept but not understood) are appended to `issues` when given.
+    static Result<Inventory> parse(const QByteArray& text, const QString& fileName,
+                                   QList<ImportIssue>* issues = nullptr);
+    static Result<QByteArray> serialize(const Inventory& inventory);
+
+    static QString idKey() { return QStringLiteral("hostdeck_inventory_id"); }
+};
+
+} // namespace hostdeck::engine

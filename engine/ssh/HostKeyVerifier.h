@@ -1,0 +1,33 @@
+#pragma once
+
+#include "ssh/HostKeyDecider.h"
+#include "ssh/SshSettings.h"
+#include "util/Result.h"
+
+struct ssh_session_struct;
+
+namespace hostdeck::engine {
+
+/// The verdict on a server's host key, after key exchange and before authentication.
+struct HostKeyCheck
+{
+    enum class Outcome {
+        Known,   ///< matches known_hosts
+        Unknown, ///< not in known_hosts: policy or the decider decides
+        Refused, ///< changed, other type or unreadable: never accepted
+    };
+    Outcome outcome = Outcome::Refused;
+    HostKeyQuestion question; ///< the server's key, for the decider and messages
+    Error error;              ///< for Refused; for Unknown the message a Strict refusal uses
+};
+
+/// Checks a session's server key against the configured known_hosts files (OpenSSH format).
+class HostKeyVerifier
+{
+public:
+    static HostKeyCheck check(ssh_session_struct* session, const SshSettings& settings);
+    /// Appends the server's key to the user known_hosts file.
+    static Status record(ssh_session_struct* session, const SshSettings& settings);
+};
+
+} // namespace hostdeck::engine

@@ -1,0 +1,266 @@
+#include "ssh/SshChannel.h"
+
+#include "ssh/SshLog.h"
+
+#include <libssh/libssh.h>
+
+#include <algorithm>
+
+namespace hostdeck::engine {
+
+namespace {
+constexpr qsizetype ReadChunk = 64 * 1024;
+constexpr qsizetype MaxReadPerPump = 1024 * 1024; // then let the other channels have a turn
+constexpr qsizetype WriteChunk = 256 * 1024;
+constexpr qsizetype LowWater = 256 * 1024;
+} // namespace
+
+SshChannel::SshChannel(Kind kind, QByteArray target, quint16 port, SshChannelClient* client, std::function<void()> kick)
+    : m_kind(kind), m_target(std::move(target)), m_port(port), m_client(client), m_kick(std::move(kick))
+{
+}
+
+SshChannel::~SshChannel()
+{
+    release();
+}
+
+void SshChannel::release()
+{
+    if (m_channel) {
+        // ssh_channel_free sends CLOSE if we have not and lets libssh drop the rest of the traffic.
+        ssh_channel_free(m_channel);
+        m_channel = nullptr;
+    }
+}
+
+QString SshChannel::what() const
+{
+    return m_kind == Kind::Exec ? QStringLiteral("command channel")
+                                : QStringLiteral("forward to %1:%2").arg(QString::fromUtf8(m_target)).arg(m_port);
+}
+
+void SshChannel::write(const QByteArray& data)
+{
+    if (data.isEmpty() || m_closeWriteRequested || m_state == State::Done)
+        return;
+    if (m_inputOffset > 0 && m_inputOffset >= m_input.size() / 2) {
+        m_input.remove(0, m_inputOffset);
+        m_inputOffset = 0;
+    }
+    m_input.append(data);
+    if (bytesToWrite() >= LowWater)
+        m_aboveLowWater = true;
+    m_kick();
+}
+
+void SshChannel::closeWrite()
+{
+    if (m_closeWriteRequested)
+        return;
+    m_closeWriteRequested = true;
+    m_kick();
+}
+
+void SshChannel::abort()
+{
+    if (m_state == State::Done)
+        return;
+    m_abortRequested = true;
+    m_kick();
+}
+
+void SshChannel::fail(const Error& error, Events& events)
+{
+    if (m_state == State::Done)
+        return;
+    m_state = State::Done;
+    release();
+    events.push_back([this, error]() {
+        if (m_client)
+            m_client->channelFailed(error);
+    });
+}
+
+void SshChannel::finish(const TransportExit& exit, Events& events)
+{
+    m_state = State::Done;
+    release();
+    events.push_back([this, exit]() {
+        if (m_client)
+            m_client->channelFinished(exit);
+    });
+}
+
+bool SshChannel::pump(ssh_session_struct* session, Events& events)
+{
+    if (m_state == State::Done)
+        return false;
+    if (m_abortRequested) {
+        if (m_channel && m_state == State::Open && m_kind == Kind::Exec)
+            ssh_channel_request_send_signal(m_channel, "TERM"); // no reply wanted: does not block
+        finish({-1, true, QStringLiteral("aborted")}, events);
+        return true;
+    }
+    if (m_state == State::Queued)
+        return false;
+    if (m_state != State::Open)
+        return pumpOpen(session, events);
+
+    bool progressed = pumpWrite(events);
+    if (m_state == State::Done)
+        return true;
+    progressed |= pumpRead(events, false, m_stdoutEof);
+    if (m_state == State::Done)
+        return true;
+    if (m_kind == Kind::Exec)
+        progressed |= pumpRead(events, true, m_stderrEof);
+    else
+        m_stderrEof = true;
+    if (m_state == State::Done)
+        return true;
+    if (m_stdoutEof && !m_eofReported) {
+        m_eofReported = true;
+        events.push_back([this]() {
+            if (m_client)
+                m_client->channelEof();
+        });
+    }
+    if (ssh_get_status(session) & (SSH_CLOSED | SSH_CLOSED_ERROR))
+        return progressed; // the connection notices and fails every channel with its reason
+    if (m_stdoutEof && m_stderrEof && ssh_channel_is_closed(m_channel)) {
+        const int status = ssh_channel_get_exit_status(m_channel);
+        if (m_kind == Kind::Forward)
+            finish({0, false, QStringLiteral("forward closed")}, events);
+        else if (status >= 0)
+            finish({status, false, QStringLiteral("exited with code %1").arg(status)}, events);
+        else
+            finish({-1, true, QStringLiteral("terminated without exit status (killed by a signal?)")}, events);
+        return true;
+    }
+    return progressed;
+}
+
+bool SshChannel::pumpOpen(ssh_session_struct* session, Events& events)
+{
+    if (!m_channel) {
+        m_channel = ssh_channel_new(session);
+        if (!m_channel) {
+            fail(makeError(ErrorKind::Connection, QStringLiteral("cannot create a channel: %1")
+                                                      .arg(QString::fromUtf8(ssh_get_error(session)))),
+                 events);
+            return true;
+        }
+    }
+    int rc = SSH_OK;
+    if (m_state == State::Opening) {
+        rc = m_kind == Kind::Exec ? ssh_channel_open_session(m_channel)
+                                  : ssh_channel_open_forward(m_channel, m_target.constData(), m_port, "127.0.0.1", 0);
+        if (rc == SSH_AGAIN)
+            return false;
+        if (rc != SSH_OK) {
+            fail(makeError(ErrorKind::Connection, QStringLiteral("cannot open %1: %2")
+                                                      .arg(what(), QString::fromUtf8(ssh_get_error(session)))),
+                 events);
+            return true;
+        }
+        m_state = m_kind == Kind::Exec ? State::Requesting : State::Open;
+    }
+    if (m_state == State::Requesting) {
+        rc = ssh_channel_request_exec(m_channel, m_target.constData());
+        if (rc == SSH_AGAIN)
+            return false;
+        if (rc != SSH_OK) {
+            fail(makeError(ErrorKind::Connection, QStringLiteral("the server refused to run the command: %1")
+                                                      .arg(QString::fromUtf8(ssh_get_error(session)))),
+                 events);
+            return true;
+        }
+        m_state = State::Open;
+    }
+    events.push_back([this]() {
+        if (m_client)
+            m_client->channelOpened();
+    });
+    return true;
+}
+
+bool SshChannel::pumpWrite(Events& events)
+{
+    bool progressed = false;
+    while (bytesToWrite() > 0) {
+        const qsizetype window = qsizetype(ssh_channel_window_size(m_channel));
+        const qsizetype count = std::min({window, bytesToWrite(), WriteChunk});
+        if (count <= 0)
+            break; // the peer has not consumed enough yet: its window adjust wakes us
+        const int written = ssh_channel_write(m_channel, m_input.constData() + m_inputOffset, uint32_t(count));
+        if (written == SSH_ERROR) {
+            fail(makeError(ErrorKind::Connection, QStringLiteral("writing to the %1 failed").arg(what())), events);
+            return true;
+        }
+        if (written <= 0)
+            break;
+        m_inputOffset += written;
+        progressed = true;
+    }
+    if (bytesToWrite() == 0) {
+        m_input.clear();
+        m_inputOffset = 0;
+    }
+    if (m_aboveLowWater && bytesToWrite() < LowWater) {
+        m_aboveLowWater = false;
+        events.push_back([this]() {
+            if (m_client)
+                m_client->channelDrained();
+        });
+    }
+    if (bytesToWrite() == 0 && m_closeWriteRequested && !m_eofSent) {
+        m_eofSent = true;
+        ssh_channel_send_eof(m_channel);
+        progressed = true;
+    }
+    return progressed;
+}
+
+bool SshChannel::pumpRead(Events& events, bool stderrStream, bool& eof)
+{
+    if (eof)
+        return false;
+    bool progressed = false;
+    qsizetype total = 0;
+    while (total < MaxReadPerPump) {
+        QByteArray buffer(ReadChunk, Qt::Uninitialized);
+        const int n = ssh_channel_read_nonblocking(m_channel, buffer.data(), uint32_t(buffer.size()), stderrStream ? 1 : 0);
+        if (n == SSH_EOF) {
+            eof = true;
+            return true;
+        }
+        if (n == SSH_ERROR) {
+            if (ssh_channel_is_closed(m_channel)) { // closed without EOF: no more data either way
+                eof = true;
+                return true;
+            }
+            fail(makeError(ErrorKind::Connection, QStringLiteral("reading from the %1 failed").arg(what())), events);
+            return true;
+        }
+        if (n <= 0) {
+            if (ssh_channel_is_closed(m_channel))
+                eof = true; // closed without EOF
+            break;
+        }
+        buffer.truncate(n);
+        total += n;
+        progressed = true;
+        events.push_back([this, stderrStream, data = std::move(buffer)]() {
+            if (!m_client)
+                return;
+            if (stderrStream)
+                m_client->channelStderr(data);
+            else
+                m_client->channelStdout(data);
+        });
+    }
+    return progressed;
+}
+
+} // namespace hostdeck::engine

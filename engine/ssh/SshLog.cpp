@@ -1,0 +1,7 @@
+#include "ssh/SshLog.h"
+
+namespace hostdeck::engine {
+
+Q_LOGGING_CATEGORY(lcSsh, "hostdeck.engine.ssh")
+
+} // namespace hostdeck::engine

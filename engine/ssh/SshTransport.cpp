@@ -1,0 +1,93 @@
+#include "ssh/SshTransport.h"
+
+#include "ssh/RemoteCommand.h"
+#include "ssh/SshChannel.h"
+#include "ssh/SshConnection.h"
+
+namespace hostdeck::engine {
+
+SshTransport::SshTransport(SshConnection* connection, QObject* parent)
+    : Transport(parent), m_connection(connection), m_target(connection ? connection->targetName() : QString())
+{
+}
+
+SshTransport::~SshTransport()
+{
+    if (m_connection && m_channel)
+        m_connection->releaseChannel(m_channel);
+}
+
+QString SshTransport::targetName() const
+{
+    return m_target;
+}
+
+void SshTransport::start(const Command& command)
+{
+    if (m_started)
+        return;
+    m_started = true;
+    if (!m_connection) {
+        m_done = true;
+        const Error error = makeError(ErrorKind::Unreachable, QStringLiteral("no SSH connection to %1").arg(m_target));
+        QMetaObject::invokeMethod(this, [this, error]() { emit failed(error); }, Qt::QueuedConnection);
+        return;
+    }
+    m_channel = m_connection->openExecChannel(RemoteCommand::commandLine(command), this);
+}
+
+void SshTransport::write(const QByteArray& data)
+{
+    if (m_channel)
+        m_channel->write(data);
+}
+
+qint64 SshTransport::bytesToWrite() const
+{
+    return m_channel ? m_channel->bytesToWrite() : 0;
+}
+
+void SshTransport::closeWrite()
+{
+    if (m_channel)
+        m_channel->closeWrite();
+}
+
+void SshTransport::abort()
+{
+    if (m_channel)
+        m_channel->abort();
+}
+
+void SshTransport::channelOpened()
+{
+    emit started();
+}
+
+void SshTransport::channelStdout(const QByteArray& data)
+{
+    emit dataReceived(data);
+}
+
+void SshTransport::channelStderr(const QByteArray& data)
+{
+    emit stderrReceived(data);
+}
+
+void SshTransport::channelFinished(const TransportExit& exit)
+{
+    m_channel = nullptr;
+    if (std::exchange(m_done, true))
+        return;
+    emit finished(exit);
+}
+
+void SshTransport::channelFailed(const Error& error)
+{
+    m_channel = nullptr;
+    if (std::exchange(m_done, true))
+        return;
+    emit failed(error);
+}
+
+} // namespace hostdeck::engine

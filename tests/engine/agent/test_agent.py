@@ -1,0 +1,528 @@
+"""Tests of the Python agent (bootstrap/agent.py) through a real python3 and the real protocol."""
+import ast
+import glob
+import json
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
+sys.path.insert(0, os.path.join(ROOT, 'tests', 'support'))
+
+import agent_client as ac  # noqa: E402
+
+PY38 = '/root/.pyenv/versions/3.8.18/bin/python3'
+SYSTEM_PYTHON = os.environ.get('HOSTDECK_TEST_PYTHON') or (
+    '/usr/bin/python3' if os.path.exists('/usr/bin/python3') else sys.executable)
+DIRS = [ac.TEST_TOOLS_DIR, ac.TOOLS_DIR]
+
+
+def probe_line(text):
+    """1-based line of `text` in tests/support/tools/probe.py."""
+    with open(os.path.join(ac.TEST_TOOLS_DIR, 'probe.py')) as f:
+        for number, line in enumerate(f, 1):
+            if text in line:
+                return number
+    raise AssertionError('%r not in probe.py' % text)
+
+
+def children_of(pid):
+    kids = []
+    for entry in os.listdir('/proc'):
+        if entry.isdigit():
+            try:
+                with open('/proc/%s/stat' % entry) as f:
+                    fields = f.read().rsplit(')', 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                kids.append(int(entry))
+    return kids
+
+
+class SourceChecks(unittest.TestCase):
+    def test_every_python_file_parses_as_python38(self):
+        files = [os.path.join(ROOT, 'bootstrap', 'agent.py')]
+        files += glob.glob(os.path.join(ROOT, 'tools', '*.py'))
+        files += glob.glob(os.path.join(ac.TEST_TOOLS_DIR, '*.py'))
+        self.assertGreaterEqual(len(files), 4)
+        for path in files:
+            with self.subTest(path=path):
+                with open(path, encoding='utf-8') as f:
+                    ast.parse(f.read(), path, feature_version=(3, 8))
+
+    def test_bootstrap_fits_in_8k(self):
+        loader, payload = ac.bootstrap()
+        total = len(loader.encode()) + len(payload) + len(' -E -S -c ') + len('python3')
+        print('\nbootstrap: loader %d + payload %d = %d bytes' % (len(loader), len(payload), total))
+        self.assertLessEqual(total, 8192)
+        self.assertLessEqual(len(payload), 7000)
+
+    def test_strip_keeps_every_line_and_statement(self):
+        with open(ac.AGENT_SOURCE, encoding='utf-8') as f:
+            original = f.read()
+        stripped = ac.stripped_agent().decode()
+        self.assertEqual(original.count('\n'), stripped.count('\n'))
+        self.assertNotIn('#', ''.join(line for line in stripped.splitlines()
+                                      if line.lstrip().startswith('#')))
+        self.assertLess(len(stripped), len(original) * 0.85)
+
+        def shape(tree):
+            return [(type(n).__name__, n.lineno, getattr(n, 'name', None))
+                    for n in ast.walk(tree) if isinstance(n, ast.stmt)
+                    and not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))]
+        self.assertEqual(shape(ast.parse(original)), shape(ast.parse(stripped)))
+
+    def test_strip_keeps_strings_with_blanks_and_hashes(self):
+        source = ('def f():\n    """doc\n    more"""\n    s = """a  \n  # not a comment\n  b"""\n'
+                  '    return s  # comment\n\n\nclass K:\n    "doc"\n    x = 1\n')
+        with tempfile.TemporaryDirectory() as tmp:
+            src, out = os.path.join(tmp, 'a.py'), os.path.join(tmp, 'b.py')
+            with open(src, 'w') as f:
+                f.write(source)
+            subprocess.run([sys.executable, os.path.join(ROOT, 'bootstrap', 'strip.py'), src, out],
+                           check=True)
+            with open(out) as f:
+                result = f.read()
+        self.assertEqual(result.count('\n'), source.count('\n'))
+        ns_a, ns_b = {}, {}
+        exec(source, ns_a)
+        exec(result, ns_b)
+        self.assertEqual(ns_a['f'](), ns_b['f']())
+        self.assertIsNone(ns_b['f'].__doc__)
+        self.assertNotIn('comment\n', result.split('"""')[-1])
+        self.assertEqual(ns_b['K'].x, 1)
+
+
+class AgentTests(unittest.TestCase):
+    """Runs against SYSTEM_PYTHON; the subclass below repeats everything on Python 3.8."""
+    PYTHON = SYSTEM_PYTHON
+
+    def setUp(self):
+        self.agent = ac.AgentClient.spawn(self.PYTHON)
+        self.addCleanup(self.close_agent)
+
+    def close_agent(self):
+        errors = list(self.agent.protocol_errors)
+        code = self.agent.close()
+        self.assertEqual(errors, [])
+        self.assertEqual(code, 0)
+
+    def probe(self):
+        self.agent.sync_tools(DIRS, 'probe')
+
+    def test_ready_line(self):
+        parts = self.agent.ready.split()
+        self.assertEqual(parts[0], 'HOSTDECK-READY')
+        self.assertEqual(parts[1], '1')
+        version = subprocess.run([self.PYTHON, '-c', 'import sys;print("%d.%d.%d"%sys.version_info[:3])'],
+                                 capture_output=True, text=True).stdout.strip()
+        self.assertEqual(parts[2], version)
+        self.assertEqual(int(parts[3]), self.agent.proc.pid)
+
+    def test_echo_values(self):
+        values = ['', 'text', 'Привет 🌍', 0, -5, 2 ** 63, 1.5, True, None, [], {},
+                  b'', b'\x00\xff' * 100, [1, [2, [3, {'a': b'x', 'b': None}]]],
+                  {'$bytes': 'not alone', 'x': 1}, os.urandom(1 << 20)]
+        for value in values:
+            with self.subTest(value=repr(value)[:40]):
+                self.assertEqual(self.agent.call('_agent', 'echo', {'value': value}), value)
+
+    def test_tuples_and_sets_become_lists(self):
+        self.agent.sync('shapes', 'import dataclasses\n'
+                                  '@dataclasses.dataclass\nclass P:\n    x: int\n    y: bytes\n'
+                                  'class Shapes:\n    @staticmethod\n'
+                                  '    def get():\n        return {"t": (1, 2), "s": {3}, "p": P(1, b"z")}\n')
+        self.assertEqual(self.agent.call('Shapes', 'get'), {'t': [1, 2], 's': [3], 'p': {'x': 1, 'y': b'z'}})
+
+    def test_thousand_concurrent_calls(self):
+        self.probe()
+        pending = []
+        for i in range(1000):
+            method = 'echo' if i % 2 else 'bytes_echo'
+            args = {'value': i} if i % 2 else {'data': b'%d' % i}
+            pending.append((i, self.agent.call_async('Probe', method, args)))
+        for i, (fid, p) in pending:
+            expected = i if i % 2 else b'%d' % i
+            self.assertEqual(self.agent.wait(fid, p), expected)
+
+    def test_worker_calls_run_concurrently(self):
+        self.probe()
+        start = time.monotonic()
+        pending = [self.agent.call_async('Probe', 'sleep', {'seconds': 0.3}) for _ in range(20)]
+        for fid, p in pending:
+            self.assertEqual(self.agent.wait(fid, p), 0.3)
+        self.assertLess(time.monotonic() - start, 2.0)
+
+    def test_stats_count_syncs_and_calls(self):
+        self.probe()
+        self.agent.sync('_helper', 'X = 1\n')
+        self.agent.sync('_helper', 'X = 2\n')
+        self.agent.call('Probe', 'echo', {'value': 1})
+        stats = self.agent.call('_agent', 'stats')
+        self.assertEqual(stats['syncs'], {'probe': 1, '_helper': 2})
+        self.assertEqual(stats['calls'], 2)
+        self.assertEqual(stats['pid'], self.agent.proc.pid)
+
+    def test_helper_modules_are_importable(self):
+        self.agent.sync('_util', 'def twice(x):\n    return 2 * x\n')
+        self.agent.sync('user', 'import _util\nclass User:\n    @staticmethod\n'
+                                '    def go(x: int) -> int:\n        return _util.twice(x)\n')
+        self.assertEqual(self.agent.call('User', 'go', {'x': 21}), 42)
+        with self.assertRaises(ac.AgentError) as caught:
+            self.agent.call('_util', 'twice', {'x': 1})
+        self.assertEqual(caught.exception.type, 'UnknownTool')
+
+    def test_sync_error_names_module_line(self):
+        with self.assertRaises(ac.AgentError) as caught:
+            self.agent.sync('broken', 'x = 1\nraise RuntimeError("at import")\n')
+        self.assertEqual(caught.exception.type, 'RuntimeError')
+        self.assertIn({'file': 'tools/broken.py', 'line': 2, 'function': '<module>',
+                       'code': 'raise RuntimeError("at import")'}, caught.exception.traceback)
+
+    def test_unknown_tool_and_method(self):
+        self.probe()
+        for tool, method in (('Nope', 'x'), ('Probe', 'nope'), ('Probe', '_private'), ('Probe', '__init__')):
+            with self.subTest(method=method), self.assertRaises(ac.AgentError) as caught:
+                self.agent.call(tool, method)
+            self.assertEqual(caught.exception.type, 'UnknownTool')
+
+    def test_error_has_traceback_into_the_tool(self):
+        self.probe()
+        with self.assertRaises(ac.AgentError) as caught:
+            self.agent.call('Probe', 'fail', {'message': 'boom'})
+        e = caught.exception
+        self.assertEqual((e.type, e.message), ('ValueError', 'boom'))
+        self.assertEqual(e.traceback[-1], {'file': 'tools/probe.py', 'line': probe_line('raise ValueError'),
+                                           'function': 'fail', 'code': 'raise ValueError(message)'})
+
+    def test_tool_error_details(self):
+        self.probe()
+        with self.assertRaises(ac.AgentError) as caught:
+            self.agent.call('Probe', 'tool_error', {'message': 'no such user'})
+        self.assertEqual(caught.exception.type, 'ToolError')
+        self.assertEqual(caught.exception.message, 'no such user')
+        self.assertEqual(caught.exception.details, {'code': 7})
+
+    def test_bad_arguments_are_an_error_not_a_crash(self):
+        self.probe()
+        with self.assertRaises(ac.AgentError) as caught:
+            self.agent.call('Probe', 'sleep', {'nope': 1})
+        self.assertEqual(caught.exception.type, 'TypeError')
+        self.assertEqual(self.agent.call('Probe', 'echo', {'value': 3}), 3)
+
+    def test_unencodable_result_is_encode_error(self):
+        self.probe()
+        with self.assertRaises(ac.AgentError) as caught:
+            self.agent.call('Probe', 'unencodable')
+        self.assertEqual(caught.exception.type, 'EncodeError')
+        self.assertIn('object', caught.exception.message)
+
+    def test_log_forwarding_follows_level(self):
+        self.probe()
+        self.agent.call('Probe', 'log', {'level': 20, 'message': 'info-hidden'})
+        self.agent.call('Probe', 'log', {'level': 30, 'message': 'warn-shown'})
+        self.assertEqual(self.agent.config(log_level=10)['log_level'], 10)
+        self.agent.call('Probe', 'log', {'level': 10, 'message': 'debug-shown'})
+        self.agent.call('_agent', 'stats')  # LOG frames precede the reply of the call that logged
+        messages = [(r['level'], r['logger'], r['message']) for r in self.agent.logs]
+        self.assertEqual(messages, [(30, 'probe', 'warn-shown'), (10, 'probe', 'debug-shown')])
+        record = self.agent.logs[0]
+        self.assertEqual((record['file'], record['line']), ('tools/probe.py', probe_line("getLogger('probe')")))
+        self.assertLess(abs(record['time'] - time.time()), 60)
+
+    def test_cancel_replies_at_once_and_drops_late_result(self):
+        self.probe()
+        with tempfile.TemporaryDirectory() as tmp:
+            marker = os.path.join(tmp, 'marker')
+            fid, p = self.agent.call_async('Probe', 'wait_cancel', {'marker': marker})
+            time.sleep(0.1)
+            self.assertFalse(p.event.is_set())
+            start = time.monotonic()
+            self.agent.cancel(fid)
+            with self.assertRaises(ac.AgentError) as caught:
+                self.agent.wait(fid, p, 5)
+            self.assertLess(time.monotonic() - start, 1.0)
+            self.assertEqual(caught.exception.type, 'Cancelled')
+            deadline = time.monotonic() + 5
+            while not os.path.exists(marker) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            self.assertTrue(os.path.exists(marker))
+            self.agent.cancel(fid)  # finished id: ignored
+            self.agent.cancel(999999)  # unknown id: ignored
+            self.assertEqual(self.agent.call('Probe', 'echo', {'value': 'alive'}), 'alive')
+
+    def test_cancel_kills_child_processes(self):
+        self.probe()
+        fid, p = self.agent.call_async('Probe', 'spawn_sleeper', {'seconds': 60})
+        deadline = time.monotonic() + 5
+        while not children_of(self.agent.proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        kids = children_of(self.agent.proc.pid)
+        self.assertEqual(len(kids), 1)
+        self.agent.cancel(fid)
+        with self.assertRaises(ac.AgentError):
+            self.agent.wait(fid, p, 5)
+        deadline = time.monotonic() + 5
+        while children_of(self.agent.proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        self.assertEqual(children_of(self.agent.proc.pid), [])
+
+    def test_noisy_tool_does_not_corrupt_the_stream(self):
+        self.probe()
+        self.assertEqual(self.agent.call('Probe', 'noisy'), 'clean')
+        self.assertEqual(self.agent.call('Probe', 'echo', {'value': 'after'}), 'after')
+
+    def test_chunks_arrive_in_order_before_the_reply(self):
+        self.probe()
+        fid, p = self.agent.call_async('Probe', 'stream', {'n': 50})
+        self.assertEqual(self.agent.wait(fid, p), 50)
+        self.assertEqual(p.chunks, [{'stream': 'stdout', 'data': 'line %d\n' % i} for i in range(50)])
+
+    def test_check_flag_and_context(self):
+        self.probe()
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, 'f')
+            result = self.agent.call('Probe', 'check_mode', {'path': path}, check=True)
+            self.assertTrue(result['check'])
+            self.assertFalse(os.path.exists(path))
+            result = self.agent.call('Probe', 'check_mode', {'path': path, 'text': 'y'})
+            self.assertFalse(result['check'])
+            with open(path) as f:
+                self.assertEqual(f.read(), 'y')
+
+    def test_describe(self):
+        self.probe()
+        (probe,) = self.agent.call('_agent', 'describe', {'modules': ['probe']})
+        self.assertEqual((probe['tool'], probe['module']), ('Probe', 'probe'))
+        self.assertTrue(probe['doc'].startswith('Methods the agent tests call'))
+        methods = {m['name']: m for m in probe['methods']}
+        self.assertIn('echo', methods)
+        self.assertTrue(methods['echo']['inline'])
+        self.assertFalse(methods['sleep']['inline'])
+        self.assertEqual(methods['check_mode'], {
+            'name': 'check_mode', 'changes': True, 'inline': False, 'returns': 'dict',
+            'doc': 'Report the check flag; write `text` to `path` only when not in check mode.',
+            'params': [{'name': 'path', 'type': 'hostdeck.Path', 'required': True},
+                       {'name': 'text', 'type': 'hostdeck.Text', 'required': False, 'default': 'x'},
+                       {'name': 'mode', 'type': 'int', 'required': False, 'default': 0o644}]})
+        self.assertEqual(methods['sample']['params'], [
+            {'name': 'items', 'type': "'list[str]'", 'required': True},
+            {'name': 'limit', 'type': "'Optional[int]'", 'required': False, 'default': None}])
+        self.assertEqual(methods['sample']['returns'], "'dict[str, int]'")
+        self.assertEqual(self.agent.call('Probe', 'sample', {'items': ['a', 'b', 'c'], 'limit': 2}), {'Probe': 2})
+
+    def test_describe_future_annotations_text(self):
+        self.agent.sync('typed', 'from __future__ import annotations\nfrom typing import Optional, Literal\n'
+                                 'class Typed:\n    """Doc.\n\n    More."""\n    @staticmethod\n'
+                                 '    def m(a: list[str], b: Optional[float] = None, '
+                                 "c: Literal['first', 'all'] = 'first', d: dict[str, str] = {}) -> dict:\n"
+                                 '        """Summary."""\n        return {}\n')
+        (typed,) = self.agent.call('_agent', 'describe', {'modules': ['typed']})
+        self.assertEqual(typed['doc'], 'Doc.\n\nMore.')
+        self.assertEqual([(p['name'], p['type'], p['required'], p.get('default', '-')) for p in typed['methods'][0]['params']],
+                         [('a', 'list[str]', True, '-'), ('b', 'Optional[float]', False, None),
+                          ('c', "Literal['first', 'all']", False, 'first'), ('d', 'dict[str, str]', False, {})])
+
+    def test_compression_both_ways(self):
+        self.assertEqual(self.agent.config(compress_min=1024)['compress_min'], 1024)
+        text = 'compressible line\n' * 20000
+        frames_before = self.agent.frames_in
+        fid, p = self.agent.request(ac.CALL, {'tool': '_agent', 'method': 'echo', 'args': {'value': text}},
+                                    compress=True)
+        self.assertEqual(self.agent.wait(fid, p), text)
+        self.assertEqual(self.agent.frames_in, frames_before + 1)
+        noise = os.urandom(200000)
+        self.assertEqual(self.agent.call('_agent', 'echo', {'value': noise}), noise)
+
+    def test_compressed_reply_is_smaller(self):
+        self.agent.config(compress_min=1024)
+        text = 'x' * 100000
+        self.assertEqual(self.agent.call('_agent', 'echo', {'value': text}), text)
+        self.assertEqual(self.agent.call('_agent', 'echo', {'value': 'tiny'}), 'tiny')
+        self.assertEqual([(ftype, flags, length < 2000) for (ftype, flags, length) in self.agent.headers[-2:]],
+                         [(ac.RESULT, 1, True), (ac.RESULT, 0, True)])
+
+    def test_max_frame_config(self):
+        self.agent.sync('big', 'class Big:\n    @staticmethod\n    def get(n):\n        return "x" * n\n')
+        self.agent.config(max_frame=1000)
+        self.assertEqual(self.agent.call('Big', 'get', {'n': 900}), 'x' * 900)
+        with self.assertRaises(ac.AgentError) as caught:
+            self.agent.call('Big', 'get', {'n': 1000}, timeout=5)
+        self.assertEqual(caught.exception.type, 'EncodeError')
+        self.assertIn('maximum frame size', caught.exception.message)
+        self.agent.config(max_frame=64 << 20)
+
+    def test_templates_through_the_agent(self):
+        self.agent.sync_tools(DIRS, 'template')
+        self.assertEqual((self.agent.synced['_template'], self.agent.synced['template']), (1, 1))
+        with open(os.path.join(HERE, 'template_vectors.json'), encoding='utf-8') as f:
+            vectors = json.load(f)['vectors']
+        for v in vectors:
+            with self.subTest(name=v['name']):
+                args = {'template': v['template'], 'vars': v['context']}
+                expected = v.get('preferred_expected', v.get('expected'))
+                if expected is not None:
+                    self.assertEqual(self.agent.call('Template', 'render', args), expected)
+                elif 'error' in v or v.get('preferred_error'):
+                    with self.assertRaises(ac.AgentError) as caught:
+                        self.agent.call('Template', 'render', args)
+                    self.assertEqual(caught.exception.type, 'ToolError')
+                    line = caught.exception.details['line']
+                    self.assertTrue(caught.exception.message.startswith('line %d: ' % line))
+                    self.assertGreaterEqual(line, 1)
+                    self.assertLessEqual(line, v['template'].count('\n') + 1)
+                else:  # a free quirk: either a result or a clear error
+                    try:
+                        self.agent.call('Template', 'render', args)
+                    except ac.AgentError as e:
+                        self.assertRegex(e.message, r'^line \d+: ')
+
+    def test_template_error_lines(self):
+        self.agent.sync_tools(DIRS, 'template')
+        cases = [('a\nb ${x\n', 2, 'unterminated ${'),
+                 ('a\n% for x in y:\n${x}\n% endfor\n${1/0}\n', 5, 'ZeroDivisionError'),
+                 ('a\n\n% if x:\nb\n', 3, 'never closed'),
+                 ('a\n% x = = 1\n', 2, 'SyntaxError'),
+                 ('${a}\n${missing}\n', 2, 'NameError')]
+        for template, line, text in cases:
+            with self.subTest(template=template), self.assertRaises(ac.AgentError) as caught:
+                self.agent.call('Template', 'render', {'template': template, 'vars': {'a': 1, 'y': [1]}})
+            self.assertEqual(caught.exception.details['line'], line)
+            self.assertIn(text, caught.exception.message)
+
+    def test_render_file(self):
+        self.agent.sync_tools(DIRS, 'template')
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, 't.conf')
+            with open(path, 'w') as f:
+                f.write('port ${port}\n')
+            self.assertEqual(self.agent.call('Template', 'render_file', {'path': path, 'vars': {'port': 22}}),
+                             'port 22\n')
+            with self.assertRaises(ac.AgentError) as caught:
+                self.agent.call('Template', 'render_file', {'path': path + '.missing'})
+            self.assertEqual(caught.exception.type, 'ToolError')
+
+
+class AgentTests38(AgentTests):
+    """The same tests on Python 3.8, the oldest Python the agent supports."""
+    PYTHON = PY38
+
+    def setUp(self):
+        if not os.path.exists(PY38):
+            self.skipTest('no Python 3.8 at ' + PY38)
+        super().setUp()
+
+
+class ProtocolEdges(unittest.TestCase):
+    def spawn(self):
+        agent = ac.AgentClient.spawn(SYSTEM_PYTHON)
+        self.addCleanup(agent.close)
+        return agent
+
+    def assert_exits(self, agent, code):
+        self.assertEqual(agent.proc.wait(5), code)
+
+    def test_stdin_eof_exits_and_kills_children(self):
+        agent = self.spawn()
+        agent.sync_tools(DIRS, 'probe')
+        agent.call_async('Probe', 'spawn_sleeper', {'seconds': 60})
+        deadline = time.monotonic() + 5
+        while not children_of(agent.proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        (child,) = children_of(agent.proc.pid)
+        self.addCleanup(lambda: os.path.exists('/proc/%d' % child) and os.kill(child, 9))
+        agent.proc.stdin.close()
+        self.assert_exits(agent, 0)
+        deadline = time.monotonic() + 5
+        while os.path.exists('/proc/%d' % child) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        with open('/proc/%d/stat' % child) if os.path.exists('/proc/%d' % child) else open(os.devnull) as f:
+            state = f.read()
+        self.assertTrue(state == '' or ') Z' in state, state)
+
+    def test_bad_frames_end_the_session(self):
+        bad = [b'XX' + bytes(18),
+               struct.pack('>HBBBxxxQI', 0x4844, 2, 1, 0, 1, 2) + b'{}',
+               struct.pack('>HBBBxxxQI', 0x4844, 1, 1, 2, 1, 2) + b'{}',
+               struct.pack('>HBBBBxxQI', 0x4844, 1, 1, 0, 1, 1, 2) + b'{}',
+               struct.pack('>HBBBxxxQI', 0x4844, 1, 16, 0, 1, 2) + b'{}',
+               struct.pack('>HBBBxxxQI', 0x4844, 1, 1, 0, 1, 5) + b'{"a":',
+               struct.pack('>HBBBxxxQI', 0x4844, 1, 1, 0, 1, 2) + b'[]',
+               struct.pack('>HBBBxxxQI', 0x4844, 1, 1, 1, 1, 2) + b'{}',
+               struct.pack('>HBBBxxxQI', 0x4844, 1, 1, 0, 1, (64 << 20) + 1)]
+        for frame in bad:
+            with self.subTest(frame=frame[:24]):
+                agent = self.spawn()
+                agent.send_raw(frame)
+                self.assert_exits(agent, 2)
+
+    def test_python_too_old_message(self):
+        py36 = '/root/.pyenv/versions/3.6.15/bin/python3'
+        if not os.path.exists(py36):
+            self.skipTest('no Python 3.6')
+        loader, _ = ac.bootstrap()
+        run = subprocess.run([py36, '-E', '-S', '-c', loader], input=b'', capture_output=True, timeout=30)
+        self.assertEqual(run.returncode, 3)
+        self.assertEqual(run.stdout, b'HOSTDECK-PYTHON-TOO-OLD 3.6.15\n')
+
+
+class Figures(unittest.TestCase):
+    """Prints the agent's figures (spawn, round trip, throughput, echo); bounds are loose."""
+
+    def test_figures(self):
+        ac.bootstrap()
+        spawns = []
+        for _ in range(5):
+            start = time.perf_counter()
+            agent = ac.AgentClient.spawn(SYSTEM_PYTHON)
+            agent.call('_agent', 'echo', {'value': 1})
+            spawns.append(time.perf_counter() - start)
+            agent.close()
+        agent = ac.AgentClient.spawn(SYSTEM_PYTHON)
+        self.addCleanup(agent.close)
+        agent.sync_tools(DIRS, 'probe')
+        for _ in range(200):
+            agent.call('_agent', 'echo', {'value': 1})
+        rtt = []
+        for _ in range(2000):
+            start = time.perf_counter()
+            agent.call('_agent', 'echo', {'value': 1})
+            rtt.append(time.perf_counter() - start)
+        worker_rtt = []
+        for _ in range(1000):
+            start = time.perf_counter()
+            agent.call('Probe', 'sleep', {'seconds': 0})
+            worker_rtt.append(time.perf_counter() - start)
+        n = 20000
+        start = time.perf_counter()
+        window = []
+        for i in range(n):
+            window.append(agent.call_async('_agent', 'echo', {'value': i}))
+            if len(window) >= 100:
+                agent.wait(*window.pop(0))
+        for item in window:
+            agent.wait(*item)
+        throughput = n / (time.perf_counter() - start)
+        blob = os.urandom(1 << 20)
+        echo = []
+        for _ in range(10):
+            start = time.perf_counter()
+            self.assertEqual(agent.call('Probe', 'bytes_echo', {'data': blob}), blob)
+            echo.append(time.perf_counter() - start)
+        med = lambda xs: sorted(xs)[len(xs) // 2] * 1000
+        print('\nspawn->first result %.1f ms; round trip inline %.0f us, worker %.0f us; '
+              '%.0f calls/s with 100 in flight (Python client); 1 MiB bytes echo %.1f ms'
+              % (med(spawns), med(rtt) * 1000, med(worker_rtt) * 1000, throughput, med(echo)))
+        self.assertLess(med(spawns), 1000)
+        self.assertLess(med(echo), 1000)
+
+
+if __name__ == '__main__':
+    unittest.main()
