@@ -19,7 +19,7 @@ const QRegularExpression& classPattern()
 const QRegularExpression& helperImportPattern()
 {
     static const QRegularExpression re(
-        QStringLiteral("^\\s*(?:from\\s+(_[A-Za-z0-9_]+)\\s+import|import\\s+(_[A-Za-z0-9_]+))"),
+        QStringLiteral("^\\s*(?:from\\s+(_[A-Za-z0-9][A-Za-z0-9_]*)\\s+import|import\\s+(_[A-Za-z0-9][A-Za-z0-9_]*))"),
         QRegularExpression::MultilineOption);
     return re;
 }

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "inventory/CredentialKind.h"
+#include "util/CredentialKind.h"
 #include "inventory/Inventory.h"
 #include "util/Result.h"
 #include "util/SecretBuffer.h"

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "util/HostKeyPolicy.h"
+
 #include <QString>
 #include <QStringList>
 #include <QVariantMap>
@@ -11,12 +13,6 @@ enum class HostTransport
     Ssh,
     Local
 };
-enum class HostKeyPolicy
-{
-    Strict,
-    AcceptNew
-};
-
 /// One managed host. Its variables (`vars`) are the single source of truth: the connection
 /// settings below are read from the Ansible keys (ansible_host, ansible_user, ...) and the
 /// hostdeck_* keys in them, so a Host built from merged variables (Inventory::resolvedHost)

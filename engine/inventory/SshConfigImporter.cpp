@@ -152,8 +152,18 @@ private:
         }
         for (const QString& name : m_current) {
             Host* h = m_result.inventory.host(name);
-            if (!h->vars().contains(key)) // ssh: the first value obtained wins
+            if (h->vars().contains(key)) // ssh: the first value obtained wins
+                continue;
+            if (keyword == QLatin1String("hostname")) {
+                // ssh expands %h (the name given) and %% in HostName.
+                QString address = value.toString();
+                address.replace(QLatin1String("%%"), QStringLiteral("\x01"))
+                    .replace(QLatin1String("%h"), name)
+                    .replace(QStringLiteral("\x01"), QStringLiteral("%"));
+                h->setVar(key, address);
+            } else {
                 h->setVar(key, value);
+            }
         }
         return Ok{};
     }

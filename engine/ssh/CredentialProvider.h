@@ -1,5 +1,6 @@
 #pragma once
 
+#include "util/CredentialKind.h"
 #include "util/SecretBuffer.h"
 
 #include <QObject>
@@ -9,15 +10,6 @@
 #include <optional>
 
 namespace hostdeck::engine {
-
-enum class CredentialKind {
-    SshPassword,   ///< "password" and keyboard-interactive auth
-    KeyPassphrase, ///< passphrase of an encrypted private key file
-    SudoPassword,  ///< become: sudo on the remote host
-};
-
-/// "ssh-password", "key-passphrase", "sudo-password" (also the keychain key suffix).
-QString credentialKindName(CredentialKind kind);
 
 /// What a secret is wanted for. Contains no secret itself, so it may be logged.
 struct CredentialRequest

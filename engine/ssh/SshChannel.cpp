@@ -13,6 +13,7 @@ constexpr qsizetype ReadChunk = 64 * 1024;
 constexpr qsizetype MaxReadPerPump = 1024 * 1024; // then let the other channels have a turn
 constexpr qsizetype WriteChunk = 256 * 1024;
 constexpr qsizetype LowWater = 256 * 1024;
+constexpr int MaxOpenRetries = 5;
 } // namespace
 
 SshChannel::SshChannel(Kind kind, QByteArray target, quint16 port, SshChannelClient* client, std::function<void()> kick)
@@ -28,7 +29,10 @@ SshChannel::~SshChannel()
 void SshChannel::release()
 {
     if (m_channel) {
-        // ssh_channel_free sends CLOSE if we have not and lets libssh drop the rest of the traffic.
+        // Our CLOSE must reach the server even when it closed first: until then OpenSSH keeps
+        // the session slot (MaxSessions) busy. libssh sends it at most once.
+        if (ssh_is_connected(ssh_channel_get_session(m_channel)) && m_state != State::Queued)
+            ssh_channel_close(m_channel);
         ssh_channel_free(m_channel);
         m_channel = nullptr;
     }
@@ -158,6 +162,16 @@ bool SshChannel::pumpOpen(ssh_session_struct* session, Events& events)
                                   : ssh_channel_open_forward(m_channel, m_target.constData(), m_port, "127.0.0.1", 0);
         if (rc == SSH_AGAIN)
             return false;
+        if (rc != SSH_OK && m_kind == Kind::Exec && m_openAttempts < MaxOpenRetries && ssh_is_connected(session)) {
+            // OpenSSH frees a closed session's MaxSessions slot only after its main loop turn:
+            // an open right behind our CLOSE can be refused. Try again shortly.
+            ++m_openAttempts;
+            ssh_channel_free(m_channel);
+            m_channel = nullptr;
+            m_state = State::Queued;
+            m_notBefore = QDeadlineTimer(20 * m_openAttempts);
+            return true;
+        }
         if (rc != SSH_OK) {
             fail(makeError(ErrorKind::Connection, QStringLiteral("cannot open %1: %2")
                                                       .arg(what(), QString::fromUtf8(ssh_get_error(session)))),

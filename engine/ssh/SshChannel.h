@@ -3,6 +3,7 @@
 #include "ssh/SshChannelClient.h"
 
 #include <QByteArray>
+#include <QDeadlineTimer>
 #include <QString>
 
 #include <functional>
@@ -39,6 +40,9 @@ public:
     State state() const { return m_state; }
     bool holdsSlot() const { return m_state == State::Opening || m_state == State::Requesting || m_state == State::Open; }
     void begin() { m_state = State::Opening; }
+    /// A refused open is retried after a pause: false until then.
+    bool mayBegin() const { return m_notBefore.hasExpired(); }
+    qint64 beginInMs() const { return m_notBefore.remainingTime(); }
     /// Does every non-blocking step it can; true when anything progressed.
     bool pump(ssh_session_struct* session, Events& events);
     /// Fails the channel now (connection lost / closed).
@@ -69,6 +73,8 @@ private:
     bool m_stderrEof = false;
     bool m_eofReported = false;
     bool m_aboveLowWater = false;
+    int m_openAttempts = 0;
+    QDeadlineTimer m_notBefore{0};
 };
 
 } // namespace hostdeck::engine

@@ -66,6 +66,8 @@ SshConnection::~SshConnection()
         ssh_disconnect(m_session);
         ssh_free(m_session);
     }
+    if (m_socketFd >= 0)
+        ::close(m_socketFd); // given with SSH_OPTIONS_FD: libssh does not close it
     if (m_tcpFd >= 0)
         ::close(m_tcpFd);
 }
@@ -249,7 +251,7 @@ void SshConnection::startSession(int fd)
         failConnection(makeError(ErrorKind::Unreachable, QStringLiteral("cannot create an SSH session")));
         return;
     }
-    m_fd = fd;
+    m_socketFd = fd;
     const QByteArray host = m_settings.host.toUtf8();
     const QByteArray user = m_settings.effectiveUser().toUtf8();
     const QByteArray knownHosts = QFile::encodeName(m_settings.effectiveKnownHostsFile());
@@ -267,7 +269,7 @@ void SshConnection::startSession(int fd)
         const QByteArray agent = QFile::encodeName(m_settings.agentSocket);
         ssh_options_set(m_session, SSH_OPTIONS_IDENTITY_AGENT, agent.constData());
     }
-    ssh_options_set(m_session, SSH_OPTIONS_FD, &socketFd); // libssh owns and closes it from here
+    ssh_options_set(m_session, SSH_OPTIONS_FD, &socketFd); // still ours to close after ssh_free
     ssh_set_blocking(m_session, 0);
     schedulePump();
 }
@@ -427,6 +429,10 @@ void SshConnection::failConnection(const Error& error)
         m_session = nullptr;
         m_fd = -1;
     }
+    if (m_socketFd >= 0) {
+        ::close(m_socketFd); // given with SSH_OPTIONS_FD: libssh does not close it
+        m_socketFd = -1;
+    }
     if (m_tcpFd >= 0) {
         ::close(m_tcpFd);
         m_tcpFd = -1;
@@ -518,8 +524,12 @@ bool SshConnection::stepReady()
     bool anyOpen = false;
     for (auto& channel : m_channels) {
         if (channel->state() == SshChannel::State::Queued && freeSlots > 0) {
-            channel->begin();
-            --freeSlots;
+            if (channel->mayBegin()) {
+                channel->begin();
+                --freeSlots;
+            } else {
+                QTimer::singleShot(std::max<qint64>(channel->beginInMs(), 1), this, &SshConnection::schedulePump);
+            }
         }
         progressed |= channel->pump(m_session, m_events);
         anyOpen |= channel->holdsSlot();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "util/HostKeyPolicy.h"
 #include "util/Result.h"
 
 #include <QList>
@@ -9,13 +10,6 @@
 #include <chrono>
 
 namespace hostdeck::engine {
-
-/// What to do with a host key that is not in known_hosts. Changed keys are always refused;
-/// there is deliberately no "accept everything".
-enum class HostKeyPolicy {
-    Strict,    ///< unknown key: ask the HostKeyDecider if there is one, otherwise refuse
-    AcceptNew, ///< unknown key: record it in known_hosts and continue
-};
 
 /// One hop of a ProxyJump chain (or any `[user@]host[:port]` destination).
 struct SshEndpoint

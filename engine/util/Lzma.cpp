@@ -4,6 +4,12 @@
 
 namespace hostdeck::engine::lzma {
 
+namespace {
+// The decoder's memory is mostly the dictionary the stream header asks for (up to 4 GiB): allow
+// what any preset up to 6 needs plus as much as the output may grow, never what a peer demands.
+constexpr quint64 kDecoderHeadroom = quint64(16) * 1024 * 1024;
+} // namespace
+
 QByteArray compress(const QByteArray& data, int preset, bool extreme)
 {
     const auto flags = uint32_t(preset) | (extreme ? LZMA_PRESET_EXTREME : 0U);
@@ -21,7 +27,8 @@ QByteArray compress(const QByteArray& data, int preset, bool extreme)
 Result<QByteArray> decompress(const QByteArray& data, qsizetype maxOutput)
 {
     lzma_stream stream = LZMA_STREAM_INIT;
-    if (lzma_stream_decoder(&stream, UINT64_MAX, 0) != LZMA_OK)
+    const quint64 memLimit = quint64(qMax<qsizetype>(maxOutput, 0)) + kDecoderHeadroom;
+    if (lzma_stream_decoder(&stream, memLimit, 0) != LZMA_OK)
         return makeError(ErrorKind::Protocol, QStringLiteral("cannot start the xz decoder"));
 
     QByteArray out;
@@ -43,6 +50,12 @@ Result<QByteArray> decompress(const QByteArray& data, qsizetype maxOutput)
         rc = lzma_code(&stream, LZMA_FINISH);
         if (rc == LZMA_STREAM_END)
             break;
+        if (rc == LZMA_MEMLIMIT_ERROR) {
+            lzma_end(&stream);
+            return makeError(ErrorKind::Protocol,
+                             QStringLiteral("xz body needs more than %1 MiB of memory to decode")
+                                 .arg(memLimit / (1024 * 1024)));
+        }
         if (rc != LZMA_OK && rc != LZMA_BUF_ERROR) {
             lzma_end(&stream);
             return makeError(ErrorKind::Protocol, QStringLiteral("corrupt xz body (code %1)").arg(int(rc)));

@@ -281,8 +281,13 @@ void SshdFixture::killServer(int server)
     QProcess* process = m_servers.at(size_t(server))->process.get();
     if (process->state() == QProcess::NotRunning)
         return;
-    for (qint64 child : descendants(process->processId()))
-        ::kill(pid_t(child), SIGKILL);
+    // Only the sshd processes: the connections drop as if the host died, and the commands they
+    // ran see EOF and exit on their own (killing those first would end the channels cleanly).
+    for (qint64 child : descendants(process->processId())) {
+        QFile comm(QStringLiteral("/proc/%1/comm").arg(child));
+        if (comm.open(QIODevice::ReadOnly) && comm.readAll().trimmed() == "sshd")
+            ::kill(pid_t(child), SIGKILL);
+    }
     process->kill();
     process->waitForFinished(3000);
 }
@@ -319,15 +324,19 @@ QString SshdFixture::startAgent(const QString& key)
     clock.start();
     while (!QFile::exists(socket) && clock.elapsed() < 5000)
         QThread::msleep(10);
-    QProcess add;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("SSH_AUTH_SOCK"), socket);
-    add.setProcessEnvironment(env);
-    add.start(QStringLiteral("ssh-add"), {QStringLiteral("-q"), key});
-    add.closeWriteChannel();
-    if (!add.waitForFinished(10000) || add.exitCode() != 0)
-        return {};
-    return socket;
+    for (int attempt = 0; attempt < 20; ++attempt) { // the socket file appears just before listen()
+        QProcess add;
+        add.setProcessEnvironment(env);
+        add.start(QStringLiteral("ssh-add"), {QStringLiteral("-q"), key});
+        add.closeWriteChannel();
+        if (add.waitForFinished(10000) && add.exitStatus() == QProcess::NormalExit && add.exitCode() == 0)
+            return socket;
+        m_error = QStringLiteral("ssh-add failed: ") + QString::fromLocal8Bit(add.readAllStandardError());
+        QThread::msleep(50);
+    }
+    return {};
 }
 
 QList<qint64> SshdFixture::startedPids() const

@@ -1,4 +1,4 @@
-#include "inventory/CredentialKind.h"
+#include "util/CredentialKind.h"
 
 namespace hostdeck::engine {
 

@@ -1,0 +1,27 @@
+#pragma once
+
+#include "LocalCommands.h"
+#include "agent/AgentCall.h"
+#include "runner/HostTarget.h"
+
+namespace hostdeck::cli {
+
+/// Shared settings of `call` on many hosts; the target list comes from -H or an inventory.
+struct FanOutOptions
+{
+    QList<engine::HostTarget> hosts;
+    engine::CallRequest request;
+    int forks = 100;
+    bool passwordFromStdin = false;
+};
+
+/// `call -H HOST[,HOST...] [--ssh-config FILE] [--known-hosts FILE] [--host-keys strict|accept-new]
+///  [--forks N] [--become [--become-user U]] [--password-stdin] [--python PATH] [--timeout S] [--check]
+///  TOOL.METHOD [--arg NAME=JSON]...` — one JSON line per host as results arrive, then a summary
+/// line; exit 0 when every host succeeded, 1 when any failed, 2 on usage errors.
+void runFanOutCall(const QStringList& args, Done done);
+
+/// Runs a prepared fan-out and prints its lines (also used by `call -i FILE -l PATTERN`).
+void executeFanOut(FanOutOptions options, Done done);
+
+} // namespace hostdeck::cli

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Configures and builds with a CMake preset (default: release). Usage: installer/build.sh [PRESET]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+preset="${1:-release}"
+cd "$root"
+cmake --preset "$preset"
+cmake --build --preset "$preset" -j "$(nproc)"

@@ -1,0 +1,318 @@
+#include "inventory/AnsibleIniImporter.h"
+#include "inventory/InventoryImport.h"
+#include "inventory/SshConfigImporter.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace hostdeck::engine;
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+void writeFile(const QString& path, const QByteArray& text)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(text);
+}
+
+const char* sshConfig = R"ssh(# Personal config
+Host *
+    ServerAliveInterval 30
+    User everyone
+
+Host web1 web2
+    HostName %h.example.com
+    User deploy
+    Port 2222
+    IdentityFile ~/.ssh/id_web
+
+Host web1
+    # first value wins, as in ssh
+    Port 9999
+    ProxyJump bastion
+
+Host bastion
+    HostName=203.0.113.10
+    StrictHostKeyChecking accept-new
+    ForwardAgent yes
+
+Host *.internal !secret.internal
+    User internal
+
+Match host db* exec "true"
+    User matched
+
+Host "quoted name"
+    Hostname 10.9.9.9
+
+Include conf.d/*.conf ~/extra_config missing.conf
+)ssh";
+
+const char* includedA = R"ssh(Host db1
+    HostName 10.0.0.21
+    User postgres
+)ssh";
+
+const char* includedB = R"ssh(Host db2
+    HostName 10.0.0.22
+    Include nested.inc
+)ssh";
+
+const char* nestedInclude = R"ssh(    Port 5022
+)ssh";
+
+const char* extraConfig = R"ssh(Host extra
+    HostName extra.example.net
+)ssh";
+
+const char* iniText = R"ini(# hosts before any section are ungrouped
+mail.example.com
+jumper ansible_port=5555 ansible_host=192.0.2.50
+
+[webservers]
+foo.example.com http_port=80 maxRequestsPerChild=808 enabled=True ratio=0.5
+bar.example.com:2222 motd="hello world" path='C:\temp' raw=yes
+www[01:03].example.com
+
+[dbservers]
+db-[a:b].example.com ansible_user=postgres
+
+[atlanta]
+host1
+host2
+
+[raleigh]
+host2
+host3
+
+[southeast:children]
+atlanta
+raleigh
+
+[southeast:vars]
+some_server=foo.southeast.example.com
+halon_system_timeout=30
+escape_pods=2
+
+[usa:children]
+southeast
+northeast
+
+[northeast]
+host4 # inline comment is not a var
+)ini";
+
+} // namespace
+
+class TstImporters : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QByteArray m_oldHome;
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_oldHome = qgetenv("HOME");
+        qputenv("HOME", QFile::encodeName(m_dir.filePath(u"home"_s)));
+        writeFile(m_dir.filePath(u"ssh/config"_s), sshConfig);
+        writeFile(m_dir.filePath(u"ssh/conf.d/10-a.conf"_s), includedA);
+        writeFile(m_dir.filePath(u"ssh/conf.d/20-b.conf"_s), includedB);
+        writeFile(m_dir.filePath(u"ssh/conf.d/ignored.txt"_s), "Host ignored\n");
+        writeFile(m_dir.filePath(u"ssh/nested.inc"_s), nestedInclude);
+        writeFile(m_dir.filePath(u"home/extra_config"_s), extraConfig);
+        writeFile(m_dir.filePath(u"inventory.ini"_s), iniText);
+    }
+
+    void cleanupTestCase() { qputenv("HOME", m_oldHome); }
+
+    void sshConfigHosts_data()
+    {
+        QTest::addColumn<QString>("host");
+        QTest::addColumn<QString>("address");
+        QTest::addColumn<QString>("user");
+        QTest::addColumn<int>("port");
+        QTest::addColumn<QString>("jump");
+        QTest::addColumn<QString>("identity");
+        QTest::newRow("multi-name block") << u"web2"_s << u"web2.example.com"_s << u"deploy"_s << 2222
+                                          << QString() << m_dir.filePath(u"home/.ssh/id_web"_s);
+        QTest::newRow("first value wins") << u"web1"_s << u"web1.example.com"_s << u"deploy"_s << 2222
+                                          << u"bastion"_s << m_dir.filePath(u"home/.ssh/id_web"_s);
+        QTest::newRow("key=value form")
+            << u"bastion"_s << u"203.0.113.10"_s << QString() << 22 << QString() << QString();
+        QTest::newRow("included by glob")
+            << u"db1"_s << u"10.0.0.21"_s << u"postgres"_s << 22 << QString() << QString();
+        QTest::newRow("nested include keeps block")
+            << u"db2"_s << u"10.0.0.22"_s << QString() << 5022 << QString() << QString();
+        QTest::newRow("tilde include")
+            << u"extra"_s << u"extra.example.net"_s << QString() << 22 << QString() << QString();
+        QTest::newRow("quoted name")
+            << u"quoted name"_s << u"10.9.9.9"_s << QString() << 22 << QString() << QString();
+    }
+
+    void sshConfigHosts()
+    {
+        QFETCH(QString, host);
+        QFETCH(QString, address);
+        QFETCH(QString, user);
+        QFETCH(int, port);
+        QFETCH(QString, jump);
+        QFETCH(QString, identity);
+        const Result<ImportResult> result =
+            SshConfigImporter::importFile(m_dir.filePath(u"ssh/config"_s));
+        QVERIFY2(result.ok(), qPrintable(result ? QString() : result.error().message));
+        QVERIFY2(result->inventory.hasHost(host), qPrintable(host));
+        const Host h = result->inventory.resolvedHost(host);
+        QCOMPARE(h.address(), address);
+        QCOMPARE(h.user(), user);
+        QCOMPARE(h.port(), port);
+        QCOMPARE(h.jumpHost(), jump);
+        QCOMPARE(h.identityFile(), identity);
+    }
+
+    void sshConfigReportsWhatItSkipped()
+    {
+        const Result<ImportResult> result =
+            SshConfigImporter::importFile(m_dir.filePath(u"ssh/config"_s));
+        QVERIFY(result.ok());
+        QStringList names;
+        for (const Host& h : result->inventory.hosts())
+            names.append(h.name());
+        QCOMPARE(names, (QStringList{u"web1"_s, u"web2"_s, u"bastion"_s, u"quoted name"_s, u"db1"_s,
+                                     u"db2"_s, u"extra"_s}));
+        QCOMPARE(result->inventory.resolvedHost(u"bastion"_s).hostKeyPolicy(),
+                 HostKeyPolicy::AcceptNew);
+
+        QStringList issues;
+        for (const ImportIssue& issue : result->issues)
+            issues.append(u"%1:%2 %3"_s.arg(QFileInfo(issue.file).fileName())
+                              .arg(issue.line)
+                              .arg(issue.problem));
+        const auto has = [&issues](const QString& prefix, const QString& word) {
+            for (const QString& issue : issues) {
+                if (issue.startsWith(prefix) && issue.contains(word))
+                    return true;
+            }
+            return false;
+        };
+        QVERIFY2(has(u"config:2 "_s, u"'*'"_s), qPrintable(issues.join(u'\n')));
+        QVERIFY2(has(u"config:3 "_s, u"serveraliveinterval"_s), qPrintable(issues.join(u'\n')));
+        QVERIFY2(has(u"config:20 "_s, u"forwardagent"_s), qPrintable(issues.join(u'\n')));
+        QVERIFY2(has(u"config:22 "_s, u"*.internal"_s), qPrintable(issues.join(u'\n')));
+        QVERIFY2(has(u"config:22 "_s, u"!secret.internal"_s), qPrintable(issues.join(u'\n')));
+        QVERIFY2(has(u"config:25 "_s, u"Match"_s), qPrintable(issues.join(u'\n')));
+        QVERIFY2(has(u"config:31 "_s, u"missing.conf"_s), qPrintable(issues.join(u'\n')));
+        // The Match block's User line is part of the reported block, not a separate issue.
+        QVERIFY(!has(u"config:26 "_s, QString()));
+        QVERIFY2(has(u"config:23 "_s, u"user"_s), qPrintable(issues.join(u'\n')));
+    }
+
+    void sshConfigIncludeLoopFails()
+    {
+        QTemporaryDir dir;
+        writeFile(dir.filePath(u"loop"_s), "Host a\nInclude loop\n");
+        const Result<ImportResult> result = SshConfigImporter::importFile(dir.filePath(u"loop"_s));
+        QVERIFY(!result.ok());
+        QVERIFY(result.error().message.contains(u"nested more than"_s));
+    }
+
+    void iniInventoryImport()
+    {
+        const Result<ImportResult> result =
+            AnsibleIniImporter::importFile(m_dir.filePath(u"inventory.ini"_s));
+        QVERIFY2(result.ok(), qPrintable(result ? QString() : result.error().message));
+        const Inventory& inv = result->inventory;
+        QCOMPARE(inv.hostsOf(u"ungrouped"_s), (QStringList{u"mail.example.com"_s, u"jumper"_s}));
+        QCOMPARE(inv.hostsOf(u"webservers"_s),
+                 (QStringList{u"foo.example.com"_s, u"bar.example.com"_s, u"www01.example.com"_s,
+                              u"www02.example.com"_s, u"www03.example.com"_s}));
+        QCOMPARE(inv.hostsOf(u"dbservers"_s),
+                 (QStringList{u"db-a.example.com"_s, u"db-b.example.com"_s}));
+        QCOMPARE(inv.hostsOf(u"southeast"_s), (QStringList{u"host1"_s, u"host2"_s, u"host3"_s}));
+        QCOMPARE(inv.hostsOf(u"usa"_s),
+                 (QStringList{u"host1"_s, u"host2"_s, u"host3"_s, u"host4"_s}));
+
+        const QVariantMap foo = inv.host(u"foo.example.com"_s)->vars();
+        QCOMPARE(foo.value(u"http_port"_s).typeId(), int(QMetaType::Int));
+        QCOMPARE(foo.value(u"maxRequestsPerChild"_s).toInt(), 808);
+        QCOMPARE(foo.value(u"enabled"_s).typeId(), int(QMetaType::Bool));
+        QCOMPARE(foo.value(u"ratio"_s).toDouble(), 0.5);
+        const QVariantMap bar = inv.host(u"bar.example.com"_s)->vars();
+        QCOMPARE(bar.value(u"ansible_port"_s).toInt(), 2222);
+        QCOMPARE(bar.value(u"motd"_s).toString(), u"hello world"_s);
+        QCOMPARE(bar.value(u"path"_s).toString(), u"C:\\temp"_s);
+        QCOMPARE(bar.value(u"raw"_s).typeId(), int(QMetaType::QString));
+        QCOMPARE(inv.resolvedHost(u"jumper"_s).port(), 5555);
+        QCOMPARE(inv.resolvedHost(u"jumper"_s).address(), u"192.0.2.50"_s);
+        QCOMPARE(inv.resolvedHost(u"db-b.example.com"_s).user(), u"postgres"_s);
+        // :vars values are strings, and reach hosts through children.
+        const QVariantMap host3 = inv.mergedVars(u"host3"_s);
+        QCOMPARE(host3.value(u"halon_system_timeout"_s), QVariant(u"30"_s));
+        QCOMPARE(host3.value(u"some_server"_s).toString(), u"foo.southeast.example.com"_s);
+        QVERIFY(!inv.mergedVars(u"host4"_s).contains(u"some_server"_s));
+        QVERIFY(inv.host(u"host4"_s)->vars().isEmpty());
+    }
+
+    void iniErrors_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<int>("line");
+        QTest::addColumn<QString>("problem");
+        QTest::newRow("bad header")
+            << QByteArray("[ok]\nh1\n[broken\n") << 3 << u"section header"_s;
+        QTest::newRow("not key=value") << QByteArray("[g]\nh1 novalue\n") << 2 << u"key=value"_s;
+        QTest::newRow("vars without =") << QByteArray("[g:vars]\n\nx\n") << 3 << u"key=value"_s;
+        QTest::newRow("unterminated quote") << QByteArray("[g]\nh1 a=\"open\n") << 2 << u"quote"_s;
+        QTest::newRow("bad range") << QByteArray("[g]\nh[3:1]\n") << 2 << u"range"_s;
+        QTest::newRow("children cycle")
+            << QByteArray("[a:children]\nb\n[b:children]\na\n") << 4 << u"cycle"_s;
+    }
+
+    void iniErrors()
+    {
+        QFETCH(QByteArray, text);
+        QFETCH(int, line);
+        QFETCH(QString, problem);
+        const Result<ImportResult> result = AnsibleIniImporter::parse(text, u"bad.ini"_s);
+        QVERIFY(!result.ok());
+        QVERIFY2(result.error().message.startsWith(u"bad.ini:%1:"_s.arg(line)),
+                 qPrintable(result.error().message));
+        QVERIFY2(result.error().message.contains(problem), qPrintable(result.error().message));
+    }
+
+    void iniUnknownSectionIsReported()
+    {
+        const Result<ImportResult> result =
+            AnsibleIniImporter::parse("[g:weird]\nx=1\n[g]\nh1\n", u"w.ini"_s);
+        QVERIFY(result.ok());
+        QCOMPARE(result->issues.size(), 1);
+        QCOMPARE(result->issues.first().line, 1);
+        QCOMPARE(result->inventory.hostsOf(u"g"_s), QStringList{u"h1"_s});
+    }
+
+    void ansibleYamlImportReportsUnknownKeysAndDropsId()
+    {
+        QTemporaryDir dir;
+        writeFile(dir.filePath(u"inv.yml"_s),
+                  "all:\n  vars:\n    hostdeck_inventory_id: abc\n  children:\n    web:\n      "
+                  "hosts:\n        w[1:2]:\n      comment: x\n");
+        const Result<ImportResult> result =
+            InventoryImport::importFile(ImportFormat::AnsibleYaml, dir.filePath(u"inv.yml"_s));
+        QVERIFY(result.ok());
+        QVERIFY(result->inventory.id().isEmpty());
+        QCOMPARE(result->inventory.hostsOf(u"web"_s), (QStringList{u"w1"_s, u"w2"_s}));
+        QCOMPARE(result->issues.size(), 1);
+        QCOMPARE(result->issues.first().line, 8);
+    }
+};
+
+QTEST_GUILESS_MAIN(TstImporters)
+#include "tst_importers.moc"

@@ -1,0 +1,254 @@
+"""Test harness for the tool modules: the real agent (tests/support/agent_client.py) + a Debian chroot.
+
+Every call goes through the real agent, started as the controller starts it (optionally behind
+an argv prefix such as ['chroot', DIR]), with the tool modules synced from tools/.
+"""
+import fcntl
+import re
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+from typing import Any, Callable, Dict, List, Optional
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "support"))
+
+import agent_client  # noqa: E402
+
+TOOLS_DIR = os.path.join(ROOT, "tools")
+TOOL_MODULES = sorted(f[:-3] for f in os.listdir(TOOLS_DIR)
+                      if f.endswith(".py") and not f.startswith("_"))
+CHROOT_PACKAGES = ["python3", "systemd", "sudo", "passwd", "ca-certificates"]
+CHROOT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+MIRROR = os.environ.get("HOSTDECK_DEBIAN_MIRROR", "http://deb.debian.org/debian")
+
+
+class ToolAgent(agent_client.AgentClient):
+    """AgentClient whose CHUNKs can go to a per-call sink instead of being kept (bounded memory)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        self._sinks: Dict[int, Callable[[Any], None]] = {}
+        super().__init__(*args, **kwargs)
+
+    def _dispatch(self, ftype: int, fid: int, value: Any) -> None:
+        sink = self._sinks.get(fid)
+        if ftype == agent_client.CHUNK and sink is not None:
+            sink(value)
+            return
+        super()._dispatch(ftype, fid, value)
+
+    def _sync_with_deps(self, dirs, name: str, stack: List[str]) -> None:
+        # Like AgentClient's, but `from __future__ import ...` is not a helper module.
+        if name in self.synced or name in stack:
+            return
+        path = os.path.join(TOOLS_DIR, name + ".py")
+        with open(path, encoding="utf-8") as f:
+            source = f.read()
+        for dep in re.findall(r"^\s*(?:from|import)\s+(_[A-Za-z0-9]\w*)", source, re.M):
+            if not dep.startswith("__"):
+                self._sync_with_deps(dirs, dep, stack + [name])
+        self.sync(name, source)
+
+    def tool(self, tool: str, method: str, check_mode: bool = False, call_timeout: float = 120.0,
+             on_chunk: Optional[Callable[[Any], None]] = None, **args: Any) -> Any:
+        """Call TOOL.METHOD(**args) and return the result (AgentError on ERROR)."""
+        result, _ = self.tool_chunks(tool, method, check_mode, call_timeout, on_chunk, **args)
+        return result
+
+    def tool_chunks(self, tool: str, method: str, check_mode: bool = False, call_timeout: float = 120.0,
+                    on_chunk: Optional[Callable[[Any], None]] = None, **args: Any):
+        """Like tool() but also returns the kept CHUNK values (none when on_chunk is given)."""
+        body = {"tool": tool, "method": method, "args": args, "check": check_mode}
+        with self._lock:
+            fid = self._next_id
+            self._next_id += 1
+            pending = self._pending[fid] = agent_client.Pending()
+            if on_chunk is not None:
+                self._sinks[fid] = on_chunk
+        try:
+            self.send_raw(agent_client.pack_frame(agent_client.CALL, fid,
+                                                  agent_client.encode_body(body)))
+            return self.wait(fid, pending, call_timeout), pending.chunks
+        finally:
+            self._sinks.pop(fid, None)
+
+
+def start_agent(prefix: Optional[List[str]] = None, env: Optional[Dict[str, str]] = None) -> ToolAgent:
+    """Spawn the real agent (behind prefix) and sync every tool module."""
+    if prefix is None and env is None:
+        env = dict(os.environ, LANG="C.UTF-8")
+    proc_env = env
+    loader, payload = agent_client.bootstrap()
+    python = os.environ.get("HOSTDECK_TEST_PYTHON") or "/usr/bin/python3"
+    argv = list(prefix or []) + [python, "-E", "-S", "-c", loader]
+    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, bufsize=0, env=proc_env)
+    proc.stdin.write(payload)
+    proc.stdin.flush()
+    ready, noise = agent_client.AgentClient._await_ready(proc, 60.0)
+    agent = ToolAgent(proc, ready, noise)
+    agent.sync_tools([TOOLS_DIR], *TOOL_MODULES)
+    return agent
+
+
+# --- Debian chroot --------------------------------------------------------------------------
+
+def chroot_cache_dir() -> str:
+    explicit = os.environ.get("HOSTDECK_CHROOT_CACHE")
+    if explicit:
+        return explicit
+    binary = os.environ.get("HOSTDECK_BINARY_DIR")
+    if binary:
+        return os.path.join(binary, "debian-chroot")
+    return os.path.join(ROOT, "build", "debian-chroot-cache")
+
+
+def ensure_debian_chroot() -> str:
+    """The pristine cached chroot (CACHE/root), built with debootstrap when missing.
+
+    A lock serializes builders; the build goes to root.partial and is renamed into place only
+    after debootstrap succeeded, with a stamp naming the package set, so a half-built chroot is
+    never reused.
+    """
+    cache = chroot_cache_dir()
+    os.makedirs(cache, exist_ok=True)
+    root, stamp = os.path.join(cache, "root"), os.path.join(cache, "root.stamp")
+    wanted = "bookworm minbase " + ",".join(CHROOT_PACKAGES) + "\n"
+    with open(os.path.join(cache, "lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if os.path.isdir(root) and _read(stamp) == wanted:
+            return root
+        partial = root + ".partial"
+        for old in (partial, root):
+            if os.path.lexists(old):
+                subprocess.run(["rm", "-rf", "--one-file-system", old], check=True)
+        log = os.path.join(cache, "debootstrap.log")
+        with open(log, "w") as out:
+            done = subprocess.run(["debootstrap", "--variant=minbase",
+                                   "--include=" + ",".join(CHROOT_PACKAGES), "bookworm", partial,
+                                   MIRROR], stdout=out, stderr=subprocess.STDOUT)
+        if done.returncode != 0:
+            raise RuntimeError("debootstrap failed (%d), see %s" % (done.returncode, log))
+        os.rename(partial, root)
+        with open(stamp, "w") as f:
+            f.write(wanted)
+        return root
+
+
+def _read(path: str) -> Optional[str]:
+    try:
+        with open(path) as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+class ChrootHost:
+    """A private copy of the cached chroot in a temp dir, with an agent running inside it."""
+
+    def __init__(self) -> None:
+        pristine = ensure_debian_chroot()
+        self.tmp = tempfile.mkdtemp(prefix="hostdeck-chroot-")
+        self.root = os.path.join(self.tmp, "root")
+        started = time.monotonic()
+        subprocess.run(["cp", "-a", "--reflink=auto", pristine, self.root], check=True)
+        self.copy_seconds = time.monotonic() - started
+        env = {"PATH": CHROOT_PATH, "LANG": "C.UTF-8", "HOME": "/root", "TERM": "dumb"}
+        self.agent = start_agent(["chroot", self.root], env)
+
+    def path(self, inside: str) -> str:
+        """The host path of a path inside the chroot."""
+        return os.path.join(self.root, inside.lstrip("/"))
+
+    def run(self, *argv: str) -> subprocess.CompletedProcess:
+        """Run a command inside the chroot (to read real state independently of the tools)."""
+        return subprocess.run(["chroot", self.root] + list(argv), capture_output=True, text=True,
+                              env={"PATH": CHROOT_PATH, "LANG": "C.UTF-8"})
+
+    def close(self) -> None:
+        try:
+            self.agent.close()
+        finally:
+            subprocess.run(["rm", "-rf", "--one-file-system", self.tmp], check=False)
+
+
+class ToolTestCase(unittest.TestCase):
+    """Checks shared by the tool tests."""
+
+    def assertIdempotent(self, agent: ToolAgent, tool: str, method: str, snapshot: Callable[[], Any],
+                         call_timeout: float = 600.0, **args: Any) -> Dict[str, Any]:
+        """check mode (changes nothing, reports changed) -> real run -> second run unchanged."""
+        before = snapshot()
+        dry = agent.tool(tool, method, check_mode=True, call_timeout=call_timeout, **args)
+        self.assertTrue(dry["changed"], "%s.%s check mode: %r" % (tool, method, dry))
+        self.assertEqual(before, snapshot(), "%s.%s in check mode modified the host" % (tool, method))
+        real = agent.tool(tool, method, call_timeout=call_timeout, **args)
+        self.assertTrue(real["changed"], "%s.%s: %r" % (tool, method, real))
+        self.assertEqual(dry.get("diff"), real.get("diff"), "check-mode diff differs from the real one")
+        self.assertNotEqual(before, snapshot(), "%s.%s reported a change but nothing changed" % (tool, method))
+        again = agent.tool(tool, method, call_timeout=call_timeout, **args)
+        self.assertFalse(again["changed"], "%s.%s second run: %r" % (tool, method, again))
+        return real
+
+
+def peak_rss_kb(pid: int) -> Optional[int]:
+    """VmHWM (peak resident set) of a process, in KiB."""
+    for line in (_read("/proc/%d/status" % pid) or "").splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return None
+
+
+def self_peak_rss_kb() -> int:
+    return peak_rss_kb(os.getpid()) or 0
+
+
+def apply_patch(original: str, diff: str) -> str:
+    """Apply a unified diff with GNU patch (proves the diff is well-formed)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        target = os.path.join(tmp, "file")
+        with open(target, "w", newline="") as f:
+            f.write(original)
+        done = subprocess.run(["patch", "-s", "-f", target], input=diff, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise AssertionError("patch rejected the diff: %s %s\n%s" % (done.stdout, done.stderr, diff))
+        with open(target, newline="") as f:
+            return f.read()
+
+
+def upload(agent: ToolAgent, src: str, dest: str, chunk_size: int = 1 << 20, window: int = 4,
+           **options: Any) -> Dict[str, Any]:
+    """Upload a local file with FileSystem.upload_* keeping `window` chunks in flight."""
+    import hashlib
+    digest = hashlib.sha256()
+    with open(src, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    size = os.path.getsize(src)
+    begin = agent.tool("FileSystem", "upload_begin", dest=dest, size=size, sha256=digest.hexdigest(),
+                       **options)
+    if begin["skip"]:
+        return begin
+    token, in_flight, offset = begin["token"], [], 0
+    with open(src, "rb") as f:
+        for block in iter(lambda: f.read(chunk_size), b""):
+            in_flight.append(agent.call_async("FileSystem", "upload_chunk",
+                                              {"token": token, "offset": offset, "data": block}))
+            offset += len(block)
+            if len(in_flight) >= window:
+                agent.wait(*in_flight.pop(0), timeout=120)
+    for fid, pending in in_flight:
+        agent.wait(fid, pending, timeout=120)
+    return agent.tool("FileSystem", "upload_end", token=token, call_timeout=300)
+
+
+def background(fn: Callable[[], Any]) -> threading.Thread:
+    t = threading.Thread(target=fn, daemon=True)
+    t.start()
+    return t

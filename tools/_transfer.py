@@ -1,0 +1,156 @@
+"""Chunked upload/download with bounded memory, behind FileSystem.upload_* and download."""
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import uuid
+
+import hostdeck
+
+import _files
+
+_lock = threading.Lock()
+_uploads: dict[str, "_Upload"] = {}
+
+
+class _Upload:
+    def __init__(self, dest: str, size: int, sha256: str, mode, uid, gid, backup: bool) -> None:
+        self.dest = dest
+        self.size = size
+        self.sha256 = sha256.lower()
+        self.mode, self.uid, self.gid, self.backup = mode, uid, gid, backup
+        self.fd, self.tmp = _files.open_temp(dest)
+        self.offset = 0
+        self.hash = hashlib.sha256()
+        self.lock = threading.Lock()
+
+    def discard(self) -> None:
+        try:
+            os.close(self.fd)
+        except OSError:
+            pass
+        try:
+            os.unlink(self.tmp)
+        except FileNotFoundError:
+            pass
+
+
+def file_sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while True:
+            block = f.read(1024 * 1024)
+            if not block:
+                return digest.hexdigest()
+            digest.update(block)
+
+
+def begin(dest: str, size: int, sha256: str, mode, owner, group, backup: bool) -> dict:
+    dest = _files.real_target(dest)
+    mode_bits, uid, gid = _files.parse_mode(mode), _files.resolve_uid(owner), _files.resolve_gid(group)
+    same = False
+    drift: dict = {}
+    if os.path.isfile(dest) and os.path.getsize(dest) == size:
+        same = file_sha256(dest) == sha256.lower()
+    if same:
+        drift = _files.attrs_drift(dest, mode_bits, uid, gid)
+        if drift and not _files.in_check_mode():
+            _files.apply_attrs(dest, mode_bits, uid, gid)
+        return {"skip": True, "token": None, "changed": bool(drift), "attributes": drift}
+    if _files.in_check_mode():
+        return {"skip": True, "token": None, "changed": True, "check": True}
+    upload = _Upload(dest, size, sha256, mode_bits, uid, gid, backup)
+    token = uuid.uuid4().hex
+    with _lock:
+        _uploads[token] = upload
+    return {"skip": False, "token": token, "changed": True}
+
+
+def _get(token: str) -> _Upload:
+    with _lock:
+        upload = _uploads.get(token)
+    if upload is None:
+        raise hostdeck.ToolError("unknown or finished upload token %r" % token, token=token)
+    return upload
+
+
+def chunk(token: str, offset: int, data: bytes) -> dict:
+    upload = _get(token)
+    with upload.lock:
+        if offset != upload.offset:
+            raise hostdeck.ToolError("upload to %s: chunk at offset %d, expected %d" % (
+                upload.dest, offset, upload.offset), offset=offset, expected=upload.offset)
+        if upload.offset + len(data) > upload.size:
+            raise hostdeck.ToolError("upload to %s: more data than the announced %d bytes" % (
+                upload.dest, upload.size), size=upload.size)
+        view = memoryview(data)
+        while view:
+            written = os.write(upload.fd, view)
+            view = view[written:]
+        upload.hash.update(data)
+        upload.offset += len(data)
+        return {"received": upload.offset}
+
+
+def end(token: str) -> dict:
+    upload = _get(token)
+    with _lock:
+        _uploads.pop(token, None)
+    with upload.lock:
+        try:
+            if upload.offset != upload.size:
+                raise hostdeck.ToolError("upload to %s incomplete: %d of %d bytes" % (
+                    upload.dest, upload.offset, upload.size), received=upload.offset, size=upload.size)
+            got = upload.hash.hexdigest()
+            if got != upload.sha256:
+                raise hostdeck.ToolError("upload to %s: checksum mismatch (sent %s, received %s)" % (
+                    upload.dest, upload.sha256, got), expected=upload.sha256, actual=got)
+            os.fsync(upload.fd)
+            os.close(upload.fd)
+            upload.fd = -1
+        except BaseException:
+            upload.discard()
+            raise
+        saved = _files.finish_temp(upload.tmp, upload.dest, upload.mode, upload.uid, upload.gid,
+                                   upload.backup)
+    result = {"changed": True, "path": upload.dest, "size": upload.size, "sha256": got}
+    if saved:
+        result["backup"] = saved
+    return result
+
+
+def abort(token: str) -> dict:
+    with _lock:
+        upload = _uploads.pop(token, None)
+    if upload is None:
+        return {"aborted": False}
+    with upload.lock:
+        upload.discard()
+    return {"aborted": True}
+
+
+def download(path: str, chunk_size: int, offset: int) -> dict:
+    chunk_size = max(4096, min(int(chunk_size), 16 * 1024 * 1024))
+    ctx = hostdeck.context()
+    digest = hashlib.sha256()
+    total = 0
+    try:
+        f = open(path, "rb")
+    except FileNotFoundError:
+        raise hostdeck.ToolError("no such file: %s" % path, path=path)
+    except (IsADirectoryError, PermissionError) as err:
+        raise hostdeck.ToolError("cannot read %s: %s" % (path, err.strerror), path=path)
+    with f:
+        if offset:
+            f.seek(offset)
+        while True:
+            if ctx.cancelled.is_set():
+                raise hostdeck.ToolError("download of %s cancelled" % path, path=path)
+            block = f.read(chunk_size)
+            if not block:
+                break
+            digest.update(block)
+            total += len(block)
+            ctx.emit("data", block)
+    return {"path": path, "size": total, "sha256": digest.hexdigest(), "offset": offset}
