@@ -239,14 +239,24 @@ def _pump(proc: subprocess.Popen, streams: dict, stdin: Union[str, bytes, None],
     sel.close()
     for stream in streams.values():
         stream.finish()
-    if not done.timed_out and timeout is not None:
-        # The pipes closed but the process may still run (it closed its output or daemonized).
-        left = max(0.0, timeout - (time.monotonic() - started))
+    # The pipes closed but the process may still be exiting (or closed its output and goes on):
+    # wait for it, still honouring the timeout and cancellation, and never kill a process that
+    # is merely slow to be reaped.
+    deadline = None if timeout is None else started + timeout
+    while not done.timed_out and proc.poll() is None:
+        if cancelled is not None and cancelled.is_set():
+            done.cancelled = True
+            _kill_group(proc)
+            raise hostdeck.ToolError("cancelled: %s" % describe(done.argv), command=done.argv)
+        left = POLL_SECONDS if deadline is None else min(POLL_SECONDS, deadline - time.monotonic())
+        if left <= 0:
+            done.timed_out = True
+            _kill_group(proc)
+            break
         try:
             proc.wait(left)
         except subprocess.TimeoutExpired:
-            done.timed_out = True
-            _kill_group(proc)
+            pass
 
 
 def _write_some(proc: subprocess.Popen, sel, pending: bytes) -> bytes:

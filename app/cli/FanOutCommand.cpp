@@ -7,6 +7,9 @@
 #include "ssh/SshConfigResolver.h"
 #include "ssh/StaticCredentialProvider.h"
 #include "wire/DataCodec.h"
+#ifdef HOSTDECK_HAVE_INVENTORY
+#include "InventoryFanOut.h"
+#endif
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -63,7 +66,12 @@ void runFanOutCall(const QStringList& args, Done done)
     const QCommandLineOption check(QStringLiteral("check"), QStringLiteral("Check mode."));
     const QCommandLineOption identity(QStringLiteral("identity"),
                                       QStringLiteral("Private key file."), QStringLiteral("FILE"));
-    parser.addOptions({hostsOpt, sshConfig, knownHosts, hostKeys, forks, python, timeout, connectTimeout, become,
+    const QCommandLineOption inventoryOpt(QStringList{QStringLiteral("i"), QStringLiteral("inventory")},
+                                          QStringLiteral("Inventory file."), QStringLiteral("FILE"));
+    const QCommandLineOption limitOpt(QStringList{QStringLiteral("l"), QStringLiteral("limit")},
+                                      QStringLiteral("Host pattern of the inventory."), QStringLiteral("PATTERN"));
+    const QCommandLineOption toolsDir(QStringLiteral("tools-dir"), QStringLiteral("Extra tools folder."), QStringLiteral("DIR"));
+    parser.addOptions({toolsDir, inventoryOpt, limitOpt, hostsOpt, sshConfig, knownHosts, hostKeys, forks, python, timeout, connectTimeout, become,
                        becomeUser, passwordStdin, arg, check, identity});
     if (!parser.parse(QStringList{QStringLiteral("hostdeck-cli call")} + args)) {
         err() << "hostdeck-cli call: " << parser.errorText() << Qt::endl;
@@ -73,7 +81,7 @@ void runFanOutCall(const QStringList& args, Done done)
         err() << "hostdeck-cli call: " << message << Qt::endl;
         done(ExitUsage);
     };
-    if (!parser.isSet(hostsOpt))
+    if (parser.isSet(hostsOpt) == parser.isSet(inventoryOpt))
         return fail(QStringLiteral("name the targets: --local, -H HOST[,HOST...] or -i INVENTORY -l PATTERN"));
     if (parser.positionalArguments().size() != 1)
         return fail(QStringLiteral("expected exactly one TOOL.METHOD"));
@@ -110,12 +118,42 @@ void runFanOutCall(const QStringList& args, Done done)
     FanOutOptions options;
     options.forks = forkCount;
     options.passwordFromStdin = parser.isSet(passwordStdin);
+    options.toolsDirs = parser.values(toolsDir);
     options.request.tool = toolMethod->first;
     options.request.method = toolMethod->second;
     options.request.args = *callArgs;
     options.request.check = parser.isSet(check);
     options.request.timeout = std::chrono::milliseconds(qint64(callTimeout * 1000));
     const QStringList interpreter = QProcess::splitCommand(parser.value(python));
+    if (parser.isSet(inventoryOpt)) {
+#ifdef HOSTDECK_HAVE_INVENTORY
+        if (!parser.isSet(limitOpt))
+            return fail(QStringLiteral("-i needs -l PATTERN (e.g. -l all)"));
+        InventoryDefaults defaults;
+        defaults.ssh = base;
+        defaults.interpreter = interpreter;
+        defaults.become = parser.isSet(become) || parser.isSet(becomeUser);
+        defaults.becomeUser = parser.value(becomeUser);
+        Result<InventoryFanOut> resolved =
+            resolveInventoryFanOut(parser.value(inventoryOpt), parser.value(limitOpt), defaults);
+        if (!resolved)
+            return fail(resolved.error().message);
+        for (const QString& warning : std::as_const(resolved->warnings))
+            err() << "hostdeck-cli call: " << warning << Qt::endl;
+        if (resolved->hosts.isEmpty())
+            return fail(QStringLiteral("pattern '%1' matches no host").arg(parser.value(limitOpt)));
+        options.hosts = resolved->hosts;
+        if (!options.passwordFromStdin) {
+            std::shared_ptr<KeychainCredentialProvider> keychain = resolved->credentials;
+            options.credentials = keychain;
+            options.sudoPasswordFor = [keychain](const HostTarget& target) { return keychain->sudoPasswordFor(target); };
+        }
+        executeFanOut(std::move(options), std::move(done));
+        return;
+#else
+        return fail(QStringLiteral("this build has no inventory support"));
+#endif
+    }
     for (const QString& destination : parser.value(hostsOpt).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
         auto settings = SshConfigResolver::resolve(destination.trimmed(), base);
         if (!settings)
@@ -136,20 +174,24 @@ void runFanOutCall(const QStringList& args, Done done)
 
 void executeFanOut(FanOutOptions options, Done done)
 {
-    auto credentials = std::make_shared<StaticCredentialProvider>();
+    auto staticCredentials = std::make_shared<StaticCredentialProvider>();
+    std::shared_ptr<CredentialProvider> credentials = staticCredentials;
     SessionPool::Options poolOptions;
-    if (options.passwordFromStdin) {
+    if (options.credentials) {
+        credentials = options.credentials;
+        poolOptions.sudoPasswordFor = options.sudoPasswordFor;
+    } else if (options.passwordFromStdin) {
         SecretBuffer password = readSecretLine();
-        credentials->setSecret(CredentialKind::SshPassword, password.copy());
-        credentials->setSecret(CredentialKind::SudoPassword, password.copy());
-        credentials->setSecret(CredentialKind::KeyPassphrase, password.copy());
+        staticCredentials->setSecret(CredentialKind::SshPassword, password.copy());
+        staticCredentials->setSecret(CredentialKind::SudoPassword, password.copy());
+        staticCredentials->setSecret(CredentialKind::KeyPassphrase, password.copy());
         auto shared = std::make_shared<SecretBuffer>(std::move(password));
         poolOptions.sudoPassword = [shared](std::function<void(std::optional<SecretBuffer>)> reply) {
             reply(shared->copy());
         };
     }
     auto factory = std::make_unique<DefaultTransportFactory>(credentials, nullptr);
-    auto* pool = new SessionPool(std::move(factory), loadTools({}), poolOptions, QCoreApplication::instance());
+    auto* pool = new SessionPool(std::move(factory), loadTools(options.toolsDirs), poolOptions, QCoreApplication::instance());
     FanOutRun::Options runOptions;
     runOptions.concurrency = options.forks;
     auto* run = new FanOutRun(pool, options.hosts, options.request, runOptions, pool);

@@ -1,8 +1,12 @@
 #pragma once
 
 #include "LocalCommands.h"
-#include "agent/AgentCall.h"
+#include "agent/AgentSession.h"
 #include "runner/HostTarget.h"
+#include "ssh/CredentialProvider.h"
+
+#include <functional>
+#include <memory>
 
 namespace hostdeck::cli {
 
@@ -13,6 +17,11 @@ struct FanOutOptions
     engine::CallRequest request;
     int forks = 100;
     bool passwordFromStdin = false;
+    QStringList toolsDirs; ///< --tools-dir; empty: the user tools folder
+    /// Secrets source (e.g. the keychain for an inventory); null: only --password-stdin.
+    std::shared_ptr<engine::CredentialProvider> credentials;
+    /// Per-host sudo password source going with `credentials`.
+    std::function<engine::AgentSession::SecretRequest(const engine::HostTarget&)> sudoPasswordFor;
 };
 
 /// `call -H HOST[,HOST...] [--ssh-config FILE] [--known-hosts FILE] [--host-keys strict|accept-new]

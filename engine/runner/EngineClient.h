@@ -33,8 +33,13 @@ signals:
     void hostStateChanged(const QString& host, bool connected, const QString& message);
 
 private:
+    /// Runs `work` on the engine thread, after the engine was created there.
+    template<typename Work>
+    void post(Work work);
+
     QThread m_thread;
-    Engine* m_engine = nullptr; ///< lives on m_thread, deleted there
+    QObject* m_context = nullptr; ///< lives on m_thread; owns the engine; deleted there
+    Engine* m_engine = nullptr;   ///< created and used only on m_thread
     quint64 m_nextId = 1;
 };
 

@@ -55,7 +55,7 @@ AgentSession* SessionPool::acquire(const HostTarget& target)
     options.readyTimeout = m_options.readyTimeout;
     options.logLevel = m_options.logLevel;
     options.compressMin = target.kind == HostTarget::Kind::Ssh ? 4096 : 0;
-    options.sudoPassword = m_options.sudoPassword;
+    options.sudoPassword = m_options.sudoPasswordFor ? m_options.sudoPasswordFor(target) : m_options.sudoPassword;
     auto session = std::make_unique<AgentSession>(m_factory->create(target), m_tools, options);
     AgentSession* raw = session.get();
     const QString host = target.name;

@@ -9,6 +9,7 @@
 #include <QTimer>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 
 namespace hostdeck::engine {
@@ -26,6 +27,8 @@ public:
         std::chrono::milliseconds readyTimeout{std::chrono::seconds(30)};
         int logLevel = 30;
         AgentSession::SecretRequest sudoPassword; ///< may be empty
+        /// Per-host sudo password source (e.g. the keychain); when set it wins over sudoPassword.
+        std::function<AgentSession::SecretRequest(const HostTarget&)> sudoPasswordFor;
     };
 
     SessionPool(std::unique_ptr<TransportFactory> factory, std::shared_ptr<const ToolRegistry> tools,

@@ -220,6 +220,7 @@ int SshdFixture::startServer(const SshdOptions& options)
     };
     if (options.maxSessions > 0)
         config.append(QStringLiteral("MaxSessions %1").arg(options.maxSessions));
+    config.append(options.extraConfig);
     const QString configFile = writeFile(QStringLiteral("sshd%1/sshd_config").arg(index), config);
 
     for (int attempt = 0; attempt < 5; ++attempt) {

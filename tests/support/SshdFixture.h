@@ -21,6 +21,7 @@ struct SshdOptions
     bool keyboardInteractive = false; ///< needs PAM on Linux: turns UsePAM on for this server
     int maxSessions = 0;              ///< 0: OpenSSH's default (10)
     QString hostKeyType = QStringLiteral("ed25519");
+    QStringList extraConfig;          ///< more sshd_config lines (e.g. "Banner FILE")
 };
 
 /// Real /usr/sbin/sshd instances on 127.0.0.1 free ports for tests, each with its own host key

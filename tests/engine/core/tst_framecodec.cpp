@@ -3,6 +3,7 @@
 #include "wire/DataCodec.h"
 #include "wire/FrameCodec.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QRandomGenerator>
@@ -153,6 +154,12 @@ private slots:
         const QByteArray bomb = lzma::compress(QByteArray(1 << 20, '\0'), 6);
         QTest::newRow("xz-bomb") << header('H', 'D', 1, 16, kFlagCompressed, 1, quint32(bomb.size())) + bomb
                                  << qsizetype(64 * 1024) << QStringLiteral("expands beyond");
+        // A frame whose xz header asks for a 4 GiB dictionary (found by the fuzzer): refused
+        // before the decoder allocates it.
+        QFile seed(QString::fromUtf8(qgetenv("HOSTDECK_SOURCE_DIR")) + QStringLiteral("/tests/fuzz/corpus/xz-huge-dictionary.bin"));
+        if (seed.open(QIODevice::ReadOnly))
+            QTest::newRow("xz-huge-dictionary") << seed.readAll() << qsizetype(1024 * 1024)
+                                                << QStringLiteral("needs more than");
         const QByteArray truncatedXz = lzma::compress(QByteArray(5000, 'z'), 6).chopped(8);
         QTest::newRow("truncated-xz") << header('H', 'D', 1, 16, kFlagCompressed, 1, quint32(truncatedXz.size())) + truncatedXz
                                       << def << QStringLiteral("xz body");

@@ -1,0 +1,120 @@
+#pragma once
+
+#include "SshdFixture.h"
+#include "TestEnv.h"
+
+#include "agent/ToolRegistry.h"
+#include "runner/DefaultTransportFactory.h"
+#include "runner/FanOutRun.h"
+#include "runner/SessionPool.h"
+#include "ssh/StaticCredentialProvider.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <memory>
+
+namespace hostdeck::test {
+
+/// A SessionPool over DefaultTransportFactory with the built-in tools plus tests/support/tools.
+inline std::unique_ptr<engine::SessionPool> makeTestPool(std::shared_ptr<engine::CredentialProvider> credentials = {},
+                                                          engine::SessionPool::Options options = {})
+{
+    if (!credentials)
+        credentials = std::make_shared<engine::StaticCredentialProvider>();
+    auto tools = std::make_shared<engine::ToolRegistry>(engine::ToolRegistry::load({testToolsDir()}));
+    auto factory = std::make_unique<engine::DefaultTransportFactory>(credentials, nullptr);
+    return std::make_unique<engine::SessionPool>(std::move(factory), tools, std::move(options));
+}
+
+/// An SSH target for fixture server `server`, key auth only, known_hosts given.
+inline engine::HostTarget sshTarget(const SshdFixture& sshd, int server, const QString& knownHosts,
+                                    const QString& name = {})
+{
+    engine::HostTarget target;
+    target.name = name.isEmpty() ? QStringLiteral("h%1").arg(server) : name;
+    target.kind = engine::HostTarget::Kind::Ssh;
+    target.ssh.user = sshd.user();
+    target.ssh.host = QStringLiteral("127.0.0.1");
+    target.ssh.port = sshd.port(server);
+    target.ssh.identityFiles = {sshd.clientKey()};
+    target.ssh.useDefaultIdentities = false;
+    target.ssh.useAgent = false;
+    target.ssh.knownHostsFile = knownHosts;
+    target.ssh.globalKnownHostsFile = QStringLiteral("/dev/null");
+    target.ssh.connectTimeout = std::chrono::seconds(5);
+    target.interpreter = {QStringLiteral("/usr/bin/python3")};
+    return target;
+}
+
+inline engine::CallRequest makeCall(const QString& tool, const QString& method, const QJsonObject& args = {})
+{
+    engine::CallRequest request;
+    request.tool = tool;
+    request.method = method;
+    request.args = args;
+    return request;
+}
+
+/// Exec.run without live streaming: with stream=true the current tools/_proc.py reports
+/// rc -9 for a program that takes a while (e.g. `sleep 0.5`); see the report.
+inline engine::CallRequest execCall(const QStringList& argv)
+{
+    return makeCall(QStringLiteral("Exec"), QStringLiteral("run"),
+                    {{QStringLiteral("argv"), QJsonArray::fromStringList(argv)}, {QStringLiteral("stream"), false}});
+}
+
+/// Collects what a FanOutRun emits.
+struct RunRecorder
+{
+    explicit RunRecorder(engine::FanOutRun* run)
+    {
+        QObject::connect(run, &engine::FanOutRun::resultsReady, run, [this](const QList<engine::HostResult>& batch) {
+            ++batches;
+            for (const engine::HostResult& r : batch) {
+                results.append(r);
+                arrivalMs.insert(r.host, clock.elapsed());
+            }
+        });
+        QObject::connect(run, &engine::FanOutRun::finished, run, [this](const engine::RunSummary& s) {
+            summary = s;
+            finished = true;
+        });
+        clock.start();
+    }
+    engine::HostResult result(const QString& host) const
+    {
+        for (const engine::HostResult& r : results) {
+            if (r.host == host)
+                return r;
+        }
+        return {};
+    }
+    QList<engine::HostResult> results;
+    QHash<QString, qint64> arrivalMs;
+    int batches = 0;
+    bool finished = false;
+    engine::RunSummary summary;
+    QElapsedTimer clock;
+};
+
+/// Every process whose command line (NUL-separated argv) contains `needle`.
+inline QStringList processesWithInCmdline(const QByteArray& needle)
+{
+    QStringList hits;
+    for (const QString& entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+        if (entry.toLongLong() <= 0)
+            continue;
+        QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(entry));
+        if (cmdline.open(QIODevice::ReadOnly) && cmdline.readAll().contains(needle))
+            hits << entry;
+    }
+    return hits;
+}
+
+} // namespace hostdeck::test
