@@ -1,0 +1,378 @@
+// Fan-out benchmark (issue 3): `echo hello` on a loopback fleet of real sshd hosts, Hostdeck beside
+// parallel-ssh and Ansible ad-hoc, all in one run on the same hosts, medians of --reps runs:
+//   hostdeck cold   whole `hostdeck-cli call -H h1..hN` process (connect + bootstrap + Exec.run)
+//   hostdeck warm   the same call again on the pooled connections of one long-lived process
+//   parallel-ssh    OpenSSH's default KEX and curve25519-sha256 (what libssh negotiates)
+//   ansible         ad-hoc `command` module, forks N, pipelining, no ControlPersist (cold)
+// plus the controller's memory per idle pooled connection. Needs root (the sshd fixture creates
+// its login user). Not a pass/fail test: exits non-zero only when something does not work at all.
+//   bench_fanout [--hosts N] [--reps R]
+#include "SshdFixture.h"
+#include "TestEnv.h"
+
+#include "agent/ToolRegistry.h"
+#include "runner/DefaultTransportFactory.h"
+#include "runner/FanOutRun.h"
+#include "runner/SessionPool.h"
+#include "ssh/SshConfigResolver.h"
+#include "ssh/StaticCredentialProvider.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QJsonArray>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTimer>
+
+#include <algorithm>
+#include <cstdio>
+#include <optional>
+#include <vector>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace hostdeck::engine;
+using namespace hostdeck::test;
+
+namespace {
+
+double median(std::vector<double> values)
+{
+    if (values.empty())
+        return 0;
+    std::sort(values.begin(), values.end());
+    const size_t mid = values.size() / 2;
+    return values.size() % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+}
+
+void say(const QString& text)
+{
+    std::fprintf(stdout, "%s\n", qPrintable(text));
+    std::fflush(stdout);
+}
+
+qint64 rssKb()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray& line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).simplified().split(' ').value(0).toLongLong();
+    }
+    return 0;
+}
+
+/// The loopback fleet and the files every tool reads: one ssh_config (Host h1..hN), one
+/// known_hosts, a pssh hosts file and an Ansible INI inventory.
+struct Fleet
+{
+    SshdFixture sshd;
+    QStringList names;
+    QString sshConfig;
+    QString knownHosts;
+    QString hostsFile;
+    QString inventory;
+
+    QString start(int count)
+    {
+        if (const QString error = sshd.setUp(); !error.isEmpty())
+            return error;
+        SshdOptions options;
+        // 50 clients at once against one host would hit OpenSSH's MaxStartups 10:30:100; each
+        // fleet host is its own sshd here, but raise it anyway so no tool is throttled.
+        options.extraConfig = {QStringLiteral("MaxStartups 200:30:400")};
+        QStringList config;
+        QStringList known;
+        for (int i = 0; i < count; ++i) {
+            if (sshd.startServer(options) != i)
+                return sshd.lastError();
+            const QString name = QStringLiteral("h%1").arg(i + 1);
+            names << name;
+            known << sshd.knownHostsLine(i);
+            config << QStringLiteral("Host ") + name << QStringLiteral("    HostName 127.0.0.1")
+                   << QStringLiteral("    Port %1").arg(sshd.port(i));
+        }
+        knownHosts = sshd.writeFile(QStringLiteral("known_hosts"), known);
+        config << QStringLiteral("Host *") << QStringLiteral("    User ") + sshd.user()
+               << QStringLiteral("    IdentityFile ") + sshd.clientKey() << QStringLiteral("    IdentitiesOnly yes")
+               << QStringLiteral("    UserKnownHostsFile ") + knownHosts
+               << QStringLiteral("    GlobalKnownHostsFile /dev/null") << QStringLiteral("    StrictHostKeyChecking yes")
+               << QStringLiteral("    BatchMode yes");
+        sshConfig = sshd.writeFile(QStringLiteral("ssh_config"), config);
+        hostsFile = sshd.writeFile(QStringLiteral("hosts.txt"), names);
+        inventory = sshd.writeFile(QStringLiteral("inventory.ini"),
+                                   QStringList{QStringLiteral("[fleet]")} + names
+                                       + QStringList{QStringLiteral("[all:vars]"),
+                                                     QStringLiteral("ansible_python_interpreter=/usr/bin/python3")});
+        return {};
+    }
+};
+
+struct ProcessRun
+{
+    double ms = 0;
+    bool ok = false;
+    QByteArray out;
+    QByteArray err;
+};
+
+ProcessRun timeProcess(const QString& program, const QStringList& args, const QProcessEnvironment& env,
+                       const QByteArray& successMarker, int expected)
+{
+    ProcessRun run;
+    QProcess process;
+    process.setProcessEnvironment(env);
+    process.setStandardInputFile(QProcess::nullDevice());
+    QElapsedTimer clock;
+    clock.start();
+    process.start(program, args);
+    const bool finished = process.waitForFinished(120000);
+    run.ms = double(clock.nsecsElapsed()) / 1e6;
+    if (!finished) {
+        process.kill();
+        process.waitForFinished(5000);
+    }
+    run.out = process.readAllStandardOutput();
+    run.err = process.readAllStandardError();
+    run.ok = finished && process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0
+        && run.out.count(successMarker) >= expected;
+    return run;
+}
+
+/// Runs `request` on `targets` through `pool` and returns the wall time in ms, or nullopt when a
+/// host failed.
+std::optional<double> timeRound(SessionPool* pool, const QList<HostTarget>& targets, const CallRequest& request,
+                                QString* failure)
+{
+    FanOutRun run(pool, targets, request, {});
+    QEventLoop loop;
+    RunSummary summary;
+    QObject::connect(&run, &FanOutRun::finished, &loop, [&](const RunSummary& s) {
+        summary = s;
+        loop.quit();
+    });
+    QList<HostResult> failed;
+    QObject::connect(&run, &FanOutRun::resultsReady, &loop, [&](const QList<HostResult>& results) {
+        for (const HostResult& r : results) {
+            if (!r.ok)
+                failed << r;
+        }
+    });
+    QTimer::singleShot(120000, &loop, [&run] { run.cancel(); });
+    QElapsedTimer clock;
+    clock.start();
+    run.start();
+    if (!run.isFinished())
+        loop.exec();
+    const double ms = double(clock.nsecsElapsed()) / 1e6;
+    if (summary.ok != summary.total) {
+        *failure = failed.isEmpty() ? QStringLiteral("?") : failed.first().host + u": " + failed.first().error.message;
+        return std::nullopt;
+    }
+    return ms;
+}
+
+struct Row
+{
+    QString tool;
+    double ms = 0;
+    int runs = 0;
+    QString note;
+};
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    int hostCount = 50;
+    int reps = 5;
+    const QStringList args = app.arguments();
+    for (int i = 1; i + 1 < args.size(); ++i) {
+        if (args.at(i) == QStringLiteral("--hosts"))
+            hostCount = std::max(1, args.at(i + 1).toInt());
+        if (args.at(i) == QStringLiteral("--reps"))
+            reps = std::max(1, args.at(i + 1).toInt());
+    }
+    if (geteuid() != 0) {
+        say(QStringLiteral("bench_fanout: skipped, the sshd fixture needs root"));
+        return 0;
+    }
+
+    Fleet fleet;
+    QElapsedTimer setupClock;
+    setupClock.start();
+    if (const QString error = fleet.start(hostCount); !error.isEmpty()) {
+        say(QStringLiteral("bench_fanout: fleet did not start: ") + error);
+        return 1;
+    }
+    say(QStringLiteral("fleet: %1 sshd on 127.0.0.1 up in %2 ms; echo hello, medians of %3 runs")
+            .arg(hostCount).arg(setupClock.elapsed()).arg(reps));
+
+    // --- hostdeck warm (and the in-process cold round, and memory) ------------------------------
+    CallRequest request;
+    request.tool = QStringLiteral("Exec");
+    request.method = QStringLiteral("run");
+    request.args = {{QStringLiteral("argv"), QJsonArray{QStringLiteral("echo"), QStringLiteral("hello")}}};
+    SshSettings base;
+    base.sshConfigFile = fleet.sshConfig;
+    base.knownHostsFile = fleet.knownHosts;
+    QList<HostTarget> targets;
+    for (const QString& name : std::as_const(fleet.names)) {
+        Result<SshSettings> settings = SshConfigResolver::resolve(name, base);
+        if (!settings) {
+            say(QStringLiteral("bench_fanout: %1: %2").arg(name, settings.error().message));
+            return 1;
+        }
+        HostTarget target;
+        target.name = name;
+        target.kind = HostTarget::Kind::Ssh;
+        target.ssh = *settings;
+        target.interpreter = {QStringLiteral("python3")};
+        targets << target;
+    }
+    std::vector<double> warm;
+    double inProcessCold = 0;
+    qint64 rssBefore = 0;
+    qint64 rssTenth = 0;
+    qint64 rssAll = 0;
+    {
+        auto tools = std::make_shared<ToolRegistry>(ToolRegistry::load({}));
+        auto factory = std::make_unique<DefaultTransportFactory>(std::make_shared<StaticCredentialProvider>(), nullptr);
+        SessionPool pool(std::move(factory), tools, {});
+        QString failure;
+        rssBefore = rssKb();
+        const int firstBatch = std::min(10, int(targets.size()));
+        const std::optional<double> first = timeRound(&pool, targets.mid(0, firstBatch), request, &failure);
+        rssTenth = rssKb();
+        const std::optional<double> rest = first ? timeRound(&pool, targets, request, &failure) : std::nullopt;
+        rssAll = rssKb();
+        if (!first || !rest) {
+            say(QStringLiteral("bench_fanout: hostdeck in-process run failed: ") + failure);
+            return 1;
+        }
+        inProcessCold = *rest; // 40 new connections + 10 pooled ones
+        for (int i = 0; i < reps; ++i) {
+            const std::optional<double> ms = timeRound(&pool, targets, request, &failure);
+            if (!ms) {
+                say(QStringLiteral("bench_fanout: warm round failed: ") + failure);
+                return 1;
+            }
+            warm.push_back(*ms);
+        }
+        pool.closeAll();
+    }
+
+    // --- whole processes, interleaved per repetition so drift hits every tool alike --------------
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("SSH_AUTH_SOCK"));
+    QProcessEnvironment ansibleEnv = env;
+    const QString ansibleDir = fleet.sshd.dir() + QStringLiteral("/ansible");
+    const QString remoteTemp = fleet.sshd.dir() + QStringLiteral("/ansible-remote");
+    QDir().mkpath(ansibleDir + QStringLiteral("/local"));
+    QDir().mkpath(remoteTemp);
+    ::chmod(QFile::encodeName(remoteTemp).constData(), 01777); // the login user writes there
+    ansibleEnv.insert(QStringLiteral("ANSIBLE_HOME"), ansibleDir);
+    ansibleEnv.insert(QStringLiteral("ANSIBLE_LOCAL_TEMP"), ansibleDir + QStringLiteral("/local"));
+    ansibleEnv.insert(QStringLiteral("ANSIBLE_REMOTE_TEMP"), remoteTemp);
+    ansibleEnv.insert(QStringLiteral("ANSIBLE_HOST_KEY_CHECKING"), QStringLiteral("True"));
+    ansibleEnv.insert(QStringLiteral("ANSIBLE_PIPELINING"), QStringLiteral("True"));
+    // No ControlPersist: it would leave ssh masters running and make later runs warm.
+    ansibleEnv.insert(QStringLiteral("ANSIBLE_SSH_ARGS"), QStringLiteral("-F ") + fleet.sshConfig + QStringLiteral(" -o ControlMaster=no"));
+    ansibleEnv.insert(QStringLiteral("ANSIBLE_FORKS"), QString::number(hostCount));
+    ansibleEnv.insert(QStringLiteral("ANSIBLE_NOCOLOR"), QStringLiteral("1"));
+    ansibleEnv.insert(QStringLiteral("ANSIBLE_DEPRECATION_WARNINGS"), QStringLiteral("False"));
+
+    const QString cli = builtProgram(QStringLiteral("app/hostdeck-cli"));
+    const QStringList cliArgs = {QStringLiteral("call"), QStringLiteral("-H"), fleet.names.join(u','), QStringLiteral("--ssh-config"),
+                                 fleet.sshConfig, QStringLiteral("--known-hosts"), fleet.knownHosts, QStringLiteral("Exec.run"),
+                                 QStringLiteral("--arg"), QStringLiteral(R"(argv=["echo","hello"])")};
+    const QString pssh = QStandardPaths::findExecutable(QStringLiteral("parallel-ssh")).isEmpty()
+        ? QStandardPaths::findExecutable(QStringLiteral("pssh"))
+        : QStandardPaths::findExecutable(QStringLiteral("parallel-ssh"));
+    const QString ansible = QStandardPaths::findExecutable(QStringLiteral("ansible"));
+    const auto psshArgs = [&](const QString& extra) {
+        return QStringList{QStringLiteral("-h"), fleet.hostsFile, QStringLiteral("-p"), QString::number(hostCount),
+                           QStringLiteral("-t"), QStringLiteral("60"), QStringLiteral("-x"), QStringLiteral("-F ") + fleet.sshConfig + extra,
+                           QStringLiteral("-i"), QStringLiteral("echo"), QStringLiteral("hello")};
+    };
+    const QStringList ansibleArgs = {QStringLiteral("all"), QStringLiteral("-i"), fleet.inventory, QStringLiteral("-f"),
+                                     QString::number(hostCount), QStringLiteral("-m"), QStringLiteral("command"),
+                                     QStringLiteral("-a"), QStringLiteral("echo hello")};
+
+    struct Tool
+    {
+        QString name;
+        QString program;
+        QStringList args;
+        QProcessEnvironment env;
+        QByteArray marker;
+        std::vector<double> times;
+        QString failure;
+    };
+    std::vector<Tool> tools;
+    tools.push_back({QStringLiteral("hostdeck cold (hostdeck-cli)"), cli, cliArgs, env, "\"ok\":true", {}, {}});
+    if (!pssh.isEmpty()) {
+        tools.push_back({QStringLiteral("parallel-ssh, OpenSSH default KEX"), pssh, psshArgs({}), env, "[SUCCESS]", {}, {}});
+        tools.push_back({QStringLiteral("parallel-ssh, curve25519-sha256"), pssh,
+                         psshArgs(QStringLiteral(" -o KexAlgorithms=curve25519-sha256")), env, "[SUCCESS]", {}, {}});
+    }
+    if (!ansible.isEmpty())
+        tools.push_back({QStringLiteral("ansible ad-hoc (pipelining)"), ansible, ansibleArgs, ansibleEnv, "| CHANGED |", {}, {}});
+    for (int rep = 0; rep < reps; ++rep) {
+        for (Tool& tool : tools) {
+            if (!tool.failure.isEmpty())
+                continue;
+            const ProcessRun run = timeProcess(tool.program, tool.args, tool.env, tool.marker, hostCount);
+            if (!run.ok) {
+                tool.failure = QString::fromLocal8Bit(run.err.right(400) + run.out.right(400)).simplified();
+                continue;
+            }
+            tool.times.push_back(run.ms);
+        }
+    }
+
+    // --- report ------------------------------------------------------------------------------------
+    const double cold = tools.front().times.empty() ? 0 : median(tools.front().times);
+    say(QString());
+    say(QStringLiteral("%1 | %2 | %3").arg(QStringLiteral("tool").leftJustified(36), QStringLiteral("median wall ms").rightJustified(14),
+                                          QStringLiteral("ratio vs hostdeck cold")));
+    say(QString(80, u'-'));
+    const auto row = [cold](const QString& name, double ms, const QString& note) {
+        const QString ratio = cold > 0 ? QString::number(ms / cold, 'f', 2) + u'x' : QStringLiteral("-");
+        say(QStringLiteral("%1 | %2 | %3 %4").arg(name.leftJustified(36), QString::number(ms, 'f', 1).rightJustified(14),
+                                                  ratio.rightJustified(8), note));
+    };
+    for (const Tool& tool : tools) {
+        if (!tool.failure.isEmpty())
+            say(QStringLiteral("%1 | %2 | failed: %3").arg(tool.name.leftJustified(36), QStringLiteral("-").rightJustified(14), tool.failure));
+        else
+            row(tool.name, median(tool.times), QString());
+    }
+    if (pssh.isEmpty())
+        say(QStringLiteral("parallel-ssh: not installed (Debian package pssh), skipped"));
+    if (ansible.isEmpty())
+        say(QStringLiteral("ansible: not installed (Debian package ansible-core), skipped"));
+    row(QStringLiteral("hostdeck warm round (pooled)"), median(warm),
+        QStringLiteral("(min %1 ms; target <= 50 ms)").arg(*std::min_element(warm.begin(), warm.end()), 0, 'f', 1));
+    row(QStringLiteral("hostdeck in-process, 40 new + 10 pooled"), inProcessCold, QString());
+    say(QString());
+    say(QStringLiteral("controller memory per idle connection: %1 KiB (RSS delta after %2 pooled sessions / %2); "
+                       "marginal %3 KiB (sessions 11..%2)")
+            .arg(double(rssAll - rssBefore) / hostCount, 0, 'f', 1)
+            .arg(hostCount)
+            .arg(hostCount > 10 ? double(rssAll - rssTenth) / (hostCount - 10) : 0.0, 0, 'f', 1));
+    if (!tools.front().times.empty() && tools.size() > 2 && !tools[2].times.empty())
+        say(QStringLiteral("target cold %1 parallel-ssh (curve25519): %2")
+                .arg(hostCount)
+                .arg(cold < median(tools[2].times) ? QStringLiteral("met") : QStringLiteral("NOT met")));
+    say(QStringLiteral("target warm round <= 50 ms: %1").arg(median(warm) <= 50 ? QStringLiteral("met") : QStringLiteral("NOT met")));
+
+    fleet.sshd.stopAll();
+    return tools.front().failure.isEmpty() ? 0 : 1;
+}

@@ -1,0 +1,382 @@
+#include "template/TemplateEditorWindow.h"
+
+#include "template/DialogTemplatePrompts.h"
+#include "template/TemplateDeployPane.h"
+#include "template/TemplateDocument.h"
+#include "template/TemplateEditor.h"
+#include "template/TemplateOutcomeModel.h"
+#include "template/TemplatePreview.h"
+#include "template/TemplateRollout.h"
+#include "template/TemplateService.h"
+#include "template/TemplateTargets.h"
+#include "template/TemplateVariablesPane.h"
+
+#include <QCloseEvent>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+namespace hostdeck::ui {
+
+using engine::HostTarget;
+
+namespace {
+constexpr int kDefaultDebounceMs = 100;
+} // namespace
+
+TemplateEditorWindow::TemplateEditorWindow(TemplateEditorContext context, QWidget* parent)
+    : QMainWindow(parent), m_context(std::move(context)), m_service(new TemplateService(m_context.engine, this)),
+      m_editor(new TemplateEditor(this)), m_preview(new TemplatePreview(this)),
+      m_variables(new TemplateVariablesPane(this)), m_deploy(new TemplateDeployPane(this)), m_status(new QLabel(this))
+{
+    if (!m_context.prompts) {
+        m_ownPrompts = std::make_unique<DialogTemplatePrompts>();
+        m_context.prompts = m_ownPrompts.get();
+    }
+    m_document = new TemplateDocument(m_editor->document(), m_context.prompts, m_context.settings, this, this);
+    setObjectName(QStringLiteral("TemplateEditorWindow"));
+    m_editor->setObjectName(QStringLiteral("templateEditor"));
+    m_status->setObjectName(QStringLiteral("templateStatus"));
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto* side = new QTabWidget(this);
+    side->addTab(m_preview, tr("Pre&view"));
+    side->addTab(m_variables, tr("&Variables"));
+    auto* top = new QSplitter(Qt::Horizontal, this);
+    top->addWidget(m_editor);
+    top->addWidget(side);
+    top->setStretchFactor(0, 3);
+    top->setStretchFactor(1, 2);
+    auto* main = new QSplitter(Qt::Vertical, this);
+    main->addWidget(top);
+    main->addWidget(m_deploy);
+    main->setStretchFactor(0, 3);
+    main->setStretchFactor(1, 1);
+    setCentralWidget(main);
+    statusBar()->addWidget(m_status, 1);
+    buildMenus();
+
+    m_debounce.setSingleShot(true);
+    m_debounce.setTimerType(Qt::PreciseTimer); // the pause-to-preview budget is tight
+    m_debounce.setInterval(kDefaultDebounceMs);
+    connect(&m_debounce, &QTimer::timeout, this, &TemplateEditorWindow::renderNow);
+    connect(m_editor->document(), &QTextDocument::contentsChanged, this, &TemplateEditorWindow::onEdited);
+    connect(m_service, &TemplateService::rendered, this, &TemplateEditorWindow::onRendered);
+    connect(m_service, &TemplateService::renderFailed, this, &TemplateEditorWindow::onRenderFailed);
+    connect(m_service, &TemplateService::factsGathered, this, &TemplateEditorWindow::onFactsGathered);
+    connect(m_variables, &TemplateVariablesPane::currentHostChanged, this, &TemplateEditorWindow::onHostChanged);
+    connect(m_variables, &TemplateVariablesPane::renderLocationChanged, this, &TemplateEditorWindow::onEdited);
+    connect(m_variables, &TemplateVariablesPane::extraVariablesChanged, this, [this] {
+        refreshVariables();
+        onEdited();
+    });
+    connect(m_variables, &TemplateVariablesPane::refreshFactsRequested, this, [this] {
+        m_service->gatherFacts(targetFor(m_variables->currentHost()));
+        m_variables->setFactsState(tr("Gathering facts…"));
+    });
+    connect(m_deploy, &TemplateDeployPane::diffRequested, this, &TemplateEditorWindow::startDiff);
+    connect(m_deploy, &TemplateDeployPane::deployRequested, this, &TemplateEditorWindow::startDeploy);
+    connect(m_document, &TemplateDocument::filePathChanged, this, &TemplateEditorWindow::updateTitle);
+    connect(m_document, &TemplateDocument::modifiedChanged, this, &TemplateEditorWindow::updateTitle);
+    connect(m_document, &TemplateDocument::failed, this, &TemplateEditorWindow::showStatus);
+    connect(m_document, &TemplateDocument::saved, this,
+            [this](const QString& path) { showStatus(tr("Saved %1").arg(path)); });
+    connect(m_document, &TemplateDocument::recentFilesChanged, this, &TemplateEditorWindow::rebuildRecentMenu);
+    connect(m_editor, &TemplateEditor::errorChanged, this, [this](int line, const QString& message) {
+        if (line > 0)
+            showStatus(message);
+    });
+    rebuildRecentMenu(m_document->recentFiles());
+    updateTitle();
+    onHostChanged(); // facts of this machine, first render
+}
+
+TemplateEditorWindow::~TemplateEditorWindow() = default;
+
+void TemplateEditorWindow::buildMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&New"), QKeySequence::New, m_document, &TemplateDocument::newDocument);
+    file->addAction(tr("&Open…"), QKeySequence::Open, m_document, &TemplateDocument::open);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    file->addAction(tr("&Save"), QKeySequence::Save, m_document, [this] { m_document->save(); });
+    file->addAction(tr("Save &As…"), QKeySequence::SaveAs, m_document, [this] { m_document->saveAs(); });
+    file->addSeparator();
+    file->addAction(tr("&Close"), QKeySequence::Close, this, &QWidget::close);
+    QMenu* run = menuBar()->addMenu(tr("&Template"));
+    run->addAction(tr("&Render now"), QKeySequence(Qt::Key_F5), this, &TemplateEditorWindow::renderNow);
+    run->addAction(tr("&Diff on checked hosts"), QKeySequence(Qt::CTRL | Qt::Key_D), this,
+                   &TemplateEditorWindow::startDiff);
+    run->addAction(tr("De&ploy to checked hosts…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D), this,
+                   &TemplateEditorWindow::startDeploy);
+}
+
+void TemplateEditorWindow::rebuildRecentMenu(const QStringList& files)
+{
+    m_recentMenu->clear();
+    for (const QString& path : files) {
+        m_recentMenu->addAction(QFileInfo(path).fileName() + QStringLiteral("  —  ") + path, m_document,
+                                [this, path] { m_document->openPath(path); });
+    }
+    if (!files.isEmpty()) {
+        m_recentMenu->addSeparator();
+        m_recentMenu->addAction(tr("Clear list"), m_document, &TemplateDocument::clearRecentFiles);
+    }
+    m_recentMenu->setEnabled(!files.isEmpty());
+}
+
+void TemplateEditorWindow::updateTitle()
+{
+    setWindowTitle(tr("%1[*] — Hostdeck template").arg(m_document->displayName()));
+    setWindowModified(m_document->isModified());
+}
+
+void TemplateEditorWindow::setInventory(const engine::Inventory& inventory)
+{
+    m_inventory = inventory;
+    QStringList names;
+    for (const engine::Host& host : inventory.hosts())
+        names << host.name();
+    m_variables->setHosts(names);
+    m_deploy->setHosts(names);
+    refreshVariables();
+    onEdited();
+}
+
+void TemplateEditorWindow::setDebounceInterval(int milliseconds)
+{
+    m_debounce.setInterval(milliseconds);
+}
+
+HostTarget TemplateEditorWindow::targetFor(const QString& host) const
+{
+    const engine::Host* known = host.isEmpty() ? nullptr : m_inventory.host(host);
+    if (!known)
+        return HostTarget::local(TemplateTargets::localName());
+    const engine::Host resolved = m_inventory.resolvedHost(host);
+    return m_context.targetFor ? m_context.targetFor(resolved) : TemplateTargets::fromHost(resolved, m_inventory.id());
+}
+
+QVariantMap TemplateEditorWindow::inventoryVarsFor(const QString& host) const
+{
+    QVariantMap vars = host.isEmpty() || !m_inventory.hasHost(host) ? QVariantMap{} : m_inventory.mergedVars(host);
+    // Ansible's magic variable, so a template can name the host it is rendered for.
+    vars.insert(QStringLiteral("inventory_hostname"), host.isEmpty() ? TemplateTargets::localName() : host);
+    return vars;
+}
+
+TemplateVariables TemplateEditorWindow::currentVariables() const
+{
+    const QString host = m_variables->currentHost();
+    TemplateVariables vars;
+    vars.facts = m_service->facts(targetFor(host).name);
+    vars.inventory = inventoryVarsFor(host);
+    const engine::Result<QVariantMap> extra = m_variables->extraVariables();
+    if (extra)
+        vars.extra = *extra;
+    return vars;
+}
+
+void TemplateEditorWindow::refreshVariables()
+{
+    m_variables->setVariables(currentVariables());
+}
+
+void TemplateEditorWindow::onEdited()
+{
+    m_sinceEdit.start();
+    m_debounce.start();
+}
+
+void TemplateEditorWindow::onHostChanged()
+{
+    const HostTarget target = targetFor(m_variables->currentHost());
+    if (m_service->hasFacts(target.name)) {
+        m_variables->setFactsState(tr("Facts cached for %1 (Refresh to gather again)").arg(target.name));
+    } else {
+        m_variables->setFactsState(tr("Gathering facts on %1…").arg(target.name));
+        m_service->gatherFacts(target);
+    }
+    refreshVariables();
+    onEdited();
+}
+
+void TemplateEditorWindow::onFactsGathered(const QString& host, const QString& error)
+{
+    if (host != targetFor(m_variables->currentHost()).name)
+        return;
+    m_variables->setFactsState(error.isEmpty() ? tr("Facts gathered on %1").arg(host)
+                                               : tr("Facts unavailable: %1").arg(error));
+    refreshVariables();
+    if (error.isEmpty())
+        onEdited();
+}
+
+bool TemplateEditorWindow::isRendering() const
+{
+    return m_debounce.isActive() || m_renderId != 0;
+}
+
+void TemplateEditorWindow::renderNow()
+{
+    m_debounce.stop();
+    const engine::Result<QVariantMap> extra = m_variables->extraVariables();
+    if (!extra) {
+        m_preview->markStale(extra.error().message);
+        showStatus(extra.error().message);
+        m_renderId = 0;
+        return;
+    }
+    const QString host = m_variables->currentHost();
+    const HostTarget where = m_variables->renderOnSelectedHost() ? targetFor(host)
+                                                                  : HostTarget::local(TemplateTargets::localName());
+    m_renderClock.start();
+    m_renderId = m_service->render(where, m_editor->toPlainText(), currentVariables().toJson());
+}
+
+void TemplateEditorWindow::onRendered(quint64 id, const QString& text)
+{
+    if (id != m_renderId)
+        return;
+    m_renderId = 0;
+    m_preview->setRendered(text);
+    m_editor->clearError();
+    m_lastLatencyMs = m_sinceEdit.isValid() ? m_sinceEdit.elapsed() : m_renderClock.elapsed();
+    showStatus(tr("Rendered in %1 ms").arg(m_renderClock.elapsed()));
+    emit previewUpdated(m_lastLatencyMs);
+}
+
+void TemplateEditorWindow::onRenderFailed(quint64 id, int line, const QString& message)
+{
+    if (id != m_renderId)
+        return;
+    m_renderId = 0;
+    m_editor->setError(line, message);
+    m_preview->markStale(message);
+    showStatus(message);
+    emit renderFailed(line, message);
+}
+
+void TemplateEditorWindow::startDiff()
+{
+    startRollout(true);
+}
+
+void TemplateEditorWindow::startDeploy()
+{
+    const QStringList hosts = m_deploy->checkedHosts();
+    const QString dest = m_deploy->spec().dest;
+    if (hosts.isEmpty() || dest.isEmpty()) {
+        startRollout(false); // reports what is missing
+        return;
+    }
+    QPointer<TemplateEditorWindow> self(this);
+    m_context.prompts->confirmDeploy(this, tr("Write %1 to %n host(s)?", nullptr, int(hosts.size())).arg(dest),
+                                     [self](bool ok) {
+                                         if (self && ok)
+                                             self->startRollout(false);
+                                     });
+}
+
+bool TemplateEditorWindow::isRollingOut() const
+{
+    return m_rollout && !m_rollout->isFinished();
+}
+
+void TemplateEditorWindow::startRollout(bool check)
+{
+    if (isRollingOut())
+        return;
+    const TemplateDeploySpec spec = m_deploy->spec();
+    const QStringList hosts = m_deploy->checkedHosts();
+    const engine::Result<QVariantMap> extra = m_variables->extraVariables();
+    QString problem;
+    if (spec.dest.isEmpty())
+        problem = tr("Enter a destination path.");
+    else if (hosts.isEmpty())
+        problem = tr("Check at least one host.");
+    else if (!extra)
+        problem = extra.error().message;
+    if (!problem.isEmpty()) {
+        m_deploy->setStatus(problem);
+        showStatus(problem);
+        return;
+    }
+    QList<TemplateRolloutHost> targets;
+    for (const QString& host : hosts) {
+        const QString name = host.isEmpty() ? TemplateTargets::localName() : host;
+        targets.append(TemplateRolloutHost{name, targetFor(host), inventoryVarsFor(host)});
+    }
+    QStringList names;
+    for (const TemplateRolloutHost& t : targets)
+        names << t.name;
+    m_deploy->model()->reset(names, check);
+    m_deploy->setBusy(true);
+    m_deploy->setStatus(check ? tr("Comparing on %n host(s)…", nullptr, int(names.size()))
+                              : tr("Deploying to %n host(s)…", nullptr, int(names.size())));
+    m_rollout = new TemplateRollout(m_service, targets, m_editor->toPlainText(), *extra, spec, check, this);
+    connect(m_rollout, &TemplateRollout::hostFinished, this, &TemplateEditorWindow::onRolloutHost);
+    connect(m_rollout, &TemplateRollout::finished, this, &TemplateEditorWindow::onRolloutFinished);
+    m_rollout->start();
+}
+
+void TemplateEditorWindow::onRolloutHost(const TemplateOutcome& outcome)
+{
+    m_deploy->model()->update(outcome);
+}
+
+void TemplateEditorWindow::onRolloutFinished()
+{
+    const bool check = m_rollout ? m_rollout->isCheck() : true;
+    int changed = 0;
+    int failed = 0;
+    const TemplateOutcomeModel* model = m_deploy->model();
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const TemplateOutcome* outcome = model->outcome(row);
+        changed += outcome->changed() ? 1 : 0;
+        failed += outcome->state == TemplateOutcome::State::Failed ? 1 : 0;
+    }
+    const QString summary = (check ? tr("Diff: %1 host(s), %2 would change, %3 failed")
+                                   : tr("Deploy: %1 host(s), %2 changed, %3 failed"))
+                                .arg(model->rowCount())
+                                .arg(changed)
+                                .arg(failed);
+    m_deploy->setStatus(summary);
+    m_deploy->setBusy(false);
+    showStatus(summary);
+    if (m_rollout)
+        m_rollout->deleteLater();
+    if (m_deploy->table()->selectionModel()->currentIndex().row() < 0 && model->rowCount() > 0)
+        m_deploy->table()->selectRow(0);
+    emit rolloutFinished(check);
+}
+
+void TemplateEditorWindow::showStatus(const QString& text)
+{
+    m_status->setText(text);
+}
+
+void TemplateEditorWindow::closeEvent(QCloseEvent* event)
+{
+    if (m_closeApproved || !m_document->isModified()) {
+        event->accept();
+        return;
+    }
+    event->ignore();
+    QPointer<TemplateEditorWindow> self(this);
+    m_document->guard([self](bool proceed) {
+        if (!self || !proceed)
+            return;
+        self->m_closeApproved = true;
+        // Queued: the answer may arrive inside this closeEvent, where close() would be ignored.
+        QMetaObject::invokeMethod(self, &QWidget::close, Qt::QueuedConnection);
+    });
+}
+
+} // namespace hostdeck::ui

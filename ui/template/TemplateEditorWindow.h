@@ -1,0 +1,121 @@
+#pragma once
+
+#include "inventory/Inventory.h"
+#include "runner/HostTarget.h"
+#include "template/TemplateVariables.h"
+
+#include <QElapsedTimer>
+#include <QMainWindow>
+#include <QPointer>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+
+class QLabel;
+class QMenu;
+class QSettings;
+
+namespace hostdeck::engine {
+class EngineClient;
+}
+
+namespace hostdeck::ui {
+
+class TemplateDeployPane;
+class TemplateDocument;
+class TemplateEditor;
+class TemplatePreview;
+class TemplatePrompts;
+class TemplateRollout;
+class TemplateService;
+class TemplateVariablesPane;
+struct TemplateOutcome;
+
+/// What the template editor needs from the application. Nothing here is owned by the window.
+struct TemplateEditorContext
+{
+    engine::EngineClient* engine = nullptr; ///< required; shared with the main window
+    TemplatePrompts* prompts = nullptr;     ///< null: real dialogs (DialogTemplatePrompts)
+    QSettings* settings = nullptr;          ///< null: the default QSettings (recent files)
+    /// Maps an inventory host (merged variables) to its agent target; null: TemplateTargets::fromHost.
+    std::function<engine::HostTarget(const engine::Host&)> targetFor;
+};
+
+/// The template editor: an editor with live preview for a chosen host's variables, per-host
+/// diff against the files on the hosts, and deploy through the fan-out. A QMainWindow that
+/// can be shown alone or embedded as a tab.
+class TemplateEditorWindow final : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit TemplateEditorWindow(TemplateEditorContext context, QWidget* parent = nullptr);
+    ~TemplateEditorWindow() override;
+
+    void setInventory(const engine::Inventory& inventory);
+    void setDebounceInterval(int milliseconds);
+    int debounceInterval() const { return m_debounce.interval(); }
+    /// Render at once (as after a typing pause).
+    void renderNow();
+    void startDiff();
+    void startDeploy(); ///< asks for confirmation through the prompts seam
+    /// True while a render is scheduled or running.
+    bool isRendering() const;
+    bool isRollingOut() const;
+    TemplateVariables currentVariables() const;
+    /// From the last edit to the preview update of the last successful render, in ms.
+    qint64 lastPauseToPreviewMs() const { return m_lastLatencyMs; }
+
+    TemplateEditor* editor() const { return m_editor; }
+    TemplatePreview* preview() const { return m_preview; }
+    TemplateVariablesPane* variablesPane() const { return m_variables; }
+    TemplateDeployPane* deployPane() const { return m_deploy; }
+    TemplateDocument* document() const { return m_document; }
+    QLabel* statusLabel() const { return m_status; }
+
+signals:
+    void previewUpdated(qint64 pauseToPreviewMs);
+    void renderFailed(int line, const QString& message);
+    void rolloutFinished(bool check);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildMenus();
+    void rebuildRecentMenu(const QStringList& files);
+    void updateTitle();
+    void onEdited();
+    void onHostChanged();
+    void onFactsGathered(const QString& host, const QString& error);
+    void onRendered(quint64 id, const QString& text);
+    void onRenderFailed(quint64 id, int line, const QString& message);
+    void startRollout(bool check);
+    void onRolloutHost(const TemplateOutcome& outcome);
+    void onRolloutFinished();
+    engine::HostTarget targetFor(const QString& host) const; ///< empty = this machine
+    QVariantMap inventoryVarsFor(const QString& host) const;
+    void refreshVariables();
+    void showStatus(const QString& text);
+
+    TemplateEditorContext m_context;
+    std::unique_ptr<TemplatePrompts> m_ownPrompts;
+    engine::Inventory m_inventory;
+    TemplateService* m_service;
+    TemplateEditor* m_editor;
+    TemplatePreview* m_preview;
+    TemplateVariablesPane* m_variables;
+    TemplateDeployPane* m_deploy;
+    TemplateDocument* m_document;
+    QLabel* m_status;
+    QMenu* m_recentMenu = nullptr;
+    QTimer m_debounce;
+    QElapsedTimer m_sinceEdit;
+    QElapsedTimer m_renderClock;
+    quint64 m_renderId = 0;
+    qint64 m_lastLatencyMs = -1;
+    QPointer<TemplateRollout> m_rollout;
+    bool m_closeApproved = false;
+};
+
+} // namespace hostdeck::ui
