@@ -1,1 +1,127 @@
 #pragma once
+
+#include "MainWindowOptions.h"
+#include "inventory/HostState.h"
+#include "tools/ToolCatalog.h"
+
+#include <QMainWindow>
+#include <QSettings>
+
+#include <memory>
+
+class QAction;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QSettings;
+class QSplitter;
+class QTabWidget;
+
+namespace hostdeck::engine {
+class EngineClient;
+class RunHistory;
+struct HistoryRun;
+struct RunSummary;
+}
+
+namespace hostdeck::ui {
+
+class HistoryView;
+class InventoryDock;
+class LogPane;
+class ParameterForm;
+class Prompts;
+class RunCoordinator;
+class RunView;
+class ToolPalette;
+
+/// The main window: inventory dock, tool palette, generated form, targets, Run/Check/Cancel, a
+/// results tab per run, the history and the remote log. Wiring and layout only: the work is in
+/// the engine (its own thread), the models and the coordinator.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(MainWindowOptions options = {}, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    Prompts* prompts() const { return m_prompts; }
+    ToolPalette* palette() const { return m_palette; }
+    ParameterForm* form() const { return m_form; }
+    QLineEdit* targetsField() const { return m_targets; }
+    QLabel* targetsCount() const { return m_targetCount; }
+    QLabel* formError() const { return m_formError; }
+    QProgressBar* progressBar() const { return m_progress; }
+    QLabel* countsLabel() const { return m_counts; }
+    QTabWidget* runTabs() const { return m_runTabs; }
+    RunView* currentRunView() const;
+    HistoryView* historyView() const { return m_history; }
+    InventoryDock* inventoryDock() const { return m_inventory; }
+    LogPane* logPane() const { return m_log; }
+    QAction* runAction() const { return m_runAction; }
+    QAction* checkAction() const { return m_checkAction; }
+    QAction* cancelAction() const { return m_cancelAction; }
+    bool toolsLoaded() const { return m_toolsLoaded; }
+    bool isRunning() const;
+    /// The last run's id in the history database (0 when none was stored).
+    qint64 lastHistoryId() const;
+
+    /// Starts the current method on the current targets; false (with formError set) when the
+    /// form or the targets are not valid.
+    bool run(bool check = false);
+    void cancelRun();
+
+signals:
+    void toolsReady();
+    void runStarted(quint64 runId);
+    void runFinished(quint64 runId);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildActions();
+    void buildLayout();
+    void openHistory();
+    void onToolsDescribed(quint64 requestId, const QJsonArray& tools, const QString& error);
+    void onMethodChosen(const MethodInfo& method);
+    void updateTargetCount();
+    void onProgress(quint64 runId, const engine::RunSummary& summary);
+    void onFinished(quint64 runId, const engine::RunSummary& summary);
+    void onHostState(const QString& host, bool connected, const QString& message);
+    void reopenRun(qint64 historyId);
+    void rerun(const engine::HistoryRun& run);
+    void exportRun(RunView* view);
+    void restoreSettings();
+    void saveSettings();
+    void updateActions();
+
+    MainWindowOptions m_options;
+    std::unique_ptr<QSettings> m_settings;
+    Prompts* m_prompts;
+    std::unique_ptr<engine::RunHistory> m_historyDb;
+    engine::EngineClient* m_engine = nullptr;
+    RunCoordinator* m_coordinator = nullptr;
+    ToolPalette* m_palette = nullptr;
+    ParameterForm* m_form = nullptr;
+    QLineEdit* m_targets = nullptr;
+    QLabel* m_targetCount = nullptr;
+    QLabel* m_formError = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QLabel* m_counts = nullptr;
+    QTabWidget* m_runTabs = nullptr;
+    QSplitter* m_mainSplitter = nullptr;
+    QSplitter* m_centerSplitter = nullptr;
+    HistoryView* m_history = nullptr;
+    InventoryDock* m_inventory = nullptr;
+    LogPane* m_log = nullptr;
+    QAction* m_runAction = nullptr;
+    QAction* m_checkAction = nullptr;
+    QAction* m_cancelAction = nullptr;
+    quint64 m_describeId = 0;
+    quint64 m_currentRun = 0;
+    bool m_toolsLoaded = false;
+    int m_runCounter = 0;
+};
+
+} // namespace hostdeck::ui

@@ -1,0 +1,32 @@
+#pragma once
+
+#include "history/HistoryRun.h"
+
+#include <QAbstractTableModel>
+
+namespace hostdeck::ui {
+
+/// Stored runs, newest first: time, tool, targets, outcome.
+class HistoryModel final : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { TimeColumn, ToolColumn, CheckColumn, TargetsColumn, OutcomeColumn, ColumnCount };
+    enum Role { RunIdRole = Qt::UserRole + 1 };
+
+    explicit HistoryModel(QObject* parent = nullptr);
+
+    void setRuns(const QList<engine::HistoryRun>& runs);
+    const engine::HistoryRun& run(int row) const { return m_runs.at(row); }
+    int rowOfId(qint64 id) const;
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    QList<engine::HistoryRun> m_runs;
+};
+
+} // namespace hostdeck::ui

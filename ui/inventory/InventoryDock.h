@@ -1,0 +1,84 @@
+#pragma once
+
+#include "inventory/HostState.h"
+#include "inventory/TargetSpec.h"
+#include "util/Result.h"
+
+#include <QDockWidget>
+
+#include <memory>
+
+class QLineEdit;
+class QMenu;
+class QSortFilterProxyModel;
+class QTreeView;
+
+namespace hostdeck::ui {
+
+class InventoryModel;
+class Prompts;
+
+/// The inventory dock: groups and hosts as a tree with per-host state, a pattern filter,
+/// multi-selection that becomes the run's targets, open/save/new/import/recent, and the host
+/// and group editors. The local machine is always there as `localhost`.
+class InventoryDock : public QDockWidget
+{
+    Q_OBJECT
+public:
+    InventoryDock(Prompts* prompts, QWidget* parent = nullptr);
+    ~InventoryDock() override;
+
+    /// The hosts a pattern selects (Ansible semantics; `localhost` is the local machine unless
+    /// the inventory defines it).
+    engine::Result<TargetSelection> resolve(const QString& pattern) const;
+    /// The selected hosts and groups as a pattern (`a:b:web`), empty when nothing is selected.
+    QString selectionPattern() const;
+    QString inventoryPath() const { return m_path; }
+    bool isModified() const { return m_modified; }
+    QStringList recentFiles() const { return m_recent; }
+    void setRecentFiles(const QStringList& files);
+
+    engine::Status openFile(const QString& path);
+    engine::Status saveFile(const QString& path);
+    void newInventory();
+    void setHostState(const QString& host, HostState state, const QString& message = {});
+
+    InventoryModel* model() const { return m_model; }
+    QTreeView* view() const { return m_view; }
+    QLineEdit* filterField() const { return m_filter; }
+    QList<QAction*> fileActions() const { return m_fileActions; }
+
+signals:
+    void selectionPatternChanged(const QString& pattern);
+    void inventoryChanged();
+    void testConnectionRequested(const hostdeck::ui::TargetSpec& host);
+    void statusMessage(const QString& message);
+
+private:
+    void buildActions();
+    void open();
+    void save(bool as);
+    void import();
+    void addHost();
+    void addGroup();
+    void editCurrent();
+    void removeCurrent();
+    void rememberRecent(const QString& path);
+    void rebuildRecentMenu();
+    void setModified(bool modified);
+
+    struct Data;
+    std::unique_ptr<Data> m_data; ///< the engine inventory + credential store (kept out of this header)
+    Prompts* m_prompts;
+    InventoryModel* m_model;
+    QSortFilterProxyModel* m_proxy;
+    QTreeView* m_view;
+    QLineEdit* m_filter;
+    QMenu* m_recentMenu;
+    QList<QAction*> m_fileActions;
+    QString m_path;
+    QStringList m_recent;
+    bool m_modified = false;
+};
+
+} // namespace hostdeck::ui

@@ -1,0 +1,231 @@
+#include "inventory/InventoryModel.h"
+
+#include <QApplication>
+#include <QStyle>
+
+namespace hostdeck::ui {
+
+using engine::Inventory;
+
+InventoryModel::Node* InventoryModel::Node::add(NodeKind childKind, const QString& childName)
+{
+    auto child = std::make_unique<Node>();
+    child->kind = childKind;
+    child->name = childName;
+    child->parent = this;
+    child->row = int(children.size());
+    children.push_back(std::move(child));
+    return children.back().get();
+}
+
+InventoryModel::InventoryModel(QObject* parent) : QAbstractItemModel(parent), m_root(std::make_unique<Node>())
+{
+    setInventory(nullptr);
+}
+
+InventoryModel::~InventoryModel() = default;
+
+void InventoryModel::setInventory(const Inventory* inventory)
+{
+    beginResetModel();
+    m_inventory = inventory;
+    m_root = std::make_unique<Node>();
+    if (!inventory || !inventory->hasHost(localHostName()))
+        m_root->add(NodeKind::Local, localHostName());
+    if (inventory) {
+        QStringList path;
+        if (const engine::Group* all = inventory->group(Inventory::allGroup())) {
+            for (const QString& child : all->children) {
+                if (child != Inventory::ungroupedGroup())
+                    addGroup(m_root.get(), child, path);
+            }
+        }
+        // Hosts in no group other than all/ungrouped sit at the top level.
+        for (const engine::Host& host : inventory->hosts()) {
+            const QStringList groups = inventory->groupsOf(host.name());
+            bool grouped = false;
+            for (const QString& g : groups)
+                grouped = grouped || (g != Inventory::allGroup() && g != Inventory::ungroupedGroup());
+            if (!grouped)
+                m_root->add(NodeKind::Host, host.name());
+        }
+    }
+    endResetModel();
+}
+
+void InventoryModel::addGroup(Node* parent, const QString& group, QStringList& path)
+{
+    const engine::Group* data = m_inventory->group(group);
+    if (!data || path.contains(group))
+        return;
+    path << group;
+    Node* node = parent->add(NodeKind::Group, group);
+    for (const QString& child : data->children)
+        addGroup(node, child, path);
+    for (const QString& host : data->hosts)
+        node->add(NodeKind::Host, host);
+    path.removeLast();
+}
+
+void InventoryModel::setHostState(const QString& host, HostState state, const QString& message)
+{
+    m_states.insert(host, StateEntry{state, message});
+    notifyHost(m_root.get(), host);
+}
+
+void InventoryModel::notifyHost(const Node* node, const QString& host)
+{
+    for (const auto& child : node->children) {
+        if ((child->kind == NodeKind::Host || child->kind == NodeKind::Local) && child->name == host) {
+            const QModelIndex first = createIndex(child->row, 0, child.get());
+            emit dataChanged(first, first.siblingAtColumn(ColumnCount - 1));
+        }
+        notifyHost(child.get(), host);
+    }
+}
+
+QModelIndex InventoryModel::find(NodeKind kind, const QString& name) const
+{
+    std::vector<const Node*> stack{m_root.get()};
+    while (!stack.empty()) {
+        const Node* node = stack.back();
+        stack.pop_back();
+        for (auto it = node->children.rbegin(); it != node->children.rend(); ++it) {
+            const Node* child = it->get();
+            if (child->kind == kind && child->name == name)
+                return createIndex(child->row, 0, const_cast<Node*>(child));
+        }
+        for (const auto& child : node->children)
+            stack.push_back(child.get());
+    }
+    return {};
+}
+
+QModelIndex InventoryModel::findHost(const QString& host) const
+{
+    const QModelIndex local = find(NodeKind::Local, host);
+    return local.isValid() ? local : find(NodeKind::Host, host);
+}
+
+QModelIndex InventoryModel::findGroup(const QString& group) const
+{
+    return find(NodeKind::Group, group);
+}
+
+QString InventoryModel::stateName(HostState state)
+{
+    switch (state) {
+    case HostState::NeverConnected: return tr("not connected yet");
+    case HostState::Connected: return tr("connected");
+    case HostState::Unreachable: return tr("unreachable");
+    case HostState::HostKeyUnknown: return tr("host key unknown");
+    case HostState::HostKeyChanged: return tr("host key CHANGED");
+    case HostState::AuthFailed: return tr("authentication failed");
+    }
+    return {};
+}
+
+InventoryModel::Node* InventoryModel::nodeOf(const QModelIndex& index) const
+{
+    return index.isValid() ? static_cast<Node*>(index.internalPointer()) : m_root.get();
+}
+
+QModelIndex InventoryModel::index(int row, int column, const QModelIndex& parent) const
+{
+    if (!hasIndex(row, column, parent))
+        return {};
+    return createIndex(row, column, nodeOf(parent)->children.at(size_t(row)).get());
+}
+
+QModelIndex InventoryModel::parent(const QModelIndex& child) const
+{
+    if (!child.isValid())
+        return {};
+    Node* parentNode = nodeOf(child)->parent;
+    if (!parentNode || parentNode == m_root.get())
+        return {};
+    return createIndex(parentNode->row, 0, parentNode);
+}
+
+int InventoryModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.column() > 0 ? 0 : int(nodeOf(parent)->children.size());
+}
+
+int InventoryModel::columnCount(const QModelIndex&) const
+{
+    return ColumnCount;
+}
+
+QVariant InventoryModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
+        return {};
+    const Node* node = nodeOf(index);
+    const StateEntry state = m_states.value(node->name);
+    const bool isHost = node->kind != NodeKind::Group;
+    if (role == KindRole)
+        return int(node->kind);
+    if (role == NameRole)
+        return node->name;
+    if (role == StateRole)
+        return isHost ? int(state.state) : QVariant();
+    const engine::Host* host = isHost && m_inventory ? m_inventory->host(node->name) : nullptr;
+    switch (role) {
+    case Qt::DisplayRole:
+        if (index.column() == NameColumn)
+            return node->kind == NodeKind::Local ? tr("localhost (this machine)") : node->name;
+        if (index.column() == AddressColumn && host) {
+            const engine::Host resolved = m_inventory->resolvedHost(node->name);
+            QString text = resolved.address();
+            if (!resolved.user().isEmpty())
+                text.prepend(resolved.user() + QLatin1Char('@'));
+            if (resolved.port() != 22)
+                text += QLatin1Char(':') + QString::number(resolved.port());
+            return text;
+        }
+        if (index.column() == AddressColumn && node->kind == NodeKind::Local)
+            return tr("local process");
+        if (index.column() == StateColumn && isHost)
+            return stateName(state.state);
+        return {};
+    case Qt::ToolTipRole:
+        if (isHost)
+            return state.message.isEmpty() ? stateName(state.state) : stateName(state.state) + QStringLiteral("\n") + state.message;
+        return tr("group %1").arg(node->name);
+    case Qt::DecorationRole: {
+        if (index.column() != NameColumn)
+            return {};
+        QStyle* style = QApplication::style();
+        if (node->kind == NodeKind::Group)
+            return style->standardIcon(QStyle::SP_DirIcon);
+        if (node->kind == NodeKind::Local)
+            return style->standardIcon(QStyle::SP_ComputerIcon);
+        switch (state.state) {
+        case HostState::Connected: return style->standardIcon(QStyle::SP_DialogApplyButton);
+        case HostState::Unreachable:
+        case HostState::AuthFailed: return style->standardIcon(QStyle::SP_MessageBoxCritical);
+        case HostState::HostKeyUnknown: return style->standardIcon(QStyle::SP_MessageBoxQuestion);
+        case HostState::HostKeyChanged: return style->standardIcon(QStyle::SP_MessageBoxWarning);
+        case HostState::NeverConnected: return style->standardIcon(QStyle::SP_DriveNetIcon);
+        }
+        return {};
+    }
+    default:
+        return {};
+    }
+}
+
+QVariant InventoryModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case NameColumn: return tr("Name");
+    case AddressColumn: return tr("Address");
+    case StateColumn: return tr("State");
+    default: return {};
+    }
+}
+
+} // namespace hostdeck::ui

@@ -1,0 +1,69 @@
+#pragma once
+
+#include "inventory/HostState.h"
+#include "inventory/Inventory.h"
+
+#include <QAbstractItemModel>
+#include <QHash>
+
+#include <memory>
+#include <vector>
+
+namespace hostdeck::ui {
+
+/// One generic tree over an inventory: the local machine, then the groups under `all` (child
+/// groups, then hosts), then the hosts in no group. A host in several groups appears under each.
+/// Per-host connection state comes from the engine.
+class InventoryModel final : public QAbstractItemModel
+{
+    Q_OBJECT
+public:
+    enum Column { NameColumn, AddressColumn, StateColumn, ColumnCount };
+    enum class NodeKind { Local, Group, Host };
+    enum Role { KindRole = Qt::UserRole + 1, NameRole, StateRole };
+
+    static QString localHostName() { return QStringLiteral("localhost"); }
+
+    explicit InventoryModel(QObject* parent = nullptr);
+    ~InventoryModel() override;
+
+    void setInventory(const engine::Inventory* inventory); ///< not owned; call again after edits
+    void setHostState(const QString& host, HostState state, const QString& message);
+    HostState hostState(const QString& host) const { return m_states.value(host).state; }
+    QModelIndex findHost(const QString& host) const; ///< first occurrence
+    QModelIndex findGroup(const QString& group) const;
+    static QString stateName(HostState state);
+
+    QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
+    QModelIndex parent(const QModelIndex& child) const override;
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    struct Node
+    {
+        NodeKind kind = NodeKind::Group;
+        QString name;
+        Node* parent = nullptr;
+        int row = 0;
+        std::vector<std::unique_ptr<Node>> children;
+        Node* add(NodeKind kind, const QString& name);
+    };
+    struct StateEntry
+    {
+        HostState state = HostState::NeverConnected;
+        QString message;
+    };
+    void addGroup(Node* parent, const QString& group, QStringList& path);
+    Node* nodeOf(const QModelIndex& index) const;
+    QModelIndex find(NodeKind kind, const QString& name) const;
+    void notifyHost(const Node* node, const QString& host);
+
+    const engine::Inventory* m_inventory = nullptr;
+    std::unique_ptr<Node> m_root;
+    QHash<QString, StateEntry> m_states;
+};
+
+} // namespace hostdeck::ui

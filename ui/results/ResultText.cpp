@@ -1,0 +1,98 @@
+#include "results/ResultText.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace hostdeck::ui {
+
+using engine::ErrorKind;
+
+ResultText::Status ResultText::status(const engine::HostResult& result)
+{
+    if (result.ok)
+        return result.changed ? Status::Changed : Status::Ok;
+    switch (result.error.kind) {
+    case ErrorKind::Unreachable:
+    case ErrorKind::Auth:
+    case ErrorKind::HostKey:
+    case ErrorKind::Connection:
+    case ErrorKind::NotFound:
+    case ErrorKind::Protocol:
+        return Status::Unreachable;
+    case ErrorKind::Cancelled:
+        return Status::Cancelled;
+    default:
+        return Status::Failed;
+    }
+}
+
+QString ResultText::statusName(Status status)
+{
+    switch (status) {
+    case Status::Running: return QStringLiteral("running");
+    case Status::Ok: return QStringLiteral("ok");
+    case Status::Changed: return QStringLiteral("changed");
+    case Status::Failed: return QStringLiteral("failed");
+    case Status::Unreachable: return QStringLiteral("unreachable");
+    case Status::Cancelled: return QStringLiteral("cancelled");
+    }
+    return {};
+}
+
+QColor ResultText::statusColor(Status status, bool darkPalette)
+{
+    switch (status) {
+    case Status::Ok: return darkPalette ? QColor(0x6c, 0xcb, 0x6c) : QColor(0x1b, 0x7a, 0x1b);
+    case Status::Changed: return darkPalette ? QColor(0xe8, 0xc0, 0x4a) : QColor(0x9a, 0x6a, 0x00);
+    case Status::Failed: return darkPalette ? QColor(0xff, 0x7b, 0x7b) : QColor(0xb0, 0x1e, 0x1e);
+    case Status::Unreachable: return darkPalette ? QColor(0xd0, 0x8c, 0xff) : QColor(0x7a, 0x2e, 0xa8);
+    case Status::Cancelled:
+    case Status::Running: return {};
+    }
+    return {};
+}
+
+QString ResultText::summary(const engine::HostResult& result, int maxLength)
+{
+    QString text;
+    if (!result.ok) {
+        text = engine::errorKindName(result.error.kind);
+        if (!result.error.type.isEmpty() && result.error.type != text)
+            text += QLatin1Char(' ') + result.error.type;
+        text += QStringLiteral(": ") + result.error.message;
+    } else if (result.value.isObject() && result.value.toObject().value(QStringLiteral("stdout")).isString()) {
+        const QJsonObject value = result.value.toObject();
+        const QString out = value.value(QStringLiteral("stdout")).toString().trimmed();
+        text = out.section(QLatin1Char('\n'), 0, 0);
+        if (value.contains(QStringLiteral("rc")))
+            text = QStringLiteral("rc=%1 %2").arg(value.value(QStringLiteral("rc")).toInt()).arg(text);
+    } else if (result.value.isString()) {
+        text = result.value.toString().section(QLatin1Char('\n'), 0, 0);
+    } else if (result.value.isNull() || result.value.isUndefined()) {
+        text = QStringLiteral("null");
+    } else {
+        text = QString::fromUtf8(QJsonDocument::fromVariant(QVariantList{result.value.toVariant()})
+                                     .toJson(QJsonDocument::Compact)).mid(1).chopped(1);
+    }
+    text = text.simplified();
+    if (text.size() > maxLength)
+        text = text.left(maxLength - 1) + QChar(0x2026);
+    return text;
+}
+
+QString ResultText::signature(const engine::HostResult& result)
+{
+    const QString value = result.ok ? QString::fromUtf8(QJsonDocument::fromVariant(QVariantList{result.value.toVariant()})
+                                                            .toJson(QJsonDocument::Compact))
+                                    : engine::errorKindName(result.error.kind) + QLatin1Char(':') + result.error.message;
+    return statusName(status(result)) + QLatin1Char('\x1f') + value;
+}
+
+QString ResultText::duration(qint64 ms)
+{
+    if (ms < 1000)
+        return QStringLiteral("%1 ms").arg(ms);
+    return QStringLiteral("%1 s").arg(double(ms) / 1000.0, 0, 'f', 2);
+}
+
+} // namespace hostdeck::ui

@@ -1,0 +1,26 @@
+#pragma once
+
+#include "runner/HostResult.h"
+
+#include <QColor>
+#include <QString>
+
+namespace hostdeck::ui {
+
+/// How a host result reads in tables, exports and the grouped view (presentation only).
+class ResultText
+{
+public:
+    enum class Status { Running, Ok, Changed, Failed, Unreachable, Cancelled };
+
+    static Status status(const engine::HostResult& result);
+    static QString statusName(Status status);
+    static QColor statusColor(Status status, bool darkPalette);
+    /// One line: the first line of stdout, a scalar value, compact JSON, or "kind: message".
+    static QString summary(const engine::HostResult& result, int maxLength = 200);
+    /// What makes two results "identical" for grouping: status + value or error message.
+    static QString signature(const engine::HostResult& result);
+    static QString duration(qint64 ms);
+};
+
+} // namespace hostdeck::ui

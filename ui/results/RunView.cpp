@@ -1,0 +1,128 @@
+#include "results/RunView.h"
+
+#include "results/GroupedResultsModel.h"
+#include "results/ResultDetailView.h"
+#include "results/ResultsFilterModel.h"
+#include "results/RunResultsModel.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QTableView>
+#include <QToolButton>
+
+namespace hostdeck::ui {
+
+namespace {
+
+QTableView* makeTable(QWidget* parent, const QString& name)
+{
+    auto* table = new QTableView(parent);
+    table->setObjectName(name);
+    table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table->setSelectionMode(QAbstractItemView::SingleSelection);
+    table->verticalHeader()->hide();
+    table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 6);
+    table->horizontalHeader()->setStretchLastSection(true);
+    table->setWordWrap(false);
+    table->setAlternatingRowColors(true);
+    return table;
+}
+
+} // namespace
+
+RunView::RunView(QWidget* parent)
+    : QWidget(parent), m_model(new RunResultsModel(this)), m_filter(new ResultsFilterModel(this)),
+      m_grouped(new GroupedResultsModel(this)), m_filterBox(new QComboBox(this)), m_hostFilter(new QLineEdit(this)),
+      m_groupBox(new QCheckBox(tr("&Group identical results"), this)), m_exportButton(new QToolButton(this)),
+      m_stack(new QStackedWidget(this)), m_table(makeTable(this, QStringLiteral("resultsTable"))),
+      m_groupTable(makeTable(this, QStringLiteral("groupedTable"))), m_detail(new ResultDetailView(this)),
+      m_splitter(new QSplitter(Qt::Vertical, this))
+{
+    m_model->setDarkPalette(palette().color(QPalette::Window).lightness() < 128);
+    m_filter->setSourceModel(m_model);
+    m_grouped->setActive(false);
+    m_grouped->setSourceModel(m_model);
+    m_detail->setModel(m_model);
+    m_table->setModel(m_filter);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(-1, Qt::AscendingOrder); // arrival order until the user sorts
+    m_table->horizontalHeader()->setSectionsMovable(true);
+    m_table->horizontalHeader()->resizeSection(RunResultsModel::HostColumn, 180);
+    m_groupTable->setModel(m_grouped);
+
+    m_filterBox->addItem(tr("All hosts"));
+    m_filterBox->addItem(tr("Failed only"));
+    m_filterBox->addItem(tr("Changed only"));
+    m_filterBox->setObjectName(QStringLiteral("resultFilter"));
+    m_hostFilter->setPlaceholderText(tr("Filter hosts"));
+    m_hostFilter->setClearButtonEnabled(true);
+    m_exportButton->setText(tr("&Export…"));
+    m_exportButton->setObjectName(QStringLiteral("exportButton"));
+    m_groupBox->setObjectName(QStringLiteral("groupIdentical"));
+
+    auto* bar = new QHBoxLayout;
+    auto* showLabel = new QLabel(tr("&Show:"), this);
+    showLabel->setBuddy(m_filterBox);
+    bar->addWidget(showLabel);
+    bar->addWidget(m_filterBox);
+    bar->addWidget(m_hostFilter, 1);
+    bar->addWidget(m_groupBox);
+    bar->addWidget(m_exportButton);
+
+    m_stack->addWidget(m_table);
+    m_stack->addWidget(m_groupTable);
+    m_splitter->addWidget(m_stack);
+    m_splitter->addWidget(m_detail);
+    m_splitter->setStretchFactor(0, 3);
+    m_splitter->setStretchFactor(1, 2);
+    m_splitter->setObjectName(QStringLiteral("runSplitter"));
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(bar);
+    layout->addWidget(m_splitter);
+
+    connect(m_filterBox, &QComboBox::currentIndexChanged, this,
+            [this](int index) { m_filter->setMode(ResultsFilterModel::Mode(index)); });
+    connect(m_hostFilter, &QLineEdit::textChanged, m_filter, &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_groupBox, &QCheckBox::toggled, this, [this](bool on) {
+        m_grouped->setActive(on);
+        m_stack->setCurrentWidget(on ? m_groupTable : m_table);
+    });
+    connect(m_exportButton, &QToolButton::clicked, this, &RunView::exportRequested);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &RunView::onCurrentChanged);
+    connect(m_groupTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& current) {
+        m_detail->showRow(current.isValid() ? current.data(GroupedResultsModel::FirstRowRole).toInt() : -1);
+    });
+    // The first host to arrive is shown, so a one-host run needs no click.
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, [this] {
+        if (!m_table->currentIndex().isValid() && m_filter->rowCount() > 0)
+            m_table->setCurrentIndex(m_filter->index(0, 0));
+    });
+}
+
+bool RunView::selectHost(const QString& host)
+{
+    const int row = m_model->rowOf(host);
+    if (row < 0)
+        return false;
+    const QModelIndex index = m_filter->mapFromSource(m_model->index(row, 0));
+    if (!index.isValid())
+        return false;
+    m_table->setCurrentIndex(index);
+    return true;
+}
+
+void RunView::onCurrentChanged()
+{
+    const QModelIndex current = m_filter->mapToSource(m_table->currentIndex());
+    m_detail->showRow(current.isValid() ? current.row() : -1);
+}
+
+} // namespace hostdeck::ui

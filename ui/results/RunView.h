@@ -1,0 +1,61 @@
+#pragma once
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QLineEdit;
+class QSplitter;
+class QStackedWidget;
+class QTableView;
+class QToolButton;
+
+namespace hostdeck::ui {
+
+class GroupedResultsModel;
+class ResultDetailView;
+class ResultsFilterModel;
+class RunResultsModel;
+
+/// One run's results: the filterable, sortable host table (or the grouped view), and the detail
+/// pane of the selected host. Owns the run's model.
+class RunView : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit RunView(QWidget* parent = nullptr);
+
+    RunResultsModel* model() const { return m_model; }
+    ResultsFilterModel* filter() const { return m_filter; }
+    GroupedResultsModel* grouped() const { return m_grouped; }
+    QTableView* table() const { return m_table; }
+    QTableView* groupTable() const { return m_groupTable; }
+    ResultDetailView* detail() const { return m_detail; }
+    QSplitter* splitter() const { return m_splitter; }
+    QComboBox* filterBox() const { return m_filterBox; }
+    QCheckBox* groupBox() const { return m_groupBox; }
+
+    /// Selects the host's row and shows its detail; false when the host has no row.
+    bool selectHost(const QString& host);
+
+signals:
+    void exportRequested();
+
+private:
+    void onCurrentChanged();
+
+    RunResultsModel* m_model;
+    ResultsFilterModel* m_filter;
+    GroupedResultsModel* m_grouped;
+    QComboBox* m_filterBox;
+    QLineEdit* m_hostFilter;
+    QCheckBox* m_groupBox;
+    QToolButton* m_exportButton;
+    QStackedWidget* m_stack;
+    QTableView* m_table;
+    QTableView* m_groupTable;
+    ResultDetailView* m_detail;
+    QSplitter* m_splitter;
+};
+
+} // namespace hostdeck::ui

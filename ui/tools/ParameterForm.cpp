@@ -1,0 +1,112 @@
+#include "tools/ParameterForm.h"
+
+#include "tools/ParameterEditor.h"
+
+#include <QFormLayout>
+#include <QJsonDocument>
+#include <QLabel>
+
+namespace hostdeck::ui {
+
+ParameterForm::ParameterForm(QWidget* parent) : QWidget(parent), m_layout(new QFormLayout(this)), m_doc(new QLabel(this))
+{
+    m_doc->setWordWrap(true);
+    m_doc->setObjectName(QStringLiteral("methodDoc"));
+    m_doc->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_layout->addRow(m_doc);
+    m_layout->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
+    clear();
+}
+
+void ParameterForm::clear()
+{
+    while (m_layout->rowCount() > 1)
+        m_layout->removeRow(1);
+    m_editors.clear();
+    m_method = {};
+    m_doc->setText(tr("Pick a tool method in the palette."));
+}
+
+void ParameterForm::setMethod(const MethodInfo& method)
+{
+    clear();
+    m_method = method;
+    QString header = QStringLiteral("<b>%1</b>").arg(method.fullName().toHtmlEscaped());
+    if (!method.summary().isEmpty())
+        header += QStringLiteral("<br>") + method.summary().toHtmlEscaped();
+    if (method.changes)
+        header += QStringLiteral("<br><i>%1</i>").arg(tr("Changes the host: Check runs it without changing anything."));
+    if (method.params.isEmpty())
+        header += QStringLiteral("<br>") + tr("No parameters.");
+    m_doc->setText(header);
+    for (const ParamInfo& param : method.params) {
+        ParameterEditor* editor = ParameterEditor::create(param, this);
+        const QString tip = tooltipFor(param);
+        editor->setToolTip(tip);
+        editor->inputWidget()->setToolTip(tip);
+        auto* label = new QLabel(param.required ? QStringLiteral("%1 *").arg(param.name) : param.name, this);
+        label->setBuddy(editor->inputWidget());
+        label->setToolTip(tip);
+        m_layout->addRow(label, editor);
+        m_editors << editor;
+        connect(editor, &ParameterEditor::edited, this, &ParameterForm::edited);
+    }
+}
+
+QString ParameterForm::tooltipFor(const ParamInfo& param) const
+{
+    QString tip = QStringLiteral("%1: %2 (%3)")
+                      .arg(param.name, param.annotation.isEmpty() ? QStringLiteral("any") : param.annotation,
+                           ParamType::kindName(param.type.kind));
+    tip += param.required ? tr("\nRequired.") : tr("\nOptional.");
+    if (param.hasDefault && param.type.kind != ParamType::Kind::Secret)
+        tip += tr("\nDefault: %1").arg(QString::fromUtf8(QJsonDocument(QJsonArray{param.defaultValue})
+                                                              .toJson(QJsonDocument::Compact)).mid(1).chopped(1));
+    // Parameter docs are not separate in the description; the method doc explains them.
+    if (!m_method.doc.isEmpty())
+        tip += QStringLiteral("\n\n") + m_method.doc;
+    return tip;
+}
+
+engine::Result<QJsonObject> ParameterForm::args() const
+{
+    QJsonObject args;
+    QStringList problems;
+    for (const ParameterEditor* editor : m_editors) {
+        const ParamInfo& param = editor->param();
+        if (editor->isEmpty()) {
+            if (param.required)
+                problems << tr("%1 is required").arg(param.name);
+            continue;
+        }
+        const engine::Result<QJsonValue> value = editor->value();
+        if (!value)
+            problems << value.error().message;
+        else
+            args.insert(param.name, *value);
+    }
+    if (!problems.isEmpty())
+        return engine::makeError(engine::ErrorKind::Usage, problems.join(QLatin1Char('\n')));
+    return args;
+}
+
+void ParameterForm::setArgs(const QJsonObject& args)
+{
+    for (ParameterEditor* editor : std::as_const(m_editors)) {
+        const QString& name = editor->param().name;
+        if (!args.contains(name) || editor->param().type.kind == ParamType::Kind::Secret)
+            continue;
+        editor->setValue(args.value(name));
+    }
+}
+
+ParameterEditor* ParameterForm::editor(const QString& name) const
+{
+    for (ParameterEditor* editor : m_editors) {
+        if (editor->param().name == name)
+            return editor;
+    }
+    return nullptr;
+}
+
+} // namespace hostdeck::ui

@@ -1,0 +1,81 @@
+#include "tools/ToolPalette.h"
+
+#include "tools/ToolPaletteModel.h"
+
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QSortFilterProxyModel>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+namespace hostdeck::ui {
+
+ToolPalette::ToolPalette(QWidget* parent)
+    : QWidget(parent), m_model(new ToolPaletteModel(this)), m_proxy(new QSortFilterProxyModel(this)),
+      m_search(new QLineEdit(this)), m_view(new QTreeView(this))
+{
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setFilterRole(ToolPaletteModel::SearchTextRole);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_proxy->setRecursiveFilteringEnabled(true);
+    m_search->setPlaceholderText(tr("Search tools (Ctrl+K)"));
+    m_search->setClearButtonEnabled(true);
+    m_search->setObjectName(QStringLiteral("toolSearch"));
+    m_view->setModel(m_proxy);
+    m_view->setHeaderHidden(true);
+    m_view->setObjectName(QStringLiteral("toolTree"));
+    m_view->setUniformRowHeights(true);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_search);
+    layout->addWidget(m_view);
+    connect(m_search, &QLineEdit::textChanged, this, [this](const QString& text) {
+        m_proxy->setFilterFixedString(text);
+        if (!text.isEmpty())
+            m_view->expandAll();
+    });
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, &ToolPalette::onCurrentChanged);
+    // Enter in the search field jumps to the first matching method.
+    connect(m_search, &QLineEdit::returnPressed, this, [this] {
+        for (int t = 0; t < m_proxy->rowCount(); ++t) {
+            const QModelIndex tool = m_proxy->index(t, 0);
+            if (m_proxy->rowCount(tool) > 0) {
+                m_view->setCurrentIndex(m_proxy->index(0, 0, tool));
+                m_view->setFocus();
+                return;
+            }
+        }
+    });
+}
+
+void ToolPalette::setCatalog(const ToolCatalog& catalog)
+{
+    m_model->setCatalog(catalog);
+}
+
+const ToolCatalog& ToolPalette::catalog() const
+{
+    return m_model->catalog();
+}
+
+bool ToolPalette::select(const QString& tool, const QString& method)
+{
+    const QModelIndex index = m_proxy->mapFromSource(m_model->indexOf(tool, method));
+    if (!index.isValid())
+        return false;
+    m_view->expand(index.parent());
+    m_view->setCurrentIndex(index);
+    return true;
+}
+
+void ToolPalette::onCurrentChanged()
+{
+    const QModelIndex index = m_view->currentIndex();
+    const QString method = index.data(ToolPaletteModel::MethodRole).toString();
+    if (method.isEmpty())
+        return;
+    if (auto info = catalog().method(index.data(ToolPaletteModel::ToolRole).toString(), method))
+        emit methodChosen(*info);
+}
+
+} // namespace hostdeck::ui

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "tools/ToolCatalog.h"
+
+#include <QWidget>
+
+class QLineEdit;
+class QSortFilterProxyModel;
+class QTreeView;
+
+namespace hostdeck::ui {
+
+class ToolPaletteModel;
+
+/// The searchable list of tools and methods. Picking a method emits methodChosen().
+class ToolPalette : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ToolPalette(QWidget* parent = nullptr);
+
+    void setCatalog(const ToolCatalog& catalog);
+    const ToolCatalog& catalog() const;
+    /// Selects the method (and emits methodChosen); false when it does not exist.
+    bool select(const QString& tool, const QString& method);
+    QLineEdit* searchField() const { return m_search; }
+    QTreeView* view() const { return m_view; }
+
+signals:
+    void methodChosen(const hostdeck::ui::MethodInfo& method);
+
+private:
+    void onCurrentChanged();
+
+    ToolPaletteModel* m_model;
+    QSortFilterProxyModel* m_proxy;
+    QLineEdit* m_search;
+    QTreeView* m_view;
+};
+
+} // namespace hostdeck::ui

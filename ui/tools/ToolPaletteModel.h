@@ -1,0 +1,33 @@
+#pragma once
+
+#include "tools/ToolCatalog.h"
+
+#include <QAbstractItemModel>
+
+namespace hostdeck::ui {
+
+/// Tools and their methods as a two-level tree for the palette. Custom tools (from the user
+/// tools folder) carry a marker.
+class ToolPaletteModel final : public QAbstractItemModel
+{
+    Q_OBJECT
+public:
+    enum Role { ToolRole = Qt::UserRole + 1, MethodRole, CustomRole, SearchTextRole };
+
+    explicit ToolPaletteModel(QObject* parent = nullptr);
+
+    void setCatalog(const ToolCatalog& catalog);
+    const ToolCatalog& catalog() const { return m_catalog; }
+    QModelIndex indexOf(const QString& tool, const QString& method) const;
+
+    QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
+    QModelIndex parent(const QModelIndex& child) const override;
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+
+private:
+    ToolCatalog m_catalog;
+};
+
+} // namespace hostdeck::ui
