@@ -46,13 +46,16 @@ def die(code):
 
 
 def kill(p):
-    try:
-        os.killpg(p.pid, 9)
-    except OSError:
+    # Only a child not yet reaped still holds its pid (and group id): a reaped one's pid may
+    # already belong to an unrelated process.
+    if p.returncode is None:
         try:
-            p.kill()
+            os.killpg(p.pid, 9)
         except OSError:
-            pass
+            try:
+                p.kill()
+            except OSError:
+                pass
 
 
 def put(data):
@@ -154,7 +157,7 @@ def err(e, etype=None):
 
 class Ctx:
     """One call in flight; hostdeck.context() returns it to the tool."""
-    __slots__ = ('id', 'check', 'lock', 'done', 'batch', 'event', 'procs')
+    __slots__ = ('id', 'check', 'lock', 'done', 'batch', 'event', 'procs', 'quit')
 
     def __init__(self, cid, check):
         self.id = cid
@@ -164,6 +167,7 @@ class Ctx:
         self.batch = None
         self.event = None
         self.procs = []
+        self.quit = None
 
     @property
     def cancelled(self):
@@ -187,10 +191,21 @@ def finish(c, ftype, body, batch):
         c.done = True
     CALLS.pop(c.id, None)
     send(ftype, c.id, body, batch)
+    if c.quit is not None:
+        put(b''.join(batch or ()))
+        die(c.quit)
 
 
 def context():
     return getattr(LOCAL, 'ctx', None)
+
+
+def exit_after_reply(code):
+    """Exit with `code` (children killed) as soon as the current call's reply is written."""
+    c = context()
+    if c is None:
+        die(code)
+    c.quit = code
 
 
 def _marker(attr):
@@ -228,6 +243,8 @@ def run_process(argv, input=None, timeout=None, **kw):
             raise sp.TimeoutExpired(argv, timeout, out, errout)
     finally:
         KIDS.discard(p)
+        if c:
+            c.procs.remove(p)
     if c and c.cancelled.is_set():
         raise Cancelled('cancelled')
     return sp.CompletedProcess(argv, p.returncode, out, errout)
@@ -487,7 +504,7 @@ class Agent:
 
 TOOLS['_agent'] = Agent
 hostdeck = type(sys)('hostdeck')
-hostdeck.__dict__.update(context=context, inline=inline, changes=changes, run_process=run_process,
+hostdeck.__dict__.update(context=context, exit_after_reply=exit_after_reply, inline=inline, changes=changes, run_process=run_process,
                          ToolError=ToolError, Cancelled=Cancelled, Path=str, Text=str, Secret=str)
 sys.modules['hostdeck'] = hostdeck
 put(('HOSTDECK-READY 1 %s %d\n' % (PYVER, os.getpid())).encode())

@@ -1,15 +1,11 @@
 """File helpers shared by the tools: atomic writes, unified diffs, owners and modes."""
 from __future__ import annotations
 
-import difflib
 import grp
 import os
 import pwd
-import shutil
 import stat
-import tempfile
 import time
-from typing import Callable, Optional, Tuple, Union
 
 import hostdeck
 
@@ -27,6 +23,7 @@ def unified_diff(before: str, after: str, path: str = "file") -> str:
     """A unified diff that `patch` applies, including files that lack a final newline."""
     if before == after:
         return ""
+    import difflib  # here, not at module level: the first call of a tool stays fast
     out = []
     for line in difflib.unified_diff(before.splitlines(True), after.splitlines(True),
                                      "a/" + path.lstrip("/"), "b/" + path.lstrip("/"), n=3):
@@ -145,6 +142,7 @@ def make_backup(path: str) -> Optional[str]:
     while os.path.exists(backup):
         backup = "%s.%s.%d~" % (path, stamp, n)
         n += 1
+    import shutil
     shutil.copy2(path, backup)
     st = os.stat(path)
     try:
@@ -159,9 +157,16 @@ def open_temp(path: str) -> Tuple[int, str]:
     directory = os.path.dirname(os.path.abspath(path)) or "."
     if not os.path.isdir(directory):
         raise hostdeck.ToolError("directory %s does not exist" % directory, path=path)
+    # Like tempfile.mkstemp (0600, O_EXCL) without importing tempfile (slow on a first call).
+    base = os.path.join(directory, "." + os.path.basename(path) + ".")
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     try:
-        return tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".hostdeck-tmp",
-                                dir=directory)
+        while True:
+            tmp = base + os.urandom(6).hex() + ".hostdeck-tmp"
+            try:
+                return os.open(tmp, flags, 0o600), tmp
+            except FileExistsError:
+                continue
     except OSError as err:
         raise hostdeck.ToolError("cannot write in %s: %s" % (directory, err.strerror or err),
                                  path=path)

@@ -1,7 +1,6 @@
 """What package tools share: parsing 'name=version' specs and shaping results."""
 from __future__ import annotations
 
-from typing import Optional, Tuple, Union
 
 import hostdeck
 

@@ -13,7 +13,6 @@ import shlex
 import signal
 import subprocess
 import time
-from typing import Callable, Optional, Union
 
 import hostdeck
 

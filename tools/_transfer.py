@@ -1,10 +1,8 @@
 """Chunked upload/download with bounded memory, behind FileSystem.upload_* and download."""
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
-import uuid
 
 import hostdeck
 
@@ -22,7 +20,7 @@ class _Upload:
         self.mode, self.uid, self.gid, self.backup = mode, uid, gid, backup
         self.fd, self.tmp = _files.open_temp(dest)
         self.offset = 0
-        self.hash = hashlib.sha256()
+        self.hash = _sha256()
         self.lock = threading.Lock()
 
     def discard(self) -> None:
@@ -36,8 +34,13 @@ class _Upload:
             pass
 
 
+def _sha256():
+    import hashlib  # here, not at module level: the first call of FileSystem stays fast
+    return hashlib.sha256()
+
+
 def file_sha256(path: str) -> str:
-    digest = hashlib.sha256()
+    digest = _sha256()
     with open(path, "rb") as f:
         while True:
             block = f.read(1024 * 1024)
@@ -61,7 +64,7 @@ def begin(dest: str, size: int, sha256: str, mode, owner, group, backup: bool) -
     if _files.in_check_mode():
         return {"skip": True, "token": None, "changed": True, "check": True}
     upload = _Upload(dest, size, sha256, mode_bits, uid, gid, backup)
-    token = uuid.uuid4().hex
+    token = os.urandom(16).hex()
     with _lock:
         _uploads[token] = upload
     return {"skip": False, "token": token, "changed": True}
@@ -133,7 +136,7 @@ def abort(token: str) -> dict:
 def download(path: str, chunk_size: int, offset: int) -> dict:
     chunk_size = max(4096, min(int(chunk_size), 16 * 1024 * 1024))
     ctx = hostdeck.context()
-    digest = hashlib.sha256()
+    digest = _sha256()
     total = 0
     try:
         f = open(path, "rb")

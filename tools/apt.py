@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 import re
 import time
-from typing import Optional
 
 import hostdeck
 from hostdeck import Text

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import glob as _glob
 import os
-from typing import Optional
 
 import hostdeck
 from hostdeck import Path, Text

@@ -7,7 +7,6 @@ import platform
 import shutil
 import socket
 import time
-from typing import Optional
 
 import _proc
 

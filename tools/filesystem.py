@@ -1,11 +1,8 @@
 """Files and directories: read, inspect, write atomically, edit lines and blocks, transfer."""
 from __future__ import annotations
 
-import glob as _glob
 import os
-import shutil
 import stat as _stat
-from typing import Literal, Optional
 
 import hostdeck
 from hostdeck import Path, Text
@@ -83,7 +80,8 @@ class FileSystem:
     @staticmethod
     def glob(pattern: str) -> list[str]:
         """Paths matching a glob pattern (** recurses; * skips dot files), sorted."""
-        return sorted(_glob.glob(pattern, recursive=True))
+        import glob
+        return sorted(glob.glob(pattern, recursive=True))
 
     @staticmethod
     @hostdeck.changes
@@ -116,8 +114,11 @@ class FileSystem:
         if is_dir and os.listdir(path) and not recursive:
             raise hostdeck.ToolError("directory %s is not empty (pass recursive=true)" % path, path=path)
         if not _files.in_check_mode():
-            if is_dir:
-                shutil.rmtree(path) if recursive else os.rmdir(path)
+            if is_dir and recursive:
+                import shutil
+                shutil.rmtree(path)
+            elif is_dir:
+                os.rmdir(path)
             else:
                 os.unlink(path)
         return {"path": path, "changed": True}

@@ -5,7 +5,6 @@ import glob as _glob
 import os
 import re
 import time
-from typing import Optional
 
 import hostdeck
 

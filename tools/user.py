@@ -5,7 +5,6 @@ import grp
 import os
 import pwd
 import re
-from typing import Literal, Optional
 
 import hostdeck
 from hostdeck import Text

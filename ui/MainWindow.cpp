@@ -2,6 +2,7 @@
 
 #include "RunCoordinator.h"
 #include "TargetBuilder.h"
+#include "history/HistoryRecorder.h"
 #include "history/HistoryView.h"
 #include "history/RunHistory.h"
 #include "inventory/InventoryDock.h"
@@ -10,9 +11,12 @@
 #include "prompts/Prompts.h"
 #include "results/LogPane.h"
 #include "results/ResultExport.h"
+#include "results/ResultText.h"
 #include "results/RunResultsModel.h"
 #include "results/RunView.h"
 #include "runner/EngineClient.h"
+#include "template/TemplateEditorWindow.h"
+#include "template/TemplatePrompts.h"
 #include "tools/ParameterForm.h"
 #include "tools/ToolPalette.h"
 
@@ -55,7 +59,8 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
     config.hostKeys = std::make_shared<GuiHostKeyDecider>(m_prompts);
     config.credentials = std::make_shared<GuiCredentialProvider>(m_prompts);
     m_engine = new engine::EngineClient(std::move(config), this);
-    m_coordinator = new RunCoordinator(m_engine, nullptr, this);
+    m_recorder = new HistoryRecorder(this);
+    m_coordinator = new RunCoordinator(m_engine, m_recorder, this);
 
     buildLayout();
     buildActions();
@@ -67,8 +72,8 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
     connect(m_engine, &engine::EngineClient::hostStateChanged, this, &MainWindow::onHostState);
     connect(m_coordinator, &RunCoordinator::progress, this, &MainWindow::onProgress);
     connect(m_coordinator, &RunCoordinator::finished, this, &MainWindow::onFinished);
-    connect(m_coordinator, &RunCoordinator::historyChanged, m_history, &HistoryView::refresh);
-    connect(m_coordinator, &RunCoordinator::historyError, this, [this](const QString& message) {
+    connect(m_recorder, &HistoryRecorder::historyChanged, m_history, &HistoryView::refresh);
+    connect(m_recorder, &HistoryRecorder::historyError, this, [this](const QString& message) {
         statusBar()->showMessage(message, 10000);
     });
     connect(m_palette, &ToolPalette::methodChosen, this, &MainWindow::onMethodChosen);
@@ -110,7 +115,7 @@ void MainWindow::buildLayout()
     m_formError = new QLabel(this);
     m_formError->setObjectName(QStringLiteral("formError"));
     m_formError->setWordWrap(true);
-    m_formError->setStyleSheet(QStringLiteral("color: #c62828"));
+    applyPaletteColors();
     m_progress = new QProgressBar(this);
     m_progress->setObjectName(QStringLiteral("runProgress"));
     m_progress->setRange(0, 1);
@@ -228,6 +233,14 @@ void MainWindow::buildActions()
     runMenu->addAction(m_checkAction);
     runMenu->addAction(m_cancelAction);
 
+    m_templateAction = new QAction(QIcon(QStringLiteral(":/hostdeck/icons/template-editor.svg")), tr("&Template editor…"), this);
+    m_templateAction->setObjectName(QStringLiteral("templateEditorAction"));
+    m_templateAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    m_templateAction->setToolTip(tr("Edit a config template with a live preview, diff and deploy it (Ctrl+T)"));
+    connect(m_templateAction, &QAction::triggered, this, &MainWindow::openTemplateEditor);
+    QMenu* tools = menuBar()->addMenu(tr("T&ools"));
+    tools->addAction(m_templateAction);
+
     QMenu* view = menuBar()->addMenu(tr("&View"));
     QAction* search = view->addAction(tr("Search &tools"));
     search->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
@@ -244,6 +257,38 @@ void MainWindow::buildActions()
     bar->addAction(m_runAction);
     bar->addAction(m_checkAction);
     bar->addAction(m_cancelAction);
+    bar->addSeparator();
+    bar->addAction(m_templateAction);
+}
+
+void MainWindow::openTemplateEditor()
+{
+    if (!m_templateEditor) {
+        TemplateEditorContext context;
+        context.engine = m_engine;
+        context.prompts = m_options.templatePrompts.get();
+        context.settings = m_settings.get();
+        context.recorder = m_recorder;
+        // The same mapping as a run from this window: same interpreter, known_hosts, identities.
+        const QStringList interpreter = m_options.localInterpreter;
+        QPointer<InventoryDock> dock = m_inventory;
+        context.targetFor = [interpreter, dock](const engine::Host& host) {
+            const QString id = dock ? dock->inventory().id() : QString();
+            return TargetBuilder::build(InventoryDock::targetSpec(host, id), interpreter);
+        };
+        m_templateEditor = new TemplateEditorWindow(std::move(context), this);
+        m_templateEditor->setWindowFlag(Qt::Window);
+        m_templateEditor->setWindowIcon(windowIcon());
+        // A new inventory reaches an open editor at once.
+        connect(m_inventory, &InventoryDock::inventoryChanged, m_templateEditor, [this] {
+            if (m_templateEditor)
+                m_templateEditor->setInventory(m_inventory->inventory(), m_inventory->inventoryPath());
+        });
+    }
+    m_templateEditor->setInventory(m_inventory->inventory(), m_inventory->inventoryPath());
+    m_templateEditor->show();
+    m_templateEditor->raise();
+    m_templateEditor->activateWindow();
 }
 
 void MainWindow::openHistory()
@@ -257,7 +302,7 @@ void MainWindow::openHistory()
         return;
     }
     m_historyDb = std::move(*opened);
-    m_coordinator->setHistory(m_historyDb.get());
+    m_recorder->setHistory(m_historyDb.get());
     m_history->setHistory(m_historyDb.get());
 }
 
@@ -483,6 +528,22 @@ void MainWindow::saveSettings()
         m_settings->setValue(QStringLiteral("results/splitter"), view->splitter()->saveState());
     }
     m_settings->sync();
+}
+
+void MainWindow::applyPaletteColors()
+{
+    // From the palette, never hard-coded: the error text stays readable on light and dark themes.
+    QPalette errorPalette = m_formError->palette();
+    const bool dark = palette().color(QPalette::Window).lightness() < 128;
+    errorPalette.setColor(QPalette::WindowText, ResultText::statusColor(ResultText::Status::Failed, dark));
+    m_formError->setPalette(errorPalette);
+}
+
+void MainWindow::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::PaletteChange && m_formError)
+        applyPaletteColors();
+    QMainWindow::changeEvent(event);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

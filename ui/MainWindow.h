@@ -5,6 +5,7 @@
 #include "tools/ToolCatalog.h"
 
 #include <QMainWindow>
+#include <QPointer>
 #include <QSettings>
 
 #include <memory>
@@ -26,6 +27,7 @@ struct RunSummary;
 
 namespace hostdeck::ui {
 
+class HistoryRecorder;
 class HistoryView;
 class InventoryDock;
 class LogPane;
@@ -33,6 +35,7 @@ class ParameterForm;
 class Prompts;
 class RunCoordinator;
 class RunView;
+class TemplateEditorWindow;
 class ToolPalette;
 
 /// The main window: inventory dock, tool palette, generated form, targets, Run/Check/Cancel, a
@@ -61,6 +64,10 @@ public:
     QAction* runAction() const { return m_runAction; }
     QAction* checkAction() const { return m_checkAction; }
     QAction* cancelAction() const { return m_cancelAction; }
+    QAction* templateEditorAction() const { return m_templateAction; }
+    /// The template editor, once opened (it shares this window's engine and history).
+    TemplateEditorWindow* templateEditor() const { return m_templateEditor; }
+    HistoryRecorder* historyRecorder() const { return m_recorder; }
     bool toolsLoaded() const { return m_toolsLoaded; }
     bool isRunning() const;
     /// The last run's id in the history database (0 when none was stored).
@@ -70,6 +77,8 @@ public:
     /// form or the targets are not valid.
     bool run(bool check = false);
     void cancelRun();
+    /// Opens (or raises) the template editor on the current inventory.
+    void openTemplateEditor();
 
 signals:
     void toolsReady();
@@ -78,9 +87,11 @@ signals:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void changeEvent(QEvent* event) override;
 
 private:
     void buildActions();
+    void applyPaletteColors();
     void buildLayout();
     void openHistory();
     void onToolsDescribed(quint64 requestId, const QJsonArray& tools, const QString& error);
@@ -101,7 +112,9 @@ private:
     Prompts* m_prompts;
     std::unique_ptr<engine::RunHistory> m_historyDb;
     engine::EngineClient* m_engine = nullptr;
+    HistoryRecorder* m_recorder = nullptr;
     RunCoordinator* m_coordinator = nullptr;
+    QPointer<TemplateEditorWindow> m_templateEditor;
     ToolPalette* m_palette = nullptr;
     ParameterForm* m_form = nullptr;
     QLineEdit* m_targets = nullptr;
@@ -118,6 +131,7 @@ private:
     QAction* m_runAction = nullptr;
     QAction* m_checkAction = nullptr;
     QAction* m_cancelAction = nullptr;
+    QAction* m_templateAction = nullptr;
     quint64 m_describeId = 0;
     quint64 m_currentRun = 0;
     bool m_toolsLoaded = false;

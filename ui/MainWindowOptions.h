@@ -2,7 +2,11 @@
 
 #include <QStringList>
 
+#include <memory>
+
 namespace hostdeck::ui {
+
+class TemplatePrompts;
 
 /// What the composition root (or a test) decides for the main window.
 struct MainWindowOptions
@@ -13,6 +17,8 @@ struct MainWindowOptions
     QString settingsPath;                                  ///< empty: the platform's QSettings
     QString inventoryPath;                                 ///< open this inventory (else the last one)
     bool interactivePrompts = true;                        ///< false: unanswered prompts decline
+    /// The template editor's questions (deploy confirmation, unsaved changes); null: real dialogs.
+    std::shared_ptr<TemplatePrompts> templatePrompts;
 };
 
 } // namespace hostdeck::ui

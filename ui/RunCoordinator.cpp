@@ -1,13 +1,13 @@
 #include "RunCoordinator.h"
 
-#include "history/RunHistory.h"
+#include "history/HistoryRecorder.h"
 #include "results/RunResultsModel.h"
 #include "results/RunView.h"
 
 namespace hostdeck::ui {
 
-RunCoordinator::RunCoordinator(engine::EngineClient* engine, engine::RunHistory* history, QObject* parent)
-    : QObject(parent), m_engine(engine), m_history(history)
+RunCoordinator::RunCoordinator(engine::EngineClient* engine, HistoryRecorder* recorder, QObject* parent)
+    : QObject(parent), m_engine(engine), m_recorder(recorder)
 {
     connect(engine, &engine::EngineClient::runResults, this, &RunCoordinator::onResults);
     connect(engine, &engine::EngineClient::runOutput, this, &RunCoordinator::onOutput);
@@ -26,7 +26,7 @@ quint64 RunCoordinator::start(const RunLaunch& launch, RunView* view)
     request.concurrency = launch.concurrency;
     const quint64 runId = m_engine->startRun(request);
     m_runs.insert(runId, view);
-    if (m_history) {
+    if (m_recorder) {
         engine::HistoryRun run;
         run.startedAt = QDateTime::currentDateTime();
         run.tool = launch.method.tool;
@@ -37,12 +37,8 @@ quint64 RunCoordinator::start(const RunLaunch& launch, RunView* view)
         run.inventory = launch.inventory;
         for (const engine::HostTarget& host : launch.hosts)
             run.hosts << host.name;
-        const auto id = m_history->beginRun(run, launch.method.secretParams());
-        if (id)
-            m_historyIds.insert(runId, *id);
-        else
-            emit historyError(id.error().message);
-        emit historyChanged();
+        if (const qint64 id = m_recorder->begin(run, launch.method.secretParams()))
+            m_historyIds.insert(runId, id);
     }
     return runId;
 }
@@ -57,15 +53,8 @@ void RunCoordinator::onResults(quint64 runId, const QList<engine::HostResult>& r
 {
     if (RunView* view = m_runs.value(runId))
         view->model()->addResults(results);
-    const qint64 historyId = m_historyIds.value(runId);
-    if (m_history && historyId) {
-        QList<QJsonObject> json;
-        json.reserve(results.size());
-        for (const engine::HostResult& result : results)
-            json << result.toJson();
-        if (engine::Status stored = m_history->addResults(historyId, json); !stored)
-            emit historyError(stored.error().message);
-    }
+    if (m_recorder)
+        m_recorder->addResults(m_historyIds.value(runId), results);
 }
 
 void RunCoordinator::onOutput(quint64 runId, const QList<engine::HostOutput>& output)
@@ -79,12 +68,8 @@ void RunCoordinator::onFinished(quint64 runId, const engine::RunSummary& summary
     if (!m_runs.contains(runId))
         return;
     m_runs.remove(runId);
-    const qint64 historyId = m_historyIds.value(runId);
-    if (m_history && historyId) {
-        if (engine::Status stored = m_history->finishRun(historyId, summary.toJson()); !stored)
-            emit historyError(stored.error().message);
-        emit historyChanged();
-    }
+    if (m_recorder)
+        m_recorder->finish(m_historyIds.value(runId), summary);
     emit finished(runId, summary);
 }
 

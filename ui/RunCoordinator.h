@@ -7,12 +7,9 @@
 #include <QObject>
 #include <QPointer>
 
-namespace hostdeck::engine {
-class RunHistory;
-}
-
 namespace hostdeck::ui {
 
+class HistoryRecorder;
 class RunView;
 
 /// What the user asked to run.
@@ -28,25 +25,22 @@ struct RunLaunch
 };
 
 /// Connects runs to their views and to the history: engine batches go to the run's model and,
-/// in one transaction per batch, to the history database.
+/// in one transaction per batch, to the history recorder (null: nothing is recorded).
 class RunCoordinator final : public QObject
 {
     Q_OBJECT
 public:
-    RunCoordinator(engine::EngineClient* engine, engine::RunHistory* history, QObject* parent = nullptr);
+    RunCoordinator(engine::EngineClient* engine, HistoryRecorder* recorder, QObject* parent = nullptr);
 
     quint64 start(const RunLaunch& launch, RunView* view);
     void cancel(quint64 runId);
     bool isRunning(quint64 runId) const { return m_runs.contains(runId); }
     int runningCount() const { return int(m_runs.size()); }
     qint64 historyId(quint64 runId) const { return m_historyIds.value(runId, 0); }
-    void setHistory(engine::RunHistory* history) { m_history = history; }
 
 signals:
     void progress(quint64 runId, const hostdeck::engine::RunSummary& summary);
     void finished(quint64 runId, const hostdeck::engine::RunSummary& summary);
-    void historyChanged();
-    void historyError(const QString& message);
 
 private:
     void onResults(quint64 runId, const QList<engine::HostResult>& results);
@@ -54,7 +48,7 @@ private:
     void onFinished(quint64 runId, const engine::RunSummary& summary);
 
     QPointer<engine::EngineClient> m_engine;
-    engine::RunHistory* m_history;
+    QPointer<HistoryRecorder> m_recorder;
     QHash<quint64, QPointer<RunView>> m_runs;
     QHash<quint64, qint64> m_historyIds;
 };

@@ -15,7 +15,8 @@ KeychainCredentialProvider::KeychainCredentialProvider(Inventory inventory)
 
 KeychainCredentialProvider::~KeychainCredentialProvider() = default;
 
-QString KeychainCredentialProvider::endpointKey(const QString& host, quint16 port, const QString& user)
+QString KeychainCredentialProvider::endpointKey(const QString& host, quint16 port,
+                                                const QString& user)
 {
     return QStringLiteral("%1@%2:%3").arg(user, host).arg(port);
 }
@@ -23,50 +24,58 @@ QString KeychainCredentialProvider::endpointKey(const QString& host, quint16 por
 void KeychainCredentialProvider::addTarget(const HostTarget& target)
 {
     if (target.kind == HostTarget::Kind::Ssh)
-        m_hostByEndpoint.insert(endpointKey(target.ssh.host, target.ssh.port, target.ssh.effectiveUser()), target.name);
+        m_hostsByEndpoint[endpointKey(target.ssh.host, target.ssh.port, target.ssh.effectiveUser())]
+            .append(target.name);
 }
 
-QString KeychainCredentialProvider::inventoryHostFor(const CredentialRequest& request) const
+QStringList KeychainCredentialProvider::inventoryHostsFor(const CredentialRequest& request) const
 {
-    const QString mapped = m_hostByEndpoint.value(endpointKey(request.host, request.port, request.user));
+    const QStringList mapped =
+        m_hostsByEndpoint.value(endpointKey(request.host, request.port, request.user));
     if (!mapped.isEmpty())
         return mapped;
     if (m_inventory.hasHost(request.host))
-        return request.host;
-    return QStringLiteral("all");
+        return {request.host};
+    return {QStringLiteral("all")};
 }
 
 void KeychainCredentialProvider::requestSecret(const CredentialRequest& request, QObject* context,
                                                CredentialReply reply)
 {
-    const QString host = inventoryHostFor(request);
-    const QString kind = credentialKindName(request.kind);
-    auto answer = [this, host, kind, reply = std::move(reply)](Result<SecretBuffer> secret) {
+    lookupFirst(inventoryHostsFor(request), request.kind, context, std::move(reply));
+}
+
+void KeychainCredentialProvider::lookupFirst(QStringList hosts, CredentialKind kind,
+                                             QObject* context, CredentialReply reply)
+{
+    const QString host = hosts.takeFirst();
+    auto answer = [this, host, hosts, kind, context,
+                   reply = std::move(reply)](Result<SecretBuffer> secret) mutable {
         if (secret) {
             reply(std::move(*secret));
             return;
         }
         if (secret.error().kind != ErrorKind::NotFound)
-            m_problems.append(QStringLiteral("%1 of %2: %3").arg(kind, host, secret.error().message));
+            m_problems.append(QStringLiteral("%1 of %2: %3")
+                                  .arg(credentialKindName(kind), host, secret.error().message));
+        else if (!hosts.isEmpty())
+            return lookupFirst(std::move(hosts), kind, context,
+                               std::move(reply)); // another host at this endpoint
         reply(std::nullopt);
     };
-    m_store->lookup(m_inventory, host, request.kind, context, std::move(answer));
+    m_store->lookup(m_inventory, host, kind, context, std::move(answer));
 }
 
-std::function<void(CredentialReply)> KeychainCredentialProvider::sudoPasswordFor(const HostTarget& target)
+std::function<void(CredentialReply)>
+KeychainCredentialProvider::sudoPasswordFor(const HostTarget& target)
 {
-    CredentialRequest request;
-    request.kind = CredentialKind::SudoPassword;
-    if (target.kind == HostTarget::Kind::Ssh) {
-        request.host = target.ssh.host;
-        request.port = target.ssh.port;
-        request.user = target.ssh.effectiveUser();
-    } else {
-        request.host = target.name; // local hosts have no endpoint: found by name
-    }
+    // The target is known here: its own name, not its endpoint (several hosts may share one).
+    const QStringList hosts{target.name};
     // The store answers on its own thread's loop; the reply is dropped if the store is gone.
     QObject* context = m_store.get();
-    return [this, request, context](CredentialReply reply) { requestSecret(request, context, std::move(reply)); };
+    return [this, hosts, context](CredentialReply reply) {
+        lookupFirst(hosts, CredentialKind::SudoPassword, context, std::move(reply));
+    };
 }
 
 } // namespace hostdeck::cli

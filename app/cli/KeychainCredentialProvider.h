@@ -17,7 +17,9 @@ namespace hostdeck::cli {
 /// Answers the SSH layer's and sudo's secret requests from the OS keychain for the hosts of one
 /// inventory: the host's own secret, else its groups' (nearest first), else `all`'s. Requests are
 /// mapped back to inventory hosts by the address, port and user they connect to (jump hosts that
-/// are not inventory hosts use the `all` group). Nothing found or no keychain: no secret.
+/// are not inventory hosts use the `all` group); when several inventory hosts share that endpoint,
+/// the first of them (in inventory order) that has the secret answers. Sudo passwords are looked
+/// up by the target's own name. Nothing found or no keychain: no secret.
 class KeychainCredentialProvider final : public engine::CredentialProvider
 {
 public:
@@ -36,12 +38,14 @@ public:
     const QStringList& problems() const { return m_problems; }
 
 private:
-    QString inventoryHostFor(const engine::CredentialRequest& request) const;
+    QStringList inventoryHostsFor(const engine::CredentialRequest& request) const;
+    void lookupFirst(QStringList hosts, engine::CredentialKind kind, QObject* context,
+                     engine::CredentialReply reply);
     static QString endpointKey(const QString& host, quint16 port, const QString& user);
 
     engine::Inventory m_inventory;
     std::unique_ptr<engine::CredentialStore> m_store;
-    QHash<QString, QString> m_hostByEndpoint; ///< "user@address:port" -> inventory host name
+    QHash<QString, QStringList> m_hostsByEndpoint; ///< "user@address:port" -> inventory host names
     QStringList m_problems;
 };
 

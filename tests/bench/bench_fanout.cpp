@@ -6,7 +6,9 @@
 //   ansible         ad-hoc `command` module, forks N, pipelining, no ControlPersist (cold)
 // plus the controller's memory per idle pooled connection. Needs root (the sshd fixture creates
 // its login user). Not a pass/fail test: exits non-zero only when something does not work at all.
-//   bench_fanout [--hosts N] [--reps R]
+//   bench_fanout [--hosts N] [--reps R] [--serve SECONDS]
+//   (--serve: only start the fleet, print its ssh_config and known_hosts, keep it up that long
+//   for profiling by hand, then stop it)
 #include "SshdFixture.h"
 #include "TestEnv.h"
 
@@ -23,8 +25,10 @@
 #include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
+#include <QLoggingCategory>
 #include <QProcess>
 #include <QStandardPaths>
+#include <QThread>
 #include <QTimer>
 
 #include <algorithm>
@@ -99,16 +103,19 @@ struct Fleet
         }
         knownHosts = sshd.writeFile(QStringLiteral("known_hosts"), known);
         config << QStringLiteral("Host *") << QStringLiteral("    User ") + sshd.user()
-               << QStringLiteral("    IdentityFile ") + sshd.clientKey() << QStringLiteral("    IdentitiesOnly yes")
+               << QStringLiteral("    IdentityFile ") + sshd.clientKey()
+               << QStringLiteral("    IdentitiesOnly yes")
                << QStringLiteral("    UserKnownHostsFile ") + knownHosts
-               << QStringLiteral("    GlobalKnownHostsFile /dev/null") << QStringLiteral("    StrictHostKeyChecking yes")
+               << QStringLiteral("    GlobalKnownHostsFile /dev/null")
+               << QStringLiteral("    StrictHostKeyChecking yes")
                << QStringLiteral("    BatchMode yes");
         sshConfig = sshd.writeFile(QStringLiteral("ssh_config"), config);
         hostsFile = sshd.writeFile(QStringLiteral("hosts.txt"), names);
-        inventory = sshd.writeFile(QStringLiteral("inventory.ini"),
-                                   QStringList{QStringLiteral("[fleet]")} + names
-                                       + QStringList{QStringLiteral("[all:vars]"),
-                                                     QStringLiteral("ansible_python_interpreter=/usr/bin/python3")});
+        inventory = sshd.writeFile(
+            QStringLiteral("inventory.ini"),
+            QStringList{QStringLiteral("[fleet]")} + names +
+                QStringList{QStringLiteral("[all:vars]"),
+                            QStringLiteral("ansible_python_interpreter=/usr/bin/python3")});
         return {};
     }
 };
@@ -121,8 +128,9 @@ struct ProcessRun
     QByteArray err;
 };
 
-ProcessRun timeProcess(const QString& program, const QStringList& args, const QProcessEnvironment& env,
-                       const QByteArray& successMarker, int expected)
+ProcessRun timeProcess(const QString& program, const QStringList& args,
+                       const QProcessEnvironment& env, const QByteArray& successMarker,
+                       int expected)
 {
     ProcessRun run;
     QProcess process;
@@ -139,15 +147,15 @@ ProcessRun timeProcess(const QString& program, const QStringList& args, const QP
     }
     run.out = process.readAllStandardOutput();
     run.err = process.readAllStandardError();
-    run.ok = finished && process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0
-        && run.out.count(successMarker) >= expected;
+    run.ok = finished && process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0 &&
+             run.out.count(successMarker) >= expected;
     return run;
 }
 
 /// Runs `request` on `targets` through `pool` and returns the wall time in ms, or nullopt when a
 /// host failed.
-std::optional<double> timeRound(SessionPool* pool, const QList<HostTarget>& targets, const CallRequest& request,
-                                QString* failure)
+std::optional<double> timeRound(SessionPool* pool, const QList<HostTarget>& targets,
+                                const CallRequest& request, QString* failure)
 {
     FanOutRun run(pool, targets, request, {});
     QEventLoop loop;
@@ -171,7 +179,8 @@ std::optional<double> timeRound(SessionPool* pool, const QList<HostTarget>& targ
         loop.exec();
     const double ms = double(clock.nsecsElapsed()) / 1e6;
     if (summary.ok != summary.total) {
-        *failure = failed.isEmpty() ? QStringLiteral("?") : failed.first().host + u": " + failed.first().error.message;
+        *failure = failed.isEmpty() ? QStringLiteral("?")
+                                    : failed.first().host + u": " + failed.first().error.message;
         return std::nullopt;
     }
     return ms;
@@ -192,13 +201,17 @@ int main(int argc, char** argv)
     QCoreApplication app(argc, argv);
     int hostCount = 50;
     int reps = 5;
+    int serveSeconds = 0;
     const QStringList args = app.arguments();
     for (int i = 1; i + 1 < args.size(); ++i) {
         if (args.at(i) == QStringLiteral("--hosts"))
             hostCount = std::max(1, args.at(i + 1).toInt());
         if (args.at(i) == QStringLiteral("--reps"))
             reps = std::max(1, args.at(i + 1).toInt());
+        if (args.at(i) == QStringLiteral("--serve"))
+            serveSeconds = std::max(1, args.at(i + 1).toInt());
     }
+    QLoggingCategory::setFilterRules(QStringLiteral("hostdeck.*.debug=false")); // as hostdeck-cli
     if (geteuid() != 0) {
         say(QStringLiteral("bench_fanout: skipped, the sshd fixture needs root"));
         return 0;
@@ -212,13 +225,24 @@ int main(int argc, char** argv)
         return 1;
     }
     say(QStringLiteral("fleet: %1 sshd on 127.0.0.1 up in %2 ms; echo hello, medians of %3 runs")
-            .arg(hostCount).arg(setupClock.elapsed()).arg(reps));
+            .arg(hostCount)
+            .arg(setupClock.elapsed())
+            .arg(reps));
+    if (serveSeconds > 0) {
+        say(QStringLiteral("serving for %1 s: --ssh-config %2 --known-hosts %3 -H %4")
+                .arg(serveSeconds)
+                .arg(fleet.sshConfig, fleet.knownHosts, fleet.names.join(u',')));
+        QThread::sleep(serveSeconds);
+        fleet.sshd.stopAll();
+        return 0;
+    }
 
     // --- hostdeck warm (and the in-process cold round, and memory) ------------------------------
     CallRequest request;
     request.tool = QStringLiteral("Exec");
     request.method = QStringLiteral("run");
-    request.args = {{QStringLiteral("argv"), QJsonArray{QStringLiteral("echo"), QStringLiteral("hello")}}};
+    request.args = {
+        {QStringLiteral("argv"), QJsonArray{QStringLiteral("echo"), QStringLiteral("hello")}}};
     SshSettings base;
     base.sshConfigFile = fleet.sshConfig;
     base.knownHostsFile = fleet.knownHosts;
@@ -243,14 +267,17 @@ int main(int argc, char** argv)
     qint64 rssAll = 0;
     {
         auto tools = std::make_shared<ToolRegistry>(ToolRegistry::load({}));
-        auto factory = std::make_unique<DefaultTransportFactory>(std::make_shared<StaticCredentialProvider>(), nullptr);
+        auto factory = std::make_unique<DefaultTransportFactory>(
+            std::make_shared<StaticCredentialProvider>(), nullptr);
         SessionPool pool(std::move(factory), tools, {});
         QString failure;
         rssBefore = rssKb();
         const int firstBatch = std::min(10, int(targets.size()));
-        const std::optional<double> first = timeRound(&pool, targets.mid(0, firstBatch), request, &failure);
+        const std::optional<double> first =
+            timeRound(&pool, targets.mid(0, firstBatch), request, &failure);
         rssTenth = rssKb();
-        const std::optional<double> rest = first ? timeRound(&pool, targets, request, &failure) : std::nullopt;
+        const std::optional<double> rest =
+            first ? timeRound(&pool, targets, request, &failure) : std::nullopt;
         rssAll = rssKb();
         if (!first || !rest) {
             say(QStringLiteral("bench_fanout: hostdeck in-process run failed: ") + failure);
@@ -283,27 +310,36 @@ int main(int argc, char** argv)
     ansibleEnv.insert(QStringLiteral("ANSIBLE_HOST_KEY_CHECKING"), QStringLiteral("True"));
     ansibleEnv.insert(QStringLiteral("ANSIBLE_PIPELINING"), QStringLiteral("True"));
     // No ControlPersist: it would leave ssh masters running and make later runs warm.
-    ansibleEnv.insert(QStringLiteral("ANSIBLE_SSH_ARGS"), QStringLiteral("-F ") + fleet.sshConfig + QStringLiteral(" -o ControlMaster=no"));
+    ansibleEnv.insert(QStringLiteral("ANSIBLE_SSH_ARGS"),
+                      QStringLiteral("-F ") + fleet.sshConfig +
+                          QStringLiteral(" -o ControlMaster=no"));
     ansibleEnv.insert(QStringLiteral("ANSIBLE_FORKS"), QString::number(hostCount));
     ansibleEnv.insert(QStringLiteral("ANSIBLE_NOCOLOR"), QStringLiteral("1"));
     ansibleEnv.insert(QStringLiteral("ANSIBLE_DEPRECATION_WARNINGS"), QStringLiteral("False"));
 
     const QString cli = builtProgram(QStringLiteral("app/hostdeck-cli"));
-    const QStringList cliArgs = {QStringLiteral("call"), QStringLiteral("-H"), fleet.names.join(u','), QStringLiteral("--ssh-config"),
-                                 fleet.sshConfig, QStringLiteral("--known-hosts"), fleet.knownHosts, QStringLiteral("Exec.run"),
-                                 QStringLiteral("--arg"), QStringLiteral(R"(argv=["echo","hello"])")};
+    const QStringList cliArgs = {
+        QStringLiteral("call"),  QStringLiteral("-H"),
+        fleet.names.join(u','),  QStringLiteral("--ssh-config"),
+        fleet.sshConfig,         QStringLiteral("--known-hosts"),
+        fleet.knownHosts,        QStringLiteral("Exec.run"),
+        QStringLiteral("--arg"), QStringLiteral(R"(argv=["echo","hello"])")};
     const QString pssh = QStandardPaths::findExecutable(QStringLiteral("parallel-ssh")).isEmpty()
-        ? QStandardPaths::findExecutable(QStringLiteral("pssh"))
-        : QStandardPaths::findExecutable(QStringLiteral("parallel-ssh"));
+                             ? QStandardPaths::findExecutable(QStringLiteral("pssh"))
+                             : QStandardPaths::findExecutable(QStringLiteral("parallel-ssh"));
     const QString ansible = QStandardPaths::findExecutable(QStringLiteral("ansible"));
     const auto psshArgs = [&](const QString& extra) {
-        return QStringList{QStringLiteral("-h"), fleet.hostsFile, QStringLiteral("-p"), QString::number(hostCount),
-                           QStringLiteral("-t"), QStringLiteral("60"), QStringLiteral("-x"), QStringLiteral("-F ") + fleet.sshConfig + extra,
-                           QStringLiteral("-i"), QStringLiteral("echo"), QStringLiteral("hello")};
+        return QStringList{QStringLiteral("-h"),   fleet.hostsFile,
+                           QStringLiteral("-p"),   QString::number(hostCount),
+                           QStringLiteral("-t"),   QStringLiteral("60"),
+                           QStringLiteral("-x"),   QStringLiteral("-F ") + fleet.sshConfig + extra,
+                           QStringLiteral("-i"),   QStringLiteral("echo"),
+                           QStringLiteral("hello")};
     };
-    const QStringList ansibleArgs = {QStringLiteral("all"), QStringLiteral("-i"), fleet.inventory, QStringLiteral("-f"),
-                                     QString::number(hostCount), QStringLiteral("-m"), QStringLiteral("command"),
-                                     QStringLiteral("-a"), QStringLiteral("echo hello")};
+    const QStringList ansibleArgs = {
+        QStringLiteral("all"),     QStringLiteral("-i"),       fleet.inventory,
+        QStringLiteral("-f"),      QString::number(hostCount), QStringLiteral("-m"),
+        QStringLiteral("command"), QStringLiteral("-a"),       QStringLiteral("echo hello")};
 
     struct Tool
     {
@@ -316,41 +352,68 @@ int main(int argc, char** argv)
         QString failure;
     };
     std::vector<Tool> tools;
-    tools.push_back({QStringLiteral("hostdeck cold (hostdeck-cli)"), cli, cliArgs, env, "\"ok\":true", {}, {}});
+    tools.push_back(
+        {QStringLiteral("hostdeck cold (hostdeck-cli)"), cli, cliArgs, env, "\"ok\":true", {}, {}});
     if (!pssh.isEmpty()) {
-        tools.push_back({QStringLiteral("parallel-ssh, OpenSSH default KEX"), pssh, psshArgs({}), env, "[SUCCESS]", {}, {}});
-        tools.push_back({QStringLiteral("parallel-ssh, curve25519-sha256"), pssh,
-                         psshArgs(QStringLiteral(" -o KexAlgorithms=curve25519-sha256")), env, "[SUCCESS]", {}, {}});
+        tools.push_back({QStringLiteral("parallel-ssh, OpenSSH default KEX"),
+                         pssh,
+                         psshArgs({}),
+                         env,
+                         "[SUCCESS]",
+                         {},
+                         {}});
+        tools.push_back({QStringLiteral("parallel-ssh, curve25519-sha256"),
+                         pssh,
+                         psshArgs(QStringLiteral(" -o KexAlgorithms=curve25519-sha256")),
+                         env,
+                         "[SUCCESS]",
+                         {},
+                         {}});
     }
     if (!ansible.isEmpty())
-        tools.push_back({QStringLiteral("ansible ad-hoc (pipelining)"), ansible, ansibleArgs, ansibleEnv, "| CHANGED |", {}, {}});
+        tools.push_back({QStringLiteral("ansible ad-hoc (pipelining)"),
+                         ansible,
+                         ansibleArgs,
+                         ansibleEnv,
+                         "| CHANGED |",
+                         {},
+                         {}});
     for (int rep = 0; rep < reps; ++rep) {
         for (Tool& tool : tools) {
             if (!tool.failure.isEmpty())
                 continue;
-            const ProcessRun run = timeProcess(tool.program, tool.args, tool.env, tool.marker, hostCount);
+            const ProcessRun run =
+                timeProcess(tool.program, tool.args, tool.env, tool.marker, hostCount);
             if (!run.ok) {
-                tool.failure = QString::fromLocal8Bit(run.err.right(400) + run.out.right(400)).simplified();
+                tool.failure =
+                    QString::fromLocal8Bit(run.err.right(400) + run.out.right(400)).simplified();
                 continue;
             }
             tool.times.push_back(run.ms);
         }
     }
 
-    // --- report ------------------------------------------------------------------------------------
+    // --- report
+    // ------------------------------------------------------------------------------------
     const double cold = tools.front().times.empty() ? 0 : median(tools.front().times);
     say(QString());
-    say(QStringLiteral("%1 | %2 | %3").arg(QStringLiteral("tool").leftJustified(36), QStringLiteral("median wall ms").rightJustified(14),
-                                          QStringLiteral("ratio vs hostdeck cold")));
+    say(QStringLiteral("%1 | %2 | %3")
+            .arg(QStringLiteral("tool").leftJustified(40),
+                 QStringLiteral("median wall ms").rightJustified(14),
+                 QStringLiteral("ratio vs hostdeck cold")));
     say(QString(80, u'-'));
     const auto row = [cold](const QString& name, double ms, const QString& note) {
-        const QString ratio = cold > 0 ? QString::number(ms / cold, 'f', 2) + u'x' : QStringLiteral("-");
-        say(QStringLiteral("%1 | %2 | %3 %4").arg(name.leftJustified(36), QString::number(ms, 'f', 1).rightJustified(14),
-                                                  ratio.rightJustified(8), note));
+        const QString ratio =
+            cold > 0 ? QString::number(ms / cold, 'f', 2) + u'x' : QStringLiteral("-");
+        say(QStringLiteral("%1 | %2 | %3 %4")
+                .arg(name.leftJustified(40), QString::number(ms, 'f', 1).rightJustified(14),
+                     ratio.rightJustified(8), note));
     };
     for (const Tool& tool : tools) {
         if (!tool.failure.isEmpty())
-            say(QStringLiteral("%1 | %2 | failed: %3").arg(tool.name.leftJustified(36), QStringLiteral("-").rightJustified(14), tool.failure));
+            say(QStringLiteral("%1 | %2 | failed: %3")
+                    .arg(tool.name.leftJustified(40), QStringLiteral("-").rightJustified(14),
+                         tool.failure));
         else
             row(tool.name, median(tool.times), QString());
     }
@@ -359,10 +422,12 @@ int main(int argc, char** argv)
     if (ansible.isEmpty())
         say(QStringLiteral("ansible: not installed (Debian package ansible-core), skipped"));
     row(QStringLiteral("hostdeck warm round (pooled)"), median(warm),
-        QStringLiteral("(min %1 ms; target <= 50 ms)").arg(*std::min_element(warm.begin(), warm.end()), 0, 'f', 1));
+        QStringLiteral("(min %1 ms; target <= 50 ms)")
+            .arg(*std::min_element(warm.begin(), warm.end()), 0, 'f', 1));
     row(QStringLiteral("hostdeck in-process, 40 new + 10 pooled"), inProcessCold, QString());
     say(QString());
-    say(QStringLiteral("controller memory per idle connection: %1 KiB (RSS delta after %2 pooled sessions / %2); "
+    say(QStringLiteral("controller memory per idle connection: %1 KiB (RSS delta after %2 pooled "
+                       "sessions / %2); "
                        "marginal %3 KiB (sessions 11..%2)")
             .arg(double(rssAll - rssBefore) / hostCount, 0, 'f', 1)
             .arg(hostCount)
@@ -370,8 +435,10 @@ int main(int argc, char** argv)
     if (!tools.front().times.empty() && tools.size() > 2 && !tools[2].times.empty())
         say(QStringLiteral("target cold %1 parallel-ssh (curve25519): %2")
                 .arg(hostCount)
-                .arg(cold < median(tools[2].times) ? QStringLiteral("met") : QStringLiteral("NOT met")));
-    say(QStringLiteral("target warm round <= 50 ms: %1").arg(median(warm) <= 50 ? QStringLiteral("met") : QStringLiteral("NOT met")));
+                .arg(cold < median(tools[2].times) ? QStringLiteral("met")
+                                                   : QStringLiteral("NOT met")));
+    say(QStringLiteral("target warm round <= 50 ms: %1")
+            .arg(median(warm) <= 50 ? QStringLiteral("met") : QStringLiteral("NOT met")));
 
     fleet.sshd.stopAll();
     return tools.front().failure.isEmpty() ? 0 : 1;

@@ -43,9 +43,17 @@ struct Row
     QString note;
 };
 
+// What die() must stop and remove before leaving (std::exit skips main's destructors).
+std::unique_ptr<SshdFixture> g_sshd;
+std::unique_ptr<QTemporaryDir> g_tmp;
+std::unique_ptr<QTemporaryDir> g_remoteDir;
+
 [[noreturn]] void die(const QString& what)
 {
     std::fprintf(stderr, "bench_upload: %s\n", qPrintable(what));
+    g_sshd.reset();
+    g_remoteDir.reset();
+    g_tmp.reset();
     std::exit(1);
 }
 
@@ -128,7 +136,8 @@ int main(int argc, char** argv)
             mb = std::max<qint64>(1, args[i + 1].toLongLong());
     }
     const qint64 size = mb << 20;
-    QTemporaryDir tmp;
+    g_tmp = std::make_unique<QTemporaryDir>();
+    QTemporaryDir& tmp = *g_tmp;
     const QString source = tmp.filePath(QStringLiteral("source.bin"));
     if (writeRandomFile(source, size).isEmpty())
         die(QStringLiteral("cannot write %1").arg(source));
@@ -164,14 +173,16 @@ int main(int argc, char** argv)
     }
 
     // --- SSH ---------------------------------------------------------------------------------
-    SshdFixture sshd;
+    g_sshd = std::make_unique<SshdFixture>();
+    SshdFixture& sshd = *g_sshd;
     if (const QString problem = sshd.setUp(); !problem.isEmpty())
         die(problem);
     const int server = sshd.startServer();
     if (server < 0)
         die(sshd.lastError());
     const QString knownHosts = sshd.writeFile(QStringLiteral("known_hosts"), {sshd.knownHostsLine(server)});
-    QTemporaryDir remoteDir;
+    g_remoteDir = std::make_unique<QTemporaryDir>();
+    QTemporaryDir& remoteDir = *g_remoteDir;
     QFile::setPermissions(remoteDir.path(), QFileDevice::Permissions(0x7777));
     const QString sshDest = remoteDir.filePath(QStringLiteral("ssh-dest.bin"));
     const QString scpDest = remoteDir.filePath(QStringLiteral("scp-dest.bin"));
@@ -191,7 +202,8 @@ int main(int argc, char** argv)
             die(problem);
         const QString back = tmp.filePath(QStringLiteral("ssh-back.bin"));
         std::vector<Figure> up, down, scp;
-        const QStringList scpArgs{QStringLiteral("-q"), QStringLiteral("-B"),
+        // -O: the classic scp protocol (the fixture's sshd has no sftp subsystem).
+        const QStringList scpArgs{QStringLiteral("-q"), QStringLiteral("-B"), QStringLiteral("-O"),
                                   QStringLiteral("-i"), sshd.clientKey(),
                                   QStringLiteral("-P"), QString::number(sshd.port(server)),
                                   QStringLiteral("-o"), QStringLiteral("StrictHostKeyChecking=yes"),
@@ -231,5 +243,8 @@ int main(int argc, char** argv)
     std::printf("\npeak +MiB: growth of the controller's VmHWM during the transfer (reset before each);\n"
                 "child processes (cp, scp) are not the controller: their max RSS was %ld KiB.\n",
                 children.ru_maxrss);
+    g_sshd.reset();
+    g_remoteDir.reset();
+    g_tmp.reset();
     return 0;
 }

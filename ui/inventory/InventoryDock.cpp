@@ -53,6 +53,21 @@ TargetSpec specOf(const engine::Host& host, const QString& inventoryId)
 
 } // namespace
 
+const engine::Inventory& InventoryDock::inventory() const
+{
+    return m_data->inventory;
+}
+
+engine::CredentialStore* InventoryDock::credentialStore() const
+{
+    return m_data->store;
+}
+
+TargetSpec InventoryDock::targetSpec(const engine::Host& resolvedHost, const QString& inventoryId)
+{
+    return specOf(resolvedHost, inventoryId);
+}
+
 InventoryDock::InventoryDock(Prompts* prompts, QWidget* parent)
     : QDockWidget(tr("Inventory"), parent), m_data(std::make_unique<Data>()), m_prompts(prompts),
       m_model(new InventoryModel(this)), m_proxy(new QSortFilterProxyModel(this)), m_view(new QTreeView(this)),

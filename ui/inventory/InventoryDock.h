@@ -13,6 +13,12 @@ class QMenu;
 class QSortFilterProxyModel;
 class QTreeView;
 
+namespace hostdeck::engine {
+class CredentialStore;
+class Host;
+class Inventory;
+}
+
 namespace hostdeck::ui {
 
 class InventoryModel;
@@ -42,6 +48,13 @@ public:
     engine::Status saveFile(const QString& path);
     void newInventory();
     void setHostState(const QString& host, HostState state, const QString& message = {});
+
+    /// The inventory being shown (for windows that need its hosts and variables).
+    const engine::Inventory& inventory() const;
+    /// The keychain store secrets of this inventory are written to.
+    engine::CredentialStore* credentialStore() const;
+    /// A resolved host's connection settings, as resolve() hands them out.
+    static TargetSpec targetSpec(const engine::Host& resolvedHost, const QString& inventoryId);
 
     InventoryModel* model() const { return m_model; }
     QTreeView* view() const { return m_view; }

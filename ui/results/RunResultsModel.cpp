@@ -104,6 +104,15 @@ void RunResultsModel::addOutput(const QList<engine::HostOutput>& output)
         emit outputAppended(host);
 }
 
+void RunResultsModel::setDarkPalette(bool dark)
+{
+    if (dark == m_dark)
+        return;
+    m_dark = dark;
+    if (!m_rows.isEmpty())
+        emit dataChanged(index(0, StatusColumn), index(int(m_rows.size()) - 1, StatusColumn), {Qt::ForegroundRole});
+}
+
 void RunResultsModel::clear()
 {
     beginResetModel();

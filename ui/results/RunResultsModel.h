@@ -32,7 +32,9 @@ public:
     void addResults(const QList<engine::HostResult>& results);
     void addOutput(const QList<engine::HostOutput>& output);
     void clear();
-    void setDarkPalette(bool dark) { m_dark = dark; }
+    /// Status colours for a dark (true) or light background; repaints the status column.
+    void setDarkPalette(bool dark);
+    bool isDarkPalette() const { return m_dark; }
 
     const Row& row(int index) const { return m_rows.at(index); }
     int rowOf(const QString& host) const { return m_byHost.value(host, -1); }

@@ -5,6 +5,7 @@
 #include "results/ResultsFilterModel.h"
 #include "results/RunResultsModel.h"
 
+#include <QEvent>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -44,7 +45,8 @@ RunView::RunView(QWidget* parent)
       m_groupTable(makeTable(this, QStringLiteral("groupedTable"))), m_detail(new ResultDetailView(this)),
       m_splitter(new QSplitter(Qt::Vertical, this))
 {
-    m_model->setDarkPalette(palette().color(QPalette::Window).lightness() < 128);
+    // The colours follow the table's own background, and change with the palette (changeEvent).
+    m_model->setDarkPalette(m_table->palette().color(QPalette::Base).lightness() < 128);
     m_filter->setSourceModel(m_model);
     m_grouped->setActive(false);
     m_grouped->setSourceModel(m_model);
@@ -123,6 +125,13 @@ void RunView::onCurrentChanged()
 {
     const QModelIndex current = m_filter->mapToSource(m_table->currentIndex());
     m_detail->showRow(current.isValid() ? current.row() : -1);
+}
+
+void RunView::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::PaletteChange)
+        m_model->setDarkPalette(m_table->palette().color(QPalette::Base).lightness() < 128);
+    QWidget::changeEvent(event);
 }
 
 } // namespace hostdeck::ui

@@ -41,6 +41,9 @@ public:
 signals:
     void exportRequested();
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     void onCurrentChanged();
 

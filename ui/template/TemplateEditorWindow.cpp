@@ -1,5 +1,6 @@
 #include "template/TemplateEditorWindow.h"
 
+#include "history/HistoryRecorder.h"
 #include "template/DialogTemplatePrompts.h"
 #include "template/TemplateDeployPane.h"
 #include "template/TemplateDocument.h"
@@ -137,8 +138,9 @@ void TemplateEditorWindow::updateTitle()
     setWindowModified(m_document->isModified());
 }
 
-void TemplateEditorWindow::setInventory(const engine::Inventory& inventory)
+void TemplateEditorWindow::setInventory(const engine::Inventory& inventory, const QString& path)
 {
+    m_inventoryPath = path;
     m_inventory = inventory;
     QStringList names;
     for (const engine::Host& host : inventory.hosts())
@@ -321,6 +323,28 @@ void TemplateEditorWindow::startRollout(bool check)
     m_deploy->setStatus(check ? tr("Comparing on %n host(s)…", nullptr, int(names.size()))
                               : tr("Deploying to %n host(s)…", nullptr, int(names.size())));
     m_rollout = new TemplateRollout(m_service, targets, m_editor->toPlainText(), *extra, spec, check, this);
+    m_rolloutSummary = {};
+    m_rolloutSummary.total = int(names.size());
+    m_rolloutClock.start();
+    m_historyId = 0;
+    if (m_context.recorder) {
+        engine::HistoryRun run;
+        run.startedAt = QDateTime::currentDateTime();
+        run.tool = QStringLiteral("Template");
+        run.method = QStringLiteral("deploy");
+        run.check = check;
+        run.args = QJsonObject{{QStringLiteral("template"), m_editor->toPlainText()},
+                               {QStringLiteral("dest"), spec.dest},
+                               {QStringLiteral("mode"), spec.mode},
+                               {QStringLiteral("owner"), spec.owner},
+                               {QStringLiteral("group"), spec.group},
+                               {QStringLiteral("backup"), spec.backup}};
+        run.hosts = names;
+        run.pattern = names.join(QLatin1Char(':'));
+        run.inventory = m_inventoryPath;
+        m_historyId = m_context.recorder->begin(run, {});
+    }
+    connect(m_rollout, &TemplateRollout::hostResult, this, &TemplateEditorWindow::onRolloutResult);
     connect(m_rollout, &TemplateRollout::hostFinished, this, &TemplateEditorWindow::onRolloutHost);
     connect(m_rollout, &TemplateRollout::finished, this, &TemplateEditorWindow::onRolloutFinished);
     m_rollout->start();
@@ -331,8 +355,20 @@ void TemplateEditorWindow::onRolloutHost(const TemplateOutcome& outcome)
     m_deploy->model()->update(outcome);
 }
 
+void TemplateEditorWindow::onRolloutResult(const engine::HostResult& result)
+{
+    m_rolloutSummary.add(result);
+    if (m_context.recorder)
+        m_context.recorder->addResults(m_historyId, {result});
+}
+
 void TemplateEditorWindow::onRolloutFinished()
 {
+    if (m_context.recorder) {
+        m_rolloutSummary.elapsedMs = m_rolloutClock.elapsed();
+        m_context.recorder->finish(m_historyId, m_rolloutSummary);
+        m_historyId = 0;
+    }
     const bool check = m_rollout ? m_rollout->isCheck() : true;
     int changed = 0;
     int failed = 0;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "inventory/Inventory.h"
+#include "runner/HostResult.h"
 #include "runner/HostTarget.h"
 #include "template/TemplateVariables.h"
 
@@ -22,6 +23,7 @@ class EngineClient;
 
 namespace hostdeck::ui {
 
+class HistoryRecorder;
 class TemplateDeployPane;
 class TemplateDocument;
 class TemplateEditor;
@@ -40,6 +42,7 @@ struct TemplateEditorContext
     QSettings* settings = nullptr;          ///< null: the default QSettings (recent files)
     /// Maps an inventory host (merged variables) to its agent target; null: TemplateTargets::fromHost.
     std::function<engine::HostTarget(const engine::Host&)> targetFor;
+    HistoryRecorder* recorder = nullptr;    ///< null: diffs and deploys are not recorded
 };
 
 /// The template editor: an editor with live preview for a chosen host's variables, per-host
@@ -52,7 +55,8 @@ public:
     explicit TemplateEditorWindow(TemplateEditorContext context, QWidget* parent = nullptr);
     ~TemplateEditorWindow() override;
 
-    void setInventory(const engine::Inventory& inventory);
+    /// `path` (the inventory file) is recorded with diff and deploy runs in the history.
+    void setInventory(const engine::Inventory& inventory, const QString& path = {});
     void setDebounceInterval(int milliseconds);
     int debounceInterval() const { return m_debounce.interval(); }
     /// Render at once (as after a typing pause).
@@ -93,6 +97,7 @@ private:
     void startRollout(bool check);
     void onRolloutHost(const TemplateOutcome& outcome);
     void onRolloutFinished();
+    void onRolloutResult(const engine::HostResult& result);
     engine::HostTarget targetFor(const QString& host) const; ///< empty = this machine
     QVariantMap inventoryVarsFor(const QString& host) const;
     void refreshVariables();
@@ -101,6 +106,7 @@ private:
     TemplateEditorContext m_context;
     std::unique_ptr<TemplatePrompts> m_ownPrompts;
     engine::Inventory m_inventory;
+    QString m_inventoryPath;
     TemplateService* m_service;
     TemplateEditor* m_editor;
     TemplatePreview* m_preview;
@@ -115,6 +121,9 @@ private:
     quint64 m_renderId = 0;
     qint64 m_lastLatencyMs = -1;
     QPointer<TemplateRollout> m_rollout;
+    qint64 m_historyId = 0;
+    engine::RunSummary m_rolloutSummary;
+    QElapsedTimer m_rolloutClock;
     bool m_closeApproved = false;
 };
 

@@ -1,6 +1,10 @@
 #include "template/TemplateOutcomeModel.h"
 
+#include "results/ResultText.h"
+
 #include <QColor>
+#include <QGuiApplication>
+#include <QPalette>
 
 namespace hostdeck::ui {
 
@@ -60,10 +64,12 @@ QVariant TemplateOutcomeModel::data(const QModelIndex& index, int role) const
     if (role == StateRole)
         return int(row.state);
     if (role == Qt::ForegroundRole && index.column() == OutcomeColumn) {
+        // Chosen for the palette's background, like the run results' status colours.
+        const bool dark = QGuiApplication::palette().color(QPalette::Base).lightness() < 128;
         if (row.state == TemplateOutcome::State::Failed)
-            return QColor(0xc6, 0x28, 0x28);
+            return ResultText::statusColor(ResultText::Status::Failed, dark);
         if (row.changed())
-            return QColor(0xe6, 0x51, 0x00);
+            return ResultText::statusColor(ResultText::Status::Changed, dark);
         return {};
     }
     if (role != Qt::DisplayRole && role != Qt::ToolTipRole)

@@ -54,6 +54,10 @@ void TemplateRollout::onFacts(const QString& host, const QString& error)
         outcome.check = m_check;
         outcome.state = TemplateOutcome::State::Failed;
         outcome.message = tr("facts: %1").arg(error);
+        engine::HostResult result;
+        result.host = host;
+        result.error.message = outcome.message;
+        emit hostResult(result);
         report(outcome);
         return;
     }
@@ -68,6 +72,9 @@ void TemplateRollout::onDeployed(quint64 id, const engine::HostResult& result)
     outcome.host = m_calls.take(id);
     outcome.check = m_check;
     outcome.durationMs = result.durationMs;
+    engine::HostResult named = result;
+    named.host = outcome.host;
+    emit hostResult(named);
     if (!result.ok) {
         outcome.state = TemplateOutcome::State::Failed;
         outcome.message = result.error.message;

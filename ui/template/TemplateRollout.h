@@ -26,6 +26,8 @@ public:
 
 signals:
     void hostFinished(const hostdeck::ui::TemplateOutcome& outcome);
+    /// The same host's outcome as a run result (for the history), emitted just before hostFinished.
+    void hostResult(const hostdeck::engine::HostResult& result);
     void finished();
 
 private:
