@@ -20,6 +20,7 @@ if _null > 2:
 
 # Header: magic, version, type, flags (high byte) + 3 reserved bytes, id, body length.
 HDR = struct.Struct('>HBBIQI')
+U32 = struct.Struct('>I')
 MAGIC = 0x4844
 AGENT_FILE = 'hostdeck-agent.py'
 PYVER = '%d.%d.%d' % sys.version_info[:3]
@@ -68,8 +69,12 @@ def put(data):
             die(1)
 
 
+class Att(bytes):
+    """A body laid out as u32 JSON length, JSON, then u32-length-prefixed attachments."""
+
+
 def frame(ftype, fid, body):
-    flags = 0
+    flags = 2 if type(body) is Att else 0
     cmin = CONF['compress_min']
     if cmin and len(body) >= cmin:
         # Pay xz on the whole body only when a sample shows it is worth it.
@@ -79,7 +84,7 @@ def frame(ftype, fid, body):
             if len(body) > 16384:
                 packed = lzma.compress(body, preset=1)
             if len(packed) < len(body):
-                body, flags = packed, 1
+                body, flags = packed, flags | 1
     return HDR.pack(MAGIC, 1, ftype, flags << 24, fid, len(body)) + body
 
 
@@ -93,7 +98,9 @@ def send(ftype, fid, body, batch):
 
 def _extend(o):
     if isinstance(o, (bytes, bytearray, memoryview)):
-        return {'$bytes': base64.b64encode(o).decode()}
+        a = LOCAL.atts
+        a.append(o)
+        return {'$bin': len(a) - 1}
     if isinstance(o, (set, frozenset)):
         return list(o)
     if hasattr(o, '__dataclass_fields__'):
@@ -106,15 +113,24 @@ _encode = json.JSONEncoder(separators=(',', ':'), default=_extend, allow_nan=Fal
 
 
 def enc(value):
+    LOCAL.atts = atts = []
     body = _encode(value).encode()
+    if atts:
+        parts = [U32.pack(len(body)), body]
+        for a in atts:
+            parts += (U32.pack(len(a)), a)
+        body = Att(b''.join(parts))
     if len(body) > CONF['max_frame']:
         raise ValueError('value of %d bytes exceeds the maximum frame size' % len(body))
     return body
 
 
 def _bytes_hook(d):
-    if len(d) == 1 and '$bytes' in d:
-        return base64.b64decode(d['$bytes'])
+    if len(d) == 1:
+        if '$bin' in d:
+            return LOCAL.inatt[d['$bin']]
+        if '$bytes' in d:
+            return base64.b64decode(d['$bytes'])
     return d
 
 
@@ -391,12 +407,22 @@ def setup_logging():
 def handle(ftype, flags, fid, body, batch):
     """Decode and dispatch one frame; anything malformed ends the session."""
     try:
-        if flags:
+        if flags & 0x1000000:
             z = lzma.LZMADecompressor()
             body = z.decompress(body, CONF['max_frame'] + 1)
             if not z.eof or len(body) > CONF['max_frame']:
                 raise ValueError
-        req = (_decode_bytes if b'$bytes' in body else _decode)(body.decode())
+        if flags & 0x2000000:
+            n = U32.unpack_from(body)[0] + 4
+            pos, atts = n, []
+            while pos < len(body):
+                m = pos + 4 + U32.unpack_from(body, pos)[0]
+                atts.append(bytes(body[pos + 4:m]))
+                pos = m
+            if pos != len(body):
+                raise ValueError
+            LOCAL.inatt, body = atts, body[4:n]
+        req = (_decode_bytes if b'$b' in body else _decode)(body.decode())
         if type(req) is not dict or not 0 < ftype < 5:
             raise ValueError
     except Exception:
@@ -423,7 +449,7 @@ def main():
         batch = []
         while size - pos >= 20:
             magic, version, ftype, flags, fid, length = HDR.unpack_from(buf, pos)
-            if magic != MAGIC or version != 1 or flags not in (0, 1 << 24) or length > CONF['max_frame']:
+            if magic != MAGIC or version != 1 or flags & ~0x3000000 or length > CONF['max_frame']:
                 die(2)
             end = pos + 20 + length
             if end > size:

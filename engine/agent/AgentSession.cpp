@@ -114,7 +114,8 @@ void AgentSession::releaseHeldWrites()
 
 void AgentSession::sendFrame(wire::FrameType type, quint64 id, const QJsonValue& body)
 {
-    writeRaw(wire::encodeFrame(type, id, wire::encodeValue(body), m_options.compressMin));
+    const wire::EncodedBody encoded = wire::encodeBody(body);
+    writeRaw(wire::encodeFrame(type, id, encoded.bytes, m_options.compressMin, encoded.attachments));
 }
 
 void AgentSession::setLogLevel(int level)
@@ -341,7 +342,7 @@ void AgentSession::handleFrame(const wire::Frame& frame)
                            .arg(int(frame.type))));
         return;
     }
-    auto decoded = wire::decodeValue(frame.body);
+    auto decoded = wire::decodeBody(frame.body, frame.attachments);
     if (!decoded) {
         fail(makeError(ErrorKind::Protocol,
                        QStringLiteral("protocol error from agent on %1: %2").arg(targetName(), decoded.error().message)));

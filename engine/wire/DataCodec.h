@@ -13,6 +13,18 @@ QByteArray encodeValue(const QJsonValue& value);
 /// Parse a body. Errors name the byte offset and the JSON problem.
 Result<QJsonValue> decodeValue(const QByteArray& body);
 
+/// A frame body ready to send: plain JSON, or — when the value holds bytes — the attachment
+/// layout: u32 JSON length, the JSON (bytes replaced by {"$bin": index}), then each blob as
+/// u32 length + raw bytes. Raw blobs spare both ends base64 and JSON string work.
+struct EncodedBody
+{
+    QByteArray bytes;
+    bool attachments = false;
+};
+EncodedBody encodeBody(const QJsonValue& value);
+/// Inverse of encodeBody: {"$bin": i} references become {"$bytes": ...} values again.
+Result<QJsonValue> decodeBody(const QByteArray& body, bool attachments);
+
 /// Wrap raw bytes as the tagged JSON form.
 QJsonValue bytesValue(const QByteArray& bytes);
 /// The bytes of a tagged value, or std::nullopt when `value` is not one.

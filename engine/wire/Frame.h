@@ -22,6 +22,7 @@ inline constexpr int kHeaderSize = 20;
 inline constexpr char kMagic0 = 'H';
 inline constexpr char kMagic1 = 'D';
 inline constexpr quint8 kFlagCompressed = 0x01;
+inline constexpr quint8 kFlagAttachments = 0x02; ///< body = u32 JSON length, JSON, then blobs
 inline constexpr qsizetype kDefaultMaxFrame = qsizetype(64) * 1024 * 1024;
 
 bool isKnownFrameType(quint8 type);
@@ -33,6 +34,7 @@ struct Frame
 {
     FrameType type = FrameType::Call;
     quint64 id = 0;
+    bool attachments = false; ///< body carries raw attachments (see DataCodec's decodeBody)
     QByteArray body;
 };
 

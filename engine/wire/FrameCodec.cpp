@@ -57,16 +57,17 @@ bool isAgentFrameType(FrameType type)
            type == FrameType::Log;
 }
 
-QByteArray encodeFrame(FrameType type, quint64 id, const QByteArray& body, qsizetype compressMin)
+QByteArray encodeFrame(FrameType type, quint64 id, const QByteArray& body, qsizetype compressMin,
+                       bool attachments)
 {
     const QByteArray* payload = &body;
     QByteArray compressed;
-    quint8 flags = 0;
+    quint8 flags = attachments ? kFlagAttachments : 0;
     if (worthCompressing(body, compressMin)) {
         compressed = lzma::compress(body, 1);
         if (!compressed.isEmpty() && compressed.size() < body.size()) {
             payload = &compressed;
-            flags = kFlagCompressed;
+            flags |= kFlagCompressed;
         }
     }
     QByteArray frame(kHeaderSize + payload->size(), Qt::Uninitialized);
@@ -104,7 +105,7 @@ Result<std::optional<Frame>> FrameDecoder::next()
     if (!isKnownFrameType(typeByte))
         return makeError(ErrorKind::Protocol, QStringLiteral("unknown frame type %1").arg(typeByte));
     const auto flags = quint8(h[4]);
-    if ((flags & ~kFlagCompressed) != 0 || h[5] != 0 || h[6] != 0 || h[7] != 0)
+    if ((flags & ~(kFlagCompressed | kFlagAttachments)) != 0 || h[5] != 0 || h[6] != 0 || h[7] != 0)
         return makeError(ErrorKind::Protocol,
                          QStringLiteral("unknown frame flags 0x%1").arg(flags, 2, 16, QLatin1Char('0')));
     const auto id = qFromBigEndian<quint64>(h + 8);
@@ -119,6 +120,7 @@ Result<std::optional<Frame>> FrameDecoder::next()
     Frame frame;
     frame.type = FrameType(typeByte);
     frame.id = id;
+    frame.attachments = (flags & kFlagAttachments) != 0;
     QByteArray body = m_buffer.mid(m_offset + kHeaderSize, length);
     m_offset += kHeaderSize + qsizetype(length);
     if (m_offset == m_buffer.size()) {

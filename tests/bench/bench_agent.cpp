@@ -321,11 +321,13 @@ public:
                                    {QStringLiteral("method"), QStringLiteral("echo")},
                                    {QStringLiteral("args"), QJsonObject{{QStringLiteral("value"), wire::bytesValue(data)}}},
                                    {QStringLiteral("check"), false}};
-            const QByteArray frame = wire::encodeFrame(wire::FrameType::Call, 1, wire::encodeValue(call));
+            const wire::EncodedBody body = wire::encodeBody(call);
+            const QByteArray frame = wire::encodeFrame(wire::FrameType::Call, 1, body.bytes, 0, body.attachments);
             encodeTimes.push_back(double(t.nsecsElapsed()));
-            const QByteArray reply = R"({"$bytes":")" + data.toBase64() + R"("})";
+            // What the agent sends back: the bytes as a raw attachment (PROTOCOL.md §2).
+            const QByteArray reply = wire::encodeBody(wire::bytesValue(data)).bytes;
             t.restart();
-            const auto value = wire::decodeValue(reply);
+            const auto value = wire::decodeBody(reply, true);
             const auto back = value ? wire::toBytes(*value) : std::nullopt;
             decodeTimes.push_back(double(t.nsecsElapsed()));
             if (frame.size() < data.size() || !back || *back != data)

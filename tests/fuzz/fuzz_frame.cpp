@@ -38,11 +38,18 @@ void check(bool condition, const char* what)
     std::abort();
 }
 
-void checkBody(const QByteArray& body)
+void checkBody(const QByteArray& body, bool attachments)
 {
-    const Result<QJsonValue> value = decodeValue(body);
+    const Result<QJsonValue> value = decodeBody(body, attachments);
     if (!value)
         return;
+    if (attachments) {
+        // Raw blobs came back as tagged bytes: re-encoding must give a decodable body again.
+        const EncodedBody encoded = encodeBody(*value);
+        const Result<QJsonValue> round = decodeBody(encoded.bytes, encoded.attachments);
+        check(round.ok() && *round == *value, "an attachment body does not survive encode/decode");
+        return;
+    }
     (void)toBytes(*value);
     const QByteArray again = encodeValue(*value);
     const Result<QJsonValue> reparsed = decodeValue(again);
@@ -103,7 +110,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     const QByteArray input(reinterpret_cast<const char*>(data), qsizetype(size));
     const Outcome whole = decodeInPieces(input, {});
     for (const Frame& frame : whole.frames)
-        checkBody(frame.body);
+        checkBody(frame.body, frame.attachments);
 
     if (size < 2)
         return 0;

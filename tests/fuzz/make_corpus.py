@@ -26,6 +26,14 @@ def frame(ftype: int, fid: int, body: bytes, flags: int = 0) -> bytes:
     return header(ftype, fid, len(body), flags) + body
 
 
+def attached(json_text: bytes, blobs: list) -> bytes:
+    """A body with the attachments flag: u32 JSON length, JSON, then u32-length-prefixed blobs."""
+    out = struct.pack(">I", len(json_text)) + json_text
+    for blob in blobs:
+        out += struct.pack(">I", len(blob)) + blob
+    return out
+
+
 def js(value: object) -> bytes:
     return json.dumps(value, separators=(",", ":")).encode()
 
@@ -78,7 +86,11 @@ def seeds() -> dict:
         "bad-magic": b"XD" + frame(16, 1, b"1")[2:],
         "bad-version": header(16, 1, 1, version=2) + b"1",
         "bad-type": header(99, 1, 1) + b"1",
-        "bad-flags": header(16, 1, 1, flags=2) + b"1",
+        "bad-flags": header(16, 1, 1, flags=4) + b"1",
+        "result-attachments": frame(16, 3, attached(b'{"data":{"$bin":0},"n":[1,{"$bin":1}]}',
+                                                    [b"hello", b""]), flags=2),
+        "bad-attachment-index": frame(16, 3, attached(b'{"$bin":5}', [b"x"]), flags=2),
+        "bad-attachment-length": frame(16, 3, attached(b'{}', [b"x"])[:-1] + b"\0\0\0\x09", flags=2),
         "bad-reserved": header(16, 1, 1, reserved=b"\0\1\0") + b"1",
         "bad-json": frame(16, 1, b'{"a": [1, 2'),
         "two-values": frame(16, 1, b"1 2"),

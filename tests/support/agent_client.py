@@ -87,18 +87,33 @@ def _extend(o: Any) -> Any:
     raise TypeError('cannot encode %s' % type(o).__name__)
 
 
-def _hook(d: Dict[str, Any]) -> Any:
+def _hook(d: Dict[str, Any], attachments: Optional[List[bytes]] = None) -> Any:
     if len(d) == 1 and '$bytes' in d:
         return base64.b64decode(d['$bytes'])
+    if len(d) == 1 and '$bin' in d and attachments is not None:
+        return attachments[d['$bin']]
     return d
+
+
+def split_attachments(body: bytes) -> Tuple[bytes, List[bytes]]:
+    """A body with the attachments flag: u32 JSON length, JSON, then u32-length-prefixed blobs."""
+    (n,) = struct.unpack_from('>I', body)
+    pos, atts = 4 + n, []
+    while pos < len(body):
+        (m,) = struct.unpack_from('>I', body, pos)
+        atts.append(bytes(body[pos + 4:pos + 4 + m]))
+        pos += 4 + m
+    if pos != len(body):
+        raise ValueError('attachment lengths do not add up')
+    return body[4:4 + n], atts
 
 
 def encode_body(value: Any) -> bytes:
     return json.dumps(value, separators=(',', ':'), default=_extend).encode()
 
 
-def decode_body(body: bytes) -> Any:
-    return json.loads(body.decode(), object_hook=_hook)
+def decode_body(body: bytes, attachments: Optional[List[bytes]] = None) -> Any:
+    return json.loads(body.decode(), object_hook=lambda d: _hook(d, attachments))
 
 
 def pack_frame(ftype: int, fid: int, body: bytes, compress: bool = False) -> bytes:
@@ -191,18 +206,21 @@ class AgentClient:
                 if head is None:
                     break
                 magic, version, ftype, flags, fid, length = HEADER.unpack(head)
-                if magic != MAGIC or version != 1 or flags > 1:
+                if magic != MAGIC or version != 1 or flags > 3:
                     self.protocol_errors.append('bad header %r' % head)
                     break
                 body = self._read_exact(length) if length else b''
                 if body is None:
                     self.protocol_errors.append('truncated frame')
                     break
-                if flags:
+                if flags & 1:
                     body = lzma.decompress(body)
+                attachments = None
+                if flags & 2:
+                    body, attachments = split_attachments(body)
                 self.frames_in += 1
                 self.headers.append((ftype, flags, length))
-                self._dispatch(ftype, fid, decode_body(body))
+                self._dispatch(ftype, fid, decode_body(body, attachments))
         except Exception as e:  # a broken stream is a test failure, reported by close()
             self.protocol_errors.append('reader: %r' % e)
         finally:

@@ -142,7 +142,7 @@ private slots:
                                      << def << QStringLiteral("bad frame magic");
         QTest::newRow("bad-version") << header('H', 'D', 2, 16, 0, 1, 0) << def << QStringLiteral("unsupported protocol version 2");
         QTest::newRow("unknown-type") << header('H', 'D', 1, 99, 0, 1, 0) << def << QStringLiteral("unknown frame type 99");
-        QTest::newRow("unknown-flag") << header('H', 'D', 1, 16, 0x02, 1, 0) << def << QStringLiteral("unknown frame flags");
+        QTest::newRow("unknown-flag") << header('H', 'D', 1, 16, 0x04, 1, 0) << def << QStringLiteral("unknown frame flags");
         QTest::newRow("reserved-set") << header('H', 'D', 1, 16, 0, 1, 0, 1) << def << QStringLiteral("unknown frame flags");
         QTest::newRow("oversized") << header('H', 'D', 1, 16, 0, 1, 0xFFFFFFFFu) << def
                                    << QStringLiteral("exceeds the maximum");
@@ -203,6 +203,60 @@ private slots:
             QCOMPARE(encodeValue(*value), body);
     }
 
+    void attachmentsRoundTrip()
+    {
+        const QByteArray a = randomBytes(70000);
+        const QByteArray b("\0\x01\x02", 3);
+        const QJsonObject value{{QStringLiteral("first"), bytesValue(a)},
+                                {QStringLiteral("list"), QJsonArray{1, bytesValue(b), QStringLiteral("x")}},
+                                {QStringLiteral("plain"), QStringLiteral("text")}};
+        const EncodedBody body = encodeBody(value);
+        QVERIFY(body.attachments);
+        QVERIFY2(body.bytes.size() < a.size() + 200, "blobs travel raw, not base64");
+        QVERIFY(body.bytes.contains(a));
+        const QByteArray frame = encodeFrame(FrameType::Result, 5, body.bytes, 0, body.attachments);
+        FrameDecoder decoder;
+        decoder.append(frame);
+        auto next = decoder.next();
+        QVERIFY(next && next->has_value());
+        QVERIFY((*next)->attachments);
+        auto decoded = decodeBody((*next)->body, true);
+        QVERIFY2(decoded, qPrintable(decoded ? QString() : decoded.error().message));
+        QCOMPARE(decoded->toObject(), value);
+        // A value without bytes stays plain JSON.
+        const EncodedBody plain = encodeBody(QJsonObject{{QStringLiteral("n"), 1}});
+        QVERIFY(!plain.attachments);
+        QCOMPARE(plain.bytes, QByteArray(R"({"n":1})"));
+    }
+
+    void badAttachments_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("expected");
+        const auto u32 = [](quint32 v) -> QByteArray {
+            QByteArray out(4, '\0');
+            qToBigEndian<quint32>(v, out.data());
+            return out;
+        };
+        QTest::newRow("empty") << QByteArray() << QStringLiteral("lengths do not add up");
+        QTest::newRow("json-too-long") << u32(100) + "{}" << QStringLiteral("lengths do not add up");
+        QTest::newRow("blob-too-long") << u32(2) + "{}" + u32(50) + "abc" << QStringLiteral("lengths do not add up");
+        QTest::newRow("blob-header-cut") << u32(2) + "{}" + QByteArray(2, '\0') << QStringLiteral("lengths do not add up");
+        const auto json = [&u32](const QByteArray& text) -> QByteArray { return u32(quint32(text.size())) + text; };
+        QTest::newRow("bad-index") << json(R"({"$bin": 3})") + u32(1) + "z" << QStringLiteral("bad attachment reference 3");
+        QTest::newRow("negative-index") << json(R"({"$bin":-1})") << QStringLiteral("bad attachment reference");
+        QTest::newRow("string-index") << json(R"({"$bin":"0"})") + u32(1) + "z" << QStringLiteral("bad attachment reference");
+        QTest::newRow("bad-json") << u32(3) + "{x}" << QStringLiteral("bad JSON body");
+    }
+    void badAttachments()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(QString, expected);
+        auto decoded = decodeBody(body, true);
+        QVERIFY(!decoded);
+        QVERIFY2(decoded.error().message.contains(expected), qPrintable(decoded.error().message));
+    }
+
     void bytesSurvive()
     {
         const QByteArray raw = randomBytes(4096) + QByteArray("\0\xff", 2);
@@ -213,6 +267,14 @@ private slots:
         QVERIFY(back.has_value());
         QCOMPARE(*back, raw);
         QVERIFY(!toBytes(QJsonValue(QStringLiteral("plain"))).has_value());
+        for (int size = 0; size < 8; ++size) { // every padding case
+            const QByteArray small = randomBytes(size);
+            QCOMPARE(bytesValue(small).toObject().value(QStringLiteral("$bytes")).toString(),
+                     QString::fromLatin1(small.toBase64()));
+            QCOMPARE(*toBytes(bytesValue(small)), small);
+        }
+        for (const char* bad : {"QQ", "QQ=", "Q===", "QQ=Q", "QUJD\u00e9", "QU JD", "=QQQ"})
+            QVERIFY2(!toBytes(QJsonObject{{QStringLiteral("$bytes"), QString::fromUtf8(bad)}}).has_value(), bad);
         QVERIFY(!toBytes(QJsonObject{{QStringLiteral("$bytes"), QStringLiteral("@@not base64@@")}}).has_value());
     }
 };
