@@ -4,6 +4,7 @@
 
 #include <QJsonObject>
 #include <QLoggingCategory>
+#include <QMutex>
 
 namespace hostdeck::engine {
 
@@ -12,6 +13,26 @@ Q_LOGGING_CATEGORY(lcSession, "hostdeck.engine.session")
 namespace {
 constexpr qsizetype kStderrKeep = 4096;
 const QString kAgentTool = QStringLiteral("_agent");
+
+/// SYNC bodies prepared once per module source and compression setting: a fan-out to N hosts
+/// would otherwise xz the same sources N times. Shared by sessions on any thread.
+wire::PreparedBody preparedSync(const ToolModule& module, qsizetype compressMin)
+{
+    static QMutex mutex;
+    static QHash<QString, wire::PreparedBody> cache;
+    const QString key = QStringLiteral("%1/%2/%3/%4")
+                            .arg(module.name)
+                            .arg(qHash(module.source))
+                            .arg(module.source.size())
+                            .arg(compressMin);
+    QMutexLocker lock(&mutex);
+    auto it = cache.constFind(key);
+    if (it != cache.constEnd())
+        return it.value();
+    const QJsonObject body{{QStringLiteral("module"), module.name},
+                           {QStringLiteral("source"), QString::fromUtf8(module.source)}};
+    return cache.insert(key, wire::prepareBody(wire::encodeValue(body), compressMin)).value();
+}
 
 QString excerpt(const QString& text)
 {
@@ -143,9 +164,7 @@ bool AgentSession::ensureSynced(const QString& module, QString* problem)
         m_synced.insert(name);
         const quint64 id = m_nextId++;
         m_pendingSyncs.insert(id, name);
-        sendFrame(wire::FrameType::Sync, id,
-                  QJsonObject{{QStringLiteral("module"), name},
-                              {QStringLiteral("source"), QString::fromUtf8(mod->source)}});
+        writeRaw(wire::encodePrepared(wire::FrameType::Sync, id, preparedSync(*mod, m_options.compressMin)));
     }
     return true;
 }

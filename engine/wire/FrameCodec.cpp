@@ -57,23 +57,31 @@ bool isAgentFrameType(FrameType type)
            type == FrameType::Log;
 }
 
+PreparedBody prepareBody(const QByteArray& body, qsizetype compressMin, bool attachments)
+{
+    PreparedBody prepared{body, quint8(attachments ? kFlagAttachments : 0)};
+    if (worthCompressing(body, compressMin)) {
+        QByteArray compressed = lzma::compress(body, 1);
+        if (!compressed.isEmpty() && compressed.size() < body.size()) {
+            prepared.payload = std::move(compressed);
+            prepared.flags |= kFlagCompressed;
+        }
+    }
+    return prepared;
+}
+
+QByteArray encodePrepared(FrameType type, quint64 id, const PreparedBody& prepared)
+{
+    QByteArray frame(kHeaderSize + prepared.payload.size(), Qt::Uninitialized);
+    writeHeader(frame.data(), type, prepared.flags, id, quint32(prepared.payload.size()));
+    memcpy(frame.data() + kHeaderSize, prepared.payload.constData(), size_t(prepared.payload.size()));
+    return frame;
+}
+
 QByteArray encodeFrame(FrameType type, quint64 id, const QByteArray& body, qsizetype compressMin,
                        bool attachments)
 {
-    const QByteArray* payload = &body;
-    QByteArray compressed;
-    quint8 flags = attachments ? kFlagAttachments : 0;
-    if (worthCompressing(body, compressMin)) {
-        compressed = lzma::compress(body, 1);
-        if (!compressed.isEmpty() && compressed.size() < body.size()) {
-            payload = &compressed;
-            flags |= kFlagCompressed;
-        }
-    }
-    QByteArray frame(kHeaderSize + payload->size(), Qt::Uninitialized);
-    writeHeader(frame.data(), type, flags, id, quint32(payload->size()));
-    memcpy(frame.data() + kHeaderSize, payload->constData(), size_t(payload->size()));
-    return frame;
+    return encodePrepared(type, id, prepareBody(body, compressMin, attachments));
 }
 
 void FrameDecoder::append(const QByteArray& data)

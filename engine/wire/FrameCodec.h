@@ -13,6 +13,16 @@ namespace hostdeck::engine::wire {
 QByteArray encodeFrame(FrameType type, quint64 id, const QByteArray& body, qsizetype compressMin = 0,
                        bool attachments = false);
 
+/// A body ready for the wire: possibly compressed, with the flags that say so. Lets a caller
+/// compress a body once and send it in many frames (tool module sources to many hosts).
+struct PreparedBody
+{
+    QByteArray payload;
+    quint8 flags = 0;
+};
+PreparedBody prepareBody(const QByteArray& body, qsizetype compressMin = 0, bool attachments = false);
+QByteArray encodePrepared(FrameType type, quint64 id, const PreparedBody& prepared);
+
 /// Incremental decoder for a byte stream of frames. Any malformed input is an error after which
 /// the stream must be closed: the decoder never resynchronises.
 class FrameDecoder
