@@ -5,7 +5,7 @@ CALL, SYNC, CANCEL and CONFIG in; RESULT, ERROR, CHUNK and LOG out. It is exec'e
 (compiled as 'hostdeck-agent.py'); strip.py removes comments and docstrings for the wire while
 keeping line numbers, so keep heavy imports inside the functions that need them.
 """
-import sys, os, json, struct, threading, lzma, base64
+import sys, os, json, struct, threading, lzma, binascii
 from _queue import SimpleQueue
 
 # Stdio protection: the protocol lives on private, non-inheritable copies of fds 0 and 1, and
@@ -130,7 +130,7 @@ def _bytes_hook(d):
         if '$bin' in d:
             return LOCAL.inatt[d['$bin']]
         if '$bytes' in d:
-            return base64.b64decode(d['$bytes'])
+            return binascii.a2b_base64(d['$bytes'])
     return d
 
 
@@ -157,6 +157,10 @@ class UnknownTool(Exception):
 def err(e, etype=None):
     import traceback, linecache
     linecache.cache.setdefault(AGENT_FILE, (0, None, [], AGENT_FILE))
+    for n, src in SOURCES.items():  # registered only now: linecache imports tokenize and re
+        f = 'tools/%s.py' % n
+        if f not in linecache.cache:
+            linecache.cache[f] = (len(src), None, src.splitlines(True), f)
     frames = [] if etype else traceback.extract_tb(e.__traceback__)
     while frames and frames[0].filename == AGENT_FILE:
         frames.pop(0)
@@ -347,10 +351,9 @@ def on_sync(cid, req, batch):
     name = req['module']
     source = req['source']
     SYNCS[name] = SYNCS.get(name, 0) + 1
+    SOURCES[name] = source
     fname = 'tools/%s.py' % name
     try:
-        import linecache
-        linecache.cache[fname] = (len(source), None, source.splitlines(True), fname)
         mod = type(sys)(name)
         mod.__file__ = fname
         sys.modules[name] = mod
@@ -358,7 +361,6 @@ def on_sync(cid, req, batch):
     except BaseException as e:
         sys.modules.pop(name, None)
         return send(17, cid, err(e), batch)
-    SOURCES[name] = source
     watch_logging()
     METHODS.clear()
     if name[:1] != '_':

@@ -9,7 +9,6 @@ from __future__ import annotations
 import codecs
 import os
 import selectors
-import shlex
 import signal
 import subprocess
 import time
@@ -118,6 +117,8 @@ def extended_env(env: Optional[dict[str, str]]) -> dict[str, str]:
 
 
 def describe(argv: list[str]) -> str:
+    import shlex  # imports re: only when a message needs it
+
     return " ".join(shlex.quote(a) for a in argv)
 
 

@@ -1,7 +1,6 @@
 """Run commands on the host."""
 from __future__ import annotations
 
-import glob as _glob
 import os
 
 import hostdeck
@@ -14,7 +13,9 @@ def _guard(creates: Optional[str], removes: Optional[str], cwd: Optional[str]) -
     """Why the command is skipped, or None when it must run."""
     def matches(pattern: str) -> bool:
         full = pattern if os.path.isabs(pattern) or not cwd else os.path.join(cwd, pattern)
-        return bool(_glob.glob(full)) or os.path.lexists(full)
+        import glob  # imports re: only for guards with wildcards
+
+        return bool(glob.glob(full)) or os.path.lexists(full)
 
     if creates and matches(creates):
         return "%s exists" % creates

@@ -16,7 +16,7 @@ QString loaderSource(qsizetype payloadSize, bool announce)
         "import sys,os\n"
         "if sys.version_info<(3,8):sys.stdout.write('HOSTDECK-PYTHON-TOO-OLD %s\\n'%sys.version.split()[0]);"
         "sys.stdout.flush();sys.exit(3)\n"
-        "import lzma,base64\n");
+        "import lzma,binascii\n");
     if (announce)
         code += QStringLiteral("os.write(1,b'HOSTDECK-LOADER\\n')\n");
     code += QStringLiteral(
@@ -25,7 +25,7 @@ QString loaderSource(qsizetype payloadSize, bool announce)
                 " c=os.read(0,n-len(b))\n"
                 " if not c:sys.exit(4)\n"
                 " b+=c\n"
-                "exec(compile(lzma.decompress(base64.b64decode(b)),'hostdeck-agent.py','exec'))")
+                "exec(compile(lzma.decompress(binascii.a2b_base64(b)),'hostdeck-agent.py','exec'))")
                 .arg(payloadSize);
     return code;
 }
