@@ -15,6 +15,7 @@ echo "== build (ci preset)"
 "$root/installer/build.sh" ci
 
 echo "== engine builds without ui/"
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=true
 cmake --preset engine-only >/dev/null
 cmake --build --preset engine-only -j "$(nproc)" --target hostdeck-cli
 

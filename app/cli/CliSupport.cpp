@@ -28,7 +28,8 @@ Result<QJsonObject> parseCallArgs(const QStringList& pairs)
     for (const QString& pair : pairs) {
         const qsizetype eq = pair.indexOf(QLatin1Char('='));
         if (eq <= 0)
-            return makeError(ErrorKind::Usage, QStringLiteral("--arg '%1': expected NAME=VALUE").arg(pair));
+            return makeError(ErrorKind::Usage,
+                             QStringLiteral("--arg '%1': expected NAME=VALUE").arg(pair));
         const QString name = pair.left(eq);
         const QString text = pair.mid(eq + 1);
         auto parsed = wire::decodeValue(text.toUtf8());
@@ -41,20 +42,23 @@ Result<std::pair<QString, QString>> parseToolMethod(const QString& text)
 {
     const qsizetype dot = text.lastIndexOf(QLatin1Char('.'));
     if (dot <= 0 || dot == text.size() - 1)
-        return makeError(ErrorKind::Usage, QStringLiteral("'%1': expected TOOL.METHOD, e.g. Exec.run").arg(text));
+        return makeError(ErrorKind::Usage,
+                         QStringLiteral("'%1': expected TOOL.METHOD, e.g. Exec.run").arg(text));
     return std::pair{text.left(dot), text.mid(dot + 1)};
 }
 
 std::shared_ptr<const ToolRegistry> loadTools(const QStringList& toolsDirs)
 {
-    const QStringList dirs = toolsDirs.isEmpty() ? QStringList{ToolRegistry::defaultUserToolsDir()} : toolsDirs;
+    const QStringList dirs =
+        toolsDirs.isEmpty() ? QStringList{ToolRegistry::defaultUserToolsDir()} : toolsDirs;
     auto registry = std::make_shared<ToolRegistry>(ToolRegistry::load(dirs));
     for (const QString& warning : registry->warnings())
         err() << "hostdeck-cli: warning: " << warning << Qt::endl;
     return registry;
 }
 
-std::unique_ptr<AgentSession> makeLocalSession(const QString& python, std::shared_ptr<const ToolRegistry> tools,
+std::unique_ptr<AgentSession> makeLocalSession(const QString& python,
+                                               std::shared_ptr<const ToolRegistry> tools,
                                                std::chrono::milliseconds readyTimeout)
 {
     AgentSession::Options options;
@@ -62,7 +66,8 @@ std::unique_ptr<AgentSession> makeLocalSession(const QString& python, std::share
     if (!argv.isEmpty())
         options.bootstrap.interpreter = argv;
     options.readyTimeout = readyTimeout;
-    return std::make_unique<AgentSession>(std::make_unique<LocalTransport>(), std::move(tools), options);
+    return std::make_unique<AgentSession>(std::make_unique<LocalTransport>(), std::move(tools),
+                                          options);
 }
 
 void printJson(const QJsonValue& value)

@@ -12,7 +12,12 @@
 namespace hostdeck::cli {
 
 /// Exit codes of hostdeck-cli: 0 success, 1 a remote/tool failure, 2 a usage or connection error.
-enum ExitCode { ExitOk = 0, ExitFailed = 1, ExitUsage = 2 };
+enum ExitCode
+{
+    ExitOk = 0,
+    ExitFailed = 1,
+    ExitUsage = 2
+};
 
 QTextStream& out();
 QTextStream& err();
@@ -26,9 +31,9 @@ engine::Result<std::pair<QString, QString>> parseToolMethod(const QString& text)
 std::shared_ptr<const engine::ToolRegistry> loadTools(const QStringList& toolsDirs);
 
 /// A local agent session: `python` may be a command with arguments ("chroot /srv/x python3").
-std::unique_ptr<engine::AgentSession> makeLocalSession(const QString& python,
-                                                       std::shared_ptr<const engine::ToolRegistry> tools,
-                                                       std::chrono::milliseconds readyTimeout);
+std::unique_ptr<engine::AgentSession>
+makeLocalSession(const QString& python, std::shared_ptr<const engine::ToolRegistry> tools,
+                 std::chrono::milliseconds readyTimeout);
 
 /// Print to stdout as indented JSON followed by a newline.
 void printJson(const QJsonValue& value);

@@ -47,32 +47,48 @@ void runFanOutCall(const QStringList& args, Done done)
     QCommandLineParser parser;
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     const QCommandLineOption hostsOpt(QStringList{QStringLiteral("H"), QStringLiteral("hosts")},
-                                      QStringLiteral("Comma-separated hosts."), QStringLiteral("HOSTS"));
-    const QCommandLineOption sshConfig(QStringLiteral("ssh-config"), QStringLiteral("OpenSSH config file."), QStringLiteral("FILE"));
-    const QCommandLineOption knownHosts(QStringLiteral("known-hosts"), QStringLiteral("known_hosts file."), QStringLiteral("FILE"));
-    const QCommandLineOption hostKeys(QStringLiteral("host-keys"), QStringLiteral("strict or accept-new."),
+                                      QStringLiteral("Comma-separated hosts."),
+                                      QStringLiteral("HOSTS"));
+    const QCommandLineOption sshConfig(QStringLiteral("ssh-config"),
+                                       QStringLiteral("OpenSSH config file."),
+                                       QStringLiteral("FILE"));
+    const QCommandLineOption knownHosts(
+        QStringLiteral("known-hosts"), QStringLiteral("known_hosts file."), QStringLiteral("FILE"));
+    const QCommandLineOption hostKeys(QStringLiteral("host-keys"),
+                                      QStringLiteral("strict or accept-new."),
                                       QStringLiteral("POLICY"), QStringLiteral("strict"));
-    const QCommandLineOption forks(QStringLiteral("forks"), QStringLiteral("Hosts at once."), QStringLiteral("N"), QStringLiteral("100"));
-    const QCommandLineOption python(QStringLiteral("python"), QStringLiteral("Remote interpreter."), QStringLiteral("PATH"),
-                                    QStringLiteral("python3"));
-    const QCommandLineOption timeout(QStringLiteral("timeout"), QStringLiteral("Call timeout (s)."), QStringLiteral("S"), QStringLiteral("0"));
-    const QCommandLineOption connectTimeout(QStringLiteral("connect-timeout"), QStringLiteral("Connect timeout (s)."),
+    const QCommandLineOption forks(QStringLiteral("forks"), QStringLiteral("Hosts at once."),
+                                   QStringLiteral("N"), QStringLiteral("100"));
+    const QCommandLineOption python(QStringLiteral("python"), QStringLiteral("Remote interpreter."),
+                                    QStringLiteral("PATH"), QStringLiteral("python3"));
+    const QCommandLineOption timeout(QStringLiteral("timeout"), QStringLiteral("Call timeout (s)."),
+                                     QStringLiteral("S"), QStringLiteral("0"));
+    const QCommandLineOption connectTimeout(QStringLiteral("connect-timeout"),
+                                            QStringLiteral("Connect timeout (s)."),
                                             QStringLiteral("S"), QStringLiteral("10"));
-    const QCommandLineOption become(QStringLiteral("become"), QStringLiteral("Run the agent under sudo."));
-    const QCommandLineOption becomeUser(QStringLiteral("become-user"), QStringLiteral("sudo -u USER."), QStringLiteral("USER"));
-    const QCommandLineOption passwordStdin(QStringLiteral("password-stdin"),
-                                           QStringLiteral("Read the SSH/sudo password from the first line of stdin."));
-    const QCommandLineOption arg(QStringLiteral("arg"), QStringLiteral("NAME=JSON argument."), QStringLiteral("NAME=JSON"));
+    const QCommandLineOption become(QStringLiteral("become"),
+                                    QStringLiteral("Run the agent under sudo."));
+    const QCommandLineOption becomeUser(QStringLiteral("become-user"),
+                                        QStringLiteral("sudo -u USER."), QStringLiteral("USER"));
+    const QCommandLineOption passwordStdin(
+        QStringLiteral("password-stdin"),
+        QStringLiteral("Read the SSH/sudo password from the first line of stdin."));
+    const QCommandLineOption arg(QStringLiteral("arg"), QStringLiteral("NAME=JSON argument."),
+                                 QStringLiteral("NAME=JSON"));
     const QCommandLineOption check(QStringLiteral("check"), QStringLiteral("Check mode."));
     const QCommandLineOption identity(QStringLiteral("identity"),
                                       QStringLiteral("Private key file."), QStringLiteral("FILE"));
-    const QCommandLineOption inventoryOpt(QStringList{QStringLiteral("i"), QStringLiteral("inventory")},
-                                          QStringLiteral("Inventory file."), QStringLiteral("FILE"));
+    const QCommandLineOption inventoryOpt(
+        QStringList{QStringLiteral("i"), QStringLiteral("inventory")},
+        QStringLiteral("Inventory file."), QStringLiteral("FILE"));
     const QCommandLineOption limitOpt(QStringList{QStringLiteral("l"), QStringLiteral("limit")},
-                                      QStringLiteral("Host pattern of the inventory."), QStringLiteral("PATTERN"));
-    const QCommandLineOption toolsDir(QStringLiteral("tools-dir"), QStringLiteral("Extra tools folder."), QStringLiteral("DIR"));
-    parser.addOptions({toolsDir, inventoryOpt, limitOpt, hostsOpt, sshConfig, knownHosts, hostKeys, forks, python, timeout, connectTimeout, become,
-                       becomeUser, passwordStdin, arg, check, identity});
+                                      QStringLiteral("Host pattern of the inventory."),
+                                      QStringLiteral("PATTERN"));
+    const QCommandLineOption toolsDir(QStringLiteral("tools-dir"),
+                                      QStringLiteral("Extra tools folder."), QStringLiteral("DIR"));
+    parser.addOptions({toolsDir, inventoryOpt, limitOpt, hostsOpt, sshConfig, knownHosts, hostKeys,
+                       forks, python, timeout, connectTimeout, become, becomeUser, passwordStdin,
+                       arg, check, identity});
     if (!parser.parse(QStringList{QStringLiteral("hostdeck-cli call")} + args)) {
         err() << "hostdeck-cli call: " << parser.errorText() << Qt::endl;
         return done(ExitUsage);
@@ -82,7 +98,8 @@ void runFanOutCall(const QStringList& args, Done done)
         done(ExitUsage);
     };
     if (parser.isSet(hostsOpt) == parser.isSet(inventoryOpt))
-        return fail(QStringLiteral("name the targets: --local, -H HOST[,HOST...] or -i INVENTORY -l PATTERN"));
+        return fail(QStringLiteral(
+            "name the targets: --local, -H HOST[,HOST...] or -i INVENTORY -l PATTERN"));
     if (parser.positionalArguments().size() != 1)
         return fail(QStringLiteral("expected exactly one TOOL.METHOD"));
     const auto toolMethod = parseToolMethod(parser.positionalArguments().constFirst());
@@ -103,14 +120,17 @@ void runFanOutCall(const QStringList& args, Done done)
         return fail(QStringLiteral("--timeout/--connect-timeout must be a number of seconds"));
     const QString policy = parser.value(hostKeys);
     if (policy != QStringLiteral("strict") && policy != QStringLiteral("accept-new"))
-        return fail(QStringLiteral("--host-keys must be strict or accept-new (there is no accept-all)"));
+        return fail(
+            QStringLiteral("--host-keys must be strict or accept-new (there is no accept-all)"));
 
     SshSettings base;
     base.sshConfigFile = parser.value(sshConfig);
-    if (base.sshConfigFile.isEmpty() && QFile::exists(QDir::homePath() + QStringLiteral("/.ssh/config")))
+    if (base.sshConfigFile.isEmpty() &&
+        QFile::exists(QDir::homePath() + QStringLiteral("/.ssh/config")))
         base.sshConfigFile = QDir::homePath() + QStringLiteral("/.ssh/config");
     base.knownHostsFile = parser.value(knownHosts);
-    base.hostKeyPolicy = policy == QStringLiteral("accept-new") ? HostKeyPolicy::AcceptNew : HostKeyPolicy::Strict;
+    base.hostKeyPolicy =
+        policy == QStringLiteral("accept-new") ? HostKeyPolicy::AcceptNew : HostKeyPolicy::Strict;
     base.connectTimeout = std::chrono::milliseconds(qint64(connectSeconds * 1000));
     if (parser.isSet(identity))
         base.identityFiles = parser.values(identity);
@@ -146,7 +166,9 @@ void runFanOutCall(const QStringList& args, Done done)
         if (!options.passwordFromStdin) {
             std::shared_ptr<KeychainCredentialProvider> keychain = resolved->credentials;
             options.credentials = keychain;
-            options.sudoPasswordFor = [keychain](const HostTarget& target) { return keychain->sudoPasswordFor(target); };
+            options.sudoPasswordFor = [keychain](const HostTarget& target) {
+                return keychain->sudoPasswordFor(target);
+            };
         }
         executeFanOut(std::move(options), std::move(done));
         return;
@@ -154,7 +176,8 @@ void runFanOutCall(const QStringList& args, Done done)
         return fail(QStringLiteral("this build has no inventory support"));
 #endif
     }
-    for (const QString& destination : parser.value(hostsOpt).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+    for (const QString& destination :
+         parser.value(hostsOpt).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
         auto settings = SshConfigResolver::resolve(destination.trimmed(), base);
         if (!settings)
             return fail(QStringLiteral("host '%1': %2").arg(destination, settings.error().message));
@@ -162,7 +185,8 @@ void runFanOutCall(const QStringList& args, Done done)
         target.name = destination.trimmed();
         target.kind = HostTarget::Kind::Ssh;
         target.ssh = *settings;
-        target.interpreter = interpreter.isEmpty() ? QStringList{QStringLiteral("python3")} : interpreter;
+        target.interpreter =
+            interpreter.isEmpty() ? QStringList{QStringLiteral("python3")} : interpreter;
         target.become = parser.isSet(become) || parser.isSet(becomeUser);
         target.becomeUser = parser.value(becomeUser);
         options.hosts << target;
@@ -186,12 +210,14 @@ void executeFanOut(FanOutOptions options, Done done)
         staticCredentials->setSecret(CredentialKind::SudoPassword, password.copy());
         staticCredentials->setSecret(CredentialKind::KeyPassphrase, password.copy());
         auto shared = std::make_shared<SecretBuffer>(std::move(password));
-        poolOptions.sudoPassword = [shared](std::function<void(std::optional<SecretBuffer>)> reply) {
-            reply(shared->copy());
-        };
+        poolOptions.sudoPassword =
+            [shared](std::function<void(std::optional<SecretBuffer>)> reply) {
+                reply(shared->copy());
+            };
     }
     auto factory = std::make_unique<DefaultTransportFactory>(credentials, nullptr);
-    auto* pool = new SessionPool(std::move(factory), loadTools(options.toolsDirs), poolOptions, QCoreApplication::instance());
+    auto* pool = new SessionPool(std::move(factory), loadTools(options.toolsDirs), poolOptions,
+                                 QCoreApplication::instance());
     FanOutRun::Options runOptions;
     runOptions.concurrency = options.forks;
     auto* run = new FanOutRun(pool, options.hosts, options.request, runOptions, pool);
@@ -200,13 +226,14 @@ void executeFanOut(FanOutOptions options, Done done)
             out() << wire::encodeValue(r.toJson()) << '\n';
         out().flush();
     });
-    QObject::connect(run, &FanOutRun::finished, pool, [pool, credentials, done](const RunSummary& summary) {
-        out() << wire::encodeValue(summary.toJson()) << '\n';
-        out().flush();
-        pool->closeAll();
-        pool->deleteLater();
-        done(summary.ok == summary.total ? ExitOk : ExitFailed);
-    });
+    QObject::connect(run, &FanOutRun::finished, pool,
+                     [pool, credentials, done](const RunSummary& summary) {
+                         out() << wire::encodeValue(summary.toJson()) << '\n';
+                         out().flush();
+                         pool->closeAll();
+                         pool->deleteLater();
+                         done(summary.ok == summary.total ? ExitOk : ExitFailed);
+                     });
     run->start();
 }
 

@@ -25,8 +25,9 @@ struct FanOutOptions
 };
 
 /// `call -H HOST[,HOST...] [--ssh-config FILE] [--known-hosts FILE] [--host-keys strict|accept-new]
-///  [--forks N] [--become [--become-user U]] [--password-stdin] [--python PATH] [--timeout S] [--check]
-///  TOOL.METHOD [--arg NAME=JSON]...` — one JSON line per host as results arrive, then a summary
+///  [--forks N] [--become [--become-user U]] [--password-stdin] [--python PATH] [--timeout S]
+///  [--check] TOOL.METHOD [--arg NAME=JSON]...` — one JSON line per host as results arrive, then a
+///  summary
 /// line; exit 0 when every host succeeded, 1 when any failed, 2 on usage errors.
 void runFanOutCall(const QStringList& args, Done done);
 

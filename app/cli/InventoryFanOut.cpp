@@ -9,19 +9,21 @@ namespace hostdeck::cli {
 
 using namespace hostdeck::engine;
 
-Result<HostTarget> hostTargetFor(const Host& host, const QString& inventoryId, const InventoryDefaults& defaults)
+Result<HostTarget> hostTargetFor(const Host& host, const QString& inventoryId,
+                                 const InventoryDefaults& defaults)
 {
     const QVariantMap& vars = host.vars();
     HostTarget target;
     target.name = host.name();
     target.inventoryId = inventoryId;
     const QStringList python = vars.contains(QStringLiteral("ansible_python_interpreter"))
-        ? QProcess::splitCommand(host.pythonInterpreter())
-        : defaults.interpreter;
+                                   ? QProcess::splitCommand(host.pythonInterpreter())
+                                   : defaults.interpreter;
     target.interpreter = python.isEmpty() ? QStringList{QStringLiteral("python3")} : python;
     target.become = host.become() || defaults.become;
     if (host.become())
-        target.becomeUser = host.becomeUser() == QStringLiteral("root") ? QString() : host.becomeUser();
+        target.becomeUser =
+            host.becomeUser() == QStringLiteral("root") ? QString() : host.becomeUser();
     else
         target.becomeUser = defaults.becomeUser;
     if (host.transport() == HostTransport::Local) {
@@ -32,10 +34,13 @@ Result<HostTarget> hostTargetFor(const Host& host, const QString& inventoryId, c
     // The ssh config is honoured for the address (HostName/User/Port/IdentityFile/ProxyJump of an
     // alias), then whatever the inventory sets wins.
     const QString address = host.address();
-    const QString destination = address.contains(QLatin1Char(':')) ? u'[' + address + u']' : address;
+    const QString destination =
+        address.contains(QLatin1Char(':')) ? u'[' + address + u']' : address;
     Result<SshSettings> settings = SshConfigResolver::resolve(destination, defaults.ssh);
     if (!settings)
-        return makeError(ErrorKind::Usage, QStringLiteral("host '%1': %2").arg(host.name(), settings.error().message));
+        return makeError(
+            ErrorKind::Usage,
+            QStringLiteral("host '%1': %2").arg(host.name(), settings.error().message));
     target.ssh = *settings;
     if (vars.contains(QStringLiteral("ansible_port")))
         target.ssh.port = quint16(host.port());
@@ -50,8 +55,9 @@ Result<HostTarget> hostTargetFor(const Host& host, const QString& inventoryId, c
         for (const QString& hop : host.jumpHost().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
             Result<SshEndpoint> endpoint = SshEndpoint::parse(hop.trimmed());
             if (!endpoint)
-                return makeError(ErrorKind::Usage, QStringLiteral("host '%1': jump host '%2': %3")
-                                                       .arg(host.name(), hop, endpoint.error().message));
+                return makeError(ErrorKind::Usage,
+                                 QStringLiteral("host '%1': jump host '%2': %3")
+                                     .arg(host.name(), hop, endpoint.error().message));
             target.ssh.jumpHosts.append(*endpoint);
         }
     }
@@ -64,7 +70,8 @@ Result<InventoryFanOut> resolveInventoryFanOut(const QString& inventoryFile, con
     Result<Targets> targets = TargetResolver::resolve(inventoryFile, pattern);
     if (!targets)
         return targets.error();
-    Result<Inventory> inventory = InventoryFile::load(inventoryFile); // the groups, for secret inheritance
+    Result<Inventory> inventory =
+        InventoryFile::load(inventoryFile); // the groups, for secret inheritance
     if (!inventory)
         return inventory.error();
     InventoryFanOut result;

@@ -10,7 +10,8 @@ namespace hostdeck::cli {
 /// asynchronously on the event loop and reports its exit code through `done`.
 using Done = std::function<void(int exitCode)>;
 
-/// `call --local [--python PATH] [--tools-dir DIR] [--timeout S] [--check] [--stream] TOOL.METHOD [--arg NAME=JSON]...`
+/// `call --local [--python PATH] [--tools-dir DIR] [--timeout S] [--check] [--stream] TOOL.METHOD
+/// [--arg NAME=JSON]...`
 void runLocalCall(const QStringList& args, Done done);
 /// `render FILE [--vars VARS.json] [--python PATH]`
 void runRender(const QStringList& args, Done done);

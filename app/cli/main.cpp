@@ -20,11 +20,15 @@ namespace {
 void usage()
 {
     err() << "usage: hostdeck-cli COMMAND ...\n"
-             "  call --local [--python PATH] [--tools-dir DIR] [--timeout S] [--check] TOOL.METHOD [--arg NAME=JSON]...\n"
-             "  call -H HOST[,HOST...] [--ssh-config FILE] [--known-hosts FILE] [--host-keys strict|accept-new]\n"
-             "       [--forks N] [--become [--become-user U]] [--password-stdin] TOOL.METHOD [--arg NAME=JSON]...\n"
+             "  call --local [--python PATH] [--tools-dir DIR] [--timeout S] [--check] TOOL.METHOD "
+             "[--arg NAME=JSON]...\n"
+             "  call -H HOST[,HOST...] [--ssh-config FILE] [--known-hosts FILE] [--host-keys "
+             "strict|accept-new]\n"
+             "       [--forks N] [--become [--become-user U]] [--password-stdin] TOOL.METHOD "
+             "[--arg NAME=JSON]...\n"
              "  call -i INVENTORY -l PATTERN [options as for -H] TOOL.METHOD [--arg NAME=JSON]...\n"
-             "  inventory show FILE | hosts FILE PATTERN | import --from ssh-config|ansible-ini|ansible-yaml SRC --to FILE\n"
+             "  inventory show FILE | hosts FILE PATTERN | import --from "
+             "ssh-config|ansible-ini|ansible-yaml SRC --to FILE\n"
              "  secret set|delete -i FILE HOST|GROUP KIND   (the secret is read from stdin)\n"
              "  render FILE [--vars VARS.json] [--python PATH]\n"
              "  tools [--tools-dir DIR] [--python PATH]\n"
@@ -41,7 +45,8 @@ int main(int argc, char** argv)
     if (qEnvironmentVariableIsEmpty("HOSTDECK_DEBUG"))
         QLoggingCategory::setFilterRules(QStringLiteral("hostdeck.*.debug=false"));
     QStringList args = QCoreApplication::arguments().mid(1);
-    if (args.isEmpty() || args.constFirst() == QStringLiteral("--help") || args.constFirst() == QStringLiteral("-h")) {
+    if (args.isEmpty() || args.constFirst() == QStringLiteral("--help") ||
+        args.constFirst() == QStringLiteral("-h")) {
         usage();
         return args.isEmpty() ? ExitUsage : ExitOk;
     }

@@ -19,12 +19,17 @@ int main(int argc, char** argv)
     parser.setApplicationDescription(QStringLiteral("Run tools on many Linux hosts at once."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption toolsDir(QStringLiteral("tools-dir"), QStringLiteral("User tools folder."), QStringLiteral("DIR"));
-    const QCommandLineOption python(QStringLiteral("python"), QStringLiteral("Local python3."), QStringLiteral("PATH"),
-                                    QStringLiteral("python3"));
-    const QCommandLineOption history(QStringLiteral("history"), QStringLiteral("History database file."), QStringLiteral("FILE"));
+    const QCommandLineOption toolsDir(QStringLiteral("tools-dir"),
+                                      QStringLiteral("User tools folder."), QStringLiteral("DIR"));
+    const QCommandLineOption python(QStringLiteral("python"), QStringLiteral("Local python3."),
+                                    QStringLiteral("PATH"), QStringLiteral("python3"));
+    const QCommandLineOption history(QStringLiteral("history"),
+                                     QStringLiteral("History database file."),
+                                     QStringLiteral("FILE"));
     parser.addOptions({toolsDir, python, history});
-    parser.addPositionalArgument(QStringLiteral("INVENTORY"), QStringLiteral("Inventory file to open."), QStringLiteral("[INVENTORY]"));
+    parser.addPositionalArgument(QStringLiteral("INVENTORY"),
+                                 QStringLiteral("Inventory file to open."),
+                                 QStringLiteral("[INVENTORY]"));
     parser.process(app);
 
     hostdeck::ui::MainWindowOptions options;

@@ -20,9 +20,9 @@ struct CallRequest
     QString tool;
     QString method;
     QJsonObject args;
-    bool check = false;                       ///< check mode (dry run)
-    std::chrono::milliseconds timeout{0};     ///< 0 = no deadline
-    QStringList syncModules;                  ///< extra modules to sync first (describe)
+    bool check = false;                   ///< check mode (dry run)
+    std::chrono::milliseconds timeout{0}; ///< 0 = no deadline
+    QStringList syncModules;              ///< extra modules to sync first (describe)
 };
 
 /// Why a call failed: the kind (remote, timeout, connection, ...) and, for remote errors, the

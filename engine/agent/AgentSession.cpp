@@ -42,7 +42,8 @@ QString excerpt(const QString& text)
 } // namespace
 
 AgentSession::AgentSession(std::unique_ptr<Transport> transport,
-                           std::shared_ptr<const ToolRegistry> tools, Options options, QObject* parent)
+                           std::shared_ptr<const ToolRegistry> tools, Options options,
+                           QObject* parent)
     : QObject(parent), m_transport(std::move(transport)), m_tools(std::move(tools)),
       m_options(std::move(options)), m_decoder(m_options.maxFrame)
 {
@@ -62,7 +63,8 @@ AgentSession::~AgentSession()
     m_transport->disconnect(this);
     const auto pending = std::exchange(m_pending, {});
     for (AgentCall* call : pending)
-        call->finish(errorResult(ErrorKind::Connection, QStringLiteral("connection lost: session destroyed")));
+        call->finish(errorResult(ErrorKind::Connection,
+                                 QStringLiteral("connection lost: session destroyed")));
 }
 
 QString AgentSession::targetName() const
@@ -136,7 +138,8 @@ void AgentSession::releaseHeldWrites()
 void AgentSession::sendFrame(wire::FrameType type, quint64 id, const QJsonValue& body)
 {
     const wire::EncodedBody encoded = wire::encodeBody(body);
-    writeRaw(wire::encodeFrame(type, id, encoded.bytes, m_options.compressMin, encoded.attachments));
+    writeRaw(
+        wire::encodeFrame(type, id, encoded.bytes, m_options.compressMin, encoded.attachments));
 }
 
 void AgentSession::setLogLevel(int level)
@@ -164,7 +167,8 @@ bool AgentSession::ensureSynced(const QString& module, QString* problem)
         m_synced.insert(name);
         const quint64 id = m_nextId++;
         m_pendingSyncs.insert(id, name);
-        writeRaw(wire::encodePrepared(wire::FrameType::Sync, id, preparedSync(*mod, m_options.compressMin)));
+        writeRaw(wire::encodePrepared(wire::FrameType::Sync, id,
+                                      preparedSync(*mod, m_options.compressMin)));
     }
     return true;
 }
@@ -174,8 +178,9 @@ AgentCall* AgentSession::call(CallRequest request)
     auto* call = new AgentCall(this, m_nextId++, std::move(request));
     const CallRequest& req = call->request();
     if (m_state == State::Closed) {
-        completeLater(call, errorResult(m_closeReason.kind == ErrorKind::Connection ? ErrorKind::Connection
-                                                                                     : m_closeReason.kind,
+        completeLater(call, errorResult(m_closeReason.kind == ErrorKind::Connection
+                                            ? ErrorKind::Connection
+                                            : m_closeReason.kind,
                                         m_closeReason.message));
         return call;
     }
@@ -183,9 +188,11 @@ AgentCall* AgentSession::call(CallRequest request)
     if (req.tool != kAgentTool) {
         const auto module = m_tools->moduleForTool(req.tool);
         if (!module) {
-            completeLater(call, errorResult(ErrorKind::Usage,
-                                            QStringLiteral("unknown tool '%1' (known tools: %2)")
-                                                .arg(req.tool, m_tools->toolNames().join(QStringLiteral(", ")))));
+            completeLater(
+                call,
+                errorResult(ErrorKind::Usage,
+                            QStringLiteral("unknown tool '%1' (known tools: %2)")
+                                .arg(req.tool, m_tools->toolNames().join(QStringLiteral(", ")))));
             return call;
         }
         modules << *module;
@@ -193,7 +200,8 @@ AgentCall* AgentSession::call(CallRequest request)
     for (const QString& module : std::as_const(modules)) {
         QString problem;
         if (!ensureSynced(module, &problem)) {
-            completeLater(call, errorResult(ErrorKind::Remote, problem, QStringLiteral("SyncError")));
+            completeLater(call,
+                          errorResult(ErrorKind::Remote, problem, QStringLiteral("SyncError")));
             return call;
         }
     }
@@ -229,7 +237,8 @@ void AgentSession::cancelCall(quint64 id)
         return;
     if (m_state != State::Closed)
         sendFrame(wire::FrameType::Cancel, id, QJsonObject{});
-    complete(id, errorResult(ErrorKind::Cancelled, QStringLiteral("cancelled"), QStringLiteral("Cancelled")));
+    complete(id, errorResult(ErrorKind::Cancelled, QStringLiteral("cancelled"),
+                             QStringLiteral("Cancelled")));
 }
 
 void AgentSession::completeLater(AgentCall* call, CallResult result)
@@ -280,14 +289,16 @@ void AgentSession::onHandshakeStep(const Handshake::Step& step)
         }
         return;
     case Outcome::TooOld:
-        fail(makeError(ErrorKind::Unreachable,
-                       QStringLiteral("Python %1 at '%2' on %3 is too old: Hostdeck needs Python >= 3.8")
-                           .arg(step.pythonVersion, interpreterName(), targetName())));
+        fail(makeError(
+            ErrorKind::Unreachable,
+            QStringLiteral("Python %1 at '%2' on %3 is too old: Hostdeck needs Python >= 3.8")
+                .arg(step.pythonVersion, interpreterName(), targetName())));
         return;
     case Outcome::Garbage:
-        fail(makeError(ErrorKind::Protocol,
-                       QStringLiteral("garbage instead of READY from '%1' on %2: \"%3\"")
-                           .arg(interpreterName(), targetName(), excerpt(m_handshake.noiseExcerpt()))));
+        fail(makeError(
+            ErrorKind::Protocol,
+            QStringLiteral("garbage instead of READY from '%1' on %2: \"%3\"")
+                .arg(interpreterName(), targetName(), excerpt(m_handshake.noiseExcerpt()))));
         return;
     case Outcome::BadReady:
         fail(makeError(ErrorKind::Protocol,
@@ -305,18 +316,22 @@ void AgentSession::onStderr(const QByteArray& data)
         return;
     const int prompts = int(m_stderr.count(Bootstrap::sudoPromptMarker()));
     if (m_stderr.contains("is not in the sudoers file") || m_stderr.contains("is not allowed to")) {
-        fail(makeError(ErrorKind::Auth, QStringLiteral("sudo refused on %1: %2").arg(targetName(), stderrExcerpt())));
+        fail(
+            makeError(ErrorKind::Auth,
+                      QStringLiteral("sudo refused on %1: %2").arg(targetName(), stderrExcerpt())));
         return;
     }
     if (prompts > m_sudoPrompts) {
         m_sudoPrompts = prompts;
         if (prompts > 1) {
-            fail(makeError(ErrorKind::Auth, QStringLiteral("wrong sudo password on %1").arg(targetName())));
+            fail(makeError(ErrorKind::Auth,
+                           QStringLiteral("wrong sudo password on %1").arg(targetName())));
             return;
         }
         if (!m_options.sudoPassword) {
             fail(makeError(ErrorKind::Auth,
-                           QStringLiteral("sudo on %1 asks for a password and none is configured").arg(targetName())));
+                           QStringLiteral("sudo on %1 asks for a password and none is configured")
+                               .arg(targetName())));
             return;
         }
         QPointer<AgentSession> self(this);
@@ -324,8 +339,9 @@ void AgentSession::onStderr(const QByteArray& data)
             if (!self || self->m_state != State::Starting)
                 return;
             if (!secret) {
-                self->fail(makeError(ErrorKind::Auth,
-                                     QStringLiteral("no sudo password for %1").arg(self->targetName())));
+                self->fail(
+                    makeError(ErrorKind::Auth,
+                              QStringLiteral("no sudo password for %1").arg(self->targetName())));
                 return;
             }
             QByteArray line(secret->data(), secret->size());
@@ -341,8 +357,9 @@ void AgentSession::drainFrames()
     while (m_state == State::Ready) {
         auto next = m_decoder.next();
         if (!next) {
-            fail(makeError(ErrorKind::Protocol,
-                           QStringLiteral("protocol error from agent on %1: %2").arg(targetName(), next.error().message)));
+            fail(
+                makeError(ErrorKind::Protocol, QStringLiteral("protocol error from agent on %1: %2")
+                                                   .arg(targetName(), next.error().message)));
             return;
         }
         if (!next->has_value())
@@ -354,17 +371,18 @@ void AgentSession::drainFrames()
 void AgentSession::handleFrame(const wire::Frame& frame)
 {
     if (!wire::isAgentFrameType(frame.type)) {
-        fail(makeError(ErrorKind::Protocol,
-                       QStringLiteral("protocol error from agent on %1: it sent a request (frame type %2); "
-                                      "the controller never answers agent requests")
-                           .arg(targetName())
-                           .arg(int(frame.type))));
+        fail(makeError(
+            ErrorKind::Protocol,
+            QStringLiteral("protocol error from agent on %1: it sent a request (frame type %2); "
+                           "the controller never answers agent requests")
+                .arg(targetName())
+                .arg(int(frame.type))));
         return;
     }
     auto decoded = wire::decodeBody(frame.body, frame.attachments);
     if (!decoded) {
-        fail(makeError(ErrorKind::Protocol,
-                       QStringLiteral("protocol error from agent on %1: %2").arg(targetName(), decoded.error().message)));
+        fail(makeError(ErrorKind::Protocol, QStringLiteral("protocol error from agent on %1: %2")
+                                                .arg(targetName(), decoded.error().message)));
         return;
     }
     const QJsonValue& body = *decoded;
@@ -384,7 +402,8 @@ void AgentSession::handleFrame(const wire::Frame& frame)
     case wire::FrameType::Chunk: {
         if (AgentCall* call = m_pending.value(frame.id)) {
             const QJsonObject o = body.toObject();
-            emit call->chunk(o.value(QStringLiteral("stream")).toString(), o.value(QStringLiteral("data")));
+            emit call->chunk(o.value(QStringLiteral("stream")).toString(),
+                             o.value(QStringLiteral("data")));
         }
         return;
     }
@@ -394,10 +413,11 @@ void AgentSession::handleFrame(const wire::Frame& frame)
             const QString module = m_pendingSyncs.take(frame.id);
             if (frame.type == wire::FrameType::Error) {
                 const QString message = body.toObject().value(QStringLiteral("message")).toString();
-                const QString problem = module.isEmpty()
-                                            ? QStringLiteral("agent refused its configuration: %1").arg(message)
-                                            : QStringLiteral("tool module '%1' failed to load on %2: %3")
-                                                  .arg(module, targetName(), message);
+                const QString problem =
+                    module.isEmpty()
+                        ? QStringLiteral("agent refused its configuration: %1").arg(message)
+                        : QStringLiteral("tool module '%1' failed to load on %2: %3")
+                              .arg(module, targetName(), message);
                 qCWarning(lcSession).noquote() << problem;
                 if (!module.isEmpty())
                     m_syncFailures.insert(module, problem);
@@ -413,8 +433,9 @@ void AgentSession::handleFrame(const wire::Frame& frame)
         } else {
             const QJsonObject o = body.toObject();
             result.error.type = o.value(QStringLiteral("type")).toString();
-            result.error.kind = result.error.type == QStringLiteral("Cancelled") ? ErrorKind::Cancelled
-                                                                                  : ErrorKind::Remote;
+            result.error.kind = result.error.type == QStringLiteral("Cancelled")
+                                    ? ErrorKind::Cancelled
+                                    : ErrorKind::Remote;
             result.error.message = o.value(QStringLiteral("message")).toString();
             result.error.traceback = o.value(QStringLiteral("traceback")).toArray();
             result.error.details = o.value(QStringLiteral("details")).toObject();
@@ -430,8 +451,9 @@ void AgentSession::handleFrame(const wire::Frame& frame)
 void AgentSession::onTransportFailed(const Error& error)
 {
     if (m_state == State::Starting && error.kind == ErrorKind::NotFound) {
-        fail(makeError(ErrorKind::NotFound, QStringLiteral("python interpreter '%1' not found on %2 (%3)")
-                                                .arg(interpreterName(), targetName(), error.message)));
+        fail(makeError(ErrorKind::NotFound,
+                       QStringLiteral("python interpreter '%1' not found on %2 (%3)")
+                           .arg(interpreterName(), targetName(), error.message)));
         return;
     }
     fail(error);
@@ -443,18 +465,23 @@ void AgentSession::onTransportFinished(const TransportExit& exit)
         return;
     if (m_state == State::Starting) {
         QString message;
-        if (exit.exitCode == 127 || m_stderr.contains("command not found") || m_stderr.contains("No such file"))
-            message = QStringLiteral("python interpreter '%1' not found on %2").arg(interpreterName(), targetName());
+        if (exit.exitCode == 127 || m_stderr.contains("command not found") ||
+            m_stderr.contains("No such file"))
+            message = QStringLiteral("python interpreter '%1' not found on %2")
+                          .arg(interpreterName(), targetName());
         else
             message = QStringLiteral("interpreter '%1' on %2 %3 before READY")
                           .arg(interpreterName(), targetName(), exit.description);
-        const QString output = excerpt(m_handshake.noiseExcerpt() + QLatin1Char('\n') + stderrExcerpt());
+        const QString output =
+            excerpt(m_handshake.noiseExcerpt() + QLatin1Char('\n') + stderrExcerpt());
         if (!output.isEmpty())
             message += QStringLiteral(": \"%1\"").arg(output);
-        fail(makeError(exit.exitCode == 127 ? ErrorKind::NotFound : ErrorKind::Unreachable, message));
+        fail(makeError(exit.exitCode == 127 ? ErrorKind::NotFound : ErrorKind::Unreachable,
+                       message));
         return;
     }
-    QString message = QStringLiteral("connection lost: agent on %1 %2").arg(targetName(), exit.description);
+    QString message =
+        QStringLiteral("connection lost: agent on %1 %2").arg(targetName(), exit.description);
     if (!m_stderr.isEmpty())
         message += QStringLiteral(" (stderr: %1)").arg(stderrExcerpt());
     fail(makeError(ErrorKind::Connection, message));
@@ -466,10 +493,12 @@ void AgentSession::onReadyTimeout()
         return;
     const double seconds = double(m_options.readyTimeout.count()) / 1000.0;
     if (m_handshake.noiseBytes() > 0)
-        fail(makeError(ErrorKind::Protocol, QStringLiteral("garbage instead of READY from '%1' on %2 within %3 s: \"%4\"")
-                                                .arg(interpreterName(), targetName())
-                                                .arg(seconds)
-                                                .arg(excerpt(m_handshake.noiseExcerpt()))));
+        fail(
+            makeError(ErrorKind::Protocol,
+                      QStringLiteral("garbage instead of READY from '%1' on %2 within %3 s: \"%4\"")
+                          .arg(interpreterName(), targetName())
+                          .arg(seconds)
+                          .arg(excerpt(m_handshake.noiseExcerpt()))));
     else
         fail(makeError(ErrorKind::Timeout, QStringLiteral("no READY from '%1' on %2 within %3 s")
                                                .arg(interpreterName(), targetName())

@@ -44,12 +44,18 @@ public:
         Bootstrap::Options bootstrap;
         std::chrono::milliseconds readyTimeout{30000};
         qsizetype maxFrame = wire::kDefaultMaxFrame;
-        qsizetype compressMin = 0;   ///< 0 = never compress (local); 4096 over SSH
-        int logLevel = 30;           ///< forward records at or above this level
-        SecretRequest sudoPassword;  ///< for become; empty = NOPASSWD expected
+        qsizetype compressMin = 0;  ///< 0 = never compress (local); 4096 over SSH
+        int logLevel = 30;          ///< forward records at or above this level
+        SecretRequest sudoPassword; ///< for become; empty = NOPASSWD expected
     };
 
-    enum class State { NotStarted, Starting, Ready, Closed };
+    enum class State
+    {
+        NotStarted,
+        Starting,
+        Ready,
+        Closed
+    };
 
     AgentSession(std::unique_ptr<Transport> transport, std::shared_ptr<const ToolRegistry> tools,
                  Options options, QObject* parent = nullptr);

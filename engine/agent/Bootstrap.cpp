@@ -12,11 +12,12 @@ namespace {
 // %1 = payload length, %2 = an optional "tell the controller we are reading" statement.
 QString loaderSource(qsizetype payloadSize, bool announce)
 {
-    QString code = QStringLiteral(
-        "import sys,os\n"
-        "if sys.version_info<(3,8):sys.stdout.write('HOSTDECK-PYTHON-TOO-OLD %s\\n'%sys.version.split()[0]);"
-        "sys.stdout.flush();sys.exit(3)\n"
-        "import lzma,binascii\n");
+    QString code =
+        QStringLiteral("import sys,os\n"
+                       "if sys.version_info<(3,8):sys.stdout.write('HOSTDECK-PYTHON-TOO-OLD "
+                       "%s\\n'%sys.version.split()[0]);"
+                       "sys.stdout.flush();sys.exit(3)\n"
+                       "import lzma,binascii\n");
     if (announce)
         code += QStringLiteral("os.write(1,b'HOSTDECK-LOADER\\n')\n");
     code += QStringLiteral(
@@ -56,7 +57,8 @@ Command Bootstrap::command(const Options& options)
             argv << QStringLiteral("-u") << options.becomeUser;
         argv << QStringLiteral("--");
     }
-    argv << (options.interpreter.isEmpty() ? QStringList{QStringLiteral("python3")} : options.interpreter);
+    argv << (options.interpreter.isEmpty() ? QStringList{QStringLiteral("python3")}
+                                           : options.interpreter);
     argv << QStringLiteral("-E") << QStringLiteral("-S") << QStringLiteral("-c")
          << loaderSource(payload().size(), options.become);
     Command command;

@@ -13,12 +13,13 @@ namespace hostdeck::engine {
 class Bootstrap
 {
 public:
-    /// `interpreter` is an argv prefix: {"python3"}, {"/usr/bin/python3"}, {"chroot", "/x", "python3"}.
+    /// `interpreter` is an argv prefix: {"python3"}, {"/usr/bin/python3"}, {"chroot", "/x",
+    /// "python3"}.
     struct Options
     {
         QStringList interpreter{QStringLiteral("python3")};
-        bool become = false;      ///< run under sudo
-        QString becomeUser;       ///< empty = root
+        bool become = false; ///< run under sudo
+        QString becomeUser;  ///< empty = root
     };
 
     /// The payload written to stdin after start (base64 of xz of the agent). Computed once.

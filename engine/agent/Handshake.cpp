@@ -57,7 +57,8 @@ Handshake::Step Handshake::parseLine(const QByteArray& line)
         }
         if (!okVersion || !okPid) {
             step.outcome = Outcome::BadReady;
-            step.problem = QStringLiteral("malformed READY line: \"%1\"").arg(QString::fromUtf8(line.left(200)));
+            step.problem = QStringLiteral("malformed READY line: \"%1\"")
+                               .arg(QString::fromUtf8(line.left(200)));
         } else if (step.protocolVersion != wire::kProtocolVersion) {
             step.outcome = Outcome::BadReady;
             step.problem = QStringLiteral("agent speaks protocol %1, controller %2")
@@ -70,7 +71,8 @@ Handshake::Step Handshake::parseLine(const QByteArray& line)
     }
     if (line.startsWith(Bootstrap::tooOldMarker())) {
         step.outcome = Outcome::TooOld;
-        step.pythonVersion = QString::fromLatin1(line.mid(Bootstrap::tooOldMarker().size()).trimmed());
+        step.pythonVersion =
+            QString::fromLatin1(line.mid(Bootstrap::tooOldMarker().size()).trimmed());
         return step;
     }
     if (line == Bootstrap::loaderMarker()) {

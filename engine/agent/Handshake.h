@@ -10,7 +10,8 @@ namespace hostdeck::engine {
 class Handshake
 {
 public:
-    enum class Outcome {
+    enum class Outcome
+    {
         NeedMore,      ///< nothing decided yet
         LoaderWaiting, ///< the loader announced it is reading the payload (become mode)
         Ready,         ///< READY seen; `rest` holds the first frame bytes

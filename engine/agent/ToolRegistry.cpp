@@ -19,7 +19,8 @@ const QRegularExpression& classPattern()
 const QRegularExpression& helperImportPattern()
 {
     static const QRegularExpression re(
-        QStringLiteral("^\\s*(?:from\\s+(_[A-Za-z0-9][A-Za-z0-9_]*)\\s+import|import\\s+(_[A-Za-z0-9][A-Za-z0-9_]*))"),
+        QStringLiteral("^\\s*(?:from\\s+(_[A-Za-z0-9][A-Za-z0-9_]*)\\s+import|import\\s+(_[A-Za-z0-"
+                       "9][A-Za-z0-9_]*))"),
         QRegularExpression::MultilineOption);
     return re;
 }
@@ -67,7 +68,8 @@ void ToolRegistry::addDirectory(const QString& dir, bool custom)
         }
         QFile file(module.path);
         if (!file.open(QIODevice::ReadOnly)) {
-            m_warnings << QStringLiteral("%1: cannot read (%2)").arg(module.path, file.errorString());
+            m_warnings
+                << QStringLiteral("%1: cannot read (%2)").arg(module.path, file.errorString());
             continue;
         }
         module.source = file.readAll();
@@ -126,7 +128,8 @@ QStringList ToolRegistry::syncOrder(const QString& module) const
     return order;
 }
 
-void ToolRegistry::collectOrder(const QString& name, QStringList& order, QStringList& visiting) const
+void ToolRegistry::collectOrder(const QString& name, QStringList& order,
+                                QStringList& visiting) const
 {
     if (order.contains(name) || visiting.contains(name))
         return; // already placed, or an import cycle: the agent reports the import error itself

@@ -11,12 +11,12 @@ namespace hostdeck::engine {
 /// A Python module of tools (or a helper module, name starting with '_') to sync to agents.
 struct ToolModule
 {
-    QString name;         ///< module name = file name without .py
-    QString path;         ///< where it was read from (":/hostdeck/tools/x.py" for built-ins)
+    QString name; ///< module name = file name without .py
+    QString path; ///< where it was read from (":/hostdeck/tools/x.py" for built-ins)
     QByteArray source;
-    QStringList tools;    ///< tool class names defined at column 0
-    QStringList helpers;  ///< '_' modules it imports
-    bool custom = false;  ///< from the user tools folder
+    QStringList tools;   ///< tool class names defined at column 0
+    QStringList helpers; ///< '_' modules it imports
+    bool custom = false; ///< from the user tools folder
 };
 
 /// The built-in tools (embedded resources) plus user tool folders. Tool names are found by a

@@ -15,12 +15,12 @@ struct HistoryRun
     QDateTime startedAt;
     QString tool;
     QString method;
-    QJsonObject args;      ///< secrets replaced by RunHistory::redactedMarker()
+    QJsonObject args; ///< secrets replaced by RunHistory::redactedMarker()
     bool check = false;
-    QString pattern;       ///< what the user typed or selected
-    QStringList hosts;     ///< the resolved targets
-    QString inventory;     ///< inventory file path, empty for the local machine only
-    QJsonObject summary;   ///< RunSummary::toJson(); empty while the run is going
+    QString pattern;     ///< what the user typed or selected
+    QStringList hosts;   ///< the resolved targets
+    QString inventory;   ///< inventory file path, empty for the local machine only
+    QJsonObject summary; ///< RunSummary::toJson(); empty while the run is going
     bool finished = false;
 
     QString toolMethod() const { return tool + QLatin1Char('.') + method; }

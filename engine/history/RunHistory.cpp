@@ -33,7 +33,8 @@ QString notNull(const QString& text)
 
 QString hostsText(const QStringList& hosts)
 {
-    return QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(hosts)).toJson(QJsonDocument::Compact));
+    return QString::fromUtf8(
+        QJsonDocument(QJsonArray::fromStringList(hosts)).toJson(QJsonDocument::Compact));
 }
 
 QStringList hostsFrom(const QString& text)
@@ -46,8 +47,9 @@ QStringList hostsFrom(const QString& text)
 
 Error queryError(const QString& path, const QString& what, const QSqlQuery& query)
 {
-    return makeError(ErrorKind::Io, QStringLiteral("history database %1: %2: %3")
-                                        .arg(path, what, query.lastError().text()));
+    return makeError(
+        ErrorKind::Io,
+        QStringLiteral("history database %1: %2: %3").arg(path, what, query.lastError().text()));
 }
 
 const QString kRunColumns = QStringLiteral(
@@ -74,21 +76,23 @@ HistoryRun runFrom(const QSqlQuery& query)
 
 QString RunHistory::defaultPath()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
-           + QStringLiteral("/hostdeck/history.sqlite");
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+           QStringLiteral("/hostdeck/history.sqlite");
 }
 
 Result<std::unique_ptr<RunHistory>> RunHistory::open(const QString& path)
 {
     if (!QDir().mkpath(QFileInfo(path).absolutePath()))
         return makeError(ErrorKind::Io, QStringLiteral("cannot create the folder of %1").arg(path));
-    const QString connection = QStringLiteral("hostdeck-history-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    const QString connection =
+        QStringLiteral("hostdeck-history-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
     std::unique_ptr<RunHistory> history(new RunHistory(path, connection));
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection);
     db.setDatabaseName(path);
     if (!db.open())
-        return makeError(ErrorKind::Io, QStringLiteral("cannot open history database %1: %2")
-                                            .arg(path, db.lastError().text()));
+        return makeError(
+            ErrorKind::Io,
+            QStringLiteral("cannot open history database %1: %2").arg(path, db.lastError().text()));
     if (Status prepared = HistorySchema::prepare(db); !prepared)
         return prepared.error();
     return history;
@@ -126,8 +130,8 @@ QStringList RunHistory::secretParams(const QJsonArray& params)
         const QJsonObject param = value.toObject();
         QString type = param.value(QStringLiteral("type")).toString().simplified();
         type.remove(QLatin1Char(' '));
-        if (type == QStringLiteral("Secret") || type == QStringLiteral("Optional[Secret]")
-            || type.endsWith(QStringLiteral(".Secret")))
+        if (type == QStringLiteral("Secret") || type == QStringLiteral("Optional[Secret]") ||
+            type.endsWith(QStringLiteral(".Secret")))
             names << param.value(QStringLiteral("name")).toString();
     }
     return names;
@@ -136,8 +140,9 @@ QStringList RunHistory::secretParams(const QJsonArray& params)
 Result<qint64> RunHistory::beginRun(const HistoryRun& run, const QStringList& secretParams)
 {
     QSqlQuery query(QSqlDatabase::database(m_connection));
-    query.prepare(QStringLiteral("INSERT INTO runs (started_at, tool, method, args, check_mode, hosts, pattern, inventory)"
-                                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    query.prepare(QStringLiteral(
+        "INSERT INTO runs (started_at, tool, method, args, check_mode, hosts, pattern, inventory)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
     query.addBindValue(run.startedAt.toMSecsSinceEpoch());
     query.addBindValue(notNull(run.tool));
     query.addBindValue(notNull(run.method));
@@ -156,14 +161,16 @@ Status RunHistory::addResults(qint64 runId, const QList<QJsonObject>& results)
     QSqlDatabase db = QSqlDatabase::database(m_connection);
     db.transaction();
     QSqlQuery query(db);
-    query.prepare(QStringLiteral("INSERT INTO results (run_id, host, ok, changed, duration_ms, result)"
-                                 " VALUES (?, ?, ?, ?, ?, ?)"));
+    query.prepare(
+        QStringLiteral("INSERT INTO results (run_id, host, ok, changed, duration_ms, result)"
+                       " VALUES (?, ?, ?, ?, ?, ?)"));
     for (const QJsonObject& result : results) {
         query.addBindValue(runId);
         query.addBindValue(notNull(result.value(QStringLiteral("host")).toString()));
         query.addBindValue(result.value(QStringLiteral("ok")).toBool() ? 1 : 0);
         query.addBindValue(result.value(QStringLiteral("changed")).toBool() ? 1 : 0);
-        query.addBindValue(qint64(result.value(QStringLiteral("duration")).toDouble() * 1000.0 + 0.5));
+        query.addBindValue(
+            qint64(result.value(QStringLiteral("duration")).toDouble() * 1000.0 + 0.5));
         query.addBindValue(compact(result));
         if (!query.exec()) {
             const Error error = queryError(m_path, QStringLiteral("cannot store results"), query);
@@ -172,8 +179,9 @@ Status RunHistory::addResults(qint64 runId, const QList<QJsonObject>& results)
         }
     }
     if (!db.commit())
-        return makeError(ErrorKind::Io, QStringLiteral("history database %1: cannot commit results: %2")
-                                            .arg(m_path, db.lastError().text()));
+        return makeError(ErrorKind::Io,
+                         QStringLiteral("history database %1: cannot commit results: %2")
+                             .arg(m_path, db.lastError().text()));
     return Ok{};
 }
 
@@ -204,7 +212,8 @@ Status RunHistory::removeRun(qint64 runId)
 Result<QList<HistoryRun>> RunHistory::runs(int limit) const
 {
     QSqlQuery query(QSqlDatabase::database(m_connection));
-    query.prepare(QStringLiteral("SELECT ") + kRunColumns + QStringLiteral(" FROM runs ORDER BY id DESC LIMIT ?"));
+    query.prepare(QStringLiteral("SELECT ") + kRunColumns +
+                  QStringLiteral(" FROM runs ORDER BY id DESC LIMIT ?"));
     query.addBindValue(limit);
     if (!query.exec())
         return queryError(m_path, QStringLiteral("cannot list runs"), query);
@@ -217,12 +226,14 @@ Result<QList<HistoryRun>> RunHistory::runs(int limit) const
 Result<HistoryRun> RunHistory::run(qint64 runId) const
 {
     QSqlQuery query(QSqlDatabase::database(m_connection));
-    query.prepare(QStringLiteral("SELECT ") + kRunColumns + QStringLiteral(" FROM runs WHERE id = ?"));
+    query.prepare(QStringLiteral("SELECT ") + kRunColumns +
+                  QStringLiteral(" FROM runs WHERE id = ?"));
     query.addBindValue(runId);
     if (!query.exec())
         return queryError(m_path, QStringLiteral("cannot read run %1").arg(runId), query);
     if (!query.next())
-        return makeError(ErrorKind::NotFound, QStringLiteral("no run %1 in the history").arg(runId));
+        return makeError(ErrorKind::NotFound,
+                         QStringLiteral("no run %1 in the history").arg(runId));
     return runFrom(query);
 }
 
@@ -232,7 +243,8 @@ Result<QList<QJsonObject>> RunHistory::results(qint64 runId) const
     query.prepare(QStringLiteral("SELECT result FROM results WHERE run_id = ? ORDER BY rowid"));
     query.addBindValue(runId);
     if (!query.exec())
-        return queryError(m_path, QStringLiteral("cannot read the results of run %1").arg(runId), query);
+        return queryError(m_path, QStringLiteral("cannot read the results of run %1").arg(runId),
+                          query);
     QList<QJsonObject> list;
     while (query.next())
         list << objectFrom(query.value(0).toString());

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "util/CredentialKind.h"
 #include "inventory/Inventory.h"
+#include "util/CredentialKind.h"
 #include "util/Result.h"
 #include "util/SecretBuffer.h"
 

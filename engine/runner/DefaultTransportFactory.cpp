@@ -15,15 +15,17 @@ QString connectionKey(const SshSettings& s)
     QStringList hops;
     for (const SshEndpoint& hop : s.jumpHosts)
         hops << hop.toString();
-    return QStringList{s.targetName(), hops.join(QLatin1Char(',')), s.identityFiles.join(QLatin1Char(',')),
-                       s.effectiveKnownHostsFile(), QString::number(int(s.hostKeyPolicy))}
+    return QStringList{s.targetName(), hops.join(QLatin1Char(',')),
+                       s.identityFiles.join(QLatin1Char(',')), s.effectiveKnownHostsFile(),
+                       QString::number(int(s.hostKeyPolicy))}
         .join(QLatin1Char('\x1e'));
 }
 
 } // namespace
 
 DefaultTransportFactory::DefaultTransportFactory(std::shared_ptr<CredentialProvider> credentials,
-                                                 std::shared_ptr<HostKeyDecider> hostKeys, QObject* parent)
+                                                 std::shared_ptr<HostKeyDecider> hostKeys,
+                                                 QObject* parent)
     : QObject(parent), m_credentials(std::move(credentials)), m_hostKeys(std::move(hostKeys))
 {
 }

@@ -14,10 +14,12 @@ const QString kLocalDescribeHost = QStringLiteral("localhost");
 
 Engine::Engine(EngineConfig config, QObject* parent) : QObject(parent), m_config(std::move(config))
 {
-    const QStringList dirs = m_config.userToolDirs.isEmpty() ? QStringList{ToolRegistry::defaultUserToolsDir()}
-                                                             : m_config.userToolDirs;
+    const QStringList dirs = m_config.userToolDirs.isEmpty()
+                                 ? QStringList{ToolRegistry::defaultUserToolsDir()}
+                                 : m_config.userToolDirs;
     m_tools = std::make_shared<ToolRegistry>(ToolRegistry::load(dirs));
-    auto factory = std::make_unique<DefaultTransportFactory>(m_config.credentials, m_config.hostKeys);
+    auto factory =
+        std::make_unique<DefaultTransportFactory>(m_config.credentials, m_config.hostKeys);
     m_pool = new SessionPool(std::move(factory), m_tools, m_config.pool, this);
     connect(m_pool, &SessionPool::logReceived, this, &Engine::logReceived);
     connect(m_pool, &SessionPool::hostStateChanged, this, &Engine::hostStateChanged);
@@ -37,9 +39,12 @@ void Engine::startRun(quint64 runId, const RunRequest& request)
     options.concurrency = request.concurrency;
     auto* run = new FanOutRun(m_pool, request.hosts, request.call, options, this);
     m_runs.insert(runId, run);
-    connect(run, &FanOutRun::resultsReady, this, [this, runId](const QList<HostResult>& r) { emit runResults(runId, r); });
-    connect(run, &FanOutRun::outputReady, this, [this, runId](const QList<HostOutput>& o) { emit runOutput(runId, o); });
-    connect(run, &FanOutRun::progress, this, [this, runId](const RunSummary& s) { emit runProgress(runId, s); });
+    connect(run, &FanOutRun::resultsReady, this,
+            [this, runId](const QList<HostResult>& r) { emit runResults(runId, r); });
+    connect(run, &FanOutRun::outputReady, this,
+            [this, runId](const QList<HostOutput>& o) { emit runOutput(runId, o); });
+    connect(run, &FanOutRun::progress, this,
+            [this, runId](const RunSummary& s) { emit runProgress(runId, s); });
     connect(run, &FanOutRun::finished, this, [this, runId, run](const RunSummary& s) {
         m_runs.remove(runId);
         run->deleteLater();
@@ -90,7 +95,8 @@ void Engine::describeTools(quint64 requestId)
 void Engine::reloadTools(const QStringList& userToolDirs)
 {
     m_config.userToolDirs = userToolDirs;
-    const QStringList dirs = userToolDirs.isEmpty() ? QStringList{ToolRegistry::defaultUserToolsDir()} : userToolDirs;
+    const QStringList dirs =
+        userToolDirs.isEmpty() ? QStringList{ToolRegistry::defaultUserToolsDir()} : userToolDirs;
     m_tools = std::make_shared<ToolRegistry>(ToolRegistry::load(dirs));
     m_pool->setTools(m_tools);
 }

@@ -18,7 +18,7 @@ class HostKeyDecider;
 /// implementations must bridge to the GUI thread themselves (queued signals, no blocking).
 struct EngineConfig
 {
-    QStringList userToolDirs;                     ///< default: ToolRegistry::defaultUserToolsDir()
+    QStringList userToolDirs; ///< default: ToolRegistry::defaultUserToolsDir()
     std::shared_ptr<CredentialProvider> credentials; ///< may be null: password auth disabled
     std::shared_ptr<HostKeyDecider> hostKeys;        ///< may be null: unknown keys refused (strict)
     SessionPool::Options pool;

@@ -37,10 +37,10 @@ EngineClient::~EngineClient()
     m_thread.wait(); // the engine closes its sessions on the way out
 }
 
-template<typename Work>
-void EngineClient::post(Work work)
+template <typename Work> void EngineClient::post(Work work)
 {
-    QMetaObject::invokeMethod(m_context, [this, work = std::move(work)]() mutable { work(m_engine); });
+    QMetaObject::invokeMethod(m_context,
+                              [this, work = std::move(work)]() mutable { work(m_engine); });
 }
 
 quint64 EngineClient::startRun(const RunRequest& request)

@@ -34,8 +34,7 @@ signals:
 
 private:
     /// Runs `work` on the engine thread, after the engine was created there.
-    template<typename Work>
-    void post(Work work);
+    template <typename Work> void post(Work work);
 
     QThread m_thread;
     QObject* m_context = nullptr; ///< lives on m_thread; owns the engine; deleted there

@@ -4,10 +4,10 @@
 
 namespace hostdeck::engine {
 
-FanOutRun::FanOutRun(SessionPool* pool, QList<HostTarget> hosts, CallRequest request, Options options,
-                     QObject* parent)
-    : QObject(parent), m_pool(pool), m_queue(hosts.begin(), hosts.end()), m_request(std::move(request)),
-      m_options(options)
+FanOutRun::FanOutRun(SessionPool* pool, QList<HostTarget> hosts, CallRequest request,
+                     Options options, QObject* parent)
+    : QObject(parent), m_pool(pool), m_queue(hosts.begin(), hosts.end()),
+      m_request(std::move(request)), m_options(options)
 {
     qRegisterMetaType<HostResult>();
     qRegisterMetaType<HostOutput>();
@@ -57,25 +57,27 @@ void FanOutRun::launch(const HostTarget& target)
     AgentCall* call = m_pool->acquire(target)->call(m_request);
     const quint64 serial = ++m_serial;
     m_inFlight.insert(serial, call);
-    connect(call, &AgentCall::chunk, this, [this, host](const QString& stream, const QJsonValue& data) {
-        m_outputBatch.append(HostOutput{host, stream, data});
-        if (!m_batchTimer.isActive())
-            m_batchTimer.start();
-    });
-    connect(call, &AgentCall::finished, this, [this, host, serial, started](const CallResult& result) {
-        m_inFlight.remove(serial);
-        HostResult r;
-        r.host = host;
-        r.ok = result.ok;
-        r.value = result.value;
-        r.error = result.error;
-        r.changed = result.ok && result.value.isObject() &&
-                    result.value.toObject().value(QStringLiteral("changed")).toBool();
-        r.durationMs = started.elapsed();
-        record(std::move(r));
-        launchMore();
-        finishIfDone();
-    });
+    connect(call, &AgentCall::chunk, this,
+            [this, host](const QString& stream, const QJsonValue& data) {
+                m_outputBatch.append(HostOutput{host, stream, data});
+                if (!m_batchTimer.isActive())
+                    m_batchTimer.start();
+            });
+    connect(call, &AgentCall::finished, this,
+            [this, host, serial, started](const CallResult& result) {
+                m_inFlight.remove(serial);
+                HostResult r;
+                r.host = host;
+                r.ok = result.ok;
+                r.value = result.value;
+                r.error = result.error;
+                r.changed = result.ok && result.value.isObject() &&
+                            result.value.toObject().value(QStringLiteral("changed")).toBool();
+                r.durationMs = started.elapsed();
+                record(std::move(r));
+                launchMore();
+                finishIfDone();
+            });
 }
 
 void FanOutRun::record(HostResult result)
@@ -111,7 +113,8 @@ void FanOutRun::cancel()
         m_queue.pop_front();
         record(std::move(r));
     }
-    const auto inFlight = m_inFlight; // cancel() finishes calls synchronously, which edits m_inFlight
+    const auto inFlight =
+        m_inFlight; // cancel() finishes calls synchronously, which edits m_inFlight
     for (const QPointer<AgentCall>& call : inFlight) {
         if (call)
             call->cancel();

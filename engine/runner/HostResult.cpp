@@ -6,9 +6,10 @@ namespace {
 
 ErrorKind kindFromName(const QString& name)
 {
-    for (ErrorKind kind : {ErrorKind::Usage, ErrorKind::NotFound, ErrorKind::Unreachable, ErrorKind::Auth,
-                           ErrorKind::HostKey, ErrorKind::Timeout, ErrorKind::Remote, ErrorKind::Connection,
-                           ErrorKind::Protocol, ErrorKind::Cancelled, ErrorKind::Keychain, ErrorKind::Io}) {
+    for (ErrorKind kind :
+         {ErrorKind::Usage, ErrorKind::NotFound, ErrorKind::Unreachable, ErrorKind::Auth,
+          ErrorKind::HostKey, ErrorKind::Timeout, ErrorKind::Remote, ErrorKind::Connection,
+          ErrorKind::Protocol, ErrorKind::Cancelled, ErrorKind::Keychain, ErrorKind::Io}) {
         if (errorKindName(kind) == name)
             return kind;
     }
@@ -75,10 +76,14 @@ void RunSummary::add(const HostResult& result)
 
 QJsonObject RunSummary::toJson() const
 {
-    return {{QStringLiteral("summary"), true},       {QStringLiteral("total"), total},
-            {QStringLiteral("ok"), ok},              {QStringLiteral("changed"), changed},
-            {QStringLiteral("failed"), failed},      {QStringLiteral("unreachable"), unreachable},
-            {QStringLiteral("cancelled"), cancelled}, {QStringLiteral("elapsed"), double(elapsedMs) / 1000.0}};
+    return {{QStringLiteral("summary"), true},
+            {QStringLiteral("total"), total},
+            {QStringLiteral("ok"), ok},
+            {QStringLiteral("changed"), changed},
+            {QStringLiteral("failed"), failed},
+            {QStringLiteral("unreachable"), unreachable},
+            {QStringLiteral("cancelled"), cancelled},
+            {QStringLiteral("elapsed"), double(elapsedMs) / 1000.0}};
 }
 
 } // namespace hostdeck::engine

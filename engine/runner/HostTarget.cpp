@@ -13,7 +13,8 @@ HostTarget HostTarget::local(const QString& name)
 QString HostTarget::sessionKey() const
 {
     QStringList parts{name, kind == Kind::Local ? QStringLiteral("local") : ssh.targetName(),
-                      interpreter.join(QLatin1Char('\x1f')), become ? QStringLiteral("become:") + becomeUser : QString()};
+                      interpreter.join(QLatin1Char('\x1f')),
+                      become ? QStringLiteral("become:") + becomeUser : QString()};
     if (kind == Kind::Ssh) {
         QStringList hops;
         for (const SshEndpoint& hop : ssh.jumpHosts)

@@ -7,12 +7,15 @@ namespace hostdeck::engine {
 
 Q_LOGGING_CATEGORY(lcPool, "hostdeck.engine.pool")
 
-SessionPool::SessionPool(std::unique_ptr<TransportFactory> factory, std::shared_ptr<const ToolRegistry> tools,
-                         Options options, QObject* parent)
-    : QObject(parent), m_factory(std::move(factory)), m_tools(std::move(tools)), m_options(std::move(options))
+SessionPool::SessionPool(std::unique_ptr<TransportFactory> factory,
+                         std::shared_ptr<const ToolRegistry> tools, Options options,
+                         QObject* parent)
+    : QObject(parent), m_factory(std::move(factory)), m_tools(std::move(tools)),
+      m_options(std::move(options))
 {
     qRegisterMetaType<LogRecord>();
-    m_idleTimer.setInterval(std::min<std::chrono::milliseconds>(m_options.idleTimeout, std::chrono::seconds(30)));
+    m_idleTimer.setInterval(
+        std::min<std::chrono::milliseconds>(m_options.idleTimeout, std::chrono::seconds(30)));
     connect(&m_idleTimer, &QTimer::timeout, this, &SessionPool::sweepIdle);
     m_idleTimer.start();
 }
@@ -55,17 +58,20 @@ AgentSession* SessionPool::acquire(const HostTarget& target)
     options.readyTimeout = m_options.readyTimeout;
     options.logLevel = m_options.logLevel;
     options.compressMin = target.kind == HostTarget::Kind::Ssh ? 4096 : 0;
-    options.sudoPassword = m_options.sudoPasswordFor ? m_options.sudoPasswordFor(target) : m_options.sudoPassword;
+    options.sudoPassword =
+        m_options.sudoPasswordFor ? m_options.sudoPasswordFor(target) : m_options.sudoPassword;
     auto session = std::make_unique<AgentSession>(m_factory->create(target), m_tools, options);
     AgentSession* raw = session.get();
     const QString host = target.name;
     connect(raw, &AgentSession::logReceived, this,
             [this, host](const LogRecord& record) { emit logReceived(host, record); });
     connect(raw, &AgentSession::ready, this, [this, host, raw] {
-        emit hostStateChanged(host, true, QStringLiteral("connected (Python %1)").arg(raw->pythonVersion()));
+        emit hostStateChanged(host, true,
+                              QStringLiteral("connected (Python %1)").arg(raw->pythonVersion()));
     });
-    connect(raw, &AgentSession::closed, this,
-            [this, host](const Error& reason) { emit hostStateChanged(host, false, reason.message); });
+    connect(raw, &AgentSession::closed, this, [this, host](const Error& reason) {
+        emit hostStateChanged(host, false, reason.message);
+    });
     m_sessions.emplace(key, Entry{std::move(session), host, now});
     raw->start();
     qCDebug(lcPool) << "started session for" << host;
@@ -78,7 +84,8 @@ void SessionPool::sweepIdle()
     for (auto it = m_sessions.begin(); it != m_sessions.end();) {
         Entry& entry = it->second;
         AgentSession* session = entry.session.get();
-        const bool idle = session->pendingCount() == 0 && now - entry.lastUsedMs >= m_options.idleTimeout.count();
+        const bool idle =
+            session->pendingCount() == 0 && now - entry.lastUsedMs >= m_options.idleTimeout.count();
         if (session->state() == AgentSession::State::Closed || idle) {
             session->close();
             entry.session.release()->deleteLater();

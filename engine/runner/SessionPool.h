@@ -4,9 +4,9 @@
 #include "runner/HostTarget.h"
 #include "runner/TransportFactory.h"
 
-#include <map>
 #include <QObject>
 #include <QTimer>
+#include <map>
 
 #include <chrono>
 #include <functional>
@@ -31,8 +31,9 @@ public:
         std::function<AgentSession::SecretRequest(const HostTarget&)> sudoPasswordFor;
     };
 
-    SessionPool(std::unique_ptr<TransportFactory> factory, std::shared_ptr<const ToolRegistry> tools,
-                Options options, QObject* parent = nullptr);
+    SessionPool(std::unique_ptr<TransportFactory> factory,
+                std::shared_ptr<const ToolRegistry> tools, Options options,
+                QObject* parent = nullptr);
     ~SessionPool() override;
 
     /// The live session for `target`, starting one if needed. Never null.

@@ -34,7 +34,8 @@ public:
 
     /// Asks for a secret. `reply` runs later on `context`'s thread (never from inside this call)
     /// and is dropped if `context` is destroyed first.
-    virtual void requestSecret(const CredentialRequest& request, QObject* context, CredentialReply reply) = 0;
+    virtual void requestSecret(const CredentialRequest& request, QObject* context,
+                               CredentialReply reply) = 0;
     /// The secret given for `request` was refused by the server: forget or re-prompt next time.
     virtual void secretRejected(const CredentialRequest& request) { Q_UNUSED(request); }
 };

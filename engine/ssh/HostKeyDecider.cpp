@@ -9,7 +9,8 @@ void FixedHostKeyDecider::decide(const HostKeyQuestion& question, QObject* conte
 {
     Q_UNUSED(question);
     ++m_questions;
-    QTimer::singleShot(0, context, [decision = m_decision, reply = std::move(reply)]() { reply(decision); });
+    QTimer::singleShot(0, context,
+                       [decision = m_decision, reply = std::move(reply)]() { reply(decision); });
 }
 
 } // namespace hostdeck::engine

@@ -7,7 +7,8 @@
 
 namespace hostdeck::engine {
 
-enum class HostKeyDecision {
+enum class HostKeyDecision
+{
     Reject,
     AcceptOnce,    ///< trust for this connection only
     AcceptAndSave, ///< trust and append to known_hosts

@@ -11,7 +11,8 @@ namespace hostdeck::engine {
 /// The verdict on a server's host key, after key exchange and before authentication.
 struct HostKeyCheck
 {
-    enum class Outcome {
+    enum class Outcome
+    {
         Known,   ///< matches known_hosts
         Unknown, ///< not in known_hosts: policy or the decider decides
         Refused, ///< changed, other type or unreadable: never accepted

@@ -26,30 +26,30 @@ bool isEncryptedKeyFile(const QString& path)
     const qsizetype end = text.indexOf("-----END", start + 1);
     if (start < 0 || end < 0)
         return false;
-    const QByteArray blob = QByteArray::fromBase64(text.mid(start + begin.size(), end - start - begin.size()).simplified().replace(' ', ""));
+    const QByteArray blob = QByteArray::fromBase64(
+        text.mid(start + begin.size(), end - start - begin.size()).simplified().replace(' ', ""));
     const QByteArray magic("openssh-key-v1\0", 15);
     if (!blob.startsWith(magic) || blob.size() < magic.size() + 4)
         return false;
     const auto* p = reinterpret_cast<const unsigned char*>(blob.constData() + magic.size());
-    const quint32 length = (quint32(p[0]) << 24) | (quint32(p[1]) << 16) | (quint32(p[2]) << 8) | quint32(p[3]);
+    const quint32 length =
+        (quint32(p[0]) << 24) | (quint32(p[1]) << 16) | (quint32(p[2]) << 8) | quint32(p[3]);
     return blob.mid(magic.size() + 4, qsizetype(length)) != "none";
 }
 
 QString agentSocketPath(const SshSettings& settings)
 {
-    return settings.agentSocket.isEmpty() ? qEnvironmentVariable("SSH_AUTH_SOCK") : settings.agentSocket;
+    return settings.agentSocket.isEmpty() ? qEnvironmentVariable("SSH_AUTH_SOCK")
+                                          : settings.agentSocket;
 }
 
 } // namespace
 
 SshAuthenticator::SshAuthenticator(ssh_session_struct* session, SshSettings settings,
-                                   CredentialProvider* credentials, QObject* context, std::function<void()> wake)
-    : m_session(session)
-    , m_settings(std::move(settings))
-    , m_credentials(credentials)
-    , m_context(context)
-    , m_wake(std::move(wake))
-    , m_keys(m_settings.effectiveIdentityFiles())
+                                   CredentialProvider* credentials, QObject* context,
+                                   std::function<void()> wake)
+    : m_session(session), m_settings(std::move(settings)), m_credentials(credentials),
+      m_context(context), m_wake(std::move(wake)), m_keys(m_settings.effectiveIdentityFiles())
 {
 }
 
@@ -78,24 +78,34 @@ SshAuthenticator::Step SshAuthenticator::step()
     if (m_waiting)
         return Step::Waiting;
     switch (m_phase) {
-    case Phase::None: return runNone();
-    case Phase::NextKey: return runNextKey();
-    case Phase::TryPublicKey: return runTryPublicKey();
-    case Phase::LoadPrivateKey: return runLoadPrivateKey();
-    case Phase::AuthPrivateKey: return runAuthPrivateKey();
-    case Phase::Agent: return runAgent();
-    case Phase::Password: return runPassword();
-    case Phase::KeyboardInteractive: return runKeyboardInteractive();
-    case Phase::Done: return m_error.message.isEmpty() ? Step::Succeeded : Step::Failed;
+    case Phase::None:
+        return runNone();
+    case Phase::NextKey:
+        return runNextKey();
+    case Phase::TryPublicKey:
+        return runTryPublicKey();
+    case Phase::LoadPrivateKey:
+        return runLoadPrivateKey();
+    case Phase::AuthPrivateKey:
+        return runAuthPrivateKey();
+    case Phase::Agent:
+        return runAgent();
+    case Phase::Password:
+        return runPassword();
+    case Phase::KeyboardInteractive:
+        return runKeyboardInteractive();
+    case Phase::Done:
+        return m_error.message.isEmpty() ? Step::Succeeded : Step::Failed;
     }
     return Step::Failed;
 }
 
-std::optional<SshAuthenticator::Step> SshAuthenticator::handleAuthResult(int rc, const QString& method,
-                                                                          const QString& deniedNote)
+std::optional<SshAuthenticator::Step>
+SshAuthenticator::handleAuthResult(int rc, const QString& method, const QString& deniedNote)
 {
     switch (rc) {
-    case SSH_AUTH_AGAIN: return Step::Again;
+    case SSH_AUTH_AGAIN:
+        return Step::Again;
     case SSH_AUTH_SUCCESS:
         qCDebug(lcSsh) << "authenticated" << m_settings.targetName() << "by" << method;
         m_phase = Phase::Done;
@@ -111,9 +121,10 @@ std::optional<SshAuthenticator::Step> SshAuthenticator::handleAuthResult(int rc,
         m_tried.append(method + QStringLiteral(" (") + deniedNote + u')');
         return std::nullopt;
     default:
-        m_error = makeError(ErrorKind::Unreachable, QStringLiteral("connection to %1 failed during %2 authentication: %3")
-                                                        .arg(m_settings.targetName(), method,
-                                                             QString::fromUtf8(ssh_get_error(m_session))));
+        m_error = makeError(
+            ErrorKind::Unreachable,
+            QStringLiteral("connection to %1 failed during %2 authentication: %3")
+                .arg(m_settings.targetName(), method, QString::fromUtf8(ssh_get_error(m_session))));
         m_phase = Phase::Done;
         return Step::Failed;
     }
@@ -139,7 +150,8 @@ SshAuthenticator::Step SshAuthenticator::runNextKey()
     ++m_keyIndex;
     if (!(m_methods & SSH_AUTH_METHOD_PUBLICKEY) || m_keyIndex >= m_keys.size()) {
         if (!m_keyNotes.isEmpty())
-            m_tried.append(QStringLiteral("publickey (") + m_keyNotes.join(QStringLiteral(", ")) + u')');
+            m_tried.append(QStringLiteral("publickey (") + m_keyNotes.join(QStringLiteral(", ")) +
+                           u')');
         m_phase = Phase::Agent;
         return step();
     }
@@ -149,8 +161,8 @@ SshAuthenticator::Step SshAuthenticator::runNextKey()
         return step();
     }
     const QByteArray publicPath = QFile::encodeName(path + QStringLiteral(".pub"));
-    if (QFileInfo::exists(path + QStringLiteral(".pub"))
-        && ssh_pki_import_pubkey_file(publicPath.constData(), &m_publicKey) == SSH_OK) {
+    if (QFileInfo::exists(path + QStringLiteral(".pub")) &&
+        ssh_pki_import_pubkey_file(publicPath.constData(), &m_publicKey) == SSH_OK) {
         m_phase = Phase::TryPublicKey;
     } else {
         m_phase = Phase::LoadPrivateKey;
@@ -164,7 +176,8 @@ SshAuthenticator::Step SshAuthenticator::runTryPublicKey()
     if (rc == SSH_AUTH_AGAIN)
         return Step::Again;
     if (rc == SSH_AUTH_SUCCESS) {
-        m_phase = Phase::LoadPrivateKey; // the server would accept it: now the private half is worth loading
+        m_phase = Phase::LoadPrivateKey; // the server would accept it: now the private half is
+                                         // worth loading
         return step();
     }
     if (rc == SSH_AUTH_DENIED) {
@@ -183,7 +196,8 @@ SshAuthenticator::Step SshAuthenticator::runLoadPrivateKey()
     const QString path = m_keys.at(m_keyIndex);
     const QByteArray encoded = QFile::encodeName(path);
     const char* passphrase = m_passphrase ? m_passphrase->data() : nullptr;
-    if (ssh_pki_import_privkey_file(encoded.constData(), passphrase, nullptr, nullptr, &m_privateKey) == SSH_OK) {
+    if (ssh_pki_import_privkey_file(encoded.constData(), passphrase, nullptr, nullptr,
+                                    &m_privateKey) == SSH_OK) {
         m_passphrase.reset(); // wiped: not needed once the key is decrypted
         m_phase = Phase::AuthPrivateKey;
         return step();
@@ -245,7 +259,8 @@ SshAuthenticator::Step SshAuthenticator::runAgent()
     const int rc = ssh_userauth_agent(m_session, nullptr);
     if (rc == SSH_AUTH_AGAIN)
         return Step::Again;
-    if (const auto result = handleAuthResult(rc, QStringLiteral("agent"), QStringLiteral("no identity accepted")))
+    if (const auto result =
+            handleAuthResult(rc, QStringLiteral("agent"), QStringLiteral("no identity accepted")))
         return *result;
     m_phase = Phase::Password;
     return step();
@@ -270,7 +285,8 @@ SshAuthenticator::Step SshAuthenticator::runPassword()
     const int rc = ssh_userauth_password(m_session, nullptr, m_password->data());
     if (rc == SSH_AUTH_AGAIN)
         return Step::Again;
-    if (const auto result = handleAuthResult(rc, QStringLiteral("password"), QStringLiteral("rejected")))
+    if (const auto result =
+            handleAuthResult(rc, QStringLiteral("password"), QStringLiteral("rejected")))
         return *result;
     if (rc == SSH_AUTH_DENIED && m_credentials)
         m_credentials->secretRejected(makeRequest(CredentialKind::SshPassword, {}, {}));
@@ -301,9 +317,10 @@ SshAuthenticator::Step SshAuthenticator::runKeyboardInteractive()
                     return Step::Waiting; // the prompts are answered again when it arrives
                 }
                 if (!m_password) {
-                    m_tried.append(m_passwordUsedInKbd
-                                       ? QStringLiteral("keyboard-interactive (password already rejected)")
-                                       : QStringLiteral("keyboard-interactive (no password available)"));
+                    m_tried.append(
+                        m_passwordUsedInKbd
+                            ? QStringLiteral("keyboard-interactive (password already rejected)")
+                            : QStringLiteral("keyboard-interactive (no password available)"));
                     return finishFailed();
                 }
                 ssh_userauth_kbdint_setanswer(m_session, uint(i), m_password->data());
@@ -322,7 +339,8 @@ SshAuthenticator::Step SshAuthenticator::runKeyboardInteractive()
             m_kbdStage = KbdStage::Prompts;
             continue;
         }
-        if (const auto result = handleAuthResult(rc, QStringLiteral("keyboard-interactive"), QStringLiteral("rejected")))
+        if (const auto result = handleAuthResult(rc, QStringLiteral("keyboard-interactive"),
+                                                 QStringLiteral("rejected")))
             return *result;
         if (rc == SSH_AUTH_DENIED && m_passwordUsedInKbd && m_credentials)
             m_credentials->secretRejected(makeRequest(CredentialKind::SshPassword, {}, {}));
@@ -341,17 +359,22 @@ SshAuthenticator::Step SshAuthenticator::finishFailed()
         offered << QStringLiteral("keyboard-interactive");
     if (m_methods & SSH_AUTH_METHOD_GSSAPI_MIC)
         offered << QStringLiteral("gssapi-with-mic");
-    const QString tried = m_tried.isEmpty() ? QStringLiteral("no usable method") : m_tried.join(QStringLiteral(", "));
-    m_error = makeError(ErrorKind::Auth, QStringLiteral("authentication failed for %1@%2: tried %3; the server accepts: %4")
-                                             .arg(m_settings.effectiveUser(), m_settings.host, tried,
-                                                  offered.isEmpty() ? QStringLiteral("nothing") : offered.join(QStringLiteral(", "))));
+    const QString tried =
+        m_tried.isEmpty() ? QStringLiteral("no usable method") : m_tried.join(QStringLiteral(", "));
+    m_error = makeError(
+        ErrorKind::Auth,
+        QStringLiteral("authentication failed for %1@%2: tried %3; the server accepts: %4")
+            .arg(m_settings.effectiveUser(), m_settings.host, tried,
+                 offered.isEmpty() ? QStringLiteral("nothing")
+                                   : offered.join(QStringLiteral(", "))));
     m_phase = Phase::Done;
     freeKeys();
     m_password.reset();
     return Step::Failed;
 }
 
-CredentialRequest SshAuthenticator::makeRequest(CredentialKind kind, const QString& keyPath, const QString& prompt) const
+CredentialRequest SshAuthenticator::makeRequest(CredentialKind kind, const QString& keyPath,
+                                                const QString& prompt) const
 {
     CredentialRequest request;
     request.kind = kind;
@@ -363,7 +386,8 @@ CredentialRequest SshAuthenticator::makeRequest(CredentialKind kind, const QStri
     return request;
 }
 
-void SshAuthenticator::requestSecret(CredentialKind kind, const QString& keyPath, const QString& prompt)
+void SshAuthenticator::requestSecret(CredentialKind kind, const QString& keyPath,
+                                     const QString& prompt)
 {
     m_waiting = true;
     std::weak_ptr<int> token = m_token;

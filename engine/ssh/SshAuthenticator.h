@@ -21,17 +21,18 @@ namespace hostdeck::engine {
 class SshAuthenticator
 {
 public:
-    enum class Step {
-        Again,     ///< call step() again when the socket is ready
-        Waiting,   ///< waiting for the credential provider; `wake` is called when it answers
+    enum class Step
+    {
+        Again,   ///< call step() again when the socket is ready
+        Waiting, ///< waiting for the credential provider; `wake` is called when it answers
         Succeeded,
-        Failed,    ///< see error()
+        Failed, ///< see error()
     };
 
     /// `context` guards credential replies; `wake` is called (from the event loop) when a reply
     /// arrived and step() should run again.
-    SshAuthenticator(ssh_session_struct* session, SshSettings settings, CredentialProvider* credentials,
-                     QObject* context, std::function<void()> wake);
+    SshAuthenticator(ssh_session_struct* session, SshSettings settings,
+                     CredentialProvider* credentials, QObject* context, std::function<void()> wake);
     ~SshAuthenticator();
     SshAuthenticator(const SshAuthenticator&) = delete;
     SshAuthenticator& operator=(const SshAuthenticator&) = delete;
@@ -41,7 +42,8 @@ public:
     bool waitingForUser() const { return m_waiting; }
 
 private:
-    enum class Phase {
+    enum class Phase
+    {
         None,
         NextKey,
         TryPublicKey,
@@ -65,7 +67,8 @@ private:
     /// Maps an auth return code; `label` is appended to the tried list on denial.
     std::optional<Step> handleAuthResult(int rc, const QString& method, const QString& deniedNote);
     void requestSecret(CredentialKind kind, const QString& keyPath, const QString& prompt);
-    CredentialRequest makeRequest(CredentialKind kind, const QString& keyPath, const QString& prompt) const;
+    CredentialRequest makeRequest(CredentialKind kind, const QString& keyPath,
+                                  const QString& prompt) const;
     void freeKeys();
     QString keyLabel() const;
 
@@ -88,7 +91,12 @@ private:
     bool m_passwordAsked = false;
     bool m_passwordUsedInKbd = false;
     bool m_waiting = false;
-    enum class KbdStage { Start, Prompts, Sending };
+    enum class KbdStage
+    {
+        Start,
+        Prompts,
+        Sending
+    };
     KbdStage m_kbdStage = KbdStage::Start;
     int m_kbdRounds = 0;
     QStringList m_tried;

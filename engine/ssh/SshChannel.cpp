@@ -16,8 +16,10 @@ constexpr qsizetype LowWater = 256 * 1024;
 constexpr int MaxOpenRetries = 5;
 } // namespace
 
-SshChannel::SshChannel(Kind kind, QByteArray target, quint16 port, SshChannelClient* client, std::function<void()> kick)
-    : m_kind(kind), m_target(std::move(target)), m_port(port), m_client(client), m_kick(std::move(kick))
+SshChannel::SshChannel(Kind kind, QByteArray target, quint16 port, SshChannelClient* client,
+                       std::function<void()> kick)
+    : m_kind(kind), m_target(std::move(target)), m_port(port), m_client(client),
+      m_kick(std::move(kick))
 {
 }
 
@@ -40,8 +42,9 @@ void SshChannel::release()
 
 QString SshChannel::what() const
 {
-    return m_kind == Kind::Exec ? QStringLiteral("command channel")
-                                : QStringLiteral("forward to %1:%2").arg(QString::fromUtf8(m_target)).arg(m_port);
+    return m_kind == Kind::Exec
+               ? QStringLiteral("command channel")
+               : QStringLiteral("forward to %1:%2").arg(QString::fromUtf8(m_target)).arg(m_port);
 }
 
 void SshChannel::write(const QByteArray& data)
@@ -139,7 +142,9 @@ bool SshChannel::pump(ssh_session_struct* session, Events& events)
         else if (status >= 0)
             finish({status, false, QStringLiteral("exited with code %1").arg(status)}, events);
         else
-            finish({-1, true, QStringLiteral("terminated without exit status (killed by a signal?)")}, events);
+            finish(
+                {-1, true, QStringLiteral("terminated without exit status (killed by a signal?)")},
+                events);
         return true;
     }
     return progressed;
@@ -150,8 +155,9 @@ bool SshChannel::pumpOpen(ssh_session_struct* session, Events& events)
     if (!m_channel) {
         m_channel = ssh_channel_new(session);
         if (!m_channel) {
-            fail(makeError(ErrorKind::Connection, QStringLiteral("cannot create a channel: %1")
-                                                      .arg(QString::fromUtf8(ssh_get_error(session)))),
+            fail(makeError(ErrorKind::Connection,
+                           QStringLiteral("cannot create a channel: %1")
+                               .arg(QString::fromUtf8(ssh_get_error(session)))),
                  events);
             return true;
         }
@@ -159,10 +165,12 @@ bool SshChannel::pumpOpen(ssh_session_struct* session, Events& events)
     int rc = SSH_OK;
     if (m_state == State::Opening) {
         rc = m_kind == Kind::Exec ? ssh_channel_open_session(m_channel)
-                                  : ssh_channel_open_forward(m_channel, m_target.constData(), m_port, "127.0.0.1", 0);
+                                  : ssh_channel_open_forward(m_channel, m_target.constData(),
+                                                             m_port, "127.0.0.1", 0);
         if (rc == SSH_AGAIN)
             return false;
-        if (rc != SSH_OK && m_kind == Kind::Exec && m_openAttempts < MaxOpenRetries && ssh_is_connected(session)) {
+        if (rc != SSH_OK && m_kind == Kind::Exec && m_openAttempts < MaxOpenRetries &&
+            ssh_is_connected(session)) {
             // OpenSSH frees a closed session's MaxSessions slot only after its main loop turn:
             // an open right behind our CLOSE can be refused. Try again shortly.
             ++m_openAttempts;
@@ -173,8 +181,9 @@ bool SshChannel::pumpOpen(ssh_session_struct* session, Events& events)
             return true;
         }
         if (rc != SSH_OK) {
-            fail(makeError(ErrorKind::Connection, QStringLiteral("cannot open %1: %2")
-                                                      .arg(what(), QString::fromUtf8(ssh_get_error(session)))),
+            fail(makeError(ErrorKind::Connection,
+                           QStringLiteral("cannot open %1: %2")
+                               .arg(what(), QString::fromUtf8(ssh_get_error(session)))),
                  events);
             return true;
         }
@@ -185,8 +194,9 @@ bool SshChannel::pumpOpen(ssh_session_struct* session, Events& events)
         if (rc == SSH_AGAIN)
             return false;
         if (rc != SSH_OK) {
-            fail(makeError(ErrorKind::Connection, QStringLiteral("the server refused to run the command: %1")
-                                                      .arg(QString::fromUtf8(ssh_get_error(session)))),
+            fail(makeError(ErrorKind::Connection,
+                           QStringLiteral("the server refused to run the command: %1")
+                               .arg(QString::fromUtf8(ssh_get_error(session)))),
                  events);
             return true;
         }
@@ -207,9 +217,12 @@ bool SshChannel::pumpWrite(Events& events)
         const qsizetype count = std::min({window, bytesToWrite(), WriteChunk});
         if (count <= 0)
             break; // the peer has not consumed enough yet: its window adjust wakes us
-        const int written = ssh_channel_write(m_channel, m_input.constData() + m_inputOffset, uint32_t(count));
+        const int written =
+            ssh_channel_write(m_channel, m_input.constData() + m_inputOffset, uint32_t(count));
         if (written == SSH_ERROR) {
-            fail(makeError(ErrorKind::Connection, QStringLiteral("writing to the %1 failed").arg(what())), events);
+            fail(makeError(ErrorKind::Connection,
+                           QStringLiteral("writing to the %1 failed").arg(what())),
+                 events);
             return true;
         }
         if (written <= 0)
@@ -244,7 +257,8 @@ bool SshChannel::pumpRead(Events& events, bool stderrStream, bool& eof)
     qsizetype total = 0;
     while (total < MaxReadPerPump) {
         QByteArray buffer(ReadChunk, Qt::Uninitialized);
-        const int n = ssh_channel_read_nonblocking(m_channel, buffer.data(), uint32_t(buffer.size()), stderrStream ? 1 : 0);
+        const int n = ssh_channel_read_nonblocking(m_channel, buffer.data(),
+                                                   uint32_t(buffer.size()), stderrStream ? 1 : 0);
         if (n == SSH_EOF) {
             eof = true;
             return true;
@@ -254,7 +268,9 @@ bool SshChannel::pumpRead(Events& events, bool stderrStream, bool& eof)
                 eof = true;
                 return true;
             }
-            fail(makeError(ErrorKind::Connection, QStringLiteral("reading from the %1 failed").arg(what())), events);
+            fail(makeError(ErrorKind::Connection,
+                           QStringLiteral("reading from the %1 failed").arg(what())),
+                 events);
             return true;
         }
         if (n <= 0) {

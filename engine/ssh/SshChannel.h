@@ -19,12 +19,24 @@ namespace hostdeck::engine {
 class SshChannel
 {
 public:
-    enum class Kind { Exec, Forward };
-    enum class State { Queued, Opening, Requesting, Open, Done };
+    enum class Kind
+    {
+        Exec,
+        Forward
+    };
+    enum class State
+    {
+        Queued,
+        Opening,
+        Requesting,
+        Open,
+        Done
+    };
     using Events = std::vector<std::function<void()>>;
 
     /// Exec: `target` is the command line. Forward: `target` is the host, `port` the port.
-    SshChannel(Kind kind, QByteArray target, quint16 port, SshChannelClient* client, std::function<void()> kick);
+    SshChannel(Kind kind, QByteArray target, quint16 port, SshChannelClient* client,
+               std::function<void()> kick);
     ~SshChannel();
     SshChannel(const SshChannel&) = delete;
     SshChannel& operator=(const SshChannel&) = delete;
@@ -38,7 +50,10 @@ public:
 
     // --- connection side ---
     State state() const { return m_state; }
-    bool holdsSlot() const { return m_state == State::Opening || m_state == State::Requesting || m_state == State::Open; }
+    bool holdsSlot() const
+    {
+        return m_state == State::Opening || m_state == State::Requesting || m_state == State::Open;
+    }
     void begin() { m_state = State::Opening; }
     /// A refused open is retried after a pause: false until then.
     bool mayBegin() const { return m_notBefore.hasExpired(); }

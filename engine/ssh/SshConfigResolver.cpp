@@ -25,7 +25,8 @@ QStringList splitLine(const QString& line)
             haveWord = true;
             continue;
         }
-        const bool separator = !quoted && (c.isSpace() || (words.isEmpty() && c == QLatin1Char('=')));
+        const bool separator =
+            !quoted && (c.isSpace() || (words.isEmpty() && c == QLatin1Char('=')));
         if (separator) {
             if (haveWord)
                 words.append(current);
@@ -41,7 +42,8 @@ QStringList splitLine(const QString& line)
     return words;
 }
 
-QString expandTokens(QString value, const QString& alias, const QString& hostName, const QString& user)
+QString expandTokens(QString value, const QString& alias, const QString& hostName,
+                     const QString& user)
 {
     if (value.startsWith(QLatin1String("~/")))
         value = QDir::homePath() + value.mid(1);
@@ -53,12 +55,24 @@ QString expandTokens(QString value, const QString& alias, const QString& hostNam
         }
         const QChar token = value.at(++i);
         switch (token.unicode()) {
-        case '%': out.append(QLatin1Char('%')); break;
-        case 'd': out.append(QDir::homePath()); break;
-        case 'h': out.append(hostName.isEmpty() ? alias : hostName); break;
-        case 'n': out.append(alias); break;
-        case 'r': out.append(user); break;
-        default: out.append(QLatin1Char('%')).append(token); break; // left as written
+        case '%':
+            out.append(QLatin1Char('%'));
+            break;
+        case 'd':
+            out.append(QDir::homePath());
+            break;
+        case 'h':
+            out.append(hostName.isEmpty() ? alias : hostName);
+            break;
+        case 'n':
+            out.append(alias);
+            break;
+        case 'r':
+            out.append(user);
+            break;
+        default:
+            out.append(QLatin1Char('%')).append(token);
+            break; // left as written
         }
     }
     return out;
@@ -70,7 +84,8 @@ bool SshConfigResolver::hostMatches(const QString& patterns, const QString& alia
 {
     const QByteArray name = alias.toLower().toUtf8();
     bool matched = false;
-    for (QString pattern : patterns.split(QRegularExpression(QStringLiteral("[\\s,]+")), Qt::SkipEmptyParts)) {
+    for (QString pattern :
+         patterns.split(QRegularExpression(QStringLiteral("[\\s,]+")), Qt::SkipEmptyParts)) {
         const bool negated = pattern.startsWith(QLatin1Char('!'));
         if (negated)
             pattern.remove(0, 1);
@@ -88,7 +103,9 @@ Result<SshHostConfig> SshConfigResolver::lookup(const QString& configFile, const
     SshHostConfig config;
     QFile file(configFile);
     if (!file.open(QIODevice::ReadOnly))
-        return makeError(ErrorKind::NotFound, QStringLiteral("cannot read ssh config %1: %2").arg(configFile, file.errorString()));
+        return makeError(
+            ErrorKind::NotFound,
+            QStringLiteral("cannot read ssh config %1: %2").arg(configFile, file.errorString()));
     bool active = true; // lines before the first Host apply to every host
     int lineNumber = 0;
     while (!file.atEnd()) {
@@ -106,7 +123,8 @@ Result<SshHostConfig> SshConfigResolver::lookup(const QString& configFile, const
             continue;
         }
         if (key == QLatin1String("match")) {
-            qCWarning(lcSsh).noquote() << configFile << "line" << lineNumber << ": Match blocks are not supported; skipped";
+            qCWarning(lcSsh).noquote() << configFile << "line" << lineNumber
+                                       << ": Match blocks are not supported; skipped";
             active = false;
             continue;
         }
@@ -120,24 +138,30 @@ Result<SshHostConfig> SshConfigResolver::lookup(const QString& configFile, const
             bool ok = false;
             const int port = words.at(1).toInt(&ok);
             if (!ok || port <= 0 || port > 65535)
-                return makeError(ErrorKind::Usage, QStringLiteral("%1 line %2: bad port '%3'").arg(configFile).arg(lineNumber).arg(words.at(1)));
+                return makeError(ErrorKind::Usage, QStringLiteral("%1 line %2: bad port '%3'")
+                                                       .arg(configFile)
+                                                       .arg(lineNumber)
+                                                       .arg(words.at(1)));
             config.port = port;
         } else if (key == QLatin1String("identityfile")) {
             config.identityFiles.append(words.at(1)); // expanded once HostName and User are known
         } else if (key == QLatin1String("proxyjump") && config.proxyJump.isEmpty()) {
             config.proxyJump = words.at(1);
-        } else if (key == QLatin1String("userknownhostsfile") && config.userKnownHostsFile.isEmpty()) {
+        } else if (key == QLatin1String("userknownhostsfile") &&
+                   config.userKnownHostsFile.isEmpty()) {
             config.userKnownHostsFile = words.at(1);
         } else if (key == QLatin1String("connecttimeout") && config.connectTimeoutSeconds < 0) {
             config.connectTimeoutSeconds = words.at(1).toInt();
-        } else if (key == QLatin1String("serveraliveinterval") && config.serverAliveIntervalSeconds < 0) {
+        } else if (key == QLatin1String("serveraliveinterval") &&
+                   config.serverAliveIntervalSeconds < 0) {
             config.serverAliveIntervalSeconds = words.at(1).toInt();
         }
     }
     for (QString& identity : config.identityFiles)
         identity = expandTokens(identity, alias, config.hostName, config.user);
     if (!config.userKnownHostsFile.isEmpty())
-        config.userKnownHostsFile = expandTokens(config.userKnownHostsFile, alias, config.hostName, config.user);
+        config.userKnownHostsFile =
+            expandTokens(config.userKnownHostsFile, alias, config.hostName, config.user);
     return config;
 }
 
@@ -174,18 +198,22 @@ Result<SshSettings> SshConfigResolver::resolve(const QString& destination, const
     if (config->serverAliveIntervalSeconds >= 0)
         settings.keepAliveInterval = std::chrono::seconds(config->serverAliveIntervalSeconds);
 
-    if (!config->proxyJump.isEmpty() && config->proxyJump.compare(QLatin1String("none"), Qt::CaseInsensitive) != 0) {
+    if (!config->proxyJump.isEmpty() &&
+        config->proxyJump.compare(QLatin1String("none"), Qt::CaseInsensitive) != 0) {
         settings.jumpHosts.clear();
-        for (const QString& hopText : config->proxyJump.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        for (const QString& hopText :
+             config->proxyJump.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
             const Result<SshEndpoint> hopParsed = SshEndpoint::parse(hopText);
             if (!hopParsed)
                 return makeError(ErrorKind::Usage, QStringLiteral("bad ProxyJump '%1' for %2: %3")
-                                                       .arg(config->proxyJump, parsed->host, hopParsed.error().message));
+                                                       .arg(config->proxyJump, parsed->host,
+                                                            hopParsed.error().message));
             // A hop is itself looked up in the config (alias, user, port, keys), but its own
             // ProxyJump is not followed: the chain is the one written here.
             const Result<SshHostConfig> hopConfig = lookup(base.sshConfigFile, hopParsed->host);
             SshEndpoint hop = *hopParsed;
-            const bool hopExplicitPort = hopText.contains(QRegularExpression(QStringLiteral(":\\d+$")));
+            const bool hopExplicitPort =
+                hopText.contains(QRegularExpression(QStringLiteral(":\\d+$")));
             if (hopConfig) {
                 if (!hopConfig->hostName.isEmpty())
                     hop.host = hopConfig->hostName;

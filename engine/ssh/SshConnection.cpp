@@ -32,9 +32,10 @@ QString sshError(ssh_session session)
 }
 } // namespace
 
-SshConnection::SshConnection(SshSettings settings, CredentialProvider* credentials, HostKeyDecider* decider,
-                             QObject* parent)
-    : QObject(parent), m_settings(std::move(settings)), m_credentials(credentials), m_decider(decider)
+SshConnection::SshConnection(SshSettings settings, CredentialProvider* credentials,
+                             HostKeyDecider* decider, QObject* parent)
+    : QObject(parent), m_settings(std::move(settings)), m_credentials(credentials),
+      m_decider(decider)
 {
     m_deadline.setSingleShot(true);
     connect(&m_deadline, &QTimer::timeout, this, &SshConnection::onConnectTimeout);
@@ -50,7 +51,8 @@ SshConnection::~SshConnection()
     if (m_lookupId >= 0)
         QHostInfo::abortHostLookup(m_lookupId);
     // Channels die with the connection; their clients hear about it now, synchronously.
-    const Error closed = makeError(ErrorKind::Cancelled, QStringLiteral("connection to %1 closed").arg(targetName()));
+    const Error closed = makeError(ErrorKind::Cancelled,
+                                   QStringLiteral("connection to %1 closed").arg(targetName()));
     for (auto& channel : m_channels) {
         SshChannelClient* client = channel->client();
         channel->detach();
@@ -88,10 +90,11 @@ SshChannel* SshConnection::openExecChannel(const QByteArray& commandLine, SshCha
                                                    [this]() { schedulePump(); }));
 }
 
-SshChannel* SshConnection::openForwardChannel(const QString& host, quint16 port, SshChannelClient* client)
+SshChannel* SshConnection::openForwardChannel(const QString& host, quint16 port,
+                                              SshChannelClient* client)
 {
-    return addChannel(std::make_unique<SshChannel>(SshChannel::Kind::Forward, host.toUtf8(), port, client,
-                                                   [this]() { schedulePump(); }));
+    return addChannel(std::make_unique<SshChannel>(SshChannel::Kind::Forward, host.toUtf8(), port,
+                                                   client, [this]() { schedulePump(); }));
 }
 
 SshChannel* SshConnection::addChannel(std::unique_ptr<SshChannel> channel)
@@ -146,8 +149,9 @@ void SshConnection::onResolved(const QHostInfo& info)
     if (m_state != State::Resolving)
         return;
     if (info.error() != QHostInfo::NoError || info.addresses().isEmpty()) {
-        failConnection(makeError(ErrorKind::Unreachable, QStringLiteral("cannot resolve %1: %2")
-                                                             .arg(m_settings.host, info.errorString())));
+        failConnection(makeError(
+            ErrorKind::Unreachable,
+            QStringLiteral("cannot resolve %1: %2").arg(m_settings.host, info.errorString())));
         return;
     }
     m_addresses = info.addresses();
@@ -191,18 +195,22 @@ void SshConnection::tryNextAddress()
         const int one = 1;
         ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
         ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
-        if (::connect(fd, reinterpret_cast<sockaddr*>(&storage), length) == 0 || errno == EINPROGRESS) {
+        if (::connect(fd, reinterpret_cast<sockaddr*>(&storage), length) == 0 ||
+            errno == EINPROGRESS) {
             m_tcpFd = fd;
             m_tcpNotifier = new QSocketNotifier(fd, QSocketNotifier::Write, this);
-            connect(m_tcpNotifier, &QSocketNotifier::activated, this, &SshConnection::onTcpConnected);
+            connect(m_tcpNotifier, &QSocketNotifier::activated, this,
+                    &SshConnection::onTcpConnected);
             return;
         }
         m_lastTcpError = QString::fromLocal8Bit(std::strerror(errno));
         ::close(fd);
     }
-    failConnection(makeError(ErrorKind::Unreachable, QStringLiteral("cannot connect to %1 port %2: %3")
-                                                         .arg(m_settings.host).arg(m_settings.port)
-                                                         .arg(m_lastTcpError)));
+    failConnection(
+        makeError(ErrorKind::Unreachable, QStringLiteral("cannot connect to %1 port %2: %3")
+                                              .arg(m_settings.host)
+                                              .arg(m_settings.port)
+                                              .arg(m_lastTcpError)));
 }
 
 void SshConnection::onTcpConnected()
@@ -232,13 +240,16 @@ void SshConnection::startTunnel()
     m_jump = new SshConnection(jumpSettings, m_credentials, m_decider, this);
     m_tunnel = new SshTunnel(m_jump, m_settings.host, m_settings.port, this);
     connect(m_tunnel, &SshTunnel::opened, this, [this](int fd) { startSession(fd); });
-    connect(m_tunnel, &SshTunnel::failed, this, [this, via = jumpSettings.targetName()](const Error& error) {
-        if (m_state == State::Failed)
-            return;
-        const QString prefix = m_state == State::Ready ? QStringLiteral("connection to %1 lost: jump host %2: ")
-                                                       : QStringLiteral("cannot reach %1 through jump host %2: ");
-        failConnection(makeError(error.kind, prefix.arg(targetName(), via) + error.message));
-    });
+    connect(
+        m_tunnel, &SshTunnel::failed, this,
+        [this, via = jumpSettings.targetName()](const Error& error) {
+            if (m_state == State::Failed)
+                return;
+            const QString prefix = m_state == State::Ready
+                                       ? QStringLiteral("connection to %1 lost: jump host %2: ")
+                                       : QStringLiteral("cannot reach %1 through jump host %2: ");
+            failConnection(makeError(error.kind, prefix.arg(targetName(), via) + error.message));
+        });
     m_tunnel->open();
 }
 
@@ -248,14 +259,16 @@ void SshConnection::startSession(int fd)
     m_session = ssh_new();
     if (!m_session) {
         ::close(fd);
-        failConnection(makeError(ErrorKind::Unreachable, QStringLiteral("cannot create an SSH session")));
+        failConnection(
+            makeError(ErrorKind::Unreachable, QStringLiteral("cannot create an SSH session")));
         return;
     }
     m_socketFd = fd;
     const QByteArray host = m_settings.host.toUtf8();
     const QByteArray user = m_settings.effectiveUser().toUtf8();
     const QByteArray knownHosts = QFile::encodeName(m_settings.effectiveKnownHostsFile());
-    const QByteArray globalKnownHosts = QFile::encodeName(m_settings.effectiveGlobalKnownHostsFile());
+    const QByteArray globalKnownHosts =
+        QFile::encodeName(m_settings.effectiveGlobalKnownHostsFile());
     const unsigned int port = m_settings.port;
     const int zero = 0;
     socket_t socketFd = fd;
@@ -280,8 +293,9 @@ bool SshConnection::stepHandshake()
     if (rc == SSH_AGAIN)
         return false;
     if (rc != SSH_OK) {
-        failConnection(makeError(ErrorKind::Unreachable, QStringLiteral("SSH handshake with %1 failed: %2")
-                                                             .arg(targetName(), sshError(m_session))));
+        failConnection(
+            makeError(ErrorKind::Unreachable, QStringLiteral("SSH handshake with %1 failed: %2")
+                                                  .arg(targetName(), sshError(m_session))));
         return false;
     }
     return verifyHostKey();
@@ -303,11 +317,14 @@ bool SshConnection::verifyHostKey()
     if (m_settings.hostKeyPolicy == HostKeyPolicy::AcceptNew) {
         const Status recorded = HostKeyVerifier::record(m_session, m_settings);
         if (!recorded) {
-            failConnection(makeError(ErrorKind::HostKey, check.error.message + QStringLiteral("; recording it failed: ")
-                                                             + recorded.error().message));
+            failConnection(
+                makeError(ErrorKind::HostKey, check.error.message +
+                                                  QStringLiteral("; recording it failed: ") +
+                                                  recorded.error().message));
             return false;
         }
-        qCInfo(lcSsh).noquote() << "recorded new host key for" << targetName() << check.question.fingerprint;
+        qCInfo(lcSsh).noquote() << "recorded new host key for" << targetName()
+                                << check.question.fingerprint;
         beginAuth();
         return true;
     }
@@ -318,22 +335,25 @@ bool SshConnection::verifyHostKey()
     m_state = State::AwaitingHostKeyDecision;
     pauseDeadline();
     QPointer<SshConnection> self(this);
-    m_decider->decide(check.question, this, [self, message = check.error](HostKeyDecision decision) {
-        if (!self || self->m_state != State::AwaitingHostKeyDecision)
-            return;
-        if (decision == HostKeyDecision::Reject) {
-            self->failConnection(makeError(ErrorKind::HostKey, message.message + QStringLiteral(": rejected by the user")));
-            return;
-        }
-        if (decision == HostKeyDecision::AcceptAndSave) {
-            const Status recorded = HostKeyVerifier::record(self->m_session, self->m_settings);
-            if (!recorded)
-                qCWarning(lcSsh).noquote() << recorded.error().message;
-        }
-        self->resumeDeadline();
-        self->beginAuth();
-        self->schedulePump();
-    });
+    m_decider->decide(
+        check.question, this, [self, message = check.error](HostKeyDecision decision) {
+            if (!self || self->m_state != State::AwaitingHostKeyDecision)
+                return;
+            if (decision == HostKeyDecision::Reject) {
+                self->failConnection(
+                    makeError(ErrorKind::HostKey,
+                              message.message + QStringLiteral(": rejected by the user")));
+                return;
+            }
+            if (decision == HostKeyDecision::AcceptAndSave) {
+                const Status recorded = HostKeyVerifier::record(self->m_session, self->m_settings);
+                if (!recorded)
+                    qCWarning(lcSsh).noquote() << recorded.error().message;
+            }
+            self->resumeDeadline();
+            self->beginAuth();
+            self->schedulePump();
+        });
     return false;
 }
 
@@ -341,12 +361,13 @@ void SshConnection::beginAuth()
 {
     m_state = State::Authenticating;
     QPointer<SshConnection> self(this);
-    m_auth = std::make_unique<SshAuthenticator>(m_session, m_settings, m_credentials, this, [self]() {
-        if (self) {
-            self->resumeDeadline();
-            self->schedulePump();
-        }
-    });
+    m_auth =
+        std::make_unique<SshAuthenticator>(m_session, m_settings, m_credentials, this, [self]() {
+            if (self) {
+                self->resumeDeadline();
+                self->schedulePump();
+            }
+        });
 }
 
 void SshConnection::pauseDeadline()
@@ -369,14 +390,21 @@ QString SshConnection::phaseText() const
 {
     switch (m_state) {
     case State::Idle:
-    case State::Resolving: return QStringLiteral("resolving the host name");
-    case State::Connecting: return QStringLiteral("waiting for the TCP connection");
-    case State::Tunneling: return QStringLiteral("opening the tunnel through the jump host");
-    case State::Handshaking: return QStringLiteral("waiting for the SSH handshake (no answer from the server)");
-    case State::AwaitingHostKeyDecision: return QStringLiteral("waiting for the host key decision");
-    case State::Authenticating: return QStringLiteral("authenticating");
+    case State::Resolving:
+        return QStringLiteral("resolving the host name");
+    case State::Connecting:
+        return QStringLiteral("waiting for the TCP connection");
+    case State::Tunneling:
+        return QStringLiteral("opening the tunnel through the jump host");
+    case State::Handshaking:
+        return QStringLiteral("waiting for the SSH handshake (no answer from the server)");
+    case State::AwaitingHostKeyDecision:
+        return QStringLiteral("waiting for the host key decision");
+    case State::Authenticating:
+        return QStringLiteral("authenticating");
     case State::Ready:
-    case State::Failed: break;
+    case State::Failed:
+        break;
     }
     return QStringLiteral("connecting");
 }
@@ -385,10 +413,11 @@ void SshConnection::onConnectTimeout()
 {
     if (m_state == State::Ready || m_state == State::Failed)
         return;
-    failConnection(makeError(ErrorKind::Timeout, QStringLiteral("connecting to %1 timed out after %2 ms while %3")
-                                                     .arg(targetName())
-                                                     .arg(m_settings.connectTimeout.count())
-                                                     .arg(phaseText())));
+    failConnection(makeError(ErrorKind::Timeout,
+                             QStringLiteral("connecting to %1 timed out after %2 ms while %3")
+                                 .arg(targetName())
+                                 .arg(m_settings.connectTimeout.count())
+                                 .arg(phaseText())));
 }
 
 void SshConnection::onKeepAlive()
@@ -403,7 +432,8 @@ void SshConnection::disconnectFromHost()
 {
     if (m_state == State::Failed)
         return;
-    failConnection(makeError(ErrorKind::Cancelled, QStringLiteral("connection to %1 closed").arg(targetName())));
+    failConnection(makeError(ErrorKind::Cancelled,
+                             QStringLiteral("connection to %1 closed").arg(targetName())));
 }
 
 void SshConnection::failConnection(const Error& error)
@@ -418,7 +448,8 @@ void SshConnection::failConnection(const Error& error)
     qCInfo(lcSsh).noquote() << targetName() << "failed:" << error.message;
     Error channelError = error;
     if (wasReady)
-        channelError.kind = error.kind == ErrorKind::Cancelled ? ErrorKind::Cancelled : ErrorKind::Connection;
+        channelError.kind =
+            error.kind == ErrorKind::Cancelled ? ErrorKind::Cancelled : ErrorKind::Connection;
     for (auto& channel : m_channels)
         channel->fail(channelError, m_events); // frees the libssh channels before the session
     m_auth.reset();
@@ -485,14 +516,18 @@ bool SshConnection::step()
         return false;
     case State::Authenticating: {
         switch (m_auth->step()) {
-        case SshAuthenticator::Step::Again: return false;
+        case SshAuthenticator::Step::Again:
+            return false;
         case SshAuthenticator::Step::Waiting:
             pauseDeadline();
             if (m_readable)
                 ssh_send_ignore(m_session, "");
             return false;
-        case SshAuthenticator::Step::Failed: failConnection(m_auth->error()); return false;
-        case SshAuthenticator::Step::Succeeded: break;
+        case SshAuthenticator::Step::Failed:
+            failConnection(m_auth->error());
+            return false;
+        case SshAuthenticator::Step::Succeeded:
+            break;
         }
         m_auth.reset();
         m_state = State::Ready;
@@ -528,7 +563,8 @@ bool SshConnection::stepReady()
                 channel->begin();
                 --freeSlots;
             } else {
-                QTimer::singleShot(std::max<qint64>(channel->beginInMs(), 1), this, &SshConnection::schedulePump);
+                QTimer::singleShot(std::max<qint64>(channel->beginInMs(), 1), this,
+                                   &SshConnection::schedulePump);
             }
         }
         progressed |= channel->pump(m_session, m_events);
@@ -538,9 +574,11 @@ bool SshConnection::stepReady()
         ssh_send_ignore(m_session, ""); // nobody else reads: let libssh process what arrived
         m_readable = false;
     }
-    if (ssh_get_status(m_session) & (SSH_CLOSED | SSH_CLOSED_ERROR) || !ssh_is_connected(m_session)) {
-        failConnection(makeError(ErrorKind::Connection, QStringLiteral("connection to %1 lost: %2")
-                                                            .arg(targetName(), sshError(m_session))));
+    if (ssh_get_status(m_session) & (SSH_CLOSED | SSH_CLOSED_ERROR) ||
+        !ssh_is_connected(m_session)) {
+        failConnection(makeError(
+            ErrorKind::Connection,
+            QStringLiteral("connection to %1 lost: %2").arg(targetName(), sshError(m_session))));
         return false;
     }
     return progressed;

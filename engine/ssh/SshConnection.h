@@ -36,8 +36,17 @@ class SshConnection : public QObject
 {
     Q_OBJECT
 public:
-    enum class State {
-        Idle, Resolving, Connecting, Tunneling, Handshaking, AwaitingHostKeyDecision, Authenticating, Ready, Failed,
+    enum class State
+    {
+        Idle,
+        Resolving,
+        Connecting,
+        Tunneling,
+        Handshaking,
+        AwaitingHostKeyDecision,
+        Authenticating,
+        Ready,
+        Failed,
     };
     static constexpr int MaxChannels = 10; ///< OpenSSH's default MaxSessions
 
@@ -105,9 +114,9 @@ private:
     State m_state = State::Idle;
     Error m_error;
     ssh_session_struct* m_session = nullptr;
-    int m_fd = -1;        ///< the fd the notifiers watch (ssh_get_fd)
-    int m_socketFd = -1;  ///< the socket handed to libssh (SSH_OPTIONS_FD); we close it
-    int m_tcpFd = -1;     ///< while the TCP connect is in progress
+    int m_fd = -1;       ///< the fd the notifiers watch (ssh_get_fd)
+    int m_socketFd = -1; ///< the socket handed to libssh (SSH_OPTIONS_FD); we close it
+    int m_tcpFd = -1;    ///< while the TCP connect is in progress
     QList<QHostAddress> m_addresses;
     int m_addressIndex = -1;
     QString m_lastTcpError;

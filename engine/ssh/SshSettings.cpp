@@ -21,7 +21,8 @@ Result<SshEndpoint> SshEndpoint::parse(const QString& text)
     if (rest.startsWith(QLatin1Char('['))) {
         const qsizetype close = rest.indexOf(QLatin1Char(']'));
         if (close < 0)
-            return makeError(ErrorKind::Usage, QStringLiteral("bad address '%1': missing ']'").arg(text));
+            return makeError(ErrorKind::Usage,
+                             QStringLiteral("bad address '%1': missing ']'").arg(text));
         endpoint.host = rest.mid(1, close - 1);
         const QString tail = rest.mid(close + 1);
         if (tail.startsWith(QLatin1Char(':')))
@@ -40,7 +41,8 @@ Result<SshEndpoint> SshEndpoint::parse(const QString& text)
     if (endpoint.host.isEmpty())
         return makeError(ErrorKind::Usage, QStringLiteral("bad address '%1': no host").arg(text));
     if (at >= 0 && endpoint.user.isEmpty())
-        return makeError(ErrorKind::Usage, QStringLiteral("bad address '%1': empty user").arg(text));
+        return makeError(ErrorKind::Usage,
+                         QStringLiteral("bad address '%1': empty user").arg(text));
     if (!portText.isEmpty() || text.endsWith(QLatin1Char(':'))) {
         bool ok = false;
         const uint port = portText.toUInt(&ok);
@@ -69,12 +71,14 @@ QString SshSettings::effectiveUser() const
 
 QString SshSettings::effectiveKnownHostsFile() const
 {
-    return knownHostsFile.isEmpty() ? QDir::homePath() + QStringLiteral("/.ssh/known_hosts") : knownHostsFile;
+    return knownHostsFile.isEmpty() ? QDir::homePath() + QStringLiteral("/.ssh/known_hosts")
+                                    : knownHostsFile;
 }
 
 QString SshSettings::effectiveGlobalKnownHostsFile() const
 {
-    return globalKnownHostsFile.isEmpty() ? QStringLiteral("/etc/ssh/ssh_known_hosts") : globalKnownHostsFile;
+    return globalKnownHostsFile.isEmpty() ? QStringLiteral("/etc/ssh/ssh_known_hosts")
+                                          : globalKnownHostsFile;
 }
 
 QStringList SshSettings::effectiveIdentityFiles() const

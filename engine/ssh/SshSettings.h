@@ -30,15 +30,16 @@ struct SshSettings
     QString user; ///< empty: the local user name
     QString host;
     quint16 port = 22;
-    QStringList identityFiles;        ///< private key files, tried in order
-    bool useDefaultIdentities = true; ///< try ~/.ssh/id_{ed25519,ecdsa,rsa} when identityFiles is empty
+    QStringList identityFiles; ///< private key files, tried in order
+    bool useDefaultIdentities =
+        true; ///< try ~/.ssh/id_{ed25519,ecdsa,rsa} when identityFiles is empty
     bool useAgent = true;
-    QString agentSocket; ///< empty: $SSH_AUTH_SOCK
+    QString agentSocket;                ///< empty: $SSH_AUTH_SOCK
     bool usePassword = true;            ///< "password" auth with the credential provider's secret
     bool useKeyboardInteractive = true; ///< answer password prompts from the credential provider
-    std::chrono::milliseconds connectTimeout{10000}; ///< resolve + TCP + KEX + auth
+    std::chrono::milliseconds connectTimeout{10000};    ///< resolve + TCP + KEX + auth
     std::chrono::milliseconds keepAliveInterval{30000}; ///< 0: off
-    QString knownHostsFile;       ///< empty: ~/.ssh/known_hosts
+    QString knownHostsFile;                             ///< empty: ~/.ssh/known_hosts
     QString globalKnownHostsFile; ///< empty: /etc/ssh/ssh_known_hosts ("/dev/null" in tests)
     HostKeyPolicy hostKeyPolicy = HostKeyPolicy::Strict;
     QList<SshEndpoint> jumpHosts; ///< ProxyJump chain, first hop first

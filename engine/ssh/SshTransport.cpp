@@ -7,7 +7,8 @@
 namespace hostdeck::engine {
 
 SshTransport::SshTransport(SshConnection* connection, QObject* parent)
-    : Transport(parent), m_connection(connection), m_target(connection ? connection->targetName() : QString())
+    : Transport(parent), m_connection(connection),
+      m_target(connection ? connection->targetName() : QString())
 {
 }
 
@@ -29,8 +30,10 @@ void SshTransport::start(const Command& command)
     m_started = true;
     if (!m_connection) {
         m_done = true;
-        const Error error = makeError(ErrorKind::Unreachable, QStringLiteral("no SSH connection to %1").arg(m_target));
-        QMetaObject::invokeMethod(this, [this, error]() { emit failed(error); }, Qt::QueuedConnection);
+        const Error error = makeError(ErrorKind::Unreachable,
+                                      QStringLiteral("no SSH connection to %1").arg(m_target));
+        QMetaObject::invokeMethod(
+            this, [this, error]() { emit failed(error); }, Qt::QueuedConnection);
         return;
     }
     m_channel = m_connection->openExecChannel(RemoteCommand::commandLine(command), this);

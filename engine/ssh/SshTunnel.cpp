@@ -14,7 +14,8 @@
 namespace hostdeck::engine {
 
 namespace {
-constexpr qint64 ChannelHighWater = 1024 * 1024; // stop reading the socket while this much is queued
+constexpr qint64 ChannelHighWater =
+    1024 * 1024; // stop reading the socket while this much is queued
 constexpr qsizetype ReadChunk = 64 * 1024;
 } // namespace
 
@@ -36,9 +37,11 @@ void SshTunnel::open()
 {
     int fds[2] = {-1, -1};
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0) {
-        const Error error = makeError(ErrorKind::Unreachable, QStringLiteral("cannot create a socket pair: %1")
-                                                                  .arg(QString::fromLocal8Bit(std::strerror(errno))));
-        QMetaObject::invokeMethod(this, [this, error]() { emit failed(error); }, Qt::QueuedConnection);
+        const Error error = makeError(ErrorKind::Unreachable,
+                                      QStringLiteral("cannot create a socket pair: %1")
+                                          .arg(QString::fromLocal8Bit(std::strerror(errno))));
+        QMetaObject::invokeMethod(
+            this, [this, error]() { emit failed(error); }, Qt::QueuedConnection);
         return;
     }
     m_localFd = fds[0];
@@ -129,7 +132,9 @@ void SshTunnel::channelFinished(const TransportExit& exit)
     m_remoteEof = true;
     flushToLocal();
     if (!m_opened)
-        emit failed(makeError(ErrorKind::Unreachable, QStringLiteral("the tunnel to %1:%2 closed").arg(m_host).arg(m_port)));
+        emit failed(
+            makeError(ErrorKind::Unreachable,
+                      QStringLiteral("the tunnel to %1:%2 closed").arg(m_host).arg(m_port)));
 }
 
 void SshTunnel::channelFailed(const Error& error)

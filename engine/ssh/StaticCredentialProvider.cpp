@@ -4,8 +4,8 @@
 
 namespace hostdeck::engine {
 
-void StaticCredentialProvider::setSecret(CredentialKind kind, SecretBuffer secret, const QString& host,
-                                         const QString& user)
+void StaticCredentialProvider::setSecret(CredentialKind kind, SecretBuffer secret,
+                                         const QString& host, const QString& user)
 {
     m_entries.push_back({kind, host, user, std::make_shared<SecretBuffer>(std::move(secret))});
 }
@@ -21,8 +21,8 @@ void StaticCredentialProvider::requestSecret(const CredentialRequest& request, Q
     m_requests.append(request);
     std::shared_ptr<SecretBuffer> found;
     for (const Entry& entry : m_entries) {
-        if (entry.kind == request.kind && (entry.host.isEmpty() || entry.host == request.host)
-            && (entry.user.isEmpty() || entry.user == request.user)) {
+        if (entry.kind == request.kind && (entry.host.isEmpty() || entry.host == request.host) &&
+            (entry.user.isEmpty() || entry.user == request.user)) {
             found = entry.secret;
             break;
         }

@@ -15,10 +15,12 @@ class StaticCredentialProvider : public CredentialProvider
 {
 public:
     /// Sets the secret for `kind`; empty host/user match any.
-    void setSecret(CredentialKind kind, SecretBuffer secret, const QString& host = {}, const QString& user = {});
+    void setSecret(CredentialKind kind, SecretBuffer secret, const QString& host = {},
+                   const QString& user = {});
     void clear();
 
-    void requestSecret(const CredentialRequest& request, QObject* context, CredentialReply reply) override;
+    void requestSecret(const CredentialRequest& request, QObject* context,
+                       CredentialReply reply) override;
     void secretRejected(const CredentialRequest& request) override;
 
     /// Requests seen so far (no secrets in them).

@@ -19,7 +19,7 @@ CallRequest toolRequest(const QString& method, const QJsonObject& args)
     request.args = args;
     return request;
 }
-}
+} // namespace
 
 FileDownload::FileDownload(AgentSession* session, Options options, QObject* parent)
     : QObject(parent), m_session(session), m_options(std::move(options))
@@ -40,7 +40,8 @@ FileDownload::~FileDownload()
 QString FileDownload::describe() const
 {
     const QString target = m_session ? m_session->targetName() : QStringLiteral("?");
-    return QStringLiteral("download of %1:%2 to %3").arg(target, m_options.remotePath, m_options.localPath);
+    return QStringLiteral("download of %1:%2 to %3")
+        .arg(target, m_options.remotePath, m_options.localPath);
 }
 
 void FileDownload::start()
@@ -68,10 +69,11 @@ void FileDownload::start()
         fail(ErrorKind::Io, why);
         return;
     }
-    // stat only feeds progress (total size); the download itself reports errors like a missing file.
-    AgentCall* stat = m_session->call(toolRequest(QStringLiteral("stat"),
-                                                  {{QStringLiteral("path"), m_options.remotePath},
-                                                   {QStringLiteral("follow"), true}}));
+    // stat only feeds progress (total size); the download itself reports errors like a missing
+    // file.
+    AgentCall* stat = m_session->call(
+        toolRequest(QStringLiteral("stat"), {{QStringLiteral("path"), m_options.remotePath},
+                                             {QStringLiteral("follow"), true}}));
     connect(stat, &AgentCall::finished, this, &FileDownload::onStat);
     CallRequest request = toolRequest(QStringLiteral("download"),
                                       {{QStringLiteral("path"), m_options.remotePath},
@@ -103,7 +105,9 @@ void FileDownload::onChunk(const QString& stream, const QJsonValue& data)
         return;
     }
     if (m_file->write(*bytes) != bytes->size()) {
-        failAndCancel(ErrorKind::Io, QStringLiteral("cannot write %1: %2").arg(m_options.localPath, m_file->errorString()));
+        failAndCancel(
+            ErrorKind::Io,
+            QStringLiteral("cannot write %1: %2").arg(m_options.localPath, m_file->errorString()));
         return;
     }
     m_hash.addData(*bytes);
@@ -116,9 +120,11 @@ void FileDownload::onFinished(const CallResult& reply)
     if (m_done)
         return;
     if (!reply.ok) {
-        const bool plain = reply.error.type.isEmpty() || reply.error.type == QStringLiteral("ToolError");
-        fail(reply.error.kind, plain ? reply.error.message
-                                     : QStringLiteral("%1: %2").arg(reply.error.type, reply.error.message));
+        const bool plain =
+            reply.error.type.isEmpty() || reply.error.type == QStringLiteral("ToolError");
+        fail(reply.error.kind,
+             plain ? reply.error.message
+                   : QStringLiteral("%1: %2").arg(reply.error.type, reply.error.message));
         return;
     }
     const QJsonObject o = reply.value.toObject();
@@ -126,11 +132,13 @@ void FileDownload::onFinished(const CallResult& reply)
     const QString remoteSha = o.value(QStringLiteral("sha256")).toString();
     const QString localSha = QString::fromLatin1(m_hash.hexDigest());
     if (size != m_received) {
-        fail(ErrorKind::Protocol, QStringLiteral("received %1 of %2 bytes").arg(m_received).arg(size));
+        fail(ErrorKind::Protocol,
+             QStringLiteral("received %1 of %2 bytes").arg(m_received).arg(size));
         return;
     }
     if (remoteSha != localSha) {
-        fail(ErrorKind::Protocol, QStringLiteral("checksum mismatch (remote %1, received %2)").arg(remoteSha, localSha));
+        fail(ErrorKind::Protocol,
+             QStringLiteral("checksum mismatch (remote %1, received %2)").arg(remoteSha, localSha));
         return;
     }
     if (!m_file->commit()) {

@@ -44,7 +44,8 @@ void FileHasher::run()
         }
         const qint64 got = file.read(block.data(), kBlock);
         if (got < 0) {
-            emit done({}, total, QStringLiteral("cannot read %1: %2").arg(m_path, file.errorString()));
+            emit done({}, total,
+                      QStringLiteral("cannot read %1: %2").arg(m_path, file.errorString()));
             return;
         }
         if (got == 0)

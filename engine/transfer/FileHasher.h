@@ -20,7 +20,7 @@ public:
 
     /// Starts hashing `path`; returns the flag that cancels it (done() then reports "cancelled").
     /// `receiver` gets done() (queued); it may be destroyed before the hash is finished.
-    template<typename Receiver, typename Slot>
+    template <typename Receiver, typename Slot>
     static CancelFlag launch(const QString& path, Receiver* receiver, Slot slot)
     {
         auto* hasher = new FileHasher(path);

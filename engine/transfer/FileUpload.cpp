@@ -40,14 +40,17 @@ FileUpload::~FileUpload()
     if (m_hashCancel)
         m_hashCancel->store(true);
     // Destroyed mid-transfer: still tell the agent to drop its temp file (no reply awaited).
-    if (m_session && !m_token.isEmpty() && (m_phase == Phase::Sending || m_phase == Phase::Aborting))
-        m_session->call(toolRequest(QStringLiteral("upload_abort"), {{QStringLiteral("token"), m_token}}));
+    if (m_session && !m_token.isEmpty() &&
+        (m_phase == Phase::Sending || m_phase == Phase::Aborting))
+        m_session->call(
+            toolRequest(QStringLiteral("upload_abort"), {{QStringLiteral("token"), m_token}}));
 }
 
 QString FileUpload::describe() const
 {
     const QString target = m_session ? m_session->targetName() : QStringLiteral("?");
-    return QStringLiteral("upload of %1 to %2:%3").arg(m_options.localPath, target, m_options.remotePath);
+    return QStringLiteral("upload of %1 to %2:%3")
+        .arg(m_options.localPath, target, m_options.remotePath);
 }
 
 void FileUpload::start()
@@ -124,7 +127,8 @@ void FileUpload::onBegun(const CallResult& reply)
     }
     const QJsonObject o = reply.value.toObject();
     if (o.value(QStringLiteral("skip")).toBool()) {
-        succeed(o, !o.value(QStringLiteral("check")).toBool(), o.value(QStringLiteral("changed")).toBool());
+        succeed(o, !o.value(QStringLiteral("check")).toBool(),
+                o.value(QStringLiteral("changed")).toBool());
         return;
     }
     m_token = o.value(QStringLiteral("token")).toString();
@@ -149,7 +153,8 @@ void FileUpload::pump()
             const QString why = data.isEmpty() && m_file.error() != QFileDevice::NoError
                                     ? m_file.errorString()
                                     : QStringLiteral("the file shrank while it was being sent");
-            abortRemote(makeError(ErrorKind::Io, QStringLiteral("%1 failed: %2").arg(describe(), why)));
+            abortRemote(
+                makeError(ErrorKind::Io, QStringLiteral("%1 failed: %2").arg(describe(), why)));
             return;
         }
         AgentCall* call = callTool(QStringLiteral("upload_chunk"),
@@ -158,12 +163,14 @@ void FileUpload::pump()
                                     {QStringLiteral("data"), wire::bytesValue(data)}});
         ++m_inFlight;
         m_sent += want;
-        connect(call, &AgentCall::finished, this, [this, want](const CallResult& reply) { onChunkDone(want, reply); });
+        connect(call, &AgentCall::finished, this,
+                [this, want](const CallResult& reply) { onChunkDone(want, reply); });
     }
     if (m_phase == Phase::Sending && m_inFlight == 0 && m_acked == m_size) {
         m_phase = Phase::Ending;
         m_file.close();
-        AgentCall* call = callTool(QStringLiteral("upload_end"), {{QStringLiteral("token"), m_token}});
+        AgentCall* call =
+            callTool(QStringLiteral("upload_end"), {{QStringLiteral("token"), m_token}});
         connect(call, &AgentCall::finished, this, &FileUpload::onEnded);
     }
 }
@@ -198,7 +205,8 @@ void FileUpload::onEnded(const CallResult& reply)
     const QJsonObject o = reply.value.toObject();
     const QString remoteSha = o.value(QStringLiteral("sha256")).toString();
     if (remoteSha != m_sha256) {
-        fail(ErrorKind::Remote, QStringLiteral("checksum mismatch (local %1, remote %2)").arg(m_sha256, remoteSha));
+        fail(ErrorKind::Remote,
+             QStringLiteral("checksum mismatch (local %1, remote %2)").arg(m_sha256, remoteSha));
         return;
     }
     succeed(o, false, true);
@@ -238,11 +246,13 @@ void FileUpload::abortRemote(Error reason)
     }
     // Chunks already sent are processed before this (frames run in order on the agent), so
     // the abort always finds the upload and removes its temp file.
-    CallRequest request = toolRequest(QStringLiteral("upload_abort"), {{QStringLiteral("token"), m_token}});
+    CallRequest request =
+        toolRequest(QStringLiteral("upload_abort"), {{QStringLiteral("token"), m_token}});
     request.timeout = std::chrono::seconds(30);
     AgentCall* call = m_session->call(std::move(request));
     m_token.clear();
-    connect(call, &AgentCall::finished, this, [this, reason](const CallResult&) { finishWith(reason); });
+    connect(call, &AgentCall::finished, this,
+            [this, reason](const CallResult&) { finishWith(reason); });
 }
 
 void FileUpload::fail(ErrorKind kind, const QString& what)

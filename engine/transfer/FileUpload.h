@@ -33,9 +33,9 @@ public:
         QString owner; ///< empty: keep / the agent's user
         QString group;
         bool backup = false;
-        bool check = false;            ///< check mode: report what would change, send nothing
-        qint64 chunkSize = 1 << 20;    ///< bytes per upload_chunk call
-        int window = 4;                ///< chunks in flight at most
+        bool check = false;         ///< check mode: report what would change, send nothing
+        qint64 chunkSize = 1 << 20; ///< bytes per upload_chunk call
+        int window = 4;             ///< chunks in flight at most
         std::chrono::milliseconds callTimeout{300000};
     };
 
@@ -55,7 +55,16 @@ signals:
     void finished(const hostdeck::engine::TransferResult& result);
 
 private:
-    enum class Phase { Idle, Hashing, Beginning, Sending, Ending, Aborting, Done };
+    enum class Phase
+    {
+        Idle,
+        Hashing,
+        Beginning,
+        Sending,
+        Ending,
+        Aborting,
+        Done
+    };
 
     void onHashed(const QByteArray& sha256, qint64 size, const QString& error);
     void onBegun(const CallResult& reply);

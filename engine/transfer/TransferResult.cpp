@@ -6,8 +6,9 @@ QJsonObject TransferResult::toJson() const
 {
     if (!ok)
         return {{QStringLiteral("ok"), false},
-                {QStringLiteral("error"), QJsonObject{{QStringLiteral("kind"), errorKindName(error.kind)},
-                                                      {QStringLiteral("message"), error.message}}}};
+                {QStringLiteral("error"),
+                 QJsonObject{{QStringLiteral("kind"), errorKindName(error.kind)},
+                             {QStringLiteral("message"), error.message}}}};
     return {{QStringLiteral("ok"), true},
             {QStringLiteral("skipped"), skipped},
             {QStringLiteral("changed"), changed},

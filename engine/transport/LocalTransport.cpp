@@ -60,8 +60,9 @@ void LocalTransport::onErrorOccurred(QProcess::ProcessError error)
     if (m_done || error != QProcess::FailedToStart)
         return; // crashes and pipe errors end in finished()
     m_done = true;
-    emit failed(makeError(ErrorKind::NotFound, QStringLiteral("cannot start '%1': %2")
-                                                   .arg(m_program, m_process.errorString())));
+    emit failed(
+        makeError(ErrorKind::NotFound,
+                  QStringLiteral("cannot start '%1': %2").arg(m_program, m_process.errorString())));
 }
 
 void LocalTransport::onFinished(int exitCode, QProcess::ExitStatus status)

@@ -19,9 +19,9 @@ struct Command
 /// How the far end finished.
 struct TransportExit
 {
-    int exitCode = -1;     ///< -1 when unknown (killed, connection dropped)
-    bool crashed = false;  ///< killed by a signal / connection dropped
-    QString description;   ///< human-readable
+    int exitCode = -1;    ///< -1 when unknown (killed, connection dropped)
+    bool crashed = false; ///< killed by a signal / connection dropped
+    QString description;  ///< human-readable
 };
 
 /// A byte stream to a process started on a target (local process, SSH channel). One object per

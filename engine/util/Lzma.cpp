@@ -40,8 +40,9 @@ Result<QByteArray> decompress(const QByteArray& data, qsizetype maxOutput)
         const auto produced = qsizetype(stream.total_out);
         if (produced > maxOutput) {
             lzma_end(&stream);
-            return makeError(ErrorKind::Protocol,
-                             QStringLiteral("compressed body expands beyond %1 bytes").arg(maxOutput));
+            return makeError(
+                ErrorKind::Protocol,
+                QStringLiteral("compressed body expands beyond %1 bytes").arg(maxOutput));
         }
         if (produced == out.size())
             out.resize(qMin<qsizetype>(out.size() * 2, maxOutput + 1));
@@ -58,7 +59,8 @@ Result<QByteArray> decompress(const QByteArray& data, qsizetype maxOutput)
         }
         if (rc != LZMA_OK && rc != LZMA_BUF_ERROR) {
             lzma_end(&stream);
-            return makeError(ErrorKind::Protocol, QStringLiteral("corrupt xz body (code %1)").arg(int(rc)));
+            return makeError(ErrorKind::Protocol,
+                             QStringLiteral("corrupt xz body (code %1)").arg(int(rc)));
         }
         if (rc == LZMA_BUF_ERROR && stream.avail_in == 0 && stream.avail_out != 0) {
             lzma_end(&stream);

@@ -9,7 +9,8 @@
 namespace hostdeck::engine {
 
 /// What went wrong, in the categories the UI and the fan-out report.
-enum class ErrorKind {
+enum class ErrorKind
+{
     Usage,       ///< bad input from the user (argument, file, pattern)
     NotFound,    ///< a file, tool or interpreter does not exist
     Unreachable, ///< cannot connect / transport could not start
@@ -34,8 +35,7 @@ struct Error
 };
 
 /// Minimal std::expected-style result (clang 14 + libstdc++ 12 have no usable <expected>).
-template<typename T>
-class [[nodiscard]] Result
+template <typename T> class [[nodiscard]] Result
 {
 public:
     Result(T value) : m_data(std::move(value)) {}

@@ -30,7 +30,8 @@ SecretBuffer::~SecretBuffer()
     clear();
 }
 
-SecretBuffer::SecretBuffer(SecretBuffer&& other) noexcept : m_bytes(std::exchange(other.m_bytes, {}))
+SecretBuffer::SecretBuffer(SecretBuffer&& other) noexcept
+    : m_bytes(std::exchange(other.m_bytes, {}))
 {
 }
 

@@ -36,14 +36,16 @@ Result<QJsonValue> decodeValue(const QByteArray& body)
                                                   .arg(error.errorString()));
     const QJsonArray array = doc.array();
     if (array.size() != 1)
-        return makeError(ErrorKind::Protocol,
-                         QStringLiteral("bad JSON body: expected one value, found %1").arg(array.size()));
+        return makeError(
+            ErrorKind::Protocol,
+            QStringLiteral("bad JSON body: expected one value, found %1").arg(array.size()));
     return array.first();
 }
 
 namespace {
 
-constexpr char16_t kAlphabet[] = u"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr char16_t kAlphabet[] =
+    u"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /// Straight into UTF-16: Qt's toBase64() + fromLatin1() costs ~9 ms per MiB, this ~1 ms.
 QString base64Encode(const QByteArray& in)
@@ -214,9 +216,10 @@ Result<QJsonValue> insertBytes(const QJsonValue& value, const QList<QByteArray>&
         const QJsonValue index = object.value(kBinKey);
         const qint64 i = index.toInteger(-1);
         if (!index.isDouble() || i < 0 || i >= blobs.size())
-            return makeError(ErrorKind::Protocol, QStringLiteral("bad attachment reference %1 (%2 attached)")
-                                                      .arg(QString::fromUtf8(encodeValue(index)))
-                                                      .arg(blobs.size()));
+            return makeError(ErrorKind::Protocol,
+                             QStringLiteral("bad attachment reference %1 (%2 attached)")
+                                 .arg(QString::fromUtf8(encodeValue(index)))
+                                 .arg(blobs.size()));
         return bytesValue(blobs.at(i));
     }
     QJsonObject out;
@@ -263,7 +266,8 @@ Result<QJsonValue> decodeBody(const QByteArray& body, bool attachments)
     if (!attachments)
         return decodeValue(body);
     const auto truncated = [] {
-        return makeError(ErrorKind::Protocol, QStringLiteral("bad attachment layout: lengths do not add up"));
+        return makeError(ErrorKind::Protocol,
+                         QStringLiteral("bad attachment layout: lengths do not add up"));
     };
     if (body.size() < 4)
         return truncated();

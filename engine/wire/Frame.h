@@ -6,7 +6,8 @@
 namespace hostdeck::engine::wire {
 
 /// Frame types of protocol v1 (bootstrap/PROTOCOL.md §2).
-enum class FrameType : quint8 {
+enum class FrameType : quint8
+{
     Call = 1,
     Sync = 2,
     Cancel = 3,

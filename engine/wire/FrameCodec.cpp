@@ -74,7 +74,8 @@ QByteArray encodePrepared(FrameType type, quint64 id, const PreparedBody& prepar
 {
     QByteArray frame(kHeaderSize + prepared.payload.size(), Qt::Uninitialized);
     writeHeader(frame.data(), type, prepared.flags, id, quint32(prepared.payload.size()));
-    memcpy(frame.data() + kHeaderSize, prepared.payload.constData(), size_t(prepared.payload.size()));
+    memcpy(frame.data() + kHeaderSize, prepared.payload.constData(),
+           size_t(prepared.payload.size()));
     return frame;
 }
 
@@ -100,10 +101,9 @@ Result<std::optional<Frame>> FrameDecoder::next()
         return std::optional<Frame>{};
     const char* h = m_buffer.constData() + m_offset;
     if (h[0] != kMagic0 || h[1] != kMagic1)
-        return makeError(ErrorKind::Protocol,
-                         QStringLiteral("bad frame magic 0x%1%2")
-                             .arg(quint8(h[0]), 2, 16, QLatin1Char('0'))
-                             .arg(quint8(h[1]), 2, 16, QLatin1Char('0')));
+        return makeError(ErrorKind::Protocol, QStringLiteral("bad frame magic 0x%1%2")
+                                                  .arg(quint8(h[0]), 2, 16, QLatin1Char('0'))
+                                                  .arg(quint8(h[1]), 2, 16, QLatin1Char('0')));
     if (quint8(h[2]) != kProtocolVersion)
         return makeError(ErrorKind::Protocol,
                          QStringLiteral("unsupported protocol version %1 (expected %2)")
@@ -111,17 +111,20 @@ Result<std::optional<Frame>> FrameDecoder::next()
                              .arg(kProtocolVersion));
     const auto typeByte = quint8(h[3]);
     if (!isKnownFrameType(typeByte))
-        return makeError(ErrorKind::Protocol, QStringLiteral("unknown frame type %1").arg(typeByte));
+        return makeError(ErrorKind::Protocol,
+                         QStringLiteral("unknown frame type %1").arg(typeByte));
     const auto flags = quint8(h[4]);
     if ((flags & ~(kFlagCompressed | kFlagAttachments)) != 0 || h[5] != 0 || h[6] != 0 || h[7] != 0)
-        return makeError(ErrorKind::Protocol,
-                         QStringLiteral("unknown frame flags 0x%1").arg(flags, 2, 16, QLatin1Char('0')));
+        return makeError(
+            ErrorKind::Protocol,
+            QStringLiteral("unknown frame flags 0x%1").arg(flags, 2, 16, QLatin1Char('0')));
     const auto id = qFromBigEndian<quint64>(h + 8);
     const auto length = qFromBigEndian<quint32>(h + 16);
     if (qsizetype(length) > m_maxFrame)
-        return makeError(ErrorKind::Protocol, QStringLiteral("frame of %1 bytes exceeds the maximum of %2")
-                                                  .arg(length)
-                                                  .arg(m_maxFrame));
+        return makeError(ErrorKind::Protocol,
+                         QStringLiteral("frame of %1 bytes exceeds the maximum of %2")
+                             .arg(length)
+                             .arg(m_maxFrame));
     if (available < kHeaderSize + qsizetype(length))
         return std::optional<Frame>{};
 

@@ -10,8 +10,8 @@ namespace hostdeck::engine::wire {
 /// Serialise one frame. The body is xz-compressed only when it is at least `compressMin` bytes
 /// (0 = never) and compression actually shrinks it (a sample is tried first).
 /// `attachments` sets the flag that says the body is laid out as DataCodec's encodeBody() makes it.
-QByteArray encodeFrame(FrameType type, quint64 id, const QByteArray& body, qsizetype compressMin = 0,
-                       bool attachments = false);
+QByteArray encodeFrame(FrameType type, quint64 id, const QByteArray& body,
+                       qsizetype compressMin = 0, bool attachments = false);
 
 /// A body ready for the wire: possibly compressed, with the flags that say so. Lets a caller
 /// compress a body once and send it in many frames (tool module sources to many hosts).
@@ -20,7 +20,8 @@ struct PreparedBody
     QByteArray payload;
     quint8 flags = 0;
 };
-PreparedBody prepareBody(const QByteArray& body, qsizetype compressMin = 0, bool attachments = false);
+PreparedBody prepareBody(const QByteArray& body, qsizetype compressMin = 0,
+                         bool attachments = false);
 QByteArray encodePrepared(FrameType type, quint64 id, const PreparedBody& prepared);
 
 /// Incremental decoder for a byte stream of frames. Any malformed input is an error after which

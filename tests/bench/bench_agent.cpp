@@ -52,7 +52,8 @@ double median(std::vector<double> values)
 
 QString ms(double nanoseconds)
 {
-    return QString::number(nanoseconds / 1e6, 'f', nanoseconds < 1e7 ? 2 : 1) + QStringLiteral(" ms");
+    return QString::number(nanoseconds / 1e6, 'f', nanoseconds < 1e7 ? 2 : 1) +
+           QStringLiteral(" ms");
 }
 
 QString us(double nanoseconds)
@@ -118,7 +119,8 @@ CallResult callAndWait(AgentSession& session, CallRequest request)
     if (!result)
         die(QStringLiteral("a call did not finish"));
     if (!result->ok)
-        die(QStringLiteral("%1.%2 failed: %3").arg(call->request().tool, call->request().method, result->error.message));
+        die(QStringLiteral("%1.%2 failed: %3")
+                .arg(call->request().tool, call->request().method, result->error.message));
     return *result;
 }
 
@@ -133,7 +135,8 @@ public:
 
     std::unique_ptr<AgentSession> newSession() const
     {
-        return std::make_unique<AgentSession>(std::make_unique<LocalTransport>(), m_tools, m_options);
+        return std::make_unique<AgentSession>(std::make_unique<LocalTransport>(), m_tools,
+                                              m_options);
     }
 
     void bootstrapBytes()
@@ -146,9 +149,10 @@ public:
 
     void pythonFloor()
     {
-        for (const QStringList& args : {QStringList{QStringLiteral("-c"), QStringLiteral("pass")},
-                                        QStringList{QStringLiteral("-E"), QStringLiteral("-S"),
-                                                    QStringLiteral("-c"), QStringLiteral("pass")}}) {
+        for (const QStringList& args :
+             {QStringList{QStringLiteral("-c"), QStringLiteral("pass")},
+              QStringList{QStringLiteral("-E"), QStringLiteral("-S"), QStringLiteral("-c"),
+                          QStringLiteral("pass")}}) {
             std::vector<double> times;
             for (int i = 0; i < m_reps; ++i) {
                 QProcess process;
@@ -159,8 +163,9 @@ public:
                     die(QStringLiteral("python3 %1 failed").arg(args.join(QLatin1Char(' '))));
                 times.push_back(double(t.nsecsElapsed()));
             }
-            add(QStringLiteral("floor: python3 %1").arg(args.join(QLatin1Char(' '))), ms(median(times)),
-                QString(), args.size() == 2 ? QStringLiteral("14-38 ms") : QString());
+            add(QStringLiteral("floor: python3 %1").arg(args.join(QLatin1Char(' '))),
+                ms(median(times)), QString(),
+                args.size() == 2 ? QStringLiteral("14-38 ms") : QString());
         }
     }
 
@@ -169,7 +174,8 @@ public:
     void startup()
     {
         std::vector<double> ready, first, synced, warm;
-        const QString module = m_tools->moduleForTool(QStringLiteral("FileSystem")).value_or(QString());
+        const QString module =
+            m_tools->moduleForTool(QStringLiteral("FileSystem")).value_or(QString());
         if (module.isEmpty())
             die(QStringLiteral("no FileSystem tool among the built-ins"));
         m_syncedModules = m_tools->syncOrder(module).join(QStringLiteral(" + "));
@@ -178,9 +184,12 @@ public:
             qint64 readyAt = -1;
             qint64 resultAt = -1;
             QElapsedTimer t;
-            Waiter waiter([&] { return resultAt >= 0 || session->state() == AgentSession::State::Closed; });
-            QObject::connect(session.get(), &AgentSession::ready, session.get(), [&] { readyAt = t.nsecsElapsed(); });
-            QObject::connect(session.get(), &AgentSession::closed, session.get(), [&] { waiter.check(); });
+            Waiter waiter(
+                [&] { return resultAt >= 0 || session->state() == AgentSession::State::Closed; });
+            QObject::connect(session.get(), &AgentSession::ready, session.get(),
+                             [&] { readyAt = t.nsecsElapsed(); });
+            QObject::connect(session.get(), &AgentSession::closed, session.get(),
+                             [&] { waiter.check(); });
             t.start();
             session->start();
             AgentCall* call = session->call(echoRequest(i));
@@ -192,10 +201,12 @@ public:
             });
             waiter.wait("the first result");
             if (!ok)
-                die(QStringLiteral("the agent did not start: %1").arg(session->closeReason().message));
+                die(QStringLiteral("the agent did not start: %1")
+                        .arg(session->closeReason().message));
             ready.push_back(double(readyAt));
             if (qEnvironmentVariableIsSet("BENCH_VERBOSE"))
-                std::fprintf(stderr, "    rep %d: READY %.1f ms, first result %.1f ms\n", i, double(readyAt) / 1e6, double(resultAt) / 1e6);
+                std::fprintf(stderr, "    rep %d: READY %.1f ms, first result %.1f ms\n", i,
+                             double(readyAt) / 1e6, double(resultAt) / 1e6);
             first.push_back(double(resultAt));
 
             CallRequest exists;
@@ -211,12 +222,14 @@ public:
             warm.push_back(double(t.nsecsElapsed()));
             session->close();
         }
-        add(QStringLiteral("spawn -> READY"), ms(median(ready)), QString(), QStringLiteral("72-116 ms"));
-        add(QStringLiteral("spawn -> first result (_agent.echo)"), ms(median(first)), QStringLiteral("<= 60 ms"),
-            QString());
+        add(QStringLiteral("spawn -> READY"), ms(median(ready)), QString(),
+            QStringLiteral("72-116 ms"));
+        add(QStringLiteral("spawn -> first result (_agent.echo)"), ms(median(first)),
+            QStringLiteral("<= 60 ms"), QString());
         add(QStringLiteral("first FileSystem.exists incl. sync"), ms(median(synced)), QString(),
             QStringLiteral("2.7-3.7 ms"));
-        add(QStringLiteral("second FileSystem.exists (synced)"), ms(median(warm)), QString(), QString());
+        add(QStringLiteral("second FileSystem.exists (synced)"), ms(median(warm)), QString(),
+            QString());
     }
 
     void startShared()
@@ -253,7 +266,8 @@ public:
         std::sort(perCall.begin(), perCall.end());
         add(QStringLiteral("sequential round trip _agent.echo (median)"), us(median(perCall)),
             QStringLiteral("<= 100 us"), QStringLiteral("108-153 us"));
-        add(QStringLiteral("  same, 90th percentile"), us(perCall[size_t(kCalls * 9 / 10)]), QString(), QString());
+        add(QStringLiteral("  same, 90th percentile"), us(perCall[size_t(kCalls * 9 / 10)]),
+            QString(), QString());
     }
 
     /// Keep `inFlight` echoes outstanding until `total` have finished.
@@ -268,14 +282,15 @@ public:
             Waiter waiter([&] { return done == kTotal; });
             std::function<void()> issue = [&] {
                 AgentCall* call = m_session->call(echoRequest(issued++));
-                QObject::connect(call, &AgentCall::finished, m_session.get(), [&](const CallResult& r) {
-                    if (!r.ok)
-                        die(r.error.message);
-                    ++done;
-                    if (issued < kTotal)
-                        issue();
-                    waiter.check();
-                });
+                QObject::connect(call, &AgentCall::finished, m_session.get(),
+                                 [&](const CallResult& r) {
+                                     if (!r.ok)
+                                         die(r.error.message);
+                                     ++done;
+                                     if (issued < kTotal)
+                                         issue();
+                                     waiter.check();
+                                 });
             };
             QElapsedTimer t;
             t.start();
@@ -285,7 +300,8 @@ public:
             rates.push_back(double(kTotal) / (double(t.nsecsElapsed()) / 1e9));
         }
         add(QStringLiteral("calls/s, 100 in flight (_agent.echo)"),
-            QString::number(qRound(median(rates))), QStringLiteral(">= 30000"), QStringLiteral("14-22k"));
+            QString::number(qRound(median(rates))), QStringLiteral(">= 30000"),
+            QStringLiteral("14-22k"));
     }
 
     void echoBytes(qsizetype size, const QString& label, const QString& target, const QString& seed)
@@ -319,10 +335,12 @@ public:
             t.start();
             const QJsonObject call{{QStringLiteral("tool"), QStringLiteral("_agent")},
                                    {QStringLiteral("method"), QStringLiteral("echo")},
-                                   {QStringLiteral("args"), QJsonObject{{QStringLiteral("value"), wire::bytesValue(data)}}},
+                                   {QStringLiteral("args"),
+                                    QJsonObject{{QStringLiteral("value"), wire::bytesValue(data)}}},
                                    {QStringLiteral("check"), false}};
             const wire::EncodedBody body = wire::encodeBody(call);
-            const QByteArray frame = wire::encodeFrame(wire::FrameType::Call, 1, body.bytes, 0, body.attachments);
+            const QByteArray frame =
+                wire::encodeFrame(wire::FrameType::Call, 1, body.bytes, 0, body.attachments);
             encodeTimes.push_back(double(t.nsecsElapsed()));
             // What the agent sends back: the bytes as a raw attachment (PROTOCOL.md §2).
             const QByteArray reply = wire::encodeBody(wire::bytesValue(data)).bytes;
@@ -333,8 +351,10 @@ public:
             if (frame.size() < data.size() || !back || *back != data)
                 die(QStringLiteral("the 1 MiB codec round trip failed"));
         }
-        add(QStringLiteral("  of which controller: encode CALL frame"), ms(median(encodeTimes)), QString(), QString());
-        add(QStringLiteral("  of which controller: decode RESULT body"), ms(median(decodeTimes)), QString(), QString());
+        add(QStringLiteral("  of which controller: encode CALL frame"), ms(median(encodeTimes)),
+            QString(), QString());
+        add(QStringLiteral("  of which controller: decode RESULT body"), ms(median(decodeTimes)),
+            QString(), QString());
     }
 
     void finish()
@@ -344,14 +364,16 @@ public:
         rusage usage{};
         getrusage(RUSAGE_SELF, &usage);
         add(QStringLiteral("peak RSS of the controller process"),
-            QStringLiteral("%1 MiB").arg(double(usage.ru_maxrss) / 1024.0, 0, 'f', 1), QString(), QString());
+            QStringLiteral("%1 MiB").arg(double(usage.ru_maxrss) / 1024.0, 0, 'f', 1), QString(),
+            QString());
     }
 
     void print() const
     {
-        const Row header{QStringLiteral("figure"), QStringLiteral("measured"), QStringLiteral("target"),
-                         QStringLiteral("seed")};
-        qsizetype w[4] = {header.figure.size(), header.measured.size(), header.target.size(), header.seed.size()};
+        const Row header{QStringLiteral("figure"), QStringLiteral("measured"),
+                         QStringLiteral("target"), QStringLiteral("seed")};
+        qsizetype w[4] = {header.figure.size(), header.measured.size(), header.target.size(),
+                          header.seed.size()};
         for (const Row& r : m_rows) {
             w[0] = std::max(w[0], r.figure.size());
             w[1] = std::max(w[1], r.measured.size());
@@ -360,12 +382,14 @@ public:
         }
         const auto line = [&](const Row& r) {
             std::printf("| %s | %s | %s | %s |\n", qPrintable(r.figure.leftJustified(w[0])),
-                        qPrintable(r.measured.rightJustified(w[1])), qPrintable(r.target.leftJustified(w[2])),
+                        qPrintable(r.measured.rightJustified(w[1])),
+                        qPrintable(r.target.leftJustified(w[2])),
                         qPrintable(r.seed.leftJustified(w[3])));
         };
         line(header);
-        std::printf("|%s|%s:|%s|%s|\n", QByteArray(w[0] + 2, '-').constData(), QByteArray(w[1] + 1, '-').constData(),
-                    QByteArray(w[2] + 2, '-').constData(), QByteArray(w[3] + 2, '-').constData());
+        std::printf("|%s|%s:|%s|%s|\n", QByteArray(w[0] + 2, '-').constData(),
+                    QByteArray(w[1] + 1, '-').constData(), QByteArray(w[2] + 2, '-').constData(),
+                    QByteArray(w[3] + 2, '-').constData());
         for (const Row& r : m_rows)
             line(r);
         std::printf("\npython: %s; medians of %d repetitions; synced for FileSystem: %s\n",
@@ -373,7 +397,8 @@ public:
     }
 
 private:
-    void add(const QString& figure, const QString& measured, const QString& target, const QString& seed)
+    void add(const QString& figure, const QString& measured, const QString& target,
+             const QString& seed)
     {
         m_rows.push_back({figure, measured, target.isEmpty() ? QStringLiteral("-") : target,
                           seed.isEmpty() ? QStringLiteral("-") : seed});
@@ -407,7 +432,8 @@ int main(int argc, char** argv)
     bench.throughput();
     bench.echoBytes(4 * 1024, QStringLiteral("4 KiB"), QString(), QStringLiteral("13 ms"));
     bench.echoBytes(64 * 1024, QStringLiteral("64 KiB"), QString(), QStringLiteral("43 ms"));
-    bench.echoBytes(1024 * 1024, QStringLiteral("1 MiB"), QStringLiteral("<= 30 ms"), QStringLiteral("607 ms"));
+    bench.echoBytes(1024 * 1024, QStringLiteral("1 MiB"), QStringLiteral("<= 30 ms"),
+                    QStringLiteral("607 ms"));
     bench.controllerCodec();
     bench.finish();
     bench.print();

@@ -261,6 +261,7 @@ int main(int argc, char** argv)
         targets << target;
     }
     std::vector<double> warm;
+    const int firstBatch = std::min(10, int(targets.size()));
     double inProcessCold = 0;
     qint64 rssBefore = 0;
     qint64 rssTenth = 0;
@@ -272,7 +273,6 @@ int main(int argc, char** argv)
         SessionPool pool(std::move(factory), tools, {});
         QString failure;
         rssBefore = rssKb();
-        const int firstBatch = std::min(10, int(targets.size()));
         const std::optional<double> first =
             timeRound(&pool, targets.mid(0, firstBatch), request, &failure);
         rssTenth = rssKb();
@@ -424,7 +424,10 @@ int main(int argc, char** argv)
     row(QStringLiteral("hostdeck warm round (pooled)"), median(warm),
         QStringLiteral("(min %1 ms; target <= 50 ms)")
             .arg(*std::min_element(warm.begin(), warm.end()), 0, 'f', 1));
-    row(QStringLiteral("hostdeck in-process, 40 new + 10 pooled"), inProcessCold, QString());
+    row(QStringLiteral("hostdeck in-process, %1 new + %2 pooled")
+            .arg(hostCount - firstBatch)
+            .arg(firstBatch),
+        inProcessCold, QString());
     say(QString());
     say(QStringLiteral("controller memory per idle connection: %1 KiB (RSS delta after %2 pooled "
                        "sessions / %2); "

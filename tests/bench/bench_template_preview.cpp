@@ -28,10 +28,12 @@ QString makeTemplate(int lines)
     while (out.size() < lines) {
         const int n = int(out.size());
         if (n % 20 == 10 && out.size() + 3 <= lines) {
-            out << u"% for port in ports:"_s << u"listen ${port} # ${name}-%1"_s.arg(n) << u"% endfor"_s;
+            out << u"% for port in ports:"_s << u"listen ${port} # ${name}-%1"_s.arg(n)
+                << u"% endfor"_s;
             continue;
         }
-        out << (n % 2 == 0 ? u"key_%1 = ${name}.${domain} ${count * %1}"_s.arg(n) : u"plain line %1 of text"_s.arg(n));
+        out << (n % 2 == 0 ? u"key_%1 = ${name}.${domain} ${count * %1}"_s.arg(n)
+                           : u"plain line %1 of text"_s.arg(n));
     }
     return out.join(u'\n') + u'\n';
 }
@@ -46,7 +48,8 @@ qint64 median(QList<qint64> values)
 
 int main(int argc, char** argv)
 {
-    qputenv("QT_QPA_PLATFORM", qgetenv("QT_QPA_PLATFORM").isEmpty() ? QByteArray("offscreen") : qgetenv("QT_QPA_PLATFORM"));
+    qputenv("QT_QPA_PLATFORM", qgetenv("QT_QPA_PLATFORM").isEmpty() ? QByteArray("offscreen")
+                                                                    : qgetenv("QT_QPA_PLATFORM"));
     QApplication app(argc, argv);
     QCommandLineParser parser;
     QCommandLineOption repsOption(u"reps"_s, u"samples per size"_s, u"n"_s, u"9"_s);
@@ -64,7 +67,8 @@ int main(int argc, char** argv)
     context.engine = &engine;
     context.prompts = &prompts;
     ui::TemplateEditorWindow window(context);
-    window.variablesPane()->setExtraText(u"name: web\ndomain: example.org\ncount: 3\nports: [80, 443]"_s);
+    window.variablesPane()->setExtraText(
+        u"name: web\ndomain: example.org\ncount: 3\nports: [80, 443]"_s);
     window.show();
 
     QTextStream out(stdout);

@@ -60,11 +60,12 @@ std::unique_ptr<QTemporaryDir> g_remoteDir;
 double median(std::vector<double> v)
 {
     std::sort(v.begin(), v.end());
-    return v.empty() ? 0 : (v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2);
+    return v.empty()
+               ? 0
+               : (v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2);
 }
 
-template<typename Transfer>
-Figure timed(Transfer& transfer)
+template <typename Transfer> Figure timed(Transfer& transfer)
 {
     resetPeakRss();
     const qint64 before = peakRssKiB();
@@ -105,8 +106,10 @@ double runProgram(const QString& program, const QStringList& args)
     QElapsedTimer timer;
     timer.start();
     process.start(program, args);
-    if (!process.waitForFinished(600000) || process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0)
-        die(QStringLiteral("%1 failed: %2").arg(program, QString::fromLocal8Bit(process.readAllStandardOutput())));
+    if (!process.waitForFinished(600000) || process.exitStatus() != QProcess::NormalExit ||
+        process.exitCode() != 0)
+        die(QStringLiteral("%1 failed: %2")
+                .arg(program, QString::fromLocal8Bit(process.readAllStandardOutput())));
     return double(timer.nsecsElapsed()) / 1e9;
 }
 
@@ -142,7 +145,8 @@ int main(int argc, char** argv)
     if (writeRandomFile(source, size).isEmpty())
         die(QStringLiteral("cannot write %1").arg(source));
     std::vector<Row> rows;
-    auto add = [&](const QString& what, const std::vector<Figure>& figures, const QString& note = {}) {
+    auto add = [&](const QString& what, const std::vector<Figure>& figures,
+                   const QString& note = {}) {
         rows.push_back({what, best(figures), note});
     };
 
@@ -166,7 +170,8 @@ int main(int argc, char** argv)
             cp.push_back({runProgram(QStringLiteral("cp"), {source, back}), 0});
         }
         add(QStringLiteral("upload, local transport"), up);
-        add(QStringLiteral("re-upload identical (skipped), local"), skip, QStringLiteral("hash both ends, no data"));
+        add(QStringLiteral("re-upload identical (skipped), local"), skip,
+            QStringLiteral("hash both ends, no data"));
         add(QStringLiteral("download, local transport"), down);
         add(QStringLiteral("cp of the same file (reference)"), cp);
         local->close();
@@ -180,7 +185,8 @@ int main(int argc, char** argv)
     const int server = sshd.startServer();
     if (server < 0)
         die(sshd.lastError());
-    const QString knownHosts = sshd.writeFile(QStringLiteral("known_hosts"), {sshd.knownHostsLine(server)});
+    const QString knownHosts =
+        sshd.writeFile(QStringLiteral("known_hosts"), {sshd.knownHostsLine(server)});
     g_remoteDir = std::make_unique<QTemporaryDir>();
     QTemporaryDir& remoteDir = *g_remoteDir;
     QFile::setPermissions(remoteDir.path(), QFileDevice::Permissions(0x7777));
@@ -197,27 +203,39 @@ int main(int argc, char** argv)
         settings.usePassword = false;
         settings.knownHostsFile = knownHosts;
         settings.globalKnownHostsFile = QStringLiteral("/dev/null");
-        SshAgent agent = makeSshAgent(settings, std::make_shared<ToolRegistry>(ToolRegistry::load({})));
+        SshAgent agent =
+            makeSshAgent(settings, std::make_shared<ToolRegistry>(ToolRegistry::load({})));
         if (const QString problem = startAndWait(*agent.session); !problem.isEmpty())
             die(problem);
         const QString back = tmp.filePath(QStringLiteral("ssh-back.bin"));
         std::vector<Figure> up, down, scp;
         // -O: the classic scp protocol (the fixture's sshd has no sftp subsystem).
-        const QStringList scpArgs{QStringLiteral("-q"), QStringLiteral("-B"), QStringLiteral("-O"),
-                                  QStringLiteral("-i"), sshd.clientKey(),
-                                  QStringLiteral("-P"), QString::number(sshd.port(server)),
-                                  QStringLiteral("-o"), QStringLiteral("StrictHostKeyChecking=yes"),
-                                  QStringLiteral("-o"), QStringLiteral("UserKnownHostsFile=") + knownHosts,
-                                  QStringLiteral("-o"), QStringLiteral("GlobalKnownHostsFile=/dev/null"),
-                                  QStringLiteral("-o"), QStringLiteral("IdentitiesOnly=yes"),
-                                  QStringLiteral("-F"), QStringLiteral("/dev/null")};
+        const QStringList scpArgs{QStringLiteral("-q"),
+                                  QStringLiteral("-B"),
+                                  QStringLiteral("-O"),
+                                  QStringLiteral("-i"),
+                                  sshd.clientKey(),
+                                  QStringLiteral("-P"),
+                                  QString::number(sshd.port(server)),
+                                  QStringLiteral("-o"),
+                                  QStringLiteral("StrictHostKeyChecking=yes"),
+                                  QStringLiteral("-o"),
+                                  QStringLiteral("UserKnownHostsFile=") + knownHosts,
+                                  QStringLiteral("-o"),
+                                  QStringLiteral("GlobalKnownHostsFile=/dev/null"),
+                                  QStringLiteral("-o"),
+                                  QStringLiteral("IdentitiesOnly=yes"),
+                                  QStringLiteral("-F"),
+                                  QStringLiteral("/dev/null")};
         for (int i = 0; i < reps; ++i) {
             up.push_back(uploadOnce(*agent.session, source, sshDest));
             down.push_back(downloadOnce(*agent.session, sshDest, back));
             QFile::remove(scpDest);
-            scp.push_back({runProgram(QStringLiteral("scp"),
-                                      scpArgs + QStringList{source, QStringLiteral("%1@127.0.0.1:%2").arg(sshd.user(), scpDest)}),
-                           0});
+            scp.push_back(
+                {runProgram(QStringLiteral("scp"),
+                            scpArgs + QStringList{source, QStringLiteral("%1@127.0.0.1:%2")
+                                                              .arg(sshd.user(), scpDest)}),
+                 0});
         }
         if (fileSha256(scpDest) != fileSha256(sshDest))
             die(QStringLiteral("scp and upload produced different files"));
@@ -225,24 +243,29 @@ int main(int argc, char** argv)
         add(QStringLiteral("download over SSH"), down);
         add(QStringLiteral("scp to the same sshd (incl. connect)"), scp);
         const double ratio = best(up).seconds / best(scp).seconds;
-        rows.back().note = QStringLiteral("upload/scp = %1x (target <= 1.3x)").arg(ratio, 0, 'f', 2);
+        rows.back().note =
+            QStringLiteral("upload/scp = %1x (target <= 1.3x)").arg(ratio, 0, 'f', 2);
         agent.session->close();
     }
 
-    struct rusage children{};
+    struct rusage children
+    {
+    };
     getrusage(RUSAGE_CHILDREN, &children);
     std::printf("\nFile transfer, %lld MB of random data, median of %d repetitions\n\n", mb, reps);
     std::printf("| %-40s | %8s | %9s | %-40s |\n", "figure", "MB/s", "peak +MiB", "note");
-    std::printf("|%s|%s:|%s:|%s|\n", QByteArray(42, '-').constData(), QByteArray(9, '-').constData(),
-                QByteArray(10, '-').constData(), QByteArray(42, '-').constData());
+    std::printf("|%s|%s:|%s:|%s|\n", QByteArray(42, '-').constData(),
+                QByteArray(9, '-').constData(), QByteArray(10, '-').constData(),
+                QByteArray(42, '-').constData());
     for (const Row& r : rows) {
         const double mbps = double(mb) / r.figure.seconds;
-        std::printf("| %-40s | %8.1f | %9.1f | %-40s |\n", qPrintable(r.what), mbps, double(r.figure.peakKiB) / 1024.0,
-                    qPrintable(r.note));
+        std::printf("| %-40s | %8.1f | %9.1f | %-40s |\n", qPrintable(r.what), mbps,
+                    double(r.figure.peakKiB) / 1024.0, qPrintable(r.note));
     }
-    std::printf("\npeak +MiB: growth of the controller's VmHWM during the transfer (reset before each);\n"
-                "child processes (cp, scp) are not the controller: their max RSS was %ld KiB.\n",
-                children.ru_maxrss);
+    std::printf(
+        "\npeak +MiB: growth of the controller's VmHWM during the transfer (reset before each);\n"
+        "child processes (cp, scp) are not the controller: their max RSS was %ld KiB.\n",
+        children.ru_maxrss);
     g_sshd.reset();
     g_remoteDir.reset();
     g_tmp.reset();

@@ -13,8 +13,8 @@
 #include <QString>
 
 #include <cstdint>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <vector>
 
 using namespace hostdeck::engine;

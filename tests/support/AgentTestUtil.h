@@ -7,15 +7,19 @@
 namespace hostdeck::test {
 
 /// A local session on the test python with the built-in tools plus tests/support/tools.
-std::unique_ptr<engine::AgentSession> makeLocalTestSession(
-    const QStringList& interpreter = {}, std::chrono::milliseconds readyTimeout = std::chrono::seconds(20));
+std::unique_ptr<engine::AgentSession>
+makeLocalTestSession(const QStringList& interpreter = {},
+                     std::chrono::milliseconds readyTimeout = std::chrono::seconds(20));
 
 /// Issue a call and wait (test-only, with QSignalSpy) for its result.
-engine::CallResult callAndWait(engine::AgentSession& session, engine::CallRequest request, int timeoutMs = 20000);
-engine::CallResult callAndWait(engine::AgentSession& session, const QString& tool, const QString& method,
-                               const QJsonObject& args = {}, int timeoutMs = 20000);
+engine::CallResult callAndWait(engine::AgentSession& session, engine::CallRequest request,
+                               int timeoutMs = 20000);
+engine::CallResult callAndWait(engine::AgentSession& session, const QString& tool,
+                               const QString& method, const QJsonObject& args = {},
+                               int timeoutMs = 20000);
 
-/// Start a session and wait until it is ready or closed; returns the close reason's message if closed.
+/// Start a session and wait until it is ready or closed; returns the close reason's message if
+/// closed.
 QString startAndWait(engine::AgentSession& session, int timeoutMs = 20000);
 
 /// Write an executable script into `dir` and return its path.

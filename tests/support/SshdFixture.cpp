@@ -31,7 +31,8 @@ namespace {
 QByteArray randomSecret()
 {
     QByteArray bytes(18, Qt::Uninitialized);
-    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32*>(bytes.data()), bytes.size() / 4);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32*>(bytes.data()),
+                                          bytes.size() / 4);
     return bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
 }
 
@@ -47,7 +48,10 @@ bool isListening(quint16 port)
     QFile tcp(QStringLiteral("/proc/net/tcp"));
     if (!tcp.open(QIODevice::ReadOnly))
         return false;
-    const QByteArray needle = QStringLiteral("0100007F:%1 00000000:0000 0A").arg(port, 4, 16, QLatin1Char('0')).toUpper().toLatin1();
+    const QByteArray needle = QStringLiteral("0100007F:%1 00000000:0000 0A")
+                                  .arg(port, 4, 16, QLatin1Char('0'))
+                                  .toUpper()
+                                  .toLatin1();
     return tcp.readAll().toUpper().contains(needle);
 }
 
@@ -99,10 +103,12 @@ SshdFixture::~SshdFixture()
 {
     stopAll();
     if (m_passwordSet)
-        run(QStringLiteral("usermod"), {QStringLiteral("-p"), QStringLiteral("*"), m_user}); // no password left behind
+        run(QStringLiteral("usermod"),
+            {QStringLiteral("-p"), QStringLiteral("*"), m_user}); // no password left behind
 }
 
-QString SshdFixture::run(const QString& program, const QStringList& arguments, const QByteArray& input) const
+QString SshdFixture::run(const QString& program, const QStringList& arguments,
+                         const QByteArray& input) const
 {
     QProcess process;
     process.start(program, arguments);
@@ -111,17 +117,19 @@ QString SshdFixture::run(const QString& program, const QStringList& arguments, c
     if (!input.isEmpty())
         process.write(input);
     process.closeWriteChannel();
-    if (!process.waitForFinished(20000) || process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0)
-        return QStringLiteral("%1 %2 failed: %3").arg(program, arguments.join(u' '),
-                                                       QString::fromLocal8Bit(process.readAllStandardError()));
+    if (!process.waitForFinished(20000) || process.exitStatus() != QProcess::NormalExit ||
+        process.exitCode() != 0)
+        return QStringLiteral("%1 %2 failed: %3")
+            .arg(program, arguments.join(u' '),
+                 QString::fromLocal8Bit(process.readAllStandardError()));
     return {};
 }
 
 QString SshdFixture::makeKey(const QString& path, const QString& type) const
 {
-    return run(QStringLiteral("ssh-keygen"), {QStringLiteral("-q"), QStringLiteral("-t"), type, QStringLiteral("-N"),
-                                              QString(), QStringLiteral("-C"), QStringLiteral("hostdeck-test"),
-                                              QStringLiteral("-f"), path});
+    return run(QStringLiteral("ssh-keygen"),
+               {QStringLiteral("-q"), QStringLiteral("-t"), type, QStringLiteral("-N"), QString(),
+                QStringLiteral("-C"), QStringLiteral("hostdeck-test"), QStringLiteral("-f"), path});
 }
 
 QString SshdFixture::setUp()
@@ -129,24 +137,31 @@ QString SshdFixture::setUp()
     if (!m_dir.isValid())
         return QStringLiteral("no temp dir");
     if (geteuid() != 0)
-        return QStringLiteral("the sshd fixture needs root (it creates the login user %1)").arg(m_user);
-    QFile::setPermissions(m_dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadGroup
-                                            | QFile::ExeGroup | QFile::ReadOther | QFile::ExeOther);
+        return QStringLiteral("the sshd fixture needs root (it creates the login user %1)")
+            .arg(m_user);
+    QFile::setPermissions(m_dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner |
+                                            QFile::ReadGroup | QFile::ExeGroup | QFile::ReadOther |
+                                            QFile::ExeOther);
     QDir().mkpath(QStringLiteral("/run/sshd"));
     if (!run(QStringLiteral("id"), {m_user}).isEmpty()) {
         // Empty skeleton: no rc files, so nothing prints or slows the shell down.
-        const QString error = run(QStringLiteral("useradd"), {QStringLiteral("-m"), QStringLiteral("-k"), QStringLiteral("/dev/null"),
-                                                              QStringLiteral("-s"), QStringLiteral("/bin/sh"), m_user});
+        const QString error =
+            run(QStringLiteral("useradd"),
+                {QStringLiteral("-m"), QStringLiteral("-k"), QStringLiteral("/dev/null"),
+                 QStringLiteral("-s"), QStringLiteral("/bin/sh"), m_user});
         if (!error.isEmpty())
             return error;
     }
     m_password = randomSecret();
-    if (const QString error = run(QStringLiteral("chpasswd"), {}, m_user.toUtf8() + ':' + m_password + '\n'); !error.isEmpty())
+    if (const QString error =
+            run(QStringLiteral("chpasswd"), {}, m_user.toUtf8() + ':' + m_password + '\n');
+        !error.isEmpty())
         return error;
     m_passwordSet = true;
 
     for (const QString& name : {QStringLiteral("id_plain"), QStringLiteral("id_other")}) {
-        if (const QString error = makeKey(dir() + u'/' + name, QStringLiteral("ed25519")); !error.isEmpty())
+        if (const QString error = makeKey(dir() + u'/' + name, QStringLiteral("ed25519"));
+            !error.isEmpty())
             return error;
     }
     // The encrypted key is written through libssh so its passphrase never reaches a command line.
@@ -156,27 +171,41 @@ QString SshdFixture::setUp()
         return QStringLiteral("cannot generate a key");
     const QByteArray encryptedPath = QFile::encodeName(encryptedClientKey());
     char* publicBase64 = nullptr;
-    const bool written = ssh_pki_export_privkey_file(key, m_passphrase.constData(), nullptr, nullptr, encryptedPath.constData()) == SSH_OK
-        && ssh_pki_export_pubkey_base64(key, &publicBase64) == SSH_OK;
+    const bool written =
+        ssh_pki_export_privkey_file(key, m_passphrase.constData(), nullptr, nullptr,
+                                    encryptedPath.constData()) == SSH_OK &&
+        ssh_pki_export_pubkey_base64(key, &publicBase64) == SSH_OK;
     ssh_key_free(key);
     if (!written)
         return QStringLiteral("cannot write the encrypted key");
-    const QString encryptedPublic = QStringLiteral("ssh-ed25519 %1 hostdeck-test-encrypted").arg(QString::fromLatin1(publicBase64));
+    const QString encryptedPublic = QStringLiteral("ssh-ed25519 %1 hostdeck-test-encrypted")
+                                        .arg(QString::fromLatin1(publicBase64));
     ssh_string_free_char(publicBase64);
     writeFile(QStringLiteral("id_encrypted.pub"), {encryptedPublic});
     QFile::setPermissions(encryptedClientKey(), QFile::ReadOwner | QFile::WriteOwner);
 
     QFile plainPub(clientKey() + QStringLiteral(".pub"));
     plainPub.open(QIODevice::ReadOnly);
-    const QString keys = writeFile(QStringLiteral("authorized_keys"),
-                                   {QString::fromUtf8(plainPub.readAll()).trimmed(), encryptedPublic});
-    QFile::setPermissions(keys, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther);
+    const QString keys =
+        writeFile(QStringLiteral("authorized_keys"),
+                  {QString::fromUtf8(plainPub.readAll()).trimmed(), encryptedPublic});
+    QFile::setPermissions(keys, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup |
+                                    QFile::ReadOther);
     return {};
 }
 
-QString SshdFixture::clientKey() const { return dir() + QStringLiteral("/id_plain"); }
-QString SshdFixture::encryptedClientKey() const { return dir() + QStringLiteral("/id_encrypted"); }
-QString SshdFixture::unauthorizedKey() const { return dir() + QStringLiteral("/id_other"); }
+QString SshdFixture::clientKey() const
+{
+    return dir() + QStringLiteral("/id_plain");
+}
+QString SshdFixture::encryptedClientKey() const
+{
+    return dir() + QStringLiteral("/id_encrypted");
+}
+QString SshdFixture::unauthorizedKey() const
+{
+    return dir() + QStringLiteral("/id_other");
+}
 
 QString SshdFixture::writeFile(const QString& name, const QStringList& lines) const
 {
@@ -208,8 +237,10 @@ int SshdFixture::startServer(const SshdOptions& options)
         QStringLiteral("AuthorizedKeysFile ") + dir() + QStringLiteral("/authorized_keys"),
         QStringLiteral("StrictModes no"), // the keys live under /tmp
         QStringLiteral("PubkeyAuthentication yes"),
-        QStringLiteral("PasswordAuthentication ") + QLatin1String(options.passwordAuthentication ? "yes" : "no"),
-        QStringLiteral("KbdInteractiveAuthentication ") + QLatin1String(options.keyboardInteractive ? "yes" : "no"),
+        QStringLiteral("PasswordAuthentication ") +
+            QLatin1String(options.passwordAuthentication ? "yes" : "no"),
+        QStringLiteral("KbdInteractiveAuthentication ") +
+            QLatin1String(options.keyboardInteractive ? "yes" : "no"),
         QStringLiteral("UsePAM ") + QLatin1String(options.keyboardInteractive ? "yes" : "no"),
         QStringLiteral("UseDNS no"),
         QStringLiteral("PrintMotd no"),
@@ -229,8 +260,9 @@ int SshdFixture::startServer(const SshdOptions& options)
         server->process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
         server->process->setStandardInputFile(QProcess::nullDevice());
         server->process->start(QStringLiteral("/usr/sbin/sshd"),
-                               {QStringLiteral("-D"), QStringLiteral("-e"), QStringLiteral("-f"), configFile,
-                                QStringLiteral("-p"), QString::number(server->port), QStringLiteral("-o"), QStringLiteral("PidFile=none")});
+                               {QStringLiteral("-D"), QStringLiteral("-e"), QStringLiteral("-f"),
+                                configFile, QStringLiteral("-p"), QString::number(server->port),
+                                QStringLiteral("-o"), QStringLiteral("PidFile=none")});
         if (!server->process->waitForStarted(5000)) {
             m_error = QStringLiteral("cannot start /usr/sbin/sshd");
             return -1;
@@ -238,30 +270,42 @@ int SshdFixture::startServer(const SshdOptions& options)
         m_allPids.append(server->process->processId());
         QElapsedTimer clock;
         clock.start();
-        while (clock.elapsed() < 5000 && server->process->state() == QProcess::Running && !isListening(server->port))
+        while (clock.elapsed() < 5000 && server->process->state() == QProcess::Running &&
+               !isListening(server->port))
             QThread::msleep(10);
         if (server->process->state() == QProcess::Running && isListening(server->port)) {
             m_servers.push_back(std::move(server));
             return index;
         }
-        stopProcess(server->process.get()); // port taken meanwhile, or a config error: retry / report
+        stopProcess(
+            server->process.get()); // port taken meanwhile, or a config error: retry / report
     }
     m_error = QStringLiteral("sshd did not start listening (config %1)").arg(configFile);
     return -1;
 }
 
-quint16 SshdFixture::port(int server) const { return m_servers.at(size_t(server))->port; }
-qint64 SshdFixture::pid(int server) const { return m_servers.at(size_t(server))->process->processId(); }
+quint16 SshdFixture::port(int server) const
+{
+    return m_servers.at(size_t(server))->port;
+}
+qint64 SshdFixture::pid(int server) const
+{
+    return m_servers.at(size_t(server))->process->processId();
+}
 
 QString SshdFixture::knownHostsLine(int server) const
 {
-    return QStringLiteral("[127.0.0.1]:%1 %2").arg(port(server)).arg(m_servers.at(size_t(server))->hostPublicLine);
+    return QStringLiteral("[127.0.0.1]:%1 %2")
+        .arg(port(server))
+        .arg(m_servers.at(size_t(server))->hostPublicLine);
 }
 
 QString SshdFixture::hostKeyFingerprint(int server) const
 {
-    const QByteArray blob = QByteArray::fromBase64(m_servers.at(size_t(server))->hostPublicLine.section(u' ', 1, 1).toLatin1());
-    const QByteArray hash = QCryptographicHash::hash(blob, QCryptographicHash::Sha256).toBase64(QByteArray::OmitTrailingEquals);
+    const QByteArray blob = QByteArray::fromBase64(
+        m_servers.at(size_t(server))->hostPublicLine.section(u' ', 1, 1).toLatin1());
+    const QByteArray hash = QCryptographicHash::hash(blob, QCryptographicHash::Sha256)
+                                .toBase64(QByteArray::OmitTrailingEquals);
     return QStringLiteral("SHA256:") + QString::fromLatin1(hash);
 }
 
@@ -274,7 +318,9 @@ QString SshdFixture::foreignKnownHostsLine(int server, const QString& type)
     QFile pub(path + QStringLiteral(".pub"));
     pub.open(QIODevice::ReadOnly);
     const QStringList words = QString::fromUtf8(pub.readAll()).split(u' ');
-    return QStringLiteral("[127.0.0.1]:%1 %2 %3").arg(port(server)).arg(words.value(0), words.value(1).trimmed());
+    return QStringLiteral("[127.0.0.1]:%1 %2 %3")
+        .arg(port(server))
+        .arg(words.value(0), words.value(1).trimmed());
 }
 
 void SshdFixture::killServer(int server)
@@ -332,9 +378,11 @@ QString SshdFixture::startAgent(const QString& key)
         add.setProcessEnvironment(env);
         add.start(QStringLiteral("ssh-add"), {QStringLiteral("-q"), key});
         add.closeWriteChannel();
-        if (add.waitForFinished(10000) && add.exitStatus() == QProcess::NormalExit && add.exitCode() == 0)
+        if (add.waitForFinished(10000) && add.exitStatus() == QProcess::NormalExit &&
+            add.exitCode() == 0)
             return socket;
-        m_error = QStringLiteral("ssh-add failed: ") + QString::fromLocal8Bit(add.readAllStandardError());
+        m_error =
+            QStringLiteral("ssh-add failed: ") + QString::fromLocal8Bit(add.readAllStandardError());
         QThread::msleep(50);
     }
     return {};

@@ -21,7 +21,7 @@ struct SshdOptions
     bool keyboardInteractive = false; ///< needs PAM on Linux: turns UsePAM on for this server
     int maxSessions = 0;              ///< 0: OpenSSH's default (10)
     QString hostKeyType = QStringLiteral("ed25519");
-    QStringList extraConfig;          ///< more sshd_config lines (e.g. "Banner FILE")
+    QStringList extraConfig; ///< more sshd_config lines (e.g. "Banner FILE")
 };
 
 /// Real /usr/sbin/sshd instances on 127.0.0.1 free ports for tests, each with its own host key
@@ -77,7 +77,8 @@ public:
 
 private:
     struct Server;
-    QString run(const QString& program, const QStringList& arguments, const QByteArray& input = {}) const;
+    QString run(const QString& program, const QStringList& arguments,
+                const QByteArray& input = {}) const;
     QString makeKey(const QString& path, const QString& type) const;
 
     QTemporaryDir m_dir;

@@ -22,8 +22,9 @@ QString python()
     const QString py = qEnvironmentVariable("HOSTDECK_TEST_PYTHON");
     if (!py.isEmpty())
         return py;
-    return QFileInfo::exists(QStringLiteral("/usr/bin/python3")) ? QStringLiteral("/usr/bin/python3")
-                                                                  : QStringLiteral("python3");
+    return QFileInfo::exists(QStringLiteral("/usr/bin/python3"))
+               ? QStringLiteral("/usr/bin/python3")
+               : QStringLiteral("python3");
 }
 
 QString testToolsDir()

@@ -50,7 +50,8 @@ private slots:
         QVERIFY(session->pythonVersion().startsWith(QStringLiteral("3.")));
         QVERIFY(session->agentPid() > 0);
         const qsizetype wire = Bootstrap::bytesBeforeHandshake({});
-        qInfo("bytes before handshake: %lld (payload %lld)", qint64(wire), qint64(Bootstrap::payload().size()));
+        qInfo("bytes before handshake: %lld (payload %lld)", qint64(wire),
+              qint64(Bootstrap::payload().size()));
         QVERIFY2(wire <= 8192, "bootstrap must stay within 8 KB");
     }
 
@@ -60,9 +61,10 @@ private slots:
         QByteArray raw(256, '\0');
         for (int i = 0; i < 256; ++i)
             raw[i] = char(i);
-        const QJsonObject nested{{QStringLiteral("list"), QJsonArray{1, 2.5, QStringLiteral("ü"), QJsonValue()}},
-                                 {QStringLiteral("bytes"), wire::bytesValue(raw)},
-                                 {QStringLiteral("big"), qint64(1) << 52}};
+        const QJsonObject nested{
+            {QStringLiteral("list"), QJsonArray{1, 2.5, QStringLiteral("ü"), QJsonValue()}},
+            {QStringLiteral("bytes"), wire::bytesValue(raw)},
+            {QStringLiteral("big"), qint64(1) << 52}};
         const CallResult r = callAndWait(*session, QStringLiteral("Probe"), QStringLiteral("echo"),
                                          {{QStringLiteral("value"), nested}});
         QVERIFY2(r.ok, qPrintable(describe(r)));
@@ -70,8 +72,9 @@ private slots:
         const auto back = wire::toBytes(r.value.toObject().value(QStringLiteral("bytes")));
         QVERIFY(back.has_value());
         QCOMPARE(*back, raw);
-        const CallResult b = callAndWait(*session, QStringLiteral("Probe"), QStringLiteral("bytes_echo"),
-                                         {{QStringLiteral("data"), wire::bytesValue(raw)}});
+        const CallResult b =
+            callAndWait(*session, QStringLiteral("Probe"), QStringLiteral("bytes_echo"),
+                        {{QStringLiteral("data"), wire::bytesValue(raw)}});
         QVERIFY2(b.ok, qPrintable(describe(b)));
         QCOMPARE(*wire::toBytes(b.value), raw);
     }
@@ -84,15 +87,17 @@ private slots:
         int wrong = 0;
         for (int i = 0; i < 1000; ++i) {
             const bool inlineCall = i % 2 == 0;
-            AgentCall* call = session->call(request(QStringLiteral("Probe"),
-                                                    inlineCall ? QStringLiteral("echo") : QStringLiteral("sleep"),
-                                                    inlineCall ? QJsonObject{{QStringLiteral("value"), i}}
-                                                               : QJsonObject{{QStringLiteral("seconds"), 0.001}}));
-            connect(call, &AgentCall::finished, this, [&done, &wrong, i, inlineCall](const CallResult& r) {
-                ++done;
-                if (!r.ok || (inlineCall && r.value.toInt() != i))
-                    ++wrong;
-            });
+            AgentCall* call = session->call(
+                request(QStringLiteral("Probe"),
+                        inlineCall ? QStringLiteral("echo") : QStringLiteral("sleep"),
+                        inlineCall ? QJsonObject{{QStringLiteral("value"), i}}
+                                   : QJsonObject{{QStringLiteral("seconds"), 0.001}}));
+            connect(call, &AgentCall::finished, this,
+                    [&done, &wrong, i, inlineCall](const CallResult& r) {
+                        ++done;
+                        if (!r.ok || (inlineCall && r.value.toInt() != i))
+                            ++wrong;
+                    });
         }
         QTRY_COMPARE_WITH_TIMEOUT(done, 1000, 30000);
         QCOMPARE(wrong, 0);
@@ -105,13 +110,20 @@ private slots:
         for (int i = 0; i < 100; ++i) { // all issued before READY: the worst case for racing syncs
             AgentCall* call = session->call(request(QStringLiteral("Probe"), QStringLiteral("echo"),
                                                     {{QStringLiteral("value"), i}}));
-            connect(call, &AgentCall::finished, this, [&done](const CallResult& r) { done += r.ok ? 1 : 0; });
+            connect(call, &AgentCall::finished, this,
+                    [&done](const CallResult& r) { done += r.ok ? 1 : 0; });
         }
         session->start();
         QTRY_COMPARE_WITH_TIMEOUT(done, 100, 20000);
-        const CallResult stats = callAndWait(*session, QStringLiteral("_agent"), QStringLiteral("stats"));
+        const CallResult stats =
+            callAndWait(*session, QStringLiteral("_agent"), QStringLiteral("stats"));
         QVERIFY2(stats.ok, qPrintable(describe(stats)));
-        QCOMPARE(stats.value.toObject().value(QStringLiteral("syncs")).toObject().value(QStringLiteral("probe")).toInt(), 1);
+        QCOMPARE(stats.value.toObject()
+                     .value(QStringLiteral("syncs"))
+                     .toObject()
+                     .value(QStringLiteral("probe"))
+                     .toInt(),
+                 1);
     }
 
     void remoteErrorCarriesTraceback()
@@ -128,8 +140,9 @@ private slots:
         QCOMPARE(last.value(QStringLiteral("file")).toString(), QStringLiteral("tools/probe.py"));
         QVERIFY(last.value(QStringLiteral("line")).toInt() > 0);
 
-        const CallResult t = callAndWait(*session, QStringLiteral("Probe"), QStringLiteral("tool_error"),
-                                         {{QStringLiteral("message"), QStringLiteral("nope")}});
+        const CallResult t =
+            callAndWait(*session, QStringLiteral("Probe"), QStringLiteral("tool_error"),
+                        {{QStringLiteral("message"), QStringLiteral("nope")}});
         QVERIFY(!t.ok);
         QCOMPARE(t.error.details.value(QStringLiteral("code")).toInt(), 7);
     }
@@ -137,22 +150,28 @@ private slots:
     void unencodableResultStillAnswers()
     {
         auto session = makeLocalTestSession();
-        const CallResult r = callAndWait(*session, QStringLiteral("Probe"), QStringLiteral("unencodable"));
+        const CallResult r =
+            callAndWait(*session, QStringLiteral("Probe"), QStringLiteral("unencodable"));
         QVERIFY(!r.ok);
         QCOMPARE(r.error.type, QStringLiteral("EncodeError"));
-        QVERIFY(callAndWait(*session, QStringLiteral("Probe"), QStringLiteral("echo"), {{QStringLiteral("value"), 1}}).ok);
+        QVERIFY(callAndWait(*session, QStringLiteral("Probe"), QStringLiteral("echo"),
+                            {{QStringLiteral("value"), 1}})
+                    .ok);
     }
 
     void unknownToolAndMethod()
     {
         auto session = makeLocalTestSession();
-        const CallResult r = callAndWait(*session, QStringLiteral("NoSuchTool"), QStringLiteral("x"));
+        const CallResult r =
+            callAndWait(*session, QStringLiteral("NoSuchTool"), QStringLiteral("x"));
         QCOMPARE(r.error.kind, ErrorKind::Usage);
         QVERIFY(r.error.message.contains(QStringLiteral("unknown tool 'NoSuchTool'")));
-        const CallResult m = callAndWait(*session, QStringLiteral("Probe"), QStringLiteral("no_such_method"));
+        const CallResult m =
+            callAndWait(*session, QStringLiteral("Probe"), QStringLiteral("no_such_method"));
         QVERIFY(!m.ok);
         QCOMPARE(m.error.kind, ErrorKind::Remote);
-        QVERIFY2(m.error.message.contains(QStringLiteral("no_such_method")), qPrintable(m.error.message));
+        QVERIFY2(m.error.message.contains(QStringLiteral("no_such_method")),
+                 qPrintable(m.error.message));
     }
 
     void forwardsLogsAtTheConfiguredLevel()
@@ -162,9 +181,13 @@ private slots:
         QCOMPARE(startAndWait(*session), QString());
         session->setLogLevel(20);
         QVERIFY(callAndWait(*session, QStringLiteral("Probe"), QStringLiteral("log"),
-                            {{QStringLiteral("level"), 10}, {QStringLiteral("message"), QStringLiteral("debug-hidden")}}).ok);
+                            {{QStringLiteral("level"), 10},
+                             {QStringLiteral("message"), QStringLiteral("debug-hidden")}})
+                    .ok);
         QVERIFY(callAndWait(*session, QStringLiteral("Probe"), QStringLiteral("log"),
-                            {{QStringLiteral("level"), 20}, {QStringLiteral("message"), QStringLiteral("info-shown")}}).ok);
+                            {{QStringLiteral("level"), 20},
+                             {QStringLiteral("message"), QStringLiteral("info-shown")}})
+                    .ok);
         QTRY_VERIFY_WITH_TIMEOUT(!logs.isEmpty(), 5000);
         QCOMPARE(logs.size(), 1);
         const auto record = logs.first().at(0).value<LogRecord>();
@@ -177,7 +200,8 @@ private slots:
     {
         auto session = makeLocalTestSession();
         QCOMPARE(startAndWait(*session), QString());
-        CallRequest slow = request(QStringLiteral("Probe"), QStringLiteral("sleep"), {{QStringLiteral("seconds"), 30}});
+        CallRequest slow = request(QStringLiteral("Probe"), QStringLiteral("sleep"),
+                                   {{QStringLiteral("seconds"), 30}});
         slow.timeout = std::chrono::milliseconds(300);
         QElapsedTimer timer;
         timer.start();
@@ -185,7 +209,9 @@ private slots:
         QCOMPARE(r.error.kind, ErrorKind::Timeout);
         QVERIFY(r.error.message.contains(QStringLiteral("timed out")));
         QVERIFY(timer.elapsed() < 2000);
-        QVERIFY(callAndWait(*session, QStringLiteral("Probe"), QStringLiteral("echo"), {{QStringLiteral("value"), 1}}).ok);
+        QVERIFY(callAndWait(*session, QStringLiteral("Probe"), QStringLiteral("echo"),
+                            {{QStringLiteral("value"), 1}})
+                    .ok);
     }
 
     void cancelReachesTheAgent()
@@ -194,8 +220,9 @@ private slots:
         const QString marker = dir.filePath(QStringLiteral("cancelled"));
         auto session = makeLocalTestSession();
         QCOMPARE(startAndWait(*session), QString());
-        AgentCall* call = session->call(request(QStringLiteral("Probe"), QStringLiteral("wait_cancel"),
-                                                {{QStringLiteral("marker"), marker}}));
+        AgentCall* call =
+            session->call(request(QStringLiteral("Probe"), QStringLiteral("wait_cancel"),
+                                  {{QStringLiteral("marker"), marker}}));
         QSignalSpy finished(call, &AgentCall::finished);
         QTest::qWait(200);
         QVERIFY(finished.isEmpty());
@@ -220,10 +247,12 @@ private slots:
         qInfo("pending call failed %lld ms after the kill", qint64(timer.elapsed()));
         const auto r = finished.first().at(0).value<CallResult>();
         QCOMPARE(r.error.kind, ErrorKind::Connection);
-        QVERIFY2(r.error.message.startsWith(QStringLiteral("connection lost")), qPrintable(r.error.message));
+        QVERIFY2(r.error.message.startsWith(QStringLiteral("connection lost")),
+                 qPrintable(r.error.message));
         // Every later call fails at once.
         timer.restart();
-        AgentCall* later = session->call(request(QStringLiteral("Probe"), QStringLiteral("echo"), {{QStringLiteral("value"), 1}}));
+        AgentCall* later = session->call(request(QStringLiteral("Probe"), QStringLiteral("echo"),
+                                                 {{QStringLiteral("value"), 1}}));
         QSignalSpy laterDone(later, &AgentCall::finished);
         QVERIFY(laterDone.wait(1000));
         QVERIFY(timer.elapsed() < 200);
@@ -233,18 +262,21 @@ private slots:
     void noisyToolCannotCorruptTheStream()
     {
         auto session = makeLocalTestSession();
-        const CallResult r = callAndWait(*session, QStringLiteral("Probe"), QStringLiteral("noisy"));
+        const CallResult r =
+            callAndWait(*session, QStringLiteral("Probe"), QStringLiteral("noisy"));
         QVERIFY2(r.ok, qPrintable(describe(r)));
         QCOMPARE(r.value.toString(), QStringLiteral("clean"));
-        const CallResult after = callAndWait(*session, QStringLiteral("Probe"), QStringLiteral("echo"),
-                                             {{QStringLiteral("value"), QStringLiteral("still fine")}});
+        const CallResult after =
+            callAndWait(*session, QStringLiteral("Probe"), QStringLiteral("echo"),
+                        {{QStringLiteral("value"), QStringLiteral("still fine")}});
         QCOMPARE(after.value.toString(), QStringLiteral("still fine"));
     }
 
     void streamsChunksBeforeTheResult()
     {
         auto session = makeLocalTestSession();
-        AgentCall* call = session->call(request(QStringLiteral("Probe"), QStringLiteral("stream"), {{QStringLiteral("n"), 5}}));
+        AgentCall* call = session->call(
+            request(QStringLiteral("Probe"), QStringLiteral("stream"), {{QStringLiteral("n"), 5}}));
         QStringList lines;
         bool finishedFirst = false;
         connect(call, &AgentCall::chunk, this, [&](const QString& stream, const QJsonValue& data) {
@@ -275,7 +307,8 @@ private slots:
             if (method.value(QStringLiteral("name")).toString() != QStringLiteral("sleep"))
                 continue;
             sawSleep = true;
-            const QJsonObject param = method.value(QStringLiteral("params")).toArray().first().toObject();
+            const QJsonObject param =
+                method.value(QStringLiteral("params")).toArray().first().toObject();
             QCOMPARE(param.value(QStringLiteral("name")).toString(), QStringLiteral("seconds"));
             QCOMPARE(param.value(QStringLiteral("type")).toString(), QStringLiteral("float"));
         }
@@ -288,7 +321,9 @@ private slots:
     {
         auto session = makeLocalTestSession({QStringLiteral("/nonexistent/python3")});
         const QString error = startAndWait(*session);
-        QVERIFY2(error.contains(QStringLiteral("python interpreter '/nonexistent/python3' not found")), qPrintable(error));
+        QVERIFY2(
+            error.contains(QStringLiteral("python interpreter '/nonexistent/python3' not found")),
+            qPrintable(error));
         const CallResult r = callAndWait(*session, QStringLiteral("Probe"), QStringLiteral("echo"));
         QVERIFY(!r.ok);
     }
@@ -296,10 +331,12 @@ private slots:
     void interpreterExitsBeforeReady()
     {
         QTemporaryDir dir;
-        const QString fake = writeScript(dir.path(), QStringLiteral("py"), "#!/bin/sh\necho 'fatal: broken install' >&2\nexit 5\n");
+        const QString fake = writeScript(dir.path(), QStringLiteral("py"),
+                                         "#!/bin/sh\necho 'fatal: broken install' >&2\nexit 5\n");
         auto session = makeLocalTestSession({fake});
         const QString error = startAndWait(*session);
-        QVERIFY2(error.contains(QStringLiteral("exited with code 5 before READY")), qPrintable(error));
+        QVERIFY2(error.contains(QStringLiteral("exited with code 5 before READY")),
+                 qPrintable(error));
         QVERIFY2(error.contains(QStringLiteral("broken install")), qPrintable(error));
     }
 
@@ -307,7 +344,8 @@ private slots:
     {
         // A real interpreter made to report 3.6.9: the loader's own version check must name it.
         QTemporaryDir dir;
-        const QByteArray shim = "#!" + python().toUtf8() + "\n"
+        const QByteArray shim = "#!" + python().toUtf8() +
+                                "\n"
                                 "import sys\n"
                                 "code = sys.argv[sys.argv.index('-c') + 1]\n"
                                 "sys.version_info = (3, 6, 9, 'final', 0)\n"
@@ -316,7 +354,9 @@ private slots:
         const QString fake = writeScript(dir.path(), QStringLiteral("python3.6"), shim);
         auto session = makeLocalTestSession({fake});
         const QString error = startAndWait(*session);
-        QVERIFY2(error.contains(QStringLiteral("Python 3.6.9")) && error.contains(QStringLiteral("too old")), qPrintable(error));
+        QVERIFY2(error.contains(QStringLiteral("Python 3.6.9")) &&
+                     error.contains(QStringLiteral("too old")),
+                 qPrintable(error));
     }
 
     void realOldPythons_data()
@@ -341,11 +381,13 @@ private slots:
             return;
         }
         QCOMPARE(error, QString());
-        const CallResult r = callAndWait(*session, QStringLiteral("Probe"), QStringLiteral("noisy"));
+        const CallResult r =
+            callAndWait(*session, QStringLiteral("Probe"), QStringLiteral("noisy"));
         QVERIFY2(r.ok, qPrintable(describe(r)));
-        const CallResult t = callAndWait(*session, QStringLiteral("Template"), QStringLiteral("render"),
-                                         {{QStringLiteral("template"), QStringLiteral("% for x in xs:\n${x}\n% endfor")},
-                                          {QStringLiteral("vars"), QJsonObject{{QStringLiteral("xs"), QJsonArray{1, 2}}}}});
+        const CallResult t = callAndWait(
+            *session, QStringLiteral("Template"), QStringLiteral("render"),
+            {{QStringLiteral("template"), QStringLiteral("% for x in xs:\n${x}\n% endfor")},
+             {QStringLiteral("vars"), QJsonObject{{QStringLiteral("xs"), QJsonArray{1, 2}}}}});
         QVERIFY2(t.ok, qPrintable(describe(t)));
         QCOMPARE(t.value.toString(), QStringLiteral("1\n2"));
     }
@@ -353,13 +395,15 @@ private slots:
     void garbageInsteadOfReady()
     {
         QTemporaryDir dir;
-        const QString fake = writeScript(dir.path(), QStringLiteral("py"),
-                                         "#!/bin/sh\necho 'Welcome to a noisy host'\necho 'not an agent'\nsleep 30\n");
+        const QString fake = writeScript(
+            dir.path(), QStringLiteral("py"),
+            "#!/bin/sh\necho 'Welcome to a noisy host'\necho 'not an agent'\nsleep 30\n");
         auto session = makeLocalTestSession({fake}, std::chrono::milliseconds(800));
         QElapsedTimer timer;
         timer.start();
         const QString error = startAndWait(*session);
-        QVERIFY2(error.contains(QStringLiteral("garbage instead of READY")) && error.contains(QStringLiteral("not an agent")),
+        QVERIFY2(error.contains(QStringLiteral("garbage instead of READY")) &&
+                     error.contains(QStringLiteral("not an agent")),
                  qPrintable(error));
         QVERIFY(timer.elapsed() < 3000);
     }
@@ -367,7 +411,8 @@ private slots:
     void endlessGarbageFailsFast()
     {
         QTemporaryDir dir;
-        const QString fake = writeScript(dir.path(), QStringLiteral("py"), "#!/bin/sh\nexec yes garbage\n");
+        const QString fake =
+            writeScript(dir.path(), QStringLiteral("py"), "#!/bin/sh\nexec yes garbage\n");
         auto session = makeLocalTestSession({fake}, std::chrono::seconds(30));
         QElapsedTimer timer;
         timer.start();
@@ -379,23 +424,29 @@ private slots:
     void bannerBeforeReadyIsSkipped()
     {
         QTemporaryDir dir;
-        const QByteArray wrapper = "#!/bin/sh\necho 'Last login: yesterday'\necho '*** MOTD ***'\nexec " +
-                                   python().toUtf8() + " \"$@\"\n";
+        const QByteArray wrapper =
+            "#!/bin/sh\necho 'Last login: yesterday'\necho '*** MOTD ***'\nexec " +
+            python().toUtf8() + " \"$@\"\n";
         const QString fake = writeScript(dir.path(), QStringLiteral("py"), wrapper);
         auto session = makeLocalTestSession({fake});
         QCOMPARE(startAndWait(*session), QString());
-        QVERIFY(callAndWait(*session, QStringLiteral("Probe"), QStringLiteral("echo"), {{QStringLiteral("value"), 2}}).ok);
+        QVERIFY(callAndWait(*session, QStringLiteral("Probe"), QStringLiteral("echo"),
+                            {{QStringLiteral("value"), 2}})
+                    .ok);
     }
 
     void hostileAgentCannotSendRequests_data()
     {
         QTest::addColumn<QByteArray>("frame");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("call-request") << wire::encodeFrame(wire::FrameType::Call, 1, R"({"tool":"x"})")
-                                      << QStringLiteral("it sent a request");
-        QTest::newRow("sync-request") << wire::encodeFrame(wire::FrameType::Sync, 1, R"({"module":"x","source":"import os"})")
-                                      << QStringLiteral("it sent a request");
-        QTest::newRow("pickle") << QByteArray("\x80\x04\x95 cos\nsystem\n(S'touch /tmp/pwned'\ntR.", 40)
+        QTest::newRow("call-request")
+            << wire::encodeFrame(wire::FrameType::Call, 1, R"({"tool":"x"})")
+            << QStringLiteral("it sent a request");
+        QTest::newRow("sync-request")
+            << wire::encodeFrame(wire::FrameType::Sync, 1, R"({"module":"x","source":"import os"})")
+            << QStringLiteral("it sent a request");
+        QTest::newRow("pickle") << QByteArray("\x80\x04\x95 cos\nsystem\n(S'touch /tmp/pwned'\ntR.",
+                                              40)
                                 << QStringLiteral("bad frame magic");
         QByteArray huge = wire::encodeFrame(wire::FrameType::Result, 1, "1");
         huge[16] = char(0x7f); // claims a ~2 GiB body
@@ -418,7 +469,8 @@ private slots:
         const QString fake = writeScript(dir.path(), QStringLiteral("py"), script);
         auto session = makeLocalTestSession({fake});
         QSignalSpy closed(session.get(), &AgentSession::closed);
-        AgentCall* call = session->call(request(QStringLiteral("Probe"), QStringLiteral("echo"), {{QStringLiteral("value"), 1}}));
+        AgentCall* call = session->call(request(QStringLiteral("Probe"), QStringLiteral("echo"),
+                                                {{QStringLiteral("value"), 1}}));
         QSignalSpy finished(call, &AgentCall::finished);
         session->start();
         QVERIFY(finished.wait(5000));

@@ -52,8 +52,9 @@ class TestCli : public QObject
 private slots:
     void callPrintsJsonResult()
     {
-        const Run r = cli({QStringLiteral("call"), QStringLiteral("--local"), QStringLiteral("--python"), python(),
-                           QStringLiteral("Exec.run"), QStringLiteral("--arg"), QStringLiteral(R"(argv=["echo","hi there"])")});
+        const Run r = cli({QStringLiteral("call"), QStringLiteral("--local"),
+                           QStringLiteral("--python"), python(), QStringLiteral("Exec.run"),
+                           QStringLiteral("--arg"), QStringLiteral(R"(argv=["echo","hi there"])")});
         QVERIFY2(r.code == 0, r.err.constData());
         const QJsonObject value = QJsonDocument::fromJson(r.out).object();
         QCOMPARE(value.value(QStringLiteral("rc")).toInt(), 0);
@@ -64,16 +65,20 @@ private slots:
     {
         QTemporaryDir dir;
         const QString path = writeFile(dir, QStringLiteral("f.txt"), "hello\nworld\n");
-        const Run r = cli({QStringLiteral("call"), QStringLiteral("--local"), QStringLiteral("FileSystem.read_text"),
-                           QStringLiteral("--arg"), QStringLiteral("path=") + path});
+        const Run r = cli({QStringLiteral("call"), QStringLiteral("--local"),
+                           QStringLiteral("FileSystem.read_text"), QStringLiteral("--arg"),
+                           QStringLiteral("path=") + path});
         QVERIFY2(r.code == 0, r.err.constData());
-        QCOMPARE(QJsonDocument::fromJson("[" + r.out + "]").array().first().toString(), QStringLiteral("hello\nworld\n"));
+        QCOMPARE(QJsonDocument::fromJson("[" + r.out + "]").array().first().toString(),
+                 QStringLiteral("hello\nworld\n"));
     }
 
     void remoteErrorExitsOne()
     {
-        const Run r = cli({QStringLiteral("call"), QStringLiteral("--local"), QStringLiteral("--tools-dir"), testToolsDir(),
-                           QStringLiteral("Probe.fail"), QStringLiteral("--arg"), QStringLiteral("message=kaputt")});
+        const Run r =
+            cli({QStringLiteral("call"), QStringLiteral("--local"), QStringLiteral("--tools-dir"),
+                 testToolsDir(), QStringLiteral("Probe.fail"), QStringLiteral("--arg"),
+                 QStringLiteral("message=kaputt")});
         QCOMPARE(r.code, 1);
         const QJsonObject error = QJsonDocument::fromJson(r.out).object();
         QCOMPARE(error.value(QStringLiteral("type")).toString(), QStringLiteral("ValueError"));
@@ -85,15 +90,24 @@ private slots:
     {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("message");
-        QTest::newRow("no-target") << QStringList{QStringLiteral("call"), QStringLiteral("Exec.run")} << QStringLiteral("--local");
-        QTest::newRow("bad-method") << QStringList{QStringLiteral("call"), QStringLiteral("--local"), QStringLiteral("Exec")}
-                                    << QStringLiteral("TOOL.METHOD");
-        QTest::newRow("unknown-tool") << QStringList{QStringLiteral("call"), QStringLiteral("--local"), QStringLiteral("Nope.x")}
-                                      << QStringLiteral("unknown tool 'Nope'");
-        QTest::newRow("no-python") << QStringList{QStringLiteral("call"), QStringLiteral("--local"), QStringLiteral("--python"),
-                                                  QStringLiteral("/no/such/python"), QStringLiteral("Exec.run")}
-                                   << QStringLiteral("not found");
-        QTest::newRow("unknown-command") << QStringList{QStringLiteral("frobnicate")} << QStringLiteral("unknown command");
+        QTest::newRow("no-target")
+            << QStringList{QStringLiteral("call"), QStringLiteral("Exec.run")}
+            << QStringLiteral("--local");
+        QTest::newRow("bad-method")
+            << QStringList{QStringLiteral("call"), QStringLiteral("--local"),
+                           QStringLiteral("Exec")}
+            << QStringLiteral("TOOL.METHOD");
+        QTest::newRow("unknown-tool")
+            << QStringList{QStringLiteral("call"), QStringLiteral("--local"),
+                           QStringLiteral("Nope.x")}
+            << QStringLiteral("unknown tool 'Nope'");
+        QTest::newRow("no-python")
+            << QStringList{QStringLiteral("call"), QStringLiteral("--local"),
+                           QStringLiteral("--python"), QStringLiteral("/no/such/python"),
+                           QStringLiteral("Exec.run")}
+            << QStringLiteral("not found");
+        QTest::newRow("unknown-command")
+            << QStringList{QStringLiteral("frobnicate")} << QStringLiteral("unknown command");
     }
     void usageAndConnectionErrorsExitTwo()
     {
@@ -108,7 +122,8 @@ private slots:
     void renderPrintsExactly()
     {
         QTemporaryDir dir;
-        const QString tmpl = writeFile(dir, QStringLiteral("t.tmpl"), "% for h in hosts:\nserver ${h};\n% endfor\nlast");
+        const QString tmpl = writeFile(dir, QStringLiteral("t.tmpl"),
+                                       "% for h in hosts:\nserver ${h};\n% endfor\nlast");
         const QString vars = writeFile(dir, QStringLiteral("v.json"), R"({"hosts": ["a", "b"]})");
         const Run r = cli({QStringLiteral("render"), tmpl, QStringLiteral("--vars"), vars});
         QVERIFY2(r.code == 0, r.err.constData());
@@ -118,7 +133,8 @@ private slots:
     void renderErrorNamesTheLine()
     {
         QTemporaryDir dir;
-        const QString tmpl = writeFile(dir, QStringLiteral("t.tmpl"), "ok\nfine\n${undefined_name}\n");
+        const QString tmpl =
+            writeFile(dir, QStringLiteral("t.tmpl"), "ok\nfine\n${undefined_name}\n");
         const Run r = cli({QStringLiteral("render"), tmpl});
         QCOMPARE(r.code, 1);
         QVERIFY2(r.err.startsWith("line 3: "), r.err.constData());
@@ -135,9 +151,14 @@ private slots:
             byName.insert(t.toObject().value(QStringLiteral("tool")).toString(), t.toObject());
         QVERIFY(byName.contains(QStringLiteral("Exec")));
         QVERIFY(byName.contains(QStringLiteral("FileSystem")));
-        QCOMPARE(byName.value(QStringLiteral("Exec")).value(QStringLiteral("custom")).toBool(), false);
-        QCOMPARE(byName.value(QStringLiteral("Probe")).value(QStringLiteral("custom")).toBool(), true);
-        QVERIFY(!byName.value(QStringLiteral("Exec")).value(QStringLiteral("methods")).toArray().isEmpty());
+        QCOMPARE(byName.value(QStringLiteral("Exec")).value(QStringLiteral("custom")).toBool(),
+                 false);
+        QCOMPARE(byName.value(QStringLiteral("Probe")).value(QStringLiteral("custom")).toBool(),
+                 true);
+        QVERIFY(!byName.value(QStringLiteral("Exec"))
+                     .value(QStringLiteral("methods"))
+                     .toArray()
+                     .isEmpty());
     }
 };
 

@@ -15,8 +15,8 @@ using namespace hostdeck::engine::wire;
 
 namespace {
 
-QByteArray header(quint8 magic0, quint8 magic1, quint8 version, quint8 type, quint8 flags, quint64 id,
-                  quint32 length, quint8 reserved = 0)
+QByteArray header(quint8 magic0, quint8 magic1, quint8 version, quint8 type, quint8 flags,
+                  quint64 id, quint32 length, quint8 reserved = 0)
 {
     QByteArray h(kHeaderSize, '\0');
     h[0] = char(magic0);
@@ -51,16 +51,19 @@ private slots:
         QTest::addColumn<quint64>("id");
         QTest::addColumn<QByteArray>("body");
         QTest::addColumn<qsizetype>("compressMin");
-        QTest::newRow("call") << int(FrameType::Call) << quint64(1) << QByteArray(R"({"tool":"Exec"})") << qsizetype(0);
-        QTest::newRow("result-max-id") << int(FrameType::Result) << std::numeric_limits<quint64>::max()
-                                       << QByteArray("42") << qsizetype(0);
-        QTest::newRow("empty-body") << int(FrameType::Cancel) << quint64(7) << QByteArray() << qsizetype(0);
-        QTest::newRow("compressible") << int(FrameType::Result) << quint64(3)
-                                      << QByteArray(200000, 'a') << qsizetype(4096);
-        QTest::newRow("incompressible") << int(FrameType::Result) << quint64(4) << randomBytes(100000)
-                                        << qsizetype(4096);
-        QTest::newRow("below-threshold") << int(FrameType::Log) << quint64(0) << QByteArray(1000, 'x')
-                                         << qsizetype(4096);
+        QTest::newRow("call") << int(FrameType::Call) << quint64(1)
+                              << QByteArray(R"({"tool":"Exec"})") << qsizetype(0);
+        QTest::newRow("result-max-id")
+            << int(FrameType::Result) << std::numeric_limits<quint64>::max() << QByteArray("42")
+            << qsizetype(0);
+        QTest::newRow("empty-body")
+            << int(FrameType::Cancel) << quint64(7) << QByteArray() << qsizetype(0);
+        QTest::newRow("compressible")
+            << int(FrameType::Result) << quint64(3) << QByteArray(200000, 'a') << qsizetype(4096);
+        QTest::newRow("incompressible")
+            << int(FrameType::Result) << quint64(4) << randomBytes(100000) << qsizetype(4096);
+        QTest::newRow("below-threshold")
+            << int(FrameType::Log) << quint64(0) << QByteArray(1000, 'x') << qsizetype(4096);
     }
     void roundTrip()
     {
@@ -92,7 +95,8 @@ private slots:
     {
         const QByteArray text = QByteArray("line of a config file\n").repeated(10000);
         QVERIFY(quint8(encodeFrame(FrameType::Result, 1, text, 4096)[4]) & kFlagCompressed);
-        QVERIFY(!(quint8(encodeFrame(FrameType::Result, 1, randomBytes(1 << 20), 4096)[4]) & kFlagCompressed));
+        QVERIFY(!(quint8(encodeFrame(FrameType::Result, 1, randomBytes(1 << 20), 4096)[4]) &
+                  kFlagCompressed));
     }
 
     void manyFramesInOneRead()
@@ -137,32 +141,47 @@ private slots:
         QTest::addColumn<qsizetype>("maxFrame");
         QTest::addColumn<QString>("expected");
         const qsizetype def = kDefaultMaxFrame;
-        QTest::newRow("bad-magic") << header('X', 'D', 1, 16, 0, 1, 0) << def << QStringLiteral("bad frame magic");
-        QTest::newRow("pickle-like") << QByteArray("\x80\x04\x95\x10\x00\x00\x00\x00\x00\x00\x00\x8c\x05posix\x94\x8c\x06system", 28)
-                                     << def << QStringLiteral("bad frame magic");
-        QTest::newRow("bad-version") << header('H', 'D', 2, 16, 0, 1, 0) << def << QStringLiteral("unsupported protocol version 2");
-        QTest::newRow("unknown-type") << header('H', 'D', 1, 99, 0, 1, 0) << def << QStringLiteral("unknown frame type 99");
-        QTest::newRow("unknown-flag") << header('H', 'D', 1, 16, 0x04, 1, 0) << def << QStringLiteral("unknown frame flags");
-        QTest::newRow("reserved-set") << header('H', 'D', 1, 16, 0, 1, 0, 1) << def << QStringLiteral("unknown frame flags");
+        QTest::newRow("bad-magic")
+            << header('X', 'D', 1, 16, 0, 1, 0) << def << QStringLiteral("bad frame magic");
+        QTest::newRow("pickle-like")
+            << QByteArray(
+                   "\x80\x04\x95\x10\x00\x00\x00\x00\x00\x00\x00\x8c\x05posix\x94\x8c\x06system",
+                   28)
+            << def << QStringLiteral("bad frame magic");
+        QTest::newRow("bad-version") << header('H', 'D', 2, 16, 0, 1, 0) << def
+                                     << QStringLiteral("unsupported protocol version 2");
+        QTest::newRow("unknown-type")
+            << header('H', 'D', 1, 99, 0, 1, 0) << def << QStringLiteral("unknown frame type 99");
+        QTest::newRow("unknown-flag")
+            << header('H', 'D', 1, 16, 0x04, 1, 0) << def << QStringLiteral("unknown frame flags");
+        QTest::newRow("reserved-set")
+            << header('H', 'D', 1, 16, 0, 1, 0, 1) << def << QStringLiteral("unknown frame flags");
         QTest::newRow("oversized") << header('H', 'D', 1, 16, 0, 1, 0xFFFFFFFFu) << def
                                    << QStringLiteral("exceeds the maximum");
-        QTest::newRow("oversized-configured") << header('H', 'D', 1, 16, 0, 1, 1025) << qsizetype(1024)
-                                              << QStringLiteral("1025 bytes exceeds the maximum of 1024");
+        QTest::newRow("oversized-configured")
+            << header('H', 'D', 1, 16, 0, 1, 1025) << qsizetype(1024)
+            << QStringLiteral("1025 bytes exceeds the maximum of 1024");
         const QByteArray junk("this is not xz");
-        QTest::newRow("corrupt-xz") << header('H', 'D', 1, 16, kFlagCompressed, 1, quint32(junk.size())) + junk << def
-                                    << QStringLiteral("corrupt xz body");
+        QTest::newRow("corrupt-xz")
+            << header('H', 'D', 1, 16, kFlagCompressed, 1, quint32(junk.size())) + junk << def
+            << QStringLiteral("corrupt xz body");
         const QByteArray bomb = lzma::compress(QByteArray(1 << 20, '\0'), 6);
-        QTest::newRow("xz-bomb") << header('H', 'D', 1, 16, kFlagCompressed, 1, quint32(bomb.size())) + bomb
+        QTest::newRow("xz-bomb") << header('H', 'D', 1, 16, kFlagCompressed, 1,
+                                           quint32(bomb.size())) +
+                                        bomb
                                  << qsizetype(64 * 1024) << QStringLiteral("expands beyond");
         // A frame whose xz header asks for a 4 GiB dictionary (found by the fuzzer): refused
         // before the decoder allocates it.
-        QFile seed(QString::fromUtf8(qgetenv("HOSTDECK_SOURCE_DIR")) + QStringLiteral("/tests/fuzz/corpus/xz-huge-dictionary.bin"));
+        QFile seed(QString::fromUtf8(qgetenv("HOSTDECK_SOURCE_DIR")) +
+                   QStringLiteral("/tests/fuzz/corpus/xz-huge-dictionary.bin"));
         if (seed.open(QIODevice::ReadOnly))
-            QTest::newRow("xz-huge-dictionary") << seed.readAll() << qsizetype(1024 * 1024)
-                                                << QStringLiteral("needs more than");
+            QTest::newRow("xz-huge-dictionary")
+                << seed.readAll() << qsizetype(1024 * 1024) << QStringLiteral("needs more than");
         const QByteArray truncatedXz = lzma::compress(QByteArray(5000, 'z'), 6).chopped(8);
-        QTest::newRow("truncated-xz") << header('H', 'D', 1, 16, kFlagCompressed, 1, quint32(truncatedXz.size())) + truncatedXz
-                                      << def << QStringLiteral("xz body");
+        QTest::newRow("truncated-xz")
+            << header('H', 'D', 1, 16, kFlagCompressed, 1, quint32(truncatedXz.size())) +
+                   truncatedXz
+            << def << QStringLiteral("xz body");
     }
     void malformed()
     {
@@ -207,9 +226,10 @@ private slots:
     {
         const QByteArray a = randomBytes(70000);
         const QByteArray b("\0\x01\x02", 3);
-        const QJsonObject value{{QStringLiteral("first"), bytesValue(a)},
-                                {QStringLiteral("list"), QJsonArray{1, bytesValue(b), QStringLiteral("x")}},
-                                {QStringLiteral("plain"), QStringLiteral("text")}};
+        const QJsonObject value{
+            {QStringLiteral("first"), bytesValue(a)},
+            {QStringLiteral("list"), QJsonArray{1, bytesValue(b), QStringLiteral("x")}},
+            {QStringLiteral("plain"), QStringLiteral("text")}};
         const EncodedBody body = encodeBody(value);
         QVERIFY(body.attachments);
         QVERIFY2(body.bytes.size() < a.size() + 200, "blobs travel raw, not base64");
@@ -239,13 +259,21 @@ private slots:
             return out;
         };
         QTest::newRow("empty") << QByteArray() << QStringLiteral("lengths do not add up");
-        QTest::newRow("json-too-long") << u32(100) + "{}" << QStringLiteral("lengths do not add up");
-        QTest::newRow("blob-too-long") << u32(2) + "{}" + u32(50) + "abc" << QStringLiteral("lengths do not add up");
-        QTest::newRow("blob-header-cut") << u32(2) + "{}" + QByteArray(2, '\0') << QStringLiteral("lengths do not add up");
-        const auto json = [&u32](const QByteArray& text) -> QByteArray { return u32(quint32(text.size())) + text; };
-        QTest::newRow("bad-index") << json(R"({"$bin": 3})") + u32(1) + "z" << QStringLiteral("bad attachment reference 3");
-        QTest::newRow("negative-index") << json(R"({"$bin":-1})") << QStringLiteral("bad attachment reference");
-        QTest::newRow("string-index") << json(R"({"$bin":"0"})") + u32(1) + "z" << QStringLiteral("bad attachment reference");
+        QTest::newRow("json-too-long")
+            << u32(100) + "{}" << QStringLiteral("lengths do not add up");
+        QTest::newRow("blob-too-long")
+            << u32(2) + "{}" + u32(50) + "abc" << QStringLiteral("lengths do not add up");
+        QTest::newRow("blob-header-cut")
+            << u32(2) + "{}" + QByteArray(2, '\0') << QStringLiteral("lengths do not add up");
+        const auto json = [&u32](const QByteArray& text) -> QByteArray {
+            return u32(quint32(text.size())) + text;
+        };
+        QTest::newRow("bad-index") << json(R"({"$bin": 3})") + u32(1) + "z"
+                                   << QStringLiteral("bad attachment reference 3");
+        QTest::newRow("negative-index")
+            << json(R"({"$bin":-1})") << QStringLiteral("bad attachment reference");
+        QTest::newRow("string-index")
+            << json(R"({"$bin":"0"})") + u32(1) + "z" << QStringLiteral("bad attachment reference");
         QTest::newRow("bad-json") << u32(3) + "{x}" << QStringLiteral("bad JSON body");
     }
     void badAttachments()
@@ -274,8 +302,11 @@ private slots:
             QCOMPARE(*toBytes(bytesValue(small)), small);
         }
         for (const char* bad : {"QQ", "QQ=", "Q===", "QQ=Q", "QUJD\u00e9", "QU JD", "=QQQ"})
-            QVERIFY2(!toBytes(QJsonObject{{QStringLiteral("$bytes"), QString::fromUtf8(bad)}}).has_value(), bad);
-        QVERIFY(!toBytes(QJsonObject{{QStringLiteral("$bytes"), QStringLiteral("@@not base64@@")}}).has_value());
+            QVERIFY2(!toBytes(QJsonObject{{QStringLiteral("$bytes"), QString::fromUtf8(bad)}})
+                          .has_value(),
+                     bad);
+        QVERIFY(!toBytes(QJsonObject{{QStringLiteral("$bytes"), QStringLiteral("@@not base64@@")}})
+                     .has_value());
     }
 };
 

@@ -17,7 +17,10 @@ QJsonArray loadVectors()
     QFile file(sourceDir() + QStringLiteral("/tests/engine/core/template_vectors.json"));
     if (!file.open(QIODevice::ReadOnly))
         qFatal("template_vectors.json missing");
-    return QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("vectors")).toArray();
+    return QJsonDocument::fromJson(file.readAll())
+        .object()
+        .value(QStringLiteral("vectors"))
+        .toArray();
 }
 
 } // namespace
@@ -41,7 +44,8 @@ private slots:
             QSKIP("../shared/spec is not beside this checkout");
         QFile mine(sourceDir() + QStringLiteral("/tests/engine/core/template_vectors.json"));
         QVERIFY(mine.open(QIODevice::ReadOnly));
-        QCOMPARE(QJsonDocument::fromJson(mine.readAll()), QJsonDocument::fromJson(shared.readAll()));
+        QCOMPARE(QJsonDocument::fromJson(mine.readAll()),
+                 QJsonDocument::fromJson(shared.readAll()));
     }
 
     void vector_data()
@@ -55,9 +59,10 @@ private slots:
     void vector()
     {
         QFETCH(QJsonObject, vector);
-        const CallResult r = callAndWait(*m_session, QStringLiteral("Template"), QStringLiteral("render"),
-                                         {{QStringLiteral("template"), vector.value(QStringLiteral("template"))},
-                                          {QStringLiteral("vars"), vector.value(QStringLiteral("context"))}});
+        const CallResult r =
+            callAndWait(*m_session, QStringLiteral("Template"), QStringLiteral("render"),
+                        {{QStringLiteral("template"), vector.value(QStringLiteral("template"))},
+                         {QStringLiteral("vars"), vector.value(QStringLiteral("context"))}});
         const auto has = [&](const char* key) { return vector.contains(QLatin1String(key)); };
         const bool quirk = has("quirk");
         QJsonValue expected;
@@ -71,14 +76,18 @@ private slots:
         } else if (quirk && has("preferred_error")) {
             wantError = true;
         } else {
-            // A free quirk: any clear outcome is fine, but it must be one: a string or a remote error.
-            QVERIFY2(r.ok ? r.value.isString() : r.error.kind == ErrorKind::Remote, qPrintable(r.error.message));
+            // A free quirk: any clear outcome is fine, but it must be one: a string or a remote
+            // error.
+            QVERIFY2(r.ok ? r.value.isString() : r.error.kind == ErrorKind::Remote,
+                     qPrintable(r.error.message));
             return;
         }
         if (wantError) {
-            QVERIFY2(!r.ok, qPrintable(QStringLiteral("rendered instead of failing: ") + r.value.toString()));
+            QVERIFY2(!r.ok, qPrintable(QStringLiteral("rendered instead of failing: ") +
+                                       r.value.toString()));
             QCOMPARE(r.error.kind, ErrorKind::Remote);
-            QVERIFY2(r.error.details.contains(QStringLiteral("line")) || r.error.message.contains(QStringLiteral("line ")),
+            QVERIFY2(r.error.details.contains(QStringLiteral("line")) ||
+                         r.error.message.contains(QStringLiteral("line ")),
                      qPrintable(r.error.message));
             return;
         }

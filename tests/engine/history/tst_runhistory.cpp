@@ -49,20 +49,27 @@ void TestRunHistory::roundTrip()
     const auto id = history.beginRun(run, {});
     QVERIFY(id.ok());
 
-    const QJsonObject r1{{QStringLiteral("host"), QStringLiteral("web1")}, {QStringLiteral("ok"), true},
-                         {QStringLiteral("changed"), true}, {QStringLiteral("duration"), 0.25},
+    const QJsonObject r1{{QStringLiteral("host"), QStringLiteral("web1")},
+                         {QStringLiteral("ok"), true},
+                         {QStringLiteral("changed"), true},
+                         {QStringLiteral("duration"), 0.25},
                          {QStringLiteral("value"), QJsonObject{{QStringLiteral("rc"), 0}}}};
-    const QJsonObject r2{{QStringLiteral("host"), QStringLiteral("web2")}, {QStringLiteral("ok"), false},
-                         {QStringLiteral("changed"), false}, {QStringLiteral("duration"), 1.5},
-                         {QStringLiteral("error"), QJsonObject{{QStringLiteral("kind"), QStringLiteral("unreachable")},
-                                                               {QStringLiteral("message"), QStringLiteral("refused")}}}};
+    const QJsonObject r2{{QStringLiteral("host"), QStringLiteral("web2")},
+                         {QStringLiteral("ok"), false},
+                         {QStringLiteral("changed"), false},
+                         {QStringLiteral("duration"), 1.5},
+                         {QStringLiteral("error"),
+                          QJsonObject{{QStringLiteral("kind"), QStringLiteral("unreachable")},
+                                      {QStringLiteral("message"), QStringLiteral("refused")}}}};
     QVERIFY(history.addResults(*id, {r1}).ok());
     QVERIFY(history.addResults(*id, {r2}).ok());
     auto listed = history.runs();
     QVERIFY(listed.ok());
     QCOMPARE(listed->size(), 1);
     QVERIFY(!listed->first().finished);
-    const QJsonObject summary{{QStringLiteral("total"), 2}, {QStringLiteral("ok"), 1}, {QStringLiteral("unreachable"), 1}};
+    const QJsonObject summary{{QStringLiteral("total"), 2},
+                              {QStringLiteral("ok"), 1},
+                              {QStringLiteral("unreachable"), 1}};
     QVERIFY(history.finishRun(*id, summary).ok());
 
     // A second connection to the same file sees everything (it is on disk, not in memory).
@@ -94,7 +101,8 @@ void TestRunHistory::redactsSecrets()
 {
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("history.sqlite"));
-    const QString secret = QStringLiteral("s3cr3t-never-on-disk-%1").arg(QCoreApplication::applicationPid());
+    const QString secret =
+        QStringLiteral("s3cr3t-never-on-disk-%1").arg(QCoreApplication::applicationPid());
     {
         auto history = RunHistory::open(path);
         QVERIFY(history.ok());
@@ -102,14 +110,18 @@ void TestRunHistory::redactsSecrets()
         run.startedAt = QDateTime::currentDateTime();
         run.tool = QStringLiteral("User");
         run.method = QStringLiteral("present");
-        run.args = {{QStringLiteral("name"), QStringLiteral("bob")}, {QStringLiteral("password"), secret},
+        run.args = {{QStringLiteral("name"), QStringLiteral("bob")},
+                    {QStringLiteral("password"), secret},
                     {QStringLiteral("token"), QJsonValue::Null}};
-        const auto id = (*history)->beginRun(run, {QStringLiteral("password"), QStringLiteral("token")});
+        const auto id =
+            (*history)->beginRun(run, {QStringLiteral("password"), QStringLiteral("token")});
         QVERIFY(id.ok());
         const auto stored = (*history)->run(*id);
-        QCOMPARE(stored->args.value(QStringLiteral("password")).toString(), RunHistory::redactedMarker());
+        QCOMPARE(stored->args.value(QStringLiteral("password")).toString(),
+                 RunHistory::redactedMarker());
         QCOMPARE(stored->args.value(QStringLiteral("name")).toString(), QStringLiteral("bob"));
-        QVERIFY(stored->args.value(QStringLiteral("token")).isNull()); // nothing to hide: stays null
+        QVERIFY(
+            stored->args.value(QStringLiteral("token")).isNull()); // nothing to hide: stays null
     }
     for (const QString& file : QDir(dir.path()).entryList(QDir::Files))
         QVERIFY2(!fileBytes(dir.filePath(file)).contains(secret.toUtf8()), qPrintable(file));
@@ -118,12 +130,18 @@ void TestRunHistory::redactsSecrets()
 void TestRunHistory::secretParamsFromDescription()
 {
     const QJsonArray params{
-        QJsonObject{{QStringLiteral("name"), QStringLiteral("a")}, {QStringLiteral("type"), QStringLiteral("Secret")}},
-        QJsonObject{{QStringLiteral("name"), QStringLiteral("b")}, {QStringLiteral("type"), QStringLiteral("Optional[Secret]")}},
-        QJsonObject{{QStringLiteral("name"), QStringLiteral("c")}, {QStringLiteral("type"), QStringLiteral("str")}},
-        QJsonObject{{QStringLiteral("name"), QStringLiteral("d")}, {QStringLiteral("type"), QJsonValue::Null}},
-        QJsonObject{{QStringLiteral("name"), QStringLiteral("e")}, {QStringLiteral("type"), QStringLiteral("hostdeck.Secret")}}};
-    QCOMPARE(RunHistory::secretParams(params), (QStringList{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("e")}));
+        QJsonObject{{QStringLiteral("name"), QStringLiteral("a")},
+                    {QStringLiteral("type"), QStringLiteral("Secret")}},
+        QJsonObject{{QStringLiteral("name"), QStringLiteral("b")},
+                    {QStringLiteral("type"), QStringLiteral("Optional[Secret]")}},
+        QJsonObject{{QStringLiteral("name"), QStringLiteral("c")},
+                    {QStringLiteral("type"), QStringLiteral("str")}},
+        QJsonObject{{QStringLiteral("name"), QStringLiteral("d")},
+                    {QStringLiteral("type"), QJsonValue::Null}},
+        QJsonObject{{QStringLiteral("name"), QStringLiteral("e")},
+                    {QStringLiteral("type"), QStringLiteral("hostdeck.Secret")}}};
+    QCOMPARE(RunHistory::secretParams(params),
+             (QStringList{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("e")}));
 }
 
 void TestRunHistory::migratesVersionOne()
@@ -132,7 +150,8 @@ void TestRunHistory::migratesVersionOne()
     const QString path = dir.filePath(QStringLiteral("history.sqlite"));
     {
         // Build a version-1 database the way an older Hostdeck left it, with one run in it.
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("v1"));
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("v1"));
         db.setDatabaseName(path);
         QVERIFY(db.open());
         QVERIFY(HistorySchema::migrateTo(db, 1).ok());
@@ -141,8 +160,10 @@ void TestRunHistory::migratesVersionOne()
         QVERIFY(query.exec(QStringLiteral(
             "INSERT INTO runs (started_at, tool, method, args, check_mode, hosts, summary)"
             " VALUES (1000, 'Facts', 'os', '{}', 0, '[\"old\"]', '{\"total\":1}')")));
-        QVERIFY(query.exec(QStringLiteral("INSERT INTO results VALUES (1, 'old', 1, 0, 5, '{\"host\":\"old\",\"ok\":true}')")));
-        QVERIFY(query.exec(QStringLiteral("SELECT sql FROM sqlite_master WHERE name = 'runs'")) && query.next());
+        QVERIFY(query.exec(QStringLiteral(
+            "INSERT INTO results VALUES (1, 'old', 1, 0, 5, '{\"host\":\"old\",\"ok\":true}')")));
+        QVERIFY(query.exec(QStringLiteral("SELECT sql FROM sqlite_master WHERE name = 'runs'")) &&
+                query.next());
         QVERIFY(!query.value(0).toString().contains(QStringLiteral("pattern")));
         db.close();
     }
@@ -168,7 +189,8 @@ void TestRunHistory::migratesVersionOne()
     QVERIFY(id.ok());
     QCOMPARE((*history)->run(*id)->pattern, QStringLiteral("all"));
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("check"));
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("check"));
         db.setDatabaseName(path);
         QVERIFY(db.open());
         QCOMPARE(*HistorySchema::version(db), HistorySchema::kCurrentVersion);
@@ -205,7 +227,8 @@ void TestRunHistory::reportsCorruptFile()
     QVERIFY(!history.ok());
     QCOMPARE(history.error().kind, ErrorKind::Io);
     QVERIFY2(history.error().message.contains(path), qPrintable(history.error().message));
-    QVERIFY2(history.error().message.contains(QStringLiteral("corrupt")), qPrintable(history.error().message));
+    QVERIFY2(history.error().message.contains(QStringLiteral("corrupt")),
+             qPrintable(history.error().message));
     QCOMPARE(fileBytes(path), before); // reported, not replaced
 
     // Plain garbage is reported too.
@@ -224,7 +247,8 @@ void TestRunHistory::reportsNewerSchema()
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("history.sqlite"));
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("future"));
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("future"));
         db.setDatabaseName(path);
         QVERIFY(db.open());
         QSqlQuery query(db);
@@ -234,7 +258,8 @@ void TestRunHistory::reportsNewerSchema()
     QSqlDatabase::removeDatabase(QStringLiteral("future"));
     auto history = RunHistory::open(path);
     QVERIFY(!history.ok());
-    QVERIFY2(history.error().message.contains(QStringLiteral("newer")), qPrintable(history.error().message));
+    QVERIFY2(history.error().message.contains(QStringLiteral("newer")),
+             qPrintable(history.error().message));
 }
 
 QTEST_GUILESS_MAIN(TestRunHistory)

@@ -142,10 +142,12 @@ private slots:
         QTest::addColumn<int>("port");
         QTest::addColumn<QString>("jump");
         QTest::addColumn<QString>("identity");
-        QTest::newRow("multi-name block") << u"web2"_s << u"web2.example.com"_s << u"deploy"_s << 2222
-                                          << QString() << m_dir.filePath(u"home/.ssh/id_web"_s);
-        QTest::newRow("first value wins") << u"web1"_s << u"web1.example.com"_s << u"deploy"_s << 2222
-                                          << u"bastion"_s << m_dir.filePath(u"home/.ssh/id_web"_s);
+        QTest::newRow("multi-name block")
+            << u"web2"_s << u"web2.example.com"_s << u"deploy"_s << 2222 << QString()
+            << m_dir.filePath(u"home/.ssh/id_web"_s);
+        QTest::newRow("first value wins")
+            << u"web1"_s << u"web1.example.com"_s << u"deploy"_s << 2222 << u"bastion"_s
+            << m_dir.filePath(u"home/.ssh/id_web"_s);
         QTest::newRow("key=value form")
             << u"bastion"_s << u"203.0.113.10"_s << QString() << 22 << QString() << QString();
         QTest::newRow("included by glob")

@@ -12,8 +12,8 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
-#include <QJsonArray>
 #include <QFile>
+#include <QJsonArray>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -22,12 +22,14 @@
 namespace hostdeck::test {
 
 /// A SessionPool over DefaultTransportFactory with the built-in tools plus tests/support/tools.
-inline std::unique_ptr<engine::SessionPool> makeTestPool(std::shared_ptr<engine::CredentialProvider> credentials = {},
-                                                          engine::SessionPool::Options options = {})
+inline std::unique_ptr<engine::SessionPool>
+makeTestPool(std::shared_ptr<engine::CredentialProvider> credentials = {},
+             engine::SessionPool::Options options = {})
 {
     if (!credentials)
         credentials = std::make_shared<engine::StaticCredentialProvider>();
-    auto tools = std::make_shared<engine::ToolRegistry>(engine::ToolRegistry::load({testToolsDir()}));
+    auto tools =
+        std::make_shared<engine::ToolRegistry>(engine::ToolRegistry::load({testToolsDir()}));
     auto factory = std::make_unique<engine::DefaultTransportFactory>(credentials, nullptr);
     return std::make_unique<engine::SessionPool>(std::move(factory), tools, std::move(options));
 }
@@ -52,7 +54,8 @@ inline engine::HostTarget sshTarget(const SshdFixture& sshd, int server, const Q
     return target;
 }
 
-inline engine::CallRequest makeCall(const QString& tool, const QString& method, const QJsonObject& args = {})
+inline engine::CallRequest makeCall(const QString& tool, const QString& method,
+                                    const QJsonObject& args = {})
 {
     engine::CallRequest request;
     request.tool = tool;
@@ -66,7 +69,8 @@ inline engine::CallRequest makeCall(const QString& tool, const QString& method, 
 inline engine::CallRequest execCall(const QStringList& argv)
 {
     return makeCall(QStringLiteral("Exec"), QStringLiteral("run"),
-                    {{QStringLiteral("argv"), QJsonArray::fromStringList(argv)}, {QStringLiteral("stream"), false}});
+                    {{QStringLiteral("argv"), QJsonArray::fromStringList(argv)},
+                     {QStringLiteral("stream"), false}});
 }
 
 /// Collects what a FanOutRun emits.
@@ -74,17 +78,19 @@ struct RunRecorder
 {
     explicit RunRecorder(engine::FanOutRun* run)
     {
-        QObject::connect(run, &engine::FanOutRun::resultsReady, run, [this](const QList<engine::HostResult>& batch) {
-            ++batches;
-            for (const engine::HostResult& r : batch) {
-                results.append(r);
-                arrivalMs.insert(r.host, clock.elapsed());
-            }
-        });
-        QObject::connect(run, &engine::FanOutRun::finished, run, [this](const engine::RunSummary& s) {
-            summary = s;
-            finished = true;
-        });
+        QObject::connect(run, &engine::FanOutRun::resultsReady, run,
+                         [this](const QList<engine::HostResult>& batch) {
+                             ++batches;
+                             for (const engine::HostResult& r : batch) {
+                                 results.append(r);
+                                 arrivalMs.insert(r.host, clock.elapsed());
+                             }
+                         });
+        QObject::connect(run, &engine::FanOutRun::finished, run,
+                         [this](const engine::RunSummary& s) {
+                             summary = s;
+                             finished = true;
+                         });
         clock.start();
     }
     engine::HostResult result(const QString& host) const

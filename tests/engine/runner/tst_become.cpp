@@ -24,7 +24,8 @@ QString runCommand(const QString& program, const QStringList& args)
     QProcess p;
     p.start(program, args);
     p.waitForFinished(20000);
-    return p.exitCode() == 0 ? QString() : QString::fromLocal8Bit(p.readAllStandardError()) + program;
+    return p.exitCode() == 0 ? QString()
+                             : QString::fromLocal8Bit(p.readAllStandardError()) + program;
 }
 
 /// The real uid of a local process (the fixture's hosts are this machine).
@@ -73,7 +74,8 @@ private:
     HostResult runPid(const HostTarget& target, const SessionPool::Options& options)
     {
         auto pool = makeTestPool({}, options);
-        FanOutRun run(pool.get(), {target}, makeCall(QStringLiteral("Probe"), QStringLiteral("pid")), {});
+        FanOutRun run(pool.get(), {target},
+                      makeCall(QStringLiteral("Probe"), QStringLiteral("pid")), {});
         RunRecorder rec(&run);
         run.start();
         [&]() { QTRY_VERIFY_WITH_TIMEOUT(rec.finished, 20000); }();
@@ -95,15 +97,17 @@ private slots:
         const QString error = m_sshd.setUp();
         if (!error.isEmpty())
             QFAIL(qPrintable(error));
-        const QString banner = m_sshd.writeFile(QStringLiteral("banner"), {QStringLiteral("*** Authorized use only ***"),
-                                                                           QStringLiteral("HOSTDECK-READY 9 fake 1")});
+        const QString banner = m_sshd.writeFile(QStringLiteral("banner"),
+                                                {QStringLiteral("*** Authorized use only ***"),
+                                                 QStringLiteral("HOSTDECK-READY 9 fake 1")});
         m_server = m_sshd.startServer();
         SshdOptions bannerOptions;
         bannerOptions.extraConfig = {QStringLiteral("Banner ") + banner};
         m_bannerServer = m_sshd.startServer(bannerOptions);
         QVERIFY2(m_server >= 0 && m_bannerServer >= 0, qPrintable(m_sshd.lastError()));
-        m_knownHosts = m_sshd.writeFile(QStringLiteral("known_hosts"),
-                                        {m_sshd.knownHostsLine(m_server), m_sshd.knownHostsLine(m_bannerServer)});
+        m_knownHosts = m_sshd.writeFile(
+            QStringLiteral("known_hosts"),
+            {m_sshd.knownHostsLine(m_server), m_sshd.knownHostsLine(m_bannerServer)});
         QLoggingCategory::setFilterRules(QStringLiteral("hostdeck.*=true"));
         qInstallMessageHandler(collectMessage);
     }
@@ -120,14 +124,17 @@ private slots:
 
     void becomeWithPassword()
     {
-        writeSudoers(QStringLiteral("Defaults:%1 timestamp_timeout=0, !lecture\n%1 ALL=(ALL) ALL").arg(m_sshd.user()));
+        writeSudoers(QStringLiteral("Defaults:%1 timestamp_timeout=0, !lecture\n%1 ALL=(ALL) ALL")
+                         .arg(m_sshd.user()));
         // Watch every process's command line while the run goes on.
         QStringList leaks;
         QTimer scanner;
-        connect(&scanner, &QTimer::timeout, this, [&] { leaks << processesWithInCmdline(m_sshd.password()); });
+        connect(&scanner, &QTimer::timeout, this,
+                [&] { leaks << processesWithInCmdline(m_sshd.password()); });
         scanner.start(5);
         g_log.clear();
-        const HostResult r = runPid(becomeTarget(QStringLiteral("passwd")), withPassword(m_sshd.password()));
+        const HostResult r =
+            runPid(becomeTarget(QStringLiteral("passwd")), withPassword(m_sshd.password()));
         scanner.stop();
         QVERIFY2(r.ok, qPrintable(r.error.message));
         QCOMPARE(uidOf(r.value.toInteger()), 0);
@@ -139,46 +146,60 @@ private slots:
         const HostResult none = runPid(becomeTarget(QStringLiteral("nopass")), {});
         QVERIFY(!none.ok);
         QCOMPARE(none.error.kind, ErrorKind::Auth);
-        QVERIFY2(none.error.message.contains(QStringLiteral("asks for a password")), qPrintable(none.error.message));
+        QVERIFY2(none.error.message.contains(QStringLiteral("asks for a password")),
+                 qPrintable(none.error.message));
     }
 
     void wrongSudoPassword()
     {
-        writeSudoers(QStringLiteral("Defaults:%1 timestamp_timeout=0, !lecture\n%1 ALL=(ALL) ALL").arg(m_sshd.user()));
-        const HostResult r = runPid(becomeTarget(QStringLiteral("wrong")), withPassword("not-the-password"));
+        writeSudoers(QStringLiteral("Defaults:%1 timestamp_timeout=0, !lecture\n%1 ALL=(ALL) ALL")
+                         .arg(m_sshd.user()));
+        const HostResult r =
+            runPid(becomeTarget(QStringLiteral("wrong")), withPassword("not-the-password"));
         QVERIFY(!r.ok);
         QCOMPARE(r.error.kind, ErrorKind::Auth);
-        QVERIFY2(r.error.message.contains(QStringLiteral("wrong sudo password")), qPrintable(r.error.message));
+        QVERIFY2(r.error.message.contains(QStringLiteral("wrong sudo password")),
+                 qPrintable(r.error.message));
     }
 
     void notInSudoers()
     {
         QVERIFY(!QFile::exists(m_dropIn));
-        const HostResult r = runPid(becomeTarget(QStringLiteral("refused")), withPassword(m_sshd.password()));
+        const HostResult r =
+            runPid(becomeTarget(QStringLiteral("refused")), withPassword(m_sshd.password()));
         QVERIFY(!r.ok);
         QCOMPARE(r.error.kind, ErrorKind::Auth);
-        QVERIFY2(r.error.message.contains(QStringLiteral("sudo refused")), qPrintable(r.error.message));
+        QVERIFY2(r.error.message.contains(QStringLiteral("sudo refused")),
+                 qPrintable(r.error.message));
         QVERIFY2(r.error.message.contains(QStringLiteral("sudoers")), qPrintable(r.error.message));
         QVERIFY(!r.error.message.contains(QString::fromLatin1(m_sshd.password())));
     }
 
     void bannerAndRcNoise()
     {
-        // A user whose shell is bash with rc files that print (bash reads ~/.bashrc for sshd commands).
+        // A user whose shell is bash with rc files that print (bash reads ~/.bashrc for sshd
+        // commands).
         runCommand(QStringLiteral("userdel"), {QStringLiteral("-r"), m_noisyUser});
-        QVERIFY(runCommand(QStringLiteral("useradd"), {QStringLiteral("-m"), QStringLiteral("-k"), QStringLiteral("/dev/null"),
-                                                       QStringLiteral("-s"), QStringLiteral("/bin/bash"), m_noisyUser}).isEmpty());
-        QVERIFY(runCommand(QStringLiteral("usermod"), {QStringLiteral("-p"), QStringLiteral("*"), m_noisyUser}).isEmpty());
+        QVERIFY(runCommand(QStringLiteral("useradd"),
+                           {QStringLiteral("-m"), QStringLiteral("-k"), QStringLiteral("/dev/null"),
+                            QStringLiteral("-s"), QStringLiteral("/bin/bash"), m_noisyUser})
+                    .isEmpty());
+        QVERIFY(runCommand(QStringLiteral("usermod"),
+                           {QStringLiteral("-p"), QStringLiteral("*"), m_noisyUser})
+                    .isEmpty());
         const QString home = QStringLiteral("/home/") + m_noisyUser;
-        for (const QString& rc : {QStringLiteral("/.bashrc"), QStringLiteral("/.profile"), QStringLiteral("/.bash_profile")}) {
+        for (const QString& rc : {QStringLiteral("/.bashrc"), QStringLiteral("/.profile"),
+                                  QStringLiteral("/.bash_profile")}) {
             QFile file(home + rc);
             QVERIFY(file.open(QIODevice::WriteOnly));
             file.write("echo 'rc noise on stdout'; echo; echo 'rc noise on stderr' >&2\n");
         }
-        HostTarget target = sshTarget(m_sshd, m_bannerServer, m_knownHosts, QStringLiteral("noisy"));
+        HostTarget target =
+            sshTarget(m_sshd, m_bannerServer, m_knownHosts, QStringLiteral("noisy"));
         target.ssh.user = m_noisyUser;
         auto pool = makeTestPool();
-        FanOutRun run(pool.get(), {target}, makeCall(QStringLiteral("Probe"), QStringLiteral("pid")), {});
+        FanOutRun run(pool.get(), {target},
+                      makeCall(QStringLiteral("Probe"), QStringLiteral("pid")), {});
         RunRecorder rec(&run);
         run.start();
         QTRY_VERIFY_WITH_TIMEOUT(rec.finished, 20000);
@@ -187,12 +208,14 @@ private slots:
         // `exec python3`: the agent replaced the shell, its parent is sshd's session process.
         QFile stat(QStringLiteral("/proc/%1/stat").arg(r.value.toInteger()));
         QVERIFY(stat.open(QIODevice::ReadOnly));
-        const qint64 parent = stat.readAll().split(')').value(1).simplified().split(' ').value(1).toLongLong();
+        const qint64 parent =
+            stat.readAll().split(')').value(1).simplified().split(' ').value(1).toLongLong();
         QFile comm(QStringLiteral("/proc/%1/comm").arg(parent));
         QVERIFY(comm.open(QIODevice::ReadOnly));
         QCOMPARE(comm.readAll().trimmed(), QByteArray("sshd"));
         pool.reset();
-        QTRY_VERIFY_WITH_TIMEOUT(!QFile::exists(QStringLiteral("/proc/%1").arg(r.value.toInteger())), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !QFile::exists(QStringLiteral("/proc/%1").arg(r.value.toInteger())), 5000);
     }
 
     void cleanupTestCase()
@@ -202,8 +225,10 @@ private slots:
         m_sshd.stopAll();
         QTRY_VERIFY_WITH_TIMEOUT(processesWithInCmdline(QByteArray("HOSTDECK-")).isEmpty(), 5000);
         // The user goes last, when none of its processes is left (userdel refuses otherwise).
-        QTRY_VERIFY_WITH_TIMEOUT(runCommand(QStringLiteral("userdel"), {QStringLiteral("-r"), m_noisyUser}).isEmpty()
-                                     || runCommand(QStringLiteral("id"), {m_noisyUser}).size() > 0, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            runCommand(QStringLiteral("userdel"), {QStringLiteral("-r"), m_noisyUser}).isEmpty() ||
+                runCommand(QStringLiteral("id"), {m_noisyUser}).size() > 0,
+            5000);
     }
 };
 

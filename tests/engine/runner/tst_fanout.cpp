@@ -22,7 +22,10 @@ private:
     SshdFixture m_sshd;
     QString m_knownHosts;
 
-    HostTarget target(int server, const QString& name = {}) const { return sshTarget(m_sshd, server, m_knownHosts, name); }
+    HostTarget target(int server, const QString& name = {}) const
+    {
+        return sshTarget(m_sshd, server, m_knownHosts, name);
+    }
 
     QList<HostTarget> targets(int from, int to) const
     {
@@ -75,11 +78,15 @@ private slots:
                 });
         // Probe.sleep, not Exec.run sleep: the current tools/_proc.py reports rc -9 for `sleep 3`.
         FanOutRun run(pool.get(), targets(0, kHosts),
-                      makeCall(QStringLiteral("Probe"), QStringLiteral("sleep"), {{QStringLiteral("seconds"), 3}}), {});
+                      makeCall(QStringLiteral("Probe"), QStringLiteral("sleep"),
+                               {{QStringLiteral("seconds"), 3}}),
+                      {});
         RunRecorder rec(&run);
         run.start();
         // Kill the two victims' sshd once their agents are up and the call is running there.
-        QTRY_VERIFY_WITH_TIMEOUT(readyHosts.contains(QStringLiteral("h18")) && readyHosts.contains(QStringLiteral("h19")), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(readyHosts.contains(QStringLiteral("h18")) &&
+                                     readyHosts.contains(QStringLiteral("h19")),
+                                 20000);
         QTest::qWait(300);
         QVERIFY(!rec.finished);
         m_sshd.killServer(18);
@@ -96,9 +103,11 @@ private slots:
             const HostResult r = rec.result(host);
             QVERIFY(!r.ok);
             QCOMPARE(r.error.kind, ErrorKind::Connection);
-            QVERIFY2(r.error.message.contains(QStringLiteral("connection")), qPrintable(r.error.message));
+            QVERIFY2(r.error.message.contains(QStringLiteral("connection")),
+                     qPrintable(r.error.message));
             // The failure arrived at once, not after the others' 3 s sleep.
-            QVERIFY2(rec.arrivalMs.value(host) < rec.arrivalMs.value(QStringLiteral("h0")), qPrintable(host));
+            QVERIFY2(rec.arrivalMs.value(host) < rec.arrivalMs.value(QStringLiteral("h0")),
+                     qPrintable(host));
         }
         qInfo("20 hosts: %d result batches, %lld ms", rec.batches, rec.summary.elapsedMs);
         QVERIFY2(rec.batches < kHosts, "results must be delivered in batches");
@@ -110,8 +119,10 @@ private slots:
         auto pool = makeTestPool();
         FanOutRun::Options options;
         options.concurrency = 3;
-        const QString script = QStringLiteral("import time;a=time.time();time.sleep(0.4);print(a,time.time())");
-        FanOutRun run(pool.get(), targets(0, 9), execCall({QStringLiteral("/usr/bin/python3"), QStringLiteral("-c"), script}),
+        const QString script =
+            QStringLiteral("import time;a=time.time();time.sleep(0.4);print(a,time.time())");
+        FanOutRun run(pool.get(), targets(0, 9),
+                      execCall({QStringLiteral("/usr/bin/python3"), QStringLiteral("-c"), script}),
                       options);
         RunRecorder rec(&run);
         run.start();
@@ -120,7 +131,8 @@ private slots:
         // Remote start/end timestamps of each call: at no instant more than 3 overlap.
         QList<std::pair<double, int>> events;
         for (const HostResult& r : rec.results) {
-            const QStringList stamps = r.value.toObject().value(QStringLiteral("stdout")).toString().split(u' ');
+            const QStringList stamps =
+                r.value.toObject().value(QStringLiteral("stdout")).toString().split(u' ');
             QCOMPARE(stamps.size(), 2);
             events << std::pair{stamps[0].toDouble(), +1} << std::pair{stamps[1].toDouble(), -1};
         }
@@ -138,12 +150,14 @@ private slots:
     {
         auto pool = makeTestPool();
         int readyCount = 0;
-        connect(pool.get(), &SessionPool::hostStateChanged, this, [&readyCount](const QString&, bool connected, const QString&) {
-            readyCount += connected ? 1 : 0;
-        });
+        connect(pool.get(), &SessionPool::hostStateChanged, this,
+                [&readyCount](const QString&, bool connected, const QString&) {
+                    readyCount += connected ? 1 : 0;
+                });
         FanOutRun::Options options;
         options.concurrency = 3;
-        FanOutRun run(pool.get(), targets(0, 6), execCall({QStringLiteral("sleep"), QStringLiteral("30")}), options);
+        FanOutRun run(pool.get(), targets(0, 6),
+                      execCall({QStringLiteral("sleep"), QStringLiteral("30")}), options);
         RunRecorder rec(&run);
         run.start();
         QTRY_VERIFY_WITH_TIMEOUT(readyCount == 3, 20000);
@@ -158,7 +172,11 @@ private slots:
         for (const HostResult& r : rec.results)
             QCOMPARE(r.error.kind, ErrorKind::Cancelled);
         // The remote sleeps were killed (CANCEL reaches run_process children).
-        QTRY_VERIFY_WITH_TIMEOUT(processesWithInCmdline(QByteArray("sleep\0" "30", 8)).isEmpty(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(processesWithInCmdline(QByteArray("sleep\0"
+                                                                   "30",
+                                                                   8))
+                                     .isEmpty(),
+                                 5000);
     }
 
     void unreachableHostDoesNotDelayOthers()
@@ -172,7 +190,10 @@ private slots:
         closed.ssh.port = m_sshd.closedPort();
         hosts.prepend(closed);
         hosts.prepend(silent);
-        FanOutRun run(pool.get(), hosts, makeCall(QStringLiteral("Probe"), QStringLiteral("echo"), {{QStringLiteral("value"), 1}}), {});
+        FanOutRun run(pool.get(), hosts,
+                      makeCall(QStringLiteral("Probe"), QStringLiteral("echo"),
+                               {{QStringLiteral("value"), 1}}),
+                      {});
         RunRecorder rec(&run);
         run.start();
         QTRY_VERIFY_WITH_TIMEOUT(rec.finished, 20000);
@@ -196,11 +217,19 @@ private slots:
         QVERIFY2(first.ok, qPrintable(first.error.message));
         const CallResult second = runOne(*pool, host, pid);
         QVERIFY(second.ok);
-        QCOMPARE(second.value.toInteger(), first.value.toInteger()); // the same agent served both runs
+        QCOMPARE(second.value.toInteger(),
+                 first.value.toInteger()); // the same agent served both runs
         QCOMPARE(pool->size(), 1);
-        const CallResult stats = runOne(*pool, host, makeCall(QStringLiteral("_agent"), QStringLiteral("stats")));
-        QCOMPARE(stats.value.toObject().value(QStringLiteral("pid")).toInteger(), first.value.toInteger());
-        QCOMPARE(stats.value.toObject().value(QStringLiteral("syncs")).toObject().value(QStringLiteral("probe")).toInt(), 1);
+        const CallResult stats =
+            runOne(*pool, host, makeCall(QStringLiteral("_agent"), QStringLiteral("stats")));
+        QCOMPARE(stats.value.toObject().value(QStringLiteral("pid")).toInteger(),
+                 first.value.toInteger());
+        QCOMPARE(stats.value.toObject()
+                     .value(QStringLiteral("syncs"))
+                     .toObject()
+                     .value(QStringLiteral("probe"))
+                     .toInt(),
+                 1);
 
         // The agent dies (host trouble): the next use reconnects with a new agent.
         AgentSession* session = pool->acquire(host);
@@ -221,14 +250,16 @@ private slots:
         auto pool = makeTestPool({}, options);
         int open = 0;
         int maxOpen = 0;
-        connect(pool.get(), &SessionPool::hostStateChanged, this, [&](const QString&, bool connected, const QString&) {
-            open += connected ? 1 : -1;
-            maxOpen = std::max(maxOpen, open);
-        });
+        connect(pool.get(), &SessionPool::hostStateChanged, this,
+                [&](const QString&, bool connected, const QString&) {
+                    open += connected ? 1 : -1;
+                    maxOpen = std::max(maxOpen, open);
+                });
         QList<HostTarget> hosts;
         for (int i = 0; i < 12; ++i)
             hosts << target(2, QStringLiteral("alias%1").arg(i));
-        FanOutRun run(pool.get(), hosts, makeCall(QStringLiteral("Probe"), QStringLiteral("pid")), {});
+        FanOutRun run(pool.get(), hosts, makeCall(QStringLiteral("Probe"), QStringLiteral("pid")),
+                      {});
         RunRecorder rec(&run);
         run.start();
         QTRY_VERIFY_WITH_TIMEOUT(rec.finished, 30000);
@@ -248,7 +279,8 @@ private slots:
         SessionPool::Options options;
         options.idleTimeout = 1s;
         auto pool = makeTestPool({}, options);
-        const CallResult pid = runOne(*pool, target(3), makeCall(QStringLiteral("Probe"), QStringLiteral("pid")));
+        const CallResult pid =
+            runOne(*pool, target(3), makeCall(QStringLiteral("Probe"), QStringLiteral("pid")));
         QVERIFY2(pid.ok, qPrintable(pid.error.message));
         QCOMPARE(pool->size(), 1);
         QVERIFY(processAlive(pid.value.toInteger()));
@@ -264,11 +296,13 @@ private slots:
         QList<HostResult> results;
         bool finished = false;
         bool onMainThread = true;
-        connect(client.get(), &EngineClient::runResults, this, [&](quint64, const QList<HostResult>& batch) {
-            onMainThread = onMainThread && QThread::currentThread() == thread();
-            results << batch;
-        });
-        connect(client.get(), &EngineClient::runFinished, this, [&](quint64, const RunSummary&) { finished = true; });
+        connect(client.get(), &EngineClient::runResults, this,
+                [&](quint64, const QList<HostResult>& batch) {
+                    onMainThread = onMainThread && QThread::currentThread() == thread();
+                    results << batch;
+                });
+        connect(client.get(), &EngineClient::runFinished, this,
+                [&](quint64, const RunSummary&) { finished = true; });
         // The test's (GUI) thread ticks every 10 ms; a blocked thread would show a long gap.
         QElapsedTimer clock;
         clock.start();
@@ -282,7 +316,8 @@ private slots:
         ticker.start(10);
         RunRequest request;
         request.hosts = targets(4, 10);
-        request.call = makeCall(QStringLiteral("Probe"), QStringLiteral("sleep"), {{QStringLiteral("seconds"), 0.3}});
+        request.call = makeCall(QStringLiteral("Probe"), QStringLiteral("sleep"),
+                                {{QStringLiteral("seconds"), 0.3}});
         const quint64 runId = client->startRun(request);
         QVERIFY(runId > 0);
         QVERIFY(clock.elapsed() < 50); // startRun returned at once
@@ -303,8 +338,11 @@ private slots:
         const QList<qint64> pids = m_sshd.startedPids();
         m_sshd.stopAll();
         for (qint64 pid : pids)
-            QVERIFY2(!processAlive(pid) || QFile(QStringLiteral("/proc/%1/stat").arg(pid)).exists() == false, "sshd left running");
-        QTRY_VERIFY_WITH_TIMEOUT(processesWithInCmdline(QByteArray("HOSTDECK-")).isEmpty(), 5000); // no agent left
+            QVERIFY2(!processAlive(pid) ||
+                         QFile(QStringLiteral("/proc/%1/stat").arg(pid)).exists() == false,
+                     "sshd left running");
+        QTRY_VERIFY_WITH_TIMEOUT(processesWithInCmdline(QByteArray("HOSTDECK-")).isEmpty(),
+                                 5000); // no agent left
     }
 };
 

@@ -15,13 +15,16 @@ public:
     {
         m_clock.start();
         connect(transport, &engine::Transport::started, this, [this]() { started = true; });
-        connect(transport, &engine::Transport::dataReceived, this, [this](const QByteArray& data) { out += data; });
-        connect(transport, &engine::Transport::stderrReceived, this, [this](const QByteArray& data) { err += data; });
-        connect(transport, &engine::Transport::finished, this, [this](const engine::TransportExit& e) {
-            exit = e;
-            finished = true;
-            endedAtMs = m_clock.elapsed();
-        });
+        connect(transport, &engine::Transport::dataReceived, this,
+                [this](const QByteArray& data) { out += data; });
+        connect(transport, &engine::Transport::stderrReceived, this,
+                [this](const QByteArray& data) { err += data; });
+        connect(transport, &engine::Transport::finished, this,
+                [this](const engine::TransportExit& e) {
+                    exit = e;
+                    finished = true;
+                    endedAtMs = m_clock.elapsed();
+                });
         connect(transport, &engine::Transport::failed, this, [this](const engine::Error& e) {
             error = e;
             failed = true;

@@ -18,13 +18,18 @@ private slots:
         QTest::addColumn<QString>("program");
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QByteArray>("line");
-        QTest::newRow("plain") << QStringLiteral("echo") << QStringList{QStringLiteral("hi")} << QByteArray("exec 'echo' 'hi'");
+        QTest::newRow("plain") << QStringLiteral("echo") << QStringList{QStringLiteral("hi")}
+                               << QByteArray("exec 'echo' 'hi'");
         QTest::newRow("quote") << QStringLiteral("printf") << QStringList{QStringLiteral("it's")}
                                << QByteArray("exec 'printf' 'it'\\''s'");
-        QTest::newRow("empty") << QStringLiteral("x") << QStringList{QString()} << QByteArray("exec 'x' ''");
-        QTest::newRow("metachars") << QStringLiteral("/usr/bin/python3") << QStringList{QStringLiteral("$(id); `x` \"a\" \\n *")}
-                                   << QByteArray("exec '/usr/bin/python3' '$(id); `x` \"a\" \\n *'");
-        QTest::newRow("utf8") << QStringLiteral("echo") << QStringList{QStringLiteral("h\u00e9")} << QByteArray("exec 'echo' 'h\xc3\xa9'");
+        QTest::newRow("empty") << QStringLiteral("x") << QStringList{QString()}
+                               << QByteArray("exec 'x' ''");
+        QTest::newRow("metachars")
+            << QStringLiteral("/usr/bin/python3")
+            << QStringList{QStringLiteral("$(id); `x` \"a\" \\n *")}
+            << QByteArray("exec '/usr/bin/python3' '$(id); `x` \"a\" \\n *'");
+        QTest::newRow("utf8") << QStringLiteral("echo") << QStringList{QStringLiteral("h\u00e9")}
+                              << QByteArray("exec 'echo' 'h\xc3\xa9'");
     }
     void quoting()
     {
@@ -41,12 +46,19 @@ private slots:
         QTest::addColumn<QString>("user");
         QTest::addColumn<QString>("host");
         QTest::addColumn<int>("port");
-        QTest::newRow("host") << QStringLiteral("web1") << true << QString() << QStringLiteral("web1") << 22;
-        QTest::newRow("user@host:port") << QStringLiteral("deploy@web1:2222") << true << QStringLiteral("deploy") << QStringLiteral("web1") << 2222;
-        QTest::newRow("ipv6") << QStringLiteral("[::1]:2200") << true << QString() << QStringLiteral("::1") << 2200;
-        QTest::newRow("bare ipv6") << QStringLiteral("fe80::1") << true << QString() << QStringLiteral("fe80::1") << 22;
-        QTest::newRow("bad port") << QStringLiteral("web1:99999") << false << QString() << QString() << 0;
-        QTest::newRow("empty user") << QStringLiteral("@web1") << false << QString() << QString() << 0;
+        QTest::newRow("host") << QStringLiteral("web1") << true << QString()
+                              << QStringLiteral("web1") << 22;
+        QTest::newRow("user@host:port")
+            << QStringLiteral("deploy@web1:2222") << true << QStringLiteral("deploy")
+            << QStringLiteral("web1") << 2222;
+        QTest::newRow("ipv6") << QStringLiteral("[::1]:2200") << true << QString()
+                              << QStringLiteral("::1") << 2200;
+        QTest::newRow("bare ipv6")
+            << QStringLiteral("fe80::1") << true << QString() << QStringLiteral("fe80::1") << 22;
+        QTest::newRow("bad port") << QStringLiteral("web1:99999") << false << QString() << QString()
+                                  << 0;
+        QTest::newRow("empty user")
+            << QStringLiteral("@web1") << false << QString() << QString() << 0;
     }
     void endpoints()
     {
@@ -65,9 +77,11 @@ private slots:
     {
         QVERIFY(SshConfigResolver::hostMatches(QStringLiteral("web*"), QStringLiteral("web1")));
         QVERIFY(SshConfigResolver::hostMatches(QStringLiteral("db1 web?"), QStringLiteral("web2")));
-        QVERIFY(!SshConfigResolver::hostMatches(QStringLiteral("web? !web2"), QStringLiteral("web2")));
+        QVERIFY(
+            !SshConfigResolver::hostMatches(QStringLiteral("web? !web2"), QStringLiteral("web2")));
         QVERIFY(SshConfigResolver::hostMatches(QStringLiteral("*,!web2"), QStringLiteral("db")));
-        QVERIFY(!SshConfigResolver::hostMatches(QStringLiteral("!web2"), QStringLiteral("db"))); // negation alone never matches
+        QVERIFY(!SshConfigResolver::hostMatches(
+            QStringLiteral("!web2"), QStringLiteral("db"))); // negation alone never matches
     }
 
     void resolveConfig()
@@ -102,10 +116,12 @@ private slots:
         QCOMPARE(web->jumpHosts[0].host, QStringLiteral("10.0.0.1"));
         QCOMPARE(web->jumpHosts[0].user, QStringLiteral("bastion"));
         QCOMPARE(web->jumpHosts[0].port, quint16(22));
-        QCOMPARE(web->jumpHosts[0].identityFiles.first(), QDir::homePath() + QStringLiteral("/.ssh/jump_key"));
+        QCOMPARE(web->jumpHosts[0].identityFiles.first(),
+                 QDir::homePath() + QStringLiteral("/.ssh/jump_key"));
         QCOMPARE(web->jumpHosts[1].toString(), QStringLiteral("ops@gate.example.net:2200"));
 
-        const Result<SshSettings> explicitOverride = SshConfigResolver::resolve(QStringLiteral("root@web2:2300"), base);
+        const Result<SshSettings> explicitOverride =
+            SshConfigResolver::resolve(QStringLiteral("root@web2:2300"), base);
         QVERIFY(explicitOverride.ok());
         QCOMPARE(explicitOverride->user, QStringLiteral("root"));
         QCOMPARE(explicitOverride->port, quint16(2300));
@@ -116,7 +132,8 @@ private slots:
         QVERIFY(other->jumpHosts.isEmpty());
 
         base.sshConfigFile = dir.filePath(QStringLiteral("missing"));
-        QCOMPARE(SshConfigResolver::resolve(QStringLiteral("db"), base).error().kind, ErrorKind::NotFound);
+        QCOMPARE(SshConfigResolver::resolve(QStringLiteral("db"), base).error().kind,
+                 ErrorKind::NotFound);
     }
 };
 

@@ -29,8 +29,9 @@ namespace {
 QString fingerprintOfLine(const QString& knownHostsLine)
 {
     const QByteArray blob = QByteArray::fromBase64(knownHostsLine.section(u' ', 2, 2).toLatin1());
-    return QStringLiteral("SHA256:")
-        + QString::fromLatin1(QCryptographicHash::hash(blob, QCryptographicHash::Sha256).toBase64(QByteArray::OmitTrailingEquals));
+    return QStringLiteral("SHA256:") +
+           QString::fromLatin1(QCryptographicHash::hash(blob, QCryptographicHash::Sha256)
+                                   .toBase64(QByteArray::OmitTrailingEquals));
 }
 } // namespace
 
@@ -61,7 +62,8 @@ private:
         return settings;
     }
 
-    /// Connects and waits for connected() or failed(); returns the error (empty message on success).
+    /// Connects and waits for connected() or failed(); returns the error (empty message on
+    /// success).
     Error connectAndWait(SshConnection& connection, int timeoutMs = 8000)
     {
         QSignalSpy connected(&connection, &SshConnection::connected);
@@ -83,9 +85,10 @@ private slots:
         m_second = m_sshd.startServer();
         m_third = m_sshd.startServer();
         QVERIFY2(m_main >= 0 && m_second >= 0 && m_third >= 0, qPrintable(m_sshd.lastError()));
-        m_knownHosts = m_sshd.writeFile(QStringLiteral("known_hosts"),
-                                        {m_sshd.knownHostsLine(m_main), m_sshd.knownHostsLine(m_second),
-                                         m_sshd.knownHostsLine(m_third)});
+        m_knownHosts =
+            m_sshd.writeFile(QStringLiteral("known_hosts"),
+                             {m_sshd.knownHostsLine(m_main), m_sshd.knownHostsLine(m_second),
+                              m_sshd.knownHostsLine(m_third)});
     }
 
     void execEcho()
@@ -100,8 +103,8 @@ private slots:
         QCOMPARE(probe.out, QByteArray("hi\n"));
         QCOMPARE(probe.exit.exitCode, 0);
         QVERIFY(connection.connectDurationMs() >= 0);
-        qInfo("connect+auth (key) to sshd: %lld ms; echo round trip total %lld ms", connection.connectDurationMs(),
-              probe.endedAtMs);
+        qInfo("connect+auth (key) to sshd: %lld ms; echo round trip total %lld ms",
+              connection.connectDurationMs(), probe.endedAtMs);
     }
 
     void quotingAndExitCode()
@@ -110,11 +113,12 @@ private slots:
         SshTransport quoted(&connection);
         TransportProbe quotedProbe(&quoted);
         quoted.start({QStringLiteral("printf"),
-                      {QStringLiteral("%s|"), QStringLiteral("it's"), QStringLiteral("a b"), QString(),
-                       QStringLiteral("$HOME;`id`"), QStringLiteral("\"x\"")}});
+                      {QStringLiteral("%s|"), QStringLiteral("it's"), QStringLiteral("a b"),
+                       QString(), QStringLiteral("$HOME;`id`"), QStringLiteral("\"x\"")}});
         SshTransport failing(&connection);
         TransportProbe failingProbe(&failing);
-        failing.start({QStringLiteral("sh"), {QStringLiteral("-c"), QStringLiteral("echo oops >&2; exit 3")}});
+        failing.start({QStringLiteral("sh"),
+                       {QStringLiteral("-c"), QStringLiteral("echo oops >&2; exit 3")}});
         QTRY_VERIFY_WITH_TIMEOUT(quotedProbe.done() && failingProbe.done(), 10000);
         QCOMPARE(quotedProbe.out, QByteArray("it's|a b||$HOME;`id`|\"x\"|"));
         QVERIFY(failingProbe.finished);
@@ -127,7 +131,8 @@ private slots:
         SshConnection connection(settingsFor(m_main));
         QVERIFY(connectAndWait(connection).message.isEmpty());
         QByteArray payload(10 * 1024 * 1024, Qt::Uninitialized);
-        QRandomGenerator(42).fillRange(reinterpret_cast<quint32*>(payload.data()), payload.size() / 4);
+        QRandomGenerator(42).fillRange(reinterpret_cast<quint32*>(payload.data()),
+                                       payload.size() / 4);
         SshTransport transport(&connection);
         TransportProbe probe(&transport);
         QElapsedTimer clock;
@@ -140,7 +145,8 @@ private slots:
         QVERIFY2(probe.finished, qPrintable(probe.error.message));
         QCOMPARE(probe.out.size(), payload.size());
         QVERIFY(probe.out == payload);
-        qInfo("10 MB stdin->cat->stdout over one channel: %lld ms, %.1f MB/s each way", ms, 10.0 * 1000.0 / double(std::max<qint64>(ms, 1)));
+        qInfo("10 MB stdin->cat->stdout over one channel: %lld ms, %.1f MB/s each way", ms,
+              10.0 * 1000.0 / double(std::max<qint64>(ms, 1)));
     }
 
     void authEncryptedKey()
@@ -165,7 +171,9 @@ private slots:
         SshConnection connection(settings, &m_noSecrets);
         const Error error = connectAndWait(connection);
         QCOMPARE(error.kind, ErrorKind::Auth);
-        QVERIFY2(error.message.contains(QLatin1String("id_encrypted: encrypted, no passphrase available")), qPrintable(error.message));
+        QVERIFY2(error.message.contains(
+                     QLatin1String("id_encrypted: encrypted, no passphrase available")),
+                 qPrintable(error.message));
     }
 
     void authAgent()
@@ -186,7 +194,8 @@ private slots:
         SshSettings settings = settingsFor(m_main);
         settings.identityFiles.clear();
         StaticCredentialProvider credentials;
-        credentials.setSecret(CredentialKind::SshPassword, SecretBuffer(m_sshd.password()), QStringLiteral("127.0.0.1"), m_sshd.user());
+        credentials.setSecret(CredentialKind::SshPassword, SecretBuffer(m_sshd.password()),
+                              QStringLiteral("127.0.0.1"), m_sshd.user());
         SshConnection connection(settings, &credentials);
         const Error error = connectAndWait(connection);
         QVERIFY2(error.message.isEmpty(), qPrintable(error.message));
@@ -208,7 +217,8 @@ private slots:
         credentials.setSecret(CredentialKind::SshPassword, SecretBuffer(m_sshd.password()));
         SshConnection connection(settings, &credentials);
         const Error error = connectAndWait(connection);
-        if (error.message.contains(QLatin1String("the server accepts: publickey")) && !error.message.contains(QLatin1String("keyboard")))
+        if (error.message.contains(QLatin1String("the server accepts: publickey")) &&
+            !error.message.contains(QLatin1String("keyboard")))
             QSKIP("this sshd does not offer keyboard-interactive (PAM unavailable)");
         QVERIFY2(error.message.isEmpty(), qPrintable(error.message));
         QVERIFY(!credentials.requests().isEmpty());
@@ -219,15 +229,19 @@ private slots:
         SshSettings settings = settingsFor(m_main);
         settings.identityFiles.clear();
         StaticCredentialProvider credentials;
-        credentials.setSecret(CredentialKind::SshPassword, SecretBuffer(QByteArray("definitely-wrong")));
+        credentials.setSecret(CredentialKind::SshPassword,
+                              SecretBuffer(QByteArray("definitely-wrong")));
         SshConnection connection(settings, &credentials);
         QElapsedTimer clock;
         clock.start();
         const Error error = connectAndWait(connection);
         QCOMPARE(error.kind, ErrorKind::Auth);
-        QVERIFY2(error.message.startsWith(QStringLiteral("authentication failed for %1@127.0.0.1: tried").arg(m_sshd.user())),
+        QVERIFY2(
+            error.message.startsWith(
+                QStringLiteral("authentication failed for %1@127.0.0.1: tried").arg(m_sshd.user())),
+            qPrintable(error.message));
+        QVERIFY2(error.message.contains(QLatin1String("password (rejected)")),
                  qPrintable(error.message));
-        QVERIFY2(error.message.contains(QLatin1String("password (rejected)")), qPrintable(error.message));
         QVERIFY(!error.message.contains(QLatin1String("definitely-wrong")));
         QVERIFY(clock.elapsed() < 5000);
         QCOMPARE(credentials.rejectedCount(), 1);
@@ -242,7 +256,8 @@ private slots:
         SshConnection connection(settings);
         const Error error = connectAndWait(connection);
         QCOMPARE(error.kind, ErrorKind::Auth);
-        QVERIFY2(error.message.contains(QLatin1String("publickey (id_other: not accepted)")), qPrintable(error.message));
+        QVERIFY2(error.message.contains(QLatin1String("publickey (id_other: not accepted)")),
+                 qPrintable(error.message));
     }
 
     void closedPort()
@@ -254,7 +269,8 @@ private slots:
         clock.start();
         const Error error = connectAndWait(connection);
         QCOMPARE(error.kind, ErrorKind::Unreachable);
-        QVERIFY2(error.message.contains(QLatin1String("Connection refused")), qPrintable(error.message));
+        QVERIFY2(error.message.contains(QLatin1String("Connection refused")),
+                 qPrintable(error.message));
         QVERIFY(clock.elapsed() < 2000);
     }
 
@@ -270,8 +286,10 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(probe.done(), 5000);
         QVERIFY(probe.failed);
         QCOMPARE(probe.error.kind, ErrorKind::Timeout);
-        QVERIFY2(probe.error.message.contains(QLatin1String("timed out after 1500 ms")), qPrintable(probe.error.message));
-        QVERIFY2(probe.endedAtMs >= 1400 && probe.endedAtMs < 2500, qPrintable(QString::number(probe.endedAtMs)));
+        QVERIFY2(probe.error.message.contains(QLatin1String("timed out after 1500 ms")),
+                 qPrintable(probe.error.message));
+        QVERIFY2(probe.endedAtMs >= 1400 && probe.endedAtMs < 2500,
+                 qPrintable(QString::number(probe.endedAtMs)));
     }
 
     void unknownHostKeyStrict()
@@ -281,8 +299,10 @@ private slots:
         SshConnection connection(settings);
         const Error error = connectAndWait(connection);
         QCOMPARE(error.kind, ErrorKind::HostKey);
-        QVERIFY2(error.message.startsWith(QStringLiteral("unknown host key for 127.0.0.1:%1: ED25519 %2 (not in")
-                                               .arg(m_sshd.port(m_main)).arg(m_sshd.hostKeyFingerprint(m_main))),
+        QVERIFY2(error.message.startsWith(
+                     QStringLiteral("unknown host key for 127.0.0.1:%1: ED25519 %2 (not in")
+                         .arg(m_sshd.port(m_main))
+                         .arg(m_sshd.hostKeyFingerprint(m_main))),
                  qPrintable(error.message));
     }
 
@@ -323,14 +343,17 @@ private slots:
     {
         const QString foreign = m_sshd.foreignKnownHostsLine(m_main);
         SshSettings settings = settingsFor(m_main);
-        settings.knownHostsFile = m_sshd.writeFile(QStringLiteral("known_hosts_changed"), {QStringLiteral("# comment"), foreign});
+        settings.knownHostsFile = m_sshd.writeFile(QStringLiteral("known_hosts_changed"),
+                                                   {QStringLiteral("# comment"), foreign});
         settings.hostKeyPolicy = HostKeyPolicy::AcceptNew; // even accept-new refuses a changed key
         SshConnection connection(settings);
         const Error error = connectAndWait(connection);
         QCOMPARE(error.kind, ErrorKind::HostKey);
         QVERIFY2(error.message.contains(QLatin1String("CHANGED")), qPrintable(error.message));
-        QVERIFY2(error.message.contains(m_sshd.hostKeyFingerprint(m_main)), qPrintable(error.message));
-        QVERIFY2(error.message.contains(fingerprintOfLine(foreign) + QStringLiteral(" (") + settings.knownHostsFile + QStringLiteral(":2)")),
+        QVERIFY2(error.message.contains(m_sshd.hostKeyFingerprint(m_main)),
+                 qPrintable(error.message));
+        QVERIFY2(error.message.contains(fingerprintOfLine(foreign) + QStringLiteral(" (") +
+                                        settings.knownHostsFile + QStringLiteral(":2)")),
                  qPrintable(error.message));
         qInfo("%s", qPrintable(error.message));
     }
@@ -343,21 +366,28 @@ private slots:
         SshConnection connection(settings);
         const Error error = connectAndWait(connection);
         QCOMPARE(error.kind, ErrorKind::HostKey);
-        QVERIFY2(error.message.contains(QLatin1String("ECDSA ") + fingerprintOfLine(foreign)), qPrintable(error.message));
-        QVERIFY2(error.message.contains(m_sshd.hostKeyFingerprint(m_main)), qPrintable(error.message));
+        QVERIFY2(error.message.contains(QLatin1String("ECDSA ") + fingerprintOfLine(foreign)),
+                 qPrintable(error.message));
+        QVERIFY2(error.message.contains(m_sshd.hostKeyFingerprint(m_main)),
+                 qPrintable(error.message));
     }
 
     void proxyJumpFromConfig()
     {
         const QString config = m_sshd.writeFile(
             QStringLiteral("ssh_config"),
-            {QStringLiteral("Host bastion"), QStringLiteral("  HostName 127.0.0.1"), QStringLiteral("  Port %1").arg(m_sshd.port(m_main)),
-             QStringLiteral("Host inner"), QStringLiteral("  HostName 127.0.0.1"), QStringLiteral("  Port %1").arg(m_sshd.port(m_second)),
-             QStringLiteral("Host target-one"), QStringLiteral("  HostName 127.0.0.1"), QStringLiteral("  Port %1").arg(m_sshd.port(m_second)),
-             QStringLiteral("  ProxyJump bastion"),
-             QStringLiteral("Host target-two"), QStringLiteral("  HostName 127.0.0.1"), QStringLiteral("  Port %1").arg(m_sshd.port(m_third)),
-             QStringLiteral("  ProxyJump bastion,inner"),
-             QStringLiteral("Host *"), QStringLiteral("  User %1").arg(m_sshd.user()), QStringLiteral("  IdentityFile %1").arg(m_sshd.clientKey())});
+            {QStringLiteral("Host bastion"), QStringLiteral("  HostName 127.0.0.1"),
+             QStringLiteral("  Port %1").arg(m_sshd.port(m_main)), QStringLiteral("Host inner"),
+             QStringLiteral("  HostName 127.0.0.1"),
+             QStringLiteral("  Port %1").arg(m_sshd.port(m_second)),
+             QStringLiteral("Host target-one"), QStringLiteral("  HostName 127.0.0.1"),
+             QStringLiteral("  Port %1").arg(m_sshd.port(m_second)),
+             QStringLiteral("  ProxyJump bastion"), QStringLiteral("Host target-two"),
+             QStringLiteral("  HostName 127.0.0.1"),
+             QStringLiteral("  Port %1").arg(m_sshd.port(m_third)),
+             QStringLiteral("  ProxyJump bastion,inner"), QStringLiteral("Host *"),
+             QStringLiteral("  User %1").arg(m_sshd.user()),
+             QStringLiteral("  IdentityFile %1").arg(m_sshd.clientKey())});
         for (const QString& alias : {QStringLiteral("target-one"), QStringLiteral("target-two")}) {
             SshSettings base = settingsFor(m_main);
             base.identityFiles.clear();
@@ -368,13 +398,17 @@ private slots:
             SshConnection connection(*resolved);
             SshTransport transport(&connection);
             TransportProbe probe(&transport);
-            transport.start({QStringLiteral("sh"), {QStringLiteral("-c"), QStringLiteral("echo $SSH_CONNECTION")}});
+            transport.start({QStringLiteral("sh"),
+                             {QStringLiteral("-c"), QStringLiteral("echo $SSH_CONNECTION")}});
             QTRY_VERIFY_WITH_TIMEOUT(probe.done(), 10000);
             QVERIFY2(probe.finished, qPrintable(probe.error.message));
-            const int expectedPort = m_sshd.port(alias == QLatin1String("target-one") ? m_second : m_third);
-            QVERIFY2(probe.out.trimmed().endsWith(QByteArray(QByteArray(" ") + QByteArray::number(expectedPort))), probe.out.constData());
-            qInfo("%s: %d hop(s), connect+auth %lld ms", qPrintable(alias), int(resolved->jumpHosts.size()),
-                  connection.connectDurationMs());
+            const int expectedPort =
+                m_sshd.port(alias == QLatin1String("target-one") ? m_second : m_third);
+            QVERIFY2(probe.out.trimmed().endsWith(
+                         QByteArray(QByteArray(" ") + QByteArray::number(expectedPort))),
+                     probe.out.constData());
+            qInfo("%s: %d hop(s), connect+auth %lld ms", qPrintable(alias),
+                  int(resolved->jumpHosts.size()), connection.connectDurationMs());
         }
     }
 
@@ -382,11 +416,13 @@ private slots:
     {
         SshSettings settings = settingsFor(m_main);
         settings.port = m_sshd.closedPort();
-        settings.jumpHosts = {SshEndpoint{m_sshd.user(), QStringLiteral("127.0.0.1"), m_sshd.port(m_main), {}}};
+        settings.jumpHosts = {
+            SshEndpoint{m_sshd.user(), QStringLiteral("127.0.0.1"), m_sshd.port(m_main), {}}};
         SshConnection connection(settings);
         const Error error = connectAndWait(connection);
         QCOMPARE(error.kind, ErrorKind::Unreachable);
-        QVERIFY2(error.message.contains(QLatin1String("through jump host")), qPrintable(error.message));
+        QVERIFY2(error.message.contains(QLatin1String("through jump host")),
+                 qPrintable(error.message));
     }
 
     void elevenChannelsQueueBeyondTen()
@@ -398,13 +434,16 @@ private slots:
         for (int i = 0; i < 11; ++i) {
             transports.push_back(std::make_unique<SshTransport>(&connection));
             probes.push_back(std::make_unique<TransportProbe>(transports.back().get()));
-            transports.back()->start({QStringLiteral("sh"), {QStringLiteral("-c"), QStringLiteral("sleep 0.3; echo %1").arg(i)}});
+            transports.back()->start(
+                {QStringLiteral("sh"),
+                 {QStringLiteral("-c"), QStringLiteral("sleep 0.3; echo %1").arg(i)}});
         }
         int maxActive = 0;
         QTRY_VERIFY_WITH_TIMEOUT(
             [&]() {
                 maxActive = std::max(maxActive, connection.activeChannelCount());
-                return std::all_of(probes.begin(), probes.end(), [](const auto& p) { return p->done(); });
+                return std::all_of(probes.begin(), probes.end(),
+                                   [](const auto& p) { return p->done(); });
             }(),
             15000);
         QVERIFY(maxActive <= SshConnection::MaxChannels);
@@ -431,24 +470,30 @@ private slots:
             transports.back()->start({QStringLiteral("cat"), {}});
             transports.back()->write(QByteArray(256 * 1024, 'x')); // mid-transfer
         }
-        QTRY_VERIFY_WITH_TIMEOUT(std::all_of(probes.begin(), probes.end(), [](const auto& p) { return p->out.size() > 0; }), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(std::all_of(probes.begin(), probes.end(),
+                                             [](const auto& p) { return p->out.size() > 0; }),
+                                 10000);
         QSignalSpy lost(&connection, &SshConnection::failed);
         QElapsedTimer clock;
         clock.start();
         m_sshd.killServer(server);
-        QTRY_VERIFY_WITH_TIMEOUT(std::all_of(probes.begin(), probes.end(), [](const auto& p) { return p->done(); }), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            std::all_of(probes.begin(), probes.end(), [](const auto& p) { return p->done(); }),
+            5000);
         const qint64 detectMs = clock.elapsed();
         QCOMPARE(lost.count(), 1);
         qint64 first = probes.front()->endedAtMs, last = first;
         for (const auto& probe : probes) {
             QVERIFY(probe->failed);
             QCOMPARE(probe->error.kind, ErrorKind::Connection);
-            QVERIFY2(probe->error.message.contains(QLatin1String("lost")), qPrintable(probe->error.message));
+            QVERIFY2(probe->error.message.contains(QLatin1String("lost")),
+                     qPrintable(probe->error.message));
             first = std::min(first, probe->endedAtMs);
             last = std::max(last, probe->endedAtMs);
         }
         QVERIFY(last - first < 100); // all at once
-        qInfo("server killed: every channel failed after %lld ms: %s", detectMs, qPrintable(probes.front()->error.message));
+        qInfo("server killed: every channel failed after %lld ms: %s", detectMs,
+              qPrintable(probes.front()->error.message));
 
         SshTransport late(&connection); // a channel after the loss fails at once too
         TransportProbe lateProbe(&late);
@@ -458,11 +503,16 @@ private slots:
 
     void noDescriptorLeak()
     {
-        const auto openFds = []() { return QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::NoDotAndDotDot | QDir::AllEntries).size(); };
+        const auto openFds = []() {
+            return QDir(QStringLiteral("/proc/self/fd"))
+                .entryList(QDir::NoDotAndDotDot | QDir::AllEntries)
+                .size();
+        };
         const qsizetype before = openFds();
         for (int i = 0; i < 3; ++i) {
             SshSettings settings = settingsFor(m_second);
-            settings.jumpHosts = {SshEndpoint{m_sshd.user(), QStringLiteral("127.0.0.1"), m_sshd.port(m_main), {}}};
+            settings.jumpHosts = {
+                SshEndpoint{m_sshd.user(), QStringLiteral("127.0.0.1"), m_sshd.port(m_main), {}}};
             auto connection = std::make_unique<SshConnection>(settings);
             QVERIFY(connectAndWait(*connection).message.isEmpty());
             connection.reset();
@@ -478,7 +528,8 @@ private slots:
         QVERIFY(!pids.isEmpty());
         m_sshd.stopAll();
         for (qint64 pid : pids)
-            QVERIFY2(::kill(pid_t(pid), 0) != 0, qPrintable(QStringLiteral("process %1 still running").arg(pid)));
+            QVERIFY2(::kill(pid_t(pid), 0) != 0,
+                     qPrintable(QStringLiteral("process %1 still running").arg(pid)));
     }
 };
 

@@ -39,7 +39,8 @@ inline bool resetPeakRss()
     return clear.open(QIODevice::WriteOnly) && clear.write("5") == 1;
 }
 
-/// Writes `size` pseudo-random (incompressible) bytes to `path`, 1 MiB at a time; returns the sha256.
+/// Writes `size` pseudo-random (incompressible) bytes to `path`, 1 MiB at a time; returns the
+/// sha256.
 inline QByteArray writeRandomFile(const QString& path, qint64 size, quint32 seed = 42)
 {
     QFile file(path);
@@ -72,14 +73,15 @@ inline QByteArray fileSha256(const QString& path)
 }
 
 /// Starts `transfer` and waits (test-only) for finished(); a timed-out wait gives a Timeout error.
-template<typename Transfer>
+template <typename Transfer>
 engine::TransferResult runTransfer(Transfer& transfer, int timeoutMs = 120000)
 {
     QSignalSpy spy(&transfer, &Transfer::finished);
     transfer.start();
     if (spy.isEmpty() && !spy.wait(timeoutMs)) {
         engine::TransferResult timedOut;
-        timedOut.error = engine::makeError(engine::ErrorKind::Timeout, QStringLiteral("test gave up waiting"));
+        timedOut.error =
+            engine::makeError(engine::ErrorKind::Timeout, QStringLiteral("test gave up waiting"));
         return timedOut;
     }
     return spy.takeFirst().at(0).value<engine::TransferResult>();
@@ -101,7 +103,8 @@ struct SshAgent
     }
 };
 
-inline SshAgent makeSshAgent(const engine::SshSettings& settings, std::shared_ptr<const engine::ToolRegistry> tools)
+inline SshAgent makeSshAgent(const engine::SshSettings& settings,
+                             std::shared_ptr<const engine::ToolRegistry> tools)
 {
     SshAgent agent;
     agent.connection = std::make_unique<engine::SshConnection>(settings);

@@ -12,7 +12,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-
 using namespace hostdeck::engine;
 using namespace hostdeck::test;
 using namespace std::chrono_literals;
@@ -32,7 +31,8 @@ FileUpload::Options uploadOptions(const QString& local, const QString& remote)
 
 QStringList entries(const QString& dir)
 {
-    return QDir(dir).entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot);
+    return QDir(dir).entryList(QDir::AllEntries | QDir::Hidden | QDir::System |
+                               QDir::NoDotAndDotDot);
 }
 
 } // namespace
@@ -87,9 +87,11 @@ private slots:
         // The real file on disk, read back independently.
         QCOMPARE(QFileInfo(dest).size(), kLarge);
         QCOMPARE(fileSha256(dest), m_largeSha);
-        QCOMPARE(entries(m_tmp.filePath(QStringLiteral("remote"))), QStringList{QStringLiteral("large.bin")});
+        QCOMPARE(entries(m_tmp.filePath(QStringLiteral("remote"))),
+                 QStringList{QStringLiteral("large.bin")});
         qInfo("upload of 200 MB: controller peak RSS grew by %lld KiB", grown);
-        QVERIFY2(grown < kBoundKiB, qPrintable(QStringLiteral("peak RSS grew by %1 KiB").arg(grown)));
+        QVERIFY2(grown < kBoundKiB,
+                 qPrintable(QStringLiteral("peak RSS grew by %1 KiB").arg(grown)));
     }
 
     void identicalReuploadIsSkipped()
@@ -117,7 +119,8 @@ private slots:
         QVERIFY(result.skipped);
         QVERIFY(result.changed);
         QCOMPARE(result.bytesSent, 0);
-        QCOMPARE(QFileInfo(dest).permissions() & 0x7777, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadUser | QFile::WriteUser);
+        QCOMPARE(QFileInfo(dest).permissions() & 0x7777,
+                 QFile::ReadOwner | QFile::WriteOwner | QFile::ReadUser | QFile::WriteUser);
     }
 
     void downloadLargeFileWithBoundedMemory()
@@ -129,7 +132,8 @@ private slots:
         o.localPath = local;
         FileDownload download(m_session.get(), o);
         qint64 seenTotal = -1;
-        connect(&download, &FileDownload::progress, this, [&](qint64, qint64 total) { seenTotal = total; });
+        connect(&download, &FileDownload::progress, this,
+                [&](qint64, qint64 total) { seenTotal = total; });
         QVERIFY(resetPeakRss());
         const qint64 before = peakRssKiB();
         const TransferResult result = runTransfer(download);
@@ -139,9 +143,11 @@ private slots:
         QCOMPARE(result.sha256.toLatin1(), m_largeSha);
         QCOMPARE(seenTotal, kLarge);
         QCOMPARE(fileSha256(local), m_largeSha);
-        QCOMPARE(entries(m_tmp.filePath(QStringLiteral("back"))), QStringList{QStringLiteral("large.bin")});
+        QCOMPARE(entries(m_tmp.filePath(QStringLiteral("back"))),
+                 QStringList{QStringLiteral("large.bin")});
         qInfo("download of 200 MB: controller peak RSS grew by %lld KiB", grown);
-        QVERIFY2(grown < kBoundKiB, qPrintable(QStringLiteral("peak RSS grew by %1 KiB").arg(grown)));
+        QVERIFY2(grown < kBoundKiB,
+                 qPrintable(QStringLiteral("peak RSS grew by %1 KiB").arg(grown)));
         QFile::remove(local);
     }
 
@@ -149,7 +155,8 @@ private slots:
     {
         const QString dir = m_tmp.filePath(QStringLiteral("cancel"));
         QVERIFY(QDir().mkpath(dir));
-        FileUpload upload(m_session.get(), uploadOptions(m_large, dir + QStringLiteral("/large.bin")));
+        FileUpload upload(m_session.get(),
+                          uploadOptions(m_large, dir + QStringLiteral("/large.bin")));
         qint64 progressAtCancel = -1;
         connect(&upload, &FileUpload::progress, this, [&](qint64 done, qint64) {
             if (progressAtCancel < 0 && done >= (8 << 20)) {
@@ -167,14 +174,17 @@ private slots:
         QCOMPARE(entries(dir), QStringList{});
         // The session is still usable afterwards.
         QCOMPARE(callAndWait(*m_session, QStringLiteral("FileSystem"), QStringLiteral("exists"),
-                             {{QStringLiteral("path"), dir}}).value.toBool(), true);
+                             {{QStringLiteral("path"), dir}})
+                     .value.toBool(),
+                 true);
     }
 
     void cancelWhileHashingSendsNothing()
     {
         const QString dir = m_tmp.filePath(QStringLiteral("cancel-hash"));
         QVERIFY(QDir().mkpath(dir));
-        FileUpload upload(m_session.get(), uploadOptions(m_large, dir + QStringLiteral("/large.bin")));
+        FileUpload upload(m_session.get(),
+                          uploadOptions(m_large, dir + QStringLiteral("/large.bin")));
         QSignalSpy spy(&upload, &FileUpload::finished);
         upload.start();
         upload.cancel();
@@ -186,12 +196,14 @@ private slots:
 
     void uploadErrorsNameTheFile()
     {
-        FileUpload missing(m_session.get(), uploadOptions(m_tmp.filePath(QStringLiteral("src/none.bin")),
-                                                         m_tmp.filePath(QStringLiteral("remote/none.bin"))));
+        FileUpload missing(m_session.get(),
+                           uploadOptions(m_tmp.filePath(QStringLiteral("src/none.bin")),
+                                         m_tmp.filePath(QStringLiteral("remote/none.bin"))));
         TransferResult result = runTransfer(missing);
         QVERIFY(!result.ok);
         QCOMPARE(result.error.kind, ErrorKind::NotFound);
-        QVERIFY2(result.error.message.contains(QStringLiteral("src/none.bin")), qPrintable(result.error.message));
+        QVERIFY2(result.error.message.contains(QStringLiteral("src/none.bin")),
+                 qPrintable(result.error.message));
 
         const QString small = m_tmp.filePath(QStringLiteral("src/small.txt"));
         QVERIFY(!writeRandomFile(small, 1000).isEmpty());
@@ -261,7 +273,8 @@ private slots:
         settings.useDefaultIdentities = false;
         settings.useAgent = false;
         settings.usePassword = false;
-        settings.knownHostsFile = sshd.writeFile(QStringLiteral("known_hosts"), {sshd.knownHostsLine(server)});
+        settings.knownHostsFile =
+            sshd.writeFile(QStringLiteral("known_hosts"), {sshd.knownHostsLine(server)});
         settings.globalKnownHostsFile = QStringLiteral("/dev/null");
         auto tools = std::make_shared<ToolRegistry>(ToolRegistry::load({}));
         SshAgent agent = makeSshAgent(settings, tools);
@@ -278,7 +291,8 @@ private slots:
         TransferResult result = runTransfer(upload);
         QVERIFY2(result.ok, qPrintable(result.error.message));
         QCOMPARE(fileSha256(dest), sha);
-        QCOMPARE(QFileInfo(dest).owner(), sshd.user()); // written by the login user, not by the test
+        QCOMPARE(QFileInfo(dest).owner(),
+                 sshd.user()); // written by the login user, not by the test
 
         FileUpload again(agent.session.get(), uploadOptions(source, dest));
         result = runTransfer(again);
