@@ -28,12 +28,12 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMenuBar>
+#include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
-#include <QMenu>
-#include <QPointer>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -49,15 +49,17 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
 {
     setWindowTitle(tr("Hostdeck"));
     setObjectName(QStringLiteral("mainWindow"));
-    m_settings = m_options.settingsPath.isEmpty() ? std::make_unique<QSettings>()
-                                                  : std::make_unique<QSettings>(m_options.settingsPath, QSettings::IniFormat);
+    m_settings = m_options.settingsPath.isEmpty()
+                     ? std::make_unique<QSettings>()
+                     : std::make_unique<QSettings>(m_options.settingsPath, QSettings::IniFormat);
     m_prompts->setInteractive(m_options.interactivePrompts);
 
     engine::EngineConfig config;
     config.userToolDirs = m_options.userToolDirs;
     config.localInterpreter = m_options.localInterpreter;
     config.hostKeys = std::make_shared<GuiHostKeyDecider>(m_prompts);
-    config.credentials = std::make_shared<GuiCredentialProvider>(m_prompts);
+    m_credentials = std::make_shared<GuiCredentialProvider>(m_prompts);
+    config.credentials = m_credentials;
     m_engine = new engine::EngineClient(std::move(config), this);
     m_recorder = new HistoryRecorder(this);
     m_coordinator = new RunCoordinator(m_engine, m_recorder, this);
@@ -73,27 +75,30 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
     connect(m_coordinator, &RunCoordinator::progress, this, &MainWindow::onProgress);
     connect(m_coordinator, &RunCoordinator::finished, this, &MainWindow::onFinished);
     connect(m_recorder, &HistoryRecorder::historyChanged, m_history, &HistoryView::refresh);
-    connect(m_recorder, &HistoryRecorder::historyError, this, [this](const QString& message) {
-        statusBar()->showMessage(message, 10000);
-    });
+    connect(m_recorder, &HistoryRecorder::historyError, this,
+            [this](const QString& message) { statusBar()->showMessage(message, 10000); });
     connect(m_palette, &ToolPalette::methodChosen, this, &MainWindow::onMethodChosen);
     connect(m_targets, &QLineEdit::textChanged, this, &MainWindow::updateTargetCount);
-    connect(m_inventory, &InventoryDock::selectionPatternChanged, this, [this](const QString& pattern) {
-        if (!pattern.isEmpty())
-            m_targets->setText(pattern);
-    });
+    connect(m_inventory, &InventoryDock::selectionPatternChanged, this,
+            [this](const QString& pattern) {
+                if (!pattern.isEmpty())
+                    m_targets->setText(pattern);
+            });
     connect(m_inventory, &InventoryDock::inventoryChanged, this, &MainWindow::updateTargetCount);
-    connect(m_inventory, &InventoryDock::statusMessage, this, [this](const QString& message) {
-        statusBar()->showMessage(message, 8000);
-    });
-    connect(m_inventory, &InventoryDock::testConnectionRequested, this, [this](const TargetSpec& host) {
-        m_targets->setText(host.name);
-        if (m_palette->select(QStringLiteral("Facts"), QStringLiteral("hostname")))
-            run(false);
-    });
+    connect(m_inventory, &InventoryDock::inventoryChanged, this,
+            &MainWindow::updateCredentialSource);
+    connect(m_inventory, &InventoryDock::statusMessage, this,
+            [this](const QString& message) { statusBar()->showMessage(message, 8000); });
+    connect(m_inventory, &InventoryDock::testConnectionRequested, this,
+            [this](const TargetSpec& host) {
+                m_targets->setText(host.name);
+                if (m_palette->select(QStringLiteral("Facts"), QStringLiteral("hostname")))
+                    run(false);
+            });
     connect(m_history, &HistoryView::reopenRequested, this, &MainWindow::reopenRun);
     connect(m_history, &HistoryView::rerunRequested, this, &MainWindow::rerun);
 
+    updateCredentialSource();
     m_describeId = m_engine->describeTools();
     statusBar()->showMessage(tr("Reading the tool descriptions…"));
     updateTargetCount();
@@ -213,10 +218,13 @@ void MainWindow::buildLayout()
 void MainWindow::buildActions()
 {
     m_runAction = new QAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("&Run"), this);
-    m_runAction->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)});
-    m_checkAction = new QAction(style()->standardIcon(QStyle::SP_DialogApplyButton), tr("C&heck (dry run)"), this);
+    m_runAction->setShortcuts(
+        {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)});
+    m_checkAction = new QAction(style()->standardIcon(QStyle::SP_DialogApplyButton),
+                                tr("C&heck (dry run)"), this);
     m_checkAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Return));
-    m_cancelAction = new QAction(style()->standardIcon(QStyle::SP_MediaStop), tr("&Cancel run"), this);
+    m_cancelAction =
+        new QAction(style()->standardIcon(QStyle::SP_MediaStop), tr("&Cancel run"), this);
     m_cancelAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
     connect(m_runAction, &QAction::triggered, this, [this] { run(false); });
     connect(m_checkAction, &QAction::triggered, this, [this] { run(true); });
@@ -233,10 +241,12 @@ void MainWindow::buildActions()
     runMenu->addAction(m_checkAction);
     runMenu->addAction(m_cancelAction);
 
-    m_templateAction = new QAction(QIcon(QStringLiteral(":/hostdeck/icons/template-editor.svg")), tr("&Template editor…"), this);
+    m_templateAction = new QAction(QIcon(QStringLiteral(":/hostdeck/icons/template-editor.svg")),
+                                   tr("&Template editor…"), this);
     m_templateAction->setObjectName(QStringLiteral("templateEditorAction"));
     m_templateAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
-    m_templateAction->setToolTip(tr("Edit a config template with a live preview, diff and deploy it (Ctrl+T)"));
+    m_templateAction->setToolTip(
+        tr("Edit a config template with a live preview, diff and deploy it (Ctrl+T)"));
     connect(m_templateAction, &QAction::triggered, this, &MainWindow::openTemplateEditor);
     QMenu* tools = menuBar()->addMenu(tr("T&ools"));
     tools->addAction(m_templateAction);
@@ -244,10 +254,16 @@ void MainWindow::buildActions()
     QMenu* view = menuBar()->addMenu(tr("&View"));
     QAction* search = view->addAction(tr("Search &tools"));
     search->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
-    connect(search, &QAction::triggered, this, [this] { m_palette->searchField()->setFocus(); m_palette->searchField()->selectAll(); });
+    connect(search, &QAction::triggered, this, [this] {
+        m_palette->searchField()->setFocus();
+        m_palette->searchField()->selectAll();
+    });
     QAction* targets = view->addAction(tr("Edit t&argets"));
     targets->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
-    connect(targets, &QAction::triggered, this, [this] { m_targets->setFocus(); m_targets->selectAll(); });
+    connect(targets, &QAction::triggered, this, [this] {
+        m_targets->setFocus();
+        m_targets->selectAll();
+    });
     view->addSeparator();
     for (QDockWidget* dock : findChildren<QDockWidget*>())
         view->addAction(dock->toggleViewAction());
@@ -259,6 +275,11 @@ void MainWindow::buildActions()
     bar->addAction(m_cancelAction);
     bar->addSeparator();
     bar->addAction(m_templateAction);
+}
+
+TemplateEditorWindow* MainWindow::templateEditor() const
+{
+    return m_templateEditor;
 }
 
 void MainWindow::openTemplateEditor()
@@ -282,7 +303,8 @@ void MainWindow::openTemplateEditor()
         // A new inventory reaches an open editor at once.
         connect(m_inventory, &InventoryDock::inventoryChanged, m_templateEditor, [this] {
             if (m_templateEditor)
-                m_templateEditor->setInventory(m_inventory->inventory(), m_inventory->inventoryPath());
+                m_templateEditor->setInventory(m_inventory->inventory(),
+                                               m_inventory->inventoryPath());
         });
     }
     m_templateEditor->setInventory(m_inventory->inventory(), m_inventory->inventoryPath());
@@ -293,7 +315,8 @@ void MainWindow::openTemplateEditor()
 
 void MainWindow::openHistory()
 {
-    const QString path = m_options.historyPath.isEmpty() ? engine::RunHistory::defaultPath() : m_options.historyPath;
+    const QString path =
+        m_options.historyPath.isEmpty() ? engine::RunHistory::defaultPath() : m_options.historyPath;
     auto opened = engine::RunHistory::open(path);
     if (!opened) {
         // Reported, never replaced: runs still work, they are just not recorded.
@@ -329,7 +352,8 @@ void MainWindow::onMethodChosen(const MethodInfo& method)
 {
     m_form->setMethod(method);
     m_formError->clear();
-    m_checkAction->setToolTip(method.changes ? tr("Dry run") : tr("This method changes nothing: Check equals Run"));
+    m_checkAction->setToolTip(method.changes ? tr("Dry run")
+                                             : tr("This method changes nothing: Check equals Run"));
     updateActions();
 }
 
@@ -358,7 +382,8 @@ bool MainWindow::run(bool check)
     }
     const auto selection = m_inventory->resolve(m_targets->text());
     if (!selection || selection->hosts.isEmpty()) {
-        m_formError->setText(selection ? tr("The targets select no host.") : selection.error().message);
+        m_formError->setText(selection ? tr("The targets select no host.")
+                                       : selection.error().message);
         return false;
     }
     m_formError->clear();
@@ -368,8 +393,13 @@ bool MainWindow::run(bool check)
     launch.check = check;
     launch.pattern = m_targets->text();
     launch.inventory = m_inventory->inventoryPath();
-    for (const TargetSpec& spec : selection->hosts)
+    for (const TargetSpec& spec : selection->hosts) {
         launch.hosts << TargetBuilder::build(spec, m_options.localInterpreter);
+        const engine::HostTarget& target = launch.hosts.last();
+        if (target.kind == engine::HostTarget::Kind::Ssh)
+            m_credentials->addTarget(target.name, target.ssh.host, target.ssh.port,
+                                     target.ssh.effectiveUser());
+    }
 
     auto* view = new RunView(m_runTabs);
     connect(view, &RunView::exportRequested, this, [this, view] { exportRun(view); });
@@ -380,8 +410,11 @@ bool MainWindow::run(bool check)
     if (!split.isEmpty())
         view->splitter()->restoreState(split);
     m_currentRun = m_coordinator->start(launch, view);
-    const QString title = QStringLiteral("%1%2 @ %3").arg(launch.method.fullName(), check ? tr(" (check)") : QString(), launch.pattern);
-    m_runTabs->setCurrentIndex(m_runTabs->addTab(view, QStringLiteral("#%1 %2").arg(++m_runCounter).arg(title)));
+    const QString title =
+        QStringLiteral("%1%2 @ %3")
+            .arg(launch.method.fullName(), check ? tr(" (check)") : QString(), launch.pattern);
+    m_runTabs->setCurrentIndex(
+        m_runTabs->addTab(view, QStringLiteral("#%1 %2").arg(++m_runCounter).arg(title)));
     m_progress->setRange(0, int(launch.hosts.size()));
     m_progress->setValue(0);
     m_counts->setText(tr("starting %n host(s)…", nullptr, int(launch.hosts.size())));
@@ -418,14 +451,19 @@ void MainWindow::onProgress(quint64 runId, const engine::RunSummary& s)
         return;
     m_progress->setRange(0, std::max(1, s.total));
     m_progress->setValue(s.finished());
-    m_counts->setText(tr("ok %1 · changed %2 · failed %3 · unreachable %4").arg(s.ok).arg(s.changed).arg(s.failed).arg(s.unreachable)
-                      + (s.cancelled ? tr(" · cancelled %1").arg(s.cancelled) : QString()));
+    m_counts->setText(tr("ok %1 · changed %2 · failed %3 · unreachable %4")
+                          .arg(s.ok)
+                          .arg(s.changed)
+                          .arg(s.failed)
+                          .arg(s.unreachable) +
+                      (s.cancelled ? tr(" · cancelled %1").arg(s.cancelled) : QString()));
 }
 
 void MainWindow::onFinished(quint64 runId, const engine::RunSummary& summary)
 {
     onProgress(runId, summary);
-    statusBar()->showMessage(tr("Run finished in %1 s").arg(double(summary.elapsedMs) / 1000.0, 0, 'f', 2), 8000);
+    statusBar()->showMessage(
+        tr("Run finished in %1 s").arg(double(summary.elapsedMs) / 1000.0, 0, 'f', 2), 8000);
     updateActions();
     emit runFinished(runId);
 }
@@ -435,10 +473,11 @@ void MainWindow::onHostState(const QString& host, bool connected, const QString&
     HostState state = connected ? HostState::Connected : HostState::NeverConnected;
     if (!connected && !message.isEmpty()) {
         const QString lower = message.toLower();
-        state = lower.contains(QStringLiteral("changed")) && lower.contains(QStringLiteral("key")) ? HostState::HostKeyChanged
+        state = lower.contains(QStringLiteral("changed")) && lower.contains(QStringLiteral("key"))
+                    ? HostState::HostKeyChanged
                 : lower.contains(QStringLiteral("host key")) ? HostState::HostKeyUnknown
-                : lower.contains(QStringLiteral("auth")) ? HostState::AuthFailed
-                                                          : HostState::Unreachable;
+                : lower.contains(QStringLiteral("auth"))     ? HostState::AuthFailed
+                                                             : HostState::Unreachable;
     }
     m_inventory->setHostState(host, state, message);
 }
@@ -459,14 +498,17 @@ void MainWindow::reopenRun(qint64 historyId)
     for (const QJsonObject& json : *results)
         list << engine::HostResult::fromJson(json);
     view->model()->addResults(list);
-    const QString title = tr("history %1 %2").arg(run->startedAt.toString(QStringLiteral("MM-dd HH:mm")), run->toolMethod());
+    const QString title =
+        tr("history %1 %2")
+            .arg(run->startedAt.toString(QStringLiteral("MM-dd HH:mm")), run->toolMethod());
     m_runTabs->setCurrentIndex(m_runTabs->addTab(view, title));
 }
 
 void MainWindow::rerun(const engine::HistoryRun& run)
 {
     if (!m_palette->select(run.tool, run.method)) {
-        statusBar()->showMessage(tr("%1 is not among the tools any more").arg(run.toolMethod()), 8000);
+        statusBar()->showMessage(tr("%1 is not among the tools any more").arg(run.toolMethod()),
+                                 8000);
         return;
     }
     m_form->setArgs(run.args);
@@ -475,19 +517,27 @@ void MainWindow::rerun(const engine::HistoryRun& run)
     if (m_form->args())
         this->run(run.check);
     else
-        m_formError->setText(tr("Fill in the secrets again to re-run:\n%1").arg(m_form->args().error().message));
+        m_formError->setText(
+            tr("Fill in the secrets again to re-run:\n%1").arg(m_form->args().error().message));
 }
 
 void MainWindow::exportRun(RunView* view)
 {
     QPointer<RunView> guard(view);
-    m_prompts->askSaveFile(tr("Export results"), QStringLiteral("results.json"), tr("JSON (*.json);;CSV (*.csv)"), this,
-                           [this, guard](const QString& path) {
-                               if (path.isEmpty() || !guard)
-                                   return;
-                               const engine::Status written = ResultExport::write(guard->model()->results(), path);
-                               statusBar()->showMessage(written ? tr("Exported to %1").arg(path) : written.error().message, 8000);
-                           });
+    m_prompts->askSaveFile(
+        tr("Export results"), QStringLiteral("results.json"), tr("JSON (*.json);;CSV (*.csv)"),
+        this, [this, guard](const QString& path) {
+            if (path.isEmpty() || !guard)
+                return;
+            const engine::Status written = ResultExport::write(guard->model()->results(), path);
+            statusBar()->showMessage(
+                written ? tr("Exported to %1").arg(path) : written.error().message, 8000);
+        });
+}
+
+void MainWindow::updateCredentialSource()
+{
+    m_credentials->setInventory(m_inventory->inventory(), m_inventory->credentialStore());
 }
 
 void MainWindow::updateActions()
@@ -502,12 +552,17 @@ void MainWindow::restoreSettings()
 {
     restoreGeometry(m_settings->value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(m_settings->value(QStringLiteral("window/state")).toByteArray());
-    m_mainSplitter->restoreState(m_settings->value(QStringLiteral("window/mainSplitter")).toByteArray());
-    m_centerSplitter->restoreState(m_settings->value(QStringLiteral("window/centerSplitter")).toByteArray());
-    m_targets->setText(m_settings->value(QStringLiteral("run/targets"), QStringLiteral("localhost")).toString());
-    m_inventory->setRecentFiles(m_settings->value(QStringLiteral("inventory/recent")).toStringList());
-    const QString inventory = m_options.inventoryPath.isEmpty() ? m_settings->value(QStringLiteral("inventory/last")).toString()
-                                                                : m_options.inventoryPath;
+    m_mainSplitter->restoreState(
+        m_settings->value(QStringLiteral("window/mainSplitter")).toByteArray());
+    m_centerSplitter->restoreState(
+        m_settings->value(QStringLiteral("window/centerSplitter")).toByteArray());
+    m_targets->setText(
+        m_settings->value(QStringLiteral("run/targets"), QStringLiteral("localhost")).toString());
+    m_inventory->setRecentFiles(
+        m_settings->value(QStringLiteral("inventory/recent")).toStringList());
+    const QString inventory = m_options.inventoryPath.isEmpty()
+                                  ? m_settings->value(QStringLiteral("inventory/last")).toString()
+                                  : m_options.inventoryPath;
     if (!inventory.isEmpty()) {
         if (engine::Status opened = m_inventory->openFile(inventory); !opened)
             statusBar()->showMessage(opened.error().message, 10000);
@@ -524,7 +579,8 @@ void MainWindow::saveSettings()
     m_settings->setValue(QStringLiteral("inventory/last"), m_inventory->inventoryPath());
     m_settings->setValue(QStringLiteral("inventory/recent"), m_inventory->recentFiles());
     if (RunView* view = currentRunView()) {
-        m_settings->setValue(QStringLiteral("results/header"), view->table()->horizontalHeader()->saveState());
+        m_settings->setValue(QStringLiteral("results/header"),
+                             view->table()->horizontalHeader()->saveState());
         m_settings->setValue(QStringLiteral("results/splitter"), view->splitter()->saveState());
     }
     m_settings->sync();
@@ -534,8 +590,9 @@ void MainWindow::applyPaletteColors()
 {
     // From the palette, never hard-coded: the error text stays readable on light and dark themes.
     QPalette errorPalette = m_formError->palette();
-    const bool dark = palette().color(QPalette::Window).lightness() < 128;
-    errorPalette.setColor(QPalette::WindowText, ResultText::statusColor(ResultText::Status::Failed, dark));
+    const bool dark = QWidget::palette().color(QPalette::Window).lightness() < 128;
+    errorPalette.setColor(QPalette::WindowText,
+                          ResultText::statusColor(ResultText::Status::Failed, dark));
     m_formError->setPalette(errorPalette);
 }
 

@@ -23,10 +23,11 @@ class EngineClient;
 class RunHistory;
 struct HistoryRun;
 struct RunSummary;
-}
+} // namespace hostdeck::engine
 
 namespace hostdeck::ui {
 
+class GuiCredentialProvider;
 class HistoryRecorder;
 class HistoryView;
 class InventoryDock;
@@ -66,7 +67,7 @@ public:
     QAction* cancelAction() const { return m_cancelAction; }
     QAction* templateEditorAction() const { return m_templateAction; }
     /// The template editor, once opened (it shares this window's engine and history).
-    TemplateEditorWindow* templateEditor() const { return m_templateEditor; }
+    TemplateEditorWindow* templateEditor() const;
     HistoryRecorder* historyRecorder() const { return m_recorder; }
     bool toolsLoaded() const { return m_toolsLoaded; }
     bool isRunning() const;
@@ -106,11 +107,13 @@ private:
     void restoreSettings();
     void saveSettings();
     void updateActions();
+    void updateCredentialSource();
 
     MainWindowOptions m_options;
     std::unique_ptr<QSettings> m_settings;
     Prompts* m_prompts;
     std::unique_ptr<engine::RunHistory> m_historyDb;
+    std::shared_ptr<GuiCredentialProvider> m_credentials; ///< shared with the engine
     engine::EngineClient* m_engine = nullptr;
     HistoryRecorder* m_recorder = nullptr;
     RunCoordinator* m_coordinator = nullptr;

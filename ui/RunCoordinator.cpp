@@ -6,7 +6,8 @@
 
 namespace hostdeck::ui {
 
-RunCoordinator::RunCoordinator(engine::EngineClient* engine, HistoryRecorder* recorder, QObject* parent)
+RunCoordinator::RunCoordinator(engine::EngineClient* engine, HistoryRecorder* recorder,
+                               QObject* parent)
     : QObject(parent), m_engine(engine), m_recorder(recorder)
 {
     connect(engine, &engine::EngineClient::runResults, this, &RunCoordinator::onResults);

@@ -30,7 +30,8 @@ class RunCoordinator final : public QObject
 {
     Q_OBJECT
 public:
-    RunCoordinator(engine::EngineClient* engine, HistoryRecorder* recorder, QObject* parent = nullptr);
+    RunCoordinator(engine::EngineClient* engine, HistoryRecorder* recorder,
+                   QObject* parent = nullptr);
 
     quint64 start(const RunLaunch& launch, RunView* view);
     void cancel(quint64 runId);

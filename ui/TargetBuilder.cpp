@@ -9,7 +9,8 @@ engine::HostTarget TargetBuilder::build(const TargetSpec& spec, const QStringLis
     target.become = spec.become;
     target.becomeUser = spec.becomeUser == QStringLiteral("root") ? QString() : spec.becomeUser;
     if (spec.local) {
-        target.interpreter = spec.python == QStringLiteral("python3") ? localInterpreter : QStringList{spec.python};
+        target.interpreter =
+            spec.python == QStringLiteral("python3") ? localInterpreter : QStringList{spec.python};
         return target;
     }
     target.kind = engine::HostTarget::Kind::Ssh;
@@ -19,7 +20,8 @@ engine::HostTarget TargetBuilder::build(const TargetSpec& spec, const QStringLis
     target.ssh.user = spec.user;
     if (!spec.identityFile.isEmpty())
         target.ssh.identityFiles = {spec.identityFile};
-    target.ssh.hostKeyPolicy = spec.acceptNewHostKeys ? engine::HostKeyPolicy::AcceptNew : engine::HostKeyPolicy::Strict;
+    target.ssh.hostKeyPolicy =
+        spec.acceptNewHostKeys ? engine::HostKeyPolicy::AcceptNew : engine::HostKeyPolicy::Strict;
     for (const QString& hop : spec.jumpHost.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
         if (auto endpoint = engine::SshEndpoint::parse(hop.trimmed()))
             target.ssh.jumpHosts << *endpoint;

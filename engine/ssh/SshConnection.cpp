@@ -570,6 +570,10 @@ bool SshConnection::stepReady()
         progressed |= channel->pump(m_session, m_events);
         anyOpen |= channel->holdsSlot();
     }
+    // Reads queue window adjusts (and writes queue data) in libssh's output buffer: send them now
+    // rather than one event-loop turn later, or the peer stalls on a full window.
+    if (ssh_get_poll_flags(m_session) & SSH_WRITE_PENDING)
+        ssh_blocking_flush(m_session, 0);
     if (m_readable && !anyOpen) {
         ssh_send_ignore(m_session, ""); // nobody else reads: let libssh process what arrived
         m_readable = false;

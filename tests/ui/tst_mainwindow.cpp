@@ -20,8 +20,8 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QTabWidget>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QToolButton>
@@ -110,7 +110,8 @@ void TestMainWindow::runsExecOnLocalhost()
     QVERIFY(!window.run());
     QVERIFY(window.formError()->text().contains(QStringLiteral("argv is required")));
 
-    setText(window, QStringLiteral("argv"), QStringLiteral("sh\n-c\necho hello-hostdeck; echo oops >&2"));
+    setText(window, QStringLiteral("argv"),
+            QStringLiteral("sh\n-c\necho hello-hostdeck; echo oops >&2"));
     QSignalSpy finished(&window, &MainWindow::runFinished);
     // Run with Ctrl+Return from the form, as a user does (shortcuts need the active window).
     window.activateWindow();
@@ -126,8 +127,13 @@ void TestMainWindow::runsExecOnLocalhost()
     const RunResultsModel::Row& row = view->model()->row(0);
     QCOMPARE(row.result.host, QStringLiteral("localhost"));
     QVERIFY2(row.result.ok, qPrintable(row.result.error.message));
-    QCOMPARE(view->model()->index(0, RunResultsModel::StatusColumn).data().toString(), QStringLiteral("changed"));
-    QVERIFY(view->model()->index(0, RunResultsModel::SummaryColumn).data().toString().contains(QStringLiteral("hello-hostdeck")));
+    QCOMPARE(view->model()->index(0, RunResultsModel::StatusColumn).data().toString(),
+             QStringLiteral("changed"));
+    QVERIFY(view->model()
+                ->index(0, RunResultsModel::SummaryColumn)
+                .data()
+                .toString()
+                .contains(QStringLiteral("hello-hostdeck")));
     QVERIFY(window.countsLabel()->text().contains(QStringLiteral("changed 1")));
 
     // The detail pane shows the selected host: value tree, output (stdout + stderr), JSON.
@@ -135,7 +141,8 @@ void TestMainWindow::runsExecOnLocalhost()
     QVERIFY(view->detail()->header()->text().contains(QStringLiteral("localhost")));
     QVERIFY(view->detail()->outputView()->toPlainText().contains(QStringLiteral("hello-hostdeck")));
     QVERIFY(view->detail()->outputView()->toPlainText().contains(QStringLiteral("oops")));
-    QVERIFY(view->detail()->valueTree()->model()->rowCount(view->detail()->valueTree()->model()->index(0, 0)) > 0);
+    QVERIFY(view->detail()->valueTree()->model()->rowCount(
+                view->detail()->valueTree()->model()->index(0, 0)) > 0);
 
     // The history has the run and its result, on disk.
     QTRY_COMPARE(window.historyView()->model()->rowCount(), 1);
@@ -152,13 +159,19 @@ void TestMainWindow::runsExecOnLocalhost()
         QCOMPARE(run->summary.value(QStringLiteral("ok")).toInt(), 1);
         const auto results = (*history)->results(historyId);
         QCOMPARE(results->size(), 1);
-        QVERIFY(results->first().value(QStringLiteral("value")).toObject().value(QStringLiteral("stdout")).toString().contains(QStringLiteral("hello-hostdeck")));
+        QVERIFY(results->first()
+                    .value(QStringLiteral("value"))
+                    .toObject()
+                    .value(QStringLiteral("stdout"))
+                    .toString()
+                    .contains(QStringLiteral("hello-hostdeck")));
     }
 
     // Export through the file-dialog seam: the JSON is the CLI's shape.
     const QString exported = m_dir.filePath(QStringLiteral("export.json"));
     window.prompts()->setNextFileName(exported);
-    QTest::mouseClick(view->findChild<QToolButton*>(QStringLiteral("exportButton")), Qt::LeftButton);
+    QTest::mouseClick(view->findChild<QToolButton*>(QStringLiteral("exportButton")),
+                      Qt::LeftButton);
     QTRY_VERIFY(QFile::exists(exported));
     QFile file(exported);
     QVERIFY(file.open(QIODevice::ReadOnly));
@@ -169,17 +182,16 @@ void TestMainWindow::runsExecOnLocalhost()
     // Reopen from history: a new tab with the stored result.
     const int tabs = window.runTabs()->count();
     window.historyView()->table()->selectRow(0);
-    QTest::mouseClick(window.historyView()->findChild<QPushButton*>(QStringLiteral("historyOpen")), Qt::LeftButton);
+    QTest::mouseClick(window.historyView()->findChild<QPushButton*>(QStringLiteral("historyOpen")),
+                      Qt::LeftButton);
     QCOMPARE(window.runTabs()->count(), tabs + 1);
     QCOMPARE(window.currentRunView()->model()->row(0).result.toJson(), row.result.toJson());
 
-    window.resize(1280, 800);
-    saveScreenshot(&window, QStringLiteral("main-window.png"));
-    saveScreenshot(window.currentRunView(), QStringLiteral("results.png"));
-    saveScreenshot(window.historyView(), QStringLiteral("history.png"));
+    // The README screenshots come from tst_mainwindow_tools (a run on several hosts).
 
     // Re-run from history: same method, same args, a second history entry.
-    QTest::mouseClick(window.historyView()->findChild<QPushButton*>(QStringLiteral("historyRerun")), Qt::LeftButton);
+    QTest::mouseClick(window.historyView()->findChild<QPushButton*>(QStringLiteral("historyRerun")),
+                      Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 30000);
     QTRY_COMPARE(window.historyView()->model()->rowCount(), 2);
     window.close();
@@ -205,7 +217,8 @@ void TestMainWindow::cancelsMidRun()
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
     RunView* view = window.currentRunView();
     QCOMPARE(view->model()->rowCount(), 1);
-    QCOMPARE(view->model()->index(0, RunResultsModel::StatusColumn).data().toString(), QStringLiteral("cancelled"));
+    QCOMPARE(view->model()->index(0, RunResultsModel::StatusColumn).data().toString(),
+             QStringLiteral("cancelled"));
     QVERIFY(!window.isRunning());
     QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(marker), 5000); // the agent saw the cancel
 }
@@ -221,7 +234,10 @@ void TestMainWindow::reportsCorruptHistory()
     MainWindow window(o);
     QVERIFY(!window.prompts()->asked().isEmpty());
     QVERIFY(window.prompts()->asked().constLast().contains(QStringLiteral("corrupt")));
-    QVERIFY(window.historyView()->findChild<QLabel*>(QStringLiteral("historyStatus"))->text().contains(QStringLiteral("unavailable")));
+    QVERIFY(window.historyView()
+                ->findChild<QLabel*>(QStringLiteral("historyStatus"))
+                ->text()
+                .contains(QStringLiteral("unavailable")));
     QFile again(o.historyPath);
     QVERIFY(again.open(QIODevice::ReadOnly));
     QVERIFY(again.readAll().startsWith("definitely not sqlite")); // reported, not replaced
@@ -229,14 +245,19 @@ void TestMainWindow::reportsCorruptHistory()
 
 void TestMainWindow::stallWhile200HostsStream()
 {
-    const int hosts = qEnvironmentVariableIntValue("HOSTDECK_STALL_HOSTS") > 0 ? qEnvironmentVariableIntValue("HOSTDECK_STALL_HOSTS") : 200;
+    const int hosts = qEnvironmentVariableIntValue("HOSTDECK_STALL_HOSTS") > 0
+                          ? qEnvironmentVariableIntValue("HOSTDECK_STALL_HOSTS")
+                          : 200;
     const QString inventory = m_dir.filePath(QStringLiteral("fleet.yml"));
     QFile file(inventory);
     QVERIFY(file.open(QIODevice::WriteOnly));
     QByteArray yaml = "all:\n  children:\n    fleet:\n      hosts:\n";
     for (int i = 1; i <= hosts; ++i)
-        yaml += QStringLiteral("        h%1:\n          ansible_connection: local\n          ansible_python_interpreter: %2\n")
-                    .arg(i, 3, 10, QLatin1Char('0')).arg(test::python()).toUtf8();
+        yaml += QStringLiteral("        h%1:\n          ansible_connection: local\n          "
+                               "ansible_python_interpreter: %2\n")
+                    .arg(i, 3, 10, QLatin1Char('0'))
+                    .arg(test::python())
+                    .toUtf8();
     file.write(yaml);
     file.close();
 
@@ -295,12 +316,14 @@ void TestMainWindow::stallWhile200HostsStream()
     }
     if (!errors.isEmpty())
         qWarning("failed hosts: %s", qPrintable(errors.join(QStringLiteral("; "))));
-    qInfo("stall: %d local hosts, run %lld ms, longest GUI event-loop stall %lld ms (GUI thread busy %lld ms of it), %d ok",
+    qInfo("stall: %d local hosts, run %lld ms, longest GUI event-loop stall %lld ms (GUI thread "
+          "busy %lld ms of it), %d ok",
           hosts, total, longest, longestCpu, ok);
     QCOMPARE(ok, hosts);
     // The GUI thread itself must never work for long at a stretch; waiting for a CPU on a loaded
     // 2-core machine (200 local python3 starting) is reported, not failed.
-    QVERIFY2(longestCpu < 250, qPrintable(QStringLiteral("GUI thread busy %1 ms in one stretch").arg(longestCpu)));
+    QVERIFY2(longestCpu < 250,
+             qPrintable(QStringLiteral("GUI thread busy %1 ms in one stretch").arg(longestCpu)));
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -28,15 +28,21 @@ private slots:
 private:
     static MethodInfo method(const QJsonArray& params)
     {
-        const QJsonArray tools{QJsonObject{{QStringLiteral("tool"), QStringLiteral("T")}, {QStringLiteral("module"), QStringLiteral("t")},
-                                           {QStringLiteral("methods"), QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("m")},
-                                                                                               {QStringLiteral("doc"), QStringLiteral("Does m.\n\nMore.")},
-                                                                                               {QStringLiteral("params"), params}}}}}};
+        const QJsonArray tools{QJsonObject{
+            {QStringLiteral("tool"), QStringLiteral("T")},
+            {QStringLiteral("module"), QStringLiteral("t")},
+            {QStringLiteral("methods"),
+             QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("m")},
+                                    {QStringLiteral("doc"), QStringLiteral("Does m.\n\nMore.")},
+                                    {QStringLiteral("params"), params}}}}}};
         return *ToolCatalog::fromJson(tools).method(QStringLiteral("T"), QStringLiteral("m"));
     }
-    static QJsonObject param(const QString& name, const QJsonValue& type, bool required, const QJsonValue& def = QJsonValue::Undefined)
+    static QJsonObject param(const QString& name, const QJsonValue& type, bool required,
+                             const QJsonValue& def = QJsonValue::Undefined)
     {
-        QJsonObject p{{QStringLiteral("name"), name}, {QStringLiteral("type"), type}, {QStringLiteral("required"), required}};
+        QJsonObject p{{QStringLiteral("name"), name},
+                      {QStringLiteral("type"), type},
+                      {QStringLiteral("required"), required}};
         if (!def.isUndefined())
             p.insert(QStringLiteral("default"), def);
         return p;
@@ -90,19 +96,58 @@ void TestParameterForm::editorPerType_data()
     QTest::addColumn<QString>("widget");
     QTest::addColumn<QString>("input");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("str") << "str" << "QLineEdit" << "hello" << "\"hello\"";
-    QTest::newRow("int") << "int" << "QLineEdit" << "42" << "42";
-    QTest::newRow("float") << "float" << "QLineEdit" << "2.5" << "2.5";
-    QTest::newRow("bool") << "bool" << "QCheckBox" << "true" << "true";
-    QTest::newRow("bytes") << "bytes" << "QLineEdit" << "hi" << "{\"$bytes\":\"aGk=\"}";
-    QTest::newRow("list") << "list[str]" << "QPlainTextEdit" << "a\nb" << "[\"a\",\"b\"]";
-    QTest::newRow("list int") << "list[int]" << "QPlainTextEdit" << "1\n2\n" << "[1,2]";
-    QTest::newRow("dict") << "dict[str, str]" << "QTableWidget" << "K=V" << "{\"K\":\"V\"}";
-    QTest::newRow("enum") << "Literal['first', 'all']" << "QComboBox" << "all" << "\"all\"";
-    QTest::newRow("Path") << "Path" << "QLineEdit" << "/etc/hosts" << "\"/etc/hosts\"";
-    QTest::newRow("Text") << "Text" << "QPlainTextEdit" << "line1\nline2" << "\"line1\\nline2\"";
-    QTest::newRow("Secret") << "Secret" << "QLineEdit" << "pw" << "\"pw\"";
-    QTest::newRow("json") << "dict" << "QLineEdit" << "{\"a\": [1]}" << "{\"a\":[1]}";
+    QTest::newRow("str") << "str"
+                         << "QLineEdit"
+                         << "hello"
+                         << "\"hello\"";
+    QTest::newRow("int") << "int"
+                         << "QLineEdit"
+                         << "42"
+                         << "42";
+    QTest::newRow("float") << "float"
+                           << "QLineEdit"
+                           << "2.5"
+                           << "2.5";
+    QTest::newRow("bool") << "bool"
+                          << "QCheckBox"
+                          << "true"
+                          << "true";
+    QTest::newRow("bytes") << "bytes"
+                           << "QLineEdit"
+                           << "hi"
+                           << "{\"$bytes\":\"aGk=\"}";
+    QTest::newRow("list") << "list[str]"
+                          << "QPlainTextEdit"
+                          << "a\nb"
+                          << "[\"a\",\"b\"]";
+    QTest::newRow("list int") << "list[int]"
+                              << "QPlainTextEdit"
+                              << "1\n2\n"
+                              << "[1,2]";
+    QTest::newRow("dict") << "dict[str, str]"
+                          << "QTableWidget"
+                          << "K=V"
+                          << "{\"K\":\"V\"}";
+    QTest::newRow("enum") << "Literal['first', 'all']"
+                          << "QComboBox"
+                          << "all"
+                          << "\"all\"";
+    QTest::newRow("Path") << "Path"
+                          << "QLineEdit"
+                          << "/etc/hosts"
+                          << "\"/etc/hosts\"";
+    QTest::newRow("Text") << "Text"
+                          << "QPlainTextEdit"
+                          << "line1\nline2"
+                          << "\"line1\\nline2\"";
+    QTest::newRow("Secret") << "Secret"
+                            << "QLineEdit"
+                            << "pw"
+                            << "\"pw\"";
+    QTest::newRow("json") << "dict"
+                          << "QLineEdit"
+                          << "{\"a\": [1]}"
+                          << "{\"a\":[1]}";
 }
 
 void TestParameterForm::editorPerType()
@@ -137,7 +182,11 @@ void TestParameterForm::editorPerType()
     }
     const auto args = form.args();
     QVERIFY2(args.ok(), qPrintable(args.ok() ? QString() : args.error().message));
-    const QString got = QString::fromUtf8(QJsonDocument(QJsonArray{args->value(QStringLiteral("p"))}).toJson(QJsonDocument::Compact)).mid(1).chopped(1);
+    const QString got =
+        QString::fromUtf8(QJsonDocument(QJsonArray{args->value(QStringLiteral("p"))})
+                              .toJson(QJsonDocument::Compact))
+            .mid(1)
+            .chopped(1);
     QCOMPARE(got, expected);
 }
 
@@ -145,40 +194,48 @@ void TestParameterForm::requiredAndInvalid()
 {
     ParameterForm form;
     form.setMethod(method({param(QStringLiteral("argv"), QStringLiteral("list[str]"), true),
-                           param(QStringLiteral("timeout"), QStringLiteral("Optional[float]"), false, QJsonValue::Null),
+                           param(QStringLiteral("timeout"), QStringLiteral("Optional[float]"),
+                                 false, QJsonValue::Null),
                            param(QStringLiteral("count"), QStringLiteral("int"), false, 3)}));
     auto args = form.args();
     QVERIFY(!args.ok());
     QVERIFY(args.error().message.contains(QStringLiteral("argv is required")));
-    static_cast<QPlainTextEdit*>(form.editor(QStringLiteral("argv"))->inputWidget())->setPlainText(QStringLiteral("true"));
+    static_cast<QPlainTextEdit*>(form.editor(QStringLiteral("argv"))->inputWidget())
+        ->setPlainText(QStringLiteral("true"));
     auto* timeout = static_cast<QLineEdit*>(form.editor(QStringLiteral("timeout"))->inputWidget());
     timeout->setText(QStringLiteral("soon"));
     args = form.args();
     QVERIFY(!args.ok());
-    QVERIFY2(args.error().message.contains(QStringLiteral("timeout: 'soon' is not a number")), qPrintable(args.error().message));
+    QVERIFY2(args.error().message.contains(QStringLiteral("timeout: 'soon' is not a number")),
+             qPrintable(args.error().message));
     timeout->clear();
     args = form.args();
     QVERIFY(args.ok());
     QCOMPARE(args->value(QStringLiteral("argv")).toArray(), QJsonArray{QStringLiteral("true")});
-    QVERIFY(!args->contains(QStringLiteral("timeout"))); // empty optional: left to the tool
+    QVERIFY(!args->contains(QStringLiteral("timeout")));       // empty optional: left to the tool
     QCOMPARE(args->value(QStringLiteral("count")).toInt(), 3); // the default, shown in the editor
 }
 
 void TestParameterForm::defaultsAndRedactedSecrets()
 {
     ParameterForm form;
-    form.setMethod(method({param(QStringLiteral("name"), QStringLiteral("str"), true),
-                           param(QStringLiteral("password"), QStringLiteral("Secret"), true),
-                           param(QStringLiteral("state"), QStringLiteral("Literal['present', 'absent']"), false, QStringLiteral("present")),
-                           param(QStringLiteral("flag"), QStringLiteral("Optional[bool]"), false, QJsonValue::Null)}));
+    form.setMethod(
+        method({param(QStringLiteral("name"), QStringLiteral("str"), true),
+                param(QStringLiteral("password"), QStringLiteral("Secret"), true),
+                param(QStringLiteral("state"), QStringLiteral("Literal['present', 'absent']"),
+                      false, QStringLiteral("present")),
+                param(QStringLiteral("flag"), QStringLiteral("Optional[bool]"), false,
+                      QJsonValue::Null)}));
     QCOMPARE(form.method().secretParams(), QStringList{QStringLiteral("password")});
     auto* state = static_cast<QComboBox*>(form.editor(QStringLiteral("state"))->inputWidget());
     QCOMPARE(state->currentText(), QStringLiteral("present"));
     auto* flag = static_cast<QCheckBox*>(form.editor(QStringLiteral("flag"))->inputWidget());
     QCOMPARE(flag->checkState(), Qt::PartiallyChecked);
     // A re-run from history: the redacted secret is not put into the field.
-    form.setArgs({{QStringLiteral("name"), QStringLiteral("bob")}, {QStringLiteral("password"), QStringLiteral("<redacted>")}});
-    auto* password = static_cast<QLineEdit*>(form.editor(QStringLiteral("password"))->inputWidget());
+    form.setArgs({{QStringLiteral("name"), QStringLiteral("bob")},
+                  {QStringLiteral("password"), QStringLiteral("<redacted>")}});
+    auto* password =
+        static_cast<QLineEdit*>(form.editor(QStringLiteral("password"))->inputWidget());
     QVERIFY(password->text().isEmpty());
     QVERIFY(!form.args().ok());
     password->setText(QStringLiteral("x"));

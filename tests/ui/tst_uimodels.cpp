@@ -70,11 +70,14 @@ void TestUiModels::runResultsBatches()
     QCOMPARE(inserted.size(), 1);
     QCOMPARE(model.rowCount(), 2);
     QCOMPARE(model.row(0).stdoutText, QStringLiteral("line 1\nline 2\n"));
-    QCOMPARE(model.index(0, RunResultsModel::StatusColumn).data().toString(), QStringLiteral("running"));
+    QCOMPARE(model.index(0, RunResultsModel::StatusColumn).data().toString(),
+             QStringLiteral("running"));
 
     // A batch of 500 results: exactly one insert for the new hosts, one change for the shown ones.
     QList<engine::HostResult> batch;
-    batch << okResult(QStringLiteral("h2"), QJsonObject{{QStringLiteral("rc"), 0}, {QStringLiteral("stdout"), QStringLiteral("hi\n")}});
+    batch << okResult(
+        QStringLiteral("h2"),
+        QJsonObject{{QStringLiteral("rc"), 0}, {QStringLiteral("stdout"), QStringLiteral("hi\n")}});
     for (int i = 0; i < 499; ++i)
         batch << okResult(QStringLiteral("n%1").arg(i), i, i % 2 == 0);
     inserted.clear();
@@ -83,12 +86,16 @@ void TestUiModels::runResultsBatches()
     QCOMPARE(inserted.size(), 1);
     QCOMPARE(changed.size(), 1);
     QCOMPARE(model.rowCount(), 501);
-    QCOMPARE(model.index(1, RunResultsModel::SummaryColumn).data().toString(), QStringLiteral("rc=0 hi"));
+    QCOMPARE(model.index(1, RunResultsModel::SummaryColumn).data().toString(),
+             QStringLiteral("rc=0 hi"));
     QCOMPARE(model.index(1, RunResultsModel::StatusColumn).data().toString(), QStringLiteral("ok"));
-    QCOMPARE(model.index(2, RunResultsModel::StatusColumn).data().toString(), QStringLiteral("changed"));
+    QCOMPARE(model.index(2, RunResultsModel::StatusColumn).data().toString(),
+             QStringLiteral("changed"));
     QCOMPARE(model.results().size(), 500); // h1 is still running
-    model.addResults({failed(QStringLiteral("h1"), engine::ErrorKind::Unreachable, QStringLiteral("refused"))});
-    QCOMPARE(model.index(0, RunResultsModel::StatusColumn).data().toString(), QStringLiteral("unreachable"));
+    model.addResults(
+        {failed(QStringLiteral("h1"), engine::ErrorKind::Unreachable, QStringLiteral("refused"))});
+    QCOMPARE(model.index(0, RunResultsModel::StatusColumn).data().toString(),
+             QStringLiteral("unreachable"));
     model.clear();
     QCOMPARE(model.rowCount(), 0);
 }
@@ -103,10 +110,12 @@ void TestUiModels::filterAndGroup()
     QAbstractItemModelTester t2(&filter, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QAbstractItemModelTester t3(&grouped, QAbstractItemModelTester::FailureReportingMode::QtTest);
     grouped.setSourceModel(&model);
-    model.addResults({okResult(QStringLiteral("a"), QStringLiteral("same")), okResult(QStringLiteral("b"), QStringLiteral("same")),
-                      okResult(QStringLiteral("c"), QStringLiteral("other"), true),
-                      failed(QStringLiteral("d"), engine::ErrorKind::Remote, QStringLiteral("boom")),
-                      okResult(QStringLiteral("e"), QStringLiteral("same"))});
+    model.addResults(
+        {okResult(QStringLiteral("a"), QStringLiteral("same")),
+         okResult(QStringLiteral("b"), QStringLiteral("same")),
+         okResult(QStringLiteral("c"), QStringLiteral("other"), true),
+         failed(QStringLiteral("d"), engine::ErrorKind::Remote, QStringLiteral("boom")),
+         okResult(QStringLiteral("e"), QStringLiteral("same"))});
     QCOMPARE(filter.rowCount(), 5);
     filter.setMode(ResultsFilterModel::Mode::Failed);
     QCOMPARE(filter.rowCount(), 1);
@@ -122,7 +131,9 @@ void TestUiModels::filterAndGroup()
 
     QCOMPARE(grouped.rowCount(), 3);
     QCOMPARE(grouped.index(0, GroupedResultsModel::CountColumn).data().toInt(), 3);
-    QCOMPARE(grouped.index(0, GroupedResultsModel::HostsColumn).data(GroupedResultsModel::HostsRole).toStringList(),
+    QCOMPARE(grouped.index(0, GroupedResultsModel::HostsColumn)
+                 .data(GroupedResultsModel::HostsRole)
+                 .toStringList(),
              (QStringList{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("e")}));
     model.addResults({okResult(QStringLiteral("f"), QStringLiteral("other"), true)});
     QCOMPARE(grouped.index(1, GroupedResultsModel::CountColumn).data().toInt(), 2);
@@ -132,7 +143,9 @@ void TestUiModels::jsonTree()
 {
     JsonTreeModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    model.setValue(QJsonDocument::fromJson(R"({"rc": 0, "out": ["a", {"b": true}], "data": {"$bytes": "aGk="}})").object());
+    model.setValue(QJsonDocument::fromJson(
+                       R"({"rc": 0, "out": ["a", {"b": true}], "data": {"$bytes": "aGk="}})")
+                       .object());
     const QModelIndex top = model.index(0, 0);
     QCOMPARE(model.rowCount(top), 3);
     QModelIndex out;
@@ -140,12 +153,14 @@ void TestUiModels::jsonTree()
         if (model.index(i, 0, top).data().toString() == QStringLiteral("out"))
             out = model.index(i, 0, top);
         if (model.index(i, 0, top).data().toString() == QStringLiteral("data"))
-            QCOMPARE(model.index(i, JsonTreeModel::ValueColumn, top).data().toString(), QStringLiteral("2 bytes"));
+            QCOMPARE(model.index(i, JsonTreeModel::ValueColumn, top).data().toString(),
+                     QStringLiteral("2 bytes"));
     }
     QVERIFY(out.isValid());
     QCOMPARE(model.rowCount(out), 2);
     const QModelIndex inner = model.index(1, 0, out);
-    QCOMPARE(model.index(0, JsonTreeModel::ValueColumn, inner).data().toString(), QStringLiteral("true"));
+    QCOMPARE(model.index(0, JsonTreeModel::ValueColumn, inner).data().toString(),
+             QStringLiteral("true"));
     QCOMPARE(model.parent(inner), out);
     model.setValue(QStringLiteral("scalar"));
     QCOMPARE(model.rowCount(model.index(0, 0)), 0);
@@ -158,22 +173,29 @@ void TestUiModels::toolPalette()
     const QJsonArray tools = QJsonDocument::fromJson(R"([
         {"tool": "Exec", "module": "exec", "doc": "", "custom": false, "methods": [{"name": "run", "doc": "Run argv.", "params": []}]},
         {"tool": "Mine", "module": "mine", "doc": "", "custom": true, "methods": [{"name": "a", "params": []}, {"name": "b", "params": []}]}
-    ])").array();
+    ])")
+                                 .array();
     model.setCatalog(ToolCatalog::fromJson(tools));
     QCOMPARE(model.rowCount(), 2);
     QCOMPARE(model.index(1, 0).data().toString(), QStringLiteral("Mine (custom)"));
     QVERIFY(model.index(1, 0).data(ToolPaletteModel::CustomRole).toBool());
     QCOMPARE(model.rowCount(model.index(1, 0)), 2);
     const QModelIndex run = model.indexOf(QStringLiteral("Exec"), QStringLiteral("run"));
-    QCOMPARE(run.data(ToolPaletteModel::SearchTextRole).toString(), QStringLiteral("Exec.run Run argv."));
+    QCOMPARE(run.data(ToolPaletteModel::SearchTextRole).toString(),
+             QStringLiteral("Exec.run Run argv."));
 }
 
 void TestUiModels::inventoryTree()
 {
     engine::Inventory inventory;
-    inventory.addHost(engine::Host(QStringLiteral("web1"), {{QStringLiteral("ansible_host"), QStringLiteral("10.0.0.1")}}), QStringLiteral("web"));
+    inventory.addHost(engine::Host(QStringLiteral("web1"),
+                                   {{QStringLiteral("ansible_host"), QStringLiteral("10.0.0.1")}}),
+                      QStringLiteral("web"));
     inventory.addHost(engine::Host(QStringLiteral("web2")), QStringLiteral("web"));
-    inventory.addHost(engine::Host(QStringLiteral("db1"), {{QStringLiteral("ansible_user"), QStringLiteral("pg")}, {QStringLiteral("ansible_port"), 2222}}), QStringLiteral("db"));
+    inventory.addHost(
+        engine::Host(QStringLiteral("db1"), {{QStringLiteral("ansible_user"), QStringLiteral("pg")},
+                                             {QStringLiteral("ansible_port"), 2222}}),
+        QStringLiteral("db"));
     inventory.addHost(engine::Host(QStringLiteral("loner")));
     (void)inventory.addChild(QStringLiteral("all"), QStringLiteral("web"));
     (void)inventory.addChild(QStringLiteral("all"), QStringLiteral("db"));
@@ -189,11 +211,13 @@ void TestUiModels::inventoryTree()
     QVERIFY(model.findHost(QStringLiteral("loner")).isValid());
     QCOMPARE(model.findHost(QStringLiteral("loner")).parent(), QModelIndex());
     const QModelIndex db1 = model.findHost(QStringLiteral("db1"));
-    QCOMPARE(db1.siblingAtColumn(InventoryModel::AddressColumn).data().toString(), QStringLiteral("pg@db1:2222"));
+    QCOMPARE(db1.siblingAtColumn(InventoryModel::AddressColumn).data().toString(),
+             QStringLiteral("pg@db1:2222"));
     QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
     model.setHostState(QStringLiteral("db1"), HostState::Unreachable, QStringLiteral("refused"));
     QVERIFY(changed.size() >= 2); // db1 appears under db and under web/db
-    QCOMPARE(db1.siblingAtColumn(InventoryModel::StateColumn).data().toString(), QStringLiteral("unreachable"));
+    QCOMPARE(db1.siblingAtColumn(InventoryModel::StateColumn).data().toString(),
+             QStringLiteral("unreachable"));
     QVERIFY(db1.data(Qt::ToolTipRole).toString().contains(QStringLiteral("refused")));
 }
 
@@ -230,18 +254,25 @@ void TestUiModels::historyModel()
     run.hosts = {QStringLiteral("a"), QStringLiteral("b")};
     run.pattern = QStringLiteral("web");
     run.finished = true;
-    run.summary = {{QStringLiteral("ok"), 1}, {QStringLiteral("failed"), 1}, {QStringLiteral("elapsed"), 0.5}};
+    run.summary = {
+        {QStringLiteral("ok"), 1}, {QStringLiteral("failed"), 1}, {QStringLiteral("elapsed"), 0.5}};
     model.setRuns({run});
     QCOMPARE(model.rowOfId(7), 0);
-    QCOMPARE(model.index(0, HistoryModel::ToolColumn).data().toString(), QStringLiteral("Exec.run"));
-    QCOMPARE(model.index(0, HistoryModel::OutcomeColumn).data().toString(), QStringLiteral("1 ok, 1 failed in 0.50 s"));
-    QVERIFY(model.index(0, HistoryModel::TargetsColumn).data().toString().startsWith(QStringLiteral("web (2 host")));
+    QCOMPARE(model.index(0, HistoryModel::ToolColumn).data().toString(),
+             QStringLiteral("Exec.run"));
+    QCOMPARE(model.index(0, HistoryModel::OutcomeColumn).data().toString(),
+             QStringLiteral("1 ok, 1 failed in 0.50 s"));
+    QVERIFY(model.index(0, HistoryModel::TargetsColumn)
+                .data()
+                .toString()
+                .startsWith(QStringLiteral("web (2 host")));
 }
 
 void TestUiModels::exports()
 {
-    const QList<engine::HostResult> results{okResult(QStringLiteral("a,1"), QJsonObject{{QStringLiteral("x"), 1}}),
-                                            failed(QStringLiteral("b"), engine::ErrorKind::Remote, QStringLiteral("said \"no\""))};
+    const QList<engine::HostResult> results{
+        okResult(QStringLiteral("a,1"), QJsonObject{{QStringLiteral("x"), 1}}),
+        failed(QStringLiteral("b"), engine::ErrorKind::Remote, QStringLiteral("said \"no\""))};
     const QJsonArray json = QJsonDocument::fromJson(ResultExport::toJson(results)).array();
     QCOMPARE(json.size(), 2);
     QCOMPARE(json.at(0).toObject(), results.at(0).toJson()); // the CLI's shape

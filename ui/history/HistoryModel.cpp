@@ -23,7 +23,8 @@ QString outcome(const engine::HistoryRun& run)
         parts << QObject::tr("%1 unreachable").arg(count("unreachable"));
     if (count("cancelled"))
         parts << QObject::tr("%1 cancelled").arg(count("cancelled"));
-    return parts.join(QStringLiteral(", ")) + QObject::tr(" in %1 s").arg(s.value(QStringLiteral("elapsed")).toDouble(), 0, 'f', 2);
+    return parts.join(QStringLiteral(", ")) +
+           QObject::tr(" in %1 s").arg(s.value(QStringLiteral("elapsed")).toDouble(), 0, 'f', 2);
 }
 
 } // namespace
@@ -66,15 +67,23 @@ QVariant HistoryModel::data(const QModelIndex& index, int role) const
     if (role != Qt::DisplayRole && role != Qt::ToolTipRole)
         return {};
     switch (index.column()) {
-    case TimeColumn: return QLocale().toString(run.startedAt, QLocale::ShortFormat);
-    case ToolColumn: return run.toolMethod();
-    case CheckColumn: return run.check ? tr("check") : QString();
+    case TimeColumn:
+        return QLocale().toString(run.startedAt, QLocale::ShortFormat);
+    case ToolColumn:
+        return run.toolMethod();
+    case CheckColumn:
+        return run.check ? tr("check") : QString();
     case TargetsColumn: {
-        const QString pattern = run.pattern.isEmpty() ? run.hosts.join(QLatin1Char(',')) : run.pattern;
-        return role == Qt::ToolTipRole ? run.hosts.join(QLatin1Char('\n')) : tr("%1 (%n host(s))", nullptr, int(run.hosts.size())).arg(pattern);
+        const QString pattern =
+            run.pattern.isEmpty() ? run.hosts.join(QLatin1Char(',')) : run.pattern;
+        return role == Qt::ToolTipRole
+                   ? run.hosts.join(QLatin1Char('\n'))
+                   : tr("%1 (%n host(s))", nullptr, int(run.hosts.size())).arg(pattern);
     }
-    case OutcomeColumn: return outcome(run);
-    default: return {};
+    case OutcomeColumn:
+        return outcome(run);
+    default:
+        return {};
     }
 }
 
@@ -83,12 +92,18 @@ QVariant HistoryModel::headerData(int section, Qt::Orientation orientation, int 
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case TimeColumn: return tr("Started");
-    case ToolColumn: return tr("Tool");
-    case CheckColumn: return tr("Mode");
-    case TargetsColumn: return tr("Targets");
-    case OutcomeColumn: return tr("Outcome");
-    default: return {};
+    case TimeColumn:
+        return tr("Started");
+    case ToolColumn:
+        return tr("Tool");
+    case CheckColumn:
+        return tr("Mode");
+    case TargetsColumn:
+        return tr("Targets");
+    case OutcomeColumn:
+        return tr("Outcome");
+    default:
+        return {};
     }
 }
 

@@ -11,8 +11,19 @@ class HistoryModel final : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { TimeColumn, ToolColumn, CheckColumn, TargetsColumn, OutcomeColumn, ColumnCount };
-    enum Role { RunIdRole = Qt::UserRole + 1 };
+    enum Column
+    {
+        TimeColumn,
+        ToolColumn,
+        CheckColumn,
+        TargetsColumn,
+        OutcomeColumn,
+        ColumnCount
+    };
+    enum Role
+    {
+        RunIdRole = Qt::UserRole + 1
+    };
 
     explicit HistoryModel(QObject* parent = nullptr);
 
@@ -23,7 +34,8 @@ public:
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
 
 private:
     QList<engine::HistoryRun> m_runs;

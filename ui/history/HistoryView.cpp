@@ -12,7 +12,8 @@
 namespace hostdeck::ui {
 
 HistoryView::HistoryView(QWidget* parent)
-    : QWidget(parent), m_model(new HistoryModel(this)), m_table(new QTableView(this)), m_status(new QLabel(this))
+    : QWidget(parent), m_model(new HistoryModel(this)), m_table(new QTableView(this)),
+      m_status(new QLabel(this))
 {
     m_table->setModel(m_model);
     m_table->setObjectName(QStringLiteral("historyTable"));

@@ -20,21 +20,31 @@ using engine::Host;
 namespace {
 
 /// The keys the form edits; the variables table shows the rest.
-const QStringList kConnectionKeys{
-    QStringLiteral("ansible_host"), QStringLiteral("ansible_port"), QStringLiteral("ansible_user"),
-    QStringLiteral("ansible_connection"), QStringLiteral("ansible_python_interpreter"), QStringLiteral("hostdeck_jump"),
-    QStringLiteral("ansible_become"), QStringLiteral("ansible_become_user"), QStringLiteral("hostdeck_host_keys"),
-    QStringLiteral("ansible_ssh_private_key_file"), QStringLiteral("hostdeck_tags")};
+const QStringList kConnectionKeys{QStringLiteral("ansible_host"),
+                                  QStringLiteral("ansible_port"),
+                                  QStringLiteral("ansible_user"),
+                                  QStringLiteral("ansible_connection"),
+                                  QStringLiteral("ansible_python_interpreter"),
+                                  QStringLiteral("hostdeck_jump"),
+                                  QStringLiteral("ansible_become"),
+                                  QStringLiteral("ansible_become_user"),
+                                  QStringLiteral("hostdeck_host_keys"),
+                                  QStringLiteral("ansible_ssh_private_key_file"),
+                                  QStringLiteral("hostdeck_tags")};
 
 } // namespace
 
 HostEditorDialog::HostEditorDialog(const Host& host, const QStringList& groups, QWidget* parent)
-    : QDialog(parent), m_original(host), m_name(new QLineEdit(host.name(), this)), m_group(new QComboBox(this)),
-      m_transport(new QComboBox(this)), m_address(new QLineEdit(this)), m_port(new QSpinBox(this)),
-      m_user(new QLineEdit(host.user(), this)), m_identity(new QLineEdit(host.identityFile(), this)),
-      m_python(new QLineEdit(host.pythonInterpreter(), this)), m_jump(new QLineEdit(host.jumpHost(), this)),
-      m_become(new QCheckBox(tr("Run the agent with sudo"), this)), m_becomeUser(new QLineEdit(host.becomeUser(), this)),
-      m_hostKeys(new QComboBox(this)), m_tags(new QLineEdit(host.tags().join(QStringLiteral(", ")), this)),
+    : QDialog(parent), m_original(host), m_name(new QLineEdit(host.name(), this)),
+      m_group(new QComboBox(this)), m_transport(new QComboBox(this)),
+      m_address(new QLineEdit(this)), m_port(new QSpinBox(this)),
+      m_user(new QLineEdit(host.user(), this)),
+      m_identity(new QLineEdit(host.identityFile(), this)),
+      m_python(new QLineEdit(host.pythonInterpreter(), this)),
+      m_jump(new QLineEdit(host.jumpHost(), this)),
+      m_become(new QCheckBox(tr("Run the agent with sudo"), this)),
+      m_becomeUser(new QLineEdit(host.becomeUser(), this)), m_hostKeys(new QComboBox(this)),
+      m_tags(new QLineEdit(host.tags().join(QStringLiteral(", ")), this)),
       m_vars(new VariablesTable(this))
 {
     setWindowTitle(host.name().isEmpty() ? tr("New host") : tr("Host %1").arg(host.name()));
@@ -74,9 +84,10 @@ HostEditorDialog::HostEditorDialog(const Host& host, const QStringList& groups, 
 
     auto* secrets = new QWidget(this);
     auto* secretForm = new QFormLayout(secrets);
-    const std::pair<CredentialKind, QString> kinds[] = {{CredentialKind::SshPassword, tr("SSH password:")},
-                                                        {CredentialKind::KeyPassphrase, tr("Key passphrase:")},
-                                                        {CredentialKind::SudoPassword, tr("sudo password:")}};
+    const std::pair<CredentialKind, QString> kinds[] = {
+        {CredentialKind::SshPassword, tr("SSH password:")},
+        {CredentialKind::KeyPassphrase, tr("Key passphrase:")},
+        {CredentialKind::SudoPassword, tr("sudo password:")}};
     for (const auto& [kind, label] : kinds) {
         auto* field = new QLineEdit(this);
         field->setEchoMode(QLineEdit::Password);
@@ -127,12 +138,14 @@ Host HostEditorDialog::host() const
     host.setAddress(m_address->text().trimmed());
     host.setPort(m_port->value());
     host.setUser(m_user->text().trimmed());
-    host.setTransport(m_transport->currentIndex() == 1 ? engine::HostTransport::Local : engine::HostTransport::Ssh);
+    host.setTransport(m_transport->currentIndex() == 1 ? engine::HostTransport::Local
+                                                       : engine::HostTransport::Ssh);
     host.setIdentityFile(m_identity->text().trimmed());
     host.setPythonInterpreter(m_python->text().trimmed());
     host.setJumpHost(m_jump->text().trimmed());
     host.setBecome(m_become->isChecked(), m_becomeUser->text().trimmed());
-    host.setHostKeyPolicy(m_hostKeys->currentIndex() == 1 ? engine::HostKeyPolicy::AcceptNew : engine::HostKeyPolicy::Strict);
+    host.setHostKeyPolicy(m_hostKeys->currentIndex() == 1 ? engine::HostKeyPolicy::AcceptNew
+                                                          : engine::HostKeyPolicy::Strict);
     QStringList tags;
     for (const QString& tag : m_tags->text().split(QLatin1Char(','), Qt::SkipEmptyParts))
         tags << tag.trimmed();

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "util/CredentialKind.h"
 #include "inventory/Host.h"
+#include "util/CredentialKind.h"
 #include "util/SecretBuffer.h"
 
 #include <QDialog>
@@ -24,7 +24,8 @@ class HostEditorDialog : public QDialog
 {
     Q_OBJECT
 public:
-    HostEditorDialog(const engine::Host& host, const QStringList& groups, QWidget* parent = nullptr);
+    HostEditorDialog(const engine::Host& host, const QStringList& groups,
+                     QWidget* parent = nullptr);
     ~HostEditorDialog() override;
 
     engine::Host host() const;

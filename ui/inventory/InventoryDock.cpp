@@ -70,8 +70,9 @@ TargetSpec InventoryDock::targetSpec(const engine::Host& resolvedHost, const QSt
 
 InventoryDock::InventoryDock(Prompts* prompts, QWidget* parent)
     : QDockWidget(tr("Inventory"), parent), m_data(std::make_unique<Data>()), m_prompts(prompts),
-      m_model(new InventoryModel(this)), m_proxy(new QSortFilterProxyModel(this)), m_view(new QTreeView(this)),
-      m_filter(new QLineEdit(this)), m_recentMenu(new QMenu(tr("Open &recent"), this))
+      m_model(new InventoryModel(this)), m_proxy(new QSortFilterProxyModel(this)),
+      m_view(new QTreeView(this)), m_filter(new QLineEdit(this)),
+      m_recentMenu(new QMenu(tr("Open &recent"), this))
 {
     m_data->store = new engine::CredentialStore(this);
     m_model->setInventory(&m_data->inventory);
@@ -116,7 +117,8 @@ InventoryDock::InventoryDock(Prompts* prompts, QWidget* parent)
         else if (glob)
             m_proxy->setFilterWildcard(text);
         else
-            m_proxy->setFilterRegularExpression(QRegularExpression(QStringLiteral("^(%1)$").arg(escaped.join(QLatin1Char('|')))));
+            m_proxy->setFilterRegularExpression(
+                QRegularExpression(QStringLiteral("^(%1)$").arg(escaped.join(QLatin1Char('|')))));
         m_view->expandAll();
     });
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
@@ -142,20 +144,27 @@ void InventoryDock::buildActions()
     QAction* saveAsAction = new QAction(tr("Save inventory &as…"), this);
     saveAsAction->setShortcut(QKeySequence::SaveAs);
     connect(saveAsAction, &QAction::triggered, this, [this] { save(true); });
-    QAction* importAction = add(tr("&Import hosts…"), QKeySequence(Qt::CTRL | Qt::Key_I), &InventoryDock::import);
-    m_fileActions = {newAction, openAction, m_recentMenu->menuAction(), saveAction, saveAsAction, importAction};
+    QAction* importAction =
+        add(tr("&Import hosts…"), QKeySequence(Qt::CTRL | Qt::Key_I), &InventoryDock::import);
+    m_fileActions = {newAction,  openAction,   m_recentMenu->menuAction(),
+                     saveAction, saveAsAction, importAction};
 
-    QAction* addHostAction = add(tr("Add host"), QKeySequence(Qt::CTRL | Qt::Key_H), &InventoryDock::addHost);
-    QAction* addGroupAction = add(tr("Add group"), QKeySequence(Qt::CTRL | Qt::Key_G), &InventoryDock::addGroup);
+    QAction* addHostAction =
+        add(tr("Add host"), QKeySequence(Qt::CTRL | Qt::Key_H), &InventoryDock::addHost);
+    QAction* addGroupAction =
+        add(tr("Add group"), QKeySequence(Qt::CTRL | Qt::Key_G), &InventoryDock::addGroup);
     QAction* editAction = add(tr("Edit"), QKeySequence(Qt::Key_F2), &InventoryDock::editCurrent);
     QAction* removeAction = add(tr("Remove"), QKeySequence::Delete, &InventoryDock::removeCurrent);
     QAction* testAction = new QAction(tr("Test connection"), this);
     testAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
     connect(testAction, &QAction::triggered, this, [this] {
         const QModelIndex index = m_proxy->mapToSource(m_view->currentIndex());
-        if (!index.isValid() || InventoryModel::NodeKind(index.data(InventoryModel::KindRole).toInt()) == InventoryModel::NodeKind::Group)
+        if (!index.isValid() ||
+            InventoryModel::NodeKind(index.data(InventoryModel::KindRole).toInt()) ==
+                InventoryModel::NodeKind::Group)
             return;
-        if (auto resolved = resolve(index.data(InventoryModel::NameRole).toString()); resolved && !resolved->hosts.isEmpty())
+        if (auto resolved = resolve(index.data(InventoryModel::NameRole).toString());
+            resolved && !resolved->hosts.isEmpty())
             emit testConnectionRequested(resolved->hosts.constFirst());
     });
     for (QAction* action : {addHostAction, addGroupAction, editAction, removeAction, testAction}) {
@@ -169,7 +178,8 @@ void InventoryDock::buildActions()
 engine::Result<TargetSelection> InventoryDock::resolve(const QString& pattern) const
 {
     if (pattern.trimmed().isEmpty())
-        return engine::makeError(engine::ErrorKind::Usage, tr("no targets: type a host pattern or select hosts"));
+        return engine::makeError(engine::ErrorKind::Usage,
+                                 tr("no targets: type a host pattern or select hosts"));
     const Inventory& inventory = m_data->inventory;
     const engine::PatternMatch match = engine::HostPattern::resolve(inventory, pattern);
     TargetSelection selection;
@@ -178,8 +188,10 @@ engine::Result<TargetSelection> InventoryDock::resolve(const QString& pattern) c
         if (!(syntheticLocal && warning.contains(InventoryModel::localHostName())))
             selection.warnings << warning;
     }
-    // `localhost` is this machine unless the inventory says otherwise (as in Ansible: not in `all`).
-    if (syntheticLocal && engine::HostPattern::splitTerms(pattern).contains(InventoryModel::localHostName())) {
+    // `localhost` is this machine unless the inventory says otherwise (as in Ansible: not in
+    // `all`).
+    if (syntheticLocal &&
+        engine::HostPattern::splitTerms(pattern).contains(InventoryModel::localHostName())) {
         TargetSpec local;
         local.name = InventoryModel::localHostName();
         local.local = true;
@@ -194,7 +206,8 @@ engine::Result<TargetSelection> InventoryDock::resolve(const QString& pattern) c
 QString InventoryDock::selectionPattern() const
 {
     QStringList names;
-    for (const QModelIndex& index : m_view->selectionModel()->selectedRows(InventoryModel::NameColumn)) {
+    for (const QModelIndex& index :
+         m_view->selectionModel()->selectedRows(InventoryModel::NameColumn)) {
         const QString name = index.data(InventoryModel::NameRole).toString();
         if (!names.contains(name))
             names << name;
@@ -252,12 +265,14 @@ void InventoryDock::setHostState(const QString& host, HostState state, const QSt
 
 void InventoryDock::open()
 {
-    m_prompts->askOpenFile(tr("Open inventory"), tr("Inventories (*.yml *.yaml);;All files (*)"), this, [this](const QString& path) {
-        if (path.isEmpty())
-            return;
-        if (engine::Status opened = openFile(path); !opened)
-            m_prompts->inform(tr("Cannot open inventory"), opened.error().message, true);
-    });
+    m_prompts->askOpenFile(tr("Open inventory"), tr("Inventories (*.yml *.yaml);;All files (*)"),
+                           this, [this](const QString& path) {
+                               if (path.isEmpty())
+                                   return;
+                               if (engine::Status opened = openFile(path); !opened)
+                                   m_prompts->inform(tr("Cannot open inventory"),
+                                                     opened.error().message, true);
+                           });
 }
 
 void InventoryDock::save(bool as)
@@ -267,57 +282,61 @@ void InventoryDock::save(bool as)
             m_prompts->inform(tr("Cannot save inventory"), saved.error().message, true);
         return;
     }
-    m_prompts->askSaveFile(tr("Save inventory"), m_path.isEmpty() ? QStringLiteral("inventory.yml") : m_path,
-                           tr("Inventories (*.yml *.yaml)"), this, [this](const QString& path) {
-                               if (path.isEmpty())
-                                   return;
-                               if (engine::Status saved = saveFile(path); !saved)
-                                   m_prompts->inform(tr("Cannot save inventory"), saved.error().message, true);
-                           });
+    m_prompts->askSaveFile(
+        tr("Save inventory"), m_path.isEmpty() ? QStringLiteral("inventory.yml") : m_path,
+        tr("Inventories (*.yml *.yaml)"), this, [this](const QString& path) {
+            if (path.isEmpty())
+                return;
+            if (engine::Status saved = saveFile(path); !saved)
+                m_prompts->inform(tr("Cannot save inventory"), saved.error().message, true);
+        });
 }
 
 void InventoryDock::import()
 {
-    m_prompts->askOpenFile(tr("Import hosts from an ssh config or an Ansible inventory"),
-                           tr("All files (*);;Ansible YAML (*.yml *.yaml);;Ansible INI (*.ini *.cfg hosts)"), this,
-                           [this](const QString& path) {
-        if (path.isEmpty())
-            return;
-        const QString base = QFileInfo(path).fileName();
-        const engine::ImportFormat format = base.endsWith(QStringLiteral(".yml")) || base.endsWith(QStringLiteral(".yaml"))
-                                                ? engine::ImportFormat::AnsibleYaml
-                                            : base == QStringLiteral("config") || base.contains(QStringLiteral("ssh"))
-                                                ? engine::ImportFormat::SshConfig
-                                                : engine::ImportFormat::AnsibleIni;
-        auto imported = engine::InventoryImport::importFile(format, path);
-        if (!imported) {
-            m_prompts->inform(tr("Import failed"), imported.error().message, true);
-            return;
-        }
-        int added = 0;
-        for (const engine::Host& host : imported->inventory.hosts()) {
-            const QStringList groups = imported->inventory.groupsOf(host.name());
-            QString group = Inventory::allGroup();
-            for (const QString& g : groups) {
-                if (g != Inventory::allGroup() && g != Inventory::ungroupedGroup())
-                    group = g;
+    m_prompts->askOpenFile(
+        tr("Import hosts from an ssh config or an Ansible inventory"),
+        tr("All files (*);;Ansible YAML (*.yml *.yaml);;Ansible INI (*.ini *.cfg hosts)"), this,
+        [this](const QString& path) {
+            if (path.isEmpty())
+                return;
+            const QString base = QFileInfo(path).fileName();
+            const engine::ImportFormat format =
+                base.endsWith(QStringLiteral(".yml")) || base.endsWith(QStringLiteral(".yaml"))
+                    ? engine::ImportFormat::AnsibleYaml
+                : base == QStringLiteral("config") || base.contains(QStringLiteral("ssh"))
+                    ? engine::ImportFormat::SshConfig
+                    : engine::ImportFormat::AnsibleIni;
+            auto imported = engine::InventoryImport::importFile(format, path);
+            if (!imported) {
+                m_prompts->inform(tr("Import failed"), imported.error().message, true);
+                return;
             }
-            m_data->inventory.addHost(host, group);
-            if (group != Inventory::allGroup())
-                (void)m_data->inventory.addChild(Inventory::allGroup(), group);
-            ++added;
-        }
-        m_model->setInventory(&m_data->inventory);
-        m_view->expandAll();
-        setModified(true);
-        emit inventoryChanged();
-        QStringList issues;
-        for (const engine::ImportIssue& issue : imported->issues)
-            issues << issue.toString();
-        emit statusMessage(tr("Imported %n host(s) from %1", nullptr, added).arg(path));
-        if (!issues.isEmpty())
-            m_prompts->inform(tr("Import notes"), tr("Not imported:\n%1").arg(issues.join(QLatin1Char('\n'))));
-    });
+            int added = 0;
+            for (const engine::Host& host : imported->inventory.hosts()) {
+                const QStringList groups = imported->inventory.groupsOf(host.name());
+                QString group = Inventory::allGroup();
+                for (const QString& g : groups) {
+                    if (g != Inventory::allGroup() && g != Inventory::ungroupedGroup())
+                        group = g;
+                }
+                m_data->inventory.addHost(host, group);
+                if (group != Inventory::allGroup())
+                    (void)m_data->inventory.addChild(Inventory::allGroup(), group);
+                ++added;
+            }
+            m_model->setInventory(&m_data->inventory);
+            m_view->expandAll();
+            setModified(true);
+            emit inventoryChanged();
+            QStringList issues;
+            for (const engine::ImportIssue& issue : imported->issues)
+                issues << issue.toString();
+            emit statusMessage(tr("Imported %n host(s) from %1", nullptr, added).arg(path));
+            if (!issues.isEmpty())
+                m_prompts->inform(tr("Import notes"),
+                                  tr("Not imported:\n%1").arg(issues.join(QLatin1Char('\n'))));
+        });
 }
 
 void InventoryDock::addHost()
@@ -329,12 +348,14 @@ void InventoryDock::addHost()
     }
     auto* dialog = new HostEditorDialog(engine::Host(), groups, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &HostEditorDialog::testRequested, this,
-            [this](const engine::Host& host) { emit testConnectionRequested(specOf(host, m_data->inventory.id())); });
+    connect(dialog, &HostEditorDialog::testRequested, this, [this](const engine::Host& host) {
+        emit testConnectionRequested(specOf(host, m_data->inventory.id()));
+    });
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
         const engine::Host host = dialog->host();
         if (m_data->inventory.hasHost(host.name())) {
-            m_prompts->inform(tr("Host exists"), tr("There is already a host called %1.").arg(host.name()), true);
+            m_prompts->inform(tr("Host exists"),
+                              tr("There is already a host called %1.").arg(host.name()), true);
             return;
         }
         m_data->inventory.ensureId();
@@ -342,9 +363,10 @@ void InventoryDock::addHost()
         if (dialog->group() != Inventory::allGroup())
             (void)m_data->inventory.addChild(Inventory::allGroup(), dialog->group());
         for (auto& [secretKind, secret] : dialog->takeSecrets()) {
-            m_data->store->store(m_data->inventory.id(), host.name(), secretKind, std::move(secret), this,
-                                 [this](engine::Status stored) {
-                                     emit statusMessage(stored ? tr("Secret stored in the keychain") : stored.error().message);
+            m_data->store->store(m_data->inventory.id(), host.name(), secretKind, std::move(secret),
+                                 this, [this](engine::Status stored) {
+                                     emit statusMessage(stored ? tr("Secret stored in the keychain")
+                                                               : stored.error().message);
                                  });
         }
         m_model->setInventory(&m_data->inventory);
@@ -382,7 +404,8 @@ void InventoryDock::editCurrent()
         dialog->setWindowTitle(tr("Group %1").arg(name));
         auto* vars = new VariablesTable(dialog);
         vars->setVariables(m_data->inventory.group(name)->vars);
-        auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, dialog);
+        auto* buttons =
+            new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, dialog);
         auto* layout = new QVBoxLayout(dialog);
         layout->addWidget(vars);
         layout->addWidget(buttons);
@@ -403,23 +426,28 @@ void InventoryDock::editCurrent()
         return;
     auto* dialog = new HostEditorDialog(*host, {}, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &HostEditorDialog::testRequested, this,
-            [this](const engine::Host& edited) { emit testConnectionRequested(specOf(edited, m_data->inventory.id())); });
+    connect(dialog, &HostEditorDialog::testRequested, this, [this](const engine::Host& edited) {
+        emit testConnectionRequested(specOf(edited, m_data->inventory.id()));
+    });
     connect(dialog, &QDialog::accepted, this, [this, dialog, name] {
         const engine::Host edited = dialog->host();
         if (edited.name() != name) {
-            if (engine::Status renamed = m_data->inventory.renameHost(name, edited.name()); !renamed) {
+            if (engine::Status renamed = m_data->inventory.renameHost(name, edited.name());
+                !renamed) {
                 m_prompts->inform(tr("Cannot rename"), renamed.error().message, true);
                 return;
             }
-            m_data->store->renameTarget(m_data->inventory.id(), name, edited.name(), this, [](engine::Status) {});
+            m_data->store->renameTarget(m_data->inventory.id(), name, edited.name(), this,
+                                        [](engine::Status) {});
         }
         if (engine::Host* target = m_data->inventory.host(edited.name()))
             *target = edited;
         for (auto& [secretKind, secret] : dialog->takeSecrets())
-            m_data->store->store(m_data->inventory.id(), edited.name(), secretKind, std::move(secret), this, [this](engine::Status stored) {
-                emit statusMessage(stored ? tr("Secret stored in the keychain") : stored.error().message);
-            });
+            m_data->store->store(m_data->inventory.id(), edited.name(), secretKind,
+                                 std::move(secret), this, [this](engine::Status stored) {
+                                     emit statusMessage(stored ? tr("Secret stored in the keychain")
+                                                               : stored.error().message);
+                                 });
         m_model->setInventory(&m_data->inventory);
         m_view->expandAll();
         setModified(true);
@@ -435,19 +463,22 @@ void InventoryDock::removeCurrent()
     const auto kind = InventoryModel::NodeKind(index.data(InventoryModel::KindRole).toInt());
     if (!index.isValid() || kind == InventoryModel::NodeKind::Local)
         return;
-    m_prompts->confirm(tr("Remove"), tr("Remove %1 and its stored secrets?").arg(name), this, [this, name, kind](bool yes) {
-        if (!yes)
-            return;
-        const engine::Status removed = kind == InventoryModel::NodeKind::Group ? m_data->inventory.removeGroup(name)
-                                                                               : m_data->inventory.removeHost(name);
-        if (!removed)
-            return m_prompts->inform(tr("Cannot remove"), removed.error().message, true);
-        m_data->store->removeTarget(m_data->inventory.id(), name, this, [](engine::Status) {});
-        m_model->setInventory(&m_data->inventory);
-        m_view->expandAll();
-        setModified(true);
-        emit inventoryChanged();
-    });
+    m_prompts->confirm(
+        tr("Remove"), tr("Remove %1 and its stored secrets?").arg(name), this,
+        [this, name, kind](bool yes) {
+            if (!yes)
+                return;
+            const engine::Status removed = kind == InventoryModel::NodeKind::Group
+                                               ? m_data->inventory.removeGroup(name)
+                                               : m_data->inventory.removeHost(name);
+            if (!removed)
+                return m_prompts->inform(tr("Cannot remove"), removed.error().message, true);
+            m_data->store->removeTarget(m_data->inventory.id(), name, this, [](engine::Status) {});
+            m_model->setInventory(&m_data->inventory);
+            m_view->expandAll();
+            setModified(true);
+            emit inventoryChanged();
+        });
 }
 
 void InventoryDock::rememberRecent(const QString& path)

@@ -17,7 +17,7 @@ namespace hostdeck::engine {
 class CredentialStore;
 class Host;
 class Inventory;
-}
+} // namespace hostdeck::engine
 
 namespace hostdeck::ui {
 
@@ -81,7 +81,8 @@ private:
     void setModified(bool modified);
 
     struct Data;
-    std::unique_ptr<Data> m_data; ///< the engine inventory + credential store (kept out of this header)
+    std::unique_ptr<Data>
+        m_data; ///< the engine inventory + credential store (kept out of this header)
     Prompts* m_prompts;
     InventoryModel* m_model;
     QSortFilterProxyModel* m_proxy;

@@ -18,7 +18,8 @@ InventoryModel::Node* InventoryModel::Node::add(NodeKind childKind, const QStrin
     return children.back().get();
 }
 
-InventoryModel::InventoryModel(QObject* parent) : QAbstractItemModel(parent), m_root(std::make_unique<Node>())
+InventoryModel::InventoryModel(QObject* parent)
+    : QAbstractItemModel(parent), m_root(std::make_unique<Node>())
 {
     setInventory(nullptr);
 }
@@ -45,7 +46,8 @@ void InventoryModel::setInventory(const Inventory* inventory)
             const QStringList groups = inventory->groupsOf(host.name());
             bool grouped = false;
             for (const QString& g : groups)
-                grouped = grouped || (g != Inventory::allGroup() && g != Inventory::ungroupedGroup());
+                grouped =
+                    grouped || (g != Inventory::allGroup() && g != Inventory::ungroupedGroup());
             if (!grouped)
                 m_root->add(NodeKind::Host, host.name());
         }
@@ -76,7 +78,8 @@ void InventoryModel::setHostState(const QString& host, HostState state, const QS
 void InventoryModel::notifyHost(const Node* node, const QString& host)
 {
     for (const auto& child : node->children) {
-        if ((child->kind == NodeKind::Host || child->kind == NodeKind::Local) && child->name == host) {
+        if ((child->kind == NodeKind::Host || child->kind == NodeKind::Local) &&
+            child->name == host) {
             const QModelIndex first = createIndex(child->row, 0, child.get());
             emit dataChanged(first, first.siblingAtColumn(ColumnCount - 1));
         }
@@ -115,12 +118,18 @@ QModelIndex InventoryModel::findGroup(const QString& group) const
 QString InventoryModel::stateName(HostState state)
 {
     switch (state) {
-    case HostState::NeverConnected: return tr("not connected yet");
-    case HostState::Connected: return tr("connected");
-    case HostState::Unreachable: return tr("unreachable");
-    case HostState::HostKeyUnknown: return tr("host key unknown");
-    case HostState::HostKeyChanged: return tr("host key CHANGED");
-    case HostState::AuthFailed: return tr("authentication failed");
+    case HostState::NeverConnected:
+        return tr("not connected yet");
+    case HostState::Connected:
+        return tr("connected");
+    case HostState::Unreachable:
+        return tr("unreachable");
+    case HostState::HostKeyUnknown:
+        return tr("host key unknown");
+    case HostState::HostKeyChanged:
+        return tr("host key CHANGED");
+    case HostState::AuthFailed:
+        return tr("authentication failed");
     }
     return {};
 }
@@ -191,7 +200,9 @@ QVariant InventoryModel::data(const QModelIndex& index, int role) const
         return {};
     case Qt::ToolTipRole:
         if (isHost)
-            return state.message.isEmpty() ? stateName(state.state) : stateName(state.state) + QStringLiteral("\n") + state.message;
+            return state.message.isEmpty()
+                       ? stateName(state.state)
+                       : stateName(state.state) + QStringLiteral("\n") + state.message;
         return tr("group %1").arg(node->name);
     case Qt::DecorationRole: {
         if (index.column() != NameColumn)
@@ -202,12 +213,17 @@ QVariant InventoryModel::data(const QModelIndex& index, int role) const
         if (node->kind == NodeKind::Local)
             return style->standardIcon(QStyle::SP_ComputerIcon);
         switch (state.state) {
-        case HostState::Connected: return style->standardIcon(QStyle::SP_DialogApplyButton);
+        case HostState::Connected:
+            return style->standardIcon(QStyle::SP_DialogApplyButton);
         case HostState::Unreachable:
-        case HostState::AuthFailed: return style->standardIcon(QStyle::SP_MessageBoxCritical);
-        case HostState::HostKeyUnknown: return style->standardIcon(QStyle::SP_MessageBoxQuestion);
-        case HostState::HostKeyChanged: return style->standardIcon(QStyle::SP_MessageBoxWarning);
-        case HostState::NeverConnected: return style->standardIcon(QStyle::SP_DriveNetIcon);
+        case HostState::AuthFailed:
+            return style->standardIcon(QStyle::SP_MessageBoxCritical);
+        case HostState::HostKeyUnknown:
+            return style->standardIcon(QStyle::SP_MessageBoxQuestion);
+        case HostState::HostKeyChanged:
+            return style->standardIcon(QStyle::SP_MessageBoxWarning);
+        case HostState::NeverConnected:
+            return style->standardIcon(QStyle::SP_DriveNetIcon);
         }
         return {};
     }
@@ -221,10 +237,14 @@ QVariant InventoryModel::headerData(int section, Qt::Orientation orientation, in
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case NameColumn: return tr("Name");
-    case AddressColumn: return tr("Address");
-    case StateColumn: return tr("State");
-    default: return {};
+    case NameColumn:
+        return tr("Name");
+    case AddressColumn:
+        return tr("Address");
+    case StateColumn:
+        return tr("State");
+    default:
+        return {};
     }
 }
 

@@ -18,9 +18,25 @@ class InventoryModel final : public QAbstractItemModel
 {
     Q_OBJECT
 public:
-    enum Column { NameColumn, AddressColumn, StateColumn, ColumnCount };
-    enum class NodeKind { Local, Group, Host };
-    enum Role { KindRole = Qt::UserRole + 1, NameRole, StateRole };
+    enum Column
+    {
+        NameColumn,
+        AddressColumn,
+        StateColumn,
+        ColumnCount
+    };
+    enum class NodeKind
+    {
+        Local,
+        Group,
+        Host
+    };
+    enum Role
+    {
+        KindRole = Qt::UserRole + 1,
+        NameRole,
+        StateRole
+    };
 
     static QString localHostName() { return QStringLiteral("localhost"); }
 
@@ -39,7 +55,8 @@ public:
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
 
 private:
     struct Node

@@ -25,9 +25,13 @@ void VariablesTable::setVariables(const QVariantMap& vars)
         insertRow(row);
         setItem(row, 0, new QTableWidgetItem(it.key()));
         const QVariant& value = it.value();
-        const QString text = value.typeId() == QMetaType::QString
-                                 ? value.toString()
-                                 : QString::fromUtf8(QJsonDocument(QJsonArray{QJsonValue::fromVariant(value)}).toJson(QJsonDocument::Compact)).mid(1).chopped(1);
+        const QString text =
+            value.typeId() == QMetaType::QString
+                ? value.toString()
+                : QString::fromUtf8(QJsonDocument(QJsonArray{QJsonValue::fromVariant(value)})
+                                        .toJson(QJsonDocument::Compact))
+                      .mid(1)
+                      .chopped(1);
         setItem(row, 1, new QTableWidgetItem(text));
         item(row, 1)->setData(Qt::UserRole, value.typeId() != QMetaType::QString);
     }
@@ -45,7 +49,8 @@ QVariantMap VariablesTable::variables() const
         const QTableWidgetItem* valueItem = item(row, 1);
         const QString text = valueItem ? valueItem->text() : QString();
         if (valueItem && valueItem->data(Qt::UserRole).toBool()) {
-            const QJsonDocument doc = QJsonDocument::fromJson(QByteArray("[") + text.toUtf8() + QByteArray("]"));
+            const QJsonDocument doc =
+                QJsonDocument::fromJson(QByteArray("[") + text.toUtf8() + QByteArray("]"));
             if (doc.isArray() && doc.array().size() == 1) {
                 vars.insert(key, doc.array().first().toVariant());
                 continue;

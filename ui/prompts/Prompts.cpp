@@ -29,8 +29,9 @@ void Prompts::record(const QString& what)
     emit questionAsked(what);
 }
 
-template<typename T>
-bool Prompts::answerFromQueue(std::deque<T>& queue, QObject* context, const std::function<void(T)>& reply)
+template <typename T>
+bool Prompts::answerFromQueue(std::deque<T>& queue, QObject* context,
+                              const std::function<void(T)>& reply)
 {
     if (queue.empty()) {
         if (m_interactive)
@@ -48,7 +49,10 @@ bool Prompts::answerFromQueue(std::deque<T>& queue, QObject* context, const std:
 void Prompts::askHostKey(const engine::HostKeyQuestion& question, QObject* context,
                          std::function<void(HostKeyDecision)> reply)
 {
-    record(QStringLiteral("hostkey: %1:%2 %3 %4").arg(question.host).arg(question.port).arg(question.keyType, question.fingerprint));
+    record(QStringLiteral("hostkey: %1:%2 %3 %4")
+               .arg(question.host)
+               .arg(question.port)
+               .arg(question.keyType, question.fingerprint));
     if (answerFromQueue<HostKeyDecision>(m_hostKeyAnswers, context, reply))
         return;
     // Many unknown hosts at once: one dialog, one table, reviewed together.
@@ -67,7 +71,8 @@ void Prompts::askHostKey(const engine::HostKeyQuestion& question, QObject* conte
 void Prompts::askSecret(const engine::CredentialRequest& request, QObject* context,
                         std::function<void(std::optional<SecretBuffer>)> reply)
 {
-    record(QStringLiteral("secret: %1 for %2@%3").arg(engine::credentialKindName(request.kind), request.user, request.host));
+    record(QStringLiteral("secret: %1 for %2@%3")
+               .arg(engine::credentialKindName(request.kind), request.user, request.host));
     QPointer<QObject> guard(context);
     if (!m_secretAnswers.empty() || !m_interactive) {
         QByteArray answer;
@@ -88,11 +93,15 @@ void Prompts::askSecret(const engine::CredentialRequest& request, QObject* conte
     auto* dialog = new QInputDialog(m_window);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setWindowTitle(tr("Password needed"));
-    const QString what = request.kind == engine::CredentialKind::KeyPassphrase ? tr("Passphrase of %1").arg(request.keyPath)
-                         : request.kind == engine::CredentialKind::SudoPassword ? tr("sudo password")
-                                                                                : tr("SSH password");
-    dialog->setLabelText(QStringLiteral("%1 for %2@%3%4").arg(what, request.user, request.host,
-                                                                request.prompt.isEmpty() ? QString() : QStringLiteral("\n") + request.prompt));
+    const QString what = request.kind == engine::CredentialKind::KeyPassphrase
+                             ? tr("Passphrase of %1").arg(request.keyPath)
+                         : request.kind == engine::CredentialKind::SudoPassword
+                             ? tr("sudo password")
+                             : tr("SSH password");
+    dialog->setLabelText(
+        QStringLiteral("%1 for %2@%3%4")
+            .arg(what, request.user, request.host,
+                 request.prompt.isEmpty() ? QString() : QStringLiteral("\n") + request.prompt));
     dialog->setTextEchoMode(QLineEdit::Password);
     connect(dialog, &QInputDialog::finished, this, [dialog, guard, reply](int result) {
         QString text = dialog->textValue();
@@ -107,8 +116,9 @@ void Prompts::askSecret(const engine::CredentialRequest& request, QObject* conte
     dialog->open();
 }
 
-void Prompts::fileDialog(bool save, const QString& title, const QString& suggested, const QString& filter,
-                         QObject* context, std::function<void(QString)> reply)
+void Prompts::fileDialog(bool save, const QString& title, const QString& suggested,
+                         const QString& filter, QObject* context,
+                         std::function<void(QString)> reply)
 {
     record(QStringLiteral("file: ") + title);
     if (answerFromQueue<QString>(m_fileAnswers, context, reply))
@@ -120,23 +130,27 @@ void Prompts::fileDialog(bool save, const QString& title, const QString& suggest
     QPointer<QObject> guard(context);
     connect(dialog, &QFileDialog::finished, this, [dialog, guard, reply](int result) {
         if (guard)
-            reply(result == QDialog::Accepted && !dialog->selectedFiles().isEmpty() ? dialog->selectedFiles().constFirst() : QString());
+            reply(result == QDialog::Accepted && !dialog->selectedFiles().isEmpty()
+                      ? dialog->selectedFiles().constFirst()
+                      : QString());
     });
     dialog->open();
 }
 
-void Prompts::askOpenFile(const QString& title, const QString& filter, QObject* context, std::function<void(QString)> reply)
+void Prompts::askOpenFile(const QString& title, const QString& filter, QObject* context,
+                          std::function<void(QString)> reply)
 {
     fileDialog(false, title, QString(), filter, context, std::move(reply));
 }
 
-void Prompts::askSaveFile(const QString& title, const QString& suggested, const QString& filter, QObject* context,
-                          std::function<void(QString)> reply)
+void Prompts::askSaveFile(const QString& title, const QString& suggested, const QString& filter,
+                          QObject* context, std::function<void(QString)> reply)
 {
     fileDialog(true, title, suggested, filter, context, std::move(reply));
 }
 
-void Prompts::askText(const QString& title, const QString& label, QObject* context, std::function<void(QString)> reply)
+void Prompts::askText(const QString& title, const QString& label, QObject* context,
+                      std::function<void(QString)> reply)
 {
     record(QStringLiteral("text: ") + label);
     if (answerFromQueue<QString>(m_textAnswers, context, reply))
@@ -153,12 +167,14 @@ void Prompts::askText(const QString& title, const QString& label, QObject* conte
     dialog->open();
 }
 
-void Prompts::confirm(const QString& title, const QString& text, QObject* context, std::function<void(bool)> reply)
+void Prompts::confirm(const QString& title, const QString& text, QObject* context,
+                      std::function<void(bool)> reply)
 {
     record(QStringLiteral("confirm: ") + text);
     if (answerFromQueue<bool>(m_confirmAnswers, context, reply))
         return;
-    auto* box = new QMessageBox(QMessageBox::Question, title, text, QMessageBox::Yes | QMessageBox::No, m_window);
+    auto* box = new QMessageBox(QMessageBox::Question, title, text,
+                                QMessageBox::Yes | QMessageBox::No, m_window);
     box->setAttribute(Qt::WA_DeleteOnClose);
     QPointer<QObject> guard(context);
     connect(box, &QMessageBox::finished, this, [guard, reply](int result) {
@@ -173,7 +189,8 @@ void Prompts::inform(const QString& title, const QString& text, bool warning)
     record(QStringLiteral("message: ") + text);
     if (!m_interactive)
         return;
-    auto* box = new QMessageBox(warning ? QMessageBox::Warning : QMessageBox::Information, title, text, QMessageBox::Ok, m_window);
+    auto* box = new QMessageBox(warning ? QMessageBox::Warning : QMessageBox::Information, title,
+                                text, QMessageBox::Ok, m_window);
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
 }

@@ -18,7 +18,7 @@ namespace hostdeck::engine {
 enum class HostKeyDecision;
 struct HostKeyQuestion;
 struct CredentialRequest;
-}
+} // namespace hostdeck::engine
 
 namespace hostdeck::ui {
 
@@ -37,7 +37,10 @@ public:
     ~Prompts() override;
 
     void setInteractive(bool interactive) { m_interactive = interactive; }
-    void setNextHostKeyAnswer(engine::HostKeyDecision decision) { m_hostKeyAnswers.push_back(decision); }
+    void setNextHostKeyAnswer(engine::HostKeyDecision decision)
+    {
+        m_hostKeyAnswers.push_back(decision);
+    }
     void setNextSecret(const QByteArray& secret) { m_secretAnswers.push_back(secret); }
     void setNextFileName(const QString& path) { m_fileAnswers.push_back(path); }
     void setNextText(const QString& text) { m_textAnswers.push_back(text); }
@@ -50,11 +53,14 @@ public:
     void askSecret(const engine::CredentialRequest& request, QObject* context,
                    std::function<void(std::optional<engine::SecretBuffer>)> reply);
     /// Empty string: cancelled.
-    void askOpenFile(const QString& title, const QString& filter, QObject* context, std::function<void(QString)> reply);
-    void askSaveFile(const QString& title, const QString& suggested, const QString& filter, QObject* context,
+    void askOpenFile(const QString& title, const QString& filter, QObject* context,
                      std::function<void(QString)> reply);
-    void askText(const QString& title, const QString& label, QObject* context, std::function<void(QString)> reply);
-    void confirm(const QString& title, const QString& text, QObject* context, std::function<void(bool)> reply);
+    void askSaveFile(const QString& title, const QString& suggested, const QString& filter,
+                     QObject* context, std::function<void(QString)> reply);
+    void askText(const QString& title, const QString& label, QObject* context,
+                 std::function<void(QString)> reply);
+    void confirm(const QString& title, const QString& text, QObject* context,
+                 std::function<void(bool)> reply);
     /// Informational: never waits for an answer.
     void inform(const QString& title, const QString& text, bool warning = false);
 
@@ -62,11 +68,12 @@ signals:
     void questionAsked(const QString& what);
 
 private:
-    template<typename T>
-    bool answerFromQueue(std::deque<T>& queue, QObject* context, const std::function<void(T)>& reply);
+    template <typename T>
+    bool answerFromQueue(std::deque<T>& queue, QObject* context,
+                         const std::function<void(T)>& reply);
     void record(const QString& what);
-    void fileDialog(bool save, const QString& title, const QString& suggested, const QString& filter,
-                    QObject* context, std::function<void(QString)> reply);
+    void fileDialog(bool save, const QString& title, const QString& suggested,
+                    const QString& filter, QObject* context, std::function<void(QString)> reply);
 
     QPointer<QWidget> m_window;
     bool m_interactive = true;

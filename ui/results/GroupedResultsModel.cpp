@@ -49,8 +49,9 @@ void GroupedResultsModel::rebuild()
             m_groups[*it].sourceRows << r;
         }
     }
-    std::stable_sort(m_groups.begin(), m_groups.end(),
-                     [](const Group& a, const Group& b) { return a.sourceRows.size() > b.sourceRows.size(); });
+    std::stable_sort(m_groups.begin(), m_groups.end(), [](const Group& a, const Group& b) {
+        return a.sourceRows.size() > b.sourceRows.size();
+    });
     endResetModel();
 }
 
@@ -66,7 +67,8 @@ int GroupedResultsModel::columnCount(const QModelIndex& parent) const
 
 QVariant GroupedResultsModel::data(const QModelIndex& index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid) || !m_source)
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid) ||
+        !m_source)
         return {};
     const Group& group = m_groups.at(index.row());
     const RunResultsModel::Row& first = m_source->row(group.sourceRows.constFirst());
@@ -80,11 +82,17 @@ QVariant GroupedResultsModel::data(const QModelIndex& index, int role) const
     if (role != Qt::DisplayRole && role != Qt::ToolTipRole)
         return {};
     switch (index.column()) {
-    case CountColumn: return int(group.sourceRows.size());
-    case StatusColumn: return ResultText::statusName(ResultText::status(first.result));
-    case SummaryColumn: return ResultText::summary(first.result);
-    case HostsColumn: return role == Qt::ToolTipRole ? hosts.join(QLatin1Char('\n')) : hosts.join(QStringLiteral(", "));
-    default: return {};
+    case CountColumn:
+        return int(group.sourceRows.size());
+    case StatusColumn:
+        return ResultText::statusName(ResultText::status(first.result));
+    case SummaryColumn:
+        return ResultText::summary(first.result);
+    case HostsColumn:
+        return role == Qt::ToolTipRole ? hosts.join(QLatin1Char('\n'))
+                                       : hosts.join(QStringLiteral(", "));
+    default:
+        return {};
     }
 }
 
@@ -93,11 +101,16 @@ QVariant GroupedResultsModel::headerData(int section, Qt::Orientation orientatio
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case CountColumn: return tr("Hosts");
-    case StatusColumn: return tr("Status");
-    case SummaryColumn: return tr("Result");
-    case HostsColumn: return tr("Host list");
-    default: return {};
+    case CountColumn:
+        return tr("Hosts");
+    case StatusColumn:
+        return tr("Status");
+    case SummaryColumn:
+        return tr("Result");
+    case HostsColumn:
+        return tr("Host list");
+    default:
+        return {};
     }
 }
 

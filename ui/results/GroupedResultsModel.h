@@ -13,8 +13,19 @@ class GroupedResultsModel final : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { CountColumn, StatusColumn, SummaryColumn, HostsColumn, ColumnCount };
-    enum Role { HostsRole = Qt::UserRole + 1, FirstRowRole };
+    enum Column
+    {
+        CountColumn,
+        StatusColumn,
+        SummaryColumn,
+        HostsColumn,
+        ColumnCount
+    };
+    enum Role
+    {
+        HostsRole = Qt::UserRole + 1,
+        FirstRowRole
+    };
 
     explicit GroupedResultsModel(QObject* parent = nullptr);
     void setSourceModel(RunResultsModel* source);
@@ -25,7 +36,8 @@ public:
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
 
 private:
     struct Group

@@ -5,7 +5,10 @@
 
 namespace hostdeck::ui {
 
-JsonTreeModel::JsonTreeModel(QObject* parent) : QAbstractItemModel(parent), m_root(std::make_unique<Node>()) {}
+JsonTreeModel::JsonTreeModel(QObject* parent)
+    : QAbstractItemModel(parent), m_root(std::make_unique<Node>())
+{
+}
 
 JsonTreeModel::~JsonTreeModel() = default;
 
@@ -36,7 +39,10 @@ void JsonTreeModel::build(Node* node, const QJsonValue& value)
         // {"$bytes": ...} is the protocol's bytes encoding: show it as one value.
         if (object.size() == 1 && object.contains(QStringLiteral("$bytes"))) {
             node->type = QStringLiteral("bytes");
-            node->value = QStringLiteral("%1 bytes").arg(QByteArray::fromBase64(object.value(QStringLiteral("$bytes")).toString().toLatin1()).size());
+            node->value = QStringLiteral("%1 bytes")
+                              .arg(QByteArray::fromBase64(
+                                       object.value(QStringLiteral("$bytes")).toString().toLatin1())
+                                       .size());
             return;
         }
         node->type = QStringLiteral("object (%1)").arg(object.size());
@@ -49,8 +55,10 @@ void JsonTreeModel::build(Node* node, const QJsonValue& value)
             addChild(QStringLiteral("[%1]").arg(i), array.at(i));
     } else {
         node->value = value;
-        node->type = value.isString() ? QStringLiteral("string") : value.isBool() ? QStringLiteral("bool")
-                   : value.isDouble() ? QStringLiteral("number") : QStringLiteral("null");
+        node->type = value.isString()   ? QStringLiteral("string")
+                     : value.isBool()   ? QStringLiteral("bool")
+                     : value.isDouble() ? QStringLiteral("number")
+                                        : QStringLiteral("null");
     }
 }
 
@@ -96,7 +104,8 @@ QVariant JsonTreeModel::data(const QModelIndex& index, int role) const
     if (role != Qt::DisplayRole && role != Qt::ToolTipRole)
         return {};
     switch (index.column()) {
-    case KeyColumn: return node->key;
+    case KeyColumn:
+        return node->key;
     case ValueColumn:
         if (node->value.isBool())
             return node->value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
@@ -105,8 +114,10 @@ QVariant JsonTreeModel::data(const QModelIndex& index, int role) const
         if (role == Qt::DisplayRole && node->value.isString())
             return node->value.toString().left(500).replace(QLatin1Char('\n'), QChar(0x23CE));
         return node->value.toVariant();
-    case TypeColumn: return node->type;
-    default: return {};
+    case TypeColumn:
+        return node->type;
+    default:
+        return {};
     }
 }
 
@@ -115,10 +126,14 @@ QVariant JsonTreeModel::headerData(int section, Qt::Orientation orientation, int
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case KeyColumn: return tr("Key");
-    case ValueColumn: return tr("Value");
-    case TypeColumn: return tr("Type");
-    default: return {};
+    case KeyColumn:
+        return tr("Key");
+    case ValueColumn:
+        return tr("Value");
+    case TypeColumn:
+        return tr("Type");
+    default:
+        return {};
     }
 }
 

@@ -13,7 +13,13 @@ class JsonTreeModel final : public QAbstractItemModel
 {
     Q_OBJECT
 public:
-    enum Column { KeyColumn, ValueColumn, TypeColumn, ColumnCount };
+    enum Column
+    {
+        KeyColumn,
+        ValueColumn,
+        TypeColumn,
+        ColumnCount
+    };
 
     explicit JsonTreeModel(QObject* parent = nullptr);
     ~JsonTreeModel() override;
@@ -25,7 +31,8 @@ public:
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
 
 private:
     struct Node

@@ -4,14 +4,21 @@
 
 namespace hostdeck::ui {
 
-LogModel::LogModel(int capacity, QObject* parent) : QAbstractTableModel(parent), m_capacity(capacity) {}
+LogModel::LogModel(int capacity, QObject* parent)
+    : QAbstractTableModel(parent), m_capacity(capacity)
+{
+}
 
 QString LogModel::levelName(int level)
 {
-    if (level >= 50) return QStringLiteral("CRITICAL");
-    if (level >= 40) return QStringLiteral("ERROR");
-    if (level >= 30) return QStringLiteral("WARNING");
-    if (level >= 20) return QStringLiteral("INFO");
+    if (level >= 50)
+        return QStringLiteral("CRITICAL");
+    if (level >= 40)
+        return QStringLiteral("ERROR");
+    if (level >= 30)
+        return QStringLiteral("WARNING");
+    if (level >= 20)
+        return QStringLiteral("INFO");
     return QStringLiteral("DEBUG");
 }
 
@@ -59,14 +66,22 @@ QVariant LogModel::data(const QModelIndex& index, int role) const
         return {};
     switch (index.column()) {
     case TimeColumn:
-        return QDateTime::fromMSecsSinceEpoch(qint64(entry.record.time * 1000.0)).toString(QStringLiteral("HH:mm:ss.zzz"));
-    case HostColumn: return entry.host;
-    case LevelColumn: return levelName(entry.record.level);
-    case LoggerColumn: return entry.record.logger;
+        return QDateTime::fromMSecsSinceEpoch(qint64(entry.record.time * 1000.0))
+            .toString(QStringLiteral("HH:mm:ss.zzz"));
+    case HostColumn:
+        return entry.host;
+    case LevelColumn:
+        return levelName(entry.record.level);
+    case LoggerColumn:
+        return entry.record.logger;
     case MessageColumn:
-        return role == Qt::ToolTipRole ? QStringLiteral("%1:%2\n%3").arg(entry.record.file).arg(entry.record.line).arg(entry.record.message)
+        return role == Qt::ToolTipRole ? QStringLiteral("%1:%2\n%3")
+                                             .arg(entry.record.file)
+                                             .arg(entry.record.line)
+                                             .arg(entry.record.message)
                                        : entry.record.message;
-    default: return {};
+    default:
+        return {};
     }
 }
 
@@ -75,12 +90,18 @@ QVariant LogModel::headerData(int section, Qt::Orientation orientation, int role
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case TimeColumn: return tr("Time");
-    case HostColumn: return tr("Host");
-    case LevelColumn: return tr("Level");
-    case LoggerColumn: return tr("Logger");
-    case MessageColumn: return tr("Message");
-    default: return {};
+    case TimeColumn:
+        return tr("Time");
+    case HostColumn:
+        return tr("Host");
+    case LevelColumn:
+        return tr("Level");
+    case LoggerColumn:
+        return tr("Logger");
+    case MessageColumn:
+        return tr("Message");
+    default:
+        return {};
     }
 }
 
@@ -103,7 +124,8 @@ bool LogFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex& sourcePa
     const QModelIndex index = sourceModel()->index(sourceRow, 0, sourceParent);
     if (index.data(LogModel::LevelRole).toInt() < m_minLevel)
         return false;
-    return m_host.isEmpty() || index.data(LogModel::HostRole).toString().contains(m_host, Qt::CaseInsensitive);
+    return m_host.isEmpty() ||
+           index.data(LogModel::HostRole).toString().contains(m_host, Qt::CaseInsensitive);
 }
 
 } // namespace hostdeck::ui

@@ -13,8 +13,20 @@ class LogModel final : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { TimeColumn, HostColumn, LevelColumn, LoggerColumn, MessageColumn, ColumnCount };
-    enum Role { LevelRole = Qt::UserRole + 1, HostRole };
+    enum Column
+    {
+        TimeColumn,
+        HostColumn,
+        LevelColumn,
+        LoggerColumn,
+        MessageColumn,
+        ColumnCount
+    };
+    enum Role
+    {
+        LevelRole = Qt::UserRole + 1,
+        HostRole
+    };
 
     explicit LogModel(int capacity = 5000, QObject* parent = nullptr);
 
@@ -25,7 +37,8 @@ public:
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
 
 private:
     struct Entry

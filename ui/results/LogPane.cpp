@@ -13,7 +13,8 @@
 namespace hostdeck::ui {
 
 LogPane::LogPane(QWidget* parent)
-    : QWidget(parent), m_model(new LogModel(5000, this)), m_filter(new LogFilterModel(this)), m_table(new QTableView(this))
+    : QWidget(parent), m_model(new LogModel(5000, this)), m_filter(new LogFilterModel(this)),
+      m_table(new QTableView(this))
 {
     m_filter->setSourceModel(m_model);
     m_table->setModel(m_filter);
@@ -26,7 +27,8 @@ LogPane::LogPane(QWidget* parent)
     host->setClearButtonEnabled(true);
     auto* level = new QComboBox(this);
     for (int value : {0, 20, 30, 40, 50})
-        level->addItem(value == 0 ? tr("All levels") : LogModel::levelName(value) + tr(" and above"), value);
+        level->addItem(
+            value == 0 ? tr("All levels") : LogModel::levelName(value) + tr(" and above"), value);
     auto* clear = new QPushButton(tr("C&lear"), this);
     auto* bar = new QHBoxLayout;
     bar->addWidget(host, 1);
@@ -37,7 +39,8 @@ LogPane::LogPane(QWidget* parent)
     layout->addLayout(bar);
     layout->addWidget(m_table);
     connect(host, &QLineEdit::textChanged, m_filter, &LogFilterModel::setHost);
-    connect(level, &QComboBox::currentIndexChanged, this, [this, level] { m_filter->setMinimumLevel(level->currentData().toInt()); });
+    connect(level, &QComboBox::currentIndexChanged, this,
+            [this, level] { m_filter->setMinimumLevel(level->currentData().toInt()); });
     connect(clear, &QPushButton::clicked, m_model, &LogModel::clear);
 }
 

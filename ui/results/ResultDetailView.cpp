@@ -1,8 +1,8 @@
 #include "results/ResultDetailView.h"
 
-#include "template/DiffHighlighter.h"
 #include "results/JsonTreeModel.h"
 #include "results/RunResultsModel.h"
+#include "template/DiffHighlighter.h"
 
 #include <QFontDatabase>
 #include <QHeaderView>
@@ -34,8 +34,10 @@ QString collectDiffs(const QJsonValue& value, const QString& key = {})
 {
     if (value.isString()) {
         const QString text = value.toString();
-        const bool looksLikeDiff = text.startsWith(QStringLiteral("--- ")) && text.contains(QStringLiteral("\n+++ "));
-        return (key == QStringLiteral("diff") && !text.isEmpty()) || looksLikeDiff ? text : QString();
+        const bool looksLikeDiff =
+            text.startsWith(QStringLiteral("--- ")) && text.contains(QStringLiteral("\n+++ "));
+        return (key == QStringLiteral("diff") && !text.isEmpty()) || looksLikeDiff ? text
+                                                                                   : QString();
     }
     QString found;
     if (value.isObject()) {
@@ -54,8 +56,10 @@ QString tracebackText(const engine::CallError& error)
     QString text;
     for (const QJsonValue& frame : error.traceback) {
         const QJsonObject f = frame.toObject();
-        text += QStringLiteral("  %1:%2 in %3\n").arg(f.value(QStringLiteral("file")).toString())
-                    .arg(f.value(QStringLiteral("line")).toInt()).arg(f.value(QStringLiteral("function")).toString());
+        text += QStringLiteral("  %1:%2 in %3\n")
+                    .arg(f.value(QStringLiteral("file")).toString())
+                    .arg(f.value(QStringLiteral("line")).toInt())
+                    .arg(f.value(QStringLiteral("function")).toString());
         const QString code = f.value(QStringLiteral("code")).toString();
         if (!code.isEmpty())
             text += QStringLiteral("    ") + code.trimmed() + QLatin1Char('\n');
@@ -67,16 +71,19 @@ QString tracebackText(const engine::CallError& error)
     if (!text.isEmpty())
         head += QStringLiteral("\nRemote traceback (innermost last):\n") + text;
     if (!error.details.isEmpty())
-        head += QStringLiteral("\nDetails:\n") + QString::fromUtf8(QJsonDocument(error.details).toJson(QJsonDocument::Indented));
+        head += QStringLiteral("\nDetails:\n") +
+                QString::fromUtf8(QJsonDocument(error.details).toJson(QJsonDocument::Indented));
     return head;
 }
 
 } // namespace
 
 ResultDetailView::ResultDetailView(QWidget* parent)
-    : QWidget(parent), m_header(new QLabel(this)), m_tabs(new QTabWidget(this)), m_tree(new QTreeView(this)),
-      m_json(new JsonTreeModel(this)), m_raw(monoView(this, QStringLiteral("rawJson"))),
-      m_output(monoView(this, QStringLiteral("outputView"))), m_diff(monoView(this, QStringLiteral("diffView"))),
+    : QWidget(parent), m_header(new QLabel(this)), m_tabs(new QTabWidget(this)),
+      m_tree(new QTreeView(this)), m_json(new JsonTreeModel(this)),
+      m_raw(monoView(this, QStringLiteral("rawJson"))),
+      m_output(monoView(this, QStringLiteral("outputView"))),
+      m_diff(monoView(this, QStringLiteral("diffView"))),
       m_error(monoView(this, QStringLiteral("errorView")))
 {
     new DiffHighlighter(m_diff->document());
@@ -109,11 +116,12 @@ void ResultDetailView::setModel(RunResultsModel* model)
             if (host == m_host)
                 refreshOutput();
         });
-        connect(model, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex& from, const QModelIndex& to) {
-            const int row = m_model ? m_model->rowOf(m_host) : -1;
-            if (row >= from.row() && row <= to.row())
-                refresh();
-        });
+        connect(model, &QAbstractItemModel::dataChanged, this,
+                [this](const QModelIndex& from, const QModelIndex& to) {
+                    const int row = m_model ? m_model->rowOf(m_host) : -1;
+                    if (row >= from.row() && row <= to.row())
+                        refresh();
+                });
         connect(model, &QAbstractItemModel::modelReset, this, [this] { showRow(-1); });
     }
     refresh();
@@ -121,7 +129,9 @@ void ResultDetailView::setModel(RunResultsModel* model)
 
 void ResultDetailView::showRow(int sourceRow)
 {
-    m_host = m_model && sourceRow >= 0 && sourceRow < m_model->rowCount() ? m_model->row(sourceRow).result.host : QString();
+    m_host = m_model && sourceRow >= 0 && sourceRow < m_model->rowCount()
+                 ? m_model->row(sourceRow).result.host
+                 : QString();
     refresh();
 }
 
@@ -138,13 +148,21 @@ void ResultDetailView::refresh()
         return;
     }
     const RunResultsModel::Row& entry = m_model->row(row);
-    const ResultText::Status status = entry.done ? ResultText::status(entry.result) : ResultText::Status::Running;
-    m_header->setText(QStringLiteral("<b>%1</b> — %2%3").arg(m_host.toHtmlEscaped(), ResultText::statusName(status),
-                                                             entry.done ? QStringLiteral(", ") + ResultText::duration(entry.result.durationMs) : QString()));
+    const ResultText::Status status =
+        entry.done ? ResultText::status(entry.result) : ResultText::Status::Running;
+    m_header->setText(
+        QStringLiteral("<b>%1</b> — %2%3")
+            .arg(m_host.toHtmlEscaped(), ResultText::statusName(status),
+                 entry.done ? QStringLiteral(", ") + ResultText::duration(entry.result.durationMs)
+                            : QString()));
     m_json->setValue(entry.done && entry.result.ok ? entry.result.value : QJsonValue());
     m_tree->expandToDepth(1);
-    m_raw->setPlainText(entry.done ? QString::fromUtf8(QJsonDocument(entry.result.toJson()).toJson(QJsonDocument::Indented)) : QString());
-    const QString diff = entry.done && entry.result.ok ? collectDiffs(entry.result.value) : QString();
+    m_raw->setPlainText(
+        entry.done ? QString::fromUtf8(
+                         QJsonDocument(entry.result.toJson()).toJson(QJsonDocument::Indented))
+                   : QString());
+    const QString diff =
+        entry.done && entry.result.ok ? collectDiffs(entry.result.value) : QString();
     m_diff->setPlainText(diff);
     m_tabs->setTabEnabled(m_tabs->indexOf(m_diff), !diff.isEmpty());
     const bool failed = entry.done && !entry.result.ok;

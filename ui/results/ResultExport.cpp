@@ -41,14 +41,22 @@ QByteArray ResultExport::toCsv(const QList<engine::HostResult>& results)
 {
     QString text = QStringLiteral("host,status,changed,duration_s,summary,value,error\r\n");
     for (const engine::HostResult& result : results) {
-        const QString value = result.ok ? QString::fromUtf8(QJsonDocument(QJsonArray{result.value}).toJson(QJsonDocument::Compact)).mid(1).chopped(1) : QString();
+        const QString value =
+            result.ok ? QString::fromUtf8(
+                            QJsonDocument(QJsonArray{result.value}).toJson(QJsonDocument::Compact))
+                            .mid(1)
+                            .chopped(1)
+                      : QString();
         const QString error = result.ok ? QString() : result.error.message;
-        text += QStringList{csvField(result.host), ResultText::statusName(ResultText::status(result)),
+        text += QStringList{csvField(result.host),
+                            ResultText::statusName(ResultText::status(result)),
                             result.changed ? QStringLiteral("true") : QStringLiteral("false"),
                             QString::number(double(result.durationMs) / 1000.0, 'f', 3),
-                            csvField(ResultText::summary(result, 500)), csvField(value), csvField(error)}
-                    .join(QLatin1Char(','))
-                + QStringLiteral("\r\n");
+                            csvField(ResultText::summary(result, 500)),
+                            csvField(value),
+                            csvField(error)}
+                    .join(QLatin1Char(',')) +
+                QStringLiteral("\r\n");
     }
     return text.toUtf8();
 }
@@ -57,10 +65,15 @@ engine::Status ResultExport::write(const QList<engine::HostResult>& results, con
 {
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
-        return engine::makeError(engine::ErrorKind::Io, QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
-    file.write(path.endsWith(QStringLiteral(".csv"), Qt::CaseInsensitive) ? toCsv(results) : toJson(results));
+        return engine::makeError(
+            engine::ErrorKind::Io,
+            QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
+    file.write(path.endsWith(QStringLiteral(".csv"), Qt::CaseInsensitive) ? toCsv(results)
+                                                                          : toJson(results));
     if (!file.commit())
-        return engine::makeError(engine::ErrorKind::Io, QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
+        return engine::makeError(
+            engine::ErrorKind::Io,
+            QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
     return engine::Ok{};
 }
 

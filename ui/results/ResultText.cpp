@@ -29,12 +29,18 @@ ResultText::Status ResultText::status(const engine::HostResult& result)
 QString ResultText::statusName(Status status)
 {
     switch (status) {
-    case Status::Running: return QStringLiteral("running");
-    case Status::Ok: return QStringLiteral("ok");
-    case Status::Changed: return QStringLiteral("changed");
-    case Status::Failed: return QStringLiteral("failed");
-    case Status::Unreachable: return QStringLiteral("unreachable");
-    case Status::Cancelled: return QStringLiteral("cancelled");
+    case Status::Running:
+        return QStringLiteral("running");
+    case Status::Ok:
+        return QStringLiteral("ok");
+    case Status::Changed:
+        return QStringLiteral("changed");
+    case Status::Failed:
+        return QStringLiteral("failed");
+    case Status::Unreachable:
+        return QStringLiteral("unreachable");
+    case Status::Cancelled:
+        return QStringLiteral("cancelled");
     }
     return {};
 }
@@ -42,12 +48,17 @@ QString ResultText::statusName(Status status)
 QColor ResultText::statusColor(Status status, bool darkPalette)
 {
     switch (status) {
-    case Status::Ok: return darkPalette ? QColor(0x6c, 0xcb, 0x6c) : QColor(0x1b, 0x7a, 0x1b);
-    case Status::Changed: return darkPalette ? QColor(0xe8, 0xc0, 0x4a) : QColor(0x9a, 0x6a, 0x00);
-    case Status::Failed: return darkPalette ? QColor(0xff, 0x7b, 0x7b) : QColor(0xb0, 0x1e, 0x1e);
-    case Status::Unreachable: return darkPalette ? QColor(0xd0, 0x8c, 0xff) : QColor(0x7a, 0x2e, 0xa8);
+    case Status::Ok:
+        return darkPalette ? QColor(0x6c, 0xcb, 0x6c) : QColor(0x1b, 0x7a, 0x1b);
+    case Status::Changed:
+        return darkPalette ? QColor(0xe8, 0xc0, 0x4a) : QColor(0x9a, 0x6a, 0x00);
+    case Status::Failed:
+        return darkPalette ? QColor(0xff, 0x7b, 0x7b) : QColor(0xb0, 0x1e, 0x1e);
+    case Status::Unreachable:
+        return darkPalette ? QColor(0xd0, 0x8c, 0xff) : QColor(0x7a, 0x2e, 0xa8);
     case Status::Cancelled:
-    case Status::Running: return {};
+    case Status::Running:
+        return {};
     }
     return {};
 }
@@ -60,19 +71,23 @@ QString ResultText::summary(const engine::HostResult& result, int maxLength)
         if (!result.error.type.isEmpty() && result.error.type != text)
             text += QLatin1Char(' ') + result.error.type;
         text += QStringLiteral(": ") + result.error.message;
-    } else if (result.value.isObject() && result.value.toObject().value(QStringLiteral("stdout")).isString()) {
+    } else if (result.value.isObject() &&
+               result.value.toObject().value(QStringLiteral("stdout")).isString()) {
         const QJsonObject value = result.value.toObject();
         const QString out = value.value(QStringLiteral("stdout")).toString().trimmed();
         text = out.section(QLatin1Char('\n'), 0, 0);
         if (value.contains(QStringLiteral("rc")))
-            text = QStringLiteral("rc=%1 %2").arg(value.value(QStringLiteral("rc")).toInt()).arg(text);
+            text =
+                QStringLiteral("rc=%1 %2").arg(value.value(QStringLiteral("rc")).toInt()).arg(text);
     } else if (result.value.isString()) {
         text = result.value.toString().section(QLatin1Char('\n'), 0, 0);
     } else if (result.value.isNull() || result.value.isUndefined()) {
         text = QStringLiteral("null");
     } else {
         text = QString::fromUtf8(QJsonDocument::fromVariant(QVariantList{result.value.toVariant()})
-                                     .toJson(QJsonDocument::Compact)).mid(1).chopped(1);
+                                     .toJson(QJsonDocument::Compact))
+                   .mid(1)
+                   .chopped(1);
     }
     text = text.simplified();
     if (text.size() > maxLength)
@@ -82,9 +97,11 @@ QString ResultText::summary(const engine::HostResult& result, int maxLength)
 
 QString ResultText::signature(const engine::HostResult& result)
 {
-    const QString value = result.ok ? QString::fromUtf8(QJsonDocument::fromVariant(QVariantList{result.value.toVariant()})
-                                                            .toJson(QJsonDocument::Compact))
-                                    : engine::errorKindName(result.error.kind) + QLatin1Char(':') + result.error.message;
+    const QString value =
+        result.ok
+            ? QString::fromUtf8(QJsonDocument::fromVariant(QVariantList{result.value.toVariant()})
+                                    .toJson(QJsonDocument::Compact))
+            : engine::errorKindName(result.error.kind) + QLatin1Char(':') + result.error.message;
     return statusName(status(result)) + QLatin1Char('\x1f') + value;
 }
 

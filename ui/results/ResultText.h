@@ -11,7 +11,15 @@ namespace hostdeck::ui {
 class ResultText
 {
 public:
-    enum class Status { Running, Ok, Changed, Failed, Unreachable, Cancelled };
+    enum class Status
+    {
+        Running,
+        Ok,
+        Changed,
+        Failed,
+        Unreachable,
+        Cancelled
+    };
 
     static Status status(const engine::HostResult& result);
     static QString statusName(Status status);

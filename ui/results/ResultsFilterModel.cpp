@@ -27,7 +27,8 @@ bool ResultsFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex& sour
         return false;
     if (m_mode == Mode::All)
         return true;
-    const auto status = ResultText::Status(sourceModel()->index(sourceRow, 0, sourceParent).data(RunResultsModel::StatusRole).toInt());
+    const auto status = ResultText::Status(
+        sourceModel()->index(sourceRow, 0, sourceParent).data(RunResultsModel::StatusRole).toInt());
     if (m_mode == Mode::Failed)
         return status == ResultText::Status::Failed || status == ResultText::Status::Unreachable;
     return status == ResultText::Status::Changed;

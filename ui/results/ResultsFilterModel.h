@@ -9,7 +9,12 @@ class ResultsFilterModel final : public QSortFilterProxyModel
 {
     Q_OBJECT
 public:
-    enum class Mode { All, Failed, Changed };
+    enum class Mode
+    {
+        All,
+        Failed,
+        Changed
+    };
 
     explicit ResultsFilterModel(QObject* parent = nullptr);
     void setMode(Mode mode);

@@ -110,7 +110,8 @@ void RunResultsModel::setDarkPalette(bool dark)
         return;
     m_dark = dark;
     if (!m_rows.isEmpty())
-        emit dataChanged(index(0, StatusColumn), index(int(m_rows.size()) - 1, StatusColumn), {Qt::ForegroundRole});
+        emit dataChanged(index(0, StatusColumn), index(int(m_rows.size()) - 1, StatusColumn),
+                         {Qt::ForegroundRole});
 }
 
 void RunResultsModel::clear()
@@ -146,7 +147,8 @@ QVariant RunResultsModel::data(const QModelIndex& index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const Row& row = m_rows.at(index.row());
-    const ResultText::Status status = row.done ? ResultText::status(row.result) : ResultText::Status::Running;
+    const ResultText::Status status =
+        row.done ? ResultText::status(row.result) : ResultText::Status::Running;
     if (role == StatusRole)
         return int(status);
     if (role == HostRole)
@@ -169,7 +171,8 @@ QVariant RunResultsModel::data(const QModelIndex& index, int role) const
         break;
     case ChangedColumn:
         if (display)
-            return row.done && row.result.ok ? (row.result.changed ? tr("yes") : tr("no")) : QString();
+            return row.done && row.result.ok ? (row.result.changed ? tr("yes") : tr("no"))
+                                             : QString();
         if (role == SortRole)
             return row.result.changed;
         break;
@@ -183,7 +186,8 @@ QVariant RunResultsModel::data(const QModelIndex& index, int role) const
         break;
     case SummaryColumn:
         if (display || role == SortRole)
-            return row.done ? ResultText::summary(row.result) : row.stdoutText.trimmed().section(QLatin1Char('\n'), -1);
+            return row.done ? ResultText::summary(row.result)
+                            : row.stdoutText.trimmed().section(QLatin1Char('\n'), -1);
         break;
     default:
         break;
@@ -196,12 +200,18 @@ QVariant RunResultsModel::headerData(int section, Qt::Orientation orientation, i
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case HostColumn: return tr("Host");
-    case StatusColumn: return tr("Status");
-    case ChangedColumn: return tr("Changed");
-    case DurationColumn: return tr("Duration");
-    case SummaryColumn: return tr("Summary");
-    default: return {};
+    case HostColumn:
+        return tr("Host");
+    case StatusColumn:
+        return tr("Status");
+    case ChangedColumn:
+        return tr("Changed");
+    case DurationColumn:
+        return tr("Duration");
+    case SummaryColumn:
+        return tr("Summary");
+    default:
+        return {};
     }
 }
 

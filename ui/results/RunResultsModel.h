@@ -15,8 +15,21 @@ class RunResultsModel final : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { HostColumn, StatusColumn, ChangedColumn, DurationColumn, SummaryColumn, ColumnCount };
-    enum Role { SortRole = Qt::UserRole + 1, StatusRole, HostRole };
+    enum Column
+    {
+        HostColumn,
+        StatusColumn,
+        ChangedColumn,
+        DurationColumn,
+        SummaryColumn,
+        ColumnCount
+    };
+    enum Role
+    {
+        SortRole = Qt::UserRole + 1,
+        StatusRole,
+        HostRole
+    };
 
     struct Row
     {
@@ -43,7 +56,8 @@ public:
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
 
 signals:
     /// Output arrived for a host (the detail pane follows the selected one live).

@@ -5,9 +5,9 @@
 #include "results/ResultsFilterModel.h"
 #include "results/RunResultsModel.h"
 
-#include <QEvent>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -39,14 +39,17 @@ QTableView* makeTable(QWidget* parent, const QString& name)
 
 RunView::RunView(QWidget* parent)
     : QWidget(parent), m_model(new RunResultsModel(this)), m_filter(new ResultsFilterModel(this)),
-      m_grouped(new GroupedResultsModel(this)), m_filterBox(new QComboBox(this)), m_hostFilter(new QLineEdit(this)),
-      m_groupBox(new QCheckBox(tr("&Group identical results"), this)), m_exportButton(new QToolButton(this)),
-      m_stack(new QStackedWidget(this)), m_table(makeTable(this, QStringLiteral("resultsTable"))),
-      m_groupTable(makeTable(this, QStringLiteral("groupedTable"))), m_detail(new ResultDetailView(this)),
-      m_splitter(new QSplitter(Qt::Vertical, this))
+      m_grouped(new GroupedResultsModel(this)), m_filterBox(new QComboBox(this)),
+      m_hostFilter(new QLineEdit(this)),
+      m_groupBox(new QCheckBox(tr("&Group identical results"), this)),
+      m_exportButton(new QToolButton(this)), m_stack(new QStackedWidget(this)),
+      m_table(makeTable(this, QStringLiteral("resultsTable"))),
+      m_groupTable(makeTable(this, QStringLiteral("groupedTable"))),
+      m_detail(new ResultDetailView(this)), m_splitter(new QSplitter(Qt::Vertical, this))
 {
-    // The colours follow the table's own background, and change with the palette (changeEvent).
-    m_model->setDarkPalette(m_table->palette().color(QPalette::Base).lightness() < 128);
+    // The colours follow the background (Base) the table inherits, and change with it
+    // (changeEvent).
+    m_model->setDarkPalette(palette().color(QPalette::Base).lightness() < 128);
     m_filter->setSourceModel(m_model);
     m_grouped->setActive(false);
     m_grouped->setSourceModel(m_model);
@@ -92,16 +95,21 @@ RunView::RunView(QWidget* parent)
 
     connect(m_filterBox, &QComboBox::currentIndexChanged, this,
             [this](int index) { m_filter->setMode(ResultsFilterModel::Mode(index)); });
-    connect(m_hostFilter, &QLineEdit::textChanged, m_filter, &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_hostFilter, &QLineEdit::textChanged, m_filter,
+            &QSortFilterProxyModel::setFilterFixedString);
     connect(m_groupBox, &QCheckBox::toggled, this, [this](bool on) {
         m_grouped->setActive(on);
         m_stack->setCurrentWidget(on ? m_groupTable : m_table);
     });
     connect(m_exportButton, &QToolButton::clicked, this, &RunView::exportRequested);
-    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &RunView::onCurrentChanged);
-    connect(m_groupTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& current) {
-        m_detail->showRow(current.isValid() ? current.data(GroupedResultsModel::FirstRowRole).toInt() : -1);
-    });
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &RunView::onCurrentChanged);
+    connect(m_groupTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& current) {
+                m_detail->showRow(current.isValid()
+                                      ? current.data(GroupedResultsModel::FirstRowRole).toInt()
+                                      : -1);
+            });
     // The first host to arrive is shown, so a one-host run needs no click.
     connect(m_model, &QAbstractItemModel::rowsInserted, this, [this] {
         if (!m_table->currentIndex().isValid() && m_filter->rowCount() > 0)
@@ -130,7 +138,7 @@ void RunView::onCurrentChanged()
 void RunView::changeEvent(QEvent* event)
 {
     if (event->type() == QEvent::PaletteChange)
-        m_model->setDarkPalette(m_table->palette().color(QPalette::Base).lightness() < 128);
+        m_model->setDarkPalette(palette().color(QPalette::Base).lightness() < 128);
     QWidget::changeEvent(event);
 }
 

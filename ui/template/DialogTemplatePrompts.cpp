@@ -19,10 +19,11 @@ QFileDialog* makeFileDialog(QWidget* parent, const QString& title, const QString
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     // The answer is given exactly once: on a selection, or empty when the dialog is rejected.
     auto answered = std::make_shared<bool>(false);
-    QObject::connect(dialog, &QFileDialog::fileSelected, dialog, [answer, answered](const QString& path) {
-        *answered = true;
-        answer(path);
-    });
+    QObject::connect(dialog, &QFileDialog::fileSelected, dialog,
+                     [answer, answered](const QString& path) {
+                         *answered = true;
+                         answer(path);
+                     });
     QObject::connect(dialog, &QFileDialog::finished, dialog, [answer, answered](int) {
         if (!*answered)
             answer(QString());
@@ -35,9 +36,10 @@ QFileDialog* makeFileDialog(QWidget* parent, const QString& title, const QString
 void DialogTemplatePrompts::askUnsavedChanges(QWidget* parent, const QString& documentName,
                                               std::function<void(UnsavedAnswer)> answer)
 {
-    auto* box = new QMessageBox(QMessageBox::Warning, QObject::tr("Unsaved changes"),
-                                QObject::tr("%1 has unsaved changes. Save them?").arg(documentName),
-                                QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, parent);
+    auto* box =
+        new QMessageBox(QMessageBox::Warning, QObject::tr("Unsaved changes"),
+                        QObject::tr("%1 has unsaved changes. Save them?").arg(documentName),
+                        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, parent);
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->setDefaultButton(QMessageBox::Save);
     QObject::connect(box, &QMessageBox::finished, box, [box, answer](int) {
@@ -52,7 +54,8 @@ void DialogTemplatePrompts::askUnsavedChanges(QWidget* parent, const QString& do
 void DialogTemplatePrompts::chooseOpenFile(QWidget* parent, const QString& directory,
                                            std::function<void(const QString&)> answer)
 {
-    QFileDialog* dialog = makeFileDialog(parent, QObject::tr("Open template"), directory, std::move(answer));
+    QFileDialog* dialog =
+        makeFileDialog(parent, QObject::tr("Open template"), directory, std::move(answer));
     dialog->setFileMode(QFileDialog::ExistingFile);
     dialog->setAcceptMode(QFileDialog::AcceptOpen);
     dialog->open();
@@ -61,13 +64,15 @@ void DialogTemplatePrompts::chooseOpenFile(QWidget* parent, const QString& direc
 void DialogTemplatePrompts::chooseSaveFile(QWidget* parent, const QString& suggestion,
                                            std::function<void(const QString&)> answer)
 {
-    QFileDialog* dialog = makeFileDialog(parent, QObject::tr("Save template"), suggestion, std::move(answer));
+    QFileDialog* dialog =
+        makeFileDialog(parent, QObject::tr("Save template"), suggestion, std::move(answer));
     dialog->setAcceptMode(QFileDialog::AcceptSave);
     dialog->setDefaultSuffix(QStringLiteral("tmpl"));
     dialog->open();
 }
 
-void DialogTemplatePrompts::confirmDeploy(QWidget* parent, const QString& summary, std::function<void(bool)> answer)
+void DialogTemplatePrompts::confirmDeploy(QWidget* parent, const QString& summary,
+                                          std::function<void(bool)> answer)
 {
     auto* box = new QMessageBox(QMessageBox::Question, QObject::tr("Deploy template"), summary,
                                 QMessageBox::Ok | QMessageBox::Cancel, parent);

@@ -15,7 +15,8 @@ public:
                         std::function<void(const QString&)> answer) override;
     void chooseSaveFile(QWidget* parent, const QString& suggestion,
                         std::function<void(const QString&)> answer) override;
-    void confirmDeploy(QWidget* parent, const QString& summary, std::function<void(bool)> answer) override;
+    void confirmDeploy(QWidget* parent, const QString& summary,
+                       std::function<void(bool)> answer) override;
 };
 
 } // namespace hostdeck::ui

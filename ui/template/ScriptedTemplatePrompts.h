@@ -17,17 +17,20 @@ public:
     QList<bool> deployAnswers;
     QStringList asked; ///< "unsaved:NAME", "open:DIR", "save:SUGGESTION", "deploy:SUMMARY"
 
-    void askUnsavedChanges(QWidget*, const QString& documentName, std::function<void(UnsavedAnswer)> answer) override
+    void askUnsavedChanges(QWidget*, const QString& documentName,
+                           std::function<void(UnsavedAnswer)> answer) override
     {
         asked.append(QStringLiteral("unsaved:") + documentName);
         answer(unsavedAnswers.isEmpty() ? UnsavedAnswer::Cancel : unsavedAnswers.takeFirst());
     }
-    void chooseOpenFile(QWidget*, const QString& directory, std::function<void(const QString&)> answer) override
+    void chooseOpenFile(QWidget*, const QString& directory,
+                        std::function<void(const QString&)> answer) override
     {
         asked.append(QStringLiteral("open:") + directory);
         answer(fileAnswers.isEmpty() ? QString() : fileAnswers.takeFirst());
     }
-    void chooseSaveFile(QWidget*, const QString& suggestion, std::function<void(const QString&)> answer) override
+    void chooseSaveFile(QWidget*, const QString& suggestion,
+                        std::function<void(const QString&)> answer) override
     {
         asked.append(QStringLiteral("save:") + suggestion);
         answer(fileAnswers.isEmpty() ? QString() : fileAnswers.takeFirst());

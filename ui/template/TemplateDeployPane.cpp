@@ -21,24 +21,28 @@
 namespace hostdeck::ui {
 
 TemplateDeployPane::TemplateDeployPane(QWidget* parent)
-    : QWidget(parent), m_dest(new QLineEdit(this)), m_mode(new QLineEdit(this)), m_owner(new QLineEdit(this)),
-      m_group(new QLineEdit(this)), m_backup(new QCheckBox(tr("&Backup the old file"), this)),
-      m_hosts(new QListWidget(this)), m_diffButton(new QPushButton(tr("&Diff"), this)),
+    : QWidget(parent), m_dest(new QLineEdit(this)), m_mode(new QLineEdit(this)),
+      m_owner(new QLineEdit(this)), m_group(new QLineEdit(this)),
+      m_backup(new QCheckBox(tr("&Backup the old file"), this)), m_hosts(new QListWidget(this)),
+      m_diffButton(new QPushButton(tr("&Diff"), this)),
       m_deployButton(new QPushButton(tr("De&ploy"), this)), m_status(new QLabel(this)),
-      m_model(new TemplateOutcomeModel(this)), m_table(new QTableView(this)), m_diff(new QPlainTextEdit(this))
+      m_model(new TemplateOutcomeModel(this)), m_table(new QTableView(this)),
+      m_diff(new QPlainTextEdit(this))
 {
     m_dest->setObjectName(QStringLiteral("destEdit"));
     m_dest->setPlaceholderText(QStringLiteral("/etc/app/app.conf"));
     m_mode->setObjectName(QStringLiteral("modeEdit"));
     m_mode->setPlaceholderText(tr("keep (e.g. 0644)"));
-    m_mode->setValidator(new QRegularExpressionValidator(QRegularExpression(QStringLiteral("0?[0-7]{3,4}")), m_mode));
+    m_mode->setValidator(new QRegularExpressionValidator(
+        QRegularExpression(QStringLiteral("0?[0-7]{3,4}")), m_mode));
     m_owner->setObjectName(QStringLiteral("ownerEdit"));
     m_owner->setPlaceholderText(tr("keep"));
     m_group->setObjectName(QStringLiteral("groupEdit"));
     m_group->setPlaceholderText(tr("keep"));
     m_hosts->setObjectName(QStringLiteral("deployHosts"));
     m_diffButton->setObjectName(QStringLiteral("diffButton"));
-    m_diffButton->setToolTip(tr("Render for each checked host and compare with its file (check mode: nothing is written)"));
+    m_diffButton->setToolTip(tr(
+        "Render for each checked host and compare with its file (check mode: nothing is written)"));
     m_deployButton->setObjectName(QStringLiteral("deployButton"));
     m_deployButton->setToolTip(tr("Write the rendered file to each checked host (atomic)"));
     m_status->setObjectName(QStringLiteral("rolloutStatus"));

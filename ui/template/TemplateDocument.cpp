@@ -21,9 +21,10 @@ const char* const kRecentKey = "templateEditor/recentFiles";
 constexpr qint64 kMaxTemplateBytes = 16 * 1024 * 1024;
 } // namespace
 
-TemplateDocument::TemplateDocument(QTextDocument* text, TemplatePrompts* prompts, QSettings* settings,
-                                   QWidget* dialogParent, QObject* parent)
-    : QObject(parent), m_text(text), m_prompts(prompts), m_settings(settings), m_dialogParent(dialogParent)
+TemplateDocument::TemplateDocument(QTextDocument* text, TemplatePrompts* prompts,
+                                   QSettings* settings, QWidget* dialogParent, QObject* parent)
+    : QObject(parent), m_text(text), m_prompts(prompts), m_settings(settings),
+      m_dialogParent(dialogParent)
 {
     connect(m_text, &QTextDocument::modificationChanged, this, &TemplateDocument::modifiedChanged);
 }
@@ -85,23 +86,24 @@ void TemplateDocument::guard(std::function<void(bool)> then)
         return;
     }
     QPointer<TemplateDocument> self(this);
-    m_prompts->askUnsavedChanges(m_dialogParent, displayName(), [self, then](TemplatePrompts::UnsavedAnswer answer) {
-        if (!self) {
-            then(false);
-            return;
-        }
-        switch (answer) {
-        case TemplatePrompts::UnsavedAnswer::Save:
-            self->save(then);
-            return;
-        case TemplatePrompts::UnsavedAnswer::Discard:
-            then(true);
-            return;
-        case TemplatePrompts::UnsavedAnswer::Cancel:
-            then(false);
-            return;
-        }
-    });
+    m_prompts->askUnsavedChanges(m_dialogParent, displayName(),
+                                 [self, then](TemplatePrompts::UnsavedAnswer answer) {
+                                     if (!self) {
+                                         then(false);
+                                         return;
+                                     }
+                                     switch (answer) {
+                                     case TemplatePrompts::UnsavedAnswer::Save:
+                                         self->save(then);
+                                         return;
+                                     case TemplatePrompts::UnsavedAnswer::Discard:
+                                         then(true);
+                                         return;
+                                     case TemplatePrompts::UnsavedAnswer::Cancel:
+                                         then(false);
+                                         return;
+                                     }
+                                 });
 }
 
 void TemplateDocument::newDocument()
@@ -122,7 +124,8 @@ void TemplateDocument::open()
     guard([self](bool proceed) {
         if (!self || !proceed)
             return;
-        const QString dir = self->m_path.isEmpty() ? QDir::homePath() : QFileInfo(self->m_path).absolutePath();
+        const QString dir =
+            self->m_path.isEmpty() ? QDir::homePath() : QFileInfo(self->m_path).absolutePath();
         self->m_prompts->chooseOpenFile(self->m_dialogParent, dir, [self](const QString& path) {
             if (self && !path.isEmpty()) {
                 if (const Status status = self->load(path); !status)

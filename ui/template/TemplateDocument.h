@@ -41,10 +41,10 @@ public:
     /// saved it or discarded the changes; `then(false)` when they cancelled or saving failed.
     void guard(std::function<void(bool)> then);
 
-    void newDocument();             ///< guarded
-    void open();                    ///< guarded, asks for a file
-    void openPath(const QString& path); ///< guarded (recent files, command line)
-    void save(std::function<void(bool)> done = {});   ///< asks for a path when there is none
+    void newDocument();                             ///< guarded
+    void open();                                    ///< guarded, asks for a file
+    void openPath(const QString& path);             ///< guarded (recent files, command line)
+    void save(std::function<void(bool)> done = {}); ///< asks for a path when there is none
     void saveAs(std::function<void(bool)> done = {});
 
     /// Unguarded primitives (the window's own use and tests).

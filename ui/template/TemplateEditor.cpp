@@ -13,7 +13,8 @@
 namespace hostdeck::ui {
 
 TemplateEditor::TemplateEditor(QWidget* parent)
-    : QPlainTextEdit(parent), m_gutter(new TemplateGutter(this)), m_highlighter(new TemplateHighlighter(document()))
+    : QPlainTextEdit(parent), m_gutter(new TemplateGutter(this)),
+      m_highlighter(new TemplateHighlighter(document()))
 {
     setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     setLineWrapMode(QPlainTextEdit::NoWrap);
@@ -22,7 +23,8 @@ TemplateEditor::TemplateEditor(QWidget* parent)
     connect(this, &QPlainTextEdit::updateRequest, this, &TemplateEditor::updateGutterArea);
     connect(this, &QPlainTextEdit::cursorPositionChanged, this, &TemplateEditor::updatePartners);
     // Queued: making cursors for extra selections while the document finishes an edit is unsafe.
-    connect(document(), &QTextDocument::contentsChanged, this, &TemplateEditor::updatePartners, Qt::QueuedConnection);
+    connect(document(), &QTextDocument::contentsChanged, this, &TemplateEditor::updatePartners,
+            Qt::QueuedConnection);
     updateGutterWidth();
 }
 
@@ -59,11 +61,13 @@ void TemplateEditor::paintGutter(QWidget* gutter, QPaintEvent* event)
         if (block.isVisible() && bottom >= event->rect().top()) {
             const QRect row(0, top, gutter->width() - 5, fontMetrics().height());
             if (number + 1 == m_errorLine)
-                painter.fillRect(QRect(0, top, gutter->width(), row.height()), QColor(0xe5, 0x39, 0x35, 90));
+                painter.fillRect(QRect(0, top, gutter->width(), row.height()),
+                                 QColor(0xe5, 0x39, 0x35, 90));
             QFont font = painter.font();
             font.setBold(number == current || m_partners.contains(number));
             painter.setFont(font);
-            painter.setPen(number == current ? pal.color(QPalette::Text) : pal.color(QPalette::PlaceholderText));
+            painter.setPen(number == current ? pal.color(QPalette::Text)
+                                             : pal.color(QPalette::PlaceholderText));
             painter.drawText(row, Qt::AlignRight | Qt::AlignVCenter, QString::number(number + 1));
         }
         block = block.next();
@@ -125,7 +129,8 @@ void TemplateEditor::updatePartners()
     const QString text = textCursor().block().text();
     const TemplateLineKind kind = TemplateSyntax::classify(text).kind;
     QList<int> partners;
-    if (kind == TemplateLineKind::Open || kind == TemplateLineKind::Continue || kind == TemplateLineKind::Close)
+    if (kind == TemplateLineKind::Open || kind == TemplateLineKind::Continue ||
+        kind == TemplateLineKind::Close)
         partners = TemplateSyntax::blockPartners(toPlainText().split(QLatin1Char('\n')), line);
     if (partners == m_partners)
         return;

@@ -19,8 +19,8 @@
 #include <QMenuBar>
 #include <QSplitter>
 #include <QStatusBar>
-#include <QTableView>
 #include <QTabWidget>
+#include <QTableView>
 #include <QVBoxLayout>
 
 namespace hostdeck::ui {
@@ -32,15 +32,17 @@ constexpr int kDefaultDebounceMs = 100;
 } // namespace
 
 TemplateEditorWindow::TemplateEditorWindow(TemplateEditorContext context, QWidget* parent)
-    : QMainWindow(parent), m_context(std::move(context)), m_service(new TemplateService(m_context.engine, this)),
-      m_editor(new TemplateEditor(this)), m_preview(new TemplatePreview(this)),
-      m_variables(new TemplateVariablesPane(this)), m_deploy(new TemplateDeployPane(this)), m_status(new QLabel(this))
+    : QMainWindow(parent), m_context(std::move(context)),
+      m_service(new TemplateService(m_context.engine, this)), m_editor(new TemplateEditor(this)),
+      m_preview(new TemplatePreview(this)), m_variables(new TemplateVariablesPane(this)),
+      m_deploy(new TemplateDeployPane(this)), m_status(new QLabel(this))
 {
     if (!m_context.prompts) {
         m_ownPrompts = std::make_unique<DialogTemplatePrompts>();
         m_context.prompts = m_ownPrompts.get();
     }
-    m_document = new TemplateDocument(m_editor->document(), m_context.prompts, m_context.settings, this, this);
+    m_document = new TemplateDocument(m_editor->document(), m_context.prompts, m_context.settings,
+                                      this, this);
     setObjectName(QStringLiteral("TemplateEditorWindow"));
     m_editor->setObjectName(QStringLiteral("templateEditor"));
     m_status->setObjectName(QStringLiteral("templateStatus"));
@@ -67,12 +69,16 @@ TemplateEditorWindow::TemplateEditorWindow(TemplateEditorContext context, QWidge
     m_debounce.setTimerType(Qt::PreciseTimer); // the pause-to-preview budget is tight
     m_debounce.setInterval(kDefaultDebounceMs);
     connect(&m_debounce, &QTimer::timeout, this, &TemplateEditorWindow::renderNow);
-    connect(m_editor->document(), &QTextDocument::contentsChanged, this, &TemplateEditorWindow::onEdited);
+    connect(m_editor->document(), &QTextDocument::contentsChanged, this,
+            &TemplateEditorWindow::onEdited);
     connect(m_service, &TemplateService::rendered, this, &TemplateEditorWindow::onRendered);
     connect(m_service, &TemplateService::renderFailed, this, &TemplateEditorWindow::onRenderFailed);
-    connect(m_service, &TemplateService::factsGathered, this, &TemplateEditorWindow::onFactsGathered);
-    connect(m_variables, &TemplateVariablesPane::currentHostChanged, this, &TemplateEditorWindow::onHostChanged);
-    connect(m_variables, &TemplateVariablesPane::renderLocationChanged, this, &TemplateEditorWindow::onEdited);
+    connect(m_service, &TemplateService::factsGathered, this,
+            &TemplateEditorWindow::onFactsGathered);
+    connect(m_variables, &TemplateVariablesPane::currentHostChanged, this,
+            &TemplateEditorWindow::onHostChanged);
+    connect(m_variables, &TemplateVariablesPane::renderLocationChanged, this,
+            &TemplateEditorWindow::onEdited);
     connect(m_variables, &TemplateVariablesPane::extraVariablesChanged, this, [this] {
         refreshVariables();
         onEdited();
@@ -82,17 +88,22 @@ TemplateEditorWindow::TemplateEditorWindow(TemplateEditorContext context, QWidge
         m_variables->setFactsState(tr("Gathering facts…"));
     });
     connect(m_deploy, &TemplateDeployPane::diffRequested, this, &TemplateEditorWindow::startDiff);
-    connect(m_deploy, &TemplateDeployPane::deployRequested, this, &TemplateEditorWindow::startDeploy);
-    connect(m_document, &TemplateDocument::filePathChanged, this, &TemplateEditorWindow::updateTitle);
-    connect(m_document, &TemplateDocument::modifiedChanged, this, &TemplateEditorWindow::updateTitle);
+    connect(m_deploy, &TemplateDeployPane::deployRequested, this,
+            &TemplateEditorWindow::startDeploy);
+    connect(m_document, &TemplateDocument::filePathChanged, this,
+            &TemplateEditorWindow::updateTitle);
+    connect(m_document, &TemplateDocument::modifiedChanged, this,
+            &TemplateEditorWindow::updateTitle);
     connect(m_document, &TemplateDocument::failed, this, &TemplateEditorWindow::showStatus);
     connect(m_document, &TemplateDocument::saved, this,
             [this](const QString& path) { showStatus(tr("Saved %1").arg(path)); });
-    connect(m_document, &TemplateDocument::recentFilesChanged, this, &TemplateEditorWindow::rebuildRecentMenu);
-    connect(m_editor, &TemplateEditor::errorChanged, this, [this](int line, const QString& message) {
-        if (line > 0)
-            showStatus(message);
-    });
+    connect(m_document, &TemplateDocument::recentFilesChanged, this,
+            &TemplateEditorWindow::rebuildRecentMenu);
+    connect(m_editor, &TemplateEditor::errorChanged, this,
+            [this](int line, const QString& message) {
+                if (line > 0)
+                    showStatus(message);
+            });
     rebuildRecentMenu(m_document->recentFiles());
     updateTitle();
     onHostChanged(); // facts of this machine, first render
@@ -107,23 +118,25 @@ void TemplateEditorWindow::buildMenus()
     file->addAction(tr("&Open…"), QKeySequence::Open, m_document, &TemplateDocument::open);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     file->addAction(tr("&Save"), QKeySequence::Save, m_document, [this] { m_document->save(); });
-    file->addAction(tr("Save &As…"), QKeySequence::SaveAs, m_document, [this] { m_document->saveAs(); });
+    file->addAction(tr("Save &As…"), QKeySequence::SaveAs, m_document,
+                    [this] { m_document->saveAs(); });
     file->addSeparator();
     file->addAction(tr("&Close"), QKeySequence::Close, this, &QWidget::close);
     QMenu* run = menuBar()->addMenu(tr("&Template"));
-    run->addAction(tr("&Render now"), QKeySequence(Qt::Key_F5), this, &TemplateEditorWindow::renderNow);
+    run->addAction(tr("&Render now"), QKeySequence(Qt::Key_F5), this,
+                   &TemplateEditorWindow::renderNow);
     run->addAction(tr("&Diff on checked hosts"), QKeySequence(Qt::CTRL | Qt::Key_D), this,
                    &TemplateEditorWindow::startDiff);
-    run->addAction(tr("De&ploy to checked hosts…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D), this,
-                   &TemplateEditorWindow::startDeploy);
+    run->addAction(tr("De&ploy to checked hosts…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D),
+                   this, &TemplateEditorWindow::startDeploy);
 }
 
 void TemplateEditorWindow::rebuildRecentMenu(const QStringList& files)
 {
     m_recentMenu->clear();
     for (const QString& path : files) {
-        m_recentMenu->addAction(QFileInfo(path).fileName() + QStringLiteral("  —  ") + path, m_document,
-                                [this, path] { m_document->openPath(path); });
+        m_recentMenu->addAction(QFileInfo(path).fileName() + QStringLiteral("  —  ") + path,
+                                m_document, [this, path] { m_document->openPath(path); });
     }
     if (!files.isEmpty()) {
         m_recentMenu->addSeparator();
@@ -162,14 +175,17 @@ HostTarget TemplateEditorWindow::targetFor(const QString& host) const
     if (!known)
         return HostTarget::local(TemplateTargets::localName());
     const engine::Host resolved = m_inventory.resolvedHost(host);
-    return m_context.targetFor ? m_context.targetFor(resolved) : TemplateTargets::fromHost(resolved, m_inventory.id());
+    return m_context.targetFor ? m_context.targetFor(resolved)
+                               : TemplateTargets::fromHost(resolved, m_inventory.id());
 }
 
 QVariantMap TemplateEditorWindow::inventoryVarsFor(const QString& host) const
 {
-    QVariantMap vars = host.isEmpty() || !m_inventory.hasHost(host) ? QVariantMap{} : m_inventory.mergedVars(host);
+    QVariantMap vars =
+        host.isEmpty() || !m_inventory.hasHost(host) ? QVariantMap{} : m_inventory.mergedVars(host);
     // Ansible's magic variable, so a template can name the host it is rendered for.
-    vars.insert(QStringLiteral("inventory_hostname"), host.isEmpty() ? TemplateTargets::localName() : host);
+    vars.insert(QStringLiteral("inventory_hostname"),
+                host.isEmpty() ? TemplateTargets::localName() : host);
     return vars;
 }
 
@@ -200,7 +216,8 @@ void TemplateEditorWindow::onHostChanged()
 {
     const HostTarget target = targetFor(m_variables->currentHost());
     if (m_service->hasFacts(target.name)) {
-        m_variables->setFactsState(tr("Facts cached for %1 (Refresh to gather again)").arg(target.name));
+        m_variables->setFactsState(
+            tr("Facts cached for %1 (Refresh to gather again)").arg(target.name));
     } else {
         m_variables->setFactsState(tr("Gathering facts on %1…").arg(target.name));
         m_service->gatherFacts(target);
@@ -236,8 +253,9 @@ void TemplateEditorWindow::renderNow()
         return;
     }
     const QString host = m_variables->currentHost();
-    const HostTarget where = m_variables->renderOnSelectedHost() ? targetFor(host)
-                                                                  : HostTarget::local(TemplateTargets::localName());
+    const HostTarget where = m_variables->renderOnSelectedHost()
+                                 ? targetFor(host)
+                                 : HostTarget::local(TemplateTargets::localName());
     m_renderClock.start();
     m_renderId = m_service->render(where, m_editor->toPlainText(), currentVariables().toJson());
 }
@@ -279,11 +297,11 @@ void TemplateEditorWindow::startDeploy()
         return;
     }
     QPointer<TemplateEditorWindow> self(this);
-    m_context.prompts->confirmDeploy(this, tr("Write %1 to %n host(s)?", nullptr, int(hosts.size())).arg(dest),
-                                     [self](bool ok) {
-                                         if (self && ok)
-                                             self->startRollout(false);
-                                     });
+    m_context.prompts->confirmDeploy(
+        this, tr("Write %1 to %n host(s)?", nullptr, int(hosts.size())).arg(dest), [self](bool ok) {
+            if (self && ok)
+                self->startRollout(false);
+        });
 }
 
 bool TemplateEditorWindow::isRollingOut() const
@@ -322,7 +340,8 @@ void TemplateEditorWindow::startRollout(bool check)
     m_deploy->setBusy(true);
     m_deploy->setStatus(check ? tr("Comparing on %n host(s)…", nullptr, int(names.size()))
                               : tr("Deploying to %n host(s)…", nullptr, int(names.size())));
-    m_rollout = new TemplateRollout(m_service, targets, m_editor->toPlainText(), *extra, spec, check, this);
+    m_rollout =
+        new TemplateRollout(m_service, targets, m_editor->toPlainText(), *extra, spec, check, this);
     m_rolloutSummary = {};
     m_rolloutSummary.total = int(names.size());
     m_rolloutClock.start();

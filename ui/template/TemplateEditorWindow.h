@@ -40,9 +40,10 @@ struct TemplateEditorContext
     engine::EngineClient* engine = nullptr; ///< required; shared with the main window
     TemplatePrompts* prompts = nullptr;     ///< null: real dialogs (DialogTemplatePrompts)
     QSettings* settings = nullptr;          ///< null: the default QSettings (recent files)
-    /// Maps an inventory host (merged variables) to its agent target; null: TemplateTargets::fromHost.
+    /// Maps an inventory host (merged variables) to its agent target; null:
+    /// TemplateTargets::fromHost.
     std::function<engine::HostTarget(const engine::Host&)> targetFor;
-    HistoryRecorder* recorder = nullptr;    ///< null: diffs and deploys are not recorded
+    HistoryRecorder* recorder = nullptr; ///< null: diffs and deploys are not recorded
 };
 
 /// The template editor: an editor with live preview for a chosen host's variables, per-host

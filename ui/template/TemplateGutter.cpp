@@ -7,9 +7,7 @@
 
 namespace hostdeck::ui {
 
-TemplateGutter::TemplateGutter(TemplateEditor* editor) : QWidget(editor), m_editor(editor)
-{
-}
+TemplateGutter::TemplateGutter(TemplateEditor* editor) : QWidget(editor), m_editor(editor) {}
 
 QSize TemplateGutter::sizeHint() const
 {

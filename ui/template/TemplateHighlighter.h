@@ -15,7 +15,16 @@ public:
     explicit TemplateHighlighter(QTextDocument* document);
 
     /// The formats, exposed so tests can check what a position was given.
-    enum class Role { Delimiter, Expression, Unterminated, Control, Keyword, Escape, Comment };
+    enum class Role
+    {
+        Delimiter,
+        Expression,
+        Unterminated,
+        Control,
+        Keyword,
+        Escape,
+        Comment
+    };
     QTextCharFormat format(Role role) const;
 
 protected:

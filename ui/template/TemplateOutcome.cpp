@@ -6,7 +6,9 @@ namespace hostdeck::ui {
 
 QString TemplateOutcome::stateText() const
 {
-    const auto tr = [](const char* text) { return QCoreApplication::translate("hostdeck::ui::TemplateOutcome", text); };
+    const auto tr = [](const char* text) {
+        return QCoreApplication::translate("hostdeck::ui::TemplateOutcome", text);
+    };
     switch (state) {
     case State::Pending:
         return tr("pending");

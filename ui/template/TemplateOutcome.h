@@ -11,7 +11,14 @@ namespace hostdeck::ui {
 /// One host's outcome of a template diff (check) or deploy.
 struct TemplateOutcome
 {
-    enum class State { Pending, Created, Changed, Unchanged, Failed };
+    enum class State
+    {
+        Pending,
+        Created,
+        Changed,
+        Unchanged,
+        Failed
+    };
 
     QString host;
     State state = State::Pending;

@@ -80,7 +80,8 @@ QVariant TemplateOutcomeModel::data(const QModelIndex& index, int role) const
     case OutcomeColumn:
         return row.stateText();
     case ChangedColumn:
-        if (row.state == TemplateOutcome::State::Pending || row.state == TemplateOutcome::State::Failed)
+        if (row.state == TemplateOutcome::State::Pending ||
+            row.state == TemplateOutcome::State::Failed)
             return QString();
         return row.changed() ? tr("yes") : tr("no");
     case MessageColumn:

@@ -12,8 +12,19 @@ class TemplateOutcomeModel final : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { HostColumn, OutcomeColumn, ChangedColumn, MessageColumn, ColumnCount };
-    enum Role { DiffRole = Qt::UserRole + 1, StateRole };
+    enum Column
+    {
+        HostColumn,
+        OutcomeColumn,
+        ChangedColumn,
+        MessageColumn,
+        ColumnCount
+    };
+    enum Role
+    {
+        DiffRole = Qt::UserRole + 1,
+        StateRole
+    };
 
     using QAbstractTableModel::QAbstractTableModel;
 
@@ -26,7 +37,8 @@ public:
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
 
 private:
     QList<TemplateOutcome> m_rows;

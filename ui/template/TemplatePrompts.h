@@ -14,7 +14,12 @@ namespace hostdeck::ui {
 class TemplatePrompts
 {
 public:
-    enum class UnsavedAnswer { Save, Discard, Cancel };
+    enum class UnsavedAnswer
+    {
+        Save,
+        Discard,
+        Cancel
+    };
 
     virtual ~TemplatePrompts() = default;
     virtual void askUnsavedChanges(QWidget* parent, const QString& documentName,
@@ -25,7 +30,8 @@ public:
     virtual void chooseSaveFile(QWidget* parent, const QString& suggestion,
                                 std::function<void(const QString&)> answer) = 0;
     /// Confirm a deploy that writes to hosts.
-    virtual void confirmDeploy(QWidget* parent, const QString& summary, std::function<void(bool)> answer) = 0;
+    virtual void confirmDeploy(QWidget* parent, const QString& summary,
+                               std::function<void(bool)> answer) = 0;
 };
 
 } // namespace hostdeck::ui

@@ -4,8 +4,9 @@
 
 namespace hostdeck::ui {
 
-TemplateRollout::TemplateRollout(TemplateService* service, QList<TemplateRolloutHost> hosts, QString text,
-                                 QVariantMap extraVars, TemplateDeploySpec spec, bool check, QObject* parent)
+TemplateRollout::TemplateRollout(TemplateService* service, QList<TemplateRolloutHost> hosts,
+                                 QString text, QVariantMap extraVars, TemplateDeploySpec spec,
+                                 bool check, QObject* parent)
     : QObject(parent), m_service(service), m_hosts(std::move(hosts)), m_text(std::move(text)),
       m_extra(std::move(extraVars)), m_spec(std::move(spec)), m_check(check)
 {

@@ -18,7 +18,8 @@ class TemplateRollout final : public QObject
     Q_OBJECT
 public:
     TemplateRollout(TemplateService* service, QList<TemplateRolloutHost> hosts, QString text,
-                    QVariantMap extraVars, TemplateDeploySpec spec, bool check, QObject* parent = nullptr);
+                    QVariantMap extraVars, TemplateDeploySpec spec, bool check,
+                    QObject* parent = nullptr);
 
     void start();
     bool isCheck() const { return m_check; }

@@ -13,7 +13,8 @@ constexpr std::chrono::milliseconds kFactsTimeout{60000};
 constexpr std::chrono::milliseconds kDeployTimeout{120000};
 } // namespace
 
-TemplateService::TemplateService(engine::EngineClient* engine, QObject* parent) : QObject(parent), m_engine(engine)
+TemplateService::TemplateService(engine::EngineClient* engine, QObject* parent)
+    : QObject(parent), m_engine(engine)
 {
     connect(engine, &engine::EngineClient::runResults, this, &TemplateService::onResults);
     connect(engine, &engine::EngineClient::runFinished, this,
@@ -31,17 +32,21 @@ quint64 TemplateService::start(const HostTarget& host, const QString& tool, cons
     request.call.method = method;
     request.call.args = args;
     request.call.check = check;
-    request.call.timeout = kind == Kind::Render ? kRenderTimeout : kind == Kind::Facts ? kFactsTimeout : kDeployTimeout;
+    request.call.timeout = kind == Kind::Render  ? kRenderTimeout
+                           : kind == Kind::Facts ? kFactsTimeout
+                                                 : kDeployTimeout;
     request.concurrency = 1;
     const quint64 id = m_engine->startRun(request);
     m_pending.insert(id, Pending{kind, host.name});
     return id;
 }
 
-quint64 TemplateService::render(const HostTarget& where, const QString& text, const QJsonObject& vars)
+quint64 TemplateService::render(const HostTarget& where, const QString& text,
+                                const QJsonObject& vars)
 {
     m_latestRender = start(where, QStringLiteral("Template"), QStringLiteral("render"),
-                           {{QStringLiteral("template"), text}, {QStringLiteral("vars"), vars}}, false, Kind::Render);
+                           {{QStringLiteral("template"), text}, {QStringLiteral("vars"), vars}},
+                           false, Kind::Render);
     return m_latestRender;
 }
 
@@ -61,8 +66,8 @@ void TemplateService::gatherFacts(const HostTarget& host)
     start(host, QStringLiteral("Facts"), QStringLiteral("all"), {}, false, Kind::Facts);
 }
 
-quint64 TemplateService::deploy(const HostTarget& host, const QString& text, const QJsonObject& vars,
-                                const TemplateDeploySpec& spec, bool check)
+quint64 TemplateService::deploy(const HostTarget& host, const QString& text,
+                                const QJsonObject& vars, const TemplateDeploySpec& spec, bool check)
 {
     QJsonObject args{{QStringLiteral("template"), text},
                      {QStringLiteral("dest"), spec.dest},
@@ -74,7 +79,8 @@ quint64 TemplateService::deploy(const HostTarget& host, const QString& text, con
         args.insert(QStringLiteral("owner"), spec.owner);
     if (!spec.group.isEmpty())
         args.insert(QStringLiteral("group"), spec.group);
-    return start(host, QStringLiteral("Template"), QStringLiteral("deploy"), args, check, Kind::Deploy);
+    return start(host, QStringLiteral("Template"), QStringLiteral("deploy"), args, check,
+                 Kind::Deploy);
 }
 
 void TemplateService::onResults(quint64 runId, const QList<HostResult>& results)

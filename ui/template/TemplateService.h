@@ -53,7 +53,12 @@ signals:
     void deployed(quint64 id, const hostdeck::engine::HostResult& result);
 
 private:
-    enum class Kind { Render, Facts, Deploy };
+    enum class Kind
+    {
+        Render,
+        Facts,
+        Deploy
+    };
     struct Pending
     {
         Kind kind;

@@ -10,8 +10,8 @@ namespace {
 
 const QSet<QString>& openers()
 {
-    static const QSet<QString> words{u"for"_s, u"if"_s, u"while"_s, u"with"_s, u"try"_s,
-                                     u"def"_s, u"class"_s, u"async"_s};
+    static const QSet<QString> words{u"for"_s, u"if"_s,  u"while"_s, u"with"_s,
+                                     u"try"_s, u"def"_s, u"class"_s, u"async"_s};
     return words;
 }
 
@@ -161,7 +161,8 @@ QList<int> TemplateSyntax::blockPartners(const QStringList& lines, int line)
     if (line < 0 || line >= lines.size())
         return {};
     const TemplateLineKind own = classify(lines.at(line)).kind;
-    if (own != TemplateLineKind::Open && own != TemplateLineKind::Continue && own != TemplateLineKind::Close)
+    if (own != TemplateLineKind::Open && own != TemplateLineKind::Continue &&
+        own != TemplateLineKind::Close)
         return {};
     QList<QList<int>> stack; // each entry: the lines of one open block so far
     for (int i = 0; i < lines.size(); ++i) {

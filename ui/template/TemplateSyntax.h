@@ -7,7 +7,8 @@
 namespace hostdeck::ui {
 
 /// What one template line is, by the rules of tools/_template.py (the engine the agent runs).
-enum class TemplateLineKind {
+enum class TemplateLineKind
+{
     Text,      ///< plain text with `${...}` expressions
     Comment,   ///< first non-blank characters `##`
     Escape,    ///< first non-blank characters `%%`: a literal `%`, then text
@@ -20,10 +21,10 @@ enum class TemplateLineKind {
 struct TemplateLine
 {
     TemplateLineKind kind = TemplateLineKind::Text;
-    int markerStart = -1;   ///< index of the `%` / `%%` / `##`
-    int keywordStart = -1;  ///< block keyword (for/else/endfor...), -1 when none
+    int markerStart = -1;  ///< index of the `%` / `%%` / `##`
+    int keywordStart = -1; ///< block keyword (for/else/endfor...), -1 when none
     int keywordLength = 0;
-    int commentStart = -1;  ///< trailing `# comment` of a control line
+    int commentStart = -1; ///< trailing `# comment` of a control line
 };
 
 /// One `${...}` in a text line: [start, start + length) includes `${` and `}`.

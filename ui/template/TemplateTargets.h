@@ -12,7 +12,8 @@ namespace hostdeck::ui {
 class TemplateTargets
 {
 public:
-    static engine::HostTarget fromHost(const engine::Host& resolvedHost, const QString& inventoryId = {});
+    static engine::HostTarget fromHost(const engine::Host& resolvedHost,
+                                       const QString& inventoryId = {});
     /// The name the editor uses for "this machine" (not an inventory host).
     static QString localName() { return QStringLiteral("localhost"); }
 };

@@ -68,13 +68,15 @@ engine::Result<QVariantMap> TemplateVariables::parseExtra(const QString& text)
     const QJsonDocument json = QJsonDocument::fromJson(text.toUtf8(), &jsonError);
     if (jsonError.error == QJsonParseError::NoError) {
         if (!json.isObject())
-            return makeError(ErrorKind::Usage, tr("extra variables must be a JSON object or a YAML mapping"));
+            return makeError(ErrorKind::Usage,
+                             tr("extra variables must be a JSON object or a YAML mapping"));
         return json.object().toVariantMap();
     }
     try { // yaml-cpp reports errors by exception: keep it inside this function
         const YAML::Node node = YAML::Load(text.toStdString());
         if (!node.IsMap())
-            return makeError(ErrorKind::Usage, tr("extra variables must be a JSON object or a YAML mapping"));
+            return makeError(ErrorKind::Usage,
+                             tr("extra variables must be a JSON object or a YAML mapping"));
         return engine::detail::toVariant(node).toMap();
     } catch (const YAML::Exception& e) {
         return makeError(ErrorKind::Usage, tr("extra variables: line %1: %2")

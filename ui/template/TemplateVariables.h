@@ -14,7 +14,12 @@ namespace hostdeck::ui {
 /// so a template can reach one that an inventory variable shadows.
 struct TemplateVariables
 {
-    enum class Source { Fact, Inventory, Extra };
+    enum class Source
+    {
+        Fact,
+        Inventory,
+        Extra
+    };
 
     QVariantMap facts;
     QVariantMap inventory;

@@ -38,9 +38,11 @@ QString valueText(const QVariant& value)
 } // namespace
 
 TemplateVariablesPane::TemplateVariablesPane(QWidget* parent)
-    : QWidget(parent), m_host(new QComboBox(this)), m_renderOnHost(new QCheckBox(tr("Render on this host"), this)),
+    : QWidget(parent), m_host(new QComboBox(this)),
+      m_renderOnHost(new QCheckBox(tr("Render on this host"), this)),
       m_refresh(new QPushButton(tr("Refresh facts"), this)), m_factsState(new QLabel(this)),
-      m_tree(new QTreeWidget(this)), m_extra(new QPlainTextEdit(this)), m_extraError(new QLabel(this))
+      m_tree(new QTreeWidget(this)), m_extra(new QPlainTextEdit(this)),
+      m_extraError(new QLabel(this))
 {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -91,8 +93,10 @@ TemplateVariablesPane::TemplateVariablesPane(QWidget* parent)
     layout->addWidget(m_extraError);
 
     setHosts({});
-    connect(m_host, &QComboBox::currentIndexChanged, this, [this] { emit currentHostChanged(currentHost()); });
-    connect(m_renderOnHost, &QCheckBox::toggled, this, &TemplateVariablesPane::renderLocationChanged);
+    connect(m_host, &QComboBox::currentIndexChanged, this,
+            [this] { emit currentHostChanged(currentHost()); });
+    connect(m_renderOnHost, &QCheckBox::toggled, this,
+            &TemplateVariablesPane::renderLocationChanged);
     connect(m_refresh, &QPushButton::clicked, this, &TemplateVariablesPane::refreshFactsRequested);
     connect(m_extra, &QPlainTextEdit::textChanged, this, &TemplateVariablesPane::onExtraEdited);
 }
@@ -138,7 +142,8 @@ void TemplateVariablesPane::setVariables(const TemplateVariables& vars)
     QList<QTreeWidgetItem*> items;
     items.reserve(merged.size());
     for (auto it = merged.cbegin(); it != merged.cend(); ++it) {
-        const QString source = it.key() == QLatin1String("facts") && !vars.inventory.contains(it.key()) &&
+        const QString source = it.key() == QLatin1String("facts") &&
+                                       !vars.inventory.contains(it.key()) &&
                                        !vars.extra.contains(it.key())
                                    ? tr("facts (all)")
                                    : TemplateVariables::sourceName(vars.sourceOf(it.key()));

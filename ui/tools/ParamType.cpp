@@ -32,12 +32,18 @@ ParamType::Kind scalarKind(QString name)
     // Annotations may be qualified (hostdeck.Path, typing.List, builtins.str).
     name = name.section(QLatin1Char('.'), -1);
     static const QHash<QString, ParamType::Kind> kinds{
-        {QStringLiteral("str"), ParamType::Kind::Str},       {QStringLiteral("int"), ParamType::Kind::Int},
-        {QStringLiteral("float"), ParamType::Kind::Float},   {QStringLiteral("bool"), ParamType::Kind::Bool},
-        {QStringLiteral("bytes"), ParamType::Kind::Bytes},   {QStringLiteral("Path"), ParamType::Kind::Path},
-        {QStringLiteral("Text"), ParamType::Kind::Text},     {QStringLiteral("Secret"), ParamType::Kind::Secret},
-        {QStringLiteral("list"), ParamType::Kind::List},     {QStringLiteral("List"), ParamType::Kind::List},
-        {QStringLiteral("dict"), ParamType::Kind::Dict},     {QStringLiteral("Dict"), ParamType::Kind::Dict},
+        {QStringLiteral("str"), ParamType::Kind::Str},
+        {QStringLiteral("int"), ParamType::Kind::Int},
+        {QStringLiteral("float"), ParamType::Kind::Float},
+        {QStringLiteral("bool"), ParamType::Kind::Bool},
+        {QStringLiteral("bytes"), ParamType::Kind::Bytes},
+        {QStringLiteral("Path"), ParamType::Kind::Path},
+        {QStringLiteral("Text"), ParamType::Kind::Text},
+        {QStringLiteral("Secret"), ParamType::Kind::Secret},
+        {QStringLiteral("list"), ParamType::Kind::List},
+        {QStringLiteral("List"), ParamType::Kind::List},
+        {QStringLiteral("dict"), ParamType::Kind::Dict},
+        {QStringLiteral("Dict"), ParamType::Kind::Dict},
     };
     return kinds.value(name, ParamType::Kind::Json);
 }
@@ -48,8 +54,8 @@ ParamType ParamType::parse(const QString& annotation)
 {
     ParamType type;
     QString text = annotation.trimmed();
-    if ((text.startsWith(QLatin1Char('"')) && text.endsWith(QLatin1Char('"')))
-        || (text.startsWith(QLatin1Char('\'')) && text.endsWith(QLatin1Char('\''))))
+    if ((text.startsWith(QLatin1Char('"')) && text.endsWith(QLatin1Char('"'))) ||
+        (text.startsWith(QLatin1Char('\'')) && text.endsWith(QLatin1Char('\''))))
         text = text.mid(1, text.size() - 2).trimmed();
     QString inner;
     if (unwrap(text, {QStringLiteral("Optional"), QStringLiteral("typing.Optional")}, &inner)) {
@@ -73,16 +79,20 @@ ParamType ParamType::parse(const QString& annotation)
         type.choices = literalChoices(inner);
         return type;
     }
-    if (unwrap(text, {QStringLiteral("list"), QStringLiteral("List"), QStringLiteral("typing.List")}, &inner)) {
+    if (unwrap(text,
+               {QStringLiteral("list"), QStringLiteral("List"), QStringLiteral("typing.List")},
+               &inner)) {
         type.kind = Kind::List;
         type.itemKind = scalarKind(inner);
         return type;
     }
-    if (unwrap(text, {QStringLiteral("dict"), QStringLiteral("Dict"), QStringLiteral("typing.Dict")}, &inner)) {
+    if (unwrap(text,
+               {QStringLiteral("dict"), QStringLiteral("Dict"), QStringLiteral("typing.Dict")},
+               &inner)) {
         // Only string-to-string maps get the key/value table; other dicts are edited as JSON.
         const QStringList parts = inner.split(QLatin1Char(','));
-        const bool strings = parts.size() == 2 && scalarKind(parts.at(0).trimmed()) == Kind::Str
-                             && scalarKind(parts.at(1).trimmed()) == Kind::Str;
+        const bool strings = parts.size() == 2 && scalarKind(parts.at(0).trimmed()) == Kind::Str &&
+                             scalarKind(parts.at(1).trimmed()) == Kind::Str;
         type.kind = strings ? Kind::Dict : Kind::Json;
         return type;
     }
@@ -95,18 +105,30 @@ ParamType ParamType::parse(const QString& annotation)
 QString ParamType::kindName(Kind kind)
 {
     switch (kind) {
-    case Kind::Str: return QStringLiteral("text");
-    case Kind::Text: return QStringLiteral("multi-line text");
-    case Kind::Int: return QStringLiteral("integer");
-    case Kind::Float: return QStringLiteral("number");
-    case Kind::Bool: return QStringLiteral("yes/no");
-    case Kind::Bytes: return QStringLiteral("bytes");
-    case Kind::List: return QStringLiteral("list");
-    case Kind::Dict: return QStringLiteral("key/value");
-    case Kind::Enum: return QStringLiteral("choice");
-    case Kind::Path: return QStringLiteral("path");
-    case Kind::Secret: return QStringLiteral("secret");
-    case Kind::Json: return QStringLiteral("JSON");
+    case Kind::Str:
+        return QStringLiteral("text");
+    case Kind::Text:
+        return QStringLiteral("multi-line text");
+    case Kind::Int:
+        return QStringLiteral("integer");
+    case Kind::Float:
+        return QStringLiteral("number");
+    case Kind::Bool:
+        return QStringLiteral("yes/no");
+    case Kind::Bytes:
+        return QStringLiteral("bytes");
+    case Kind::List:
+        return QStringLiteral("list");
+    case Kind::Dict:
+        return QStringLiteral("key/value");
+    case Kind::Enum:
+        return QStringLiteral("choice");
+    case Kind::Path:
+        return QStringLiteral("path");
+    case Kind::Secret:
+        return QStringLiteral("secret");
+    case Kind::Json:
+        return QStringLiteral("JSON");
     }
     return {};
 }

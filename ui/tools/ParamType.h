@@ -10,11 +10,25 @@ namespace hostdeck::ui {
 /// `Optional[...]`; anything else (or no annotation) is edited as JSON.
 struct ParamType
 {
-    enum class Kind { Str, Text, Int, Float, Bool, Bytes, List, Dict, Enum, Path, Secret, Json };
+    enum class Kind
+    {
+        Str,
+        Text,
+        Int,
+        Float,
+        Bool,
+        Bytes,
+        List,
+        Dict,
+        Enum,
+        Path,
+        Secret,
+        Json
+    };
 
     Kind kind = Kind::Json;
-    bool optional = false;   ///< Optional[...] or `... | None`: empty means null
-    QStringList choices;     ///< for Enum
+    bool optional = false;     ///< Optional[...] or `... | None`: empty means null
+    QStringList choices;       ///< for Enum
     Kind itemKind = Kind::Str; ///< for List: the element type
 
     static ParamType parse(const QString& annotation);

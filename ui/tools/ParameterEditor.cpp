@@ -30,7 +30,8 @@ QString jsonText(const QJsonValue& value)
         return QString::number(value.toDouble(), 'g', 17);
     if (value.isBool())
         return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    return QString::fromUtf8(QJsonDocument::fromVariant(value.toVariant()).toJson(QJsonDocument::Compact));
+    return QString::fromUtf8(
+        QJsonDocument::fromVariant(value.toVariant()).toJson(QJsonDocument::Compact));
 }
 
 Result<QJsonValue> parseScalar(Kind kind, const QString& text)
@@ -40,13 +41,15 @@ Result<QJsonValue> parseScalar(Kind kind, const QString& text)
     case Kind::Int: {
         const qlonglong number = text.trimmed().toLongLong(&ok);
         if (!ok)
-            return engine::makeError(engine::ErrorKind::Usage, QStringLiteral("'%1' is not a whole number").arg(text));
+            return engine::makeError(engine::ErrorKind::Usage,
+                                     QStringLiteral("'%1' is not a whole number").arg(text));
         return QJsonValue(number);
     }
     case Kind::Float: {
         const double number = text.trimmed().toDouble(&ok);
         if (!ok)
-            return engine::makeError(engine::ErrorKind::Usage, QStringLiteral("'%1' is not a number").arg(text));
+            return engine::makeError(engine::ErrorKind::Usage,
+                                     QStringLiteral("'%1' is not a number").arg(text));
         return QJsonValue(number);
     }
     case Kind::Bool: {
@@ -55,16 +58,20 @@ Result<QJsonValue> parseScalar(Kind kind, const QString& text)
             return QJsonValue(true);
         if (t == QStringLiteral("false") || t == QStringLiteral("no") || t == QStringLiteral("0"))
             return QJsonValue(false);
-        return engine::makeError(engine::ErrorKind::Usage, QStringLiteral("'%1' is not yes or no").arg(text));
+        return engine::makeError(engine::ErrorKind::Usage,
+                                 QStringLiteral("'%1' is not yes or no").arg(text));
     }
     case Kind::Bytes:
-        return QJsonValue(QJsonObject{{QStringLiteral("$bytes"), QString::fromLatin1(text.toUtf8().toBase64())}});
+        return QJsonValue(
+            QJsonObject{{QStringLiteral("$bytes"), QString::fromLatin1(text.toUtf8().toBase64())}});
     case Kind::Json: {
         QJsonParseError error{};
-        const QJsonDocument doc = QJsonDocument::fromJson(QByteArray("[") + text.toUtf8() + QByteArray("]"), &error);
+        const QJsonDocument doc =
+            QJsonDocument::fromJson(QByteArray("[") + text.toUtf8() + QByteArray("]"), &error);
         if (error.error != QJsonParseError::NoError || doc.array().size() != 1)
             return engine::makeError(engine::ErrorKind::Usage,
-                                     QStringLiteral("not valid JSON (strings need quotes): %1").arg(error.errorString()));
+                                     QStringLiteral("not valid JSON (strings need quotes): %1")
+                                         .arg(error.errorString()));
         return doc.array().first();
     }
     default:
@@ -76,7 +83,8 @@ Result<QJsonValue> parseScalar(Kind kind, const QString& text)
 class LineEditor final : public ParameterEditor
 {
 public:
-    LineEditor(const ParamInfo& param, QWidget* parent) : ParameterEditor(param, parent), m_edit(new QLineEdit(this))
+    LineEditor(const ParamInfo& param, QWidget* parent)
+        : ParameterEditor(param, parent), m_edit(new QLineEdit(this))
     {
         auto* layout = new QHBoxLayout(this);
         layout->setContentsMargins(0, 0, 0, 0);
@@ -105,9 +113,13 @@ public:
     void setValue(const QJsonValue& value) override
     {
         if (param().type.kind == Kind::Bytes && value.isObject())
-            m_edit->setText(QString::fromUtf8(QByteArray::fromBase64(value.toObject().value(QStringLiteral("$bytes")).toString().toLatin1())));
+            m_edit->setText(QString::fromUtf8(QByteArray::fromBase64(
+                value.toObject().value(QStringLiteral("$bytes")).toString().toLatin1())));
         else if (param().type.kind == Kind::Json && !value.isNull())
-            m_edit->setText(QString::fromUtf8(QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact)).mid(1).chopped(1));
+            m_edit->setText(
+                QString::fromUtf8(QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact))
+                    .mid(1)
+                    .chopped(1));
         else
             m_edit->setText(jsonText(value));
     }
@@ -121,7 +133,8 @@ private:
 class TextEditor final : public ParameterEditor
 {
 public:
-    TextEditor(const ParamInfo& param, QWidget* parent) : ParameterEditor(param, parent), m_edit(new QPlainTextEdit(this))
+    TextEditor(const ParamInfo& param, QWidget* parent)
+        : ParameterEditor(param, parent), m_edit(new QPlainTextEdit(this))
     {
         auto* layout = new QHBoxLayout(this);
         layout->setContentsMargins(0, 0, 0, 0);
@@ -169,7 +182,8 @@ private:
 class BoolEditor final : public ParameterEditor
 {
 public:
-    BoolEditor(const ParamInfo& param, QWidget* parent) : ParameterEditor(param, parent), m_box(new QCheckBox(this))
+    BoolEditor(const ParamInfo& param, QWidget* parent)
+        : ParameterEditor(param, parent), m_box(new QCheckBox(this))
     {
         auto* layout = new QHBoxLayout(this);
         layout->setContentsMargins(0, 0, 0, 0);
@@ -181,11 +195,15 @@ public:
         connect(m_box, &QCheckBox::stateChanged, this, &ParameterEditor::edited);
     }
     bool isEmpty() const override { return m_box->checkState() == Qt::PartiallyChecked; }
-    Result<QJsonValue> value() const override { return QJsonValue(m_box->checkState() == Qt::Checked); }
+    Result<QJsonValue> value() const override
+    {
+        return QJsonValue(m_box->checkState() == Qt::Checked);
+    }
     void setValue(const QJsonValue& value) override
     {
-        m_box->setCheckState(value.isBool() ? (value.toBool() ? Qt::Checked : Qt::Unchecked)
-                                            : (m_box->isTristate() ? Qt::PartiallyChecked : Qt::Unchecked));
+        m_box->setCheckState(value.isBool()
+                                 ? (value.toBool() ? Qt::Checked : Qt::Unchecked)
+                                 : (m_box->isTristate() ? Qt::PartiallyChecked : Qt::Unchecked));
     }
     QWidget* inputWidget() override { return m_box; }
 
@@ -196,7 +214,8 @@ private:
 class EnumEditor final : public ParameterEditor
 {
 public:
-    EnumEditor(const ParamInfo& param, QWidget* parent) : ParameterEditor(param, parent), m_combo(new QComboBox(this))
+    EnumEditor(const ParamInfo& param, QWidget* parent)
+        : ParameterEditor(param, parent), m_combo(new QComboBox(this))
     {
         auto* layout = new QHBoxLayout(this);
         layout->setContentsMargins(0, 0, 0, 0);
@@ -225,7 +244,8 @@ private:
 class DictEditor final : public ParameterEditor
 {
 public:
-    DictEditor(const ParamInfo& param, QWidget* parent) : ParameterEditor(param, parent), m_table(new QTableWidget(0, 2, this))
+    DictEditor(const ParamInfo& param, QWidget* parent)
+        : ParameterEditor(param, parent), m_table(new QTableWidget(0, 2, this))
     {
         auto* layout = new QHBoxLayout(this);
         layout->setContentsMargins(0, 0, 0, 0);
@@ -296,14 +316,16 @@ private:
 
 } // namespace
 
-ParameterEditor::ParameterEditor(const ParamInfo& param, QWidget* parent) : QWidget(parent), m_param(param)
+ParameterEditor::ParameterEditor(const ParamInfo& param, QWidget* parent)
+    : QWidget(parent), m_param(param)
 {
     setObjectName(QStringLiteral("param_") + param.name);
 }
 
 Error ParameterEditor::invalid(const QString& problem) const
 {
-    return engine::makeError(engine::ErrorKind::Usage, QStringLiteral("%1: %2").arg(m_param.name, problem));
+    return engine::makeError(engine::ErrorKind::Usage,
+                             QStringLiteral("%1: %2").arg(m_param.name, problem));
 }
 
 ParameterEditor* ParameterEditor::create(const ParamInfo& param, QWidget* parent)

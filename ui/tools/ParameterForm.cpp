@@ -8,7 +8,8 @@
 
 namespace hostdeck::ui {
 
-ParameterForm::ParameterForm(QWidget* parent) : QWidget(parent), m_layout(new QFormLayout(this)), m_doc(new QLabel(this))
+ParameterForm::ParameterForm(QWidget* parent)
+    : QWidget(parent), m_layout(new QFormLayout(this)), m_doc(new QLabel(this))
 {
     m_doc->setWordWrap(true);
     m_doc->setObjectName(QStringLiteral("methodDoc"));
@@ -35,7 +36,8 @@ void ParameterForm::setMethod(const MethodInfo& method)
     if (!method.summary().isEmpty())
         header += QStringLiteral("<br>") + method.summary().toHtmlEscaped();
     if (method.changes)
-        header += QStringLiteral("<br><i>%1</i>").arg(tr("Changes the host: Check runs it without changing anything."));
+        header += QStringLiteral("<br><i>%1</i>")
+                      .arg(tr("Changes the host: Check runs it without changing anything."));
     if (method.params.isEmpty())
         header += QStringLiteral("<br>") + tr("No parameters.");
     m_doc->setText(header);
@@ -44,7 +46,8 @@ void ParameterForm::setMethod(const MethodInfo& method)
         const QString tip = tooltipFor(param);
         editor->setToolTip(tip);
         editor->inputWidget()->setToolTip(tip);
-        auto* label = new QLabel(param.required ? QStringLiteral("%1 *").arg(param.name) : param.name, this);
+        auto* label =
+            new QLabel(param.required ? QStringLiteral("%1 *").arg(param.name) : param.name, this);
         label->setBuddy(editor->inputWidget());
         label->setToolTip(tip);
         m_layout->addRow(label, editor);
@@ -55,13 +58,17 @@ void ParameterForm::setMethod(const MethodInfo& method)
 
 QString ParameterForm::tooltipFor(const ParamInfo& param) const
 {
-    QString tip = QStringLiteral("%1: %2 (%3)")
-                      .arg(param.name, param.annotation.isEmpty() ? QStringLiteral("any") : param.annotation,
-                           ParamType::kindName(param.type.kind));
+    QString tip =
+        QStringLiteral("%1: %2 (%3)")
+            .arg(param.name, param.annotation.isEmpty() ? QStringLiteral("any") : param.annotation,
+                 ParamType::kindName(param.type.kind));
     tip += param.required ? tr("\nRequired.") : tr("\nOptional.");
     if (param.hasDefault && param.type.kind != ParamType::Kind::Secret)
-        tip += tr("\nDefault: %1").arg(QString::fromUtf8(QJsonDocument(QJsonArray{param.defaultValue})
-                                                              .toJson(QJsonDocument::Compact)).mid(1).chopped(1));
+        tip += tr("\nDefault: %1")
+                   .arg(QString::fromUtf8(QJsonDocument(QJsonArray{param.defaultValue})
+                                              .toJson(QJsonDocument::Compact))
+                            .mid(1)
+                            .chopped(1));
     // Parameter docs are not separate in the description; the method doc explains them.
     if (!m_method.doc.isEmpty())
         tip += QStringLiteral("\n\n") + m_method.doc;

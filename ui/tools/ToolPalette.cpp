@@ -11,8 +11,9 @@
 namespace hostdeck::ui {
 
 ToolPalette::ToolPalette(QWidget* parent)
-    : QWidget(parent), m_model(new ToolPaletteModel(this)), m_proxy(new QSortFilterProxyModel(this)),
-      m_search(new QLineEdit(this)), m_view(new QTreeView(this))
+    : QWidget(parent), m_model(new ToolPaletteModel(this)),
+      m_proxy(new QSortFilterProxyModel(this)), m_search(new QLineEdit(this)),
+      m_view(new QTreeView(this))
 {
     m_proxy->setSourceModel(m_model);
     m_proxy->setFilterRole(ToolPaletteModel::SearchTextRole);
@@ -34,7 +35,8 @@ ToolPalette::ToolPalette(QWidget* parent)
         if (!text.isEmpty())
             m_view->expandAll();
     });
-    connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, &ToolPalette::onCurrentChanged);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &ToolPalette::onCurrentChanged);
     // Enter in the search field jumps to the first matching method.
     connect(m_search, &QLineEdit::returnPressed, this, [this] {
         for (int t = 0; t < m_proxy->rowCount(); ++t) {

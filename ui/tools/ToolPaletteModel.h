@@ -12,7 +12,13 @@ class ToolPaletteModel final : public QAbstractItemModel
 {
     Q_OBJECT
 public:
-    enum Role { ToolRole = Qt::UserRole + 1, MethodRole, CustomRole, SearchTextRole };
+    enum Role
+    {
+        ToolRole = Qt::UserRole + 1,
+        MethodRole,
+        CustomRole,
+        SearchTextRole
+    };
 
     explicit ToolPaletteModel(QObject* parent = nullptr);
 

@@ -122,7 +122,8 @@ private slots:
         const struct passwd* user = ::getpwnam(m_sshd.user().toLocal8Bit().constData());
         QVERIFY(user);
         QVERIFY(::chown(QFile::encodeName(dest).constData(), user->pw_uid, user->pw_gid) == 0);
-        window.editor()->setPlainText(u"greeting = ${greeting}\nhost = ${inventory_hostname}\nuser = ${facts['hostname'] != ''}\n"_s);
+        window.editor()->setPlainText(
+            u"greeting = ${greeting}\nhost = ${inventory_hostname}\nuser = ${facts['hostname'] != ''}\n"_s);
         TemplateDeployPane* pane = window.deployPane();
         pane->setChecked(QString(), false); // not this machine: the same file system
         pane->setChecked(u"web1"_s, true);
@@ -134,7 +135,8 @@ private slots:
         QCOMPARE(model->rowCount(), 1);
         const TemplateOutcome* outcome = model->outcome(0);
         QVERIFY2(outcome->state == TemplateOutcome::State::Changed, qPrintable(outcome->message));
-        QCOMPARE(model->index(0, TemplateOutcomeModel::OutcomeColumn).data().toString(), u"changed"_s);
+        QCOMPARE(model->index(0, TemplateOutcomeModel::OutcomeColumn).data().toString(),
+                 u"changed"_s);
         QCOMPARE(model->index(0, TemplateOutcomeModel::ChangedColumn).data().toString(), u"yes"_s);
         QVERIFY(outcome->diff.contains(u"-greeting = old"_s));
         QVERIFY(outcome->diff.contains(u"+greeting = hello from web1"_s));
@@ -157,7 +159,8 @@ private slots:
         QVERIFY(runRollout(window, true));
         outcome = model->outcome(0);
         QVERIFY2(outcome->state == TemplateOutcome::State::Unchanged, qPrintable(outcome->message));
-        QCOMPARE(model->index(0, TemplateOutcomeModel::OutcomeColumn).data().toString(), u"no change"_s);
+        QCOMPARE(model->index(0, TemplateOutcomeModel::OutcomeColumn).data().toString(),
+                 u"no change"_s);
         QCOMPARE(model->index(0, TemplateOutcomeModel::ChangedColumn).data().toString(), u"no"_s);
         QVERIFY(pane->statusLabel()->text().contains(u"0 would change"_s));
 
@@ -165,7 +168,8 @@ private slots:
         const QString fresh = m_tmp.filePath(u"fresh.conf"_s);
         pane->setSpec(TemplateDeploySpec{fresh, u"0640"_s, QString(), QString(), false});
         QVERIFY(runRollout(window, true));
-        QCOMPARE(model->index(0, TemplateOutcomeModel::OutcomeColumn).data().toString(), u"new file"_s);
+        QCOMPARE(model->index(0, TemplateOutcomeModel::OutcomeColumn).data().toString(),
+                 u"new file"_s);
         m_prompts.deployAnswers = {false};
         pane->deployButton()->click();
         QVERIFY(!window.isRollingOut());
@@ -181,9 +185,11 @@ private slots:
         pane->setChecked(u"gone"_s, true);
         QVERIFY(runRollout(window, true));
         QCOMPARE(model->rowCount(), 2);
-        QCOMPARE(model->index(1, TemplateOutcomeModel::OutcomeColumn).data().toString(), u"failed"_s);
+        QCOMPARE(model->index(1, TemplateOutcomeModel::OutcomeColumn).data().toString(),
+                 u"failed"_s);
         QVERIFY(!model->outcome(1)->message.isEmpty());
-        QCOMPARE(model->index(0, TemplateOutcomeModel::OutcomeColumn).data().toString(), u"new file"_s);
+        QCOMPARE(model->index(0, TemplateOutcomeModel::OutcomeColumn).data().toString(),
+                 u"new file"_s);
         window.editor()->document()->setModified(false);
     }
 };

@@ -74,7 +74,8 @@ private slots:
     {
         QStandardPaths::setTestModeEnabled(true);
         QVERIFY(m_tmp.isValid());
-        m_settings = std::make_unique<QSettings>(m_tmp.filePath(u"settings.ini"_s), QSettings::IniFormat);
+        m_settings =
+            std::make_unique<QSettings>(m_tmp.filePath(u"settings.ini"_s), QSettings::IniFormat);
         engine::EngineConfig config;
         config.userToolDirs = {m_tmp.filePath(u"no-user-tools"_s)};
         m_engine = std::make_unique<engine::EngineClient>(config);
@@ -94,14 +95,16 @@ private slots:
         QTest::newRow("comment") << u"  ## note"_s << int(TemplateLineKind::Comment) << QString();
         QTest::newRow("escape") << u"%% literal"_s << int(TemplateLineKind::Escape) << QString();
         QTest::newRow("for") << u"% for x in items:"_s << int(TemplateLineKind::Open) << u"for"_s;
-        QTest::newRow("if-no-colon") << u"  % if flag  # why"_s << int(TemplateLineKind::Open) << u"if"_s;
+        QTest::newRow("if-no-colon")
+            << u"  % if flag  # why"_s << int(TemplateLineKind::Open) << u"if"_s;
         QTest::newRow("if-paren") << u"% if(flag):"_s << int(TemplateLineKind::Open) << u"if"_s;
         QTest::newRow("else") << u"% else:"_s << int(TemplateLineKind::Continue) << u"else"_s;
         QTest::newRow("endfor") << u"% endfor"_s << int(TemplateLineKind::Close) << u"endfor"_s;
         QTest::newRow("end") << u"% end"_s << int(TemplateLineKind::Close) << u"end"_s;
         QTest::newRow("bare") << u"%"_s << int(TemplateLineKind::Close) << QString();
         QTest::newRow("statement") << u"% x = 1"_s << int(TemplateLineKind::Statement) << QString();
-        QTest::newRow("endless-call") << u"% endpoint()"_s << int(TemplateLineKind::Statement) << QString();
+        QTest::newRow("endless-call")
+            << u"% endpoint()"_s << int(TemplateLineKind::Statement) << QString();
     }
 
     void classify()
@@ -111,7 +114,9 @@ private slots:
         QFETCH(QString, keyword);
         const TemplateLine info = TemplateSyntax::classify(line);
         QCOMPARE(int(info.kind), kind);
-        QCOMPARE(info.keywordStart < 0 ? QString() : line.mid(info.keywordStart, info.keywordLength), keyword);
+        QCOMPARE(info.keywordStart < 0 ? QString()
+                                       : line.mid(info.keywordStart, info.keywordLength),
+                 keyword);
     }
 
     void expressionsNestAndSkipStrings()
@@ -128,7 +133,8 @@ private slots:
 
     void blockPartners()
     {
-        const QStringList lines = u"% for x in y:\n% if a:\nA\n% else:\nB\n% endif\n% endfor\n% endif"_s.split(u'\n');
+        const QStringList lines =
+            u"% for x in y:\n% if a:\nA\n% else:\nB\n% endif\n% endfor\n% endif"_s.split(u'\n');
         QCOMPARE(TemplateSyntax::blockPartners(lines, 0), (QList<int>{0, 6}));
         QCOMPARE(TemplateSyntax::blockPartners(lines, 3), (QList<int>{1, 3, 5}));
         QCOMPARE(TemplateSyntax::blockPartners(lines, 6), (QList<int>{0, 6}));
@@ -144,13 +150,19 @@ private slots:
         editor.show();
         const TemplateHighlighter* hl = editor.highlighter();
         const QTextDocument* doc = editor.document();
-        QCOMPARE(formatAt(doc->findBlockByNumber(0), 1).foreground(), hl->format(TemplateHighlighter::Role::Comment).foreground());
+        QCOMPARE(formatAt(doc->findBlockByNumber(0), 1).foreground(),
+                 hl->format(TemplateHighlighter::Role::Comment).foreground());
         QCOMPARE(formatAt(doc->findBlockByNumber(1), 2).fontWeight(), int(QFont::Bold)); // "if"
-        QCOMPARE(formatAt(doc->findBlockByNumber(2), 2).foreground(), hl->format(TemplateHighlighter::Role::Delimiter).foreground());
-        QCOMPARE(formatAt(doc->findBlockByNumber(2), 4).foreground(), hl->format(TemplateHighlighter::Role::Expression).foreground());
-        QCOMPARE(formatAt(doc->findBlockByNumber(2), 7).foreground(), hl->format(TemplateHighlighter::Role::Escape).foreground());
-        QCOMPARE(formatAt(doc->findBlockByNumber(2), 0).foreground(), QTextCharFormat().foreground()); // plain text
-        QCOMPARE(formatAt(doc->findBlockByNumber(4), 0).foreground(), hl->format(TemplateHighlighter::Role::Escape).foreground());
+        QCOMPARE(formatAt(doc->findBlockByNumber(2), 2).foreground(),
+                 hl->format(TemplateHighlighter::Role::Delimiter).foreground());
+        QCOMPARE(formatAt(doc->findBlockByNumber(2), 4).foreground(),
+                 hl->format(TemplateHighlighter::Role::Expression).foreground());
+        QCOMPARE(formatAt(doc->findBlockByNumber(2), 7).foreground(),
+                 hl->format(TemplateHighlighter::Role::Escape).foreground());
+        QCOMPARE(formatAt(doc->findBlockByNumber(2), 0).foreground(),
+                 QTextCharFormat().foreground()); // plain text
+        QCOMPARE(formatAt(doc->findBlockByNumber(4), 0).foreground(),
+                 hl->format(TemplateHighlighter::Role::Escape).foreground());
 
         QTextCursor cursor(doc->findBlockByNumber(3));
         editor.setTextCursor(cursor);
@@ -319,7 +331,8 @@ private slots:
         inventory.group(u"servers"_s)->vars.insert(u"port"_s, 1);
         inventory.group(u"servers"_s)->vars.insert(u"env"_s, u"prod"_s);
         window->setInventory(inventory);
-        window->editor()->setPlainText(u"${inventory_hostname} ${role} ${port} ${env} ${facts['os']['id'] != ''}"_s);
+        window->editor()->setPlainText(
+            u"${inventory_hostname} ${role} ${port} ${env} ${facts['os']['id'] != ''}"_s);
         TemplateVariablesPane* pane = window->variablesPane();
         QCOMPARE(pane->hostBox()->count(), 3);
 
@@ -332,8 +345,10 @@ private slots:
         QCOMPARE(role.size(), 1);
         QCOMPARE(role.first()->text(1), u"db"_s);
         QCOMPARE(role.first()->text(2), u"inventory"_s);
-        QTRY_VERIFY_WITH_TIMEOUT(!pane->tree()->findItems(u"hostname"_s, Qt::MatchExactly).isEmpty(), 15000);
-        QCOMPARE(pane->tree()->findItems(u"hostname"_s, Qt::MatchExactly).first()->text(2), u"fact"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !pane->tree()->findItems(u"hostname"_s, Qt::MatchExactly).isEmpty(), 15000);
+        QCOMPARE(pane->tree()->findItems(u"hostname"_s, Qt::MatchExactly).first()->text(2),
+                 u"fact"_s);
 
         // Extra variables win over inventory variables.
         pane->setExtraText(u"{\"role\": \"cache\"}"_s);
@@ -356,7 +371,8 @@ private slots:
             QSKIP("HOSTDECK_CLI is not set (run through ctest)");
         QFile vectorsFile(test::sourceDir() + u"/tests/engine/core/template_vectors.json"_s);
         QVERIFY(vectorsFile.open(QIODevice::ReadOnly));
-        const QJsonArray vectors = QJsonDocument::fromJson(vectorsFile.readAll()).object().value(u"vectors"_s).toArray();
+        const QJsonArray vectors =
+            QJsonDocument::fromJson(vectorsFile.readAll()).object().value(u"vectors"_s).toArray();
         auto window = makeWindow();
         int compared = 0;
         for (const QJsonValue& entry : vectors) {
@@ -365,14 +381,16 @@ private slots:
                 continue;
             const QString name = vector.value(u"name"_s).toString();
             const QString text = vector.value(u"template"_s).toString();
-            const QByteArray context = QJsonDocument(vector.value(u"context"_s).toObject()).toJson(QJsonDocument::Compact);
+            const QByteArray context =
+                QJsonDocument(vector.value(u"context"_s).toObject()).toJson(QJsonDocument::Compact);
 
             // The editor's path: the text in the editor, the context as extra variables.
             window->editor()->setPlainText(text);
             window->variablesPane()->setExtraText(QString::fromUtf8(context));
             window->renderNow();
             QVERIFY(waitIdle(*window));
-            QVERIFY2(!window->preview()->isStale(), qPrintable(name + u": "_s + window->preview()->staleReason()));
+            QVERIFY2(!window->preview()->isStale(),
+                     qPrintable(name + u": "_s + window->preview()->staleReason()));
 
             // The CLI on the file the editor would save.
             const QString templatePath = m_tmp.filePath(name + u".tmpl"_s);
@@ -383,12 +401,16 @@ private slots:
             vars.write(context);
             vars.close();
             QProcess process;
-            process.start(cli, {u"render"_s, templatePath, u"--vars"_s, varsPath, u"--python"_s, test::python()});
+            process.start(cli, {u"render"_s, templatePath, u"--vars"_s, varsPath, u"--python"_s,
+                                test::python()});
             QVERIFY(process.waitForFinished(30000));
-            QVERIFY2(process.exitCode() == 0, qPrintable(name + u": "_s + QString::fromUtf8(process.readAllStandardError())));
+            QVERIFY2(
+                process.exitCode() == 0,
+                qPrintable(name + u": "_s + QString::fromUtf8(process.readAllStandardError())));
             const QString expectedText = QString::fromUtf8(process.readAllStandardOutput());
             QVERIFY2(window->preview()->text() == expectedText,
-                     qPrintable(u"%1: editor %2, cli %3"_s.arg(name, window->preview()->text(), expectedText)));
+                     qPrintable(u"%1: editor %2, cli %3"_s.arg(name, window->preview()->text(),
+                                                               expectedText)));
             ++compared;
         }
         QCOMPARE(compared, 58);

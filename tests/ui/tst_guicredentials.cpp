@@ -1,0 +1,123 @@
+// GuiCredentialProvider against a real Secret Service (KeyringFixture): keychain first (host,
+// then groups, then all), then the prompts seam; a typed secret is kept for the session only.
+#include "KeyringFixture.h"
+#include "inventory/CredentialStore.h"
+#include "inventory/Inventory.h"
+#include "prompts/GuiCredentialProvider.h"
+#include "prompts/Prompts.h"
+
+#include <QApplication>
+#include <QWidget>
+#include <QtTest>
+
+using namespace hostdeck;
+using namespace hostdeck::ui;
+
+class TestGuiCredentials : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void keychainFirstThenPromptForTheSession();
+
+private:
+    /// Asks the provider as the engine does and returns what it answered ("<none>" for nothing).
+    QByteArray ask(GuiCredentialProvider& provider, const QString& address, const QString& user)
+    {
+        engine::CredentialRequest request;
+        request.kind = engine::CredentialKind::SshPassword;
+        request.host = address;
+        request.port = 22;
+        request.user = user;
+        std::optional<QByteArray> answer;
+        provider.requestSecret(
+            request, &m_engineSide, [&answer](std::optional<engine::SecretBuffer> secret) {
+                answer = secret ? QByteArray(secret->data(), secret->size()) : QByteArray("<none>");
+            });
+        [&] { QTRY_VERIFY_WITH_TIMEOUT(answer.has_value(), 20000); }();
+        return answer.value_or(QByteArray("<timeout>"));
+    }
+
+    QObject m_engineSide;
+};
+
+void TestGuiCredentials::keychainFirstThenPromptForTheSession()
+{
+    engine::Inventory inventory;
+    inventory.setId(QStringLiteral("gui-cred-test"));
+    engine::Host web(QStringLiteral("web1"));
+    web.setAddress(QStringLiteral("10.9.0.1"));
+    inventory.addHost(web, QStringLiteral("web"));
+    engine::Host db(QStringLiteral("db1"));
+    db.setAddress(QStringLiteral("10.9.0.2"));
+    inventory.addHost(db, QStringLiteral("db"));
+
+    engine::CredentialStore store;
+    bool stored = false;
+    store.store(
+        inventory.id(), QStringLiteral("web"), engine::CredentialKind::SshPassword,
+        engine::SecretBuffer(QByteArray("group-secret-1")), this, [&stored](engine::Status status) {
+            QVERIFY2(status.ok(), qPrintable(status.ok() ? QString() : status.error().message));
+            stored = true;
+        });
+    QTRY_VERIFY_WITH_TIMEOUT(stored, 20000);
+
+    QWidget window;
+    Prompts prompts(&window);
+    prompts.setInteractive(false);
+    auto provider = std::make_shared<GuiCredentialProvider>(&prompts);
+    provider->setInventory(inventory, &store);
+    provider->addTarget(QStringLiteral("web1"), QStringLiteral("10.9.0.1"), 22,
+                        QStringLiteral("alice"));
+    provider->addTarget(QStringLiteral("db1"), QStringLiteral("10.9.0.2"), 22,
+                        QStringLiteral("bob"));
+
+    // web1 has no secret of its own; its group's comes from the keychain, nobody is asked.
+    QCOMPARE(ask(*provider, QStringLiteral("10.9.0.1"), QStringLiteral("alice")),
+             QByteArray("group-secret-1"));
+    QVERIFY(!prompts.asked().join(QLatin1Char('\n')).contains(QStringLiteral("secret:")));
+
+    // db1 has none anywhere: the seam asks; the answer is kept for the session only.
+    const QByteArray typed("typed-secret-7f3a9");
+    prompts.setNextSecret(typed);
+    QCOMPARE(ask(*provider, QStringLiteral("10.9.0.2"), QStringLiteral("bob")), typed);
+    QCOMPARE(prompts.asked().filter(QStringLiteral("secret:")).size(), 1);
+    QCOMPARE(ask(*provider, QStringLiteral("10.9.0.2"), QStringLiteral("bob")),
+             typed); // from the session
+    QCOMPARE(prompts.asked().filter(QStringLiteral("secret:")).size(), 1);
+    // ... and never in the keychain or any file.
+    bool readBack = false;
+    store.read(inventory.id(), QStringLiteral("db1"), engine::CredentialKind::SshPassword, this,
+               [&readBack](engine::Result<engine::SecretBuffer> secret) {
+                   QVERIFY(!secret.ok());
+                   QCOMPARE(secret.error().kind, engine::ErrorKind::NotFound);
+                   readBack = true;
+               });
+    QTRY_VERIFY_WITH_TIMEOUT(readBack, 20000);
+    QVERIFY(test::KeyringFixture::filesContaining(typed).isEmpty());
+
+    // The server refused web1's stored secret: the next time the user is asked instead.
+    engine::CredentialRequest refused;
+    refused.kind = engine::CredentialKind::SshPassword;
+    refused.host = QStringLiteral("10.9.0.1");
+    refused.user = QStringLiteral("alice");
+    provider->secretRejected(refused);
+    prompts.setNextSecret(QByteArray("retyped"));
+    QCOMPARE(ask(*provider, QStringLiteral("10.9.0.1"), QStringLiteral("alice")),
+             QByteArray("retyped"));
+
+    // Cancelled prompt: no secret.
+    QCOMPARE(ask(*provider, QStringLiteral("10.9.9.9"), QStringLiteral("carol")),
+             QByteArray("<none>"));
+}
+
+int main(int argc, char** argv)
+{
+    if (const std::optional<int> rc = hostdeck::test::KeyringFixture::enter(argc, argv))
+        return *rc;
+    QApplication app(argc, argv);
+    TestGuiCredentials test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_guicredentials.moc"
