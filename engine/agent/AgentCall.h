@@ -23,6 +23,9 @@ struct CallRequest
     bool check = false;                   ///< check mode (dry run)
     std::chrono::milliseconds timeout{0}; ///< 0 = no deadline
     QStringList syncModules;              ///< extra modules to sync first (describe)
+    /// Raw bytes that `args` refers to as {"$bin": index}: sent as frame attachments with no
+    /// base64 on the way (file transfer). Tagged {"$bytes": ...} values work too.
+    QList<QByteArray> attachments;
 };
 
 /// Why a call failed: the kind (remote, timeout, connection, ...) and, for remote errors, the

@@ -157,10 +157,13 @@ void FileUpload::pump()
                 makeError(ErrorKind::Io, QStringLiteral("%1 failed: %2").arg(describe(), why)));
             return;
         }
-        AgentCall* call = callTool(QStringLiteral("upload_chunk"),
-                                   {{QStringLiteral("token"), m_token},
-                                    {QStringLiteral("offset"), m_sent},
-                                    {QStringLiteral("data"), wire::bytesValue(data)}});
+        CallRequest request = toolRequest(QStringLiteral("upload_chunk"),
+                                          {{QStringLiteral("token"), m_token},
+                                           {QStringLiteral("offset"), m_sent},
+                                           {QStringLiteral("data"), QJsonObject{{QStringLiteral("$bin"), 0}}}});
+        request.attachments = {data}; // raw: no base64 round trip for the bulk of the transfer
+        request.timeout = m_options.callTimeout;
+        AgentCall* call = m_session->call(std::move(request));
         ++m_inFlight;
         m_sent += want;
         connect(call, &AgentCall::finished, this,

@@ -35,7 +35,7 @@ public:
         bool backup = false;
         bool check = false;         ///< check mode: report what would change, send nothing
         qint64 chunkSize = 1 << 20; ///< bytes per upload_chunk call
-        int window = 4;             ///< chunks in flight at most
+        int window = 8;             ///< chunks in flight at most
         std::chrono::milliseconds callTimeout{300000};
     };
 

@@ -243,9 +243,13 @@ void appendU32(QByteArray& out, quint32 value)
 
 EncodedBody encodeBody(const QJsonValue& value)
 {
-    if (!containsBytes(value))
+    return encodeBody(value, {});
+}
+
+EncodedBody encodeBody(const QJsonValue& value, QList<QByteArray> blobs)
+{
+    if (blobs.isEmpty() && !containsBytes(value))
         return {encodeValue(value), false};
-    QList<QByteArray> blobs;
     const QByteArray json = encodeValue(extractBytes(value, blobs));
     qsizetype total = 4 + json.size();
     for (const QByteArray& blob : std::as_const(blobs))

@@ -22,6 +22,8 @@ struct EncodedBody
     bool attachments = false;
 };
 EncodedBody encodeBody(const QJsonValue& value);
+/// The same, with raw blobs the value already refers to as {"$bin": i} (no base64 on the way).
+EncodedBody encodeBody(const QJsonValue& value, QList<QByteArray> blobs);
 /// Inverse of encodeBody: {"$bin": i} references become {"$bytes": ...} values again.
 Result<QJsonValue> decodeBody(const QByteArray& body, bool attachments);
 
