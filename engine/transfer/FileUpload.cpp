@@ -157,10 +157,11 @@ void FileUpload::pump()
                 makeError(ErrorKind::Io, QStringLiteral("%1 failed: %2").arg(describe(), why)));
             return;
         }
-        CallRequest request = toolRequest(QStringLiteral("upload_chunk"),
-                                          {{QStringLiteral("token"), m_token},
-                                           {QStringLiteral("offset"), m_sent},
-                                           {QStringLiteral("data"), QJsonObject{{QStringLiteral("$bin"), 0}}}});
+        CallRequest request =
+            toolRequest(QStringLiteral("upload_chunk"),
+                        {{QStringLiteral("token"), m_token},
+                         {QStringLiteral("offset"), m_sent},
+                         {QStringLiteral("data"), QJsonObject{{QStringLiteral("$bin"), 0}}}});
         request.attachments = {data}; // raw: no base64 round trip for the bulk of the transfer
         request.timeout = m_options.callTimeout;
         AgentCall* call = m_session->call(std::move(request));
