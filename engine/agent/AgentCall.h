@@ -26,6 +26,16 @@ struct CallRequest
     /// Raw bytes that `args` refers to as {"$bin": index}: sent as frame attachments with no
     /// base64 on the way (file transfer). Tagged {"$bytes": ...} values work too.
     QList<QByteArray> attachments;
+
+    /// The common case: `tool.method(args)` with the defaults above.
+    static CallRequest of(const QString& tool, const QString& method, const QJsonObject& args = {})
+    {
+        CallRequest request;
+        request.tool = tool;
+        request.method = method;
+        request.args = args;
+        return request;
+    }
 };
 
 /// Why a call failed: the kind (remote, timeout, connection, ...) and, for remote errors, the

@@ -12,11 +12,7 @@ const QString kTool = QStringLiteral("FileSystem");
 
 CallRequest toolRequest(const QString& method, const QJsonObject& args)
 {
-    CallRequest request;
-    request.tool = kTool;
-    request.method = method;
-    request.args = args;
-    return request;
+    return CallRequest::of(kTool, method, args);
 }
 
 QString remoteMessage(const CallResult& reply)
