@@ -123,4 +123,21 @@ inline QStringList processesWithInCmdline(const QByteArray& needle)
     return hits;
 }
 
+/// Pids whose whole argv is exactly `argv` ("sleep 30" must not match somebody's "sleep 300").
+inline QStringList processesWithArgv(const QList<QByteArray>& argv)
+{
+    QByteArray wanted;
+    for (const QByteArray& arg : argv)
+        wanted += arg + '\0';
+    QStringList hits;
+    for (const QString& entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+        if (entry.toLongLong() <= 0)
+            continue;
+        QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(entry));
+        if (cmdline.open(QIODevice::ReadOnly) && cmdline.readAll() == wanted)
+            hits << entry;
+    }
+    return hits;
+}
+
 } // namespace hostdeck::test

@@ -172,11 +172,7 @@ private slots:
         for (const HostResult& r : rec.results)
             QCOMPARE(r.error.kind, ErrorKind::Cancelled);
         // The remote sleeps were killed (CANCEL reaches run_process children).
-        QTRY_VERIFY_WITH_TIMEOUT(processesWithInCmdline(QByteArray("sleep\0"
-                                                                   "30",
-                                                                   8))
-                                     .isEmpty(),
-                                 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(processesWithArgv({"sleep", "30"}).isEmpty(), 5000);
     }
 
     void unreachableHostDoesNotDelayOthers()
