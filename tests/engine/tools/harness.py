@@ -197,6 +197,27 @@ class ToolTestCase(unittest.TestCase):
         return real
 
 
+class LocalAgentTestCase(ToolTestCase):
+    """A test class sharing one local agent; `make_tmp` gives a temp dir removed after the test."""
+
+    agent: ToolAgent
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.agent = start_agent()
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        cls.agent.close()
+
+    def make_tmp(self, prefix: str) -> str:
+        import shutil
+        import tempfile
+        path = tempfile.mkdtemp(prefix=prefix)
+        self.addCleanup(shutil.rmtree, path)
+        return path
+
+
 def peak_rss_kb(pid: int) -> Optional[int]:
     """VmHWM (peak resident set) of a process, in KiB."""
     for line in (_read("/proc/%d/status" % pid) or "").splitlines():

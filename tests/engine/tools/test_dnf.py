@@ -30,18 +30,10 @@ echo {text} > %{{buildroot}}/usr/share/hd-hello/data.txt
 
 @unittest.skipUnless(all(shutil.which(p) for p in ("dnf", "rpmbuild", "createrepo_c")),
                      "dnf, rpmbuild or createrepo_c missing")
-class DnfTest(harness.ToolTestCase):
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.agent = harness.start_agent()
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.agent.close()
+class DnfTest(harness.LocalAgentTestCase):
 
     def setUp(self) -> None:
-        self.tmp = tempfile.mkdtemp(prefix="hostdeck-dnf-")
-        self.addCleanup(shutil.rmtree, self.tmp)
+        self.tmp = self.make_tmp("hostdeck-dnf-")
         self.repo = os.path.join(self.tmp, "repo")
         self.root = os.path.join(self.tmp, "root")
         os.makedirs(self.repo)

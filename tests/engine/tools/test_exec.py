@@ -11,18 +11,10 @@ import harness
 from agent_client import AgentError
 
 
-class ExecTest(harness.ToolTestCase):
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.agent = harness.start_agent()
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.agent.close()
+class ExecTest(harness.LocalAgentTestCase):
 
     def setUp(self) -> None:
-        self.tmp = tempfile.mkdtemp(prefix="hostdeck-exec-")
-        self.addCleanup(shutil.rmtree, self.tmp)
+        self.tmp = self.make_tmp("hostdeck-exec-")
 
     def test_run_captures_stdout_stderr_and_rc(self) -> None:
         r = self.agent.tool("Exec", "run", argv=["sh", "-c", "echo out; echo err >&2; exit 4"],

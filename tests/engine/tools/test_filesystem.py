@@ -20,18 +20,10 @@ def sha256_file(path: str) -> str:
     return digest.hexdigest()
 
 
-class FileSystemTest(harness.ToolTestCase):
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.agent = harness.start_agent()
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.agent.close()
+class FileSystemTest(harness.LocalAgentTestCase):
 
     def setUp(self) -> None:
-        self.tmp = tempfile.mkdtemp(prefix="hostdeck-fs-")
-        self.addCleanup(shutil.rmtree, self.tmp)
+        self.tmp = self.make_tmp("hostdeck-fs-")
 
     def path(self, name: str) -> str:
         return os.path.join(self.tmp, name)

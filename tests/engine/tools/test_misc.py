@@ -17,14 +17,7 @@ PY38_CANDIDATES = [os.environ.get("HOSTDECK_PY38", ""), "/usr/bin/python3.8",
                    os.path.expanduser("~/.pyenv/versions/3.8.18/bin/python3.8")]
 
 
-class MiscTest(harness.ToolTestCase):
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.agent = harness.start_agent()
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.agent.close()
+class MiscTest(harness.LocalAgentTestCase):
 
     def test_facts_match_the_host(self) -> None:
         facts = self.agent.tool("Facts", "all")

@@ -25,18 +25,10 @@ license = MIT
 """
 
 
-class PacmanTest(harness.ToolTestCase):
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.agent = harness.start_agent()
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.agent.close()
+class PacmanTest(harness.LocalAgentTestCase):
 
     def setUp(self) -> None:
-        self.tmp = tempfile.mkdtemp(prefix="hostdeck-pacman-")
-        self.addCleanup(shutil.rmtree, self.tmp)
+        self.tmp = self.make_tmp("hostdeck-pacman-")
         self.repo = os.path.join(self.tmp, "repo")
         self.root = os.path.join(self.tmp, "root")
         os.makedirs(self.repo)
