@@ -5,8 +5,9 @@ CALL, SYNC, CANCEL and CONFIG in; RESULT, ERROR, CHUNK and LOG out. It is exec'e
 (compiled as 'hostdeck-agent.py'); strip.py removes comments and docstrings for the wire while
 keeping line numbers, so keep heavy imports inside the functions that need them.
 """
-import sys, os, json, struct, threading, lzma, binascii
+import sys, os, struct, binascii
 from _queue import SimpleQueue
+from _thread import allocate_lock, start_new_thread, _local
 
 # Stdio protection: the protocol lives on private, non-inheritable copies of fds 0 and 1, and
 # fds 0/1/2 point at /dev/null so print(), tracebacks and children cannot touch the stream.
@@ -33,9 +34,10 @@ SOURCES = {}  # module -> source text (describe reads annotations from it)
 SYNCS = {}  # module -> number of SYNC frames received
 KIDS = set()  # live children of run_process (killed on CANCEL and at exit)
 STATE = {'calls': 0, 'log': None}
-LOCAL = threading.local()
-WRITE_LOCK = threading.Lock()
-KIDS_LOCK = threading.Lock()  # spawning and registering a child is atomic with respect to die()
+LOCAL = _local()
+WRITE_LOCK = allocate_lock()
+KIDS_LOCK = allocate_lock()  # spawning and registering a child is atomic with respect to die()
+EVENT_LOCK = allocate_lock()
 
 
 def die(code):
@@ -76,9 +78,10 @@ class Att(bytes):
 def frame(ftype, fid, body):
     flags = 2 if type(body) is Att else 0
     cmin = CONF['compress_min']
-    if cmin and len(body) >= cmin:
+    if cmin and not flags and len(body) >= cmin:  # attachments (bulk bytes) travel as they are
         # Pay xz on the whole body only when a sample shows it is worth it.
         sample = body[:16384]
+        import lzma
         packed = lzma.compress(sample, preset=1)
         if len(packed) * 10 < len(sample) * 7:
             if len(body) > 16384:
@@ -109,7 +112,51 @@ def _extend(o):
     raise TypeError('cannot encode a value of type %s' % type(o).__name__)
 
 
-_encode = json.JSONEncoder(separators=(',', ':'), default=_extend, allow_nan=False).encode
+def json_codec():
+    """(encode, decode, decode_with_bytes): the C accelerator of the json package used directly.
+
+    Importing json costs every host ~15 ms of start-up CPU (it pulls in re and enum); its C
+    scanner and encoder need neither. The stdlib classes are the fallback when the accelerator is
+    missing or behaves unlike the version this was written against (checked on a sample).
+    """
+    try:
+        import _json
+
+        class Conf:
+            strict = True
+            object_pairs_hook = None
+            parse_float = float
+            parse_int = int
+
+            def parse_constant(name):
+                raise ValueError('%s is not JSON' % name)
+
+        def decoder(hook):
+            Conf.object_hook = hook
+            scan = _json.make_scanner(Conf)
+
+            def decode(s):
+                value, end = scan(s, 0)
+                if end != len(s):
+                    raise ValueError('extra data at %d' % end)
+                return value
+            return decode
+
+        make = _json.make_encoder(None, _extend, _json.encode_basestring_ascii, None, ':', ',',
+                                  False, False, False)
+
+        def encode(value):
+            return ''.join(make(value, 0))
+        decode, decode_bytes = decoder(None), decoder(_bytes_hook)
+        sample = {'a': [1, -2.5, None, True, False, '\u00e9\n"'], 'b': {}}
+        text = '{"a":[1,-2.5,null,true,false,"\\u00e9\\n\\""],"b":{}}'
+        if encode(sample) == text and decode(text) == sample:
+            return encode, decode, decode_bytes
+    except Exception:
+        pass
+    import json
+    return (json.JSONEncoder(separators=(',', ':'), default=_extend, allow_nan=False).encode,
+            json.JSONDecoder().decode, json.JSONDecoder(object_hook=_bytes_hook).decode)
 
 
 def enc(value):
@@ -134,8 +181,7 @@ def _bytes_hook(d):
     return d
 
 
-_decode = json.JSONDecoder().decode
-_decode_bytes = json.JSONDecoder(object_hook=_bytes_hook).decode
+_encode, _decode, _decode_bytes = json_codec()
 
 
 class ToolError(Exception):
@@ -175,6 +221,29 @@ def err(e, etype=None):
         return enc(out)
 
 
+class Event:
+    """threading.Event's set/is_set/wait without importing threading (~5 ms of start-up)."""
+
+    def __init__(self):
+        self.flag = False
+        self.gate = allocate_lock()
+        self.gate.acquire()
+
+    def set(self):
+        with EVENT_LOCK:
+            if not self.flag:
+                self.flag = True
+                self.gate.release()
+
+    def is_set(self):
+        return self.flag
+
+    def wait(self, timeout=None):
+        if not self.flag and self.gate.acquire(True, -1 if timeout is None else max(timeout, 0)):
+            self.gate.release()  # let the next waiter through
+        return self.flag
+
+
 class Ctx:
     """One call in flight; hostdeck.context() returns it to the tool."""
     __slots__ = ('id', 'check', 'lock', 'done', 'batch', 'event', 'procs', 'quit')
@@ -182,7 +251,7 @@ class Ctx:
     def __init__(self, cid, check):
         self.id = cid
         self.check = check
-        self.lock = threading.Lock()
+        self.lock = allocate_lock()
         self.done = False
         self.batch = None
         self.event = None
@@ -193,7 +262,7 @@ class Ctx:
     def cancelled(self):
         with self.lock:
             if self.event is None:
-                self.event = threading.Event()
+                self.event = Event()
             return self.event
 
     def emit(self, stream, data):
@@ -289,7 +358,7 @@ def run(c, fn, args):
 # Worker pool, grown lazily: `free` is idle workers minus queued jobs.
 JOBS = SimpleQueue()
 POOL = {'free': 0, 'threads': 0}
-POOL_LOCK = threading.Lock()
+POOL_LOCK = allocate_lock()
 
 
 def worker():
@@ -305,7 +374,7 @@ def submit(job):
         if POOL['free'] < 0 and POOL['threads'] < 64:
             POOL['threads'] += 1
             POOL['free'] += 1
-            threading.Thread(target=worker, daemon=True).start()
+            start_new_thread(worker, ())
     JOBS.put(job)
 
 
@@ -417,7 +486,8 @@ def handle(ftype, flags, fid, body, batch):
     """Decode and dispatch one frame; anything malformed ends the session."""
     try:
         if flags & 0x1000000:
-            z = lzma.LZMADecompressor()
+            from _lzma import LZMADecompressor
+            z = LZMADecompressor()
             body = z.decompress(body, CONF['max_frame'] + 1)
             if not z.eof or len(body) > CONF['max_frame']:
                 raise ValueError

@@ -1,16 +1,21 @@
 """Running commands for the tools: captured or streamed, with timeout and cancellation.
 
 The environment given to a command extends the agent's (os.environ), it never replaces it.
-Output is read in chunks with a selector so that a command printing 100 MB does not make the
+Output is read in chunks with poll() so that a command printing 100 MB does not make the
 agent hold 100 MB: what is kept is capped by ``max_capture`` and the rest is only streamed.
+
+Commands start with os.posix_spawn (a vfork under glibc) and are reaped with waitpid: the
+subprocess module and what it imports (threading, selectors, signal -> enum) would cost every
+host several ms of start-up CPU before its first Exec. A command with a working directory goes
+through subprocess.Popen, since posix_spawn cannot change directory.
 """
 from __future__ import annotations
 
+import _signal
 import codecs
+import errno
 import os
-import selectors
-import signal
-import subprocess
+import select
 import time
 
 import hostdeck
@@ -129,32 +134,155 @@ def _cancel_event():
         return None
 
 
-def _register(proc: subprocess.Popen) -> Optional[list]:
+# Tests set this to False to run every command through the subprocess path.
+USE_SPAWN = hasattr(os, "posix_spawn")
+
+
+class Child:
+    """A started command: its pid, the parent's ends of its pipes and, once reaped, its rc.
+
+    It quacks like the Popen objects the agent kills on CANCEL (pid, returncode, kill()).
+    """
+
+    def __init__(self, pid: int, stdin: Optional[int], stdout: int, stderr: int, popen=None) -> None:
+        self.pid = pid
+        self.stdin = stdin
+        self.stdout = stdout
+        self.stderr = stderr
+        self.popen = popen
+        self.returncode: Optional[int] = None
+
+    def poll(self) -> Optional[int]:
+        if self.returncode is None:
+            if self.popen is not None:
+                self.returncode = self.popen.poll()
+            else:
+                try:
+                    pid, status = os.waitpid(self.pid, os.WNOHANG)
+                except ChildProcessError:
+                    pid, status = self.pid, 255 << 8
+                if pid:
+                    self.returncode = (-os.WTERMSIG(status) if os.WIFSIGNALED(status)
+                                       else os.WEXITSTATUS(status))
+        return self.returncode
+
+    def wait(self, timeout: float) -> Optional[int]:
+        """Poll for the exit for up to timeout seconds (never blocks longer)."""
+        deadline = time.monotonic() + timeout
+        pause = 0.0005
+        while self.poll() is None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            time.sleep(min(pause, left))
+            pause = min(pause * 2, 0.05)
+        return self.returncode
+
+    def kill(self) -> None:
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, _signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+    def close(self) -> None:
+        if self.popen is not None:
+            for pipe in (self.popen.stdin, self.popen.stdout, self.popen.stderr):
+                if pipe is not None:
+                    pipe.close()
+        else:
+            for fd in (self.stdin, self.stdout, self.stderr):
+                if fd is not None:
+                    try:
+                        os.close(fd)
+                    except OSError:
+                        pass
+        self.stdin = None
+
+
+def _find_program(name: str, env: dict) -> str:
+    """The file execvpe() would run for name with env's PATH (which subprocess also uses)."""
+    if "/" in name:
+        return name
+    denied = None
+    for folder in env.get("PATH", os.defpath).split(os.pathsep):
+        path = os.path.join(folder or ".", name)
+        if os.path.isfile(path):
+            if os.access(path, os.X_OK):
+                return path
+            denied = denied or path
+    if denied:
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), denied)
+    raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), name)
+
+
+def _spawn(argv: list[str], piped_stdin: bool, cwd: Optional[str], env: dict) -> Child:
+    if cwd is None and USE_SPAWN:
+        path = _find_program(argv[0], env)
+        ours, theirs = [], []
+        try:
+            if piped_stdin:
+                r, w = os.pipe()
+                ours.append(w)
+                theirs.append(r)
+            out_r, out_w = os.pipe()
+            err_r, err_w = os.pipe()
+            ours += (out_r, err_r)
+            theirs += (out_w, err_w)
+            if min(theirs) > 2:  # dup2 onto the same fd would leave it close-on-exec
+                actions = [(os.POSIX_SPAWN_DUP2, r, 0) if piped_stdin
+                           else (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                           (os.POSIX_SPAWN_DUP2, out_w, 1), (os.POSIX_SPAWN_DUP2, err_w, 2)]
+                # Python ignores SIGPIPE and SIGXFSZ; a command gets the default actions back.
+                pid = os.posix_spawn(path, argv, env, file_actions=actions, setsid=True,
+                                     setsigdef=(_signal.SIGPIPE, _signal.SIGXFSZ))
+                for fd in theirs:
+                    os.close(fd)
+                theirs = []
+                return Child(pid, w if piped_stdin else None, out_r, err_r)
+        except BaseException:
+            for fd in ours:
+                os.close(fd)
+            raise
+        finally:
+            for fd in theirs:
+                os.close(fd)
+        for fd in ours:
+            os.close(fd)
+    import subprocess
+
+    p = subprocess.Popen(argv, stdin=subprocess.PIPE if piped_stdin else subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd, env=env,
+                         start_new_session=True)
+    return Child(p.pid, p.stdin.fileno() if piped_stdin else None, p.stdout.fileno(),
+                 p.stderr.fileno(), popen=p)
+
+
+def _register(child: Child) -> Optional[list]:
     """Let the agent kill the child at once on CANCEL (it kills what the call's procs list holds)."""
     procs = getattr(hostdeck.context(), "procs", None)
     if isinstance(procs, list):
-        procs.append(proc)
+        procs.append(child)
         return procs
     return None
 
 
-def _unregister(procs: Optional[list], proc: subprocess.Popen) -> None:
+def _unregister(procs: Optional[list], child: Child) -> None:
     # Before the child is reaped: a pid left in the list could be signalled after reuse.
     if procs is not None:
         try:
-            procs.remove(proc)
+            procs.remove(child)
         except ValueError:
             pass
 
 
-def _kill_group(proc: subprocess.Popen) -> None:
+def _kill_group(child: Child) -> None:
+    if child.returncode is not None:
+        return  # reaped: its pid (and group id) may belong to someone else now
     try:
-        os.killpg(proc.pid, signal.SIGKILL)
+        os.killpg(child.pid, _signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
-        try:
-            proc.kill()
-        except ProcessLookupError:
-            pass
+        child.kill()
 
 
 def run(argv: list[str], *, stdin: Union[str, bytes, None] = None, cwd: Optional[str] = None,
@@ -165,111 +293,113 @@ def run(argv: list[str], *, stdin: Union[str, bytes, None] = None, cwd: Optional
     argv = [str(a) for a in argv]
     done = Completed(argv)
     try:
-        proc = subprocess.Popen(argv, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd,
-                                env=extended_env(env), start_new_session=True)
+        child = _spawn(argv, stdin is not None, cwd, extended_env(env))
     except FileNotFoundError as err:
         raise hostdeck.ToolError("command not found: %s (%s)" % (argv[0], describe(argv)),
                                  command=argv, error=str(err))
-    except (PermissionError, NotADirectoryError, OSError) as err:
+    except OSError as err:
         raise hostdeck.ToolError("cannot start %s: %s" % (describe(argv), err), command=argv,
                                  cwd=cwd, error=str(err))
-    procs = _register(proc)
-    streams = {proc.stdout: _Stream("stdout", capture, max_capture, emit),
-               proc.stderr: _Stream("stderr", capture, max_capture, emit)}
+    procs = _register(child)
+    streams = {child.stdout: _Stream("stdout", capture, max_capture, emit),
+               child.stderr: _Stream("stderr", capture, max_capture, emit)}
     started = time.monotonic()
     try:
-        _pump(proc, streams, stdin, timeout, started, done)
+        _pump(child, streams, stdin, timeout, started, done)
     finally:
-        _unregister(procs, proc)
-        if proc.poll() is None:
-            _kill_group(proc)
-        proc.wait()
-        for pipe in (proc.stdin, proc.stdout, proc.stderr):
-            if pipe is not None:
-                pipe.close()
-    done.rc = proc.returncode
+        _unregister(procs, child)
+        if child.poll() is None:
+            _kill_group(child)
+        while child.wait(1.0) is None:
+            pass
+        child.close()
+    done.rc = child.returncode
     done.duration = time.monotonic() - started
-    out, err = streams[proc.stdout], streams[proc.stderr]
+    out, err = streams[child.stdout], streams[child.stderr]
     done.stdout, done.stderr = out.text(), err.text()
     done.stdout_bytes, done.stderr_bytes = out.total, err.total
     done.truncated = {"stdout": out.truncated, "stderr": err.truncated}
     return done
 
 
-def _pump(proc: subprocess.Popen, streams: dict, stdin: Union[str, bytes, None],
+def _pump(child: Child, streams: dict, stdin: Union[str, bytes, None],
           timeout: Optional[float], started: float, done: Completed) -> None:
-    sel = selectors.DefaultSelector()
-    for pipe in streams:
-        os.set_blocking(pipe.fileno(), False)
-        sel.register(pipe, selectors.EVENT_READ)
+    poller = select.poll()
+    for fd in streams:
+        os.set_blocking(fd, False)
+        poller.register(fd, select.POLLIN)
     pending_in = b""
     if stdin is not None:
         pending_in = stdin.encode("utf-8") if isinstance(stdin, str) else bytes(stdin)
         if pending_in:
-            os.set_blocking(proc.stdin.fileno(), False)
-            sel.register(proc.stdin, selectors.EVENT_WRITE)
+            os.set_blocking(child.stdin, False)
+            poller.register(child.stdin, select.POLLOUT)
         else:
-            proc.stdin.close()
+            _close_stdin(child)
     cancelled = _cancel_event()
     open_pipes = len(streams)
     while open_pipes > 0:
         if cancelled is not None and cancelled.is_set():
-            done.cancelled = True
-            _kill_group(proc)
-            raise hostdeck.ToolError("cancelled: %s" % describe(done.argv), command=done.argv)
+            _cancel(child, done)
         if timeout is not None and time.monotonic() - started > timeout:
             done.timed_out = True
-            _kill_group(proc)
+            _kill_group(child)
             break
-        for key, _ in sel.select(POLL_SECONDS):
-            pipe = key.fileobj
-            if pipe is proc.stdin:
-                pending_in = _write_some(proc, sel, pending_in)
+        for fd, _ in poller.poll(POLL_SECONDS * 1000):
+            if fd == child.stdin:
+                pending_in = _write_some(child, poller, pending_in)
                 continue
             try:
-                data = os.read(pipe.fileno(), READ_SIZE)
+                data = os.read(fd, READ_SIZE)
             except BlockingIOError:
                 continue
             if data:
-                streams[pipe].feed(data)
+                streams[fd].feed(data)
             else:
-                sel.unregister(pipe)
+                poller.unregister(fd)
                 open_pipes -= 1
-    sel.close()
     for stream in streams.values():
         stream.finish()
     # The pipes closed but the process may still be exiting (or closed its output and goes on):
     # wait for it, still honouring the timeout and cancellation, and never kill a process that
     # is merely slow to be reaped.
     deadline = None if timeout is None else started + timeout
-    while not done.timed_out and proc.poll() is None:
+    while not done.timed_out and child.poll() is None:
         if cancelled is not None and cancelled.is_set():
-            done.cancelled = True
-            _kill_group(proc)
-            raise hostdeck.ToolError("cancelled: %s" % describe(done.argv), command=done.argv)
+            _cancel(child, done)
         left = POLL_SECONDS if deadline is None else min(POLL_SECONDS, deadline - time.monotonic())
         if left <= 0:
             done.timed_out = True
-            _kill_group(proc)
+            _kill_group(child)
             break
-        try:
-            proc.wait(left)
-        except subprocess.TimeoutExpired:
-            pass
+        child.wait(left)
 
 
-def _write_some(proc: subprocess.Popen, sel, pending: bytes) -> bytes:
+def _cancel(child: Child, done: Completed) -> None:
+    done.cancelled = True
+    _kill_group(child)
+    raise hostdeck.ToolError("cancelled: %s" % describe(done.argv), command=done.argv)
+
+
+def _close_stdin(child: Child) -> None:
+    if child.popen is not None:
+        child.popen.stdin.close()
+    else:
+        os.close(child.stdin)
+    child.stdin = None
+
+
+def _write_some(child: Child, poller, pending: bytes) -> bytes:
     try:
-        written = os.write(proc.stdin.fileno(), pending[:READ_SIZE])
+        written = os.write(child.stdin, pending[:READ_SIZE])
     except BlockingIOError:
         return pending
     except BrokenPipeError:
         written = len(pending)
     pending = pending[written:]
     if not pending:
-        sel.unregister(proc.stdin)
-        proc.stdin.close()
+        poller.unregister(child.stdin)
+        _close_stdin(child)
     return pending
 
 

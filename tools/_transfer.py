@@ -13,10 +13,10 @@ _uploads: dict[str, "_Upload"] = {}
 
 
 class _Upload:
-    def __init__(self, dest: str, size: int, sha256: str, mode, uid, gid, backup: bool) -> None:
+    def __init__(self, dest: str, size: int, sha256: Optional[str], mode, uid, gid, backup: bool) -> None:
         self.dest = dest
         self.size = size
-        self.sha256 = sha256.lower()
+        self.sha256 = sha256.lower() if sha256 else None
         self.mode, self.uid, self.gid, self.backup = mode, uid, gid, backup
         self.fd, self.tmp = _files.open_temp(dest)
         self.offset = 0
@@ -49,12 +49,14 @@ def file_sha256(path: str) -> str:
             digest.update(block)
 
 
-def begin(dest: str, size: int, sha256: str, mode, owner, group, backup: bool) -> dict:
+def begin(dest: str, size: int, sha256: Optional[str], mode, owner, group, backup: bool) -> dict:
     dest = _files.real_target(dest)
     mode_bits, uid, gid = _files.parse_mode(mode), _files.resolve_uid(owner), _files.resolve_gid(group)
     same = False
     drift: dict = {}
     if os.path.isfile(dest) and os.path.getsize(dest) == size:
+        if not sha256:
+            return {"skip": False, "token": None, "need_sha256": True}
         same = file_sha256(dest) == sha256.lower()
     if same:
         drift = _files.attrs_drift(dest, mode_bits, uid, gid)
@@ -96,7 +98,7 @@ def chunk(token: str, offset: int, data: bytes) -> dict:
         return {"received": upload.offset}
 
 
-def end(token: str) -> dict:
+def end(token: str, sha256: Optional[str] = None) -> dict:
     upload = _get(token)
     with _lock:
         _uploads.pop(token, None)
@@ -105,10 +107,17 @@ def end(token: str) -> dict:
             if upload.offset != upload.size:
                 raise hostdeck.ToolError("upload to %s incomplete: %d of %d bytes" % (
                     upload.dest, upload.offset, upload.size), received=upload.offset, size=upload.size)
+            expected = upload.sha256 or (sha256 or "").lower()
+            if not expected:
+                raise hostdeck.ToolError("upload to %s: no sha256 to verify against (give it to "
+                                         "upload_begin or upload_end)" % upload.dest)
+            if sha256 and upload.sha256 and sha256.lower() != upload.sha256:
+                raise hostdeck.ToolError("upload to %s: upload_end's sha256 %s differs from "
+                                         "upload_begin's %s" % (upload.dest, sha256, upload.sha256))
             got = upload.hash.hexdigest()
-            if got != upload.sha256:
+            if got != expected:
                 raise hostdeck.ToolError("upload to %s: checksum mismatch (sent %s, received %s)" % (
-                    upload.dest, upload.sha256, got), expected=upload.sha256, actual=got)
+                    upload.dest, expected, got), expected=expected, actual=got)
             os.fsync(upload.fd)
             os.close(upload.fd)
             upload.fd = -1

@@ -192,13 +192,16 @@ class FileSystem:
 
     @staticmethod
     @hostdeck.changes
-    def upload_begin(dest: Path, size: int, sha256: str, mode: Optional[str] = None,
+    def upload_begin(dest: Path, size: int, sha256: Optional[str] = None, mode: Optional[str] = None,
                      owner: Optional[str] = None, group: Optional[str] = None,
                      backup: bool = False) -> dict:
         """Start a chunked upload; skip=true (no data needed) when dest already has this sha256.
 
         Then send upload_chunk(token, offset, data) in order and finish with upload_end(token);
         the file is written to a temp file next to dest and renamed into place at the end.
+        Without sha256 the controller may hash while it sends (and gives the sum to upload_end):
+        when dest already has the same size the answer is need_sha256=true (no token) instead,
+        so that an identical file is still skipped.
         """
         return _transfer.begin(dest, size, sha256, mode, owner, group, backup)
 
@@ -214,9 +217,11 @@ class FileSystem:
 
     @staticmethod
     @hostdeck.changes
-    def upload_end(token: str) -> dict:
-        """Verify size and sha256 of an upload and rename it into place."""
-        return _transfer.end(token)
+    def upload_end(token: str, sha256: Optional[str] = None) -> dict:
+        """Verify size and sha256 of an upload and rename it into place.
+
+        sha256 is required when upload_begin was not given one."""
+        return _transfer.end(token, sha256)
 
     @staticmethod
     def upload_abort(token: str) -> dict:

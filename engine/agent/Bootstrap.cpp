@@ -17,16 +17,17 @@ QString loaderSource(qsizetype payloadSize, bool announce)
                        "if sys.version_info<(3,8):sys.stdout.write('HOSTDECK-PYTHON-TOO-OLD "
                        "%s\\n'%sys.version.split()[0]);"
                        "sys.stdout.flush();sys.exit(3)\n"
-                       "import lzma,binascii\n");
+                       "import _lzma,binascii\n");
     if (announce)
         code += QStringLiteral("os.write(1,b'HOSTDECK-LOADER\\n')\n");
-    code += QStringLiteral(
-                "n=%1;b=b''\n"
-                "while len(b)<n:\n"
-                " c=os.read(0,n-len(b))\n"
-                " if not c:sys.exit(4)\n"
-                " b+=c\n"
-                "exec(compile(lzma.decompress(binascii.a2b_base64(b)),'hostdeck-agent.py','exec'))")
+    code += QStringLiteral("n=%1;b=b''\n"
+                           "while len(b)<n:\n"
+                           " c=os.read(0,n-len(b))\n"
+                           " if not c:sys.exit(4)\n"
+                           " b+=c\n"
+                           "exec(compile(_lzma.LZMADecompressor().decompress(binascii.a2b_base64(b)"
+                           "),'hostdeck-agent.py',"
+                           "'exec'))")
                 .arg(payloadSize);
     return code;
 }

@@ -4,6 +4,8 @@
 
 #include <libssh/libssh.h>
 
+#include <sys/ioctl.h>
+
 #include <algorithm>
 
 namespace hostdeck::engine {
@@ -14,6 +16,15 @@ constexpr qsizetype MaxReadPerPump = 1024 * 1024; // then let the other channels
 constexpr qsizetype WriteChunk = 256 * 1024;
 constexpr qsizetype LowWater = 256 * 1024;
 constexpr int MaxOpenRetries = 5;
+// libssh reads the socket 4 KiB per poll; a 32 KiB packet takes several reads before the channel
+// has data. Keep feeding it while the kernel holds bytes instead of one event-loop turn per 4 KiB.
+constexpr int MaxEmptyReadsWhileSocketHasData = 256;
+
+bool socketHasData(int fd)
+{
+    int available = 0;
+    return fd >= 0 && ::ioctl(fd, FIONREAD, &available) == 0 && available > 0;
+}
 } // namespace
 
 SshChannel::SshChannel(Kind kind, QByteArray target, quint16 port, SshChannelClient* client,
@@ -114,18 +125,26 @@ bool SshChannel::pump(ssh_session_struct* session, Events& events)
     if (m_state != State::Open)
         return pumpOpen(session, events);
 
+    const int fd = ssh_get_fd(session);
     bool progressed = pumpWrite(events);
     if (m_state == State::Done)
         return true;
-    progressed |= pumpRead(events, false, m_stdoutEof);
+    progressed |= pumpRead(events, fd, false, m_stdoutEof);
     if (m_state == State::Done)
         return true;
     if (m_kind == Kind::Exec)
-        progressed |= pumpRead(events, true, m_stderrEof);
+        progressed |= pumpRead(events, fd, true, m_stderrEof);
     else
         m_stderrEof = true;
     if (m_state == State::Done)
         return true;
+    // Reading processed what arrived, window adjusts included: a writer that was waiting for the
+    // window goes on now, not after the next socket event (which may never come).
+    if (bytesToWrite() > 0 && ssh_channel_window_size(m_channel) > 0) {
+        progressed |= pumpWrite(events);
+        if (m_state == State::Done)
+            return true;
+    }
     if (m_stdoutEof && !m_eofReported) {
         m_eofReported = true;
         events.push_back([this]() {
@@ -249,12 +268,13 @@ bool SshChannel::pumpWrite(Events& events)
     return progressed;
 }
 
-bool SshChannel::pumpRead(Events& events, bool stderrStream, bool& eof)
+bool SshChannel::pumpRead(Events& events, int fd, bool stderrStream, bool& eof)
 {
     if (eof)
         return false;
     bool progressed = false;
     qsizetype total = 0;
+    int emptyReads = 0;
     while (total < MaxReadPerPump) {
         QByteArray buffer(ReadChunk, Qt::Uninitialized);
         const int n = ssh_channel_read_nonblocking(m_channel, buffer.data(),
@@ -274,8 +294,13 @@ bool SshChannel::pumpRead(Events& events, bool stderrStream, bool& eof)
             return true;
         }
         if (n <= 0) {
-            if (ssh_channel_is_closed(m_channel))
+            if (ssh_channel_is_closed(m_channel)) {
                 eof = true; // closed without EOF
+                break;
+            }
+            if (!stderrStream && ++emptyReads < MaxEmptyReadsWhileSocketHasData &&
+                socketHasData(fd))
+                continue; // a packet is still arriving: let libssh read on
             break;
         }
         buffer.truncate(n);

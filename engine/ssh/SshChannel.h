@@ -67,7 +67,7 @@ public:
 private:
     bool pumpOpen(ssh_session_struct* session, Events& events);
     bool pumpWrite(Events& events);
-    bool pumpRead(Events& events, bool stderrStream, bool& eof);
+    bool pumpRead(Events& events, int fd, bool stderrStream, bool& eof);
     void finish(const TransportExit& exit, Events& events);
     void release();
     QString what() const;

@@ -71,8 +71,8 @@ void FileUpload::start()
         fail(ErrorKind::Io, m_file.errorString());
         return;
     }
-    m_phase = Phase::Hashing;
-    m_hashCancel = FileHasher::launch(m_options.localPath, this, &FileUpload::onHashed);
+    m_size = m_file.size();
+    begin(); // without a checksum: the agent asks for one only if dest could be identical
 }
 
 void FileUpload::onHashed(const QByteArray& sha256, qint64 size, const QString& error)
@@ -88,12 +88,21 @@ void FileUpload::onHashed(const QByteArray& sha256, qint64 size, const QString& 
         fail(ErrorKind::Io, error);
         return;
     }
+    if (size != m_size) {
+        fail(ErrorKind::Io, QStringLiteral("the file changed size while it was being hashed"));
+        return;
+    }
     m_sha256 = QString::fromLatin1(sha256);
-    m_size = size;
+    begin();
+}
+
+void FileUpload::begin()
+{
     QJsonObject args{{QStringLiteral("dest"), m_options.remotePath},
                      {QStringLiteral("size"), m_size},
-                     {QStringLiteral("sha256"), m_sha256},
                      {QStringLiteral("backup"), m_options.backup}};
+    if (!m_sha256.isEmpty())
+        args.insert(QStringLiteral("sha256"), m_sha256);
     if (!m_options.mode.isEmpty())
         args.insert(QStringLiteral("mode"), m_options.mode);
     if (!m_options.owner.isEmpty())
@@ -122,6 +131,15 @@ void FileUpload::onBegun(const CallResult& reply)
         return;
     }
     const QJsonObject o = reply.value.toObject();
+    if (o.value(QStringLiteral("need_sha256")).toBool() && m_sha256.isEmpty()) {
+        if (m_cancelRequested) {
+            finishWith(makeError(ErrorKind::Cancelled, describe() + QStringLiteral(" cancelled")));
+            return;
+        }
+        m_phase = Phase::Hashing; // dest has the same size: maybe the same content
+        m_hashCancel = FileHasher::launch(m_options.localPath, this, &FileUpload::onHashed);
+        return;
+    }
     if (o.value(QStringLiteral("skip")).toBool()) {
         succeed(o, !o.value(QStringLiteral("check")).toBool(),
                 o.value(QStringLiteral("changed")).toBool());
@@ -158,6 +176,8 @@ void FileUpload::pump()
                         {{QStringLiteral("token"), m_token},
                          {QStringLiteral("offset"), m_sent},
                          {QStringLiteral("data"), QJsonObject{{QStringLiteral("$bin"), 0}}}});
+        if (m_sha256.isEmpty())
+            m_streamHash.addData(data);
         request.attachments = {data}; // raw: no base64 round trip for the bulk of the transfer
         request.timeout = m_options.callTimeout;
         AgentCall* call = m_session->call(std::move(request));
@@ -169,8 +189,11 @@ void FileUpload::pump()
     if (m_phase == Phase::Sending && m_inFlight == 0 && m_acked == m_size) {
         m_phase = Phase::Ending;
         m_file.close();
+        if (m_sha256.isEmpty())
+            m_sha256 = QString::fromLatin1(m_streamHash.hexDigest());
         AgentCall* call =
-            callTool(QStringLiteral("upload_end"), {{QStringLiteral("token"), m_token}});
+            callTool(QStringLiteral("upload_end"),
+                     {{QStringLiteral("token"), m_token}, {QStringLiteral("sha256"), m_sha256}});
         connect(call, &AgentCall::finished, this, &FileUpload::onEnded);
     }
 }

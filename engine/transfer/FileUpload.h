@@ -1,6 +1,7 @@
 #pragma once
 
 #include "transfer/FileHasher.h"
+#include "transfer/Sha256.h"
 #include "transfer/TransferResult.h"
 
 #include <QFile>
@@ -16,11 +17,12 @@ class AgentSession;
 struct CallResult;
 
 /// Uploads one local file to a path on the session's host through FileSystem.upload_*:
-/// SHA-256 computed streaming on a worker thread, upload_begin (skips when the destination
-/// already has that content), then chunks read from disk with a bounded number in flight (the
-/// file is never held in memory), then upload_end (size + checksum verified remotely, temp file
-/// renamed into place). cancel() or any failure sends upload_abort, so no temp file is left
-/// behind; finished() comes after that. Lives on the session's thread; never blocks.
+/// upload_begin with the size; when the destination already has that size, the agent asks for
+/// the SHA-256 first (computed on a worker thread) and an identical file is skipped; otherwise
+/// chunks read from disk go out at once with a bounded number in flight (the file is never held
+/// in memory) and are hashed as they go, then upload_end (size + checksum verified remotely,
+/// temp file renamed into place). cancel() or any failure sends upload_abort, so no temp file is
+/// left behind; finished() comes after that. Lives on the session's thread; never blocks.
 class FileUpload final : public QObject
 {
     Q_OBJECT
@@ -66,6 +68,7 @@ private:
         Done
     };
 
+    void begin();
     void onHashed(const QByteArray& sha256, qint64 size, const QString& error);
     void onBegun(const CallResult& reply);
     void pump();
@@ -84,7 +87,8 @@ private:
     QFile m_file;
     FileHasher::CancelFlag m_hashCancel;
     QString m_token;
-    QString m_sha256;
+    QString m_sha256;    ///< known up front (same-size destination) or at the end of sending
+    Sha256 m_streamHash; ///< over the chunks as they are read, when m_sha256 is not known yet
     qint64 m_size = 0;
     qint64 m_sent = 0;  ///< bytes handed to the session
     qint64 m_acked = 0; ///< bytes the agent confirmed

@@ -60,7 +60,9 @@ bool isAgentFrameType(FrameType type)
 PreparedBody prepareBody(const QByteArray& body, qsizetype compressMin, bool attachments)
 {
     PreparedBody prepared{body, quint8(attachments ? kFlagAttachments : 0)};
-    if (worthCompressing(body, compressMin)) {
+    // Attachments are bulk bytes (file contents): xz runs at tens of MB/s, slower than the links
+    // the transfers use, so they travel as they are, like scp without -C.
+    if (!attachments && worthCompressing(body, compressMin)) {
         QByteArray compressed = lzma::compress(body, 1);
         if (!compressed.isEmpty() && compressed.size() < body.size()) {
             prepared.payload = std::move(compressed);

@@ -8,7 +8,8 @@
 namespace hostdeck::engine::wire {
 
 /// Serialise one frame. The body is xz-compressed only when it is at least `compressMin` bytes
-/// (0 = never) and compression actually shrinks it (a sample is tried first).
+/// (0 = never), carries no attachments and compression actually shrinks it (a sample is tried
+/// first).
 /// `attachments` sets the flag that says the body is laid out as DataCodec's encodeBody() makes it.
 QByteArray encodeFrame(FrameType type, quint64 id, const QByteArray& body,
                        qsizetype compressMin = 0, bool attachments = false);

@@ -126,6 +126,7 @@ struct ProcessRun
     bool ok = false;
     QByteArray out;
     QByteArray err;
+    QString status;
 };
 
 ProcessRun timeProcess(const QString& program, const QStringList& args,
@@ -145,6 +146,10 @@ ProcessRun timeProcess(const QString& program, const QStringList& args,
         process.kill();
         process.waitForFinished(5000);
     }
+    run.status = !finished ? QStringLiteral("killed: no exit within 120 s")
+                 : process.exitStatus() == QProcess::CrashExit
+                     ? QStringLiteral("crashed: ") + process.errorString()
+                     : QStringLiteral("exit code %1").arg(process.exitCode());
     run.out = process.readAllStandardOutput();
     run.err = process.readAllStandardError();
     run.ok = finished && process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0 &&
@@ -387,6 +392,11 @@ int main(int argc, char** argv)
             if (!run.ok) {
                 tool.failure =
                     QString::fromLocal8Bit(run.err.right(400) + run.out.right(400)).simplified();
+                if (tool.failure.isEmpty())
+                    tool.failure = QStringLiteral("%1 ended without output after %2 ms (%3)")
+                                       .arg(tool.program)
+                                       .arg(run.ms, 0, 'f', 0)
+                                       .arg(run.status);
                 continue;
             }
             tool.times.push_back(run.ms);

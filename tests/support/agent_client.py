@@ -36,13 +36,13 @@ LOADER_TEMPLATE = (
     "import sys,os\n"
     "if sys.version_info<(3,8):sys.stdout.write('HOSTDECK-PYTHON-TOO-OLD %s\\n'%sys.version.split()[0]);"
     "sys.stdout.flush();sys.exit(3)\n"
-    "import lzma,binascii\n"
+    "import _lzma,binascii\n"
     "n={n};b=b''\n"
     "while len(b)<n:\n"
     " c=os.read(0,n-len(b))\n"
     " if not c:sys.exit(4)\n"
     " b+=c\n"
-    "exec(compile(lzma.decompress(binascii.a2b_base64(b)),'hostdeck-agent.py','exec'))\n")
+    "exec(compile(_lzma.LZMADecompressor().decompress(binascii.a2b_base64(b)),'hostdeck-agent.py','exec'))\n")
 
 
 def stripped_agent() -> bytes:
@@ -318,6 +318,8 @@ class AgentClient:
                     source = f.read()
                 break
         if source is None:
+            if stack:
+                return  # an underscore module of the stdlib (_signal, _json ...), like ToolRegistry
             raise FileNotFoundError('tool module %s not found in %s' % (name, dirs))
         for dep in re.findall(r'^\s*(?:from|import)\s+(_(?!_)\w+)', source, re.M):
             self._sync_with_deps(dirs, dep, stack + [name])

@@ -224,6 +224,41 @@ class AgentTests(unittest.TestCase):
         self.assertEqual(caught.exception.type, 'EncodeError')
         self.assertIn('object', caught.exception.message)
 
+    def test_start_path_imports_stay_light(self):
+        # What every host pays before its first result: no json (re, enum), threading, subprocess
+        # (selectors, signal), lzma or logging. A cold fan-out to 50 hosts on 2 cores feels each ms.
+        self.agent.sync_tools(DIRS, 'exec')
+        self.assertEqual(self.agent.call('Exec', 'run', {'argv': ['echo', 'hi']})['stdout'], 'hi\n')
+        self.agent.sync('mods', 'import sys\nclass Mods:\n    @staticmethod\n'
+                                '    def loaded():\n        return sorted(sys.modules)\n')
+        heavy = {'json', 're', 'enum', 'threading', 'subprocess', 'selectors', 'signal', 'lzma',
+                 'logging', 'collections', 'functools', 'warnings'}
+        self.assertEqual(heavy & set(self.agent.call('Mods', 'loaded')), set())
+
+    def test_json_fallback_matches_the_accelerator(self):
+        # Without the _json accelerator the agent uses the json package; both must agree.
+        self.agent.sync('codec', 'import sys, __main__\nclass Codec:\n    @staticmethod\n'
+                                 '    def both(value):\n'
+                                 '        fast = __main__.json_codec()\n'
+                                 '        saved = sys.modules.pop("_json")\n'
+                                 '        sys.modules["_json"] = None\n'
+                                 '        try:\n            slow = __main__.json_codec()\n'
+                                 '        finally:\n            sys.modules["_json"] = saved\n'
+                                 '        texts = [f[0](value) for f in (fast, slow)]\n'
+                                 '        return texts + [f[1](texts[0]) == value for f in (fast, slow)]'
+                                 ' + [fast[0].__module__, slow[0].__module__]\n'
+                                 '    @staticmethod\n    def nan():\n        return float("nan")\n')
+        value = {'s': 'Привет 🌍 "q" \\ \x01', 'n': [0, -5, 2 ** 70, 1.5, 1e300, True, None],
+                 'nested': [{'a': []}, {}]}
+        fast, slow, fast_ok, slow_ok, fast_mod, slow_mod = self.agent.call('Codec', 'both', {'value': value})
+        self.assertEqual(fast, slow)
+        self.assertEqual(json.loads(fast), value)
+        self.assertTrue(fast_ok and slow_ok)
+        self.assertEqual((fast_mod, slow_mod), ('__main__', 'json.encoder'))
+        with self.assertRaises(ac.AgentError) as caught:
+            self.agent.call('Codec', 'nan')
+        self.assertEqual(caught.exception.type, 'EncodeError')
+
     def test_log_forwarding_follows_level(self):
         self.probe()
         self.agent.call('Probe', 'log', {'level': 20, 'message': 'info-hidden'})
@@ -340,6 +375,10 @@ class AgentTests(unittest.TestCase):
         self.assertEqual(self.agent.frames_in, frames_before + 1)
         noise = os.urandom(200000)
         self.assertEqual(self.agent.call('_agent', 'echo', {'value': noise}), noise)
+        # Bytes travel as raw attachments and are never compressed, however compressible.
+        data = b'compressible bytes\n' * 20000
+        self.assertEqual(self.agent.call('_agent', 'echo', {'value': data}), data)
+        self.assertEqual(self.agent.headers[-1][:2], (ac.RESULT, 2))
 
     def test_compressed_reply_is_smaller(self):
         self.agent.config(compress_min=1024)

@@ -97,6 +97,15 @@ private slots:
         QVERIFY(quint8(encodeFrame(FrameType::Result, 1, text, 4096)[4]) & kFlagCompressed);
         QVERIFY(!(quint8(encodeFrame(FrameType::Result, 1, randomBytes(1 << 20), 4096)[4]) &
                   kFlagCompressed));
+        // Bulk bytes in attachments travel uncompressed, however well they would compress.
+        const EncodedBody withAttachment = encodeBody(
+            QJsonObject{{QStringLiteral("data"), QJsonObject{{QStringLiteral("$bin"), 0}}}},
+            {text});
+        QVERIFY(withAttachment.attachments);
+        const QByteArray frame =
+            encodeFrame(FrameType::Call, 2, withAttachment.bytes, 4096, withAttachment.attachments);
+        QCOMPARE(quint8(frame[4]), kFlagAttachments);
+        QCOMPARE(frame.size(), withAttachment.bytes.size() + kHeaderSize);
     }
 
     void manyFramesInOneRead()

@@ -48,6 +48,8 @@ class ToolAgent(agent_client.AgentClient):
         if name in self.synced or name in stack:
             return
         path = os.path.join(TOOLS_DIR, name + ".py")
+        if stack and not os.path.exists(path):
+            return  # an underscore module of the stdlib (_signal ...), as ToolRegistry skips it
         with open(path, encoding="utf-8") as f:
             source = f.read()
         for dep in re.findall(r"^\s*(?:from|import)\s+(_[A-Za-z0-9]\w*)", source, re.M):

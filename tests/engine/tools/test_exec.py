@@ -148,6 +148,31 @@ class ExecTest(harness.LocalAgentTestCase):
         self.assertLess(agent_peak, 64 * 1024, "agent held the output in memory")
         self.assertLess(client_growth, 64 * 1024, "controller held the output in memory")
 
+    def test_program_is_found_on_the_given_path(self) -> None:
+        tool = os.path.join(self.tmp, "hostdeck-only-here")
+        with open(tool, "w") as f:
+            f.write("#!/bin/sh\necho found \"$@\"\n")
+        os.chmod(tool, 0o755)
+        r = self.agent.tool("Exec", "run", argv=["hostdeck-only-here", "a b"],
+                            env={"PATH": self.tmp + ":/usr/bin:/bin"})
+        self.assertEqual(r["stdout"], "found a b\n")
+        with self.assertRaises(AgentError) as caught:
+            self.agent.tool("Exec", "run", argv=["hostdeck-only-here"])
+        self.assertIn("command not found: hostdeck-only-here", caught.exception.message)
+        os.chmod(tool, 0o644)
+        with self.assertRaises(AgentError) as caught:
+            self.agent.tool("Exec", "run", argv=["hostdeck-only-here"], env={"PATH": self.tmp})
+        self.assertIn("cannot start hostdeck-only-here", caught.exception.message)
+        self.assertIn("Permission denied", caught.exception.message)
+
+    def test_commands_get_default_sigpipe_and_a_new_session(self) -> None:
+        # Python ignores SIGPIPE; a command must not inherit that (`yes` would report EPIPE).
+        r = self.agent.tool("Exec", "shell", script="yes | head -n 2; ps -o sid= -p $$; ps -o pid= -p $$")
+        lines = r["stdout"].split()
+        self.assertEqual(lines[:2], ["y", "y"])
+        self.assertEqual(lines[2], lines[3], "the command is not the leader of its own session")
+        self.assertEqual(r["stderr"], "")
+
     def test_concurrent_commands_run_in_parallel(self) -> None:
         started = time.monotonic()
         calls = [self.agent.call_async("Exec", "shell", {"script": "sleep 1; echo %d" % i})
@@ -155,6 +180,15 @@ class ExecTest(harness.LocalAgentTestCase):
         outs = [self.agent.wait(fid, p, timeout=20)["stdout"] for fid, p in calls]
         self.assertEqual(outs, ["%d\n" % i for i in range(4)])
         self.assertLess(time.monotonic() - started, 3.0)
+
+
+class ExecSubprocessTest(ExecTest):
+    """The same tests with every command started by subprocess.Popen (the path used with cwd)."""
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        super().setUpClass()
+        cls.agent.sync("_popen_only", "import _proc\n_proc.USE_SPAWN = False\n")
 
 
 if __name__ == "__main__":

@@ -252,6 +252,31 @@ class FileSystemTest(harness.LocalAgentTestCase):
         self.assertEqual(self.read(dest), "original")
         self.assertEqual(sorted(os.listdir(self.tmp)), ["target.bin"])
 
+    def test_upload_with_the_checksum_at_the_end(self) -> None:
+        # The controller hashes while it sends: upload_begin without sha256, upload_end with it.
+        dest = self.path("streamed.bin")
+        data = os.urandom(300000)
+        begin = self.fs("upload_begin", dest=dest, size=len(data))
+        self.assertFalse(begin["skip"])
+        for offset in range(0, len(data), 100000):
+            self.fs("upload_chunk", token=begin["token"], offset=offset, data=data[offset:offset + 100000])
+        done = self.fs("upload_end", token=begin["token"], sha256=hashlib.sha256(data).hexdigest())
+        self.assertTrue(done["changed"])
+        with open(dest, "rb") as f:
+            self.assertEqual(f.read(), data)
+        # Now dest has that size: without a checksum the agent asks for one instead of starting.
+        again = self.fs("upload_begin", dest=dest, size=len(data))
+        self.assertEqual((again["need_sha256"], again["token"]), (True, None))
+        # And an upload_end without any checksum is refused, leaving dest alone.
+        other = self.path("nosum.bin")
+        begin = self.fs("upload_begin", dest=other, size=3)
+        self.fs("upload_chunk", token=begin["token"], offset=0, data=b"abc")
+        with self.assertRaises(AgentError) as caught:
+            self.fs("upload_end", token=begin["token"])
+        self.assertIn("no sha256 to verify against", caught.exception.message)
+        self.assertFalse(os.path.exists(other))
+        self.assertEqual(sorted(os.listdir(self.tmp)), ["streamed.bin"])
+
     def test_upload_in_check_mode_writes_nothing(self) -> None:
         dest = self.path("never.bin")
         r = self.agent.tool("FileSystem", "upload_begin", check_mode=True, dest=dest, size=3,

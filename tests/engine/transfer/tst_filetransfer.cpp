@@ -8,6 +8,7 @@
 #include "transfer/FileDownload.h"
 #include "transfer/FileUpload.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QTemporaryDir>
 #include <QTest>
@@ -179,10 +180,58 @@ private slots:
                  true);
     }
 
-    void cancelWhileHashingSendsNothing()
+    void sameSizeDestinationIsHashedThenReplaced()
     {
+        // A destination of the same size may be identical: the agent asks for the checksum
+        // first, and a different content is then sent in full.
+        const QString dest = m_tmp.filePath(QStringLiteral("remote/same-size.bin"));
+        QFile src(m_large);
+        QVERIFY(src.open(QIODevice::ReadOnly));
+        QByteArray content = src.read(3 << 20);
+        content[1000] = char(content[1000] ^ 0x5a);
+        {
+            QFile out(dest);
+            QVERIFY(out.open(QIODevice::WriteOnly));
+            QCOMPARE(out.write(content), content.size());
+        }
+        const QString small = m_tmp.filePath(QStringLiteral("same-size-source.bin"));
+        content[1000] = char(content[1000] ^ 0x5a);
+        {
+            QFile out(small);
+            QVERIFY(out.open(QIODevice::WriteOnly));
+            QCOMPARE(out.write(content), content.size());
+        }
+        FileUpload upload(m_session.get(), uploadOptions(small, dest));
+        const TransferResult result = runTransfer(upload);
+        QVERIFY2(result.ok, qPrintable(result.error.message));
+        QVERIFY(!result.skipped);
+        QVERIFY(result.changed);
+        QCOMPARE(result.bytesSent, content.size());
+        QFile landed(dest);
+        QVERIFY(landed.open(QIODevice::ReadOnly));
+        QCOMPARE(landed.readAll(), content);
+        QCOMPARE(result.sha256.toLatin1(),
+                 QCryptographicHash::hash(content, QCryptographicHash::Sha256).toHex());
+    }
+
+    void cancelBeforeSendingLeavesTheDestinationAlone()
+    {
+        // The destination has the source's size: the upload would hash before sending.
         const QString dir = m_tmp.filePath(QStringLiteral("cancel-hash"));
         QVERIFY(QDir().mkpath(dir));
+        QVERIFY(QFile::copy(m_large, dir + QStringLiteral("/large.bin")));
+        {
+            QFile f(dir + QStringLiteral("/large.bin"));
+            QVERIFY(f.open(QIODevice::ReadWrite));
+            QVERIFY(f.seek(10));
+            QCOMPARE(f.write("x", 1), 1);
+        }
+        const QByteArray before = [&] {
+            QFile f(dir + QStringLiteral("/large.bin"));
+            return f.open(QIODevice::ReadOnly)
+                       ? QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256)
+                       : QByteArray();
+        }();
         FileUpload upload(m_session.get(),
                           uploadOptions(m_large, dir + QStringLiteral("/large.bin")));
         QSignalSpy spy(&upload, &FileUpload::finished);
@@ -191,7 +240,10 @@ private slots:
         QVERIFY(spy.wait(20000));
         const TransferResult result = spy.first().at(0).value<TransferResult>();
         QCOMPARE(result.error.kind, ErrorKind::Cancelled);
-        QCOMPARE(entries(dir), QStringList{});
+        QCOMPARE(entries(dir), QStringList{QStringLiteral("large.bin")});
+        QFile after(dir + QStringLiteral("/large.bin"));
+        QVERIFY(after.open(QIODevice::ReadOnly));
+        QCOMPARE(QCryptographicHash::hash(after.readAll(), QCryptographicHash::Sha256), before);
     }
 
     void uploadErrorsNameTheFile()
