@@ -36,6 +36,7 @@
 #include <optional>
 #include <vector>
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -120,9 +121,39 @@ struct Fleet
     }
 };
 
+/// CPU seconds of the children reaped so far (the tool and everything it waited for).
+double childCpuSeconds()
+{
+    rusage usage{};
+    getrusage(RUSAGE_CHILDREN, &usage);
+    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+           double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+/// CPU seconds the whole machine spent busy so far (all processes: both ends of the fleet).
+double machineBusySeconds()
+{
+    QFile stat(QStringLiteral("/proc/stat"));
+    if (!stat.open(QIODevice::ReadOnly))
+        return 0;
+    const QList<QByteArray> f = stat.readLine().simplified().split(' ');
+    if (f.size() < 8)
+        return 0;
+    const double ticks = double(sysconf(_SC_CLK_TCK));
+    // user nice system idle iowait irq softirq [steal]: busy = all but idle and iowait
+    double busy = 0;
+    for (int i = 1; i < f.size() && i <= 8; ++i) {
+        if (i != 4 && i != 5)
+            busy += f.at(i).toDouble();
+    }
+    return busy / ticks;
+}
+
 struct ProcessRun
 {
     double ms = 0;
+    double clientCpu = 0;  ///< seconds: the tool's process and its children (ssh clients)
+    double machineCpu = 0; ///< seconds: the whole machine, the fleet's sshd and agents included
     bool ok = false;
     QByteArray out;
     QByteArray err;
@@ -137,11 +168,15 @@ ProcessRun timeProcess(const QString& program, const QStringList& args,
     QProcess process;
     process.setProcessEnvironment(env);
     process.setStandardInputFile(QProcess::nullDevice());
+    const double cpuBefore = childCpuSeconds();
+    const double machineBefore = machineBusySeconds();
     QElapsedTimer clock;
     clock.start();
     process.start(program, args);
     const bool finished = process.waitForFinished(120000);
     run.ms = double(clock.nsecsElapsed()) / 1e6;
+    run.clientCpu = childCpuSeconds() - cpuBefore;
+    run.machineCpu = machineBusySeconds() - machineBefore;
     if (!finished) {
         process.kill();
         process.waitForFinished(5000);
@@ -355,10 +390,19 @@ int main(int argc, char** argv)
         QByteArray marker;
         std::vector<double> times;
         QString failure;
+        std::vector<double> clientCpu;  ///< seconds per run
+        std::vector<double> machineCpu; ///< seconds per run
     };
     std::vector<Tool> tools;
-    tools.push_back(
-        {QStringLiteral("hostdeck cold (hostdeck-cli)"), cli, cliArgs, env, "\"ok\":true", {}, {}});
+    tools.push_back({QStringLiteral("hostdeck cold (hostdeck-cli)"),
+                     cli,
+                     cliArgs,
+                     env,
+                     "\"ok\":true",
+                     {},
+                     {},
+                     {},
+                     {}});
     if (!pssh.isEmpty()) {
         tools.push_back({QStringLiteral("parallel-ssh, OpenSSH default KEX"),
                          pssh,
@@ -366,12 +410,16 @@ int main(int argc, char** argv)
                          env,
                          "[SUCCESS]",
                          {},
+                         {},
+                         {},
                          {}});
         tools.push_back({QStringLiteral("parallel-ssh, curve25519-sha256"),
                          pssh,
                          psshArgs(QStringLiteral(" -o KexAlgorithms=curve25519-sha256")),
                          env,
                          "[SUCCESS]",
+                         {},
+                         {},
                          {},
                          {}});
     }
@@ -381,6 +429,8 @@ int main(int argc, char** argv)
                          ansibleArgs,
                          ansibleEnv,
                          "| CHANGED |",
+                         {},
+                         {},
                          {},
                          {}});
     for (int rep = 0; rep < reps; ++rep) {
@@ -400,6 +450,8 @@ int main(int argc, char** argv)
                 continue;
             }
             tool.times.push_back(run.ms);
+            tool.clientCpu.push_back(run.clientCpu);
+            tool.machineCpu.push_back(run.machineCpu);
         }
     }
 
@@ -427,6 +479,23 @@ int main(int argc, char** argv)
         else
             row(tool.name, median(tool.times), QString());
     }
+    // Where the time goes: on this loopback fleet the 2 cores run both ends, so the wall time
+    // follows the machine's total CPU; on a real fleet each host has its own CPU and only the
+    // controller's share is paid here.
+    say(QString());
+    say(QStringLiteral("%1 | %2 | %3")
+            .arg(QStringLiteral("CPU, medians").leftJustified(40),
+                 QStringLiteral("controller ms/host").rightJustified(18),
+                 QStringLiteral("whole machine s (both ends)")));
+    for (const Tool& tool : tools) {
+        if (tool.failure.isEmpty())
+            say(QStringLiteral("%1 | %2 | %3")
+                    .arg(tool.name.leftJustified(40),
+                         QString::number(median(tool.clientCpu) * 1000 / hostCount, 'f', 1)
+                             .rightJustified(18),
+                         QString::number(median(tool.machineCpu), 'f', 2)));
+    }
+    say(QString());
     if (pssh.isEmpty())
         say(QStringLiteral("parallel-ssh: not installed (Debian package pssh), skipped"));
     if (ansible.isEmpty())
