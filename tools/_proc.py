@@ -185,19 +185,22 @@ class Child:
             except ProcessLookupError:
                 pass
 
+    def close_stdin(self) -> None:
+        if self.stdin is not None:
+            if self.popen is not None:
+                self.popen.stdin.close()
+            else:
+                os.close(self.stdin)
+            self.stdin = None
+
     def close(self) -> None:
+        self.close_stdin()
         if self.popen is not None:
-            for pipe in (self.popen.stdin, self.popen.stdout, self.popen.stderr):
-                if pipe is not None:
-                    pipe.close()
+            self.popen.stdout.close()
+            self.popen.stderr.close()
         else:
-            for fd in (self.stdin, self.stdout, self.stderr):
-                if fd is not None:
-                    try:
-                        os.close(fd)
-                    except OSError:
-                        pass
-        self.stdin = None
+            os.close(self.stdout)
+            os.close(self.stderr)
 
 
 def _find_program(name: str, env: dict) -> str:
@@ -236,16 +239,13 @@ def _spawn(argv: list[str], piped_stdin: bool, cwd: Optional[str], env: dict) ->
                 # Python ignores SIGPIPE and SIGXFSZ; a command gets the default actions back.
                 pid = os.posix_spawn(path, argv, env, file_actions=actions, setsid=True,
                                      setsigdef=(_signal.SIGPIPE, _signal.SIGXFSZ))
-                for fd in theirs:
-                    os.close(fd)
-                theirs = []
                 return Child(pid, w if piped_stdin else None, out_r, err_r)
         except BaseException:
             for fd in ours:
                 os.close(fd)
             raise
         finally:
-            for fd in theirs:
+            for fd in theirs:  # the child's ends: it has its copies (or never started)
                 os.close(fd)
         for fd in ours:
             os.close(fd)
@@ -335,7 +335,7 @@ def _pump(child: Child, streams: dict, stdin: Union[str, bytes, None],
             os.set_blocking(child.stdin, False)
             poller.register(child.stdin, select.POLLOUT)
         else:
-            _close_stdin(child)
+            child.close_stdin()
     cancelled = _cancel_event()
     open_pipes = len(streams)
     while open_pipes > 0:
@@ -381,14 +381,6 @@ def _cancel(child: Child, done: Completed) -> None:
     raise hostdeck.ToolError("cancelled: %s" % describe(done.argv), command=done.argv)
 
 
-def _close_stdin(child: Child) -> None:
-    if child.popen is not None:
-        child.popen.stdin.close()
-    else:
-        os.close(child.stdin)
-    child.stdin = None
-
-
 def _write_some(child: Child, poller, pending: bytes) -> bytes:
     try:
         written = os.write(child.stdin, pending[:READ_SIZE])
@@ -399,7 +391,7 @@ def _write_some(child: Child, poller, pending: bytes) -> bytes:
     pending = pending[written:]
     if not pending:
         poller.unregister(child.stdin)
-        _close_stdin(child)
+        child.close_stdin()
     return pending
 
 

@@ -4,7 +4,6 @@ Every call goes through the real agent, started as the controller starts it (opt
 an argv prefix such as ['chroot', DIR]), with the tool modules synced from tools/.
 """
 import fcntl
-import re
 import os
 import shutil
 import subprocess
@@ -42,20 +41,6 @@ class ToolAgent(agent_client.AgentClient):
             sink(value)
             return
         super()._dispatch(ftype, fid, value)
-
-    def _sync_with_deps(self, dirs, name: str, stack: List[str]) -> None:
-        # Like AgentClient's, but `from __future__ import ...` is not a helper module.
-        if name in self.synced or name in stack:
-            return
-        path = os.path.join(TOOLS_DIR, name + ".py")
-        if stack and not os.path.exists(path):
-            return  # an underscore module of the stdlib (_signal ...), as ToolRegistry skips it
-        with open(path, encoding="utf-8") as f:
-            source = f.read()
-        for dep in re.findall(r"^\s*(?:from|import)\s+(_[A-Za-z0-9]\w*)", source, re.M):
-            if not dep.startswith("__"):
-                self._sync_with_deps(dirs, dep, stack + [name])
-        self.sync(name, source)
 
     def tool(self, tool: str, method: str, check_mode: bool = False, call_timeout: float = 120.0,
              on_chunk: Optional[Callable[[Any], None]] = None, **args: Any) -> Any:
