@@ -238,6 +238,15 @@ bool SshChannel::pumpWrite(Events& events)
             break; // the peer has not consumed enough yet: its window adjust wakes us
         const int written =
             ssh_channel_write(m_channel, m_input.constData() + m_inputOffset, uint32_t(count));
+        if (written == SSH_ERROR &&
+            (ssh_channel_is_closed(m_channel) || ssh_channel_is_eof(m_channel))) {
+            // The command stopped reading (it exited or closed its stdin): like a write to a
+            // closed pipe, the data goes nowhere, and how the command ended is the real news,
+            // which the read side reports once the close arrives.
+            m_input.clear();
+            m_inputOffset = 0;
+            break;
+        }
         if (written == SSH_ERROR) {
             fail(makeError(ErrorKind::Connection,
                            QStringLiteral("writing to the %1 failed").arg(what())),

@@ -54,6 +54,14 @@ public:
     {
         return m_state == State::Opening || m_state == State::Requesting || m_state == State::Open;
     }
+    /// True while this channel's next pump calls into libssh in a way that reads the socket.
+    /// After EOF on both streams nothing does (libssh answers EOF from its own state), so the
+    /// connection must make libssh read the CLOSE and exit status itself.
+    bool readsSocket() const
+    {
+        return m_state == State::Opening || m_state == State::Requesting ||
+               (m_state == State::Open && !(m_stdoutEof && m_stderrEof));
+    }
     void begin() { m_state = State::Opening; }
     /// A refused open is retried after a pause: false until then.
     bool mayBegin() const { return m_notBefore.hasExpired(); }

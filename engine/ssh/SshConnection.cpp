@@ -556,7 +556,7 @@ bool SshConnection::stepReady()
         ssh_blocking_flush(m_session, 0);
     bool progressed = false;
     int freeSlots = MaxChannels - activeChannelCount();
-    bool anyOpen = false;
+    bool anyReader = false;
     for (auto& channel : m_channels) {
         if (channel->state() == SshChannel::State::Queued && freeSlots > 0) {
             if (channel->mayBegin()) {
@@ -568,14 +568,17 @@ bool SshConnection::stepReady()
             }
         }
         progressed |= channel->pump(m_session, m_events);
-        anyOpen |= channel->holdsSlot();
+        anyReader |= channel->readsSocket();
     }
     // Reads queue window adjusts (and writes queue data) in libssh's output buffer: send them now
     // rather than one event-loop turn later, or the peer stalls on a full window.
     if (ssh_get_poll_flags(m_session) & SSH_WRITE_PENDING)
         ssh_blocking_flush(m_session, 0);
-    if (m_readable && !anyOpen) {
-        ssh_send_ignore(m_session, ""); // nobody else reads: let libssh process what arrived
+    if (m_readable && !anyReader) {
+        // Nobody else reads (no channel, or only channels past EOF waiting for their CLOSE and
+        // exit status): let libssh process what arrived, or the level-triggered notifier fires
+        // again at once, forever, and the CLOSE is never seen.
+        ssh_send_ignore(m_session, "");
         m_readable = false;
     }
     if (ssh_get_status(m_session) & (SSH_CLOSED | SSH_CLOSED_ERROR) ||

@@ -17,6 +17,7 @@
 #include <QTest>
 
 #include <csignal>
+#include <ctime>
 #include <memory>
 
 using namespace hostdeck::engine;
@@ -499,6 +500,57 @@ private slots:
         TransportProbe lateProbe(&late);
         late.start({QStringLiteral("true"), {}});
         QTRY_VERIFY_WITH_TIMEOUT(lateProbe.failed, 1000);
+    }
+
+    void eofLongBeforeExitFinishesWithoutSpinning()
+    {
+        // The command closes stdout and stderr at once (the server sends EOF) and exits a second
+        // later (exit status and CLOSE then arrive on their own). Nothing is left to read on the
+        // channel in between, yet the CLOSE must be read, and waiting must not burn CPU.
+        SshConnection connection(settingsFor(m_main));
+        SshTransport transport(&connection);
+        TransportProbe probe(&transport);
+        transport.start({QStringLiteral("sh"),
+                         {QStringLiteral("-c"), QStringLiteral("exec >&- 2>&-; sleep 1; exit 7")}});
+        QTRY_VERIFY_WITH_TIMEOUT(probe.started, 10000);
+        const std::clock_t cpuBefore = std::clock();
+        QTRY_VERIFY_WITH_TIMEOUT(probe.done(), 8000);
+        const double cpuSeconds = double(std::clock() - cpuBefore) / CLOCKS_PER_SEC;
+        QVERIFY2(probe.finished, qPrintable(probe.error.message));
+        QCOMPARE(probe.exit.exitCode, 7);
+        QVERIFY2(cpuSeconds < 0.3, qPrintable(QStringLiteral("%1 s of CPU while waiting for the "
+                                                             "exit")
+                                                  .arg(cpuSeconds)));
+        qInfo("EOF 1 s before the exit: finished after %lld ms, %.3f s CPU while waiting",
+              probe.endedAtMs, cpuSeconds);
+    }
+
+    void writingToAnExitedCommandReportsTheExit()
+    {
+        // Like a pipe to a process that is gone: the data is dropped and the exit is the news,
+        // never "writing failed", whichever arrives first.
+        SshConnection connection(settingsFor(m_main));
+        QVERIFY(connectAndWait(connection).message.isEmpty());
+        std::vector<std::unique_ptr<SshTransport>> transports;
+        std::vector<std::unique_ptr<TransportProbe>> probes;
+        for (int i = 0; i < 8; ++i) {
+            transports.push_back(std::make_unique<SshTransport>(&connection));
+            probes.push_back(std::make_unique<TransportProbe>(transports.back().get()));
+            SshTransport* transport = transports.back().get();
+            connect(transport, &Transport::started, transport, [transport]() {
+                for (int k = 0; k < 16; ++k)
+                    transport->write(QByteArray(256 * 1024, 'x'));
+            });
+            transport->start({QStringLiteral("sh"),
+                              {QStringLiteral("-c"), QStringLiteral("exec <&-; exit %1").arg(i)}});
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(
+            std::all_of(probes.begin(), probes.end(), [](const auto& p) { return p->done(); }),
+            10000);
+        for (int i = 0; i < 8; ++i) {
+            QVERIFY2(probes[i]->finished, qPrintable(probes[i]->error.message));
+            QCOMPARE(probes[i]->exit.exitCode, i);
+        }
     }
 
     void noDescriptorLeak()
