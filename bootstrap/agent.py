@@ -1,36 +1,26 @@
 """Hostdeck agent: the stdlib-only program the controller streams to a host's python3.
 
 It speaks the frame protocol of PROTOCOL.md on private copies of fds 0/1 and answers requests:
-CALL, SYNC, CANCEL and CONFIG in; RESULT, ERROR, CHUNK and LOG out. It is exec'ed by the loader
-(compiled as 'hostdeck-agent.py'); strip.py removes comments and docstrings for the wire while
-keeping line numbers, so keep heavy imports inside the functions that need them.
+CALL, SYNC, CANCEL and CONFIG in; RESULT, ERROR, CHUNK and LOG out. boot.py runs it in its own
+globals (RFD, WFD, AGENT_FILE, PYVER, PYC_MAGIC, LOADED and the loader's _lzma come from there),
+from bytecode or compiled as 'hostdeck-agent.py'; strip.py removes comments and docstrings for
+the wire while keeping line numbers, so keep heavy imports inside the functions that need them.
 """
-import sys, os, struct, binascii
+import sys, os, binascii
+from _struct import Struct
 from _queue import SimpleQueue
 from _thread import allocate_lock, start_new_thread, _local
 
-# Stdio protection: the protocol lives on private, non-inheritable copies of fds 0 and 1, and
-# fds 0/1/2 point at /dev/null so print(), tracebacks and children cannot touch the stream.
-RFD = os.dup(0)
-WFD = os.dup(1)
-_null = os.open(os.devnull, os.O_RDWR)
-for _fd in (0, 1, 2):
-    os.dup2(_null, _fd)
-if _null > 2:
-    os.close(_null)
-
 # Header: magic, version, type, flags (high byte) + 3 reserved bytes, id, body length.
-HDR = struct.Struct('>HBBIQI')
-U32 = struct.Struct('>I')
+HDR = Struct('>HBBIQI')
+U32 = Struct('>I')
 MAGIC = 0x4844
-AGENT_FILE = 'hostdeck-agent.py'
-PYVER = '%d.%d.%d' % sys.version_info[:3]
 
 CONF = {'log_level': 30, 'compress_min': 0, 'max_frame': 64 << 20}
 CALLS = {}  # id -> Ctx of the calls in flight
 TOOLS = {}  # class name -> tool class
 METHODS = {}  # (tool, method) -> (function, inline)
-SOURCES = {}  # module -> source text (describe reads annotations from it)
+SOURCES = {}  # module -> source text, or xz'd bytes until needed (describe, tracebacks)
 SYNCS = {}  # module -> number of SYNC frames received
 KIDS = set()  # live children of run_process (killed on CANCEL and at exit)
 STATE = {'calls': 0, 'log': None}
@@ -203,9 +193,10 @@ class UnknownTool(Exception):
 def err(e, etype=None):
     import traceback, linecache
     linecache.cache.setdefault(AGENT_FILE, (0, None, [], AGENT_FILE))
-    for n, src in SOURCES.items():  # registered only now: linecache imports tokenize and re
+    for n in list(SOURCES):  # registered only now: linecache imports tokenize and re
         f = 'tools/%s.py' % n
         if f not in linecache.cache:
+            src = source_of(n)
             linecache.cache[f] = (len(src), None, src.splitlines(True), f)
     frames = [] if etype else traceback.extract_tb(e.__traceback__)
     while frames and frames[0].filename == AGENT_FILE:
@@ -416,17 +407,40 @@ def on_call(cid, req, batch):
         submit((c, fn, args))
 
 
+def source_of(name):
+    src = SOURCES[name]
+    if type(src) is not str:
+        src = SOURCES[name] = _lzma.LZMADecompressor().decompress(src).decode()
+    return src
+
+
+def bytecode(blob):
+    """The code in a '4-byte magic + zlib(marshal)' blob, None when it is not for this Python."""
+    if blob is None or blob[:4] != PYC_MAGIC:
+        return None
+    try:
+        import marshal, zlib
+    except ImportError:
+        return None
+    return marshal.loads(zlib.decompress(blob[4:]))
+
+
 def on_sync(cid, req, batch):
+    """A module as source, or as xz'd source ('packed') with zlib'd code for one bytecode magic."""
     name = req['module']
-    source = req['source']
+    code = req.get('code')
     SYNCS[name] = SYNCS.get(name, 0) + 1
-    SOURCES[name] = source
+    SOURCES[name] = req['source'] if 'source' in req else req['packed']
     fname = 'tools/%s.py' % name
     try:
         mod = type(sys)(name)
         mod.__file__ = fname
         sys.modules[name] = mod
-        exec(compile(source, fname, 'exec'), mod.__dict__)
+        code = bytecode(code)
+        LOADED[name] = 'source' if code is None else 'bytecode'
+        if code is None:
+            code = compile(source_of(name), fname, 'exec')
+        exec(code, mod.__dict__)
     except BaseException as e:
         sys.modules.pop(name, None)
         return send(17, cid, err(e), batch)
@@ -582,7 +596,7 @@ class Agent:
         import ast
         out = []
         for name in modules:
-            source = SOURCES[name]
+            source = source_of(name)
             mod = sys.modules[name]
             for node in ast.parse(source).body:
                 if isinstance(node, ast.ClassDef) and node.name[:1] != '_':
@@ -599,7 +613,8 @@ class Agent:
 
     @staticmethod
     def stats():
-        return {'syncs': dict(SYNCS), 'calls': STATE['calls'], 'python': PYVER, 'pid': os.getpid()}
+        return {'syncs': dict(SYNCS), 'calls': STATE['calls'], 'python': PYVER, 'pid': os.getpid(),
+                'loaded': dict(LOADED), 'bytecode_magic': binascii.hexlify(PYC_MAGIC).decode()}
 
     @staticmethod
     @inline
@@ -612,7 +627,6 @@ hostdeck = type(sys)('hostdeck')
 hostdeck.__dict__.update(context=context, exit_after_reply=exit_after_reply, inline=inline, changes=changes, run_process=run_process,
                          ToolError=ToolError, Cancelled=Cancelled, Path=str, Text=str, Secret=str)
 sys.modules['hostdeck'] = hostdeck
-put(('HOSTDECK-READY 1 %s %d\n' % (PYVER, os.getpid())).encode())
 try:
     main()
 finally:

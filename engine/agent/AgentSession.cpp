@@ -1,5 +1,7 @@
 #include "agent/AgentSession.h"
 
+#include "agent/Bytecode.h"
+#include "util/Lzma.h"
 #include "wire/DataCodec.h"
 
 #include <QJsonObject>
@@ -14,21 +16,35 @@ namespace {
 constexpr qsizetype kStderrKeep = 4096;
 const QString kAgentTool = QStringLiteral("_agent");
 
-/// SYNC bodies prepared once per module source and compression setting: a fan-out to N hosts
-/// would otherwise xz the same sources N times. Shared by sessions on any thread.
-wire::PreparedBody preparedSync(const ToolModule& module, qsizetype compressMin)
+/// SYNC bodies prepared once per module source and variant: a fan-out to N hosts would otherwise
+/// xz the same sources N times. Shared by sessions on any thread. With bytecode built for the
+/// module, the body carries the xz'd source and the code as attachments (PROTOCOL.md §3, SYNC).
+wire::PreparedBody preparedSync(const ToolModule& module, qsizetype compressMin, bool bytecode)
 {
     static QMutex mutex;
     static QHash<QString, wire::PreparedBody> cache;
-    const QString key = QStringLiteral("%1/%2/%3/%4")
+    const QString key = QStringLiteral("%1/%2/%3/%4/%5")
                             .arg(module.name)
                             .arg(qHash(module.source))
                             .arg(module.source.size())
-                            .arg(compressMin);
+                            .arg(compressMin)
+                            .arg(bytecode);
     QMutexLocker lock(&mutex);
     auto it = cache.constFind(key);
     if (it != cache.constEnd())
         return it.value();
+    const QByteArray code =
+        bytecode && !module.custom
+            ? Bytecode::forSource(QStringLiteral("tools/") + module.name, module.source)
+            : QByteArray();
+    if (!code.isEmpty()) {
+        const wire::EncodedBody body = wire::encodeBody(
+            QJsonObject{{QStringLiteral("module"), module.name},
+                        {QStringLiteral("packed"), QJsonObject{{QStringLiteral("$bin"), 0}}},
+                        {QStringLiteral("code"), QJsonObject{{QStringLiteral("$bin"), 1}}}},
+            {lzma::compress(module.source, 9, true), code});
+        return cache.insert(key, wire::prepareBody(body.bytes, 0, body.attachments)).value();
+    }
     const QJsonObject body{{QStringLiteral("module"), module.name},
                            {QStringLiteral("source"), QString::fromUtf8(module.source)}};
     return cache.insert(key, wire::prepareBody(wire::encodeValue(body), compressMin)).value();
@@ -99,9 +115,11 @@ void AgentSession::start()
     m_holdWrites = m_options.bootstrap.become;
     m_readyTimer.start(m_options.readyTimeout);
     m_transport->start(Bootstrap::command(m_options.bootstrap));
-    // Pipeline: payload and CONFIG go out now; the loader reads exactly the payload and the agent
-    // reads the frames after READY. Under sudo, writes wait for the loader's marker.
+    // Pipeline: payload, BOOT and CONFIG go out now; the loader reads exactly the payload, the
+    // boot stage says READY and reads BOOT, and the agent reads the frames after it. Under sudo,
+    // writes wait for the loader's marker.
     writeRaw(Bootstrap::payload());
+    writeRaw(Bootstrap::bootFrame(m_options.bootstrap.bytecode));
     QJsonObject config{{QStringLiteral("log_level"), m_options.logLevel},
                        {QStringLiteral("compress_min"), qint64(m_options.compressMin)},
                        {QStringLiteral("max_frame"), qint64(m_options.maxFrame)}};
@@ -167,8 +185,9 @@ bool AgentSession::ensureSynced(const QString& module, QString* problem)
         m_synced.insert(name);
         const quint64 id = m_nextId++;
         m_pendingSyncs.insert(id, name);
-        writeRaw(wire::encodePrepared(wire::FrameType::Sync, id,
-                                      preparedSync(*mod, m_options.compressMin)));
+        writeRaw(wire::encodePrepared(
+            wire::FrameType::Sync, id,
+            preparedSync(*mod, m_options.compressMin, m_options.bootstrap.bytecode)));
     }
     return true;
 }

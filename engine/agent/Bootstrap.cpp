@@ -1,8 +1,11 @@
 #include "agent/Bootstrap.h"
 
+#include "agent/Bytecode.h"
 #include "util/Lzma.h"
+#include "wire/FrameCodec.h"
 
 #include <QFile>
+#include <QtEndian>
 
 namespace hostdeck::engine {
 
@@ -26,26 +29,52 @@ QString loaderSource(qsizetype payloadSize, bool announce)
                            " if not c:sys.exit(4)\n"
                            " b+=c\n"
                            "exec(compile(_lzma.LZMADecompressor().decompress(binascii.a2b_base64(b)"
-                           "),'hostdeck-agent.py',"
+                           "),'hostdeck-boot.py',"
                            "'exec'))")
                 .arg(payloadSize);
     return code;
+}
+
+QByteArray resource(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("hostdeck: %s is missing from this build", qPrintable(path));
+    return file.readAll();
 }
 
 } // namespace
 
 QByteArray Bootstrap::agentSource()
 {
-    QFile file(QStringLiteral(":/hostdeck/agent/agent.py"));
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("hostdeck: the agent resource is missing from this build");
-    return file.readAll();
+    return resource(QStringLiteral(":/hostdeck/agent/agent.py"));
 }
 
 const QByteArray& Bootstrap::payload()
 {
-    static const QByteArray packed = lzma::compress(agentSource(), 9, true).toBase64();
+    static const QByteArray packed =
+        lzma::compress(resource(QStringLiteral(":/hostdeck/agent/boot.py")), 9, true).toBase64();
     return packed;
+}
+
+const QByteArray& Bootstrap::bootFrame(bool withBytecode)
+{
+    static const auto make = [](bool bytecode) {
+        const QByteArray source = agentSource();
+        const QByteArray packed = lzma::compress(source, 9, true);
+        QByteArray body(4, Qt::Uninitialized);
+        qToBigEndian(quint32(packed.size()), body.data());
+        body += packed;
+        if (bytecode)
+            body += Bytecode::forSource(QStringLiteral("agent"), source);
+        return wire::encodeFrame(wire::FrameType::Boot, 0, body);
+    };
+    if (withBytecode) {
+        static const QByteArray compiled = make(true);
+        return compiled;
+    }
+    static const QByteArray plain = make(false);
+    return plain;
 }
 
 Command Bootstrap::command(const Options& options)

@@ -7,8 +7,9 @@
 
 namespace hostdeck::engine {
 
-/// Builds what starts an agent from a bare interpreter: the loader command line and the payload
-/// (stripped agent source, xz-compressed with liblzma, base64) it reads from stdin.
+/// Builds what starts an agent from a bare interpreter: the loader command line, the payload it
+/// reads from stdin (the stripped boot stage, xz-compressed with liblzma, base64) and the BOOT
+/// frame that follows (the agent as xz'd source, plus its bytecode when the build made it).
 /// See bootstrap/PROTOCOL.md §1.
 class Bootstrap
 {
@@ -18,16 +19,20 @@ public:
     struct Options
     {
         QStringList interpreter{QStringLiteral("python3")};
-        bool become = false; ///< run under sudo
-        QString becomeUser;  ///< empty = root
+        bool become = false;  ///< run under sudo
+        QString becomeUser;   ///< empty = root
+        bool bytecode = true; ///< send precompiled code beside the sources (used when it fits)
     };
 
-    /// The payload written to stdin after start (base64 of xz of the agent). Computed once.
+    /// The payload written to stdin after start (base64 of xz of the boot stage). Computed once.
     static const QByteArray& payload();
+    /// The BOOT frame written right after the payload. Computed once per variant.
+    static const QByteArray& bootFrame(bool withBytecode);
     /// The agent source as embedded (stripped); for tests and the benchmark.
     static QByteArray agentSource();
     static Command command(const Options& options);
-    /// Command line bytes + payload bytes: everything sent before the handshake.
+    /// Command line bytes + payload bytes: everything sent before the handshake (READY, which the
+    /// boot stage says before it reads the BOOT frame).
     static qsizetype bytesBeforeHandshake(const Options& options);
 
     /// Markers the loader / sudo print during start-up.

@@ -80,12 +80,26 @@ QString expandTokens(QString value, const QString& alias, const QString& hostNam
 
 } // namespace
 
+namespace {
+// Compiled once: a fan-out resolves every host against every Host line of the config.
+const QRegularExpression& patternSeparator()
+{
+    static const QRegularExpression re(QStringLiteral("[\\s,]+"));
+    return re;
+}
+
+const QRegularExpression& explicitPortSuffix()
+{
+    static const QRegularExpression re(QStringLiteral(":\\d+$"));
+    return re;
+}
+} // namespace
+
 bool SshConfigResolver::hostMatches(const QString& patterns, const QString& alias)
 {
     const QByteArray name = alias.toLower().toUtf8();
     bool matched = false;
-    for (QString pattern :
-         patterns.split(QRegularExpression(QStringLiteral("[\\s,]+")), Qt::SkipEmptyParts)) {
+    for (QString pattern : patterns.split(patternSeparator(), Qt::SkipEmptyParts)) {
         const bool negated = pattern.startsWith(QLatin1Char('!'));
         if (negated)
             pattern.remove(0, 1);
@@ -170,7 +184,7 @@ Result<SshSettings> SshConfigResolver::resolve(const QString& destination, const
     const Result<SshEndpoint> parsed = SshEndpoint::parse(destination);
     if (!parsed)
         return parsed.error();
-    const bool explicitPort = destination.contains(QRegularExpression(QStringLiteral(":\\d+$")));
+    const bool explicitPort = destination.contains(explicitPortSuffix());
     SshSettings settings = base;
     settings.host = parsed->host;
     if (!parsed->user.isEmpty())
@@ -212,8 +226,7 @@ Result<SshSettings> SshConfigResolver::resolve(const QString& destination, const
             // ProxyJump is not followed: the chain is the one written here.
             const Result<SshHostConfig> hopConfig = lookup(base.sshConfigFile, hopParsed->host);
             SshEndpoint hop = *hopParsed;
-            const bool hopExplicitPort =
-                hopText.contains(QRegularExpression(QStringLiteral(":\\d+$")));
+            const bool hopExplicitPort = hopText.contains(explicitPortSuffix());
             if (hopConfig) {
                 if (!hopConfig->hostName.isEmpty())
                     hop.host = hopConfig->hostName;

@@ -12,6 +12,7 @@ enum class FrameType : quint8
     Sync = 2,
     Cancel = 3,
     Config = 4,
+    Boot = 5, ///< the agent itself, read by the boot stage before anything else (§1)
     Result = 16,
     Error = 17,
     Chunk = 18,

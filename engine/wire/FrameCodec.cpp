@@ -42,6 +42,7 @@ bool isKnownFrameType(quint8 type)
     case FrameType::Sync:
     case FrameType::Cancel:
     case FrameType::Config:
+    case FrameType::Boot:
     case FrameType::Result:
     case FrameType::Error:
     case FrameType::Chunk:

@@ -145,6 +145,11 @@ public:
         add(QStringLiteral("bytes on the wire before the handshake"),
             QStringLiteral("%1 (payload %2)").arg(bytes).arg(Bootstrap::payload().size()),
             QStringLiteral("<= 8192"), QStringLiteral("11,117"));
+        add(QStringLiteral("BOOT frame (agent: xz source + bytecode / source only)"),
+            QStringLiteral("%1 / %2")
+                .arg(Bootstrap::bootFrame(true).size())
+                .arg(Bootstrap::bootFrame(false).size()),
+            QString(), QString());
     }
 
     void pythonFloor()

@@ -1,8 +1,8 @@
 """A small Python controller for the Hostdeck agent, for tests and tool development.
 
-It starts the agent exactly like the C++ controller does (PROTOCOL.md §1: `PYTHON -E -S -c LOADER`
-plus the base64 payload on stdin), speaks the frame protocol of §2 and keeps the replies, chunks and
-log records it reads. Stdlib only.
+It starts the agent exactly like the C++ controller does (PROTOCOL.md §1: `PYTHON -E -S -c LOADER`,
+the base64 boot payload and the BOOT frame on stdin), speaks the frame protocol of §2 and keeps the
+replies, chunks and log records it reads. Stdlib only.
 
     with AgentClient.spawn() as agent:
         agent.sync_tools([TOOLS_DIR], 'template')
@@ -10,7 +10,9 @@ log records it reads. Stdlib only.
 """
 import base64
 import json
+import importlib.util
 import lzma
+import marshal
 import os
 import re
 import struct
@@ -19,17 +21,19 @@ import sys
 import tempfile
 import threading
 import time
+import zlib
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 AGENT_SOURCE = os.path.join(ROOT, 'bootstrap', 'agent.py')
+BOOT_SOURCE = os.path.join(ROOT, 'bootstrap', 'boot.py')
 STRIP = os.path.join(ROOT, 'bootstrap', 'strip.py')
 TOOLS_DIR = os.path.join(ROOT, 'tools')
 TEST_TOOLS_DIR = os.path.join(ROOT, 'tests', 'support', 'tools')
 
 HEADER = struct.Struct('>HBBBxxxQI')
 MAGIC = 0x4844
-CALL, SYNC, CANCEL, CONFIG = 1, 2, 3, 4
+CALL, SYNC, CANCEL, CONFIG, BOOT = 1, 2, 3, 4, 5
 RESULT, ERROR, CHUNK, LOG = 16, 17, 18, 19
 
 LOADER_TEMPLATE = (
@@ -42,28 +46,45 @@ LOADER_TEMPLATE = (
     " c=os.read(0,n-len(b))\n"
     " if not c:sys.exit(4)\n"
     " b+=c\n"
-    "exec(compile(_lzma.LZMADecompressor().decompress(binascii.a2b_base64(b)),'hostdeck-agent.py','exec'))\n")
+    "exec(compile(_lzma.LZMADecompressor().decompress(binascii.a2b_base64(b)),'hostdeck-boot.py','exec'))\n")
 
 
-def stripped_agent() -> bytes:
-    """The agent as the build ships it: bootstrap/strip.py applied to bootstrap/agent.py."""
+def stripped(path: str = AGENT_SOURCE) -> bytes:
+    """A file as the build ships it: bootstrap/strip.py applied."""
     with tempfile.TemporaryDirectory() as tmp:
-        out = os.path.join(tmp, 'agent.py')
-        subprocess.run([sys.executable, STRIP, AGENT_SOURCE, out], check=True)
+        out = os.path.join(tmp, 'out.py')
+        subprocess.run([sys.executable, STRIP, path, out], check=True)
         with open(out, 'rb') as f:
             return f.read()
 
 
-_bootstraps: Dict[Optional[bytes], Tuple[str, bytes]] = {}
+def stripped_agent() -> bytes:
+    """The agent as the build ships it: bootstrap/strip.py applied to bootstrap/agent.py."""
+    return stripped(AGENT_SOURCE)
 
 
-def bootstrap(source: Optional[bytes] = None) -> Tuple[str, bytes]:
-    """(loader command text, payload bytes) for the given agent source (default: stripped)."""
-    hit = _bootstraps.get(source)
+def code_blob(source: bytes, filename: str, magic: Optional[bytes] = None) -> bytes:
+    """'magic + zlib(marshal(code))' as bootstrap/precompile.py makes it, compiled by this Python
+    (`magic` overrides the stamp, to pose as bytecode for another Python)."""
+    code = compile(source, filename, 'exec', dont_inherit=True)
+    return (magic or importlib.util.MAGIC_NUMBER) + zlib.compress(marshal.dumps(code), 9)
+
+
+_bootstraps: Dict[Any, Tuple[str, bytes]] = {}
+
+
+def bootstrap(source: Optional[bytes] = None, bytecode: Optional[bytes] = None) -> Tuple[str, bytes]:
+    """(loader command text, stdin bytes: the boot payload, then the BOOT frame carrying the
+    agent source (default: stripped) and optionally a code blob for it)."""
+    key = (source, bytecode)
+    hit = _bootstraps.get(key)
     if hit is None:
         raw = stripped_agent() if source is None else source
-        payload = base64.b64encode(lzma.compress(raw, preset=9 | lzma.PRESET_EXTREME))
-        hit = _bootstraps[source] = (LOADER_TEMPLATE.format(n=len(payload)), payload)
+        payload = base64.b64encode(lzma.compress(stripped(BOOT_SOURCE), preset=9 | lzma.PRESET_EXTREME))
+        packed = lzma.compress(raw, preset=9 | lzma.PRESET_EXTREME)
+        body = struct.pack('>I', len(packed)) + packed + (bytecode or b'')
+        boot = HEADER.pack(MAGIC, 1, BOOT, 0, 0, len(body)) + body
+        hit = _bootstraps[key] = (LOADER_TEMPLATE.format(n=len(payload)), payload + boot)
     return hit
 
 
@@ -155,8 +176,8 @@ class AgentClient:
     @classmethod
     def spawn(cls, python: Optional[str] = None, prefix: Sequence[str] = (),
               source: Optional[bytes] = None, timeout: float = 30.0,
-              env: Optional[Dict[str, str]] = None) -> 'AgentClient':
-        loader, payload = bootstrap(source)
+              env: Optional[Dict[str, str]] = None, bytecode: Optional[bytes] = None) -> 'AgentClient':
+        loader, payload = bootstrap(source, bytecode)
         python = python or os.environ.get('HOSTDECK_TEST_PYTHON') or '/usr/bin/python3'
         argv = list(prefix) + [python, '-E', '-S', '-c', loader]
         proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -294,6 +315,19 @@ class AgentClient:
 
     def config(self, **settings: int) -> Any:
         fid, p = self.request(CONFIG, settings)
+        return self.wait(fid, p)
+
+    def sync_compiled(self, module: str, source: bytes, blob: Optional[bytes]) -> Any:
+        """SYNC as the C++ controller sends a module it has bytecode for: the xz'd source and the
+        code blob as attachments."""
+        head = encode_body({'module': module, 'packed': {'$bin': 0}, 'code': {'$bin': 1}})
+        blobs = [lzma.compress(source), blob or b'']
+        body = struct.pack('>I', len(head)) + head + b''.join(struct.pack('>I', len(b)) + b for b in blobs)
+        with self._lock:
+            fid = self._next_id
+            self._next_id += 1
+            p = self._pending[fid] = Pending()
+        self.send_raw(HEADER.pack(MAGIC, 1, SYNC, 2, fid, len(body)) + body)
         return self.wait(fid, p)
 
     def sync(self, module: str, source: str) -> Any:

@@ -1,5 +1,6 @@
 """Tests of the Python agent (bootstrap/agent.py) through a real python3 and the real protocol."""
 import ast
+import importlib.util
 import glob
 import json
 import os
@@ -48,7 +49,7 @@ def children_of(pid):
 
 class SourceChecks(unittest.TestCase):
     def test_every_python_file_parses_as_python38(self):
-        files = [os.path.join(ROOT, 'bootstrap', 'agent.py')]
+        files = [os.path.join(ROOT, 'bootstrap', n) for n in ('agent.py', 'boot.py')]
         files += glob.glob(os.path.join(ROOT, 'tools', '*.py'))
         files += glob.glob(os.path.join(ac.TEST_TOOLS_DIR, '*.py'))
         self.assertGreaterEqual(len(files), 4)
@@ -58,11 +59,58 @@ class SourceChecks(unittest.TestCase):
                     ast.parse(f.read(), path, feature_version=(3, 8))
 
     def test_bootstrap_fits_in_8k(self):
-        loader, payload = ac.bootstrap()
+        # Before READY: the command line and the boot payload. The BOOT frame after it carries the
+        # agent (xz'd source, plus bytecode from the C++ side) and is printed for the record.
+        loader, stdin = ac.bootstrap()
+        boot_at = stdin.index(ac.HEADER.pack(ac.MAGIC, 1, ac.BOOT, 0, 0, 0)[:8])
+        payload, boot = stdin[:boot_at], stdin[boot_at:]
         total = len(loader.encode()) + len(payload) + len(' -E -S -c ') + len('python3')
-        print('\nbootstrap: loader %d + payload %d = %d bytes' % (len(loader), len(payload), total))
+        print('\nbootstrap: loader %d + payload %d = %d bytes before READY; BOOT frame %d bytes'
+              % (len(loader), len(payload), total, len(boot)))
         self.assertLessEqual(total, 8192)
-        self.assertLessEqual(len(payload), 7000)
+        self.assertLessEqual(len(boot), 7000)  # the agent's xz'd source
+
+    def test_agent_runs_from_bytecode_for_its_own_python_only(self):
+        source = ac.stripped_agent()
+        own = ac.code_blob(source, 'hostdeck-agent.py')
+        foreign = ac.code_blob(source, 'hostdeck-agent.py', magic=b'\x00\x00\r\n')
+        for blob, label in ((own, 'own'), (foreign, 'foreign'), (None, 'none')):
+            with self.subTest(blob=label):
+                agent = ac.AgentClient.spawn(SYSTEM_PYTHON, bytecode=blob)
+                self.addCleanup(agent.close)
+                stats = agent.call('_agent', 'stats')
+                matches = stats['bytecode_magic'] == importlib.util.MAGIC_NUMBER.hex()
+                expected = 'bytecode' if label == 'own' and matches else 'source'
+                self.assertEqual(stats['loaded']['hostdeck-agent'], expected)
+                self.assertEqual(agent.call('_agent', 'echo', {'value': [label]}), [label])
+
+    def test_sync_with_bytecode_keeps_source_for_describe_and_tracebacks(self):
+        source = (b'class Boom:\n    """Fails on purpose."""\n\n'
+                  b'    @staticmethod\n    def go(n: int = 1):\n        """Raise."""\n'
+                  b'        raise ValueError("boom %d" % n)\n')
+        for magic, label in ((None, 'own'), (b'\x00\x00\r\n', 'foreign')):
+            with self.subTest(magic=label):
+                agent = self.spawn_plain()
+                name = 'boom_' + label
+                agent.sync_compiled(name, source, ac.code_blob(source, 'tools/%s.py' % name, magic))
+                stats = agent.call('_agent', 'stats')
+                matches = stats['bytecode_magic'] == importlib.util.MAGIC_NUMBER.hex()
+                self.assertEqual(stats['loaded'][name],
+                                 'bytecode' if label == 'own' and matches else 'source')
+                with self.assertRaises(ac.AgentError) as caught:
+                    agent.call('Boom', 'go', {'n': 7})
+                self.assertEqual(caught.exception.message, 'boom 7')
+                last = caught.exception.traceback[-1]
+                self.assertEqual((last['file'], last['line']), ('tools/%s.py' % name, 7))
+                self.assertIn('raise ValueError', last['code'])
+                described = agent.call('_agent', 'describe', {'modules': [name]})
+                self.assertEqual(described[0]['doc'], 'Fails on purpose.')
+                self.assertEqual(described[0]['methods'][0]['name'], 'go')
+
+    def spawn_plain(self):
+        agent = ac.AgentClient.spawn(SYSTEM_PYTHON)
+        self.addCleanup(agent.close)
+        return agent
 
     def test_strip_keeps_every_line_and_statement(self):
         with open(ac.AGENT_SOURCE, encoding='utf-8') as f:

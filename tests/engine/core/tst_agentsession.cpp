@@ -4,6 +4,7 @@
 #include "TestEnv.h"
 
 #include "agent/AgentSession.h"
+#include "agent/Bytecode.h"
 #include "transport/LocalTransport.h"
 #include "wire/DataCodec.h"
 #include "wire/FrameCodec.h"
@@ -53,6 +54,49 @@ private slots:
         qInfo("bytes before handshake: %lld (payload %lld)", qint64(wire),
               qint64(Bootstrap::payload().size()));
         QVERIFY2(wire <= 8192, "bootstrap must stay within 8 KB");
+    }
+
+    void runsFromBytecodeWhenThePythonMatches_data()
+    {
+        QTest::addColumn<bool>("bytecode");
+        QTest::newRow("bytecode offered") << true;
+        QTest::newRow("source only") << false;
+    }
+    void runsFromBytecodeWhenThePythonMatches()
+    {
+        // The build's bytecode runs when the agent's Python has its magic (the agent, Exec and
+        // _proc here); a custom module, or a session told not to, compiles the source. Both work.
+        QFETCH(bool, bytecode);
+        QVERIFY2(!Bytecode::magicHex().isEmpty(), "the build embedded no bytecode");
+        auto tools = std::make_shared<ToolRegistry>(ToolRegistry::load({testToolsDir()}));
+        AgentSession::Options options;
+        options.bootstrap.interpreter = {python()};
+        options.bootstrap.bytecode = bytecode;
+        AgentSession session(std::make_unique<LocalTransport>(), tools, options);
+        const CallResult run = callAndWait(
+            session, QStringLiteral("Exec"), QStringLiteral("run"),
+            {{QStringLiteral("argv"), QJsonArray{QStringLiteral("echo"), QStringLiteral("hi")}}});
+        QVERIFY2(run.ok, qPrintable(describe(run)));
+        QCOMPARE(run.value.toObject().value(QStringLiteral("stdout")).toString(),
+                 QStringLiteral("hi\n"));
+        const CallResult noisy =
+            callAndWait(session, QStringLiteral("Probe"), QStringLiteral("noisy"));
+        QVERIFY2(noisy.ok, qPrintable(describe(noisy)));
+        const CallResult stats =
+            callAndWait(session, QStringLiteral("_agent"), QStringLiteral("stats"));
+        QVERIFY2(stats.ok, qPrintable(describe(stats)));
+        const QJsonObject loaded = stats.value[QStringLiteral("loaded")].toObject();
+        const QString magic = stats.value[QStringLiteral("bytecode_magic")].toString();
+        const QString expected = bytecode && magic == Bytecode::magicHex()
+                                     ? QStringLiteral("bytecode")
+                                     : QStringLiteral("source");
+        const QStringList compiled{QStringLiteral("hostdeck-agent"), QStringLiteral("exec"),
+                                   QStringLiteral("_proc")};
+        for (const QString& name : compiled)
+            QCOMPARE(loaded.value(name).toString(), expected);
+        QCOMPARE(loaded.value(QStringLiteral("probe")).toString(), QStringLiteral("source"));
+        qInfo("agent python magic %s, build magic %s: %s", qPrintable(magic),
+              qPrintable(Bytecode::magicHex()), qPrintable(expected));
     }
 
     void echoesValuesIncludingBytes()

@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""Compile the agent and the tool modules to bytecode at build time.
+
+usage: precompile.py OUTDIR AGENT_SOURCE [TOOL.py ...]
+
+Writes OUTDIR/agent.pyc and OUTDIR/tools/NAME.pyc, each: the 4-byte bytecode magic of the
+Python running this script, the SHA-256 of the exact source compiled, then zlib(marshal(code)):
+zlib, not xz, because an agent inflates it ~5x faster (0.3 ms, not 1.7 ms, for the agent's 38 KB),
+and zlib is built into the interpreter where _lzma is a module to load.
+The controller sends the code beside the source; an agent whose magic matches runs it without
+compiling, any other compiles the source. The hash lets the controller use a blob only for the
+very source it was made from. Filenames match what the agent compiles with, so tracebacks agree.
+"""
+import hashlib
+import importlib.util
+import marshal
+import os
+import sys
+import zlib
+
+
+def blob(source: bytes, filename: str) -> bytes:
+    code = compile(source, filename, 'exec', dont_inherit=True)
+    packed = zlib.compress(marshal.dumps(code), 9)
+    return importlib.util.MAGIC_NUMBER + hashlib.sha256(source).digest() + packed
+
+
+def write(path: str, data: bytes) -> None:
+    tmp = path + '.tmp'
+    with open(tmp, 'wb') as f:
+        f.write(data)
+    os.replace(tmp, path)
+
+
+def main() -> int:
+    if len(sys.argv) < 3:
+        sys.stderr.write(__doc__)
+        return 2
+    out, agent, tools = sys.argv[1], sys.argv[2], sys.argv[3:]
+    os.makedirs(os.path.join(out, 'tools'), exist_ok=True)
+    with open(agent, 'rb') as f:
+        write(os.path.join(out, 'agent.pyc'), blob(f.read(), 'hostdeck-agent.py'))
+    for path in tools:
+        name = os.path.basename(path)[:-3]
+        with open(path, 'rb') as f:
+            write(os.path.join(out, 'tools', name + '.pyc'), blob(f.read(), 'tools/%s.py' % name))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
