@@ -86,8 +86,8 @@ void ToolRegistry::addModule(ToolModule module)
     }
     const QString text = QString::fromUtf8(module.source);
     // Helper modules (_name) give code to tools and are no tools: the agent registers none.
-    const bool helper = module.name.startsWith(QLatin1Char('_'));
-    for (auto it = classPattern().globalMatch(text); !helper && it.hasNext();) {
+    const bool helperModule = module.name.startsWith(QLatin1Char('_'));
+    for (auto it = classPattern().globalMatch(text); !helperModule && it.hasNext();) {
         const QString tool = it.next().captured(1);
         if (m_toolToModule.contains(tool)) {
             m_warnings << QStringLiteral("%1: tool '%2' already provided by module '%3', skipped")
