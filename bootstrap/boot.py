@@ -4,15 +4,16 @@ It protects the stdio, says READY, then reads one BOOT frame holding the agent t
 source, and optionally as zlib'd marshalled code for one Python bytecode magic. The code runs when
 its magic is this interpreter's own (no compile: ~10 ms less per host); otherwise the source is
 compiled. Either way the agent runs in these globals and uses RFD, WFD, PYVER and AGENT_FILE.
-Python 3.8 syntax; `sys`, `os`, `_lzma` come from the loader.
+Python 3.8 syntax; `_lzma` comes from the loader.
 """
-import sys, os
+import sys
+import posix as os  # all the boot stage needs, without os's 2 ms of imports
 
 # Stdio protection: the protocol lives on private, non-inheritable copies of fds 0 and 1, and
 # fds 0/1/2 point at /dev/null so print(), tracebacks and children cannot touch the stream.
 RFD = os.dup(0)
 WFD = os.dup(1)
-_null = os.open(os.devnull, os.O_RDWR)
+_null = os.open('/dev/null', os.O_RDWR)
 for _fd in (0, 1, 2):
     os.dup2(_null, _fd)
 if _null > 2:

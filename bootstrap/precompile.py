@@ -10,6 +10,8 @@ and zlib is built into the interpreter where _lzma is a module to load.
 The controller sends the code beside the source; an agent whose magic matches runs it without
 compiling, any other compiles the source. The hash lets the controller use a blob only for the
 very source it was made from. Filenames match what the agent compiles with, so tracebacks agree.
+The build runs it with `-X no_debug_ranges` (Python >= 3.11): line numbers stay, the column
+ranges go, and the code is a third smaller (agent: 12 KB instead of 18 KB on the wire).
 """
 import hashlib
 import importlib.util

@@ -1,6 +1,8 @@
 """Running commands for the tools: captured or streamed, with timeout and cancellation.
 
 The environment given to a command extends the agent's (os.environ), it never replaces it.
+The module uses posix, not os: importing os costs a host ~2 ms (os builds os.environ with the
+collections ABCs), and Exec needs none of it unless a tool has imported os already.
 Output is read in chunks with poll() so that a command printing 100 MB does not make the
 agent hold 100 MB: what is kept is capped by ``max_capture`` and the rest is only streamed.
 
@@ -14,8 +16,9 @@ from __future__ import annotations
 import _signal
 import codecs
 import errno
-import os
+import posix
 import select
+import sys
 import time
 
 import hostdeck
@@ -110,9 +113,20 @@ class _Stream:
         self.pending = text[cut:]
 
 
+def agent_environ() -> dict[str, str]:
+    """os.environ when a tool has imported os (it may have changed it), else the same decoded
+    from posix.environ, as os would."""
+    os_module = sys.modules.get("os")
+    if os_module is not None:
+        return dict(os_module.environ)
+    encoding, errors = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
+    return {key.decode(encoding, errors): value.decode(encoding, errors)
+            for key, value in posix.environ.items()}
+
+
 def extended_env(env: Optional[dict[str, str]]) -> dict[str, str]:
     """os.environ plus the given variables (a None value removes a variable)."""
-    merged = dict(os.environ)
+    merged = agent_environ()
     for key, value in (env or {}).items():
         if value is None:
             merged.pop(key, None)
@@ -135,7 +149,7 @@ def _cancel_event():
 
 
 # Tests set this to False to run every command through the subprocess path.
-USE_SPAWN = hasattr(os, "posix_spawn")
+USE_SPAWN = hasattr(posix, "posix_spawn")
 
 
 class Child:
@@ -158,12 +172,12 @@ class Child:
                 self.returncode = self.popen.poll()
             else:
                 try:
-                    pid, status = os.waitpid(self.pid, os.WNOHANG)
+                    pid, status = posix.waitpid(self.pid, posix.WNOHANG)
                 except ChildProcessError:
                     pid, status = self.pid, 255 << 8
                 if pid:
-                    self.returncode = (-os.WTERMSIG(status) if os.WIFSIGNALED(status)
-                                       else os.WEXITSTATUS(status))
+                    self.returncode = (-posix.WTERMSIG(status) if posix.WIFSIGNALED(status)
+                                       else posix.WEXITSTATUS(status))
         return self.returncode
 
     def wait(self, timeout: float) -> Optional[int]:
@@ -181,7 +195,7 @@ class Child:
     def kill(self) -> None:
         if self.returncode is None:
             try:
-                os.kill(self.pid, _signal.SIGKILL)
+                posix.kill(self.pid, _signal.SIGKILL)
             except ProcessLookupError:
                 pass
 
@@ -190,7 +204,7 @@ class Child:
             if self.popen is not None:
                 self.popen.stdin.close()
             else:
-                os.close(self.stdin)
+                posix.close(self.stdin)
             self.stdin = None
 
     def close(self) -> None:
@@ -199,8 +213,8 @@ class Child:
             self.popen.stdout.close()
             self.popen.stderr.close()
         else:
-            os.close(self.stdout)
-            os.close(self.stderr)
+            posix.close(self.stdout)
+            posix.close(self.stderr)
 
 
 def _find_program(name: str, env: dict) -> str:
@@ -208,15 +222,19 @@ def _find_program(name: str, env: dict) -> str:
     if "/" in name:
         return name
     denied = None
-    for folder in env.get("PATH", os.defpath).split(os.pathsep):
-        path = os.path.join(folder or ".", name)
-        if os.path.isfile(path):
-            if os.access(path, os.X_OK):
+    for folder in env.get("PATH", "/bin:/usr/bin").split(":"):  # os.defpath, os.pathsep
+        path = (folder or ".").rstrip("/") + "/" + name
+        try:
+            regular = posix.stat(path).st_mode & 0o170000 == 0o100000
+        except (OSError, ValueError):
+            continue
+        if regular:
+            if posix.access(path, posix.X_OK):
                 return path
             denied = denied or path
     if denied:
-        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), denied)
-    raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), name)
+        raise PermissionError(errno.EACCES, posix.strerror(errno.EACCES), denied)
+    raise FileNotFoundError(errno.ENOENT, posix.strerror(errno.ENOENT), name)
 
 
 def _spawn(argv: list[str], piped_stdin: bool, cwd: Optional[str], env: dict) -> Child:
@@ -225,30 +243,30 @@ def _spawn(argv: list[str], piped_stdin: bool, cwd: Optional[str], env: dict) ->
         ours, theirs = [], []
         try:
             if piped_stdin:
-                r, w = os.pipe()
+                r, w = posix.pipe()
                 ours.append(w)
                 theirs.append(r)
-            out_r, out_w = os.pipe()
-            err_r, err_w = os.pipe()
+            out_r, out_w = posix.pipe()
+            err_r, err_w = posix.pipe()
             ours += (out_r, err_r)
             theirs += (out_w, err_w)
             if min(theirs) > 2:  # dup2 onto the same fd would leave it close-on-exec
-                actions = [(os.POSIX_SPAWN_DUP2, r, 0) if piped_stdin
-                           else (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
-                           (os.POSIX_SPAWN_DUP2, out_w, 1), (os.POSIX_SPAWN_DUP2, err_w, 2)]
+                actions = [(posix.POSIX_SPAWN_DUP2, r, 0) if piped_stdin
+                           else (posix.POSIX_SPAWN_OPEN, 0, "/dev/null", posix.O_RDONLY, 0),
+                           (posix.POSIX_SPAWN_DUP2, out_w, 1), (posix.POSIX_SPAWN_DUP2, err_w, 2)]
                 # Python ignores SIGPIPE and SIGXFSZ; a command gets the default actions back.
-                pid = os.posix_spawn(path, argv, env, file_actions=actions, setsid=True,
+                pid = posix.posix_spawn(path, argv, env, file_actions=actions, setsid=True,
                                      setsigdef=(_signal.SIGPIPE, _signal.SIGXFSZ))
                 return Child(pid, w if piped_stdin else None, out_r, err_r)
         except BaseException:
             for fd in ours:
-                os.close(fd)
+                posix.close(fd)
             raise
         finally:
             for fd in theirs:  # the child's ends: it has its copies (or never started)
-                os.close(fd)
+                posix.close(fd)
         for fd in ours:
-            os.close(fd)
+            posix.close(fd)
     import subprocess
 
     p = subprocess.Popen(argv, stdin=subprocess.PIPE if piped_stdin else subprocess.DEVNULL,
@@ -280,7 +298,7 @@ def _kill_group(child: Child) -> None:
     if child.returncode is not None:
         return  # reaped: its pid (and group id) may belong to someone else now
     try:
-        os.killpg(child.pid, _signal.SIGKILL)
+        posix.killpg(child.pid, _signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         child.kill()
 
@@ -326,13 +344,13 @@ def _pump(child: Child, streams: dict, stdin: Union[str, bytes, None],
           timeout: Optional[float], started: float, done: Completed) -> None:
     poller = select.poll()
     for fd in streams:
-        os.set_blocking(fd, False)
+        posix.set_blocking(fd, False)
         poller.register(fd, select.POLLIN)
     pending_in = b""
     if stdin is not None:
         pending_in = stdin.encode("utf-8") if isinstance(stdin, str) else bytes(stdin)
         if pending_in:
-            os.set_blocking(child.stdin, False)
+            posix.set_blocking(child.stdin, False)
             poller.register(child.stdin, select.POLLOUT)
         else:
             child.close_stdin()
@@ -350,7 +368,7 @@ def _pump(child: Child, streams: dict, stdin: Union[str, bytes, None],
                 pending_in = _write_some(child, poller, pending_in)
                 continue
             try:
-                data = os.read(fd, READ_SIZE)
+                data = posix.read(fd, READ_SIZE)
             except BlockingIOError:
                 continue
             if data:
@@ -383,7 +401,7 @@ def _cancel(child: Child, done: Completed) -> None:
 
 def _write_some(child: Child, poller, pending: bytes) -> bytes:
     try:
-        written = os.write(child.stdin, pending[:READ_SIZE])
+        written = posix.write(child.stdin, pending[:READ_SIZE])
     except BlockingIOError:
         return pending
     except BrokenPipeError:

@@ -1,8 +1,6 @@
 """Run commands on the host."""
 from __future__ import annotations
 
-import os
-
 import hostdeck
 from hostdeck import Path, Text
 
@@ -12,6 +10,8 @@ import _proc
 def _guard(creates: Optional[str], removes: Optional[str], cwd: Optional[str]) -> Optional[str]:
     """Why the command is skipped, or None when it must run."""
     def matches(pattern: str) -> bool:
+        import os  # only for guards: a plain run does without it (see _proc)
+
         full = pattern if os.path.isabs(pattern) or not cwd else os.path.join(cwd, pattern)
         import glob  # imports re: only for guards with wildcards
 

@@ -12,14 +12,18 @@ namespace hostdeck::engine {
 namespace {
 
 // Python-2-compatible up to the version check, so an old interpreter can say what it is.
+// `-c` puts the working directory (the login user's home, even under sudo) first on sys.path:
+// it goes before the first import that is not built in, so no file there can stand in for a
+// module the agent or a tool imports.
 // %1 = payload length, %2 = an optional "tell the controller we are reading" statement.
 QString loaderSource(qsizetype payloadSize, bool announce)
 {
     QString code =
-        QStringLiteral("import sys,os\n"
+        QStringLiteral("import sys,posix as os\n"
                        "if sys.version_info<(3,8):sys.stdout.write('HOSTDECK-PYTHON-TOO-OLD "
                        "%s\\n'%sys.version.split()[0]);"
                        "sys.stdout.flush();sys.exit(3)\n"
+                       "sys.path=[p for p in sys.path if p]\n"
                        "import _lzma,binascii\n");
     if (announce)
         code += QStringLiteral("os.write(1,b'HOSTDECK-LOADER\\n')\n");

@@ -37,9 +37,10 @@ CALL, SYNC, CANCEL, CONFIG, BOOT = 1, 2, 3, 4, 5
 RESULT, ERROR, CHUNK, LOG = 16, 17, 18, 19
 
 LOADER_TEMPLATE = (
-    "import sys,os\n"
+    "import sys,posix as os\n"
     "if sys.version_info<(3,8):sys.stdout.write('HOSTDECK-PYTHON-TOO-OLD %s\\n'%sys.version.split()[0]);"
     "sys.stdout.flush();sys.exit(3)\n"
+    "sys.path=[p for p in sys.path if p]\n"
     "import _lzma,binascii\n"
     "n={n};b=b''\n"
     "while len(b)<n:\n"
@@ -176,12 +177,13 @@ class AgentClient:
     @classmethod
     def spawn(cls, python: Optional[str] = None, prefix: Sequence[str] = (),
               source: Optional[bytes] = None, timeout: float = 30.0,
-              env: Optional[Dict[str, str]] = None, bytecode: Optional[bytes] = None) -> 'AgentClient':
+              env: Optional[Dict[str, str]] = None, bytecode: Optional[bytes] = None,
+              cwd: Optional[str] = None) -> 'AgentClient':
         loader, payload = bootstrap(source, bytecode)
         python = python or os.environ.get('HOSTDECK_TEST_PYTHON') or '/usr/bin/python3'
         argv = list(prefix) + [python, '-E', '-S', '-c', loader]
         proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, bufsize=0, env=env)
+                                stderr=subprocess.PIPE, bufsize=0, env=env, cwd=cwd)
         proc.stdin.write(payload)
         proc.stdin.flush()
         ready, noise = cls._await_ready(proc, timeout)

@@ -273,14 +273,23 @@ class AgentTests(unittest.TestCase):
         self.assertIn('object', caught.exception.message)
 
     def test_start_path_imports_stay_light(self):
+        self.agent.close()
+        env_b = dict(os.environb)
+        env_b[b'HOSTDECK_INHERITED'] = 'grüß '.encode() + b'\xff'
+        self.agent = ac.AgentClient.spawn(self.PYTHON, env=env_b)
         # What every host pays before its first result: no json (re, enum), threading, subprocess
-        # (selectors, signal), lzma or logging. A cold fan-out to 50 hosts on 2 cores feels each ms.
+        # (selectors, signal), lzma, logging or os (os.environ's ABCs). A cold fan-out to 50 hosts
+        # on 2 cores feels each ms.
         self.agent.sync_tools(DIRS, 'exec')
         self.assertEqual(self.agent.call('Exec', 'run', {'argv': ['echo', 'hi']})['stdout'], 'hi\n')
+        # Without os, the environment still extends the agent's, decoded as os would.
+        run = self.agent.call('Exec', 'run', {'argv': ['sh', '-c', 'echo "$EXTRA|$HOSTDECK_INHERITED"'],
+                                              'env': {'EXTRA': 'x y'}})
+        self.assertEqual(run['stdout'], 'x y|grüß \ufffd\n')  # the child got the raw \xff back
         self.agent.sync('mods', 'import sys\nclass Mods:\n    @staticmethod\n'
                                 '    def loaded():\n        return sorted(sys.modules)\n')
         heavy = {'json', 're', 'enum', 'threading', 'subprocess', 'selectors', 'signal', 'lzma',
-                 'logging', 'collections', 'functools', 'warnings'}
+                 'logging', 'collections', 'functools', 'warnings', 'os', '_collections_abc'}
         self.assertEqual(heavy & set(self.agent.call('Mods', 'loaded')), set())
 
     def test_json_fallback_matches_the_accelerator(self):
@@ -549,6 +558,20 @@ class ProtocolEdges(unittest.TestCase):
                 agent = self.spawn()
                 agent.send_raw(frame)
                 self.assert_exits(agent, 2)
+
+    def test_files_in_the_working_directory_cannot_stand_in_for_modules(self):
+        # Under sudo the agent runs as root in the login user's home: a _lzma.py, _json.py or
+        # select.py there must never be imported.
+        with tempfile.TemporaryDirectory() as home:
+            marker = os.path.join(home, 'hijacked')
+            for name in ('_lzma', '_json', '_queue', 'select', 'zlib', 'marshal', '__future__'):
+                with open(os.path.join(home, name + '.py'), 'w') as f:
+                    f.write('open(%r, "a").write(%r)\n' % (marker, name + ' '))
+            agent = ac.AgentClient.spawn(SYSTEM_PYTHON, cwd=home)
+            self.addCleanup(agent.close)
+            agent.sync_tools(DIRS, 'exec')
+            self.assertEqual(agent.call('Exec', 'run', {'argv': ['pwd']})['stdout'], home + '\n')
+            self.assertFalse(os.path.exists(marker), open(marker).read() if os.path.exists(marker) else '')
 
     def test_python_too_old_message(self):
         py36 = '/root/.pyenv/versions/3.6.15/bin/python3'

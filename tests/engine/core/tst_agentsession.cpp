@@ -9,6 +9,7 @@
 #include "wire/DataCodec.h"
 #include "wire/FrameCodec.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
@@ -97,6 +98,33 @@ private slots:
         QCOMPARE(loaded.value(QStringLiteral("probe")).toString(), QStringLiteral("source"));
         qInfo("agent python magic %s, build magic %s: %s", qPrintable(magic),
               qPrintable(Bytecode::magicHex()), qPrintable(expected));
+    }
+
+    void filesInTheWorkingDirectoryCannotStandInForModules()
+    {
+        // The agent starts in whatever directory it is given (over SSH, sudo: the login user's
+        // home); a _lzma.py or _json.py there must never be imported.
+        QTemporaryDir home;
+        QVERIFY(home.isValid());
+        const QString marker = home.filePath(QStringLiteral("hijacked"));
+        for (const char* name : {"_lzma", "_json", "_queue", "zlib", "select"}) {
+            QFile file(home.filePath(QString::fromLatin1(name) + QStringLiteral(".py")));
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(QStringLiteral("open(%1, 'a').write('%2 ')\n")
+                           .arg(QStringLiteral("'") + marker + QStringLiteral("'"),
+                                QString::fromLatin1(name))
+                           .toUtf8());
+        }
+        const QString before = QDir::currentPath();
+        QVERIFY(QDir::setCurrent(home.path()));
+        auto session = makeLocalTestSession();
+        const CallResult r =
+            callAndWait(*session, QStringLiteral("Exec"), QStringLiteral("run"),
+                        {{QStringLiteral("argv"), QJsonArray{QStringLiteral("pwd")}}});
+        QDir::setCurrent(before);
+        QVERIFY2(r.ok, qPrintable(describe(r)));
+        QCOMPARE(r.value[QStringLiteral("stdout")].toString(), home.path() + QStringLiteral("\n"));
+        QVERIFY2(!QFile::exists(marker), "a module was imported from the working directory");
     }
 
     void echoesValuesIncludingBytes()
