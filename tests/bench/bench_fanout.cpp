@@ -33,6 +33,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <malloc.h>
 #include <optional>
 #include <vector>
 
@@ -70,6 +71,14 @@ qint64 rssKb()
             return line.mid(6).simplified().split(' ').value(0).toLongLong();
     }
     return 0;
+}
+
+/// RSS after returning freed heap to the system: what the sessions hold, not the transient
+/// buffers of their start-up that malloc keeps around.
+qint64 liveRssKb()
+{
+    malloc_trim(0);
+    return rssKb();
 }
 
 /// The loopback fleet and the files every tool reads: one ssh_config (Host h1..hN), one
@@ -306,12 +315,15 @@ int main(int argc, char** argv)
     qint64 rssBefore = 0;
     qint64 rssTenth = 0;
     qint64 rssAll = 0;
+    qint64 liveBefore = 0;
+    qint64 liveAll = 0;
     {
         auto tools = std::make_shared<ToolRegistry>(ToolRegistry::load({}));
         auto factory = std::make_unique<DefaultTransportFactory>(
             std::make_shared<StaticCredentialProvider>(), nullptr);
         SessionPool pool(std::move(factory), tools, {});
         QString failure;
+        liveBefore = liveRssKb();
         rssBefore = rssKb();
         const std::optional<double> first =
             timeRound(&pool, targets.mid(0, firstBatch), request, &failure);
@@ -319,6 +331,7 @@ int main(int argc, char** argv)
         const std::optional<double> rest =
             first ? timeRound(&pool, targets, request, &failure) : std::nullopt;
         rssAll = rssKb();
+        liveAll = liveRssKb();
         if (!first || !rest) {
             say(QStringLiteral("bench_fanout: hostdeck in-process run failed: ") + failure);
             return 1;
@@ -508,11 +521,12 @@ int main(int argc, char** argv)
             .arg(firstBatch),
         inProcessCold, QString());
     say(QString());
-    say(QStringLiteral("controller memory per idle connection: %1 KiB (RSS delta after %2 pooled "
-                       "sessions / %2); "
-                       "marginal %3 KiB (sessions 11..%2)")
-            .arg(double(rssAll - rssBefore) / hostCount, 0, 'f', 1)
+    say(QStringLiteral("controller memory per idle connection: %1 KiB live (RSS delta after %2 "
+                       "pooled sessions / %2, freed heap returned first); raw RSS delta %3 KiB, "
+                       "marginal %4 KiB (sessions 11..%2)")
+            .arg(double(liveAll - liveBefore) / hostCount, 0, 'f', 1)
             .arg(hostCount)
+            .arg(double(rssAll - rssBefore) / hostCount, 0, 'f', 1)
             .arg(hostCount > 10 ? double(rssAll - rssTenth) / (hostCount - 10) : 0.0, 0, 'f', 1));
     if (!tools.front().times.empty() && tools.size() > 2 && !tools[2].times.empty())
         say(QStringLiteral("target cold %1 parallel-ssh (curve25519): %2")
