@@ -416,14 +416,16 @@ def source_of(name):
 
 
 def bytecode(blob):
-    """The code in a '4-byte magic + zlib(marshal)' blob, None when it is not for this Python."""
+    """The code in a '4-byte magic + zlib(marshal)' blob; None when it is not for this Python or
+    cannot be loaded (no zlib, a damaged blob): the caller compiles the source then."""
     if blob is None or blob[:4] != PYC_MAGIC:
         return None
     try:
         import marshal, zlib
-    except ImportError:
+        code = marshal.loads(zlib.decompress(blob[4:]))
+    except Exception:
         return None
-    return marshal.loads(zlib.decompress(blob[4:]))
+    return code if type(code) is type(bytecode.__code__) else None
 
 
 def on_sync(cid, req, batch):

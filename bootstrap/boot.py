@@ -41,13 +41,15 @@ if _h[:8] != b'HD\x01\x05\0\0\0\0':
     os._exit(2)
 _b = _take(int.from_bytes(_h[16:], 'big'))
 _n = 4 + int.from_bytes(_b[:4], 'big')
-try:
+try:  # any trouble with the code (no zlib, a damaged blob) falls back to the source
     if _b[_n:_n + 4] != PYC_MAGIC:
         raise ImportError
     import marshal, zlib
     _c = marshal.loads(zlib.decompress(_b[_n + 4:]))
+    if type(_c) is not type(_take.__code__):
+        raise ValueError
     LOADED = {'hostdeck-agent': 'bytecode'}
-except ImportError:
+except Exception:
     _c = compile(_lzma.LZMADecompressor().decompress(_b[4:_n]), AGENT_FILE, 'exec')
     LOADED = {'hostdeck-agent': 'source'}
 del _h, _b, _n

@@ -74,7 +74,10 @@ class SourceChecks(unittest.TestCase):
         source = ac.stripped_agent()
         own = ac.code_blob(source, 'hostdeck-agent.py')
         foreign = ac.code_blob(source, 'hostdeck-agent.py', magic=b'\x00\x00\r\n')
-        for blob, label in ((own, 'own'), (foreign, 'foreign'), (None, 'none')):
+        damaged = own[:40] + b'\x00' * 16 + own[56:]
+        not_code = own[:4] + __import__('zlib').compress(__import__('marshal').dumps([1, 2]))
+        for blob, label in ((own, 'own'), (foreign, 'foreign'), (None, 'none'),
+                            (damaged, 'damaged'), (not_code, 'not code')):
             with self.subTest(blob=label):
                 agent = ac.AgentClient.spawn(SYSTEM_PYTHON, bytecode=blob)
                 self.addCleanup(agent.close)
@@ -88,11 +91,14 @@ class SourceChecks(unittest.TestCase):
         source = (b'class Boom:\n    """Fails on purpose."""\n\n'
                   b'    @staticmethod\n    def go(n: int = 1):\n        """Raise."""\n'
                   b'        raise ValueError("boom %d" % n)\n')
-        for magic, label in ((None, 'own'), (b'\x00\x00\r\n', 'foreign')):
+        for magic, label in ((None, 'own'), (b'\x00\x00\r\n', 'foreign'), (None, 'damaged')):
             with self.subTest(magic=label):
                 agent = self.spawn_plain()
                 name = 'boom_' + label
-                agent.sync_compiled(name, source, ac.code_blob(source, 'tools/%s.py' % name, magic))
+                blob = ac.code_blob(source, 'tools/%s.py' % name, magic)
+                if label == 'damaged':
+                    blob = blob[:4] + b'\x78\x9c' + b'\x00' * (len(blob) - 6)
+                agent.sync_compiled(name, source, blob)
                 stats = agent.call('_agent', 'stats')
                 matches = stats['bytecode_magic'] == importlib.util.MAGIC_NUMBER.hex()
                 self.assertEqual(stats['loaded'][name],
