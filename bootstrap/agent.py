@@ -9,7 +9,6 @@ the wire while keeping line numbers, so keep heavy imports inside the functions 
 import sys, binascii
 import posix as os  # all the agent needs, without os's 2 ms of imports
 from _struct import Struct
-from _queue import SimpleQueue
 from _thread import allocate_lock, start_new_thread, _local
 
 # Header: magic, version, type, flags (high byte) + 3 reserved bytes, id, body length.
@@ -348,7 +347,32 @@ def run(c, fn, args):
 
 
 # Worker pool, grown lazily: `free` is idle workers minus queued jobs.
-JOBS = SimpleQueue()
+class Jobs:
+    """A blocking FIFO made of _thread locks (the _queue library costs a host 0.25 ms to load)."""
+
+    def __init__(self):
+        self.items = []
+        self.waiting = []  # one acquired lock per idle worker; put() releases one
+        self.lock = allocate_lock()
+
+    def put(self, item):
+        with self.lock:
+            self.items.append(item)
+            if self.waiting:
+                self.waiting.pop().release()
+
+    def get(self):
+        while True:
+            with self.lock:
+                if self.items:
+                    return self.items.pop(0)
+                wake = allocate_lock()
+                wake.acquire()
+                self.waiting.append(wake)
+            wake.acquire()
+
+
+JOBS = Jobs()
 POOL = {'free': 0, 'threads': 0}
 POOL_LOCK = allocate_lock()
 

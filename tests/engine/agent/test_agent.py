@@ -295,7 +295,8 @@ class AgentTests(unittest.TestCase):
         self.agent.sync('mods', 'import sys\nclass Mods:\n    @staticmethod\n'
                                 '    def loaded():\n        return sorted(sys.modules)\n')
         heavy = {'json', 're', 'enum', 'threading', 'subprocess', 'selectors', 'signal', 'lzma',
-                 'logging', 'collections', 'functools', 'warnings', 'os', '_collections_abc'}
+                 'logging', 'collections', 'functools', 'warnings', 'os', '_collections_abc',
+                 '_queue'}
         self.assertEqual(heavy & set(self.agent.call('Mods', 'loaded')), set())
 
     def test_json_fallback_matches_the_accelerator(self):
