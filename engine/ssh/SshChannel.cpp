@@ -14,6 +14,11 @@ namespace {
 constexpr qsizetype ReadChunk = 64 * 1024;
 constexpr qsizetype MaxReadPerPump = 1024 * 1024; // then let the other channels have a turn
 constexpr qsizetype WriteChunk = 256 * 1024;
+// libssh keeps its packet buffers at the size of the largest packet a session sent (up to 64 KiB
+// each). A session's first bytes (loader, agent, tool modules: ~40 KB) go out in small packets so
+// that an idle pooled connection stays small; bulk data after them gets full-size packets.
+constexpr qsizetype StartChunk = 8 * 1024;
+constexpr qsizetype StartBytes = 64 * 1024;
 constexpr qsizetype LowWater = 256 * 1024;
 constexpr int MaxOpenRetries = 5;
 // libssh reads the socket 4 KiB per poll; a 32 KiB packet takes several reads before the channel
@@ -233,7 +238,8 @@ bool SshChannel::pumpWrite(Events& events)
     bool progressed = false;
     while (bytesToWrite() > 0) {
         const qsizetype window = qsizetype(ssh_channel_window_size(m_channel));
-        const qsizetype count = std::min({window, bytesToWrite(), WriteChunk});
+        const qsizetype count =
+            std::min({window, bytesToWrite(), m_written < StartBytes ? StartChunk : WriteChunk});
         if (count <= 0)
             break; // the peer has not consumed enough yet: its window adjust wakes us
         const int written =
@@ -256,6 +262,7 @@ bool SshChannel::pumpWrite(Events& events)
         if (written <= 0)
             break;
         m_inputOffset += written;
+        m_written += written;
         progressed = true;
     }
     if (bytesToWrite() == 0) {

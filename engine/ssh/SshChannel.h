@@ -89,6 +89,7 @@ private:
     ssh_channel_struct* m_channel = nullptr;
     QByteArray m_input;
     qsizetype m_inputOffset = 0;
+    qsizetype m_written = 0; ///< bytes sent so far: the first ones go in small packets
     bool m_closeWriteRequested = false;
     bool m_eofSent = false;
     bool m_abortRequested = false;
