@@ -2,9 +2,10 @@
 
 It speaks the frame protocol of PROTOCOL.md on private copies of fds 0/1 and answers requests:
 CALL, SYNC, CANCEL and CONFIG in; RESULT, ERROR, CHUNK and LOG out. boot.py runs it in its own
-globals (RFD, WFD, AGENT_FILE, PYVER, PYC_MAGIC, LOADED and the loader's _lzma come from there),
-from bytecode or compiled as 'hostdeck-agent.py'; strip.py removes comments and docstrings for
-the wire while keeping line numbers, so keep heavy imports inside the functions that need them.
+globals (RFD, WFD, AGENT_FILE, PYVER, PYC_MAGIC, LOADED, bytecode() and the loader's _lzma come
+from there), from bytecode or compiled as 'hostdeck-agent.py'; strip.py removes comments and
+docstrings for the wire while keeping line numbers, so keep heavy imports inside the functions
+that need them.
 """
 import sys, binascii
 import posix as os  # all the agent needs, without os's 2 ms of imports
@@ -437,19 +438,6 @@ def source_of(name):
     if type(src) is not str:
         src = SOURCES[name] = _lzma.LZMADecompressor().decompress(src).decode()
     return src
-
-
-def bytecode(blob):
-    """The code in a '4-byte magic + zlib(marshal)' blob; None when it is not for this Python or
-    cannot be loaded (no zlib, a damaged blob): the caller compiles the source then."""
-    if blob is None or blob[:4] != PYC_MAGIC:
-        return None
-    try:
-        import marshal, zlib
-        code = marshal.loads(zlib.decompress(blob[4:]))
-    except Exception:
-        return None
-    return code if type(code) is type(bytecode.__code__) else None
 
 
 def on_sync(cid, req, batch):

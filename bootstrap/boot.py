@@ -3,7 +3,8 @@
 It protects the stdio, says READY, then reads one BOOT frame holding the agent twice: as xz'd
 source, and optionally as zlib'd marshalled code for one Python bytecode magic. The code runs when
 its magic is this interpreter's own (no compile: ~10 ms less per host); otherwise the source is
-compiled. Either way the agent runs in these globals and uses RFD, WFD, PYVER and AGENT_FILE.
+compiled. Either way the agent runs in these globals and uses RFD, WFD, PYVER, AGENT_FILE,
+PYC_MAGIC, LOADED and bytecode().
 Python 3.8 syntax; `_lzma` comes from the loader.
 """
 import sys
@@ -34,6 +35,20 @@ def _take(n):
     return b
 
 
+def bytecode(blob):
+    """The code in a '4-byte magic + zlib(marshal)' blob; None when it is not for this Python or
+    cannot be loaded (no zlib, a damaged blob): the caller compiles the source then. The agent
+    uses it for tool modules too."""
+    if blob is None or blob[:4] != PYC_MAGIC:
+        return None
+    try:
+        import marshal, zlib
+        code = marshal.loads(zlib.decompress(blob[4:]))
+    except Exception:
+        return None
+    return code if type(code) is type(bytecode.__code__) else None
+
+
 # BOOT: magic "HD", version 1, type 5, no flags; body = u32 n, xz(source) of n bytes, then
 # optionally the 4-byte bytecode magic and zlib(marshal(code)).
 _h = _take(20)
@@ -41,16 +56,9 @@ if _h[:8] != b'HD\x01\x05\0\0\0\0':
     os._exit(2)
 _b = _take(int.from_bytes(_h[16:], 'big'))
 _n = 4 + int.from_bytes(_b[:4], 'big')
-try:  # any trouble with the code (no zlib, a damaged blob) falls back to the source
-    if _b[_n:_n + 4] != PYC_MAGIC:
-        raise ImportError
-    import marshal, zlib
-    _c = marshal.loads(zlib.decompress(_b[_n + 4:]))
-    if type(_c) is not type(_take.__code__):
-        raise ValueError
-    LOADED = {'hostdeck-agent': 'bytecode'}
-except Exception:
+_c = bytecode(_b[_n:])
+LOADED = {'hostdeck-agent': 'source' if _c is None else 'bytecode'}
+if _c is None:
     _c = compile(_lzma.LZMADecompressor().decompress(_b[4:_n]), AGENT_FILE, 'exec')
-    LOADED = {'hostdeck-agent': 'source'}
 del _h, _b, _n
 exec(_c)

@@ -12,7 +12,6 @@ import base64
 import json
 import importlib.util
 import lzma
-import marshal
 import os
 import re
 import struct
@@ -21,13 +20,13 @@ import sys
 import tempfile
 import threading
 import time
-import zlib
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 AGENT_SOURCE = os.path.join(ROOT, 'bootstrap', 'agent.py')
 BOOT_SOURCE = os.path.join(ROOT, 'bootstrap', 'boot.py')
 STRIP = os.path.join(ROOT, 'bootstrap', 'strip.py')
+PRECOMPILE = os.path.join(ROOT, 'bootstrap', 'precompile.py')
 TOOLS_DIR = os.path.join(ROOT, 'tools')
 TEST_TOOLS_DIR = os.path.join(ROOT, 'tests', 'support', 'tools')
 
@@ -65,10 +64,18 @@ def stripped_agent() -> bytes:
 
 
 def code_blob(source: bytes, filename: str, magic: Optional[bytes] = None) -> bytes:
-    """'magic + zlib(marshal(code))' as bootstrap/precompile.py makes it, compiled by this Python
-    (`magic` overrides the stamp, to pose as bytecode for another Python)."""
-    code = compile(source, filename, 'exec', dont_inherit=True)
-    return (magic or importlib.util.MAGIC_NUMBER) + zlib.compress(marshal.dumps(code), 9)
+    """'magic + zlib(marshal(code))' as the controller sends it: bootstrap/precompile.py's blob
+    without the source hash, compiled by this Python (`magic` overrides the stamp, to pose as
+    bytecode for another Python)."""
+    made = _precompile().blob(source, filename)
+    return (magic or made[:4]) + made[36:]
+
+
+def _precompile() -> Any:
+    spec = importlib.util.spec_from_file_location('precompile', PRECOMPILE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
 
 
 _bootstraps: Dict[Any, Tuple[str, bytes]] = {}

@@ -63,6 +63,25 @@ private:
         return settings;
     }
 
+    /// Transports on one connection, each watched by a probe.
+    struct ProbedTransports
+    {
+        std::vector<std::unique_ptr<SshTransport>> transports;
+        std::vector<std::unique_ptr<TransportProbe>> probes;
+
+        SshTransport* add(SshConnection* connection)
+        {
+            transports.push_back(std::make_unique<SshTransport>(connection));
+            probes.push_back(std::make_unique<TransportProbe>(transports.back().get()));
+            return transports.back().get();
+        }
+        bool allDone() const
+        {
+            return std::all_of(probes.begin(), probes.end(),
+                               [](const auto& probe) { return probe->done(); });
+        }
+    };
+
     /// Connects and waits for connected() or failed(); returns the error (empty message on
     /// success).
     Error connectAndWait(SshConnection& connection, int timeoutMs = 8000)
@@ -430,21 +449,18 @@ private slots:
     {
         SshConnection connection(settingsFor(m_main));
         QVERIFY(connectAndWait(connection).message.isEmpty());
-        std::vector<std::unique_ptr<SshTransport>> transports;
-        std::vector<std::unique_ptr<TransportProbe>> probes;
+        ProbedTransports channels;
+        auto& probes = channels.probes;
         for (int i = 0; i < 11; ++i) {
-            transports.push_back(std::make_unique<SshTransport>(&connection));
-            probes.push_back(std::make_unique<TransportProbe>(transports.back().get()));
-            transports.back()->start(
-                {QStringLiteral("sh"),
-                 {QStringLiteral("-c"), QStringLiteral("sleep 0.3; echo %1").arg(i)}});
+            channels.add(&connection)
+                ->start({QStringLiteral("sh"),
+                         {QStringLiteral("-c"), QStringLiteral("sleep 0.3; echo %1").arg(i)}});
         }
         int maxActive = 0;
         QTRY_VERIFY_WITH_TIMEOUT(
             [&]() {
                 maxActive = std::max(maxActive, connection.activeChannelCount());
-                return std::all_of(probes.begin(), probes.end(),
-                                   [](const auto& p) { return p->done(); });
+                return channels.allDone();
             }(),
             15000);
         QVERIFY(maxActive <= SshConnection::MaxChannels);
@@ -463,13 +479,12 @@ private slots:
         settings.knownHostsFile = m_sshd.dir() + QStringLiteral("/known_hosts_kill");
         SshConnection connection(settings);
         QVERIFY(connectAndWait(connection).message.isEmpty());
-        std::vector<std::unique_ptr<SshTransport>> transports;
-        std::vector<std::unique_ptr<TransportProbe>> probes;
+        ProbedTransports channels;
+        auto& probes = channels.probes;
         for (int i = 0; i < 3; ++i) {
-            transports.push_back(std::make_unique<SshTransport>(&connection));
-            probes.push_back(std::make_unique<TransportProbe>(transports.back().get()));
-            transports.back()->start({QStringLiteral("cat"), {}});
-            transports.back()->write(QByteArray(256 * 1024, 'x')); // mid-transfer
+            SshTransport* transport = channels.add(&connection);
+            transport->start({QStringLiteral("cat"), {}});
+            transport->write(QByteArray(256 * 1024, 'x')); // mid-transfer
         }
         QTRY_VERIFY_WITH_TIMEOUT(std::all_of(probes.begin(), probes.end(),
                                              [](const auto& p) { return p->out.size() > 0; }),
@@ -478,9 +493,7 @@ private slots:
         QElapsedTimer clock;
         clock.start();
         m_sshd.killServer(server);
-        QTRY_VERIFY_WITH_TIMEOUT(
-            std::all_of(probes.begin(), probes.end(), [](const auto& p) { return p->done(); }),
-            5000);
+        QTRY_VERIFY_WITH_TIMEOUT(channels.allDone(), 5000);
         const qint64 detectMs = clock.elapsed();
         QCOMPARE(lost.count(), 1);
         qint64 first = probes.front()->endedAtMs, last = first;
@@ -531,12 +544,10 @@ private slots:
         // never "writing failed", whichever arrives first.
         SshConnection connection(settingsFor(m_main));
         QVERIFY(connectAndWait(connection).message.isEmpty());
-        std::vector<std::unique_ptr<SshTransport>> transports;
-        std::vector<std::unique_ptr<TransportProbe>> probes;
+        ProbedTransports channels;
+        auto& probes = channels.probes;
         for (int i = 0; i < 8; ++i) {
-            transports.push_back(std::make_unique<SshTransport>(&connection));
-            probes.push_back(std::make_unique<TransportProbe>(transports.back().get()));
-            SshTransport* transport = transports.back().get();
+            SshTransport* transport = channels.add(&connection);
             connect(transport, &Transport::started, transport, [transport]() {
                 for (int k = 0; k < 16; ++k)
                     transport->write(QByteArray(256 * 1024, 'x'));
@@ -544,9 +555,7 @@ private slots:
             transport->start({QStringLiteral("sh"),
                               {QStringLiteral("-c"), QStringLiteral("exec <&-; exit %1").arg(i)}});
         }
-        QTRY_VERIFY_WITH_TIMEOUT(
-            std::all_of(probes.begin(), probes.end(), [](const auto& p) { return p->done(); }),
-            10000);
+        QTRY_VERIFY_WITH_TIMEOUT(channels.allDone(), 10000);
         for (int i = 0; i < 8; ++i) {
             QVERIFY2(probes[i]->finished, qPrintable(probes[i]->error.message));
             QCOMPARE(probes[i]->exit.exitCode, i);
