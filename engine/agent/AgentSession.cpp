@@ -79,7 +79,7 @@ AgentSession::~AgentSession()
     m_transport->disconnect(this);
     const auto pending = std::exchange(m_pending, {});
     for (AgentCall* call : pending)
-        call->finish(errorResult(ErrorKind::Connection,
+        call->finish(errorResult(ErrorKind::ConnectionLost,
                                  QStringLiteral("connection lost: session destroyed")));
 }
 
@@ -197,10 +197,7 @@ AgentCall* AgentSession::call(CallRequest request)
     auto* call = new AgentCall(this, m_nextId++, std::move(request));
     const CallRequest& req = call->request();
     if (m_state == State::Closed) {
-        completeLater(call, errorResult(m_closeReason.kind == ErrorKind::Connection
-                                            ? ErrorKind::Connection
-                                            : m_closeReason.kind,
-                                        m_closeReason.message));
+        completeLater(call, errorResult(m_closeReason.kind, m_closeReason.message));
         return call;
     }
     QStringList modules = req.syncModules;
@@ -312,7 +309,7 @@ void AgentSession::onHandshakeStep(const Handshake::Step& step)
         return;
     case Outcome::TooOld:
         fail(makeError(
-            ErrorKind::Unreachable,
+            ErrorKind::Bootstrap,
             QStringLiteral("Python %1 at '%2' on %3 is too old: Hostdeck needs Python >= 3.8")
                 .arg(step.pythonVersion, interpreterName(), targetName())));
         return;
@@ -339,19 +336,19 @@ void AgentSession::onStderr(const QByteArray& data)
     const int prompts = int(m_stderr.count(Bootstrap::sudoPromptMarker()));
     if (m_stderr.contains("is not in the sudoers file") || m_stderr.contains("is not allowed to")) {
         fail(
-            makeError(ErrorKind::Auth,
+            makeError(ErrorKind::Become,
                       QStringLiteral("sudo refused on %1: %2").arg(targetName(), stderrExcerpt())));
         return;
     }
     if (prompts > m_sudoPrompts) {
         m_sudoPrompts = prompts;
         if (prompts > 1) {
-            fail(makeError(ErrorKind::Auth,
+            fail(makeError(ErrorKind::Become,
                            QStringLiteral("wrong sudo password on %1").arg(targetName())));
             return;
         }
         if (!m_options.sudoPassword) {
-            fail(makeError(ErrorKind::Auth,
+            fail(makeError(ErrorKind::Become,
                            QStringLiteral("sudo on %1 asks for a password and none is configured")
                                .arg(targetName())));
             return;
@@ -362,7 +359,7 @@ void AgentSession::onStderr(const QByteArray& data)
                 return;
             if (!secret) {
                 self->fail(
-                    makeError(ErrorKind::Auth,
+                    makeError(ErrorKind::Become,
                               QStringLiteral("no sudo password for %1").arg(self->targetName())));
                 return;
             }
@@ -473,7 +470,7 @@ void AgentSession::handleFrame(const wire::Frame& frame)
 void AgentSession::onTransportFailed(const Error& error)
 {
     if (m_state == State::Starting && error.kind == ErrorKind::NotFound) {
-        fail(makeError(ErrorKind::NotFound,
+        fail(makeError(ErrorKind::Bootstrap,
                        QStringLiteral("python interpreter '%1' not found on %2 (%3)")
                            .arg(interpreterName(), targetName(), error.message)));
         return;
@@ -498,15 +495,14 @@ void AgentSession::onTransportFinished(const TransportExit& exit)
             excerpt(m_handshake.noiseExcerpt() + QLatin1Char('\n') + stderrExcerpt());
         if (!output.isEmpty())
             message += QStringLiteral(": \"%1\"").arg(output);
-        fail(makeError(exit.exitCode == 127 ? ErrorKind::NotFound : ErrorKind::Unreachable,
-                       message));
+        fail(makeError(ErrorKind::Bootstrap, message));
         return;
     }
     QString message =
         QStringLiteral("connection lost: agent on %1 %2").arg(targetName(), exit.description);
     if (!m_stderr.isEmpty())
         message += QStringLiteral(" (stderr: %1)").arg(stderrExcerpt());
-    fail(makeError(ErrorKind::Connection, message));
+    fail(makeError(ErrorKind::ConnectionLost, message));
 }
 
 void AgentSession::onReadyTimeout()
@@ -522,9 +518,9 @@ void AgentSession::onReadyTimeout()
                           .arg(seconds)
                           .arg(excerpt(m_handshake.noiseExcerpt()))));
     else
-        fail(makeError(ErrorKind::Timeout, QStringLiteral("no READY from '%1' on %2 within %3 s")
-                                               .arg(interpreterName(), targetName())
-                                               .arg(seconds)));
+        fail(makeError(ErrorKind::Bootstrap, QStringLiteral("no READY from '%1' on %2 within %3 s")
+                                                 .arg(interpreterName(), targetName())
+                                                 .arg(seconds)));
 }
 
 void AgentSession::close()
@@ -532,25 +528,25 @@ void AgentSession::close()
     if (m_state == State::Closed)
         return;
     if (m_state == State::NotStarted) {
-        fail(makeError(ErrorKind::Connection, QStringLiteral("session closed")));
+        fail(makeError(ErrorKind::Closed, QStringLiteral("session closed")));
         return;
     }
     m_transport->closeWrite();
-    fail(makeError(ErrorKind::Connection, QStringLiteral("connection lost: session closed")));
+    fail(makeError(ErrorKind::Closed, QStringLiteral("session closed")));
 }
 
 void AgentSession::abort()
 {
     if (m_state == State::Closed)
         return;
-    fail(makeError(ErrorKind::Connection, QStringLiteral("connection lost: session aborted")));
+    fail(makeError(ErrorKind::ConnectionLost, QStringLiteral("connection lost: session aborted")));
 }
 
 void AgentSession::fail(const Error& reason)
 {
     if (m_state == State::Closed)
         return;
-    const bool graceful = reason.message == QStringLiteral("connection lost: session closed");
+    const bool graceful = reason.kind == ErrorKind::Closed; // stdin closed: let the agent exit
     m_state = State::Closed;
     m_closeReason = reason;
     m_readyTimer.stop();

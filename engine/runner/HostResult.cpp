@@ -2,22 +2,6 @@
 
 namespace hostdeck::engine {
 
-namespace {
-
-ErrorKind kindFromName(const QString& name)
-{
-    for (ErrorKind kind :
-         {ErrorKind::Usage, ErrorKind::NotFound, ErrorKind::Unreachable, ErrorKind::Auth,
-          ErrorKind::HostKey, ErrorKind::Timeout, ErrorKind::Remote, ErrorKind::Connection,
-          ErrorKind::Protocol, ErrorKind::Cancelled, ErrorKind::Keychain, ErrorKind::Io}) {
-        if (errorKindName(kind) == name)
-            return kind;
-    }
-    return ErrorKind::Remote;
-}
-
-} // namespace
-
 QJsonObject HostResult::toJson() const
 {
     QJsonObject json{{QStringLiteral("host"), host},
@@ -40,7 +24,7 @@ HostResult HostResult::fromJson(const QJsonObject& json)
     r.durationMs = qint64(json.value(QStringLiteral("duration")).toDouble() * 1000.0 + 0.5);
     r.value = json.value(QStringLiteral("value"));
     const QJsonObject e = json.value(QStringLiteral("error")).toObject();
-    r.error.kind = kindFromName(e.value(QStringLiteral("kind")).toString());
+    r.error.kind = errorKindFromName(e.value(QStringLiteral("kind")).toString());
     r.error.type = e.value(QStringLiteral("type")).toString();
     r.error.message = e.value(QStringLiteral("message")).toString();
     r.error.traceback = e.value(QStringLiteral("traceback")).toArray();
@@ -56,22 +40,12 @@ void RunSummary::add(const HostResult& result)
             ++changed;
         return;
     }
-    switch (result.error.kind) {
-    case ErrorKind::Unreachable:
-    case ErrorKind::Auth:
-    case ErrorKind::HostKey:
-    case ErrorKind::Connection:
-    case ErrorKind::NotFound:
-    case ErrorKind::Protocol:
+    if (isUnreachableKind(result.error.kind))
         ++unreachable;
-        break;
-    case ErrorKind::Cancelled:
+    else if (result.error.kind == ErrorKind::Cancelled || result.error.kind == ErrorKind::Closed)
         ++cancelled;
-        break;
-    default:
+    else
         ++failed;
-        break;
-    }
 }
 
 QJsonObject RunSummary::toJson() const

@@ -45,7 +45,7 @@ HostKeyCheck HostKeyVerifier::check(ssh_session_struct* session, const SshSettin
 
     ssh_key key = nullptr;
     if (ssh_get_server_publickey(session, &key) != SSH_OK || key == nullptr) {
-        result.error = makeError(ErrorKind::HostKey,
+        result.error = makeError(ErrorKind::Protocol,
                                  QStringLiteral("cannot read the host key of %1: %2")
                                      .arg(host, QString::fromUtf8(ssh_get_error(session))));
         return result;
@@ -62,12 +62,12 @@ HostKeyCheck HostKeyVerifier::check(ssh_session_struct* session, const SshSettin
     case SSH_KNOWN_HOSTS_UNKNOWN:
     case SSH_KNOWN_HOSTS_NOT_FOUND:
         result.outcome = HostKeyCheck::Outcome::Unknown;
-        result.error = makeError(ErrorKind::HostKey,
+        result.error = makeError(ErrorKind::HostKeyUnknown,
                                  QStringLiteral("unknown host key for %1: %2 (not in %3)")
                                      .arg(host, offered, settings.effectiveKnownHostsFile()));
         return result;
     case SSH_KNOWN_HOSTS_CHANGED:
-        result.error = makeError(ErrorKind::HostKey,
+        result.error = makeError(ErrorKind::HostKeyChanged,
                                  QStringLiteral("host key for %1 has CHANGED: the server offers %2 "
                                                 "but known_hosts has %3; refusing to "
                                                 "connect (the connection may be intercepted; if "
@@ -76,14 +76,14 @@ HostKeyCheck HostKeyVerifier::check(ssh_session_struct* session, const SshSettin
                                      .arg(host, offered, describeKnown(settings)));
         break;
     case SSH_KNOWN_HOSTS_OTHER:
-        result.error = makeError(ErrorKind::HostKey,
+        result.error = makeError(ErrorKind::HostKeyChanged,
                                  QStringLiteral("host key for %1 is of an unexpected type: the "
                                                 "server offers %2 but known_hosts has %3; "
                                                 "refusing to connect")
                                      .arg(host, offered, describeKnown(settings)));
         break;
     case SSH_KNOWN_HOSTS_ERROR:
-        result.error = makeError(ErrorKind::HostKey,
+        result.error = makeError(ErrorKind::Io,
                                  QStringLiteral("cannot check the host key of %1 against %2: %3")
                                      .arg(host, settings.effectiveKnownHostsFile(),
                                           QString::fromUtf8(ssh_get_error(session))));
@@ -98,7 +98,7 @@ Status HostKeyVerifier::record(ssh_session_struct* session, const SshSettings& s
 {
     char* line = nullptr;
     if (ssh_session_export_known_hosts_entry(session, &line) != SSH_OK || line == nullptr)
-        return makeError(ErrorKind::HostKey,
+        return makeError(ErrorKind::Io,
                          QStringLiteral("cannot format the host key of %1: %2")
                              .arg(settings.host, QString::fromUtf8(ssh_get_error(session))));
     const QByteArray text(line);

@@ -122,7 +122,7 @@ SshAuthenticator::handleAuthResult(int rc, const QString& method, const QString&
         return std::nullopt;
     default:
         m_error = makeError(
-            ErrorKind::Unreachable,
+            ErrorKind::Connect,
             QStringLiteral("connection to %1 failed during %2 authentication: %3")
                 .arg(m_settings.targetName(), method, QString::fromUtf8(ssh_get_error(m_session))));
         m_phase = Phase::Done;

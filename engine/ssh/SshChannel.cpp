@@ -179,7 +179,7 @@ bool SshChannel::pumpOpen(ssh_session_struct* session, Events& events)
     if (!m_channel) {
         m_channel = ssh_channel_new(session);
         if (!m_channel) {
-            fail(makeError(ErrorKind::Connection,
+            fail(makeError(ErrorKind::ConnectionLost,
                            QStringLiteral("cannot create a channel: %1")
                                .arg(QString::fromUtf8(ssh_get_error(session)))),
                  events);
@@ -205,7 +205,7 @@ bool SshChannel::pumpOpen(ssh_session_struct* session, Events& events)
             return true;
         }
         if (rc != SSH_OK) {
-            fail(makeError(ErrorKind::Connection,
+            fail(makeError(ErrorKind::ConnectionLost,
                            QStringLiteral("cannot open %1: %2")
                                .arg(what(), QString::fromUtf8(ssh_get_error(session)))),
                  events);
@@ -218,7 +218,7 @@ bool SshChannel::pumpOpen(ssh_session_struct* session, Events& events)
         if (rc == SSH_AGAIN)
             return false;
         if (rc != SSH_OK) {
-            fail(makeError(ErrorKind::Connection,
+            fail(makeError(ErrorKind::ConnectionLost,
                            QStringLiteral("the server refused to run the command: %1")
                                .arg(QString::fromUtf8(ssh_get_error(session)))),
                  events);
@@ -254,7 +254,7 @@ bool SshChannel::pumpWrite(Events& events)
             break;
         }
         if (written == SSH_ERROR) {
-            fail(makeError(ErrorKind::Connection,
+            fail(makeError(ErrorKind::ConnectionLost,
                            QStringLiteral("writing to the %1 failed").arg(what())),
                  events);
             return true;
@@ -304,7 +304,7 @@ bool SshChannel::pumpRead(Events& events, int fd, bool stderrStream, bool& eof)
                 eof = true;
                 return true;
             }
-            fail(makeError(ErrorKind::Connection,
+            fail(makeError(ErrorKind::ConnectionLost,
                            QStringLiteral("reading from the %1 failed").arg(what())),
                  events);
             return true;

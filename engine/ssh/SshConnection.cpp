@@ -150,7 +150,7 @@ void SshConnection::onResolved(const QHostInfo& info)
         return;
     if (info.error() != QHostInfo::NoError || info.addresses().isEmpty()) {
         failConnection(makeError(
-            ErrorKind::Unreachable,
+            ErrorKind::Connect,
             QStringLiteral("cannot resolve %1: %2").arg(m_settings.host, info.errorString())));
         return;
     }
@@ -206,11 +206,10 @@ void SshConnection::tryNextAddress()
         m_lastTcpError = QString::fromLocal8Bit(std::strerror(errno));
         ::close(fd);
     }
-    failConnection(
-        makeError(ErrorKind::Unreachable, QStringLiteral("cannot connect to %1 port %2: %3")
-                                              .arg(m_settings.host)
-                                              .arg(m_settings.port)
-                                              .arg(m_lastTcpError)));
+    failConnection(makeError(ErrorKind::Connect, QStringLiteral("cannot connect to %1 port %2: %3")
+                                                     .arg(m_settings.host)
+                                                     .arg(m_settings.port)
+                                                     .arg(m_lastTcpError)));
 }
 
 void SshConnection::onTcpConnected()
@@ -260,7 +259,7 @@ void SshConnection::startSession(int fd)
     if (!m_session) {
         ::close(fd);
         failConnection(
-            makeError(ErrorKind::Unreachable, QStringLiteral("cannot create an SSH session")));
+            makeError(ErrorKind::Connect, QStringLiteral("cannot create an SSH session")));
         return;
     }
     m_socketFd = fd;
@@ -294,8 +293,8 @@ bool SshConnection::stepHandshake()
         return false;
     if (rc != SSH_OK) {
         failConnection(
-            makeError(ErrorKind::Unreachable, QStringLiteral("SSH handshake with %1 failed: %2")
-                                                  .arg(targetName(), sshError(m_session))));
+            makeError(ErrorKind::Connect, QStringLiteral("SSH handshake with %1 failed: %2")
+                                              .arg(targetName(), sshError(m_session))));
         return false;
     }
     return verifyHostKey();
@@ -318,9 +317,9 @@ bool SshConnection::verifyHostKey()
         const Status recorded = HostKeyVerifier::record(m_session, m_settings);
         if (!recorded) {
             failConnection(
-                makeError(ErrorKind::HostKey, check.error.message +
-                                                  QStringLiteral("; recording it failed: ") +
-                                                  recorded.error().message));
+                makeError(ErrorKind::HostKeyUnknown, check.error.message +
+                                                         QStringLiteral("; recording it failed: ") +
+                                                         recorded.error().message));
             return false;
         }
         qCInfo(lcSsh).noquote() << "recorded new host key for" << targetName()
@@ -341,7 +340,7 @@ bool SshConnection::verifyHostKey()
                 return;
             if (decision == HostKeyDecision::Reject) {
                 self->failConnection(
-                    makeError(ErrorKind::HostKey,
+                    makeError(ErrorKind::HostKeyUnknown,
                               message.message + QStringLiteral(": rejected by the user")));
                 return;
             }
@@ -413,7 +412,7 @@ void SshConnection::onConnectTimeout()
 {
     if (m_state == State::Ready || m_state == State::Failed)
         return;
-    failConnection(makeError(ErrorKind::Timeout,
+    failConnection(makeError(ErrorKind::Connect,
                              QStringLiteral("connecting to %1 timed out after %2 ms while %3")
                                  .arg(targetName())
                                  .arg(m_settings.connectTimeout.count())
@@ -449,7 +448,7 @@ void SshConnection::failConnection(const Error& error)
     Error channelError = error;
     if (wasReady)
         channelError.kind =
-            error.kind == ErrorKind::Cancelled ? ErrorKind::Cancelled : ErrorKind::Connection;
+            error.kind == ErrorKind::Cancelled ? ErrorKind::Cancelled : ErrorKind::ConnectionLost;
     for (auto& channel : m_channels)
         channel->fail(channelError, m_events); // frees the libssh channels before the session
     m_auth.reset();
@@ -584,7 +583,7 @@ bool SshConnection::stepReady()
     if (ssh_get_status(m_session) & (SSH_CLOSED | SSH_CLOSED_ERROR) ||
         !ssh_is_connected(m_session)) {
         failConnection(makeError(
-            ErrorKind::Connection,
+            ErrorKind::ConnectionLost,
             QStringLiteral("connection to %1 lost: %2").arg(targetName(), sshError(m_session))));
         return false;
     }

@@ -30,8 +30,8 @@ void SshTransport::start(const Command& command)
     m_started = true;
     if (!m_connection) {
         m_done = true;
-        const Error error = makeError(ErrorKind::Unreachable,
-                                      QStringLiteral("no SSH connection to %1").arg(m_target));
+        const Error error =
+            makeError(ErrorKind::Connect, QStringLiteral("no SSH connection to %1").arg(m_target));
         QMetaObject::invokeMethod(
             this, [this, error]() { emit failed(error); }, Qt::QueuedConnection);
         return;

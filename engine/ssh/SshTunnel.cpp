@@ -37,9 +37,9 @@ void SshTunnel::open()
 {
     int fds[2] = {-1, -1};
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0) {
-        const Error error = makeError(ErrorKind::Unreachable,
-                                      QStringLiteral("cannot create a socket pair: %1")
-                                          .arg(QString::fromLocal8Bit(std::strerror(errno))));
+        const Error error =
+            makeError(ErrorKind::Connect, QStringLiteral("cannot create a socket pair: %1")
+                                              .arg(QString::fromLocal8Bit(std::strerror(errno))));
         QMetaObject::invokeMethod(
             this, [this, error]() { emit failed(error); }, Qt::QueuedConnection);
         return;
@@ -133,7 +133,7 @@ void SshTunnel::channelFinished(const TransportExit& exit)
     flushToLocal();
     if (!m_opened)
         emit failed(
-            makeError(ErrorKind::Unreachable,
+            makeError(ErrorKind::Connect,
                       QStringLiteral("the tunnel to %1:%2 closed").arg(m_host).arg(m_port)));
 }
 
@@ -143,8 +143,8 @@ void SshTunnel::channelFailed(const Error& error)
     closeLocal(); // the session on the other end sees EOF and fails
     if (!m_opened) {
         Error opening = error;
-        if (opening.kind == ErrorKind::Connection)
-            opening.kind = ErrorKind::Unreachable;
+        if (opening.kind == ErrorKind::ConnectionLost)
+            opening.kind = ErrorKind::Connect;
         emit failed(opening);
     }
 }

@@ -46,7 +46,7 @@ void FileDownload::start()
         return;
     m_started = true;
     if (!m_session) {
-        fail(ErrorKind::Connection, QStringLiteral("no session"));
+        fail(ErrorKind::ConnectionLost, QStringLiteral("no session"));
         return;
     }
     const QFileInfo info(m_options.localPath);

@@ -54,7 +54,7 @@ void FileUpload::start()
     if (m_phase != Phase::Idle)
         return;
     if (!m_session) {
-        fail(ErrorKind::Connection, QStringLiteral("no session"));
+        fail(ErrorKind::ConnectionLost, QStringLiteral("no session"));
         return;
     }
     const QFileInfo info(m_options.localPath);

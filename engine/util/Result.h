@@ -8,24 +8,37 @@
 
 namespace hostdeck::engine {
 
-/// What went wrong, in the categories the UI and the fan-out report.
+/// What went wrong, as data from the transport to the UI: nothing decides behaviour from message
+/// text. The names (errorKindName) are the `error.kind` of the run record (docs/ARCHITECTURE.md).
 enum class ErrorKind
 {
-    Usage,       ///< bad input from the user (argument, file, pattern)
-    NotFound,    ///< a file, tool or interpreter does not exist
-    Unreachable, ///< cannot connect / transport could not start
-    Auth,        ///< authentication refused
-    HostKey,     ///< unknown or changed host key
-    Timeout,     ///< a deadline passed
-    Remote,      ///< the agent or a tool raised
-    Connection,  ///< the session broke (EOF, process exit)
-    Protocol,    ///< malformed frame or handshake
-    Cancelled,   ///< cancelled by the user
-    Keychain,    ///< secret store unavailable or refused
-    Io,          ///< local file system error
+    Usage,           ///< bad input from the user (option, file, pattern)
+    InvalidArgument, ///< a tool argument refused on the controller before anything was sent
+    NotFound,        ///< a file or tool does not exist
+    Connect,         ///< cannot resolve / connect / start the transport
+    Auth,            ///< authentication refused
+    HostKeyUnknown,  ///< the host key is not in known_hosts and was not accepted
+    HostKeyChanged,  ///< the host key differs from the one in known_hosts
+    HostKeyRevoked,  ///< the host key is listed @revoked
+    Bootstrap,       ///< the interpreter is missing, too old, or died before READY
+    Become,          ///< sudo/su refused, or asked for a password there is none of
+    Timeout,         ///< a call's own deadline (or the run's) passed
+    NoAnswer,        ///< the liveness bound passed without a sign of life from the host
+    Remote,          ///< the tool raised
+    ConnectionLost,  ///< the session broke (EOF, process exit, SSH channel lost)
+    Protocol,        ///< the host sent something the controller refuses (frame, limit)
+    Cancelled,       ///< cancelled by the user
+    Closed,          ///< the controller closed the session on purpose (idle, shutdown)
+    Keychain,        ///< secret store unavailable or refused
+    Io,              ///< local file system error
 };
 
 QString errorKindName(ErrorKind kind);
+/// The kind named `name`; Remote for a name this build does not know.
+ErrorKind errorKindFromName(const QString& name);
+/// Kinds that mean the host had no working agent (connect, auth, host key, bootstrap, become,
+/// liveness, lost connection, protocol): the record's status is `unreachable`.
+bool isUnreachableKind(ErrorKind kind);
 
 /// A user-facing error: a category and a message that names what was wrong and where.
 struct Error

@@ -359,7 +359,7 @@ void TestMainWindowTools::statusColoursFollowThePalette()
         r.host = names.at(i);
         r.ok = i < 2;
         r.changed = i == 1;
-        r.error.kind = i == 3 ? engine::ErrorKind::Unreachable : engine::ErrorKind::Remote;
+        r.error.kind = i == 3 ? engine::ErrorKind::Connect : engine::ErrorKind::Remote;
         r.error.message = QStringLiteral("boom");
         results << r;
     }

@@ -93,7 +93,7 @@ void TestUiModels::runResultsBatches()
              QStringLiteral("changed"));
     QCOMPARE(model.results().size(), 500); // h1 is still running
     model.addResults(
-        {failed(QStringLiteral("h1"), engine::ErrorKind::Unreachable, QStringLiteral("refused"))});
+        {failed(QStringLiteral("h1"), engine::ErrorKind::Connect, QStringLiteral("refused"))});
     QCOMPARE(model.index(0, RunResultsModel::StatusColumn).data().toString(),
              QStringLiteral("unreachable"));
     model.clear();

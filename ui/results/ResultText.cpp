@@ -11,19 +11,11 @@ ResultText::Status ResultText::status(const engine::HostResult& result)
 {
     if (result.ok)
         return result.changed ? Status::Changed : Status::Ok;
-    switch (result.error.kind) {
-    case ErrorKind::Unreachable:
-    case ErrorKind::Auth:
-    case ErrorKind::HostKey:
-    case ErrorKind::Connection:
-    case ErrorKind::NotFound:
-    case ErrorKind::Protocol:
+    if (engine::isUnreachableKind(result.error.kind))
         return Status::Unreachable;
-    case ErrorKind::Cancelled:
+    if (result.error.kind == ErrorKind::Cancelled || result.error.kind == ErrorKind::Closed)
         return Status::Cancelled;
-    default:
-        return Status::Failed;
-    }
+    return Status::Failed;
 }
 
 QString ResultText::statusName(Status status)

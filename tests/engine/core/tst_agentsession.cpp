@@ -318,7 +318,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 1000);
         qInfo("pending call failed %lld ms after the kill", qint64(timer.elapsed()));
         const auto r = finished.first().at(0).value<CallResult>();
-        QCOMPARE(r.error.kind, ErrorKind::Connection);
+        QCOMPARE(r.error.kind, ErrorKind::ConnectionLost);
         QVERIFY2(r.error.message.startsWith(QStringLiteral("connection lost")),
                  qPrintable(r.error.message));
         // Every later call fails at once.
@@ -328,7 +328,7 @@ private slots:
         QSignalSpy laterDone(later, &AgentCall::finished);
         QVERIFY(laterDone.wait(1000));
         QVERIFY(timer.elapsed() < 200);
-        QCOMPARE(laterDone.first().at(0).value<CallResult>().error.kind, ErrorKind::Connection);
+        QCOMPARE(laterDone.first().at(0).value<CallResult>().error.kind, ErrorKind::ConnectionLost);
     }
 
     void noisyToolCannotCorruptTheStream()

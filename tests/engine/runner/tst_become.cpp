@@ -145,7 +145,7 @@ private slots:
         // A password-less configuration against a sudo that asks: a clear error, not a hang.
         const HostResult none = runPid(becomeTarget(QStringLiteral("nopass")), {});
         QVERIFY(!none.ok);
-        QCOMPARE(none.error.kind, ErrorKind::Auth);
+        QCOMPARE(none.error.kind, ErrorKind::Become);
         QVERIFY2(none.error.message.contains(QStringLiteral("asks for a password")),
                  qPrintable(none.error.message));
     }
@@ -157,7 +157,7 @@ private slots:
         const HostResult r =
             runPid(becomeTarget(QStringLiteral("wrong")), withPassword("not-the-password"));
         QVERIFY(!r.ok);
-        QCOMPARE(r.error.kind, ErrorKind::Auth);
+        QCOMPARE(r.error.kind, ErrorKind::Become);
         QVERIFY2(r.error.message.contains(QStringLiteral("wrong sudo password")),
                  qPrintable(r.error.message));
     }
@@ -168,7 +168,7 @@ private slots:
         const HostResult r =
             runPid(becomeTarget(QStringLiteral("refused")), withPassword(m_sshd.password()));
         QVERIFY(!r.ok);
-        QCOMPARE(r.error.kind, ErrorKind::Auth);
+        QCOMPARE(r.error.kind, ErrorKind::Become);
         QVERIFY2(r.error.message.contains(QStringLiteral("sudo refused")),
                  qPrintable(r.error.message));
         QVERIFY2(r.error.message.contains(QStringLiteral("sudoers")), qPrintable(r.error.message));

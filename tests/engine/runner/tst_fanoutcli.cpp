@@ -126,7 +126,8 @@ private slots:
                    pidCall());
         QCOMPARE(strict.exitCode, 1);
         const QJsonObject error = strict.lines.value(0).value(QStringLiteral("error")).toObject();
-        QCOMPARE(error.value(QStringLiteral("kind")).toString(), QStringLiteral("hostkey"));
+        QCOMPARE(error.value(QStringLiteral("kind")).toString(),
+                 QStringLiteral("host_key_unknown"));
         QVERIFY2(error.value(QStringLiteral("message"))
                      .toString()
                      .contains(m_sshd.hostKeyFingerprint(1)),

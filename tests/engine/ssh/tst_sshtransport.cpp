@@ -288,7 +288,7 @@ private slots:
         QElapsedTimer clock;
         clock.start();
         const Error error = connectAndWait(connection);
-        QCOMPARE(error.kind, ErrorKind::Unreachable);
+        QCOMPARE(error.kind, ErrorKind::Connect);
         QVERIFY2(error.message.contains(QLatin1String("Connection refused")),
                  qPrintable(error.message));
         QVERIFY(clock.elapsed() < 2000);
@@ -305,7 +305,7 @@ private slots:
         transport.start({QStringLiteral("true"), {}});
         QTRY_VERIFY_WITH_TIMEOUT(probe.done(), 5000);
         QVERIFY(probe.failed);
-        QCOMPARE(probe.error.kind, ErrorKind::Timeout);
+        QCOMPARE(probe.error.kind, ErrorKind::Connect);
         QVERIFY2(probe.error.message.contains(QLatin1String("timed out after 1500 ms")),
                  qPrintable(probe.error.message));
         QVERIFY2(probe.endedAtMs >= 1400 && probe.endedAtMs < 2500,
@@ -318,7 +318,7 @@ private slots:
         settings.knownHostsFile = m_sshd.writeFile(QStringLiteral("known_hosts_empty"), {});
         SshConnection connection(settings);
         const Error error = connectAndWait(connection);
-        QCOMPARE(error.kind, ErrorKind::HostKey);
+        QCOMPARE(error.kind, ErrorKind::HostKeyUnknown);
         QVERIFY2(error.message.startsWith(
                      QStringLiteral("unknown host key for 127.0.0.1:%1: ED25519 %2 (not in")
                          .arg(m_sshd.port(m_main))
@@ -332,7 +332,7 @@ private slots:
         settings.knownHostsFile = m_sshd.dir() + QStringLiteral("/known_hosts_decider");
         FixedHostKeyDecider reject(HostKeyDecision::Reject);
         SshConnection rejected(settings, nullptr, &reject);
-        QCOMPARE(connectAndWait(rejected).kind, ErrorKind::HostKey);
+        QCOMPARE(connectAndWait(rejected).kind, ErrorKind::HostKeyUnknown);
         QCOMPARE(reject.questionCount(), 1);
 
         FixedHostKeyDecider acceptOnce(HostKeyDecision::AcceptOnce);
@@ -368,7 +368,7 @@ private slots:
         settings.hostKeyPolicy = HostKeyPolicy::AcceptNew; // even accept-new refuses a changed key
         SshConnection connection(settings);
         const Error error = connectAndWait(connection);
-        QCOMPARE(error.kind, ErrorKind::HostKey);
+        QCOMPARE(error.kind, ErrorKind::HostKeyChanged);
         QVERIFY2(error.message.contains(QLatin1String("CHANGED")), qPrintable(error.message));
         QVERIFY2(error.message.contains(m_sshd.hostKeyFingerprint(m_main)),
                  qPrintable(error.message));
@@ -385,7 +385,7 @@ private slots:
         settings.knownHostsFile = m_sshd.writeFile(QStringLiteral("known_hosts_other"), {foreign});
         SshConnection connection(settings);
         const Error error = connectAndWait(connection);
-        QCOMPARE(error.kind, ErrorKind::HostKey);
+        QCOMPARE(error.kind, ErrorKind::HostKeyChanged);
         QVERIFY2(error.message.contains(QLatin1String("ECDSA ") + fingerprintOfLine(foreign)),
                  qPrintable(error.message));
         QVERIFY2(error.message.contains(m_sshd.hostKeyFingerprint(m_main)),
@@ -440,7 +440,7 @@ private slots:
             SshEndpoint{m_sshd.user(), QStringLiteral("127.0.0.1"), m_sshd.port(m_main), {}}};
         SshConnection connection(settings);
         const Error error = connectAndWait(connection);
-        QCOMPARE(error.kind, ErrorKind::Unreachable);
+        QCOMPARE(error.kind, ErrorKind::Connect);
         QVERIFY2(error.message.contains(QLatin1String("through jump host")),
                  qPrintable(error.message));
     }
@@ -499,7 +499,7 @@ private slots:
         qint64 first = probes.front()->endedAtMs, last = first;
         for (const auto& probe : probes) {
             QVERIFY(probe->failed);
-            QCOMPARE(probe->error.kind, ErrorKind::Connection);
+            QCOMPARE(probe->error.kind, ErrorKind::ConnectionLost);
             QVERIFY2(probe->error.message.contains(QLatin1String("lost")),
                      qPrintable(probe->error.message));
             first = std::min(first, probe->endedAtMs);
