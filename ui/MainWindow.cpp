@@ -1,20 +1,20 @@
 #include "MainWindow.h"
 
+#include "AppServices.h"
 #include "RunCoordinator.h"
-#include "TargetBuilder.h"
 #include "history/HistoryRecorder.h"
 #include "history/HistoryView.h"
 #include "history/RunHistory.h"
 #include "inventory/InventoryDock.h"
-#include "prompts/GuiCredentialProvider.h"
-#include "prompts/GuiHostKeyDecider.h"
 #include "prompts/Prompts.h"
 #include "results/LogPane.h"
 #include "results/ResultExport.h"
 #include "results/ResultText.h"
 #include "results/RunResultsModel.h"
 #include "results/RunView.h"
+#include "runner/CallPlan.h"
 #include "runner/EngineClient.h"
+#include "runner/KeychainCredentialProvider.h"
 #include "template/TemplateEditorWindow.h"
 #include "template/TemplatePrompts.h"
 #include "tools/ParameterForm.h"
@@ -35,6 +35,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSettings>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QStyle>
@@ -44,23 +45,16 @@
 
 namespace hostdeck::ui {
 
-MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
-    : QMainWindow(parent), m_options(std::move(options)), m_prompts(new Prompts(this, this))
+MainWindow::MainWindow(AppServices& services, MainWindowOptions options, QWidget* parent)
+    : QMainWindow(parent), m_services(services), m_options(std::move(options)),
+      m_prompts(services.prompts()), m_engine(services.engine())
 {
+    m_prompts->setWindow(this);
     setWindowTitle(tr("Hostdeck"));
     setObjectName(QStringLiteral("mainWindow"));
     m_settings = m_options.settingsPath.isEmpty()
                      ? std::make_unique<QSettings>()
                      : std::make_unique<QSettings>(m_options.settingsPath, QSettings::IniFormat);
-    m_prompts->setInteractive(m_options.interactivePrompts);
-
-    engine::EngineConfig config;
-    config.userToolDirs = m_options.userToolDirs;
-    config.localInterpreter = m_options.localInterpreter;
-    config.hostKeys = std::make_shared<GuiHostKeyDecider>(m_prompts);
-    m_credentials = std::make_shared<GuiCredentialProvider>(m_prompts);
-    config.credentials = m_credentials;
-    m_engine = new engine::EngineClient(std::move(config), this);
     m_recorder = new HistoryRecorder(this);
     m_coordinator = new RunCoordinator(m_engine, m_recorder, this);
 
@@ -90,11 +84,8 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
     connect(m_inventory, &InventoryDock::statusMessage, this,
             [this](const QString& message) { statusBar()->showMessage(message, 8000); });
     connect(m_inventory, &InventoryDock::testConnectionRequested, this,
-            [this](const TargetSpec& host) {
-                m_targets->setText(host.name);
-                if (m_palette->select(QStringLiteral("Facts"), QStringLiteral("hostname")))
-                    run(false);
-            });
+            &MainWindow::testConnection);
+    connect(m_coordinator, &RunCoordinator::hostFinished, this, &MainWindow::onHostRecord);
     connect(m_history, &HistoryView::reopenRequested, this, &MainWindow::reopenRun);
     connect(m_history, &HistoryView::rerunRequested, this, &MainWindow::rerun);
 
@@ -127,6 +118,24 @@ void MainWindow::buildLayout()
     m_progress->setValue(0);
     m_counts = new QLabel(this);
     m_counts->setObjectName(QStringLiteral("runCounts"));
+    auto spin = [this](const QString& name, int min, int max, int value, const QString& tip) {
+        auto* box = new QSpinBox(this);
+        box->setObjectName(name);
+        box->setRange(min, max);
+        box->setValue(value);
+        box->setToolTip(tip);
+        return box;
+    };
+    m_forks = spin(QStringLiteral("forksBox"), 1, 1000, 100, tr("Hosts at once"));
+    m_callTimeout =
+        spin(QStringLiteral("callTimeoutBox"), 0, 86400, 600,
+             tr("Seconds a call may take unless its tool declares its own (0: no limit; a host "
+                "that stops answering is still dropped after the liveness bound)"));
+    m_callTimeout->setSuffix(tr(" s"));
+    m_deadline = spin(QStringLiteral("deadlineBox"), 0, 86400, 0,
+                      tr("Seconds the whole run may take (0: no deadline)"));
+    m_deadline->setSuffix(tr(" s"));
+    m_deadline->setSpecialValueText(tr("none"));
 
     auto* targetsLabel = new QLabel(tr("&Targets:"), this);
     targetsLabel->setBuddy(m_targets);
@@ -161,11 +170,21 @@ void MainWindow::buildLayout()
     runRow->addWidget(m_progress, 1);
     runRow->addWidget(m_counts);
 
+    auto* optionsRow = new QHBoxLayout;
+    optionsRow->addWidget(new QLabel(tr("Forks:"), this));
+    optionsRow->addWidget(m_forks);
+    optionsRow->addWidget(new QLabel(tr("Call timeout:"), this));
+    optionsRow->addWidget(m_callTimeout);
+    optionsRow->addWidget(new QLabel(tr("Run deadline:"), this));
+    optionsRow->addWidget(m_deadline);
+    optionsRow->addStretch(1);
+
     auto* formPane = new QWidget(this);
     auto* formLayout = new QVBoxLayout(formPane);
     formLayout->addLayout(targetsRow);
     formLayout->addWidget(scroll, 1);
     formLayout->addWidget(m_formError);
+    formLayout->addLayout(optionsRow);
     formLayout->addLayout(runRow);
 
     m_runTabs = new QTabWidget(this);
@@ -192,7 +211,8 @@ void MainWindow::buildLayout()
     m_mainSplitter->setSizes({220, 900});
     setCentralWidget(m_mainSplitter);
 
-    m_inventory = new InventoryDock(m_prompts, this);
+    m_inventory = new InventoryDock(m_prompts, m_services.store(), this);
+    m_inventory->setTargetSettings(m_services.targetSettings());
     m_inventory->setObjectName(QStringLiteral("inventoryDock"));
     addDockWidget(Qt::LeftDockWidgetArea, m_inventory);
 
@@ -290,13 +310,8 @@ void MainWindow::openTemplateEditor()
         context.prompts = m_options.templatePrompts.get();
         context.settings = m_settings.get();
         context.recorder = m_recorder;
-        // The same mapping as a run from this window: same interpreter, known_hosts, identities.
-        const QStringList interpreter = m_options.localInterpreter;
-        QPointer<InventoryDock> dock = m_inventory;
-        context.targetFor = [interpreter, dock](const engine::Host& host) {
-            const QString id = dock ? dock->inventory().id() : QString();
-            return TargetBuilder::build(InventoryDock::targetSpec(host, id), interpreter);
-        };
+        // The same mapping as a run from this window (TargetFactory with the same settings).
+        context.targetSettings = m_services.targetSettings();
         m_templateEditor = new TemplateEditorWindow(std::move(context), this);
         m_templateEditor->setWindowFlag(Qt::Window);
         m_templateEditor->setWindowIcon(windowIcon());
@@ -338,7 +353,7 @@ void MainWindow::onToolsDescribed(quint64 requestId, const QJsonArray& tools, co
         m_prompts->inform(tr("Tools unavailable"), error, true);
         return;
     }
-    m_palette->setCatalog(ToolCatalog::fromJson(tools));
+    m_palette->setCatalog(engine::ToolCatalog::fromJson(tools));
     m_toolsLoaded = true;
     statusBar()->showMessage(tr("%n tool(s) ready", nullptr, int(tools.size())), 5000);
     const QString last = m_settings->value(QStringLiteral("run/lastMethod")).toString();
@@ -348,7 +363,7 @@ void MainWindow::onToolsDescribed(quint64 requestId, const QJsonArray& tools, co
     emit toolsReady();
 }
 
-void MainWindow::onMethodChosen(const MethodInfo& method)
+void MainWindow::onMethodChosen(const engine::MethodInfo& method)
 {
     m_form->setMethod(method);
     m_formError->clear();
@@ -387,20 +402,34 @@ bool MainWindow::run(bool check)
         return false;
     }
     m_formError->clear();
-    RunLaunch launch;
-    launch.method = m_form->method();
-    launch.args = *args;
-    launch.check = check;
-    launch.pattern = m_targets->text();
-    launch.inventory = m_inventory->inventoryPath();
-    for (const TargetSpec& spec : selection->hosts) {
-        launch.hosts << TargetBuilder::build(spec, m_options.localInterpreter);
-        const engine::HostTarget& target = launch.hosts.last();
-        if (target.kind == engine::HostTarget::Kind::Ssh)
-            m_credentials->addTarget(target.name, target.ssh.host, target.ssh.port,
-                                     target.ssh.effectiveUser());
-    }
+    engine::RunRequest request;
+    request.targets = selection->hosts;
+    request.plan =
+        std::make_shared<engine::CallPlan>(m_form->method().tool, m_form->method().name, *args);
+    request.options.check = check;
+    request.options.forks = m_forks->value();
+    request.options.callTimeout = std::chrono::seconds(m_callTimeout->value());
+    request.options.deadline = std::chrono::seconds(m_deadline->value());
+    request.options.origin = QStringLiteral("gui");
+    request.pattern = m_targets->text();
+    request.inventory = m_inventory->inventoryPath();
+    const int hosts = int(request.targets.size());
+    const QString title =
+        QStringLiteral("%1%2 @ %3")
+            .arg(m_form->method().fullName(), check ? tr(" (check)") : QString(), request.pattern);
+    RunView* view = newRunView(QStringLiteral("#%1 %2").arg(++m_runCounter).arg(title));
+    m_currentRun = m_coordinator->start(std::move(request), view);
+    m_progress->setRange(0, hosts);
+    m_progress->setValue(0);
+    m_counts->setText(tr("starting %n host(s)…", nullptr, hosts));
+    m_settings->setValue(QStringLiteral("run/lastMethod"), m_form->method().fullName());
+    updateActions();
+    emit runStarted(m_currentRun);
+    return true;
+}
 
+RunView* MainWindow::newRunView(const QString& title)
+{
     auto* view = new RunView(m_runTabs);
     connect(view, &RunView::exportRequested, this, [this, view] { exportRun(view); });
     const QByteArray header = m_settings->value(QStringLiteral("results/header")).toByteArray();
@@ -409,19 +438,25 @@ bool MainWindow::run(bool check)
     const QByteArray split = m_settings->value(QStringLiteral("results/splitter")).toByteArray();
     if (!split.isEmpty())
         view->splitter()->restoreState(split);
-    m_currentRun = m_coordinator->start(launch, view);
-    const QString title =
-        QStringLiteral("%1%2 @ %3")
-            .arg(launch.method.fullName(), check ? tr(" (check)") : QString(), launch.pattern);
-    m_runTabs->setCurrentIndex(
-        m_runTabs->addTab(view, QStringLiteral("#%1 %2").arg(++m_runCounter).arg(title)));
-    m_progress->setRange(0, int(launch.hosts.size()));
-    m_progress->setValue(0);
-    m_counts->setText(tr("starting %n host(s)…", nullptr, int(launch.hosts.size())));
-    m_settings->setValue(QStringLiteral("run/lastMethod"), launch.method.fullName());
+    m_runTabs->setCurrentIndex(m_runTabs->addTab(view, title));
+    return view;
+}
+
+void MainWindow::testConnection(const engine::HostTarget& target)
+{
+    // Its own run and tab: the palette's tool and form stay as they are.
+    engine::RunRequest request;
+    request.targets = {target};
+    request.plan =
+        std::make_shared<engine::CallPlan>(QStringLiteral("Facts"), QStringLiteral("hostname"));
+    request.options.callTimeout = std::chrono::seconds(60);
+    request.options.origin = QStringLiteral("gui");
+    request.pattern = target.name;
+    request.inventory = m_inventory->inventoryPath();
+    RunView* view = newRunView(tr("Test connection: %1").arg(target.name));
+    m_currentRun = m_coordinator->start(std::move(request), view);
+    statusBar()->showMessage(tr("Testing the connection to %1…").arg(target.name), 5000);
     updateActions();
-    emit runStarted(m_currentRun);
-    return true;
 }
 
 void MainWindow::cancelRun()
@@ -456,6 +491,8 @@ void MainWindow::onProgress(quint64 runId, const engine::RunSummary& s)
                           .arg(s.changed)
                           .arg(s.failed)
                           .arg(s.unreachable) +
+                      (s.timedOut ? tr(" · timed out %1").arg(s.timedOut) : QString()) +
+                      (s.skipped ? tr(" · skipped %1").arg(s.skipped) : QString()) +
                       (s.cancelled ? tr(" · cancelled %1").arg(s.cancelled) : QString()));
 }
 
@@ -468,18 +505,24 @@ void MainWindow::onFinished(quint64 runId, const engine::RunSummary& summary)
     emit runFinished(runId);
 }
 
-void MainWindow::onHostState(const QString& host, bool connected, const QString& message)
+void MainWindow::onHostState(const QString& host, engine::HostLinkState state,
+                             const engine::Error& error)
 {
-    HostState state = connected ? HostState::Connected : HostState::NeverConnected;
-    if (!connected && !message.isEmpty()) {
-        const QString lower = message.toLower();
-        state = lower.contains(QStringLiteral("changed")) && lower.contains(QStringLiteral("key"))
-                    ? HostState::HostKeyChanged
-                : lower.contains(QStringLiteral("host key")) ? HostState::HostKeyUnknown
-                : lower.contains(QStringLiteral("auth"))     ? HostState::AuthFailed
-                                                             : HostState::Unreachable;
-    }
-    m_inventory->setHostState(host, state, message);
+    m_inventory->setHostState(host, hostStateOf(state, error.kind), error.message);
+}
+
+void MainWindow::onHostRecord(const engine::HostResult& record)
+{
+    // What the run found: a host that answered is connected, one that could not be reached
+    // shows why (by the error's kind, never its text).
+    if (record.status == engine::HostStatus::Unreachable)
+        m_inventory->setHostState(record.host,
+                                  hostStateOf(engine::HostLinkState::Failed, record.error.kind),
+                                  record.error.message);
+    else if (record.status != engine::HostStatus::Skipped &&
+             record.status != engine::HostStatus::Cancelled &&
+             record.status != engine::HostStatus::TimedOut)
+        m_inventory->setHostState(record.host, HostState::Connected);
 }
 
 void MainWindow::reopenRun(qint64 historyId)
@@ -492,16 +535,15 @@ void MainWindow::reopenRun(qint64 historyId)
         statusBar()->showMessage(!run ? run.error().message : results.error().message, 8000);
         return;
     }
-    auto* view = new RunView(m_runTabs);
-    connect(view, &RunView::exportRequested, this, [this, view] { exportRun(view); });
-    QList<engine::HostResult> list;
-    for (const QJsonObject& json : *results)
-        list << engine::HostResult::fromJson(json);
-    view->model()->addResults(list);
     const QString title =
         tr("history %1 %2")
             .arg(run->startedAt.toString(QStringLiteral("MM-dd HH:mm")), run->toolMethod());
-    m_runTabs->setCurrentIndex(m_runTabs->addTab(view, title));
+    RunView* view = newRunView(title);
+    QList<engine::HostResult> list;
+    for (const QJsonObject& json : *results)
+        list << engine::HostResult::fromJson(json);
+    view->model()->setCheck(run->check);
+    view->model()->addResults(list);
 }
 
 void MainWindow::rerun(const engine::HistoryRun& run)
@@ -537,7 +579,7 @@ void MainWindow::exportRun(RunView* view)
 
 void MainWindow::updateCredentialSource()
 {
-    m_credentials->setInventory(m_inventory->inventory(), m_inventory->credentialStore());
+    m_services.credentials().setInventory(m_inventory->inventory());
 }
 
 void MainWindow::updateActions()

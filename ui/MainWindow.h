@@ -1,8 +1,8 @@
 #pragma once
 
 #include "MainWindowOptions.h"
+#include "agent/ToolCatalog.h"
 #include "inventory/HostState.h"
-#include "tools/ToolCatalog.h"
 
 #include <QMainWindow>
 #include <QPointer>
@@ -15,6 +15,7 @@ class QLabel;
 class QLineEdit;
 class QProgressBar;
 class QSettings;
+class QSpinBox;
 class QSplitter;
 class QTabWidget;
 
@@ -22,12 +23,16 @@ namespace hostdeck::engine {
 class EngineClient;
 class RunHistory;
 struct HistoryRun;
+struct HostResult;
+struct HostTarget;
 struct RunSummary;
+struct Error;
+enum class HostLinkState;
 } // namespace hostdeck::engine
 
 namespace hostdeck::ui {
 
-class GuiCredentialProvider;
+class AppServices;
 class HistoryRecorder;
 class HistoryView;
 class InventoryDock;
@@ -46,7 +51,9 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    explicit MainWindow(MainWindowOptions options = {}, QWidget* parent = nullptr);
+    /// `services` (the engine, credentials, prompts) outlive the window; app/ builds them.
+    explicit MainWindow(AppServices& services, MainWindowOptions options = {},
+                        QWidget* parent = nullptr);
     ~MainWindow() override;
 
     Prompts* prompts() const { return m_prompts; }
@@ -57,6 +64,9 @@ public:
     QLabel* formError() const { return m_formError; }
     QProgressBar* progressBar() const { return m_progress; }
     QLabel* countsLabel() const { return m_counts; }
+    QSpinBox* forksBox() const { return m_forks; }
+    QSpinBox* callTimeoutBox() const { return m_callTimeout; }
+    QSpinBox* deadlineBox() const { return m_deadline; }
     QTabWidget* runTabs() const { return m_runTabs; }
     RunView* currentRunView() const;
     HistoryView* historyView() const { return m_history; }
@@ -96,11 +106,14 @@ private:
     void buildLayout();
     void openHistory();
     void onToolsDescribed(quint64 requestId, const QJsonArray& tools, const QString& error);
-    void onMethodChosen(const MethodInfo& method);
+    void onMethodChosen(const engine::MethodInfo& method);
     void updateTargetCount();
     void onProgress(quint64 runId, const engine::RunSummary& summary);
     void onFinished(quint64 runId, const engine::RunSummary& summary);
-    void onHostState(const QString& host, bool connected, const QString& message);
+    void onHostState(const QString& host, engine::HostLinkState state, const engine::Error& error);
+    void onHostRecord(const engine::HostResult& record);
+    void testConnection(const engine::HostTarget& target);
+    RunView* newRunView(const QString& title);
     void reopenRun(qint64 historyId);
     void rerun(const engine::HistoryRun& run);
     void exportRun(RunView* view);
@@ -109,11 +122,11 @@ private:
     void updateActions();
     void updateCredentialSource();
 
+    AppServices& m_services;
     MainWindowOptions m_options;
     std::unique_ptr<QSettings> m_settings;
     Prompts* m_prompts;
     std::unique_ptr<engine::RunHistory> m_historyDb;
-    std::shared_ptr<GuiCredentialProvider> m_credentials; ///< shared with the engine
     engine::EngineClient* m_engine = nullptr;
     HistoryRecorder* m_recorder = nullptr;
     RunCoordinator* m_coordinator = nullptr;
@@ -125,6 +138,9 @@ private:
     QLabel* m_formError = nullptr;
     QProgressBar* m_progress = nullptr;
     QLabel* m_counts = nullptr;
+    QSpinBox* m_forks = nullptr;
+    QSpinBox* m_callTimeout = nullptr;
+    QSpinBox* m_deadline = nullptr;
     QTabWidget* m_runTabs = nullptr;
     QSplitter* m_mainSplitter = nullptr;
     QSplitter* m_centerSplitter = nullptr;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "runner/SessionPool.h"
+
 #include <QStringList>
 
 #include <memory>
@@ -13,10 +15,11 @@ struct MainWindowOptions
 {
     QStringList userToolDirs; ///< empty: the default user tools folder
     QStringList localInterpreter{QStringLiteral("python3")};
-    QString historyPath;            ///< empty: RunHistory::defaultPath()
-    QString settingsPath;           ///< empty: the platform's QSettings
-    QString inventoryPath;          ///< open this inventory (else the last one)
-    bool interactivePrompts = true; ///< false: unanswered prompts decline
+    QString historyPath;               ///< empty: RunHistory::defaultPath()
+    QString settingsPath;              ///< empty: the platform's QSettings
+    QString inventoryPath;             ///< open this inventory (else the last one)
+    bool interactivePrompts = true;    ///< false: unanswered prompts decline
+    engine::SessionPool::Options pool; ///< idle time, ready timeout (tests shorten them)
     /// The template editor's questions (deploy confirmation, unsaved changes); null: real dialogs.
     std::shared_ptr<TemplatePrompts> templatePrompts;
 };

@@ -1,7 +1,6 @@
 #pragma once
 
 #include "runner/EngineClient.h"
-#include "tools/ToolCatalog.h"
 
 #include <QHash>
 #include <QObject>
@@ -12,20 +11,8 @@ namespace hostdeck::ui {
 class HistoryRecorder;
 class RunView;
 
-/// What the user asked to run.
-struct RunLaunch
-{
-    QList<engine::HostTarget> hosts;
-    MethodInfo method;
-    QJsonObject args;
-    bool check = false;
-    QString pattern;
-    QString inventory;
-    int concurrency = 100;
-};
-
-/// Connects runs to their views and to the history: engine batches go to the run's model and,
-/// in one transaction per batch, to the history recorder (null: nothing is recorded).
+/// Starts the main window's runs on the engine's run service and connects each run's one event
+/// stream to its view, to the history (one transaction per batch) and to the progress counts.
 class RunCoordinator final : public QObject
 {
     Q_OBJECT
@@ -33,7 +20,7 @@ public:
     RunCoordinator(engine::EngineClient* engine, HistoryRecorder* recorder,
                    QObject* parent = nullptr);
 
-    quint64 start(const RunLaunch& launch, RunView* view);
+    quint64 start(engine::RunRequest request, RunView* view);
     void cancel(quint64 runId);
     bool isRunning(quint64 runId) const { return m_runs.contains(runId); }
     int runningCount() const { return int(m_runs.size()); }
@@ -42,15 +29,13 @@ public:
 signals:
     void progress(quint64 runId, const hostdeck::engine::RunSummary& summary);
     void finished(quint64 runId, const hostdeck::engine::RunSummary& summary);
+    /// A host's record arrived (the inventory shows what the run found).
+    void hostFinished(const hostdeck::engine::HostResult& record);
 
 private:
-    void onResults(quint64 runId, const QList<engine::HostResult>& results);
-    void onOutput(quint64 runId, const QList<engine::HostOutput>& output);
-    void onFinished(quint64 runId, const engine::RunSummary& summary);
-
     QPointer<engine::EngineClient> m_engine;
     QPointer<HistoryRecorder> m_recorder;
-    QHash<quint64, QPointer<RunView>> m_runs;
+    QHash<quint64, QPointer<engine::RunHandle>> m_runs;
     QHash<quint64, qint64> m_historyIds;
 };
 

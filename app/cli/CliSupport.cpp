@@ -1,10 +1,9 @@
 #include "CliSupport.h"
 
-#include "transport/LocalTransport.h"
 #include "wire/DataCodec.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
-#include <QProcess>
 
 namespace hostdeck::cli {
 
@@ -45,29 +44,6 @@ Result<std::pair<QString, QString>> parseToolMethod(const QString& text)
         return makeError(ErrorKind::Usage,
                          QStringLiteral("'%1': expected TOOL.METHOD, e.g. Exec.run").arg(text));
     return std::pair{text.left(dot), text.mid(dot + 1)};
-}
-
-std::shared_ptr<const ToolRegistry> loadTools(const QStringList& toolsDirs)
-{
-    const QStringList dirs =
-        toolsDirs.isEmpty() ? QStringList{ToolRegistry::defaultUserToolsDir()} : toolsDirs;
-    auto registry = std::make_shared<ToolRegistry>(ToolRegistry::load(dirs));
-    for (const QString& warning : registry->warnings())
-        err() << "hostdeck-cli: warning: " << warning << Qt::endl;
-    return registry;
-}
-
-std::unique_ptr<AgentSession> makeLocalSession(const QString& python,
-                                               std::shared_ptr<const ToolRegistry> tools,
-                                               std::chrono::milliseconds readyTimeout)
-{
-    AgentSession::Options options;
-    const QStringList argv = QProcess::splitCommand(python);
-    if (!argv.isEmpty())
-        options.bootstrap.interpreter = argv;
-    options.readyTimeout = readyTimeout;
-    return std::make_unique<AgentSession>(std::make_unique<LocalTransport>(), std::move(tools),
-                                          options);
 }
 
 void printJson(const QJsonValue& value)

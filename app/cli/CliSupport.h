@@ -1,13 +1,10 @@
 #pragma once
 
-#include "agent/AgentSession.h"
 #include "util/Result.h"
 
 #include <QJsonObject>
 #include <QStringList>
 #include <QTextStream>
-
-#include <memory>
 
 namespace hostdeck::cli {
 
@@ -26,14 +23,6 @@ QTextStream& err();
 engine::Result<QJsonObject> parseCallArgs(const QStringList& pairs);
 /// Split "Tool.method".
 engine::Result<std::pair<QString, QString>> parseToolMethod(const QString& text);
-
-/// Registry of built-in tools plus `toolsDirs` (default: the user tools folder).
-std::shared_ptr<const engine::ToolRegistry> loadTools(const QStringList& toolsDirs);
-
-/// A local agent session: `python` may be a command with arguments ("chroot /srv/x python3").
-std::unique_ptr<engine::AgentSession>
-makeLocalSession(const QString& python, std::shared_ptr<const engine::ToolRegistry> tools,
-                 std::chrono::milliseconds readyTimeout);
 
 /// Print to stdout as indented JSON followed by a newline.
 void printJson(const QJsonValue& value);

@@ -1,15 +1,10 @@
+#include "CallCommand.h"
+#include "CliServices.h"
 #include "CliSupport.h"
-#include "LocalCommands.h"
-#ifdef HOSTDECK_HAVE_FANOUT
-#include "FanOutCommand.h"
-#endif
-#ifdef HOSTDECK_HAVE_INVENTORY
 #include "InventoryCommands.h"
-#endif
-
-#include <QFile>
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QLoggingCategory>
 #include <QTimer>
 
@@ -20,18 +15,20 @@ namespace {
 void usage()
 {
     err() << "usage: hostdeck-cli COMMAND ...\n"
-             "  call --local [--python PATH] [--tools-dir DIR] [--timeout S] [--check] TOOL.METHOD "
-             "[--arg NAME=JSON]...\n"
-             "  call -H HOST[,HOST...] [--ssh-config FILE] [--known-hosts FILE] [--host-keys "
-             "strict|accept-new]\n"
-             "       [--forks N] [--become [--become-user U]] [--password-stdin] TOOL.METHOD "
-             "[--arg NAME=JSON]...\n"
-             "  call -i INVENTORY -l PATTERN [options as for -H] TOOL.METHOD [--arg NAME=JSON]...\n"
+             "  call --local [options] TOOL.METHOD [--arg NAME=JSON]...\n"
+             "  call -H HOST[,HOST...] [options] TOOL.METHOD [--arg NAME=JSON]...\n"
+             "  call -i INVENTORY -l PATTERN [options] TOOL.METHOD [--arg NAME=JSON]...\n"
+             "       options: --json --events --stream --check --forks N --timeout S --deadline S\n"
+             "                --serial LIST --max-fail-percentage P --python CMD --tools-dir DIR\n"
+             "                --ssh-config FILE --no-ssh-config --known-hosts FILE\n"
+             "                --host-keys strict|accept-new --identity FILE --connect-timeout S\n"
+             "                --become --become-user U --become-method sudo|su --password-stdin\n"
+             "                --ready-timeout S\n"
              "  inventory show FILE | hosts FILE PATTERN | import --from "
              "ssh-config|ansible-ini|ansible-yaml SRC --to FILE\n"
              "  secret set|delete -i FILE HOST|GROUP KIND   (the secret is read from stdin)\n"
-             "  render FILE [--vars VARS.json] [--python PATH]\n"
-             "  tools [--tools-dir DIR] [--python PATH]\n"
+             "  render FILE [--vars VARS.json] [--python CMD]\n"
+             "  tools [--tools-dir DIR] [--all]\n"
           << Qt::endl;
 }
 
@@ -51,7 +48,6 @@ int main(int argc, char** argv)
         return args.isEmpty() ? ExitUsage : ExitOk;
     }
     const QString command = args.takeFirst();
-#ifdef HOSTDECK_HAVE_INVENTORY
     // These run to completion themselves (the keychain answers asynchronously on app's loop).
     if (command == QStringLiteral("inventory"))
         return runInventoryCommand(args, out(), err());
@@ -63,30 +59,26 @@ int main(int argc, char** argv)
         }
         return runSecretCommand(args, in, out(), err());
     }
-#endif
-    int exitCode = ExitUsage;
-    auto done = [&exitCode](int code) {
-        exitCode = code;
-        QCoreApplication::exit(code);
-    };
-    if (command == QStringLiteral("call") && args.contains(QStringLiteral("--local")))
-        QTimer::singleShot(0, &app, [args, done] { runLocalCall(args, done); });
-#ifdef HOSTDECK_HAVE_FANOUT
-    else if (command == QStringLiteral("call"))
-        QTimer::singleShot(0, &app, [args, done] { runFanOutCall(args, done); });
-#else
-    else if (command == QStringLiteral("call"))
-        QTimer::singleShot(0, &app, [args, done] { runLocalCall(args, done); });
-#endif
-    else if (command == QStringLiteral("render"))
-        QTimer::singleShot(0, &app, [args, done] { runRender(args, done); });
-    else if (command == QStringLiteral("tools"))
-        QTimer::singleShot(0, &app, [args, done] { runTools(args, done); });
-    else {
+    using Command = void (*)(CliServices&, const QStringList&, Done);
+    const QHash<QString, Command> commands{{QStringLiteral("call"), &runCall},
+                                           {QStringLiteral("render"), &runRender},
+                                           {QStringLiteral("tools"), &runTools}};
+    const Command run = commands.value(command);
+    if (!run) {
         err() << "hostdeck-cli: unknown command '" << command << "'" << Qt::endl;
         usage();
         return ExitUsage;
     }
-    app.exec();
+    int exitCode = ExitUsage;
+    {
+        CliServices services; // built once; every command gets the same
+        QTimer::singleShot(0, &app, [&services, run, args, &exitCode] {
+            run(services, args, [&exitCode](int code) {
+                exitCode = code;
+                QCoreApplication::exit(code);
+            });
+        });
+        app.exec();
+    }
     return exitCode;
 }

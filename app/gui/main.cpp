@@ -1,4 +1,5 @@
 // The `hostdeck` GUI: composition root only.
+#include "AppServices.h"
 #include "MainWindow.h"
 
 #include <QApplication>
@@ -38,7 +39,9 @@ int main(int argc, char** argv)
     options.historyPath = parser.value(history);
     if (!parser.positionalArguments().isEmpty())
         options.inventoryPath = parser.positionalArguments().constFirst();
-    hostdeck::ui::MainWindow window(options);
+    // The services are built once here and outlive the window.
+    hostdeck::ui::AppServices services(options);
+    hostdeck::ui::MainWindow window(services, options);
     window.show();
     return app.exec();
 }

@@ -237,6 +237,15 @@ AgentCall* AgentSession::call(CallRequest request)
     return call;
 }
 
+AgentCall* AgentSession::reject(CallRequest request, CallError error)
+{
+    auto* call = new AgentCall(this, m_nextId++, std::move(request));
+    CallResult result;
+    result.error = std::move(error);
+    completeLater(call, std::move(result));
+    return call;
+}
+
 void AgentSession::onTimeout(quint64 id)
 {
     AgentCall* call = m_pending.value(id);
@@ -358,9 +367,11 @@ void AgentSession::onStderr(const QByteArray& data)
             if (!self || self->m_state != State::Starting)
                 return;
             if (!secret) {
-                self->fail(
-                    makeError(ErrorKind::Become,
-                              QStringLiteral("no sudo password for %1").arg(self->targetName())));
+                self->fail(makeError(
+                    ErrorKind::Become,
+                    QStringLiteral("sudo on %1 asks for a password and none is configured (store "
+                                   "one: hostdeck-cli secret set -i INVENTORY HOST sudo-password)")
+                        .arg(self->targetName())));
                 return;
             }
             QByteArray line(secret->data(), secret->size());

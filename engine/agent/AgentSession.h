@@ -64,6 +64,8 @@ public:
     void start();
     /// Calls made before READY are queued. The returned object is never null.
     AgentCall* call(CallRequest request);
+    /// A call refused on the controller: it finishes (queued) with `error` and sends nothing.
+    AgentCall* reject(CallRequest request, CallError error);
     /// Fail the call with `cancelled` and tell the agent.
     void cancelCall(quint64 id);
     /// Close stdin; the agent exits and pending calls fail with "session closed".

@@ -20,6 +20,8 @@ struct HistoryRun
     QString pattern;     ///< what the user typed or selected
     QStringList hosts;   ///< the resolved targets
     QString inventory;   ///< inventory file path, empty for the local machine only
+    QJsonObject plan;    ///< the run service's plan description (Plan::toJson), secrets redacted
+    QString origin;      ///< gui, cli, rest, template, recipe
     QJsonObject summary; ///< RunSummary::toJson(); empty while the run is going
     bool finished = false;
 

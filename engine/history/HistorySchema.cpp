@@ -25,6 +25,9 @@ const QList<QStringList>& migrations()
         {QStringLiteral("ALTER TABLE runs ADD COLUMN pattern TEXT NOT NULL DEFAULT ''"),
          QStringLiteral("ALTER TABLE runs ADD COLUMN inventory TEXT NOT NULL DEFAULT ''"),
          QStringLiteral("CREATE INDEX results_by_run ON results(run_id)")},
+        // 3: the plan as the run service describes it (recipes, template deploys) and who ran it.
+        {QStringLiteral("ALTER TABLE runs ADD COLUMN plan TEXT NOT NULL DEFAULT '{}'"),
+         QStringLiteral("ALTER TABLE runs ADD COLUMN origin TEXT NOT NULL DEFAULT ''")},
     };
     return steps;
 }

@@ -12,7 +12,7 @@ namespace hostdeck::engine {
 class HistorySchema
 {
 public:
-    static constexpr int kCurrentVersion = 2;
+    static constexpr int kCurrentVersion = 3;
 
     /// Checks the file is a sound SQLite database and migrates it to kCurrentVersion. A database
     /// that is corrupt, not SQLite, or newer than this program is reported and left untouched.

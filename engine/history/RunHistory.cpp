@@ -53,7 +53,8 @@ Error queryError(const QString& path, const QString& what, const QSqlQuery& quer
 }
 
 const QString kRunColumns = QStringLiteral(
-    "id, started_at, tool, method, args, check_mode, hosts, summary, pattern, inventory");
+    "id, started_at, tool, method, args, check_mode, hosts, summary, pattern, inventory, plan, "
+    "origin");
 
 HistoryRun runFrom(const QSqlQuery& query)
 {
@@ -69,6 +70,8 @@ HistoryRun runFrom(const QSqlQuery& query)
     run.summary = run.finished ? objectFrom(query.value(7).toString()) : QJsonObject{};
     run.pattern = query.value(8).toString();
     run.inventory = query.value(9).toString();
+    run.plan = objectFrom(query.value(10).toString());
+    run.origin = query.value(11).toString();
     return run;
 }
 
@@ -141,8 +144,8 @@ Result<qint64> RunHistory::beginRun(const HistoryRun& run, const QStringList& se
 {
     QSqlQuery query(QSqlDatabase::database(m_connection));
     query.prepare(QStringLiteral(
-        "INSERT INTO runs (started_at, tool, method, args, check_mode, hosts, pattern, inventory)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+        "INSERT INTO runs (started_at, tool, method, args, check_mode, hosts, pattern, inventory,"
+        " plan, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     query.addBindValue(run.startedAt.toMSecsSinceEpoch());
     query.addBindValue(notNull(run.tool));
     query.addBindValue(notNull(run.method));
@@ -151,6 +154,8 @@ Result<qint64> RunHistory::beginRun(const HistoryRun& run, const QStringList& se
     query.addBindValue(hostsText(run.hosts));
     query.addBindValue(notNull(run.pattern));
     query.addBindValue(notNull(run.inventory));
+    query.addBindValue(compact(run.plan));
+    query.addBindValue(notNull(run.origin));
     if (!query.exec())
         return queryError(m_path, QStringLiteral("cannot store the run"), query);
     return query.lastInsertId().toLongLong();

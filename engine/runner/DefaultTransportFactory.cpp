@@ -8,47 +8,26 @@
 
 namespace hostdeck::engine {
 
-namespace {
-
-QString connectionKey(const SshSettings& s)
-{
-    QStringList hops;
-    for (const SshEndpoint& hop : s.jumpHosts)
-        hops << hop.toString();
-    return QStringList{s.targetName(), hops.join(QLatin1Char(',')),
-                       s.identityFiles.join(QLatin1Char(',')), s.effectiveKnownHostsFile(),
-                       QString::number(int(s.hostKeyPolicy))}
-        .join(QLatin1Char('\x1e'));
-}
-
-} // namespace
-
 DefaultTransportFactory::DefaultTransportFactory(std::shared_ptr<CredentialProvider> credentials,
-                                                 std::shared_ptr<HostKeyDecider> hostKeys,
-                                                 QObject* parent)
-    : QObject(parent), m_credentials(std::move(credentials)), m_hostKeys(std::move(hostKeys))
+                                                 std::shared_ptr<HostKeyDecider> hostKeys)
+    : m_credentials(std::move(credentials)), m_hostKeys(std::move(hostKeys))
 {
 }
 
-DefaultTransportFactory::~DefaultTransportFactory()
-{
-    for (const QPointer<SshConnection>& connection : std::as_const(m_connections))
-        delete connection.data();
-}
+DefaultTransportFactory::~DefaultTransportFactory() = default;
 
-std::unique_ptr<Transport> DefaultTransportFactory::create(const HostTarget& target)
+std::unique_ptr<Transport> DefaultTransportFactory::create(const HostTarget& target, HostLink& link)
 {
     if (target.kind == HostTarget::Kind::Local)
         return std::make_unique<LocalTransport>();
-    const QString key = connectionKey(target.ssh);
-    QPointer<SshConnection> connection = m_connections.value(key);
-    if (connection && connection->state() == SshConnection::State::Failed) {
-        connection->deleteLater();
-        connection = nullptr;
-    }
-    if (!connection) {
-        connection = new SshConnection(target.ssh, m_credentials.get(), m_hostKeys.get(), this);
-        m_connections.insert(key, connection);
+    auto* connection = qobject_cast<SshConnection*>(link.connection.get());
+    const QString key = target.connectionKey();
+    if (!connection || connection->state() == SshConnection::State::Failed || link.key != key) {
+        if (link.connection)
+            link.connection.release()->deleteLater(); // its transports may still be on the stack
+        connection = new SshConnection(target.ssh, m_credentials.get(), m_hostKeys.get());
+        link.connection.reset(connection);
+        link.key = key;
     }
     return std::make_unique<SshTransport>(connection);
 }

@@ -2,28 +2,47 @@
 
 namespace hostdeck::engine {
 
+RunHandle::RunHandle(EngineClient* client, quint64 id) : QObject(client), m_client(client), m_id(id)
+{
+}
+
+void RunHandle::cancel()
+{
+    if (m_client && !m_finished)
+        m_client->cancelRun(m_id);
+}
+
+void RunHandle::deliver(const QList<RunEvent>& events)
+{
+    emit this->events(events);
+    for (const RunEvent& event : events) {
+        if (event.type == RunEvent::Type::RunFinished) {
+            m_finished = true;
+            m_summary = event.summary;
+            emit finished(m_summary);
+            deleteLater();
+        }
+    }
+}
+
 EngineClient::EngineClient(EngineConfig config, QObject* parent) : QObject(parent)
 {
-    qRegisterMetaType<HostResult>();
-    qRegisterMetaType<HostOutput>();
+    qRegisterMetaType<RunEvent>();
+    qRegisterMetaType<QList<RunEvent>>();
     qRegisterMetaType<RunSummary>();
-    qRegisterMetaType<QList<HostResult>>();
-    qRegisterMetaType<QList<HostOutput>>();
     qRegisterMetaType<LogRecord>();
-    qRegisterMetaType<RunRequest>();
+    qRegisterMetaType<HostLinkState>();
+    qRegisterMetaType<Error>();
     m_thread.setObjectName(QStringLiteral("hostdeck-engine"));
     // The engine is built on its own thread so that it and everything it makes (timers, the
-    // transport factory, connections) belong to that thread; calls posted later run after this.
+    // transports, connections) belong to that thread; calls posted later run after this.
     m_context = new QObject;
     m_context->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_context, &QObject::deleteLater);
     QMetaObject::invokeMethod(m_context, [this, config = std::move(config)]() mutable {
         m_engine = new Engine(std::move(config), m_context);
-        // Re-emitted on the client's thread (queued: the engine lives on m_thread).
-        connect(m_engine, &Engine::runResults, this, &EngineClient::runResults);
-        connect(m_engine, &Engine::runOutput, this, &EngineClient::runOutput);
-        connect(m_engine, &Engine::runProgress, this, &EngineClient::runProgress);
-        connect(m_engine, &Engine::runFinished, this, &EngineClient::runFinished);
+        // Queued to this object's thread: the one relay from the engine to the faces.
+        connect(m_engine, &Engine::runEvents, this, &EngineClient::onRunEvents);
         connect(m_engine, &Engine::toolsDescribed, this, &EngineClient::toolsDescribed);
         connect(m_engine, &Engine::logReceived, this, &EngineClient::logReceived);
         connect(m_engine, &Engine::hostStateChanged, this, &EngineClient::hostStateChanged);
@@ -37,17 +56,33 @@ EngineClient::~EngineClient()
     m_thread.wait(); // the engine closes its sessions on the way out
 }
 
-template <typename Work> void EngineClient::post(Work work)
+void EngineClient::post(std::function<void(Engine*)> work)
 {
     QMetaObject::invokeMethod(m_context,
                               [this, work = std::move(work)]() mutable { work(m_engine); });
 }
 
-quint64 EngineClient::startRun(const RunRequest& request)
+RunHandle* EngineClient::startRun(RunRequest request)
 {
     const quint64 id = m_nextId++;
-    post([id, request](Engine* engine) { engine->startRun(id, request); });
-    return id;
+    auto* handle = new RunHandle(this, id);
+    m_handles.insert(id, handle);
+    post([id, request = std::move(request)](Engine* engine) mutable {
+        engine->startRun(id, std::move(request));
+    });
+    return handle;
+}
+
+void EngineClient::onRunEvents(quint64 runId, const QList<RunEvent>& events)
+{
+    const QPointer<RunHandle> handle = m_handles.value(runId);
+    bool done = false;
+    for (const RunEvent& event : events)
+        done = done || event.type == RunEvent::Type::RunFinished;
+    if (done)
+        m_handles.remove(runId);
+    if (handle)
+        handle->deliver(events);
 }
 
 void EngineClient::cancelRun(quint64 runId)

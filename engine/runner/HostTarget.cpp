@@ -1,5 +1,7 @@
 #include "runner/HostTarget.h"
 
+#include <QJsonDocument>
+
 namespace hostdeck::engine {
 
 HostTarget HostTarget::local(const QString& name)
@@ -10,18 +12,35 @@ HostTarget HostTarget::local(const QString& name)
     return target;
 }
 
+QString becomeMethodName(BecomeMethod method)
+{
+    return method == BecomeMethod::Su ? QStringLiteral("su") : QStringLiteral("sudo");
+}
+
+QString HostTarget::connectionKey() const
+{
+    if (kind == Kind::Local)
+        return QStringLiteral("local");
+    QStringList hops;
+    for (const SshEndpoint& hop : ssh.jumpHosts)
+        hops << hop.toString();
+    return QStringList{ssh.targetName(),
+                       hops.join(QLatin1Char(',')),
+                       ssh.identityFiles.join(QLatin1Char(',')),
+                       ssh.effectiveKnownHostsFile(),
+                       ssh.effectiveGlobalKnownHostsFile(),
+                       QString::number(int(ssh.hostKeyPolicy)),
+                       ssh.inventoryId}
+        .join(QLatin1Char('\x1e'));
+}
+
 QString HostTarget::sessionKey() const
 {
-    QStringList parts{name, kind == Kind::Local ? QStringLiteral("local") : ssh.targetName(),
-                      interpreter.join(QLatin1Char('\x1f')),
-                      become ? QStringLiteral("become:") + becomeUser : QString()};
-    if (kind == Kind::Ssh) {
-        QStringList hops;
-        for (const SshEndpoint& hop : ssh.jumpHosts)
-            hops << hop.toString();
-        parts << hops.join(QLatin1Char(',')) << ssh.identityFiles.join(QLatin1Char(','));
-    }
-    return parts.join(QLatin1Char('\x1e'));
+    const QString becomeKey =
+        become ? becomeMethodName(becomeMethod) + QLatin1Char(':') + becomeUser : QString();
+    return QStringList{name, connectionKey(), interpreter.join(QLatin1Char('\x1f')), becomeKey,
+                       QString::fromUtf8(QJsonDocument(environment).toJson(QJsonDocument::Compact))}
+        .join(QLatin1Char('\x1d'));
 }
 
 } // namespace hostdeck::engine

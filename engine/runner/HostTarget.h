@@ -5,11 +5,22 @@
 #include <QJsonObject>
 #include <QMetaType>
 #include <QStringList>
+#include <QVariantMap>
 
 namespace hostdeck::engine {
 
-/// Where and how to start an agent: the local machine (a process) or an SSH host.
-/// A plain value: no secrets inside (they come from the credential provider when needed).
+/// How the agent is started as another user.
+enum class BecomeMethod
+{
+    Sudo,
+    Su
+};
+
+/// One resolved host (RUN-MODEL "Target"): its inventory name (the identity everywhere), how to
+/// reach it (a local process, or SSH with its jump chain), the interpreter argv, become, and its
+/// variables after precedence. A plain value without secrets: a become or SSH password is looked
+/// up by (inventoryId, name) through the CredentialProvider when it is needed. Made by
+/// TargetFactory only.
 struct HostTarget
 {
     enum class Kind
@@ -22,15 +33,22 @@ struct HostTarget
     Kind kind = Kind::Local;
     SshSettings ssh; ///< for Kind::Ssh
     QStringList interpreter{
-        QStringLiteral("python3")}; ///< argv prefix, e.g. {"chroot","/x","python3"}
-    bool become = false;            ///< run the agent under sudo
-    QString becomeUser;             ///< empty = root
-    QString inventoryId;            ///< for credential lookup, may be empty
+        QStringLiteral("python3")}; ///< argv prefix, e.g. {"/usr/bin/env","python3"}
+    bool become = false;            ///< run the agent as another user
+    BecomeMethod becomeMethod = BecomeMethod::Sudo;
+    QString becomeUser;      ///< empty = root
+    QString inventoryId;     ///< for credential lookup, may be empty
+    QJsonObject environment; ///< variables for every command the tools start (string values)
+    QVariantMap vars;        ///< the host's variables after precedence (templates, recipes)
 
     static HostTarget local(const QString& name = QStringLiteral("localhost"));
     /// A key that changes when anything that needs a new agent changes.
     QString sessionKey() const;
+    /// A key that changes when anything that needs a new SSH connection changes.
+    QString connectionKey() const;
 };
+
+QString becomeMethodName(BecomeMethod method);
 
 } // namespace hostdeck::engine
 

@@ -1,5 +1,7 @@
 #include "runner/SessionPool.h"
 
+#include "ssh/CredentialProvider.h"
+
 #include <QDateTime>
 #include <QLoggingCategory>
 
@@ -8,25 +10,47 @@ namespace hostdeck::engine {
 Q_LOGGING_CATEGORY(lcPool, "hostdeck.engine.pool")
 
 SessionPool::SessionPool(std::unique_ptr<TransportFactory> factory,
-                         std::shared_ptr<const ToolRegistry> tools, Options options,
+                         std::shared_ptr<const ToolRegistry> tools,
+                         std::shared_ptr<CredentialProvider> credentials, Options options,
                          QObject* parent)
     : QObject(parent), m_factory(std::move(factory)), m_tools(std::move(tools)),
-      m_options(std::move(options))
+      m_credentials(std::move(credentials)), m_options(options)
 {
     qRegisterMetaType<LogRecord>();
-    m_idleTimer.setInterval(
-        std::min<std::chrono::milliseconds>(m_options.idleTimeout, std::chrono::seconds(30)));
+    qRegisterMetaType<HostLinkState>();
+    qRegisterMetaType<Error>();
+    m_idleTimer.setInterval(std::clamp<std::chrono::milliseconds>(
+        m_options.idleTimeout / 4, std::chrono::milliseconds(50), std::chrono::seconds(30)));
     connect(&m_idleTimer, &QTimer::timeout, this, &SessionPool::sweepIdle);
     m_idleTimer.start();
 }
 
 SessionPool::~SessionPool()
 {
-    for (auto& [key, entry] : m_sessions) {
-        entry.session->close();
-        entry.session.reset(); // now: on a stopping thread deleteLater might never run
+    // Sessions first (they hold channels on the connections), then the connections, all before
+    // the factory whose credential provider the connections point to.
+    for (auto& [host, entry] : m_hosts) {
+        for (auto& [key, slot] : entry.sessions) {
+            slot.session->disconnect(this);
+            slot.session->close();
+            slot.session.reset(); // now: on a stopping thread deleteLater might never run
+        }
+        entry.link.connection.reset();
     }
-    m_sessions.clear();
+    m_hosts.clear();
+}
+
+int SessionPool::size() const
+{
+    int count = 0;
+    for (const auto& [host, entry] : m_hosts)
+        count += int(entry.sessions.size());
+    return count;
+}
+
+int SessionPool::hostCount() const
+{
+    return int(m_hosts.size());
 }
 
 void SessionPool::setTools(std::shared_ptr<const ToolRegistry> tools)
@@ -35,22 +59,23 @@ void SessionPool::setTools(std::shared_ptr<const ToolRegistry> tools)
     closeAll(); // agents hold the old modules: start fresh ones on next use
 }
 
-AgentSession* SessionPool::acquire(const HostTarget& target)
+void SessionPool::setLogLevel(int level)
 {
-    const QString key = target.sessionKey();
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    auto it = m_sessions.find(key);
-    if (it != m_sessions.end()) {
-        Entry& entry = it->second;
-        if (entry.session->state() != AgentSession::State::Closed) {
-            entry.lastUsedMs = now;
-            return entry.session.get();
-        }
-        // A failed or closed session: reconnect on this use. Delete later: callers of the old
-        // session may still be on the stack.
-        entry.session.release()->deleteLater();
-        m_sessions.erase(it);
+    m_options.logLevel = level;
+    for (auto& [host, entry] : m_hosts) {
+        for (auto& [key, slot] : entry.sessions)
+            slot.session->setLogLevel(level);
     }
+}
+
+void SessionPool::dispose(std::unique_ptr<AgentSession>& session)
+{
+    // Callers of the old session may still be on the stack.
+    session.release()->deleteLater();
+}
+
+AgentSession::Options SessionPool::sessionOptions(const HostTarget& target)
+{
     AgentSession::Options options;
     options.bootstrap.interpreter = target.interpreter;
     options.bootstrap.become = target.become;
@@ -58,21 +83,58 @@ AgentSession* SessionPool::acquire(const HostTarget& target)
     options.readyTimeout = m_options.readyTimeout;
     options.logLevel = m_options.logLevel;
     options.compressMin = target.kind == HostTarget::Kind::Ssh ? 4096 : 0;
-    options.sudoPassword =
-        m_options.sudoPasswordFor ? m_options.sudoPasswordFor(target) : m_options.sudoPassword;
-    auto session = std::make_unique<AgentSession>(m_factory->create(target), m_tools, options);
+    if (target.become && m_credentials) {
+        // The become password is looked up for this inventory host only when sudo asks.
+        CredentialRequest request;
+        request.kind = CredentialKind::SudoPassword;
+        request.inventoryId = target.inventoryId;
+        request.target = target.name;
+        request.host = target.kind == HostTarget::Kind::Ssh ? target.ssh.host : target.name;
+        request.port = target.ssh.port;
+        request.user = target.becomeUser.isEmpty() ? QStringLiteral("root") : target.becomeUser;
+        std::weak_ptr<CredentialProvider> provider = m_credentials;
+        QPointer<SessionPool> self(this);
+        options.sudoPassword = [provider, request,
+                                self](std::function<void(std::optional<SecretBuffer>)> reply) {
+            const auto p = provider.lock();
+            if (!p || !self) {
+                reply(std::nullopt);
+                return;
+            }
+            // The reply runs on the engine thread (the pool's) and is dropped with the pool.
+            p->requestSecret(request, self.data(), std::move(reply));
+        };
+    }
+    return options;
+}
+
+AgentSession* SessionPool::acquire(const HostTarget& target)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    Entry& entry = m_hosts[target.name];
+    const QString key = target.sessionKey();
+    if (auto it = entry.sessions.find(key); it != entry.sessions.end()) {
+        if (it->second.session->state() != AgentSession::State::Closed) {
+            it->second.lastUsedMs = now;
+            return it->second.session.get();
+        }
+        dispose(it->second.session);
+        entry.sessions.erase(it);
+    }
+    auto session = std::make_unique<AgentSession>(m_factory->create(target, entry.link), m_tools,
+                                                  sessionOptions(target));
     AgentSession* raw = session.get();
     const QString host = target.name;
     connect(raw, &AgentSession::logReceived, this,
             [this, host](const LogRecord& record) { emit logReceived(host, record); });
-    connect(raw, &AgentSession::ready, this, [this, host, raw] {
-        emit hostStateChanged(host, true,
-                              QStringLiteral("connected (Python %1)").arg(raw->pythonVersion()));
-    });
+    connect(raw, &AgentSession::ready, this,
+            [this, host] { emit hostStateChanged(host, HostLinkState::Connected, Error{}); });
     connect(raw, &AgentSession::closed, this, [this, host](const Error& reason) {
-        emit hostStateChanged(host, false, reason.message);
+        // A close the pool asked for is reported by sweepIdle/closeAll itself.
+        if (reason.kind != ErrorKind::Closed)
+            emit hostStateChanged(host, HostLinkState::Failed, reason);
     });
-    m_sessions.emplace(key, Entry{std::move(session), host, now});
+    entry.sessions.emplace(key, Slot{std::move(session), now});
     raw->start();
     qCDebug(lcPool) << "started session for" << host;
     return raw;
@@ -81,28 +143,53 @@ AgentSession* SessionPool::acquire(const HostTarget& target)
 void SessionPool::sweepIdle()
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    for (auto it = m_sessions.begin(); it != m_sessions.end();) {
-        Entry& entry = it->second;
-        AgentSession* session = entry.session.get();
-        const bool idle =
-            session->pendingCount() == 0 && now - entry.lastUsedMs >= m_options.idleTimeout.count();
-        if (session->state() == AgentSession::State::Closed || idle) {
-            session->close();
-            entry.session.release()->deleteLater();
-            it = m_sessions.erase(it);
+    for (auto hostIt = m_hosts.begin(); hostIt != m_hosts.end();) {
+        Entry& entry = hostIt->second;
+        bool wentIdle = false;
+        for (auto it = entry.sessions.begin(); it != entry.sessions.end();) {
+            Slot& slot = it->second;
+            AgentSession* session = slot.session.get();
+            if (session->pendingCount() > 0)
+                slot.lastUsedMs = now; // busy counts as used
+            const bool idle = session->pendingCount() == 0 &&
+                              now - slot.lastUsedMs >= m_options.idleTimeout.count();
+            if (session->state() == AgentSession::State::Closed || idle) {
+                wentIdle = wentIdle || (idle && session->state() != AgentSession::State::Closed);
+                session->close();
+                dispose(slot.session);
+                it = entry.sessions.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        if (entry.sessions.empty()) {
+            // No agent left: the connection goes too (one idle rule for both).
+            if (entry.link.connection)
+                entry.link.connection.release()->deleteLater();
+            const QString host = hostIt->first;
+            hostIt = m_hosts.erase(hostIt);
+            if (wentIdle)
+                emit hostStateChanged(
+                    host, HostLinkState::Idle,
+                    makeError(ErrorKind::Closed, QStringLiteral("idle: closed after %1 s unused")
+                                                     .arg(m_options.idleTimeout.count() / 1000)));
         } else {
-            ++it;
+            ++hostIt;
         }
     }
 }
 
 void SessionPool::closeAll()
 {
-    for (auto& [key, entry] : m_sessions) {
-        entry.session->close();
-        entry.session.release()->deleteLater();
+    for (auto& [host, entry] : m_hosts) {
+        for (auto& [key, slot] : entry.sessions) {
+            slot.session->close();
+            dispose(slot.session);
+        }
+        if (entry.link.connection)
+            entry.link.connection.release()->deleteLater();
     }
-    m_sessions.clear();
+    m_hosts.clear();
 }
 
 } // namespace hostdeck::engine

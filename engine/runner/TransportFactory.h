@@ -3,16 +3,29 @@
 #include "runner/HostTarget.h"
 #include "transport/Transport.h"
 
+#include <QObject>
+#include <QPointer>
+
 #include <memory>
 
 namespace hostdeck::engine {
 
-/// Makes the transport for a host. The SSH implementation shares one connection per host.
+/// What a host keeps between its agents: its SSH connection (null for a local host). Owned by
+/// the SessionPool's entry for the host, so one owner decides when it closes.
+struct HostLink
+{
+    QString key;                         ///< HostTarget::connectionKey() it was made for
+    std::unique_ptr<QObject> connection; ///< e.g. the SshConnection; deleted with the link
+};
+
+/// Makes the transport for one agent of a host.
 class TransportFactory
 {
 public:
     virtual ~TransportFactory() = default;
-    virtual std::unique_ptr<Transport> create(const HostTarget& target) = 0;
+    /// A new transport for `target`. An SSH factory opens channels on the connection it keeps in
+    /// `link` (making a new one when the link is empty, failed or for other settings).
+    virtual std::unique_ptr<Transport> create(const HostTarget& target, HostLink& link) = 0;
 };
 
 } // namespace hostdeck::engine

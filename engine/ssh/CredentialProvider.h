@@ -15,6 +15,9 @@ namespace hostdeck::engine {
 struct CredentialRequest
 {
     CredentialKind kind = CredentialKind::SshPassword;
+    QString inventoryId;  ///< the inventory of the host it is for (empty: ad-hoc host)
+    QString target;       ///< the inventory name of the host the run targets
+    bool viaJump = false; ///< for a jump host on the way to `target` (host/port/user are the hop's)
     QString host;
     quint16 port = 22;
     QString user;

@@ -378,6 +378,9 @@ CredentialRequest SshAuthenticator::makeRequest(CredentialKind kind, const QStri
 {
     CredentialRequest request;
     request.kind = kind;
+    request.inventoryId = m_settings.inventoryId;
+    request.target = m_settings.targetHost.isEmpty() ? m_settings.host : m_settings.targetHost;
+    request.viaJump = m_settings.isJumpHop;
     request.host = m_settings.host;
     request.port = m_settings.port;
     request.user = m_settings.effectiveUser();

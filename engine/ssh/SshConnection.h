@@ -96,7 +96,6 @@ private:
     void startSession(int fd);
     bool stepHandshake();
     bool verifyHostKey();
-    void onHostKeyDecision(int decision);
     void beginAuth();
     void onConnectTimeout();
     void onKeepAlive();

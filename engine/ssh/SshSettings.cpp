@@ -109,6 +109,7 @@ SshSettings SshSettings::forJumpHost(const SshEndpoint& hop) const
     if (!hop.identityFiles.isEmpty())
         settings.identityFiles = hop.identityFiles;
     settings.jumpHosts.clear();
+    settings.isJumpHop = true;
     return settings;
 }
 

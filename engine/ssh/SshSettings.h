@@ -44,6 +44,9 @@ struct SshSettings
     HostKeyPolicy hostKeyPolicy = HostKeyPolicy::Strict;
     QList<SshEndpoint> jumpHosts; ///< ProxyJump chain, first hop first
     QString sshConfigFile;        ///< the OpenSSH config these settings were resolved from, if any
+    QString inventoryId; ///< whose secrets: carried into every CredentialRequest of the connection
+    QString targetHost;  ///< the inventory name of the host (empty: the address)
+    bool isJumpHop = false; ///< these settings reach a jump host on the way to targetHost
 
     QString effectiveUser() const;
     QString effectiveKnownHostsFile() const;

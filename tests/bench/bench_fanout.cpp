@@ -13,8 +13,9 @@
 #include "TestEnv.h"
 
 #include "agent/ToolRegistry.h"
+#include "runner/CallPlan.h"
 #include "runner/DefaultTransportFactory.h"
-#include "runner/FanOutRun.h"
+#include "runner/Run.h"
 #include "runner/SessionPool.h"
 #include "ssh/SshConfigResolver.h"
 #include "ssh/StaticCredentialProvider.h"
@@ -206,18 +207,22 @@ ProcessRun timeProcess(const QString& program, const QStringList& args,
 std::optional<double> timeRound(SessionPool* pool, const QList<HostTarget>& targets,
                                 const CallRequest& request, QString* failure)
 {
-    FanOutRun run(pool, targets, request, {});
+    RunRequest runRequest;
+    runRequest.targets = targets;
+    runRequest.plan = std::make_shared<CallPlan>(request.tool, request.method, request.args);
+    static quint64 nextId = 1;
+    Run run(nextId++, runRequest, pool, nullptr);
     QEventLoop loop;
     RunSummary summary;
-    QObject::connect(&run, &FanOutRun::finished, &loop, [&](const RunSummary& s) {
+    QObject::connect(&run, &Run::finished, &loop, [&](const RunSummary& s) {
         summary = s;
         loop.quit();
     });
     QList<HostResult> failed;
-    QObject::connect(&run, &FanOutRun::resultsReady, &loop, [&](const QList<HostResult>& results) {
-        for (const HostResult& r : results) {
-            if (!r.ok)
-                failed << r;
+    QObject::connect(&run, &Run::events, &loop, [&](const QList<RunEvent>& events) {
+        for (const RunEvent& event : events) {
+            if (event.type == RunEvent::Type::HostResult && !event.record.ok)
+                failed << event.record;
         }
     });
     QTimer::singleShot(120000, &loop, [&run] { run.cancel(); });
@@ -321,7 +326,7 @@ int main(int argc, char** argv)
         auto tools = std::make_shared<ToolRegistry>(ToolRegistry::load({}));
         auto factory = std::make_unique<DefaultTransportFactory>(
             std::make_shared<StaticCredentialProvider>(), nullptr);
-        SessionPool pool(std::move(factory), tools, {});
+        SessionPool pool(std::move(factory), tools, nullptr, {});
         QString failure;
         liveBefore = liveRssKb();
         rssBefore = rssKb();

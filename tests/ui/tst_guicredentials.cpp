@@ -1,10 +1,12 @@
-// GuiCredentialProvider against a real Secret Service (KeyringFixture): keychain first (host,
-// then groups, then all), then the prompts seam; a typed secret is kept for the session only.
+// The GUI's credentials against a real Secret Service (KeyringFixture): KeychainCredentialProvider
+// first (host, then groups, then all, found by the request's inventory and host), then
+// GuiCredentialProvider's prompt; a typed secret is kept for the session only.
 #include "KeyringFixture.h"
 #include "inventory/CredentialStore.h"
 #include "inventory/Inventory.h"
 #include "prompts/GuiCredentialProvider.h"
 #include "prompts/Prompts.h"
+#include "runner/KeychainCredentialProvider.h"
 
 #include <QApplication>
 #include <QWidget>
@@ -22,10 +24,16 @@ private slots:
 
 private:
     /// Asks the provider as the engine does and returns what it answered ("<none>" for nothing).
-    QByteArray ask(GuiCredentialProvider& provider, const QString& address, const QString& user)
+    QByteArray ask(engine::CredentialProvider& provider, const QString& target,
+                   const QString& address, const QString& user,
+                   engine::CredentialKind kind = engine::CredentialKind::SshPassword,
+                   bool viaJump = false)
     {
         engine::CredentialRequest request;
-        request.kind = engine::CredentialKind::SshPassword;
+        request.kind = kind;
+        request.inventoryId = QStringLiteral("gui-cred-test");
+        request.target = target;
+        request.viaJump = viaJump;
         request.host = address;
         request.port = 22;
         request.user = user;
@@ -65,25 +73,35 @@ void TestGuiCredentials::keychainFirstThenPromptForTheSession()
     QWidget window;
     Prompts prompts(&window);
     prompts.setInteractive(false);
-    auto provider = std::make_shared<GuiCredentialProvider>(&prompts);
-    provider->setInventory(inventory, &store);
-    provider->addTarget(QStringLiteral("web1"), QStringLiteral("10.9.0.1"), 22,
-                        QStringLiteral("alice"));
-    provider->addTarget(QStringLiteral("db1"), QStringLiteral("10.9.0.2"), 22,
-                        QStringLiteral("bob"));
+    auto prompt = std::make_shared<GuiCredentialProvider>(&prompts, &store);
+    auto provider = std::make_shared<engine::KeychainCredentialProvider>(&store, prompt);
+    provider->setInventory(inventory);
 
     // web1 has no secret of its own; its group's comes from the keychain, nobody is asked.
-    QCOMPARE(ask(*provider, QStringLiteral("10.9.0.1"), QStringLiteral("alice")),
+    QCOMPARE(
+        ask(*provider, QStringLiteral("web1"), QStringLiteral("10.9.0.1"), QStringLiteral("alice")),
+        QByteArray("group-secret-1"));
+    // A jump host addressed like web1 on the way to db1 uses web1's secrets.
+    QCOMPARE(ask(*provider, QStringLiteral("db1"), QStringLiteral("10.9.0.1"),
+                 QStringLiteral("alice"), engine::CredentialKind::SshPassword, true),
              QByteArray("group-secret-1"));
     QVERIFY(!prompts.asked().join(QLatin1Char('\n')).contains(QStringLiteral("secret:")));
 
     // db1 has none anywhere: the seam asks; the answer is kept for the session only.
     const QByteArray typed("typed-secret-7f3a9");
     prompts.setNextSecret(typed);
-    QCOMPARE(ask(*provider, QStringLiteral("10.9.0.2"), QStringLiteral("bob")), typed);
+    QCOMPARE(
+        ask(*provider, QStringLiteral("db1"), QStringLiteral("10.9.0.2"), QStringLiteral("bob")),
+        typed);
     QCOMPARE(prompts.asked().filter(QStringLiteral("secret:")).size(), 1);
-    QCOMPARE(ask(*provider, QStringLiteral("10.9.0.2"), QStringLiteral("bob")),
-             typed); // from the session
+    QVERIFY2(prompts.asked()
+                 .filter(QStringLiteral("secret:"))
+                 .constFirst()
+                 .contains(QStringLiteral("(db1)")),
+             "the question names the inventory host");
+    QCOMPARE(
+        ask(*provider, QStringLiteral("db1"), QStringLiteral("10.9.0.2"), QStringLiteral("bob")),
+        typed); // from the session
     QCOMPARE(prompts.asked().filter(QStringLiteral("secret:")).size(), 1);
     // ... and never in the keychain or any file.
     bool readBack = false;
@@ -99,15 +117,20 @@ void TestGuiCredentials::keychainFirstThenPromptForTheSession()
     // The server refused web1's stored secret: the next time the user is asked instead.
     engine::CredentialRequest refused;
     refused.kind = engine::CredentialKind::SshPassword;
+    refused.inventoryId = inventory.id();
+    refused.target = QStringLiteral("web1");
     refused.host = QStringLiteral("10.9.0.1");
+    refused.port = 22;
     refused.user = QStringLiteral("alice");
     provider->secretRejected(refused);
     prompts.setNextSecret(QByteArray("retyped"));
-    QCOMPARE(ask(*provider, QStringLiteral("10.9.0.1"), QStringLiteral("alice")),
-             QByteArray("retyped"));
+    QCOMPARE(
+        ask(*provider, QStringLiteral("web1"), QStringLiteral("10.9.0.1"), QStringLiteral("alice")),
+        QByteArray("retyped"));
 
     // Cancelled prompt: no secret.
-    QCOMPARE(ask(*provider, QStringLiteral("10.9.9.9"), QStringLiteral("carol")),
+    QCOMPARE(ask(*provider, QStringLiteral("nohost"), QStringLiteral("10.9.9.9"),
+                 QStringLiteral("carol")),
              QByteArray("<none>"));
 }
 

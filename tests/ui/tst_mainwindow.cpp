@@ -1,3 +1,4 @@
+#include "AppServices.h"
 #include "MainWindow.h"
 #include "TestEnv.h"
 #include "history/HistoryModel.h"
@@ -93,7 +94,9 @@ void TestMainWindow::saveScreenshot(QWidget* widget, const QString& name) const
 void TestMainWindow::runsExecOnLocalhost()
 {
     const MainWindowOptions o = options(QStringLiteral("e2e"));
-    MainWindow window(o);
+    const MainWindowOptions windowOptions = o;
+    AppServices services(windowOptions);
+    MainWindow window(services, windowOptions);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     QTRY_VERIFY_WITH_TIMEOUT(window.toolsLoaded(), 30000);
@@ -200,7 +203,9 @@ void TestMainWindow::runsExecOnLocalhost()
 
 void TestMainWindow::cancelsMidRun()
 {
-    MainWindow window(options(QStringLiteral("cancel")));
+    const MainWindowOptions windowOptions = options(QStringLiteral("cancel"));
+    AppServices services(windowOptions);
+    MainWindow window(services, windowOptions);
     window.show();
     QTRY_VERIFY_WITH_TIMEOUT(window.toolsLoaded(), 30000);
     QVERIFY(window.palette()->select(QStringLiteral("Probe"), QStringLiteral("wait_cancel")));
@@ -231,7 +236,9 @@ void TestMainWindow::reportsCorruptHistory()
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.write(QByteArray("definitely not sqlite\n").repeated(100));
     file.close();
-    MainWindow window(o);
+    const MainWindowOptions windowOptions = o;
+    AppServices services(windowOptions);
+    MainWindow window(services, windowOptions);
     QVERIFY(!window.prompts()->asked().isEmpty());
     QVERIFY(window.prompts()->asked().constLast().contains(QStringLiteral("corrupt")));
     QVERIFY(window.historyView()
@@ -263,7 +270,9 @@ void TestMainWindow::stallWhile200HostsStream()
 
     MainWindowOptions o = options(QStringLiteral("stall"));
     o.inventoryPath = inventory;
-    MainWindow window(o);
+    const MainWindowOptions windowOptions = o;
+    AppServices services(windowOptions);
+    MainWindow window(services, windowOptions);
     window.show();
     QTRY_VERIFY_WITH_TIMEOUT(window.toolsLoaded(), 30000);
     QVERIFY(window.palette()->select(QStringLiteral("Exec"), QStringLiteral("run")));

@@ -1,6 +1,7 @@
 // End to end over real sshd hosts: inventory dock -> palette -> form -> run -> results, detail
 // pane, history; host-key decisions through the prompts seam (one at a time and the review
 // table for many); cancel mid-run over SSH.
+#include "AppServices.h"
 #include "MainWindow.h"
 #include "SshdFixture.h"
 #include "TestEnv.h"
@@ -160,7 +161,9 @@ void TestMainWindowSsh::runsOverSshWithHostKeyDecisions()
 {
     QFile::remove(m_knownHosts);
     const MainWindowOptions o = options(QStringLiteral("decisions"));
-    MainWindow window(o);
+    const MainWindowOptions windowOptions = o;
+    AppServices services(windowOptions);
+    MainWindow window(services, windowOptions);
     startWindow(window);
 
     // Select web1 in the dock, pick Exec.run from the palette, fill the form; the key is unknown
@@ -240,7 +243,9 @@ void TestMainWindowSsh::reviewsManyUnknownKeysInOneTable()
     }
     // Interactive: no queued answer, so the real review dialog opens (window-modal, no nested
     // loop).
-    MainWindow window(options(QStringLiteral("review"), true));
+    const MainWindowOptions windowOptions = options(QStringLiteral("review"), true);
+    AppServices services(windowOptions);
+    MainWindow window(services, windowOptions);
     startWindow(window);
     selectHosts(window, {QStringLiteral("web1"), QStringLiteral("web2"), QStringLiteral("web3")});
     QVERIFY(window.palette()->select(QStringLiteral("Facts"), QStringLiteral("hostname")));
@@ -292,7 +297,9 @@ void TestMainWindowSsh::cancelsMidRunOverSsh()
         for (int server : m_servers)
             file.write((m_sshd.knownHostsLine(server) + QLatin1Char('\n')).toUtf8());
     }
-    MainWindow window(options(QStringLiteral("cancel")));
+    const MainWindowOptions windowOptions = options(QStringLiteral("cancel"));
+    AppServices services(windowOptions);
+    MainWindow window(services, windowOptions);
     startWindow(window);
     selectHosts(window, {QStringLiteral("web1"), QStringLiteral("web2"), QStringLiteral("web3")});
     QVERIFY(window.palette()->select(QStringLiteral("Exec"), QStringLiteral("run")));
@@ -358,7 +365,9 @@ void TestMainWindowSsh::stallWhile200SshHostsStream()
                     .arg(m_sshd.port(started.at(i % servers)));
     MainWindowOptions o = options(QStringLiteral("stall"));
     o.inventoryPath = m_sshd.writeFile(QStringLiteral("fleet.yml"), yaml);
-    MainWindow window(o);
+    const MainWindowOptions windowOptions = o;
+    AppServices services(windowOptions);
+    MainWindow window(services, windowOptions);
     startWindow(window);
     QVERIFY(window.palette()->select(QStringLiteral("Exec"), QStringLiteral("run")));
     qobject_cast<QPlainTextEdit*>(window.form()->editor(QStringLiteral("argv"))->inputWidget())

@@ -1,5 +1,6 @@
 // The main window's second half: template editor opened from it (sharing engine and history),
 // keyboard access, light/dark palettes, icons, and the README screenshots of a multi-host run.
+#include "AppServices.h"
 #include "MainWindow.h"
 #include "TestEnv.h"
 #include "history/HistoryModel.h"
@@ -158,7 +159,9 @@ void TestMainWindowTools::templateEditorSharesEngineAndHistory()
     MainWindowOptions o = options(QStringLiteral("template"));
     auto prompts = std::make_shared<ScriptedTemplatePrompts>();
     o.templatePrompts = prompts;
-    MainWindow window(o);
+    const MainWindowOptions windowOptions = o;
+    AppServices services(windowOptions);
+    MainWindow window(services, windowOptions);
     window.show();
     QVERIFY(QTest::qWaitForWindowActive(&window));
     QTRY_VERIFY_WITH_TIMEOUT(window.toolsLoaded(), 30000);
@@ -238,7 +241,9 @@ void TestMainWindowTools::templateEditorSharesEngineAndHistory()
 
 void TestMainWindowTools::multiHostRunAndScreenshots()
 {
-    MainWindow window(options(QStringLiteral("multi")));
+    const MainWindowOptions windowOptions = options(QStringLiteral("multi"));
+    AppServices services(windowOptions);
+    MainWindow window(services, windowOptions);
     window.resize(1280, 800);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
@@ -295,7 +300,9 @@ void TestMainWindowTools::multiHostRunAndScreenshots()
 
 void TestMainWindowTools::keyboardReachesMainActions()
 {
-    MainWindow window(options(QStringLiteral("keys")));
+    const MainWindowOptions windowOptions = options(QStringLiteral("keys"));
+    AppServices services(windowOptions);
+    MainWindow window(services, windowOptions);
     window.show();
     QVERIFY(QTest::qWaitForWindowActive(&window));
     QTRY_VERIFY_WITH_TIMEOUT(window.toolsLoaded(), 30000);
@@ -346,7 +353,9 @@ void TestMainWindowTools::keyboardReachesMainActions()
 void TestMainWindowTools::statusColoursFollowThePalette()
 {
     const QPalette light = QApplication::palette();
-    MainWindow window(options(QStringLiteral("palette")));
+    const MainWindowOptions windowOptions = options(QStringLiteral("palette"));
+    AppServices services(windowOptions);
+    MainWindow window(services, windowOptions);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     auto* view = new RunView(window.runTabs());

@@ -1,4 +1,4 @@
-#include "tools/ParamType.h"
+#include "agent/ParamType.h"
 #include "tools/ParameterEditor.h"
 #include "tools/ParameterForm.h"
 
@@ -11,7 +11,8 @@
 #include <QtTest>
 
 using namespace hostdeck::ui;
-using Kind = ParamType::Kind;
+namespace engine = hostdeck::engine;
+using Kind = engine::ParamType::Kind;
 
 class TestParameterForm : public QObject
 {
@@ -26,7 +27,7 @@ private slots:
     void defaultsAndRedactedSecrets();
 
 private:
-    static MethodInfo method(const QJsonArray& params)
+    static engine::MethodInfo method(const QJsonArray& params)
     {
         const QJsonArray tools{QJsonObject{
             {QStringLiteral("tool"), QStringLiteral("T")},
@@ -35,7 +36,8 @@ private:
              QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("m")},
                                     {QStringLiteral("doc"), QStringLiteral("Does m.\n\nMore.")},
                                     {QStringLiteral("params"), params}}}}}};
-        return *ToolCatalog::fromJson(tools).method(QStringLiteral("T"), QStringLiteral("m"));
+        return *engine::ToolCatalog::fromJson(tools).method(QStringLiteral("T"),
+                                                            QStringLiteral("m"));
     }
     static QJsonObject param(const QString& name, const QJsonValue& type, bool required,
                              const QJsonValue& def = QJsonValue::Undefined)
@@ -82,7 +84,7 @@ void TestParameterForm::parsesTypes()
     QFETCH(QString, annotation);
     QFETCH(int, kind);
     QFETCH(bool, optional);
-    const ParamType type = ParamType::parse(annotation);
+    const engine::ParamType type = engine::ParamType::parse(annotation);
     QCOMPARE(int(type.kind), kind);
     QCOMPARE(type.optional, optional);
     if (type.kind == Kind::Enum)

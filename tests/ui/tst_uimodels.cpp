@@ -15,6 +15,7 @@
 
 using namespace hostdeck;
 using namespace hostdeck::ui;
+namespace engine = hostdeck::engine;
 
 namespace {
 
@@ -26,6 +27,7 @@ engine::HostResult okResult(const QString& host, const QJsonValue& value, bool c
     r.changed = changed;
     r.value = value;
     r.durationMs = 12;
+    r.status = engine::HostResult::statusOf(true, changed, engine::ErrorKind::Remote);
     return r;
 }
 
@@ -36,6 +38,7 @@ engine::HostResult failed(const QString& host, engine::ErrorKind kind, const QSt
     r.error.kind = kind;
     r.error.message = message;
     r.durationMs = 30;
+    r.status = engine::HostResult::statusOf(false, false, kind);
     return r;
 }
 
@@ -175,7 +178,7 @@ void TestUiModels::toolPalette()
         {"tool": "Mine", "module": "mine", "doc": "", "custom": true, "methods": [{"name": "a", "params": []}, {"name": "b", "params": []}]}
     ])")
                                  .array();
-    model.setCatalog(ToolCatalog::fromJson(tools));
+    model.setCatalog(engine::ToolCatalog::fromJson(tools));
     QCOMPARE(model.rowCount(), 2);
     QCOMPARE(model.index(1, 0).data().toString(), QStringLiteral("Mine (custom)"));
     QVERIFY(model.index(1, 0).data(ToolPaletteModel::CustomRole).toBool());

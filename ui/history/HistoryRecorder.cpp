@@ -1,6 +1,10 @@
 #include "history/HistoryRecorder.h"
 
 #include "history/RunHistory.h"
+#include "runner/EngineClient.h"
+
+#include <QJsonArray>
+#include <QPointer>
 
 namespace hostdeck::ui {
 
@@ -17,6 +21,55 @@ qint64 HistoryRecorder::begin(const engine::HistoryRun& run, const QStringList& 
     }
     emit historyChanged();
     return *id;
+}
+
+void HistoryRecorder::record(engine::RunHandle* run)
+{
+    if (!m_history)
+        return;
+    const quint64 runId = run->id();
+    auto historyId = std::make_shared<qint64>(0);
+    connect(run, &engine::RunHandle::events, this,
+            [this, runId, historyId](const QList<engine::RunEvent>& events) {
+                QList<engine::HostResult> results;
+                for (const engine::RunEvent& event : events) {
+                    switch (event.type) {
+                    case engine::RunEvent::Type::RunStarted: {
+                        const QJsonObject plan =
+                            event.info.value(QStringLiteral("plan")).toObject();
+                        engine::HistoryRun stored;
+                        stored.startedAt = QDateTime::currentDateTime();
+                        stored.tool = plan.value(QStringLiteral("tool")).toString();
+                        stored.method = plan.value(QStringLiteral("method")).toString();
+                        stored.args = plan.value(QStringLiteral("args")).toObject();
+                        stored.plan = plan;
+                        const QJsonObject options =
+                            event.info.value(QStringLiteral("options")).toObject();
+                        stored.check = options.value(QStringLiteral("check")).toBool();
+                        stored.origin = event.info.value(QStringLiteral("origin")).toString();
+                        stored.pattern = event.info.value(QStringLiteral("pattern")).toString();
+                        stored.inventory = event.info.value(QStringLiteral("inventory")).toString();
+                        for (const QJsonValue& host :
+                             event.info.value(QStringLiteral("targets")).toArray())
+                            stored.hosts << host.toString();
+                        *historyId = begin(stored, {});
+                        if (*historyId > 0)
+                            emit recorded(runId, *historyId);
+                        break;
+                    }
+                    case engine::RunEvent::Type::HostResult:
+                        results << event.record;
+                        break;
+                    case engine::RunEvent::Type::RunFinished:
+                        addResults(*historyId, std::exchange(results, {}));
+                        finish(*historyId, event.summary);
+                        break;
+                    default:
+                        break;
+                    }
+                }
+                addResults(*historyId, results);
+            });
 }
 
 void HistoryRecorder::addResults(qint64 historyId, const QList<engine::HostResult>& results)

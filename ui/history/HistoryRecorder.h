@@ -6,8 +6,10 @@
 #include <QObject>
 
 namespace hostdeck::engine {
+class RunHandle;
 class RunHistory;
-}
+struct RunEvent;
+} // namespace hostdeck::engine
 
 namespace hostdeck::ui {
 
@@ -23,12 +25,17 @@ public:
     void setHistory(engine::RunHistory* history) { m_history = history; }
     engine::RunHistory* history() const { return m_history; }
 
+    /// Records `run` from its events: the run (from run.started: plan, targets, options), each
+    /// host's record, the summary. `recorded` tells the history id once it is stored.
+    void record(engine::RunHandle* run);
+
     /// Stores a new run; 0 when there is no database or it refused (historyError says why).
     qint64 begin(const engine::HistoryRun& run, const QStringList& secretParams);
     void addResults(qint64 historyId, const QList<engine::HostResult>& results);
     void finish(qint64 historyId, const engine::RunSummary& summary);
 
 signals:
+    void recorded(quint64 runId, qint64 historyId);
     void historyChanged();
     void historyError(const QString& message);
 

@@ -31,28 +31,6 @@ struct InventoryDock::Data
     engine::CredentialStore* store = nullptr;
 };
 
-namespace {
-
-TargetSpec specOf(const engine::Host& host, const QString& inventoryId)
-{
-    TargetSpec spec;
-    spec.name = host.name();
-    spec.local = host.transport() == engine::HostTransport::Local;
-    spec.address = host.address();
-    spec.port = host.port();
-    spec.user = host.user();
-    spec.python = host.pythonInterpreter();
-    spec.jumpHost = host.jumpHost();
-    spec.become = host.become();
-    spec.becomeUser = host.becomeUser();
-    spec.acceptNewHostKeys = host.hostKeyPolicy() == engine::HostKeyPolicy::AcceptNew;
-    spec.identityFile = host.identityFile();
-    spec.inventoryId = inventoryId;
-    return spec;
-}
-
-} // namespace
-
 const engine::Inventory& InventoryDock::inventory() const
 {
     return m_data->inventory;
@@ -63,18 +41,32 @@ engine::CredentialStore* InventoryDock::credentialStore() const
     return m_data->store;
 }
 
-TargetSpec InventoryDock::targetSpec(const engine::Host& resolvedHost, const QString& inventoryId)
+void InventoryDock::emitTest(const engine::Host& host)
 {
-    return specOf(resolvedHost, inventoryId);
+    // The host as edited (maybe not saved yet), resolved exactly as a run would resolve it.
+    Inventory copy = m_data->inventory;
+    if (copy.hasHost(host.name())) {
+        if (engine::Host* existing = copy.host(host.name()))
+            *existing = host;
+    } else {
+        copy.addHost(host);
+    }
+    engine::Result<engine::HostTarget> target =
+        engine::TargetFactory::forHost(copy, host.name(), m_settings);
+    if (!target) {
+        m_prompts->inform(tr("Cannot test %1").arg(host.name()), target.error().message, true);
+        return;
+    }
+    emit testConnectionRequested(*target);
 }
 
-InventoryDock::InventoryDock(Prompts* prompts, QWidget* parent)
+InventoryDock::InventoryDock(Prompts* prompts, engine::CredentialStore* store, QWidget* parent)
     : QDockWidget(tr("Inventory"), parent), m_data(std::make_unique<Data>()), m_prompts(prompts),
       m_model(new InventoryModel(this)), m_proxy(new QSortFilterProxyModel(this)),
       m_view(new QTreeView(this)), m_filter(new QLineEdit(this)),
       m_recentMenu(new QMenu(tr("Open &recent"), this))
 {
-    m_data->store = new engine::CredentialStore(this);
+    m_data->store = store;
     m_model->setInventory(&m_data->inventory);
     m_proxy->setSourceModel(m_model);
     m_proxy->setRecursiveFilteringEnabled(true);
@@ -166,6 +158,8 @@ void InventoryDock::buildActions()
         if (auto resolved = resolve(index.data(InventoryModel::NameRole).toString());
             resolved && !resolved->hosts.isEmpty())
             emit testConnectionRequested(resolved->hosts.constFirst());
+        else if (!resolved)
+            m_prompts->inform(tr("Cannot test"), resolved.error().message, true);
     });
     for (QAction* action : {addHostAction, addGroupAction, editAction, removeAction, testAction}) {
         action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
@@ -175,32 +169,12 @@ void InventoryDock::buildActions()
     rebuildRecentMenu();
 }
 
-engine::Result<TargetSelection> InventoryDock::resolve(const QString& pattern) const
+engine::Result<engine::ResolvedTargets> InventoryDock::resolve(const QString& pattern) const
 {
     if (pattern.trimmed().isEmpty())
         return engine::makeError(engine::ErrorKind::Usage,
                                  tr("no targets: type a host pattern or select hosts"));
-    const Inventory& inventory = m_data->inventory;
-    const engine::PatternMatch match = engine::HostPattern::resolve(inventory, pattern);
-    TargetSelection selection;
-    const bool syntheticLocal = !inventory.hasHost(InventoryModel::localHostName());
-    for (const QString& warning : match.warnings) {
-        if (!(syntheticLocal && warning.contains(InventoryModel::localHostName())))
-            selection.warnings << warning;
-    }
-    // `localhost` is this machine unless the inventory says otherwise (as in Ansible: not in
-    // `all`).
-    if (syntheticLocal &&
-        engine::HostPattern::splitTerms(pattern).contains(InventoryModel::localHostName())) {
-        TargetSpec local;
-        local.name = InventoryModel::localHostName();
-        local.local = true;
-        local.inventoryId = inventory.id();
-        selection.hosts << local;
-    }
-    for (const QString& name : match.hosts)
-        selection.hosts << specOf(inventory.resolvedHost(name), inventory.id());
-    return selection;
+    return engine::TargetFactory::resolve(m_data->inventory, pattern, m_settings);
 }
 
 QString InventoryDock::selectionPattern() const
@@ -348,9 +322,8 @@ void InventoryDock::addHost()
     }
     auto* dialog = new HostEditorDialog(engine::Host(), groups, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &HostEditorDialog::testRequested, this, [this](const engine::Host& host) {
-        emit testConnectionRequested(specOf(host, m_data->inventory.id()));
-    });
+    connect(dialog, &HostEditorDialog::testRequested, this,
+            [this](const engine::Host& host) { emitTest(host); });
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
         const engine::Host host = dialog->host();
         if (m_data->inventory.hasHost(host.name())) {
@@ -426,9 +399,8 @@ void InventoryDock::editCurrent()
         return;
     auto* dialog = new HostEditorDialog(*host, {}, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &HostEditorDialog::testRequested, this, [this](const engine::Host& edited) {
-        emit testConnectionRequested(specOf(edited, m_data->inventory.id()));
-    });
+    connect(dialog, &HostEditorDialog::testRequested, this,
+            [this](const engine::Host& edited) { emitTest(edited); });
     connect(dialog, &QDialog::accepted, this, [this, dialog, name] {
         const engine::Host edited = dialog->host();
         if (edited.name() != name) {

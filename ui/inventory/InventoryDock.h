@@ -1,7 +1,7 @@
 #pragma once
 
 #include "inventory/HostState.h"
-#include "inventory/TargetSpec.h"
+#include "runner/TargetFactory.h"
 #include "util/Result.h"
 
 #include <QDockWidget>
@@ -31,12 +31,14 @@ class InventoryDock : public QDockWidget
 {
     Q_OBJECT
 public:
-    InventoryDock(Prompts* prompts, QWidget* parent = nullptr);
+    InventoryDock(Prompts* prompts, engine::CredentialStore* store, QWidget* parent = nullptr);
     ~InventoryDock() override;
 
     /// The hosts a pattern selects (Ansible semantics; `localhost` is the local machine unless
     /// the inventory defines it).
-    engine::Result<TargetSelection> resolve(const QString& pattern) const;
+    engine::Result<engine::ResolvedTargets> resolve(const QString& pattern) const;
+    /// How hosts become targets (the user's settings: interpreter, ssh_config, known_hosts).
+    void setTargetSettings(const engine::TargetSettings& settings) { m_settings = settings; }
     /// The selected hosts and groups as a pattern (`a:b:web`), empty when nothing is selected.
     QString selectionPattern() const;
     QString inventoryPath() const { return m_path; }
@@ -53,8 +55,6 @@ public:
     const engine::Inventory& inventory() const;
     /// The keychain store secrets of this inventory are written to.
     engine::CredentialStore* credentialStore() const;
-    /// A resolved host's connection settings, as resolve() hands them out.
-    static TargetSpec targetSpec(const engine::Host& resolvedHost, const QString& inventoryId);
 
     InventoryModel* model() const { return m_model; }
     QTreeView* view() const { return m_view; }
@@ -64,11 +64,12 @@ public:
 signals:
     void selectionPatternChanged(const QString& pattern);
     void inventoryChanged();
-    void testConnectionRequested(const hostdeck::ui::TargetSpec& host);
+    void testConnectionRequested(const hostdeck::engine::HostTarget& host);
     void statusMessage(const QString& message);
 
 private:
     void buildActions();
+    void emitTest(const engine::Host& host);
     void open();
     void save(bool as);
     void import();
@@ -93,6 +94,7 @@ private:
     QString m_path;
     QStringList m_recent;
     bool m_modified = false;
+    engine::TargetSettings m_settings;
 };
 
 } // namespace hostdeck::ui

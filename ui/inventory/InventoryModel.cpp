@@ -130,8 +130,48 @@ QString InventoryModel::stateName(HostState state)
         return tr("host key CHANGED");
     case HostState::AuthFailed:
         return tr("authentication failed");
+    case HostState::Idle:
+        return tr("idle (reconnects on the next run)");
+    case HostState::HostKeyRevoked:
+        return tr("host key REVOKED");
+    case HostState::BecomeFailed:
+        return tr("become (sudo/su) failed");
+    case HostState::NoAnswer:
+        return tr("no answer");
     }
     return {};
+}
+
+HostState hostStateOf(engine::HostLinkState link, engine::ErrorKind kind)
+{
+    using engine::ErrorKind;
+    switch (link) {
+    case engine::HostLinkState::Connected:
+        return HostState::Connected;
+    case engine::HostLinkState::Idle:
+        return HostState::Idle;
+    case engine::HostLinkState::Failed:
+        break;
+    }
+    switch (kind) {
+    case ErrorKind::HostKeyUnknown:
+        return HostState::HostKeyUnknown;
+    case ErrorKind::HostKeyChanged:
+        return HostState::HostKeyChanged;
+    case ErrorKind::HostKeyRevoked:
+        return HostState::HostKeyRevoked;
+    case ErrorKind::Auth:
+        return HostState::AuthFailed;
+    case ErrorKind::Become:
+        return HostState::BecomeFailed;
+    case ErrorKind::NoAnswer:
+        return HostState::NoAnswer;
+    case ErrorKind::Closed:
+    case ErrorKind::Cancelled:
+        return HostState::Idle;
+    default:
+        return HostState::Unreachable;
+    }
 }
 
 InventoryModel::Node* InventoryModel::nodeOf(const QModelIndex& index) const
@@ -217,12 +257,16 @@ QVariant InventoryModel::data(const QModelIndex& index, int role) const
             return style->standardIcon(QStyle::SP_DialogApplyButton);
         case HostState::Unreachable:
         case HostState::AuthFailed:
+        case HostState::BecomeFailed:
+        case HostState::NoAnswer:
             return style->standardIcon(QStyle::SP_MessageBoxCritical);
         case HostState::HostKeyUnknown:
             return style->standardIcon(QStyle::SP_MessageBoxQuestion);
         case HostState::HostKeyChanged:
+        case HostState::HostKeyRevoked:
             return style->standardIcon(QStyle::SP_MessageBoxWarning);
         case HostState::NeverConnected:
+        case HostState::Idle:
             return style->standardIcon(QStyle::SP_DriveNetIcon);
         }
         return {};

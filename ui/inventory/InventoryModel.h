@@ -2,6 +2,7 @@
 
 #include "inventory/HostState.h"
 #include "inventory/Inventory.h"
+#include "runner/TargetFactory.h"
 
 #include <QAbstractItemModel>
 #include <QHash>
@@ -38,7 +39,7 @@ public:
         StateRole
     };
 
-    static QString localHostName() { return QStringLiteral("localhost"); }
+    static QString localHostName() { return engine::TargetFactory::localHostName(); }
 
     explicit InventoryModel(QObject* parent = nullptr);
     ~InventoryModel() override;

@@ -71,8 +71,9 @@ void Prompts::askHostKey(const engine::HostKeyQuestion& question, QObject* conte
 void Prompts::askSecret(const engine::CredentialRequest& request, QObject* context,
                         std::function<void(std::optional<SecretBuffer>)> reply)
 {
-    record(QStringLiteral("secret: %1 for %2@%3")
-               .arg(engine::credentialKindName(request.kind), request.user, request.host));
+    record(QStringLiteral("secret: %1 for %2@%3 (%4)")
+               .arg(engine::credentialKindName(request.kind), request.user, request.host,
+                    request.target));
     QPointer<QObject> guard(context);
     if (!m_secretAnswers.empty() || !m_interactive) {
         QByteArray answer;
@@ -98,9 +99,15 @@ void Prompts::askSecret(const engine::CredentialRequest& request, QObject* conte
                          : request.kind == engine::CredentialKind::SudoPassword
                              ? tr("sudo password")
                              : tr("SSH password");
+    const QString where = request.target.isEmpty() || request.target == request.host
+                              ? QStringLiteral("%1@%2").arg(request.user, request.host)
+                          : request.viaJump
+                              ? tr("%1@%2 (jump host on the way to %3)")
+                                    .arg(request.user, request.host, request.target)
+                              : tr("%1 (%2@%3)").arg(request.target, request.user, request.host);
     dialog->setLabelText(
-        QStringLiteral("%1 for %2@%3%4")
-            .arg(what, request.user, request.host,
+        QStringLiteral("%1 for %2%3")
+            .arg(what, where,
                  request.prompt.isEmpty() ? QString() : QStringLiteral("\n") + request.prompt));
     dialog->setTextEchoMode(QLineEdit::Password);
     connect(dialog, &QInputDialog::finished, this, [dialog, guard, reply](int result) {

@@ -10,7 +10,7 @@
 #include <functional>
 #include <optional>
 
-class QWidget;
+#include <QWidget>
 
 // Declared, not included: inventory code uses Prompts too, and engine/inventory and engine/ssh
 // both define engine::CredentialKind (see the report).
@@ -37,6 +37,8 @@ public:
     ~Prompts() override;
 
     void setInteractive(bool interactive) { m_interactive = interactive; }
+    /// The window dialogs are modal to.
+    void setWindow(QWidget* window) { m_window = window; }
     void setNextHostKeyAnswer(engine::HostKeyDecision decision)
     {
         m_hostKeyAnswers.push_back(decision);

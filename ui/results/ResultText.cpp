@@ -9,28 +9,65 @@ using engine::ErrorKind;
 
 ResultText::Status ResultText::status(const engine::HostResult& result)
 {
-    if (result.ok)
-        return result.changed ? Status::Changed : Status::Ok;
-    if (engine::isUnreachableKind(result.error.kind))
+    switch (result.status) {
+    case engine::HostStatus::Ok:
+        return Status::Ok;
+    case engine::HostStatus::Changed:
+        return Status::Changed;
+    case engine::HostStatus::Failed:
+        return Status::Failed;
+    case engine::HostStatus::Unreachable:
         return Status::Unreachable;
-    if (result.error.kind == ErrorKind::Cancelled || result.error.kind == ErrorKind::Closed)
+    case engine::HostStatus::Skipped:
+        return Status::Skipped;
+    case engine::HostStatus::TimedOut:
+        return Status::TimedOut;
+    case engine::HostStatus::Cancelled:
         return Status::Cancelled;
+    }
     return Status::Failed;
 }
 
-QString ResultText::statusName(Status status)
+ResultText::Status ResultText::status(engine::HostPhase phase)
+{
+    switch (phase) {
+    case engine::HostPhase::Pending:
+        return Status::Pending;
+    case engine::HostPhase::Connecting:
+        return Status::Connecting;
+    case engine::HostPhase::Running:
+    case engine::HostPhase::Done:
+        break;
+    }
+    return Status::Running;
+}
+
+bool ResultText::isFailure(Status status)
+{
+    return status == Status::Failed || status == Status::Unreachable || status == Status::TimedOut;
+}
+
+QString ResultText::statusName(Status status, bool check)
 {
     switch (status) {
+    case Status::Pending:
+        return QStringLiteral("pending");
+    case Status::Connecting:
+        return QStringLiteral("connecting");
     case Status::Running:
         return QStringLiteral("running");
     case Status::Ok:
         return QStringLiteral("ok");
     case Status::Changed:
-        return QStringLiteral("changed");
+        return check ? QStringLiteral("would change") : QStringLiteral("changed");
     case Status::Failed:
         return QStringLiteral("failed");
     case Status::Unreachable:
         return QStringLiteral("unreachable");
+    case Status::Skipped:
+        return QStringLiteral("skipped");
+    case Status::TimedOut:
+        return QStringLiteral("timed out");
     case Status::Cancelled:
         return QStringLiteral("cancelled");
     }
@@ -47,8 +84,12 @@ QColor ResultText::statusColor(Status status, bool darkPalette)
     case Status::Failed:
         return darkPalette ? QColor(0xff, 0x7b, 0x7b) : QColor(0xb0, 0x1e, 0x1e);
     case Status::Unreachable:
+    case Status::TimedOut:
         return darkPalette ? QColor(0xd0, 0x8c, 0xff) : QColor(0x7a, 0x2e, 0xa8);
     case Status::Cancelled:
+    case Status::Skipped:
+    case Status::Pending:
+    case Status::Connecting:
     case Status::Running:
         return {};
     }
@@ -89,9 +130,16 @@ QString ResultText::summary(const engine::HostResult& result, int maxLength)
 
 QString ResultText::signature(const engine::HostResult& result)
 {
+    // What the user reads: timings differ between identical results, so they do not count.
+    QJsonValue shown = result.value;
+    if (shown.isObject()) {
+        QJsonObject object = shown.toObject();
+        object.remove(QStringLiteral("duration"));
+        shown = object;
+    }
     const QString value =
         result.ok
-            ? QString::fromUtf8(QJsonDocument::fromVariant(QVariantList{result.value.toVariant()})
+            ? QString::fromUtf8(QJsonDocument::fromVariant(QVariantList{shown.toVariant()})
                                     .toJson(QJsonDocument::Compact))
             : engine::errorKindName(result.error.kind) + QLatin1Char(':') + result.error.message;
     return statusName(status(result)) + QLatin1Char('\x1f') + value;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "runner/HostResult.h"
+#include "runner/RunEvent.h"
 
 #include <QColor>
 #include <QString>
@@ -11,18 +12,26 @@ namespace hostdeck::ui {
 class ResultText
 {
 public:
+    /// A row's status: the host's phase while it runs, then its record's status.
     enum class Status
     {
+        Pending,
+        Connecting,
         Running,
         Ok,
         Changed,
         Failed,
         Unreachable,
+        Skipped,
+        TimedOut,
         Cancelled
     };
 
     static Status status(const engine::HostResult& result);
-    static QString statusName(Status status);
+    static Status status(engine::HostPhase phase);
+    /// "ok", "changed" ("would change" in check mode), "failed", "unreachable", "timed out", ...
+    static QString statusName(Status status, bool check = false);
+    static bool isFailure(Status status);
     static QColor statusColor(Status status, bool darkPalette);
     /// One line: the first line of stdout, a scalar value, compact JSON, or "kind: message".
     static QString summary(const engine::HostResult& result, int maxLength = 200);

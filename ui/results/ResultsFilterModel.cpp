@@ -30,7 +30,7 @@ bool ResultsFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex& sour
     const auto status = ResultText::Status(
         sourceModel()->index(sourceRow, 0, sourceParent).data(RunResultsModel::StatusRole).toInt());
     if (m_mode == Mode::Failed)
-        return status == ResultText::Status::Failed || status == ResultText::Status::Unreachable;
+        return ResultText::isFailure(status);
     return status == ResultText::Status::Changed;
 }
 

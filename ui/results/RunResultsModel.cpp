@@ -1,5 +1,6 @@
 #include "results/RunResultsModel.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QSet>
 
@@ -36,6 +37,61 @@ void RunResultsModel::emitChanged(int first, int last)
 {
     if (first <= last)
         emit dataChanged(index(first, 0), index(last, ColumnCount - 1));
+}
+
+void RunResultsModel::addEvents(const QList<engine::RunEvent>& events)
+{
+    using Type = engine::RunEvent::Type;
+    QList<engine::HostOutput> output;
+    QList<engine::HostResult> results;
+    int first = int(m_rows.size());
+    int last = -1;
+    auto flushResults = [&] {
+        // In stream order: a result after output of the same batch lands after it.
+        addOutput(std::exchange(output, {}));
+        addResults(std::exchange(results, {}));
+    };
+    for (const engine::RunEvent& event : events) {
+        switch (event.type) {
+        case Type::RunStarted: {
+            m_runClock.start();
+            m_info = event.info;
+            m_check = event.info.value(QStringLiteral("options"))
+                          .toObject()
+                          .value(QStringLiteral("check"))
+                          .toBool();
+            QStringList hosts;
+            for (const QJsonValue& host : event.info.value(QStringLiteral("targets")).toArray())
+                hosts << host.toString();
+            ensureRows(hosts);
+            break;
+        }
+        case Type::HostState: {
+            if (event.phase == engine::HostPhase::Done)
+                break; // the result says more
+            ensureRows({event.host});
+            const int at = m_byHost.value(event.host);
+            m_rows[at].phase = event.phase;
+            m_rows[at].phaseAtMs = event.timeMs;
+            if (event.phase != engine::HostPhase::Pending && m_rows[at].startedAtMs < 0)
+                m_rows[at].startedAtMs = event.timeMs;
+            first = std::min(first, at);
+            last = std::max(last, at);
+            break;
+        }
+        case Type::StepOutput:
+            output << engine::HostOutput{event.host, event.stream, event.data, event.step};
+            break;
+        case Type::HostResult:
+            results << event.record;
+            break;
+        case Type::StepResult:
+        case Type::RunFinished:
+            break;
+        }
+    }
+    emitChanged(first, last);
+    flushResults();
 }
 
 void RunResultsModel::addResults(const QList<engine::HostResult>& results)
@@ -84,6 +140,11 @@ void RunResultsModel::addOutput(const QList<engine::HostOutput>& output)
     for (const engine::HostOutput& item : output)
         hosts << item.host;
     ensureRows(hosts);
+    for (const QString& host : std::as_const(hosts)) {
+        Row& row = m_rows[m_byHost.value(host)];
+        if (!row.done)
+            row.phase = engine::HostPhase::Running; // output means it runs
+    }
     QStringList touched;
     QSet<QString> seen;
     for (const engine::HostOutput& item : output) {
@@ -122,6 +183,21 @@ void RunResultsModel::clear()
     endResetModel();
 }
 
+void RunResultsModel::tick()
+{
+    int first = int(m_rows.size());
+    int last = -1;
+    for (int i = 0; i < m_rows.size(); ++i) {
+        if (!m_rows.at(i).done && m_rows.at(i).startedAtMs >= 0) {
+            first = std::min(first, i);
+            last = std::max(last, i);
+        }
+    }
+    if (first <= last)
+        emit dataChanged(index(first, DurationColumn), index(last, DurationColumn),
+                         {Qt::DisplayRole});
+}
+
 QList<engine::HostResult> RunResultsModel::results() const
 {
     QList<engine::HostResult> list;
@@ -148,7 +224,7 @@ QVariant RunResultsModel::data(const QModelIndex& index, int role) const
         return {};
     const Row& row = m_rows.at(index.row());
     const ResultText::Status status =
-        row.done ? ResultText::status(row.result) : ResultText::Status::Running;
+        row.done ? ResultText::status(row.result) : ResultText::status(row.phase);
     if (role == StatusRole)
         return int(status);
     if (role == HostRole)
@@ -161,7 +237,7 @@ QVariant RunResultsModel::data(const QModelIndex& index, int role) const
         break;
     case StatusColumn:
         if (display)
-            return ResultText::statusName(status);
+            return ResultText::statusName(status, m_check || row.result.check);
         if (role == SortRole)
             return int(status);
         if (role == Qt::ForegroundRole) {
@@ -177,8 +253,14 @@ QVariant RunResultsModel::data(const QModelIndex& index, int role) const
             return row.result.changed;
         break;
     case DurationColumn:
-        if (display)
-            return row.done ? ResultText::duration(row.result.durationMs) : QString();
+        if (display) {
+            if (row.done)
+                return ResultText::duration(row.result.durationMs);
+            if (row.startedAtMs >= 0 && m_runClock.isValid())
+                return ResultText::duration(
+                    std::max<qint64>(0, m_runClock.elapsed() - row.startedAtMs) / 1000 * 1000);
+            return QString();
+        }
         if (role == SortRole)
             return row.result.durationMs;
         if (role == Qt::TextAlignmentRole)

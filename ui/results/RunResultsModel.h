@@ -2,8 +2,10 @@
 
 #include "results/ResultText.h"
 #include "runner/HostResult.h"
+#include "runner/RunEvent.h"
 
 #include <QAbstractTableModel>
+#include <QElapsedTimer>
 #include <QHash>
 
 namespace hostdeck::ui {
@@ -35,6 +37,9 @@ public:
     {
         engine::HostResult result;
         bool done = false;
+        engine::HostPhase phase = engine::HostPhase::Pending;
+        qint64 phaseAtMs = 0;    ///< run time the phase began
+        qint64 startedAtMs = -1; ///< run time the host left `pending`
         QString stdoutText;
         QString stderrText;
         QList<QJsonValue> progress;
@@ -42,12 +47,21 @@ public:
 
     explicit RunResultsModel(QObject* parent = nullptr);
 
+    /// A run's events: a row per target from run.started (pending), phases, output, results.
+    void addEvents(const QList<engine::RunEvent>& events);
     void addResults(const QList<engine::HostResult>& results);
     void addOutput(const QList<engine::HostOutput>& output);
     void clear();
+    /// Repaints the running hosts' elapsed time (a view calls it every second while it runs).
+    void tick();
     /// Status colours for a dark (true) or light background; repaints the status column.
     void setDarkPalette(bool dark);
     bool isDarkPalette() const { return m_dark; }
+    bool isCheck() const { return m_check; }
+    void setCheck(bool check) { m_check = check; }
+    /// The run's start info (targets, plan, options) from run.started; empty for old runs.
+    const QJsonObject& runInfo() const { return m_info; }
+    void setRunInfo(const QJsonObject& info) { m_info = info; }
 
     const Row& row(int index) const { return m_rows.at(index); }
     int rowOf(const QString& host) const { return m_byHost.value(host, -1); }
@@ -71,6 +85,9 @@ private:
     QList<Row> m_rows;
     QHash<QString, int> m_byHost;
     bool m_dark = false;
+    bool m_check = false;
+    QJsonObject m_info;
+    QElapsedTimer m_runClock; ///< started at run.started: elapsed time of running hosts
 };
 
 } // namespace hostdeck::ui

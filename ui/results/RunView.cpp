@@ -4,6 +4,7 @@
 #include "results/ResultDetailView.h"
 #include "results/ResultsFilterModel.h"
 #include "results/RunResultsModel.h"
+#include "runner/EngineClient.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -15,6 +16,7 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTableView>
+#include <QTimer>
 #include <QToolButton>
 
 namespace hostdeck::ui {
@@ -45,8 +47,11 @@ RunView::RunView(QWidget* parent)
       m_exportButton(new QToolButton(this)), m_stack(new QStackedWidget(this)),
       m_table(makeTable(this, QStringLiteral("resultsTable"))),
       m_groupTable(makeTable(this, QStringLiteral("groupedTable"))),
-      m_detail(new ResultDetailView(this)), m_splitter(new QSplitter(Qt::Vertical, this))
+      m_detail(new ResultDetailView(this)), m_splitter(new QSplitter(Qt::Vertical, this)),
+      m_ticker(new QTimer(this))
 {
+    m_ticker->setInterval(1000);
+    connect(m_ticker, &QTimer::timeout, m_model, &RunResultsModel::tick);
     // The colours follow the background (Base) the table inherits, and change with it
     // (changeEvent).
     m_model->setDarkPalette(palette().color(QPalette::Base).lightness() < 128);
@@ -115,6 +120,13 @@ RunView::RunView(QWidget* parent)
         if (!m_table->currentIndex().isValid() && m_filter->rowCount() > 0)
             m_table->setCurrentIndex(m_filter->index(0, 0));
     });
+}
+
+void RunView::attach(engine::RunHandle* run)
+{
+    connect(run, &engine::RunHandle::events, m_model, &RunResultsModel::addEvents);
+    connect(run, &engine::RunHandle::finished, m_ticker, &QTimer::stop);
+    m_ticker->start();
 }
 
 bool RunView::selectHost(const QString& host)

@@ -8,7 +8,12 @@ class QLineEdit;
 class QSplitter;
 class QStackedWidget;
 class QTableView;
+class QTimer;
 class QToolButton;
+
+namespace hostdeck::engine {
+class RunHandle;
+}
 
 namespace hostdeck::ui {
 
@@ -35,6 +40,9 @@ public:
     QComboBox* filterBox() const { return m_filterBox; }
     QCheckBox* groupBox() const { return m_groupBox; }
 
+    /// Shows `run`'s events as they arrive (rows from the start, elapsed time while it runs).
+    void attach(engine::RunHandle* run);
+
     /// Selects the host's row and shows its detail; false when the host has no row.
     bool selectHost(const QString& host);
 
@@ -59,6 +67,7 @@ private:
     QTableView* m_groupTable;
     ResultDetailView* m_detail;
     QSplitter* m_splitter;
+    QTimer* m_ticker;
 };
 
 } // namespace hostdeck::ui

@@ -14,6 +14,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpressionValidator>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -23,8 +24,8 @@ namespace hostdeck::ui {
 TemplateDeployPane::TemplateDeployPane(QWidget* parent)
     : QWidget(parent), m_dest(new QLineEdit(this)), m_mode(new QLineEdit(this)),
       m_owner(new QLineEdit(this)), m_group(new QLineEdit(this)),
-      m_backup(new QCheckBox(tr("&Backup the old file"), this)), m_hosts(new QListWidget(this)),
-      m_diffButton(new QPushButton(tr("&Diff"), this)),
+      m_backup(new QCheckBox(tr("&Backup the old file"), this)), m_forks(new QSpinBox(this)),
+      m_hosts(new QListWidget(this)), m_diffButton(new QPushButton(tr("&Diff"), this)),
       m_deployButton(new QPushButton(tr("De&ploy"), this)), m_status(new QLabel(this)),
       m_model(new TemplateOutcomeModel(this)), m_table(new QTableView(this)),
       m_diff(new QPlainTextEdit(this))
@@ -40,6 +41,10 @@ TemplateDeployPane::TemplateDeployPane(QWidget* parent)
     m_group->setObjectName(QStringLiteral("groupEdit"));
     m_group->setPlaceholderText(tr("keep"));
     m_hosts->setObjectName(QStringLiteral("deployHosts"));
+    m_forks->setObjectName(QStringLiteral("forksBox"));
+    m_forks->setRange(1, 500);
+    m_forks->setValue(10);
+    m_forks->setToolTip(tr("How many hosts are written at once"));
     m_diffButton->setObjectName(QStringLiteral("diffButton"));
     m_diffButton->setToolTip(tr(
         "Render for each checked host and compare with its file (check mode: nothing is written)"));
@@ -53,6 +58,7 @@ TemplateDeployPane::TemplateDeployPane(QWidget* parent)
     form->addRow(tr("&Owner:"), m_owner);
     form->addRow(tr("&Group:"), m_group);
     form->addRow(QString(), m_backup);
+    form->addRow(tr("&Forks:"), m_forks);
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_diffButton);
     buttons->addWidget(m_deployButton);
@@ -130,6 +136,11 @@ void TemplateDeployPane::setChecked(const QString& host, bool checked)
         if (m_hosts->item(i)->data(Qt::UserRole).toString() == host)
             m_hosts->item(i)->setCheckState(checked ? Qt::Checked : Qt::Unchecked);
     }
+}
+
+int TemplateDeployPane::forks() const
+{
+    return m_forks->value();
 }
 
 TemplateDeploySpec TemplateDeployPane::spec() const

@@ -10,6 +10,7 @@ class QLineEdit;
 class QListWidget;
 class QPlainTextEdit;
 class QPushButton;
+class QSpinBox;
 class QTableView;
 
 namespace hostdeck::ui {
@@ -30,6 +31,9 @@ public:
     void setChecked(const QString& host, bool checked);
 
     TemplateDeploySpec spec() const;
+    /// Hosts written at once (the run's forks).
+    int forks() const;
+    QSpinBox* forksBox() const { return m_forks; }
     void setSpec(const TemplateDeploySpec& spec);
     void setBusy(bool busy);
     void setStatus(const QString& text);
@@ -53,6 +57,7 @@ private:
     QLineEdit* m_owner;
     QLineEdit* m_group;
     QCheckBox* m_backup;
+    QSpinBox* m_forks;
     QListWidget* m_hosts;
     QPushButton* m_diffButton;
     QPushButton* m_deployButton;

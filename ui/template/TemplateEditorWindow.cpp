@@ -7,9 +7,7 @@
 #include "template/TemplateEditor.h"
 #include "template/TemplateOutcomeModel.h"
 #include "template/TemplatePreview.h"
-#include "template/TemplateRollout.h"
 #include "template/TemplateService.h"
-#include "template/TemplateTargets.h"
 #include "template/TemplateVariablesPane.h"
 
 #include <QCloseEvent>
@@ -84,7 +82,12 @@ TemplateEditorWindow::TemplateEditorWindow(TemplateEditorContext context, QWidge
         onEdited();
     });
     connect(m_variables, &TemplateVariablesPane::refreshFactsRequested, this, [this] {
-        m_service->gatherFacts(targetFor(m_variables->currentHost()));
+        const engine::Result<HostTarget> target = targetFor(m_variables->currentHost());
+        if (!target) {
+            m_variables->setFactsState(target.error().message);
+            return;
+        }
+        m_service->gatherFacts(*target);
         m_variables->setFactsState(tr("Gathering facts…"));
     });
     connect(m_deploy, &TemplateDeployPane::diffRequested, this, &TemplateEditorWindow::startDiff);
@@ -169,14 +172,17 @@ void TemplateEditorWindow::setDebounceInterval(int milliseconds)
     m_debounce.setInterval(milliseconds);
 }
 
-HostTarget TemplateEditorWindow::targetFor(const QString& host) const
+QString TemplateEditorWindow::nameOf(const QString& host)
 {
-    const engine::Host* known = host.isEmpty() ? nullptr : m_inventory.host(host);
-    if (!known)
-        return HostTarget::local(TemplateTargets::localName());
-    const engine::Host resolved = m_inventory.resolvedHost(host);
-    return m_context.targetFor ? m_context.targetFor(resolved)
-                               : TemplateTargets::fromHost(resolved, m_inventory.id());
+    return host.isEmpty() ? engine::TargetFactory::localHostName() : host;
+}
+
+engine::Result<HostTarget> TemplateEditorWindow::targetFor(const QString& host) const
+{
+    if (host.isEmpty() || !m_inventory.hasHost(host))
+        return engine::TargetFactory::localMachine(m_context.targetSettings, nameOf(host),
+                                                   m_inventory.id());
+    return engine::TargetFactory::forHost(m_inventory, host, m_context.targetSettings);
 }
 
 QVariantMap TemplateEditorWindow::inventoryVarsFor(const QString& host) const
@@ -184,8 +190,7 @@ QVariantMap TemplateEditorWindow::inventoryVarsFor(const QString& host) const
     QVariantMap vars =
         host.isEmpty() || !m_inventory.hasHost(host) ? QVariantMap{} : m_inventory.mergedVars(host);
     // Ansible's magic variable, so a template can name the host it is rendered for.
-    vars.insert(QStringLiteral("inventory_hostname"),
-                host.isEmpty() ? TemplateTargets::localName() : host);
+    vars.insert(QStringLiteral("inventory_hostname"), nameOf(host));
     return vars;
 }
 
@@ -193,7 +198,7 @@ TemplateVariables TemplateEditorWindow::currentVariables() const
 {
     const QString host = m_variables->currentHost();
     TemplateVariables vars;
-    vars.facts = m_service->facts(targetFor(host).name);
+    vars.facts = m_service->facts(nameOf(host));
     vars.inventory = inventoryVarsFor(host);
     const engine::Result<QVariantMap> extra = m_variables->extraVariables();
     if (extra)
@@ -214,13 +219,15 @@ void TemplateEditorWindow::onEdited()
 
 void TemplateEditorWindow::onHostChanged()
 {
-    const HostTarget target = targetFor(m_variables->currentHost());
-    if (m_service->hasFacts(target.name)) {
-        m_variables->setFactsState(
-            tr("Facts cached for %1 (Refresh to gather again)").arg(target.name));
+    const QString name = nameOf(m_variables->currentHost());
+    const engine::Result<HostTarget> target = targetFor(m_variables->currentHost());
+    if (!target) {
+        m_variables->setFactsState(target.error().message);
+    } else if (m_service->hasFacts(name)) {
+        m_variables->setFactsState(tr("Facts cached for %1 (Refresh to gather again)").arg(name));
     } else {
-        m_variables->setFactsState(tr("Gathering facts on %1…").arg(target.name));
-        m_service->gatherFacts(target);
+        m_variables->setFactsState(tr("Gathering facts on %1…").arg(name));
+        m_service->gatherFacts(*target);
     }
     refreshVariables();
     onEdited();
@@ -228,7 +235,7 @@ void TemplateEditorWindow::onHostChanged()
 
 void TemplateEditorWindow::onFactsGathered(const QString& host, const QString& error)
 {
-    if (host != targetFor(m_variables->currentHost()).name)
+    if (host != nameOf(m_variables->currentHost()))
         return;
     m_variables->setFactsState(error.isEmpty() ? tr("Facts gathered on %1").arg(host)
                                                : tr("Facts unavailable: %1").arg(error));
@@ -253,11 +260,18 @@ void TemplateEditorWindow::renderNow()
         return;
     }
     const QString host = m_variables->currentHost();
-    const HostTarget where = m_variables->renderOnSelectedHost()
-                                 ? targetFor(host)
-                                 : HostTarget::local(TemplateTargets::localName());
+    const engine::Result<HostTarget> where =
+        m_variables->renderOnSelectedHost()
+            ? targetFor(host)
+            : engine::TargetFactory::localMachine(m_context.targetSettings);
+    if (!where) {
+        m_preview->markStale(where.error().message);
+        showStatus(where.error().message);
+        m_renderId = 0;
+        return;
+    }
     m_renderClock.start();
-    m_renderId = m_service->render(where, m_editor->toPlainText(), currentVariables().toJson());
+    m_renderId = m_service->render(*where, m_editor->toPlainText(), currentVariables().toJson());
 }
 
 void TemplateEditorWindow::onRendered(quint64 id, const QString& text)
@@ -328,67 +342,43 @@ void TemplateEditorWindow::startRollout(bool check)
         showStatus(problem);
         return;
     }
-    QList<TemplateRolloutHost> targets;
-    for (const QString& host : hosts) {
-        const QString name = host.isEmpty() ? TemplateTargets::localName() : host;
-        targets.append(TemplateRolloutHost{name, targetFor(host), inventoryVarsFor(host)});
-    }
+    QList<HostTarget> targets;
     QStringList names;
-    for (const TemplateRolloutHost& t : targets)
-        names << t.name;
+    for (const QString& host : hosts) {
+        engine::Result<HostTarget> target = targetFor(host);
+        if (!target) {
+            m_deploy->setStatus(target.error().message);
+            showStatus(target.error().message);
+            return;
+        }
+        targets << *target;
+        names << target->name;
+    }
     m_deploy->model()->reset(names, check);
     m_deploy->setBusy(true);
     m_deploy->setStatus(check ? tr("Comparing on %n host(s)…", nullptr, int(names.size()))
                               : tr("Deploying to %n host(s)…", nullptr, int(names.size())));
-    m_rollout =
-        new TemplateRollout(m_service, targets, m_editor->toPlainText(), *extra, spec, check, this);
-    m_rolloutSummary = {};
-    m_rolloutSummary.total = int(names.size());
-    m_rolloutClock.start();
-    m_historyId = 0;
-    if (m_context.recorder) {
-        engine::HistoryRun run;
-        run.startedAt = QDateTime::currentDateTime();
-        run.tool = QStringLiteral("Template");
-        run.method = QStringLiteral("deploy");
-        run.check = check;
-        run.args = QJsonObject{{QStringLiteral("template"), m_editor->toPlainText()},
-                               {QStringLiteral("dest"), spec.dest},
-                               {QStringLiteral("mode"), spec.mode},
-                               {QStringLiteral("owner"), spec.owner},
-                               {QStringLiteral("group"), spec.group},
-                               {QStringLiteral("backup"), spec.backup}};
-        run.hosts = names;
-        run.pattern = names.join(QLatin1Char(':'));
-        run.inventory = m_inventoryPath;
-        m_historyId = m_context.recorder->begin(run, {});
-    }
-    connect(m_rollout, &TemplateRollout::hostResult, this, &TemplateEditorWindow::onRolloutResult);
-    connect(m_rollout, &TemplateRollout::hostFinished, this, &TemplateEditorWindow::onRolloutHost);
-    connect(m_rollout, &TemplateRollout::finished, this, &TemplateEditorWindow::onRolloutFinished);
-    m_rollout->start();
-}
-
-void TemplateEditorWindow::onRolloutHost(const TemplateOutcome& outcome)
-{
-    m_deploy->model()->update(outcome);
-}
-
-void TemplateEditorWindow::onRolloutResult(const engine::HostResult& result)
-{
-    m_rolloutSummary.add(result);
+    m_rolloutCheck = check;
+    m_rollout = m_service->rollout(targets, m_editor->toPlainText(), *extra, spec, check,
+                                   m_deploy->forks(), m_inventoryPath);
     if (m_context.recorder)
-        m_context.recorder->addResults(m_historyId, {result});
+        m_context.recorder->record(m_rollout);
+    connect(m_rollout, &engine::RunHandle::events, this, &TemplateEditorWindow::onRolloutEvents);
+    connect(m_rollout, &engine::RunHandle::finished, this,
+            &TemplateEditorWindow::onRolloutFinished);
+}
+
+void TemplateEditorWindow::onRolloutEvents(const QList<engine::RunEvent>& events)
+{
+    for (const engine::RunEvent& event : events) {
+        if (event.type == engine::RunEvent::Type::HostResult)
+            m_deploy->model()->update(TemplateOutcome::fromRecord(event.record, m_rolloutCheck));
+    }
 }
 
 void TemplateEditorWindow::onRolloutFinished()
 {
-    if (m_context.recorder) {
-        m_rolloutSummary.elapsedMs = m_rolloutClock.elapsed();
-        m_context.recorder->finish(m_historyId, m_rolloutSummary);
-        m_historyId = 0;
-    }
-    const bool check = m_rollout ? m_rollout->isCheck() : true;
+    const bool check = m_rolloutCheck;
     int changed = 0;
     int failed = 0;
     const TemplateOutcomeModel* model = m_deploy->model();
@@ -405,8 +395,6 @@ void TemplateEditorWindow::onRolloutFinished()
     m_deploy->setStatus(summary);
     m_deploy->setBusy(false);
     showStatus(summary);
-    if (m_rollout)
-        m_rollout->deleteLater();
     if (m_deploy->table()->selectionModel()->currentIndex().row() < 0 && model->rowCount() > 0)
         m_deploy->table()->selectRow(0);
     emit rolloutFinished(check);

@@ -1,8 +1,9 @@
 #pragma once
 
 #include "inventory/Inventory.h"
+#include "runner/EngineClient.h"
 #include "runner/HostResult.h"
-#include "runner/HostTarget.h"
+#include "runner/TargetFactory.h"
 #include "template/TemplateVariables.h"
 
 #include <QElapsedTimer>
@@ -17,10 +18,6 @@ class QLabel;
 class QMenu;
 class QSettings;
 
-namespace hostdeck::engine {
-class EngineClient;
-}
-
 namespace hostdeck::ui {
 
 class HistoryRecorder;
@@ -29,7 +26,6 @@ class TemplateDocument;
 class TemplateEditor;
 class TemplatePreview;
 class TemplatePrompts;
-class TemplateRollout;
 class TemplateService;
 class TemplateVariablesPane;
 struct TemplateOutcome;
@@ -40,15 +36,14 @@ struct TemplateEditorContext
     engine::EngineClient* engine = nullptr; ///< required; shared with the main window
     TemplatePrompts* prompts = nullptr;     ///< null: real dialogs (DialogTemplatePrompts)
     QSettings* settings = nullptr;          ///< null: the default QSettings (recent files)
-    /// Maps an inventory host (merged variables) to its agent target; null:
-    /// TemplateTargets::fromHost.
-    std::function<engine::HostTarget(const engine::Host&)> targetFor;
+    /// How inventory hosts become targets (TargetFactory; the main window's settings).
+    engine::TargetSettings targetSettings;
     HistoryRecorder* recorder = nullptr; ///< null: diffs and deploys are not recorded
 };
 
 /// The template editor: an editor with live preview for a chosen host's variables, per-host
-/// diff against the files on the hosts, and deploy through the fan-out. A QMainWindow that
-/// can be shown alone or embedded as a tab.
+/// diff against the files on the hosts, and deploy as one run of the run service. A QMainWindow
+/// that can be shown alone or embedded as a tab.
 class TemplateEditorWindow final : public QMainWindow
 {
     Q_OBJECT
@@ -96,10 +91,11 @@ private:
     void onRendered(quint64 id, const QString& text);
     void onRenderFailed(quint64 id, int line, const QString& message);
     void startRollout(bool check);
-    void onRolloutHost(const TemplateOutcome& outcome);
+    void onRolloutEvents(const QList<engine::RunEvent>& events);
     void onRolloutFinished();
-    void onRolloutResult(const engine::HostResult& result);
-    engine::HostTarget targetFor(const QString& host) const; ///< empty = this machine
+    /// Where `host` is reached (TargetFactory); empty or unknown = this machine.
+    engine::Result<engine::HostTarget> targetFor(const QString& host) const;
+    static QString nameOf(const QString& host); ///< empty = "localhost"
     QVariantMap inventoryVarsFor(const QString& host) const;
     void refreshVariables();
     void showStatus(const QString& text);
@@ -121,10 +117,8 @@ private:
     QElapsedTimer m_renderClock;
     quint64 m_renderId = 0;
     qint64 m_lastLatencyMs = -1;
-    QPointer<TemplateRollout> m_rollout;
-    qint64 m_historyId = 0;
-    engine::RunSummary m_rolloutSummary;
-    QElapsedTimer m_rolloutClock;
+    QPointer<engine::RunHandle> m_rollout;
+    bool m_rolloutCheck = false;
     bool m_closeApproved = false;
 };
 

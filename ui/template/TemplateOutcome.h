@@ -1,7 +1,6 @@
 #pragma once
 
-#include "inventory/Host.h"
-#include "runner/HostTarget.h"
+#include "runner/HostResult.h"
 
 #include <QMetaType>
 #include <QString>
@@ -28,16 +27,11 @@ struct TemplateOutcome
     qint64 durationMs = 0;
 
     bool changed() const { return state == State::Created || state == State::Changed; }
+    /// A host's record of a template run (Template.deploy's value: created, changed, diff,
+    /// backup, attributes) as the deploy table shows it.
+    static TemplateOutcome fromRecord(const engine::HostResult& record, bool check);
     /// "new file", "no change", "changed" (check) / "created", "unchanged", "changed" (deploy).
     QString stateText() const;
-};
-
-/// A host a rollout goes to: where its agent runs and its inventory variables.
-struct TemplateRolloutHost
-{
-    QString name;
-    engine::HostTarget target;
-    QVariantMap inventoryVars;
 };
 
 } // namespace hostdeck::ui

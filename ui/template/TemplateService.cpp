@@ -1,120 +1,118 @@
 #include "template/TemplateService.h"
 
-#include "runner/EngineClient.h"
+#include "runner/CallPlan.h"
 
 namespace hostdeck::ui {
 
 using engine::HostResult;
 using engine::HostTarget;
+using engine::RunEvent;
+using engine::RunHandle;
 
 namespace {
 constexpr std::chrono::milliseconds kRenderTimeout{30000};
 constexpr std::chrono::milliseconds kFactsTimeout{60000};
 constexpr std::chrono::milliseconds kDeployTimeout{120000};
+
+/// The one host record of a one-host run, from its events.
+template <typename F> void onHostResult(RunHandle* run, QObject* context, F handle)
+{
+    QObject::connect(run, &RunHandle::events, context, [handle](const QList<RunEvent>& events) {
+        for (const RunEvent& event : events) {
+            if (event.type == RunEvent::Type::HostResult)
+                handle(event.record);
+        }
+    });
+}
 } // namespace
 
 TemplateService::TemplateService(engine::EngineClient* engine, QObject* parent)
     : QObject(parent), m_engine(engine)
 {
-    connect(engine, &engine::EngineClient::runResults, this, &TemplateService::onResults);
-    connect(engine, &engine::EngineClient::runFinished, this,
-            [this](quint64 runId, const engine::RunSummary&) { onFinished(runId); });
 }
 
-quint64 TemplateService::start(const HostTarget& host, const QString& tool, const QString& method,
-                               const QJsonObject& args, bool check, Kind kind)
+RunHandle* TemplateService::callOn(const HostTarget& host, const QString& tool,
+                                   const QString& method, const QJsonObject& args,
+                                   std::chrono::milliseconds timeout)
 {
-    if (!m_engine)
-        return 0;
     engine::RunRequest request;
-    request.hosts = {host};
-    request.call.tool = tool;
-    request.call.method = method;
-    request.call.args = args;
-    request.call.check = check;
-    request.call.timeout = kind == Kind::Render  ? kRenderTimeout
-                           : kind == Kind::Facts ? kFactsTimeout
-                                                 : kDeployTimeout;
-    request.concurrency = 1;
-    const quint64 id = m_engine->startRun(request);
-    m_pending.insert(id, Pending{kind, host.name});
-    return id;
+    request.targets = {host};
+    request.plan = std::make_shared<engine::CallPlan>(tool, method, args);
+    request.options.origin = QStringLiteral("template");
+    request.options.callTimeout = timeout;
+    request.options.forks = 1;
+    return m_engine->startRun(std::move(request));
 }
 
 quint64 TemplateService::render(const HostTarget& where, const QString& text,
                                 const QJsonObject& vars)
 {
-    m_latestRender = start(where, QStringLiteral("Template"), QStringLiteral("render"),
-                           {{QStringLiteral("template"), text}, {QStringLiteral("vars"), vars}},
-                           false, Kind::Render);
-    return m_latestRender;
-}
-
-bool TemplateService::isGathering(const QString& host) const
-{
-    for (const Pending& p : m_pending) {
-        if (p.kind == Kind::Facts && p.host == host)
-            return true;
-    }
-    return false;
+    if (!m_engine)
+        return 0;
+    RunHandle* run = callOn(where, QStringLiteral("Template"), QStringLiteral("render"),
+                            {{QStringLiteral("template"), text}, {QStringLiteral("vars"), vars}},
+                            kRenderTimeout);
+    const quint64 id = run->id();
+    m_latestRender = id;
+    onHostResult(run, this, [this, id](const HostResult& result) {
+        if (id != m_latestRender)
+            return; // superseded while it ran
+        if (result.ok) {
+            emit rendered(id, result.value.toString());
+        } else {
+            const int line = result.error.details.value(QStringLiteral("line")).toInt();
+            emit renderFailed(id, line, result.error.message);
+        }
+    });
+    return id;
 }
 
 void TemplateService::gatherFacts(const HostTarget& host)
 {
-    if (isGathering(host.name))
+    if (!m_engine || m_gathering.contains(host.name))
         return;
-    start(host, QStringLiteral("Facts"), QStringLiteral("all"), {}, false, Kind::Facts);
-}
-
-quint64 TemplateService::deploy(const HostTarget& host, const QString& text,
-                                const QJsonObject& vars, const TemplateDeploySpec& spec, bool check)
-{
-    QJsonObject args{{QStringLiteral("template"), text},
-                     {QStringLiteral("dest"), spec.dest},
-                     {QStringLiteral("vars"), vars},
-                     {QStringLiteral("backup"), spec.backup}};
-    if (!spec.mode.isEmpty())
-        args.insert(QStringLiteral("mode"), spec.mode);
-    if (!spec.owner.isEmpty())
-        args.insert(QStringLiteral("owner"), spec.owner);
-    if (!spec.group.isEmpty())
-        args.insert(QStringLiteral("group"), spec.group);
-    return start(host, QStringLiteral("Template"), QStringLiteral("deploy"), args, check,
-                 Kind::Deploy);
-}
-
-void TemplateService::onResults(quint64 runId, const QList<HostResult>& results)
-{
-    // One host per run: its result ends what this service tracks (runFinished follows).
-    if (!m_pending.contains(runId) || results.isEmpty())
-        return;
-    const Pending pending = m_pending.take(runId);
-    const HostResult& result = results.first();
-    switch (pending.kind) {
-    case Kind::Render:
-        if (runId != m_latestRender)
-            return; // superseded while it ran
-        if (result.ok) {
-            emit rendered(runId, result.value.toString());
-        } else {
-            const int line = result.error.details.value(QStringLiteral("line")).toInt();
-            emit renderFailed(runId, line, result.error.message);
-        }
-        return;
-    case Kind::Facts:
+    m_gathering.insert(host.name);
+    RunHandle* run =
+        callOn(host, QStringLiteral("Facts"), QStringLiteral("all"), {}, kFactsTimeout);
+    const QString name = host.name;
+    onHostResult(run, this, [this, name](const HostResult& result) {
+        m_gathering.remove(name);
         if (result.ok)
-            m_facts.insert(pending.host, result.value.toObject().toVariantMap());
-        emit factsGathered(pending.host, result.ok ? QString() : result.error.message);
-        return;
-    case Kind::Deploy:
-        emit deployed(runId, result);
-        return;
-    }
+            m_facts.insert(name, result.value.toObject().toVariantMap());
+        emit factsGathered(name, result.ok ? QString() : result.error.message);
+    });
 }
 
-void TemplateService::onFinished(quint64 runId)
+RunHandle* TemplateService::rollout(const QList<HostTarget>& targets, const QString& text,
+                                    const QVariantMap& extraVars, const TemplateDeploySpec& spec,
+                                    bool check, int forks, const QString& inventoryPath)
 {
-    m_pending.remove(runId);
+    auto plan = std::make_shared<engine::TemplatePlan>(text, spec, extraVars);
+    QStringList names;
+    for (const HostTarget& target : targets) {
+        names << target.name;
+        if (m_facts.contains(target.name))
+            plan->setFacts(target.name, m_facts.value(target.name));
+    }
+    engine::RunRequest request;
+    request.targets = targets;
+    request.plan = plan;
+    request.options.check = check;
+    request.options.forks = std::max(1, forks);
+    request.options.callTimeout = kDeployTimeout;
+    request.options.origin = QStringLiteral("template");
+    request.pattern = names.join(QLatin1Char(':'));
+    request.inventory = inventoryPath;
+    RunHandle* run = m_engine->startRun(std::move(request));
+    // Facts a rollout gathered serve the next preview and rollout too.
+    connect(run, &RunHandle::events, this, [this](const QList<RunEvent>& events) {
+        for (const RunEvent& event : events) {
+            if (event.type == RunEvent::Type::StepResult &&
+                event.record.step == QStringLiteral("facts") && event.record.ok)
+                m_facts.insert(event.host, event.record.value.toObject().toVariantMap());
+        }
+    });
+    return run;
 }
 
 } // namespace hostdeck::ui

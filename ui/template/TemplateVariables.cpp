@@ -1,6 +1,7 @@
 #include "template/TemplateVariables.h"
 
 #include "inventory/YamlConvert.h"
+#include "runner/TemplatePlan.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>
@@ -21,14 +22,7 @@ QString tr(const char* text)
 
 QVariantMap TemplateVariables::merged() const
 {
-    QVariantMap result = facts;
-    if (!facts.isEmpty())
-        result.insert(QStringLiteral("facts"), facts);
-    for (auto it = inventory.cbegin(); it != inventory.cend(); ++it)
-        result.insert(it.key(), it.value());
-    for (auto it = extra.cbegin(); it != extra.cend(); ++it)
-        result.insert(it.key(), it.value());
-    return result;
+    return engine::TemplatePlan::mergeVars(facts, inventory, extra); // the rollout's own rule
 }
 
 TemplateVariables::Source TemplateVariables::sourceOf(const QString& key) const

@@ -16,7 +16,7 @@ namespace hostdeck::ui {
 
 using engine::Error;
 using engine::Result;
-using Kind = ParamType::Kind;
+using Kind = engine::ParamType::Kind;
 
 namespace {
 
@@ -83,7 +83,7 @@ Result<QJsonValue> parseScalar(Kind kind, const QString& text)
 class LineEditor final : public ParameterEditor
 {
 public:
-    LineEditor(const ParamInfo& param, QWidget* parent)
+    LineEditor(const engine::ParamInfo& param, QWidget* parent)
         : ParameterEditor(param, parent), m_edit(new QLineEdit(this))
     {
         auto* layout = new QHBoxLayout(this);
@@ -133,7 +133,7 @@ private:
 class TextEditor final : public ParameterEditor
 {
 public:
-    TextEditor(const ParamInfo& param, QWidget* parent)
+    TextEditor(const engine::ParamInfo& param, QWidget* parent)
         : ParameterEditor(param, parent), m_edit(new QPlainTextEdit(this))
     {
         auto* layout = new QHBoxLayout(this);
@@ -182,7 +182,7 @@ private:
 class BoolEditor final : public ParameterEditor
 {
 public:
-    BoolEditor(const ParamInfo& param, QWidget* parent)
+    BoolEditor(const engine::ParamInfo& param, QWidget* parent)
         : ParameterEditor(param, parent), m_box(new QCheckBox(this))
     {
         auto* layout = new QHBoxLayout(this);
@@ -214,7 +214,7 @@ private:
 class EnumEditor final : public ParameterEditor
 {
 public:
-    EnumEditor(const ParamInfo& param, QWidget* parent)
+    EnumEditor(const engine::ParamInfo& param, QWidget* parent)
         : ParameterEditor(param, parent), m_combo(new QComboBox(this))
     {
         auto* layout = new QHBoxLayout(this);
@@ -244,7 +244,7 @@ private:
 class DictEditor final : public ParameterEditor
 {
 public:
-    DictEditor(const ParamInfo& param, QWidget* parent)
+    DictEditor(const engine::ParamInfo& param, QWidget* parent)
         : ParameterEditor(param, parent), m_table(new QTableWidget(0, 2, this))
     {
         auto* layout = new QHBoxLayout(this);
@@ -316,7 +316,7 @@ private:
 
 } // namespace
 
-ParameterEditor::ParameterEditor(const ParamInfo& param, QWidget* parent)
+ParameterEditor::ParameterEditor(const engine::ParamInfo& param, QWidget* parent)
     : QWidget(parent), m_param(param)
 {
     setObjectName(QStringLiteral("param_") + param.name);
@@ -328,7 +328,7 @@ Error ParameterEditor::invalid(const QString& problem) const
                              QStringLiteral("%1: %2").arg(m_param.name, problem));
 }
 
-ParameterEditor* ParameterEditor::create(const ParamInfo& param, QWidget* parent)
+ParameterEditor* ParameterEditor::create(const engine::ParamInfo& param, QWidget* parent)
 {
     ParameterEditor* editor = nullptr;
     switch (param.type.kind) {

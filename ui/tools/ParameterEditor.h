@@ -1,6 +1,6 @@
 #pragma once
 
-#include "tools/ToolCatalog.h"
+#include "agent/ToolCatalog.h"
 #include "util/Result.h"
 
 #include <QJsonValue>
@@ -15,9 +15,9 @@ class ParameterEditor : public QWidget
 {
     Q_OBJECT
 public:
-    static ParameterEditor* create(const ParamInfo& param, QWidget* parent = nullptr);
+    static ParameterEditor* create(const engine::ParamInfo& param, QWidget* parent = nullptr);
 
-    const ParamInfo& param() const { return m_param; }
+    const engine::ParamInfo& param() const { return m_param; }
     /// Nothing entered: the parameter is left out (the tool's default applies) or, when it is
     /// required, the form reports it missing.
     virtual bool isEmpty() const = 0;
@@ -31,11 +31,11 @@ signals:
     void edited();
 
 protected:
-    ParameterEditor(const ParamInfo& param, QWidget* parent);
+    ParameterEditor(const engine::ParamInfo& param, QWidget* parent);
     engine::Error invalid(const QString& problem) const;
 
 private:
-    ParamInfo m_param;
+    engine::ParamInfo m_param;
 };
 
 } // namespace hostdeck::ui

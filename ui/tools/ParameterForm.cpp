@@ -28,7 +28,7 @@ void ParameterForm::clear()
     m_doc->setText(tr("Pick a tool method in the palette."));
 }
 
-void ParameterForm::setMethod(const MethodInfo& method)
+void ParameterForm::setMethod(const engine::MethodInfo& method)
 {
     clear();
     m_method = method;
@@ -41,7 +41,7 @@ void ParameterForm::setMethod(const MethodInfo& method)
     if (method.params.isEmpty())
         header += QStringLiteral("<br>") + tr("No parameters.");
     m_doc->setText(header);
-    for (const ParamInfo& param : method.params) {
+    for (const engine::ParamInfo& param : method.params) {
         ParameterEditor* editor = ParameterEditor::create(param, this);
         const QString tip = tooltipFor(param);
         editor->setToolTip(tip);
@@ -56,14 +56,14 @@ void ParameterForm::setMethod(const MethodInfo& method)
     }
 }
 
-QString ParameterForm::tooltipFor(const ParamInfo& param) const
+QString ParameterForm::tooltipFor(const engine::ParamInfo& param) const
 {
     QString tip =
         QStringLiteral("%1: %2 (%3)")
             .arg(param.name, param.annotation.isEmpty() ? QStringLiteral("any") : param.annotation,
-                 ParamType::kindName(param.type.kind));
+                 engine::ParamType::kindName(param.type.kind));
     tip += param.required ? tr("\nRequired.") : tr("\nOptional.");
-    if (param.hasDefault && param.type.kind != ParamType::Kind::Secret)
+    if (param.hasDefault && param.type.kind != engine::ParamType::Kind::Secret)
         tip += tr("\nDefault: %1")
                    .arg(QString::fromUtf8(QJsonDocument(QJsonArray{param.defaultValue})
                                               .toJson(QJsonDocument::Compact))
@@ -80,7 +80,7 @@ engine::Result<QJsonObject> ParameterForm::args() const
     QJsonObject args;
     QStringList problems;
     for (const ParameterEditor* editor : m_editors) {
-        const ParamInfo& param = editor->param();
+        const engine::ParamInfo& param = editor->param();
         if (editor->isEmpty()) {
             if (param.required)
                 problems << tr("%1 is required").arg(param.name);
@@ -101,7 +101,7 @@ void ParameterForm::setArgs(const QJsonObject& args)
 {
     for (ParameterEditor* editor : std::as_const(m_editors)) {
         const QString& name = editor->param().name;
-        if (!args.contains(name) || editor->param().type.kind == ParamType::Kind::Secret)
+        if (!args.contains(name) || editor->param().type.kind == engine::ParamType::Kind::Secret)
             continue;
         editor->setValue(args.value(name));
     }

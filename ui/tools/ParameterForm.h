@@ -1,6 +1,6 @@
 #pragma once
 
-#include "tools/ToolCatalog.h"
+#include "agent/ToolCatalog.h"
 #include "util/Result.h"
 
 #include <QJsonObject>
@@ -21,9 +21,9 @@ class ParameterForm : public QWidget
 public:
     explicit ParameterForm(QWidget* parent = nullptr);
 
-    void setMethod(const MethodInfo& method);
+    void setMethod(const engine::MethodInfo& method);
     void clear();
-    const MethodInfo& method() const { return m_method; }
+    const engine::MethodInfo& method() const { return m_method; }
     bool hasMethod() const { return !m_method.name.isEmpty(); }
     /// The arguments to send (empty optional fields left out), or every problem found.
     engine::Result<QJsonObject> args() const;
@@ -36,9 +36,9 @@ signals:
     void edited();
 
 private:
-    QString tooltipFor(const ParamInfo& param) const;
+    QString tooltipFor(const engine::ParamInfo& param) const;
 
-    MethodInfo m_method;
+    engine::MethodInfo m_method;
     QFormLayout* m_layout;
     QLabel* m_doc;
     QList<ParameterEditor*> m_editors;

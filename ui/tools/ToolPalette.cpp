@@ -50,12 +50,12 @@ ToolPalette::ToolPalette(QWidget* parent)
     });
 }
 
-void ToolPalette::setCatalog(const ToolCatalog& catalog)
+void ToolPalette::setCatalog(const engine::ToolCatalog& catalog)
 {
     m_model->setCatalog(catalog);
 }
 
-const ToolCatalog& ToolPalette::catalog() const
+const engine::ToolCatalog& ToolPalette::catalog() const
 {
     return m_model->catalog();
 }

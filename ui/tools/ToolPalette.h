@@ -1,6 +1,6 @@
 #pragma once
 
-#include "tools/ToolCatalog.h"
+#include "agent/ToolCatalog.h"
 
 #include <QWidget>
 
@@ -19,15 +19,15 @@ class ToolPalette : public QWidget
 public:
     explicit ToolPalette(QWidget* parent = nullptr);
 
-    void setCatalog(const ToolCatalog& catalog);
-    const ToolCatalog& catalog() const;
+    void setCatalog(const engine::ToolCatalog& catalog);
+    const engine::ToolCatalog& catalog() const;
     /// Selects the method (and emits methodChosen); false when it does not exist.
     bool select(const QString& tool, const QString& method);
     QLineEdit* searchField() const { return m_search; }
     QTreeView* view() const { return m_view; }
 
 signals:
-    void methodChosen(const hostdeck::ui::MethodInfo& method);
+    void methodChosen(const hostdeck::engine::MethodInfo& method);
 
 private:
     void onCurrentChanged();

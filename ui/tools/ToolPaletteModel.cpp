@@ -10,7 +10,7 @@ namespace hostdeck::ui {
 
 ToolPaletteModel::ToolPaletteModel(QObject* parent) : QAbstractItemModel(parent) {}
 
-void ToolPaletteModel::setCatalog(const ToolCatalog& catalog)
+void ToolPaletteModel::setCatalog(const engine::ToolCatalog& catalog)
 {
     beginResetModel();
     m_catalog = catalog;
@@ -19,7 +19,7 @@ void ToolPaletteModel::setCatalog(const ToolCatalog& catalog)
 
 QModelIndex ToolPaletteModel::indexOf(const QString& tool, const QString& method) const
 {
-    const QList<ToolInfo>& tools = m_catalog.tools();
+    const QList<engine::ToolInfo>& tools = m_catalog.tools();
     for (int t = 0; t < tools.size(); ++t) {
         if (tools.at(t).name != tool)
             continue;
@@ -66,8 +66,9 @@ QVariant ToolPaletteModel::data(const QModelIndex& index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid))
         return {};
     const bool isTool = index.internalId() == 0;
-    const ToolInfo& tool = m_catalog.tools().at(isTool ? index.row() : int(index.internalId() - 1));
-    const MethodInfo* method = isTool ? nullptr : &tool.methods.at(index.row());
+    const engine::ToolInfo& tool =
+        m_catalog.tools().at(isTool ? index.row() : int(index.internalId() - 1));
+    const engine::MethodInfo* method = isTool ? nullptr : &tool.methods.at(index.row());
     switch (role) {
     case Qt::DisplayRole:
         if (method)

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "tools/ToolCatalog.h"
+#include "agent/ToolCatalog.h"
 
 #include <QAbstractItemModel>
 
@@ -22,8 +22,8 @@ public:
 
     explicit ToolPaletteModel(QObject* parent = nullptr);
 
-    void setCatalog(const ToolCatalog& catalog);
-    const ToolCatalog& catalog() const { return m_catalog; }
+    void setCatalog(const engine::ToolCatalog& catalog);
+    const engine::ToolCatalog& catalog() const { return m_catalog; }
     QModelIndex indexOf(const QString& tool, const QString& method) const;
 
     QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
@@ -33,7 +33,7 @@ public:
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
 
 private:
-    ToolCatalog m_catalog;
+    engine::ToolCatalog m_catalog;
 };
 
 } // namespace hostdeck::ui

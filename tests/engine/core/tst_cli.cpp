@@ -101,11 +101,38 @@ private slots:
             << QStringList{QStringLiteral("call"), QStringLiteral("--local"),
                            QStringLiteral("Nope.x")}
             << QStringLiteral("unknown tool 'Nope'");
-        QTest::newRow("no-python")
+        QTest::newRow("no-python") << QStringList{QStringLiteral("call"),
+                                                  QStringLiteral("--local"),
+                                                  QStringLiteral("--python"),
+                                                  QStringLiteral("/no/such/python"),
+                                                  QStringLiteral("Exec.run"),
+                                                  QStringLiteral("--arg"),
+                                                  QStringLiteral(R"(argv=["true"])")}
+                                   << QStringLiteral("not found");
+        QTest::newRow("arg-type")
             << QStringList{QStringLiteral("call"), QStringLiteral("--local"),
-                           QStringLiteral("--python"), QStringLiteral("/no/such/python"),
-                           QStringLiteral("Exec.run")}
-            << QStringLiteral("not found");
+                           QStringLiteral("Exec.run"), QStringLiteral("--arg"),
+                           QStringLiteral("argv=1")}
+            << QStringLiteral("Exec.run: parameter 'argv' expects list[str], got 1 (a number)");
+        QTest::newRow("arg-item-type")
+            << QStringList{QStringLiteral("call"), QStringLiteral("--local"),
+                           QStringLiteral("Exec.run"), QStringLiteral("--arg"),
+                           QStringLiteral(R"(argv=["ls",{"a":1}])")}
+            << QStringLiteral("parameter 'argv' expects list[str], got item 1 = {\"a\":1}");
+        QTest::newRow("arg-unknown")
+            << QStringList{QStringLiteral("call"), QStringLiteral("--local"),
+                           QStringLiteral("Facts.hostname"), QStringLiteral("--arg"),
+                           QStringLiteral("bogus=1")}
+            << QStringLiteral("Facts.hostname has no parameter 'bogus'");
+        QTest::newRow("arg-missing")
+            << QStringList{QStringLiteral("call"), QStringLiteral("--local"),
+                           QStringLiteral("FileSystem.read_text")}
+            << QStringLiteral("missing required parameter 'path'");
+        QTest::newRow("internal-method")
+            << QStringList{QStringLiteral("call"), QStringLiteral("--local"),
+                           QStringLiteral("FileSystem.upload_begin"), QStringLiteral("--arg"),
+                           QStringLiteral("dest=/tmp/x")}
+            << QStringLiteral("protocol piece");
         QTest::newRow("unknown-command")
             << QStringList{QStringLiteral("frobnicate")} << QStringLiteral("unknown command");
     }

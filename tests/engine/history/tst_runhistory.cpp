@@ -47,7 +47,7 @@ void TestRunHistory::roundTrip()
     run.hosts = {QStringLiteral("web1"), QStringLiteral("web2")};
     run.inventory = QStringLiteral("/tmp/inv.yml");
     const auto id = history.beginRun(run, {});
-    QVERIFY(id.ok());
+    QVERIFY2(id.ok(), qPrintable(id.ok() ? QString() : id.error().message));
 
     const QJsonObject r1{{QStringLiteral("host"), QStringLiteral("web1")},
                          {QStringLiteral("ok"), true},

@@ -1,7 +1,6 @@
 #include "inventory/HostPattern.h"
 #include "inventory/HostRange.h"
 #include "inventory/InventoryFile.h"
-#include "inventory/TargetResolver.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -136,30 +135,6 @@ private slots:
         QCOMPARE(result.ok(), ok);
         if (ok)
             QCOMPARE(*result, expanded);
-    }
-
-    void targetResolverGivesMergedHosts()
-    {
-        QTemporaryDir dir;
-        const QString path = dir.filePath(u"inv.yml"_s);
-        QFile f(path);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(
-            "all:\n  vars:\n    hostdeck_inventory_id: abc\n    ansible_user: ops\n  children:\n"
-            "    web:\n      hosts:\n        w[1:2]:\n        w3:\n          ansible_port: 2022\n"
-            "      vars:\n        ansible_port: 2200\n        hostdeck_jump: gw\n");
-        f.close();
-        const Result<Targets> targets = TargetResolver::resolve(path, u"web:!w2:nope"_s);
-        QVERIFY(targets.ok());
-        QCOMPARE(targets->inventoryId, u"abc"_s);
-        QCOMPARE(targets->hosts.size(), 2);
-        QCOMPARE(targets->hosts.at(0).name(), u"w1"_s);
-        QCOMPARE(targets->hosts.at(0).port(), 2200);
-        QCOMPARE(targets->hosts.at(0).user(), u"ops"_s);
-        QCOMPARE(targets->hosts.at(0).jumpHost(), u"gw"_s);
-        QCOMPARE(targets->hosts.at(1).port(), 2022);
-        QCOMPARE(targets->warnings.size(), 1);
-        QVERIFY(!TargetResolver::resolve(dir.filePath(u"missing.yml"_s), u"all"_s).ok());
     }
 };
 

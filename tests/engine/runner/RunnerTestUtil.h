@@ -4,8 +4,9 @@
 #include "TestEnv.h"
 
 #include "agent/ToolRegistry.h"
+#include "runner/CallPlan.h"
 #include "runner/DefaultTransportFactory.h"
-#include "runner/FanOutRun.h"
+#include "runner/Run.h"
 #include "runner/SessionPool.h"
 #include "ssh/StaticCredentialProvider.h"
 
@@ -31,7 +32,8 @@ makeTestPool(std::shared_ptr<engine::CredentialProvider> credentials = {},
     auto tools =
         std::make_shared<engine::ToolRegistry>(engine::ToolRegistry::load({testToolsDir()}));
     auto factory = std::make_unique<engine::DefaultTransportFactory>(credentials, nullptr);
-    return std::make_unique<engine::SessionPool>(std::move(factory), tools, std::move(options));
+    return std::make_unique<engine::SessionPool>(std::move(factory), tools, credentials,
+                                                 std::move(options));
 }
 
 /// An SSH target for fixture server `server`, key auth only, known_hosts given.
@@ -73,24 +75,41 @@ inline engine::CallRequest execCall(const QStringList& argv)
                      {QStringLiteral("stream"), false}});
 }
 
-/// Collects what a FanOutRun emits.
+/// A run of one call on `hosts` (the run service's CallPlan), `forks` at once; the request's
+/// check mode and timeout become the run's options.
+inline engine::RunRequest callRun(const QList<engine::HostTarget>& hosts,
+                                  const engine::CallRequest& call, int forks = 100)
+{
+    engine::RunRequest request;
+    request.targets = hosts;
+    request.plan = std::make_shared<engine::CallPlan>(call.tool, call.method, call.args);
+    request.options.forks = forks;
+    request.options.check = call.check;
+    request.options.callTimeout = call.timeout;
+    request.options.origin = QStringLiteral("test");
+    return request;
+}
+
+/// Collects what a Run emits: its events, and the host records as they arrive.
 struct RunRecorder
 {
-    explicit RunRecorder(engine::FanOutRun* run)
+    explicit RunRecorder(engine::Run* run)
     {
-        QObject::connect(run, &engine::FanOutRun::resultsReady, run,
-                         [this](const QList<engine::HostResult>& batch) {
+        QObject::connect(run, &engine::Run::events, run,
+                         [this](const QList<engine::RunEvent>& batch) {
                              ++batches;
-                             for (const engine::HostResult& r : batch) {
-                                 results.append(r);
-                                 arrivalMs.insert(r.host, clock.elapsed());
+                             for (const engine::RunEvent& event : batch) {
+                                 events.append(event);
+                                 if (event.type != engine::RunEvent::Type::HostResult)
+                                     continue;
+                                 results.append(event.record);
+                                 arrivalMs.insert(event.host, clock.elapsed());
                              }
                          });
-        QObject::connect(run, &engine::FanOutRun::finished, run,
-                         [this](const engine::RunSummary& s) {
-                             summary = s;
-                             finished = true;
-                         });
+        QObject::connect(run, &engine::Run::finished, run, [this](const engine::RunSummary& s) {
+            summary = s;
+            finished = true;
+        });
         clock.start();
     }
     engine::HostResult result(const QString& host) const
@@ -102,6 +121,7 @@ struct RunRecorder
         return {};
     }
     QList<engine::HostResult> results;
+    QList<engine::RunEvent> events;
     QHash<QString, qint64> arrivalMs;
     int batches = 0;
     bool finished = false;

@@ -71,24 +71,28 @@ private:
         return target;
     }
 
-    HostResult runPid(const HostTarget& target, const SessionPool::Options& options)
+    std::unique_ptr<SessionPool> m_pool;
+
+    HostResult runPid(const HostTarget& target,
+                      std::shared_ptr<StaticCredentialProvider> credentials = {})
     {
-        auto pool = makeTestPool({}, options);
-        FanOutRun run(pool.get(), {target},
-                      makeCall(QStringLiteral("Probe"), QStringLiteral("pid")), {});
+        // The pool outlives the call (until the next one): the agent is still there to look at.
+        m_pool = makeTestPool(credentials);
+        auto& pool = m_pool;
+        Run run(1, callRun({target}, makeCall(QStringLiteral("Probe"), QStringLiteral("pid"))),
+                pool.get(), nullptr);
         RunRecorder rec(&run);
         run.start();
         [&]() { QTRY_VERIFY_WITH_TIMEOUT(rec.finished, 20000); }();
         return rec.results.value(0);
     }
 
-    SessionPool::Options withPassword(const QByteArray& password) const
+    /// The become password as the keychain would give it: asked for by host, kind sudo.
+    static std::shared_ptr<StaticCredentialProvider> withPassword(const QByteArray& password)
     {
-        SessionPool::Options options;
-        options.sudoPassword = [password](std::function<void(std::optional<SecretBuffer>)> reply) {
-            reply(SecretBuffer(password));
-        };
-        return options;
+        auto credentials = std::make_shared<StaticCredentialProvider>();
+        credentials->setSecret(CredentialKind::SudoPassword, SecretBuffer(password));
+        return credentials;
     }
 
 private slots:
@@ -112,12 +116,16 @@ private slots:
         qInstallMessageHandler(collectMessage);
     }
 
-    void cleanup() { QFile::remove(m_dropIn); }
+    void cleanup()
+    {
+        m_pool.reset();
+        QFile::remove(m_dropIn);
+    }
 
     void becomeWithoutPassword()
     {
         writeSudoers(m_sshd.user() + QStringLiteral(" ALL=(ALL) NOPASSWD: ALL"));
-        const HostResult r = runPid(becomeTarget(QStringLiteral("nopasswd")), {});
+        const HostResult r = runPid(becomeTarget(QStringLiteral("nopasswd")));
         QVERIFY2(r.ok, qPrintable(r.error.message));
         QCOMPARE(uidOf(r.value.toInteger()), 0);
     }
@@ -143,7 +151,7 @@ private slots:
         QVERIFY(!g_log.join(u'\n').contains(QString::fromLatin1(m_sshd.password())));
 
         // A password-less configuration against a sudo that asks: a clear error, not a hang.
-        const HostResult none = runPid(becomeTarget(QStringLiteral("nopass")), {});
+        const HostResult none = runPid(becomeTarget(QStringLiteral("nopass")));
         QVERIFY(!none.ok);
         QCOMPARE(none.error.kind, ErrorKind::Become);
         QVERIFY2(none.error.message.contains(QStringLiteral("asks for a password")),
@@ -198,8 +206,8 @@ private slots:
             sshTarget(m_sshd, m_bannerServer, m_knownHosts, QStringLiteral("noisy"));
         target.ssh.user = m_noisyUser;
         auto pool = makeTestPool();
-        FanOutRun run(pool.get(), {target},
-                      makeCall(QStringLiteral("Probe"), QStringLiteral("pid")), {});
+        Run run(1, callRun({target}, makeCall(QStringLiteral("Probe"), QStringLiteral("pid"))),
+                pool.get(), nullptr);
         RunRecorder rec(&run);
         run.start();
         QTRY_VERIFY_WITH_TIMEOUT(rec.finished, 20000);

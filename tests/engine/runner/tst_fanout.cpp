@@ -37,10 +37,10 @@ private:
 
     static bool processAlive(qint64 pid) { return pid > 0 && ::kill(pid_t(pid), 0) == 0; }
 
-    /// The agent pid of `host` through the test tool (a fresh FanOutRun on `pool`).
+    /// The agent pid of `host` through the test tool (a fresh Run on `pool`).
     static CallResult runOne(SessionPool& pool, const HostTarget& host, const CallRequest& request)
     {
-        FanOutRun run(&pool, {host}, request, {});
+        Run run(1, callRun({host}, request), &pool, nullptr);
         RunRecorder rec(&run);
         run.start();
         [&]() { QTRY_VERIFY_WITH_TIMEOUT(rec.finished, 20000); }();
@@ -72,15 +72,16 @@ private slots:
         auto pool = makeTestPool();
         QSet<QString> readyHosts;
         connect(pool.get(), &SessionPool::hostStateChanged, this,
-                [&readyHosts](const QString& host, bool connected, const QString&) {
-                    if (connected)
+                [&readyHosts](const QString& host, HostLinkState state, const Error&) {
+                    if (state == HostLinkState::Connected)
                         readyHosts.insert(host);
                 });
         // Probe.sleep, not Exec.run sleep: the current tools/_proc.py reports rc -9 for `sleep 3`.
-        FanOutRun run(pool.get(), targets(0, kHosts),
-                      makeCall(QStringLiteral("Probe"), QStringLiteral("sleep"),
-                               {{QStringLiteral("seconds"), 3}}),
-                      {});
+        Run run(
+            1,
+            callRun(targets(0, kHosts), makeCall(QStringLiteral("Probe"), QStringLiteral("sleep"),
+                                                 {{QStringLiteral("seconds"), 3}})),
+            pool.get(), nullptr);
         RunRecorder rec(&run);
         run.start();
         // Kill the two victims' sshd once their agents are up and the call is running there.
@@ -117,13 +118,14 @@ private slots:
     void concurrencyLimitHonoured()
     {
         auto pool = makeTestPool();
-        FanOutRun::Options options;
-        options.concurrency = 3;
         const QString script =
             QStringLiteral("import time;a=time.time();time.sleep(0.4);print(a,time.time())");
-        FanOutRun run(pool.get(), targets(0, 9),
-                      execCall({QStringLiteral("/usr/bin/python3"), QStringLiteral("-c"), script}),
-                      options);
+        Run run(
+            1,
+            callRun(targets(0, 9),
+                    execCall({QStringLiteral("/usr/bin/python3"), QStringLiteral("-c"), script}),
+                    3),
+            pool.get(), nullptr);
         RunRecorder rec(&run);
         run.start();
         QTRY_VERIFY_WITH_TIMEOUT(rec.finished, 60000);
@@ -144,6 +146,7 @@ private slots:
         qInfo("forks=3: at most %d calls ran at once", maxInFlight);
         QVERIFY(maxInFlight <= 3);
         QVERIFY(maxInFlight >= 2); // and it did run in parallel
+        QCOMPARE(run.peakInFlight(), 3);
     }
 
     void cancelWholeRun()
@@ -151,13 +154,12 @@ private slots:
         auto pool = makeTestPool();
         int readyCount = 0;
         connect(pool.get(), &SessionPool::hostStateChanged, this,
-                [&readyCount](const QString&, bool connected, const QString&) {
-                    readyCount += connected ? 1 : 0;
+                [&readyCount](const QString&, HostLinkState state, const Error&) {
+                    readyCount += state == HostLinkState::Connected ? 1 : 0;
                 });
-        FanOutRun::Options options;
-        options.concurrency = 3;
-        FanOutRun run(pool.get(), targets(0, 6),
-                      execCall({QStringLiteral("sleep"), QStringLiteral("30")}), options);
+        Run run(
+            1, callRun(targets(0, 6), execCall({QStringLiteral("sleep"), QStringLiteral("30")}), 3),
+            pool.get(), nullptr);
         RunRecorder rec(&run);
         run.start();
         QTRY_VERIFY_WITH_TIMEOUT(readyCount == 3, 20000);
@@ -186,10 +188,10 @@ private slots:
         closed.ssh.port = m_sshd.closedPort();
         hosts.prepend(closed);
         hosts.prepend(silent);
-        FanOutRun run(pool.get(), hosts,
-                      makeCall(QStringLiteral("Probe"), QStringLiteral("echo"),
-                               {{QStringLiteral("value"), 1}}),
-                      {});
+        Run run(1,
+                callRun(hosts, makeCall(QStringLiteral("Probe"), QStringLiteral("echo"),
+                                        {{QStringLiteral("value"), 1}})),
+                pool.get(), nullptr);
         RunRecorder rec(&run);
         run.start();
         QTRY_VERIFY_WITH_TIMEOUT(rec.finished, 20000);
@@ -239,35 +241,64 @@ private slots:
 
     void atMostTenChannelsPerConnection()
     {
-        // 12 agents on one host (one shared SSH connection): the server's default MaxSessions 10
-        // would refuse an 11th channel, so all 12 succeeding shows the limit is respected.
+        // 12 agents of one host (one SSH connection, twelve interpreter variants): the server's
+        // default MaxSessions 10 would refuse an 11th channel, so all 12 succeeding shows the
+        // limit is respected; the last two waited for idle agents to free their channels.
         SessionPool::Options options;
-        options.idleTimeout = 1s; // idle agents free their channels for the queued ones
+        options.idleTimeout = 1s;
         auto pool = makeTestPool({}, options);
-        int open = 0;
-        int maxOpen = 0;
-        connect(pool.get(), &SessionPool::hostStateChanged, this,
-                [&](const QString&, bool connected, const QString&) {
-                    open += connected ? 1 : -1;
-                    maxOpen = std::max(maxOpen, open);
-                });
         QList<HostTarget> hosts;
-        for (int i = 0; i < 12; ++i)
-            hosts << target(2, QStringLiteral("alias%1").arg(i));
-        FanOutRun run(pool.get(), hosts, makeCall(QStringLiteral("Probe"), QStringLiteral("pid")),
-                      {});
-        RunRecorder rec(&run);
-        run.start();
-        QTRY_VERIFY_WITH_TIMEOUT(rec.finished, 30000);
-        for (const HostResult& r : rec.results)
-            QVERIFY2(r.ok, qPrintable(r.host + u' ' + r.error.message));
+        for (int i = 0; i < 12; ++i) {
+            HostTarget host = target(2, QStringLiteral("same"));
+            host.interpreter << QStringLiteral("-X") << QStringLiteral("variant%1").arg(i);
+            hosts << host;
+        }
+        QList<CallResult> results;
+        for (const HostTarget& host : hosts) {
+            AgentCall* call =
+                pool->acquire(host)->call(makeCall(QStringLiteral("Probe"), QStringLiteral("pid")));
+            connect(call, &AgentCall::finished, this,
+                    [&results](const CallResult& r) { results << r; });
+        }
+        QElapsedTimer clock;
+        clock.start();
+        QTRY_COMPARE_WITH_TIMEOUT(results.size(), 12, 30000);
         QSet<qint64> pids;
-        for (const HostResult& r : rec.results)
+        for (const CallResult& r : results) {
+            QVERIFY2(r.ok, qPrintable(r.error.message));
             pids.insert(r.value.toInteger());
+        }
         QCOMPARE(pids.size(), 12);
-        qInfo("12 agents on one connection: at most %d channels open at once", maxOpen);
-        QVERIFY(maxOpen <= 10);
-        QCOMPARE(maxOpen, 10);
+        QCOMPARE(pool->hostCount(), 1);
+        qInfo("12 agents on one connection done in %lld ms", qint64(clock.elapsed()));
+        QVERIFY(clock.elapsed() >= 900); // two had to wait for an idle close
+    }
+
+    void idleConnectionIsIdleNotUnreachable()
+    {
+        // The pool closes an unused host: agent and connection go, the host reads as idle (not
+        // failed), and the next run reconnects.
+        SessionPool::Options options;
+        options.idleTimeout = 1s;
+        auto pool = makeTestPool({}, options);
+        QList<std::pair<HostLinkState, ErrorKind>> states;
+        connect(pool.get(), &SessionPool::hostStateChanged, this,
+                [&states](const QString&, HostLinkState state, const Error& error) {
+                    states << std::pair{state, error.kind};
+                });
+        const CallRequest pid = makeCall(QStringLiteral("Probe"), QStringLiteral("pid"));
+        const CallResult first = runOne(*pool, target(4), pid);
+        QVERIFY2(first.ok, qPrintable(first.error.message));
+        QCOMPARE(pool->hostCount(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(pool->hostCount(), 0, 5000); // connection closed with the agent
+        QCOMPARE(states.size(), 2);
+        QCOMPARE(states.at(0).first, HostLinkState::Connected);
+        QCOMPARE(states.at(1).first, HostLinkState::Idle);
+        QCOMPARE(states.at(1).second, ErrorKind::Closed);
+        const CallResult second = runOne(*pool, target(4), pid);
+        QVERIFY2(second.ok, qPrintable(second.error.message));
+        QVERIFY(second.value.toInteger() != first.value.toInteger()); // a new agent
+        QCOMPARE(states.last().first, HostLinkState::Connected);
     }
 
     void idleTimeoutClosesSessions()
@@ -288,17 +319,11 @@ private slots:
     {
         EngineConfig config;
         config.userToolDirs = {testToolsDir()};
+        config.descriptionCache = QStringLiteral("-");
         auto client = std::make_unique<EngineClient>(config);
         QList<HostResult> results;
         bool finished = false;
         bool onMainThread = true;
-        connect(client.get(), &EngineClient::runResults, this,
-                [&](quint64, const QList<HostResult>& batch) {
-                    onMainThread = onMainThread && QThread::currentThread() == thread();
-                    results << batch;
-                });
-        connect(client.get(), &EngineClient::runFinished, this,
-                [&](quint64, const RunSummary&) { finished = true; });
         // The test's (GUI) thread ticks every 10 ms; a blocked thread would show a long gap.
         QElapsedTimer clock;
         clock.start();
@@ -310,12 +335,18 @@ private slots:
             lastTick = clock.elapsed();
         });
         ticker.start(10);
-        RunRequest request;
-        request.hosts = targets(4, 10);
-        request.call = makeCall(QStringLiteral("Probe"), QStringLiteral("sleep"),
-                                {{QStringLiteral("seconds"), 0.3}});
-        const quint64 runId = client->startRun(request);
-        QVERIFY(runId > 0);
+        RunHandle* run = client->startRun(
+            callRun(targets(4, 10), makeCall(QStringLiteral("Probe"), QStringLiteral("sleep"),
+                                             {{QStringLiteral("seconds"), 0.3}})));
+        QVERIFY(run->id() > 0);
+        connect(run, &RunHandle::events, this, [&](const QList<RunEvent>& batch) {
+            onMainThread = onMainThread && QThread::currentThread() == thread();
+            for (const RunEvent& event : batch) {
+                if (event.type == RunEvent::Type::HostResult)
+                    results << event.record;
+            }
+        });
+        connect(run, &RunHandle::finished, this, [&](const RunSummary&) { finished = true; });
         QVERIFY(clock.elapsed() < 50); // startRun returned at once
         QTRY_VERIFY_WITH_TIMEOUT(finished, 30000);
         QCOMPARE(results.size(), 6);

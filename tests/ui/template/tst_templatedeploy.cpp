@@ -9,7 +9,6 @@
 #include "template/TemplateEditor.h"
 #include "template/TemplateEditorWindow.h"
 #include "template/TemplateOutcomeModel.h"
-#include "template/TemplateTargets.h"
 
 #include <QFile>
 #include <QLabel>
@@ -89,16 +88,12 @@ private slots:
         TemplateEditorContext context;
         context.engine = m_engine.get();
         context.prompts = &m_prompts;
-        const QString knownHosts = m_knownHosts;
-        context.targetFor = [knownHosts](const engine::Host& host) {
-            engine::HostTarget target = TemplateTargets::fromHost(host);
-            target.ssh.knownHostsFile = knownHosts;
-            target.ssh.globalKnownHostsFile = u"/dev/null"_s;
-            target.ssh.useDefaultIdentities = false;
-            target.ssh.useAgent = false;
-            target.ssh.connectTimeout = 10s;
-            return target;
-        };
+        context.targetSettings.useSshConfig = false;
+        context.targetSettings.ssh.knownHostsFile = m_knownHosts;
+        context.targetSettings.ssh.globalKnownHostsFile = u"/dev/null"_s;
+        context.targetSettings.ssh.useDefaultIdentities = false;
+        context.targetSettings.ssh.useAgent = false;
+        context.targetSettings.ssh.connectTimeout = 10s;
         TemplateEditorWindow window(context);
         window.resize(1100, 700);
         window.show();

@@ -1,14 +1,15 @@
 #pragma once
 
-#include "tools/ParamType.h"
+#include "agent/ParamType.h"
 
 #include <QJsonArray>
 #include <QJsonValue>
 #include <QList>
 
+#include <chrono>
 #include <optional>
 
-namespace hostdeck::ui {
+namespace hostdeck::engine {
 
 struct ParamInfo
 {
@@ -26,12 +27,16 @@ struct MethodInfo
     QString name;
     QString doc;
     bool changes = false;
+    bool internal = false; ///< a protocol piece (upload chunks...): hidden from users, refused
+    std::chrono::milliseconds timeout{0}; ///< the tool's own call timeout; 0: the run's
+    QString timeoutParam;                 ///< a parameter (seconds) that extends the timeout
     QList<ParamInfo> params;
     QJsonArray rawParams; ///< as described (for history redaction)
 
     QString summary() const; ///< first paragraph of the doc
     QString fullName() const { return tool + QLatin1Char('.') + name; }
     QStringList secretParams() const;
+    const ParamInfo* param(const QString& name) const;
 };
 
 struct ToolInfo
@@ -50,6 +55,8 @@ class ToolCatalog
 public:
     static ToolCatalog fromJson(const QJsonArray& tools);
 
+    bool isEmpty() const { return m_tools.isEmpty(); }
+
     const QList<ToolInfo>& tools() const { return m_tools; }
     std::optional<MethodInfo> method(const QString& tool, const QString& method) const;
 
@@ -57,4 +64,4 @@ private:
     QList<ToolInfo> m_tools;
 };
 
-} // namespace hostdeck::ui
+} // namespace hostdeck::engine

@@ -1,10 +1,10 @@
-#include "tools/ToolCatalog.h"
+#include "agent/ToolCatalog.h"
 
 #include <QJsonObject>
 
 #include <algorithm>
 
-namespace hostdeck::ui {
+namespace hostdeck::engine {
 
 QString MethodInfo::summary() const
 {
@@ -19,6 +19,15 @@ QStringList MethodInfo::secretParams() const
             names << param.name;
     }
     return names;
+}
+
+const ParamInfo* MethodInfo::param(const QString& paramName) const
+{
+    for (const ParamInfo& p : params) {
+        if (p.name == paramName)
+            return &p;
+    }
+    return nullptr;
 }
 
 ToolCatalog ToolCatalog::fromJson(const QJsonArray& tools)
@@ -38,6 +47,10 @@ ToolCatalog ToolCatalog::fromJson(const QJsonArray& tools)
             method.name = methodJson.value(QStringLiteral("name")).toString();
             method.doc = methodJson.value(QStringLiteral("doc")).toString();
             method.changes = methodJson.value(QStringLiteral("changes")).toBool();
+            method.internal = methodJson.value(QStringLiteral("internal")).toBool();
+            method.timeout = std::chrono::milliseconds(
+                qint64(methodJson.value(QStringLiteral("timeout")).toDouble() * 1000.0));
+            method.timeoutParam = methodJson.value(QStringLiteral("timeout_param")).toString();
             method.rawParams = methodJson.value(QStringLiteral("params")).toArray();
             for (const QJsonValue& paramValue : method.rawParams) {
                 const QJsonObject paramJson = paramValue.toObject();
@@ -74,4 +87,4 @@ std::optional<MethodInfo> ToolCatalog::method(const QString& tool, const QString
     return std::nullopt;
 }
 
-} // namespace hostdeck::ui
+} // namespace hostdeck::engine

@@ -1,8 +1,8 @@
-#include "tools/ParamType.h"
+#include "agent/ParamType.h"
 
 #include <QRegularExpression>
 
-namespace hostdeck::ui {
+namespace hostdeck::engine {
 
 namespace {
 
@@ -133,4 +133,4 @@ QString ParamType::kindName(Kind kind)
     return {};
 }
 
-} // namespace hostdeck::ui
+} // namespace hostdeck::engine

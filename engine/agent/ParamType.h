@@ -3,7 +3,7 @@
 #include <QString>
 #include <QStringList>
 
-namespace hostdeck::ui {
+namespace hostdeck::engine {
 
 /// What editor a parameter gets, read from its annotation text (PROTOCOL.md §5): `str`, `int`,
 /// `float`, `bool`, `bytes`, `list[...]`, `dict[...]`, `Literal[...]`, `Path`, `Text`, `Secret`,
@@ -35,4 +35,4 @@ struct ParamType
     static QString kindName(Kind kind);
 };
 
-} // namespace hostdeck::ui
+} // namespace hostdeck::engine

@@ -1,0 +1,219 @@
+#include "runner/TargetFactory.h"
+
+#include "inventory/HostPattern.h"
+#include "ssh/SshConfigResolver.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QProcess>
+
+namespace hostdeck::engine {
+
+namespace {
+
+bool hasAny(const QVariantMap& vars, std::initializer_list<const char*> keys)
+{
+    for (const char* key : keys) {
+        if (vars.contains(QLatin1String(key)))
+            return true;
+    }
+    return false;
+}
+
+Result<QStringList> interpreterOf(const QString& command, const QString& host)
+{
+    const QStringList argv = QProcess::splitCommand(command);
+    if (argv.isEmpty())
+        return makeError(ErrorKind::Usage,
+                         QStringLiteral("host '%1': ansible_python_interpreter '%2' is not a "
+                                        "command")
+                             .arg(host, command));
+    return argv;
+}
+
+QJsonObject environmentOf(const QVariantMap& vars)
+{
+    QJsonObject env;
+    const QVariantMap map = vars.value(QStringLiteral("environment")).toMap();
+    for (auto it = map.cbegin(); it != map.cend(); ++it)
+        env.insert(it.key(), it.value().toString());
+    return env;
+}
+
+void applyBecome(HostTarget& target, const QVariantMap& vars, const Host& host,
+                 const TargetSettings& settings)
+{
+    target.become = vars.contains(QStringLiteral("ansible_become")) ? host.become()
+                                                                     : settings.become;
+    const QString user = vars.contains(QStringLiteral("ansible_become_user"))
+                             ? vars.value(QStringLiteral("ansible_become_user")).toString()
+                             : settings.becomeUser;
+    target.becomeUser = user == QStringLiteral("root") ? QString() : user;
+    const QString method = vars.value(QStringLiteral("ansible_become_method")).toString();
+    target.becomeMethod = method == QStringLiteral("su")   ? BecomeMethod::Su
+                          : method.isEmpty()               ? settings.becomeMethod
+                                                           : BecomeMethod::Sudo;
+}
+
+Result<QList<SshEndpoint>> jumpChain(const QString& text, const QString& host)
+{
+    QList<SshEndpoint> hops;
+    for (const QString& hop : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        Result<SshEndpoint> endpoint = SshEndpoint::parse(hop.trimmed());
+        if (!endpoint)
+            return makeError(ErrorKind::Usage, QStringLiteral("host '%1': jump host '%2': %3")
+                                                   .arg(host, hop.trimmed(),
+                                                        endpoint.error().message));
+        hops.append(*endpoint);
+    }
+    return hops;
+}
+
+SshSettings baseSsh(const TargetSettings& settings)
+{
+    SshSettings base = settings.ssh;
+    base.sshConfigFile = TargetFactory::sshConfigFile(settings);
+    return base;
+}
+
+} // namespace
+
+QString TargetFactory::sshConfigFile(const TargetSettings& settings)
+{
+    if (!settings.useSshConfig)
+        return {};
+    if (!settings.sshConfigFile.isEmpty())
+        return settings.sshConfigFile;
+    const QString user = QDir::homePath() + QStringLiteral("/.ssh/config");
+    return QFileInfo::exists(user) ? user : QString();
+}
+
+HostTarget TargetFactory::localMachine(const TargetSettings& settings, const QString& name,
+                                       const QString& inventoryId)
+{
+    HostTarget target = HostTarget::local(name);
+    target.inventoryId = inventoryId;
+    target.interpreter = settings.localInterpreter.isEmpty()
+                             ? QStringList{QStringLiteral("python3")}
+                             : settings.localInterpreter;
+    target.become = settings.become;
+    target.becomeUser = settings.becomeUser == QStringLiteral("root") ? QString()
+                                                                      : settings.becomeUser;
+    target.becomeMethod = settings.becomeMethod;
+    return target;
+}
+
+Result<HostTarget> TargetFactory::forHost(const Inventory& inventory, const QString& name,
+                                          const TargetSettings& settings)
+{
+    if (!inventory.hasHost(name)) {
+        if (name == localHostName())
+            return localMachine(settings, name, inventory.id());
+        return makeError(ErrorKind::NotFound, QStringLiteral("no host '%1' in the inventory")
+                                                  .arg(name));
+    }
+    const Host host = inventory.resolvedHost(name);
+    const QVariantMap& vars = host.vars();
+    HostTarget target;
+    target.name = name;
+    target.inventoryId = inventory.id();
+    target.vars = vars;
+    target.environment = environmentOf(vars);
+    applyBecome(target, vars, host, settings);
+    const bool hasInterpreter = vars.contains(QStringLiteral("ansible_python_interpreter"));
+    if (hasInterpreter) {
+        Result<QStringList> argv = interpreterOf(host.pythonInterpreter(), name);
+        if (!argv)
+            return argv.error();
+        target.interpreter = *argv;
+    }
+    if (host.transport() == HostTransport::Local) {
+        target.kind = HostTarget::Kind::Local;
+        if (!hasInterpreter)
+            target.interpreter = settings.localInterpreter.isEmpty()
+                                     ? QStringList{QStringLiteral("python3")}
+                                     : settings.localInterpreter;
+        return target;
+    }
+    target.kind = HostTarget::Kind::Ssh;
+    if (!hasInterpreter && !settings.interpreter.isEmpty())
+        target.interpreter = settings.interpreter;
+    // The user's ssh_config applies to the address Ansible would dial; what the inventory sets
+    // wins over it.
+    const QString address = host.address();
+    const QString destination =
+        address.contains(QLatin1Char(':')) ? u'[' + address + u']' : address;
+    Result<SshSettings> ssh = SshConfigResolver::resolve(destination, baseSsh(settings));
+    if (!ssh)
+        return makeError(ssh.error().kind,
+                         QStringLiteral("host '%1': %2").arg(name, ssh.error().message));
+    target.ssh = *ssh;
+    if (hasAny(vars, {"ansible_port", "ansible_ssh_port"}))
+        target.ssh.port = quint16(host.port());
+    if (!host.user().isEmpty())
+        target.ssh.user = host.user();
+    if (!host.identityFile().isEmpty())
+        target.ssh.identityFiles = {host.identityFile()};
+    if (vars.contains(QStringLiteral("hostdeck_host_keys")))
+        target.ssh.hostKeyPolicy = host.hostKeyPolicy();
+    if (!host.jumpHost().isEmpty()) {
+        Result<QList<SshEndpoint>> hops = jumpChain(host.jumpHost(), name);
+        if (!hops)
+            return hops.error();
+        target.ssh.jumpHosts = *hops;
+    }
+    target.ssh.inventoryId = target.inventoryId;
+    target.ssh.targetHost = name;
+    return target;
+}
+
+Result<HostTarget> TargetFactory::forDestination(const QString& destination,
+                                                 const TargetSettings& settings)
+{
+    const QString text = destination.trimmed();
+    if (text.isEmpty())
+        return makeError(ErrorKind::Usage, QStringLiteral("an empty host name"));
+    Result<SshSettings> ssh = SshConfigResolver::resolve(text, baseSsh(settings));
+    if (!ssh)
+        return makeError(ssh.error().kind,
+                         QStringLiteral("host '%1': %2").arg(text, ssh.error().message));
+    HostTarget target;
+    target.name = text;
+    target.kind = HostTarget::Kind::Ssh;
+    target.ssh = *ssh;
+    target.ssh.targetHost = text;
+    target.interpreter =
+        settings.interpreter.isEmpty() ? QStringList{QStringLiteral("python3")} : settings.interpreter;
+    target.become = settings.become;
+    target.becomeUser = settings.becomeUser == QStringLiteral("root") ? QString()
+                                                                      : settings.becomeUser;
+    target.becomeMethod = settings.becomeMethod;
+    return target;
+}
+
+Result<ResolvedTargets> TargetFactory::resolve(const Inventory& inventory, const QString& pattern,
+                                               const TargetSettings& settings)
+{
+    if (pattern.trimmed().isEmpty())
+        return makeError(ErrorKind::Usage, QStringLiteral("no targets: give a host pattern"));
+    const PatternMatch match = HostPattern::resolve(inventory, pattern);
+    ResolvedTargets resolved;
+    const bool syntheticLocal = !inventory.hasHost(localHostName());
+    const bool wantsLocal =
+        syntheticLocal && HostPattern::splitTerms(pattern).contains(localHostName());
+    for (const QString& warning : match.warnings) {
+        if (!(wantsLocal && warning.contains(localHostName())))
+            resolved.warnings << warning;
+    }
+    if (wantsLocal)
+        resolved.hosts << localMachine(settings, localHostName(), inventory.id());
+    for (const QString& name : match.hosts) {
+        Result<HostTarget> target = forHost(inventory, name, settings);
+        if (!target)
+            return target.error();
+        resolved.hosts << std::move(*target);
+    }
+    return resolved;
+}
+
+} // namespace hostdeck::engine
