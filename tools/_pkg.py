@@ -1,6 +1,10 @@
 """What package tools share: parsing 'name=version' specs and shaping results."""
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: hosts never import typing
+    from typing import Optional, Tuple, Union
+
 
 import hostdeck
 

@@ -1,6 +1,10 @@
 """Debian/Ubuntu packages (apt-get, dpkg status) and DEB822 repositories."""
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: hosts never import typing
+    from typing import Optional
+
 import os
 import re
 import time

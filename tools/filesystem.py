@@ -1,6 +1,10 @@
 """Files and directories: read, inspect, write atomically, edit lines and blocks, transfer."""
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: hosts never import typing
+    from typing import Literal, Optional
+
 import os
 import stat as _stat
 

@@ -1,6 +1,10 @@
 """The agent's Python logging: level and messages (forwarded to the controller as LOG frames)."""
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: hosts never import typing
+    from typing import Union
+
 import logging
 
 import hostdeck

@@ -1,6 +1,10 @@
 """Arch Linux packages (pacman) and repositories in pacman.conf."""
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: hosts never import typing
+    from typing import Optional
+
 import glob as _glob
 import os
 import re

@@ -1,6 +1,10 @@
 """systemd services: state, start/stop, enable/disable, mask, converge."""
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: hosts never import typing
+    from typing import Optional
+
 import os
 import shutil
 
