@@ -25,6 +25,7 @@ TOOL_MODULES = sorted(f[:-3] for f in os.listdir(TOOLS_DIR)
                       if f.endswith(".py") and not f.startswith("_"))
 CHROOT_PACKAGES = ["python3", "systemd", "sudo", "passwd", "ca-certificates"]
 CHROOT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+CONTAINER_ENV = {"PATH": CHROOT_PATH, "LANG": "C.UTF-8", "HOME": "/root", "TERM": "dumb"}
 MIRROR = os.environ.get("HOSTDECK_DEBIAN_MIRROR", "http://deb.debian.org/debian")
 
 
@@ -162,6 +163,96 @@ class ChrootHost:
         try:
             self.agent.close()
         finally:
+            subprocess.run(["rm", "-rf", "--one-file-system", self.tmp], check=False)
+
+
+class ContainerHost:
+    """A private copy of the cached tree booted as a container with its own systemd as PID 1.
+
+    `systemd-nspawn -b` boots it; the agent is `nsenter -t PID -a python3` (PID: the container's
+    systemd), so it sees the container's mounts, PIDs and /run/systemd. close() stops the
+    container with SIGTERM to systemd-nspawn (a clean shutdown) and removes the copy.
+    """
+
+    def __init__(self, name: str = "hostdeck-test", boot_timeout: float = 90.0) -> None:
+        pristine = ensure_debian_chroot()
+        self.tmp = tempfile.mkdtemp(prefix="hostdeck-container-")
+        self.root = os.path.join(self.tmp, "root")
+        self.name = "%s-%d" % (name, os.getpid())
+        self.nspawn: Optional[subprocess.Popen] = None
+        self.agent: Optional[ToolAgent] = None
+        started = time.monotonic()
+        try:
+            subprocess.run(["cp", "-a", "--reflink=auto", pristine, self.root], check=True)
+            self.copy_seconds = time.monotonic() - started
+            started = time.monotonic()
+            self._boot(boot_timeout)
+            self.boot_seconds = time.monotonic() - started
+            self.agent = start_agent(self.enter(), CONTAINER_ENV)
+        except BaseException:
+            self.close()
+            raise
+
+    def _boot(self, timeout: float) -> None:
+        log = open(os.path.join(self.tmp, "console.log"), "wb")
+        with log:
+            self.nspawn = subprocess.Popen(
+                ["systemd-nspawn", "--quiet", "-D", self.root, "-b", "--register=no",
+                 "--keep-unit", "--link-journal=no", "--console=pipe", "-M", self.name],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        state = ""
+        while time.monotonic() < deadline:
+            if self.nspawn.poll() is not None:
+                raise RuntimeError("systemd-nspawn exited with %d: %s" % (
+                    self.nspawn.returncode, self.console()[-2000:]))
+            self.pid = self._container_pid()
+            if self.pid:
+                done = subprocess.run(self.enter() + ["systemctl", "is-system-running"],
+                                      capture_output=True, text=True, env=CONTAINER_ENV)
+                state = done.stdout.strip()
+                if state in ("running", "degraded"):
+                    return
+            time.sleep(0.2)
+        raise RuntimeError("container %s did not boot within %.0f s (state %r): %s" % (
+            self.name, timeout, state, self.console()[-2000:]))
+
+    def _container_pid(self) -> Optional[int]:
+        """The container's PID 1 as the host sees it: systemd-nspawn's child running systemd."""
+        assert self.nspawn is not None
+        pid = self.nspawn.pid
+        children = (_read("/proc/%d/task/%d/children" % (pid, pid)) or "").split()
+        for child in children:
+            if (_read("/proc/%s/comm" % child) or "").strip() == "systemd":
+                return int(child)
+        return None
+
+    def console(self) -> str:
+        return _read(os.path.join(self.tmp, "console.log")) or ""
+
+    def enter(self) -> List[str]:
+        """argv prefix that runs a command inside the container."""
+        return ["nsenter", "-t", str(self.pid), "-a"]
+
+    def path(self, inside: str) -> str:
+        return os.path.join(self.root, inside.lstrip("/"))
+
+    def run(self, *argv: str) -> subprocess.CompletedProcess:
+        return subprocess.run(self.enter() + list(argv), capture_output=True, text=True,
+                              env=CONTAINER_ENV)
+
+    def close(self) -> None:
+        try:
+            if self.agent is not None:
+                self.agent.close()
+        finally:
+            if self.nspawn is not None and self.nspawn.poll() is None:
+                self.nspawn.terminate()
+                try:
+                    self.nspawn.wait(60)
+                except subprocess.TimeoutExpired:
+                    self.nspawn.kill()
+                    self.nspawn.wait(30)
             subprocess.run(["rm", "-rf", "--one-file-system", self.tmp], check=False)
 
 
