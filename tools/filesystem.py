@@ -33,6 +33,12 @@ def _edit_file(path: str, edit, create: bool, mode, owner, group, backup: bool) 
                                 _files.resolve_gid(group), backup)
 
 
+def _refuse_in_check_mode(method: str) -> None:
+    if _files.in_check_mode():
+        raise hostdeck.ToolError("%s writes data and is refused in check mode (a check-mode "
+                                 "upload_begin answers without a token)" % method, method=method)
+
+
 class FileSystem:
     """Read, inspect, write and edit files and directories on the host."""
 
@@ -196,6 +202,7 @@ class FileSystem:
 
     @staticmethod
     @hostdeck.changes
+    @hostdeck.internal
     def upload_begin(dest: Path, size: int, sha256: Optional[str] = None, mode: Optional[str] = None,
                      owner: Optional[str] = None, group: Optional[str] = None,
                      backup: bool = False) -> dict:
@@ -205,34 +212,41 @@ class FileSystem:
         the file is written to a temp file next to dest and renamed into place at the end.
         Without sha256 the controller may hash while it sends (and gives the sum to upload_end):
         when dest already has the same size the answer is need_sha256=true (no token) instead,
-        so that an identical file is still skipped.
+        so that an identical file is still skipped. In check mode nothing is opened: the answer
+        is skip=true with changed (and check=true when the file would be written).
         """
         return _transfer.begin(dest, size, sha256, mode, owner, group, backup)
 
     @staticmethod
     @hostdeck.changes
     @hostdeck.inline
+    @hostdeck.internal
     def upload_chunk(token: str, offset: int, data: bytes) -> dict:
         """Append one chunk (at the given offset, which must follow the previous chunk).
 
         Runs in frame order on the agent's reader thread, so a controller may keep several
-        chunks in flight."""
+        chunks in flight. Refused in check mode (a check-mode upload_begin gives no token)."""
+        _refuse_in_check_mode("upload_chunk")
         return _transfer.chunk(token, offset, data)
 
     @staticmethod
     @hostdeck.changes
+    @hostdeck.internal
     def upload_end(token: str, sha256: Optional[str] = None) -> dict:
         """Verify size and sha256 of an upload and rename it into place.
 
-        sha256 is required when upload_begin was not given one."""
+        sha256 is required when upload_begin was not given one. Refused in check mode."""
+        _refuse_in_check_mode("upload_end")
         return _transfer.end(token, sha256)
 
     @staticmethod
+    @hostdeck.internal
     def upload_abort(token: str) -> dict:
         """Abandon an upload and remove its temp file."""
         return _transfer.abort(token)
 
     @staticmethod
+    @hostdeck.internal
     def download(path: Path, chunk_size: int = 1048576, offset: int = 0) -> dict:
         """Stream a file as CHUNKs {stream: 'data', data: bytes}; returns its size and sha256."""
         return _transfer.download(path, chunk_size, offset)
