@@ -269,6 +269,12 @@ class ToolTestCase(unittest.TestCase):
         real = agent.tool(tool, method, call_timeout=call_timeout, **args)
         self.assertTrue(real["changed"], "%s.%s: %r" % (tool, method, real))
         self.assertEqual(dry.get("diff"), real.get("diff"), "check-mode diff differs from the real one")
+        # What check mode predicts (package versions and transactions, service states) must be
+        # what the real run then did.
+        for key in ("packages", "transaction", "after"):
+            if key in real:
+                self.assertEqual(dry.get(key), real[key], "%s.%s: check mode predicted another %s"
+                                 % (tool, method, key))
         self.assertNotEqual(before, snapshot(), "%s.%s reported a change but nothing changed" % (tool, method))
         again = agent.tool(tool, method, call_timeout=call_timeout, **args)
         self.assertFalse(again["changed"], "%s.%s second run: %r" % (tool, method, again))

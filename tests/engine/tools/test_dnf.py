@@ -12,19 +12,20 @@ import unittest
 import harness
 from agent_client import AgentError
 
-SPEC = """Name: hd-hello
+SPEC = """Name: {name}
 Version: {version}
 Release: 1
 Summary: Hostdeck test package
 License: MIT
 BuildArch: noarch
+{requires}
 %description
 Hostdeck test package.
 %install
-mkdir -p %{{buildroot}}/usr/share/hd-hello
-echo {text} > %{{buildroot}}/usr/share/hd-hello/data.txt
+mkdir -p %{{buildroot}}/usr/share/{name}
+echo {text} > %{{buildroot}}/usr/share/{name}/data.txt
 %files
-/usr/share/hd-hello/data.txt
+/usr/share/{name}/data.txt
 """
 
 
@@ -43,10 +44,11 @@ class DnfTest(harness.LocalAgentTestCase):
             f.write("[main]\nreposdir=\ngpgcheck=0\n[hostdeck]\nname=hostdeck\nbaseurl=file://%s\n"
                     "enabled=1\ngpgcheck=0\nmetadata_expire=0\n" % self.repo)
 
-    def build(self, version: str, text: str) -> None:
-        spec = os.path.join(self.tmp, "hd-%s.spec" % version)
+    def build(self, version: str, text: str, name: str = "hd-hello",
+              requires: str = "Requires: hd-dep") -> None:
+        spec = os.path.join(self.tmp, "%s-%s.spec" % (name, version))
         with open(spec, "w") as f:
-            f.write(SPEC.format(version=version, text=text))
+            f.write(SPEC.format(name=name, version=version, text=text, requires=requires))
         # HOME in the temp dir: Debian's rpm keeps its database in ~/.rpmdb.
         env = dict(os.environ, HOME=self.tmp)
         subprocess.run(["rpmbuild", "--define", "_topdir %s/rpmbuild" % self.tmp, "--define",
@@ -61,22 +63,31 @@ class DnfTest(harness.LocalAgentTestCase):
                 data = f.read()
         except FileNotFoundError:
             data = None
-        return (done.stdout, data)
+        return ("".join(sorted(done.stdout.splitlines(True))), data)
 
     def test_install_latest_remove_in_an_installroot(self) -> None:
+        self.build("2.0", "dep", name="hd-dep", requires="")
         self.build("1.0", "one")
         common = dict(root=self.root, config=self.conf)
         r = self.assertIdempotent(self.agent, "Dnf", "install", self.state, packages=["hd-hello"],
                                   **common)
         self.assertEqual(r["packages"]["hd-hello"], {"before": None, "after": "1.0-1"})
-        self.assertEqual(self.state(), ("hd-hello 1.0-1\n", "one\n"))
+        self.assertEqual(r["transaction"], [
+            {"name": "hd-dep", "action": "install", "before": None, "after": "2.0-1"},
+            {"name": "hd-hello", "action": "install", "before": None, "after": "1.0-1"}])
+        self.assertEqual(self.state(), ("hd-dep 2.0-1\nhd-hello 1.0-1\n", "one\n"))
         self.assertFalse(self.agent.tool("Dnf", "install", packages=["hd-hello=1.0"], **common)["changed"])
         self.build("1.1", "two")
         r = self.assertIdempotent(self.agent, "Dnf", "latest", self.state, packages=["hd-hello"],
                                   refresh=True, **common)
         self.assertEqual(r["packages"]["hd-hello"], {"before": "1.0-1", "after": "1.1-1"})
-        self.assertEqual(self.state(), ("hd-hello 1.1-1\n", "two\n"))
-        self.assertIdempotent(self.agent, "Dnf", "remove", self.state, packages=["hd-hello"], **common)
+        self.assertEqual(r["transaction"], [
+            {"name": "hd-hello", "action": "upgrade", "before": "1.0-1", "after": "1.1-1"}])
+        self.assertEqual(self.state(), ("hd-dep 2.0-1\nhd-hello 1.1-1\n", "two\n"))
+        r = self.assertIdempotent(self.agent, "Dnf", "remove", self.state, packages=["hd-dep"],
+                                  **common)
+        self.assertEqual([(t["name"], t["action"]) for t in r["transaction"]],
+                         [("hd-dep", "remove"), ("hd-hello", "remove")])
         self.assertEqual(self.state(), ("", None))
         with self.assertRaises(AgentError) as caught:
             self.agent.tool("Dnf", "install", packages=["hd-missing"], **common)
