@@ -13,6 +13,7 @@ from hostdeck import Path, Text
 
 import _edit
 import _files
+import _sync
 import _transfer
 
 MANAGED_MARKER = "# {mark} HOSTDECK MANAGED BLOCK"
@@ -292,3 +293,41 @@ class FileSystem:
         """Replace regexp matches (multi-line mode, count 0 = all) in a file; changed + diff."""
         return _edit_file(path, lambda text: _edit.replace(text, regexp, replacement, count),
                           False, None, None, None, backup)
+
+    @staticmethod
+    @hostdeck.internal
+    def sync_manifest(root: Path, known: Optional[dict[str, list[int]]] = None,
+                      hash: Literal["lazy", "all", "none"] = "lazy",
+                      exclude: Optional[list[str]] = None, max_entries: int = 1000000) -> dict:
+        """Every entry below root, sorted, depth first: {path (relative), type, size, mode,
+        mtime_ns, uid, gid, sha256 (files, when hashed), target (symlinks)}.
+
+        known maps relative paths to [size, mtime_ns] as the controller has them; with hash=lazy
+        only files with the same size but another mtime are hashed (size or mtime alone settle
+        every other case). exclude: glob patterns matched against the relative path and the
+        name. Symlinks are listed, never followed. {exists: false} when root is missing."""
+        return _sync.manifest(root, known, hash, exclude, max_entries)
+
+    @staticmethod
+    @hostdeck.changes
+    @hostdeck.internal
+    def sync_delete(root: Path, paths: list[str]) -> dict:
+        """Delete paths relative to root (directories with their content); missing ones are
+        reported, not an error. Absolute paths, '..' and symlinks on the way are refused."""
+        return _sync.delete(root, paths)
+
+    @staticmethod
+    @hostdeck.changes
+    @hostdeck.internal
+    def sync_mkdir(root: Path, dirs: list, mode: Optional[str] = None) -> dict:
+        """mkdir -p for paths relative to root; items are paths or {path, mode}. New directories
+        get their mode (default mode, else 0755); existing ones only an explicitly given mode."""
+        return _sync.mkdirs(root, dirs, mode)
+
+    @staticmethod
+    @hostdeck.changes
+    @hostdeck.internal
+    def sync_attrs(root: Path, items: list[dict]) -> dict:
+        """Set {path, mode, owner, group, mtime_ns} (each optional but path) of paths relative
+        to root, never through a symlink; attributes lists what differed (from -> to)."""
+        return _sync.set_attrs(root, items)

@@ -18,7 +18,7 @@ PY38_CANDIDATES = [os.environ.get("HOSTDECK_PY38", ""), "/usr/bin/python3.8",
 
 
 # Agent-side pieces of the controller's sync command (internal as well).
-SYNC_PRIMITIVES = []
+SYNC_PRIMITIVES = ["sync_attrs", "sync_delete", "sync_manifest", "sync_mkdir"]
 
 
 class MiscTest(harness.LocalAgentTestCase):
@@ -110,10 +110,10 @@ class MiscTest(harness.LocalAgentTestCase):
         self.assertTrue(by_name[("FileSystem", "upload_chunk")]["inline"])
         # Protocol pieces the transfer engine calls are internal; palettes and users skip them.
         internal = sorted("%s.%s" % key for key, m in by_name.items() if m["internal"])
-        self.assertEqual(internal, ["FileSystem.download", "FileSystem.upload_abort",
-                                    "FileSystem.upload_begin", "FileSystem.upload_chunk",
-                                    "FileSystem.upload_end"] + sorted(
-                                        "FileSystem." + n for n in SYNC_PRIMITIVES))
+        self.assertEqual(internal, sorted(["FileSystem.download", "FileSystem.upload_abort",
+                                           "FileSystem.upload_begin", "FileSystem.upload_chunk",
+                                           "FileSystem.upload_end"] +
+                                          ["FileSystem." + n for n in SYNC_PRIMITIVES]))
         for key in [("Logger", "set_level"), ("Quit", "exit")]:
             self.assertTrue(by_name[key]["changes"], key)
         write = {p["name"]: p for p in by_name[("FileSystem", "write")]["params"]}
