@@ -25,8 +25,10 @@ APT_ENV = {"DEBIAN_FRONTEND": "noninteractive", "APT_LISTCHANGES_FRONTEND": "non
            "NEEDRESTART_MODE": "l"}
 APT_OPTIONS = ["-y", "-q", "-o", "Dpkg::Options::=--force-confdef",
                "-o", "Dpkg::Options::=--force-confold"]
-# A dry run builds its package cache in memory: apt would otherwise (re)write pkgcache.bin.
-NO_CACHE_FILES = ["-o", "Dir::Cache::pkgcache=", "-o", "Dir::Cache::srcpkgcache="]
+# A dry run writes nothing: the package cache is built in memory (apt would otherwise rewrite
+# pkgcache.bin) and the solver's planner log (eipp.log.xz, written even by -s) goes nowhere.
+NO_CACHE_FILES = ["-o", "Dir::Cache::pkgcache=", "-o", "Dir::Cache::srcpkgcache=",
+                  "-o", "Dir::Log::Planner=/dev/null"]
 SIMULATED = re.compile(r"^(Inst|Remv|Purg) (\S+)(?: \[([^\]]*)\])?(?: \((\S+))?")
 
 
@@ -138,7 +140,11 @@ class Apt:
         age = _cache_age()
         if cache_valid_time and age is not None and age < cache_valid_time:
             return {"changed": False, "cache_age": round(age, 1)}
-        if not hostdeck.context().check:
+        if hostdeck.context().check:
+            import shutil
+            if not shutil.which("apt-get"):
+                raise hostdeck.ToolError("command not found: apt-get (this host does not use apt)")
+        else:
             _apt_get(["update"])
             os.makedirs(os.path.dirname(UPDATE_STAMP), exist_ok=True)
             with open(UPDATE_STAMP, "a"):

@@ -71,6 +71,13 @@ def _candidates(root, config, names: list[str]) -> dict[str, Optional[str]]:
     return out
 
 
+def _require_pacman() -> None:
+    """Check mode fails where the real call would: without pacman."""
+    import shutil
+    if not shutil.which("pacman"):
+        raise hostdeck.ToolError("command not found: pacman (this host does not use pacman)")
+
+
 def _vercmp(a: str, b: str) -> int:
     """pacman's own version order (vercmp ships with pacman)."""
     done = _proc.run(["vercmp", a, b], timeout=30)
@@ -125,7 +132,9 @@ class Pacman:
             age = time.time() - os.stat(sync).st_mtime
             if age < cache_valid_time:
                 return {"changed": False, "cache_age": round(age, 1)}
-        if not hostdeck.context().check:
+        if hostdeck.context().check:
+            _require_pacman()
+        else:
             _pacman(root, config, ["-Syy" if force else "-Sy"])
             if os.path.isdir(sync):
                 os.utime(sync)
