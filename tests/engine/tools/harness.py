@@ -256,6 +256,40 @@ class ContainerHost:
             subprocess.run(["rm", "-rf", "--one-file-system", self.tmp], check=False)
 
 
+def tree_snapshot(root: str, prune: tuple = (), volatile_suffixes: tuple = ()) -> dict:
+    """Relative path -> inode, type, mode, owner, group, size, mtime and ctime of everything
+    below root. ctime moves on any write, chmod, chown or rename and cannot be set back, so two
+    equal snapshots mean nothing was changed. prune: relative paths left out with their
+    content; volatile_suffixes: file name endings left out (documented volatile files)."""
+    expr: List[str] = []
+    for rel in prune:
+        expr += ["-path", os.path.join(root, rel), "-o"]
+    argv = ["find", root, "-mindepth", "1"]
+    if expr:
+        argv += ["("] + expr[:-1] + [")", "-prune", "-o"]
+    done = subprocess.run(argv + ["-printf", "%P\\0%i %y %m %U %G %s %T@ %C@\\0"],
+                          capture_output=True, check=True)
+    fields = done.stdout.split(b"\0")
+    out = dict(zip(fields[0:-1:2], fields[1::2]))
+    if volatile_suffixes:
+        ends = tuple(s.encode() for s in volatile_suffixes)
+        out = {k: v for k, v in out.items() if not k.endswith(ends)}
+    return out
+
+
+def _what_changed(before: Any, after: Any) -> str:
+    """Which paths of tree snapshots (or which parts of other values) differ."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        return repr(changed_paths(before, after)[:20])
+    if isinstance(before, tuple) and isinstance(after, tuple) and len(before) == len(after):
+        return "; ".join(_what_changed(b, a) for b, a in zip(before, after) if b != a)
+    return "%r -> %r" % (before, after)
+
+
+def changed_paths(before: dict, after: dict) -> List[bytes]:
+    return sorted(p for p in set(before) | set(after) if before.get(p) != after.get(p))
+
+
 class ToolTestCase(unittest.TestCase):
     """Checks shared by the tool tests."""
 
@@ -265,7 +299,10 @@ class ToolTestCase(unittest.TestCase):
         before = snapshot()
         dry = agent.tool(tool, method, check_mode=True, call_timeout=call_timeout, **args)
         self.assertTrue(dry["changed"], "%s.%s check mode: %r" % (tool, method, dry))
-        self.assertEqual(before, snapshot(), "%s.%s in check mode modified the host" % (tool, method))
+        after_dry = snapshot()
+        if before != after_dry:
+            self.fail("%s.%s in check mode modified the host: %s" % (
+                tool, method, _what_changed(before, after_dry)))
         real = agent.tool(tool, method, call_timeout=call_timeout, **args)
         self.assertTrue(real["changed"], "%s.%s: %r" % (tool, method, real))
         self.assertEqual(dry.get("diff"), real.get("diff"), "check-mode diff differs from the real one")
@@ -295,8 +332,6 @@ class LocalAgentTestCase(ToolTestCase):
         cls.agent.close()
 
     def make_tmp(self, prefix: str) -> str:
-        import shutil
-        import tempfile
         path = tempfile.mkdtemp(prefix=prefix)
         self.addCleanup(shutil.rmtree, path)
         return path

@@ -66,6 +66,10 @@ class PacmanTest(harness.LocalAgentTestCase):
     def state(self):
         return (self.query(), self.data())
 
+    def full_state(self):
+        """state() and every file below the temp dir: check mode must not touch any of them."""
+        return (self.state(), harness.tree_snapshot(self.tmp))
+
     def pac(self, method: str, **args):
         return self.agent.tool("Pacman", method, root=self.root, config=self.conf, call_timeout=300,
                                **args)
@@ -97,7 +101,7 @@ class PacmanTest(harness.LocalAgentTestCase):
                         config=self.conf)
         self.assertTrue(self.pac("update")["changed"])
         self.assertFalse(self.pac("update", cache_valid_time=3600)["changed"])
-        r = self.assertIdempotent(self.agent, "Pacman", "install", self.state, packages=["hd-hello"],
+        r = self.assertIdempotent(self.agent, "Pacman", "install", self.full_state, packages=["hd-hello"],
                                   root=self.root, config=self.conf)
         self.assertEqual(r["packages"]["hd-hello"], {"before": None, "after": "1.0-1"})
         self.assertEqual(r["transaction"], [
@@ -113,14 +117,14 @@ class PacmanTest(harness.LocalAgentTestCase):
 
         self.build("hd-hello", "1.1-1", "two\n", depends=("hd-dep",))
         self.pac("update", force=True)  # the new db may carry the same mtime second as the old
-        r = self.assertIdempotent(self.agent, "Pacman", "latest", self.state, packages=["hd-hello"],
+        r = self.assertIdempotent(self.agent, "Pacman", "latest", self.full_state, packages=["hd-hello"],
                                   root=self.root, config=self.conf)
         self.assertEqual(r["packages"]["hd-hello"], {"before": "1.0-1", "after": "1.1-1"})
         self.assertEqual(r["transaction"], [
             {"name": "hd-hello", "action": "upgrade", "before": "1.0-1", "after": "1.1-1"}])
         self.assertEqual(self.data(), "two\n")
 
-        r = self.assertIdempotent(self.agent, "Pacman", "remove", self.state, packages=["hd-hello"],
+        r = self.assertIdempotent(self.agent, "Pacman", "remove", self.full_state, packages=["hd-hello"],
                                   root=self.root, config=self.conf, recursive=True, purge=True)
         self.assertEqual([(t["name"], t["action"]) for t in r["transaction"]],
                          [("hd-dep", "remove"), ("hd-hello", "remove")])
