@@ -105,7 +105,7 @@ def _change(action: str, name: str, needed: bool, runtime: bool, before: dict) -
     after = _aspects(result)
     if needed and check:
         after.update(_PREDICT[action])
-        result.update(after, check=True)
+        _predicted(result, after)
     result.update(changed=needed, before=_aspects(before), after=after)
     return result
 
@@ -245,11 +245,18 @@ class Service:
                 after.update(_moved(step))
         result = _status(unit)
         if hostdeck.context().check:
-            result.update(after, check=True)
+            _predicted(result, after)
         else:
             after = _aspects(result)
         result.update(changed=bool(steps), actions=steps, before=_aspects(before), after=after)
         return result
+
+
+def _predicted(result: dict, after: dict) -> None:
+    """Make a check-mode status say what the call would leave."""
+    result.update(after, check=True)
+    if result["systemd_running"]:
+        result["started"] = after["active"] in ("active", "reloading", "activating")
 
 
 def _moved(step: dict) -> dict:

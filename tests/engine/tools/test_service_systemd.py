@@ -89,6 +89,9 @@ class ServiceSystemdTest(unittest.TestCase):
         self.assertEqual(real["before"], before[0])
         self.assertEqual(real["after"], self.state(), "%s: after is not what systemd says" % method)
         self.assertEqual(dry["after"], real["after"], "%s: check mode predicted otherwise" % method)
+        status = ("active", "started", "enabled", "masked")
+        self.assertEqual({k: dry[k] for k in status}, {k: real[k] for k in status})
+        self.assertTrue(dry["check"])
         return dry, real
 
     def test_start_stop_restart_reload(self) -> None:
