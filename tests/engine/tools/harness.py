@@ -167,27 +167,27 @@ class ChrootHost:
 
 
 class ContainerHost:
-    """A private copy of the cached tree booted as a container with its own systemd as PID 1.
+    """The cached tree booted as a container with its own systemd as PID 1, changes kept apart.
 
-    `systemd-nspawn -b` boots it; the agent is `nsenter -t PID -a python3` (PID: the container's
-    systemd), so it sees the container's mounts, PIDs and /run/systemd. close() stops the
-    container with SIGTERM to systemd-nspawn (a clean shutdown) and removes the copy.
+    `systemd-nspawn --volatile=overlay -b` mounts the cached tree read-only under a tmpfs
+    overlay, so the container starts from the pristine tree without a copy and every change it
+    makes is gone when it stops. The host sees the container's view (overlay included) at
+    /proc/PID/root; the agent is `nsenter -t PID -a python3` (PID: the container's systemd).
+    close() stops the container with SIGTERM to systemd-nspawn (a clean shutdown).
     """
 
     def __init__(self, name: str = "hostdeck-test", boot_timeout: float = 90.0) -> None:
-        pristine = ensure_debian_chroot()
+        self.pristine = ensure_debian_chroot()
         self.tmp = tempfile.mkdtemp(prefix="hostdeck-container-")
-        self.root = os.path.join(self.tmp, "root")
         self.name = "%s-%d" % (name, os.getpid())
         self.nspawn: Optional[subprocess.Popen] = None
         self.agent: Optional[ToolAgent] = None
+        self.pid = 0
         started = time.monotonic()
         try:
-            subprocess.run(["cp", "-a", "--reflink=auto", pristine, self.root], check=True)
-            self.copy_seconds = time.monotonic() - started
-            started = time.monotonic()
             self._boot(boot_timeout)
             self.boot_seconds = time.monotonic() - started
+            self.root = "/proc/%d/root" % self.pid
             self.agent = start_agent(self.enter(), CONTAINER_ENV)
         except BaseException:
             self.close()
@@ -197,8 +197,9 @@ class ContainerHost:
         log = open(os.path.join(self.tmp, "console.log"), "wb")
         with log:
             self.nspawn = subprocess.Popen(
-                ["systemd-nspawn", "--quiet", "-D", self.root, "-b", "--register=no",
-                 "--keep-unit", "--link-journal=no", "--console=pipe", "-M", self.name],
+                ["systemd-nspawn", "--quiet", "-D", self.pristine, "--volatile=overlay", "-b",
+                 "--register=no", "--keep-unit", "--link-journal=no", "--console=pipe",
+                 "-M", self.name],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         state = ""
@@ -264,7 +265,7 @@ def tree_snapshot(root: str, prune: tuple = (), volatile_suffixes: tuple = ()) -
     expr: List[str] = []
     for rel in prune:
         expr += ["-path", os.path.join(root, rel), "-o"]
-    argv = ["find", root, "-mindepth", "1"]
+    argv = ["find", "-H", root, "-mindepth", "1"]  # -H: root may be a link (/proc/PID/root)
     if expr:
         argv += ["("] + expr[:-1] + [")", "-prune", "-o"]
     done = subprocess.run(argv + ["-printf", "%P\\0%i %y %m %U %G %s %T@ %C@\\0"],

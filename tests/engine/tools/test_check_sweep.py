@@ -2,19 +2,21 @@
 
 The method list comes from the agent's describe output, not from this file: a new method is
 swept as soon as it exists (and fails here until its parameters can be generated). The host is
-a private copy of the Debian test tree booted as a container with systemd (harness.ContainerHost),
-so services, users, apt and files are all real. For every described method, in turn:
+the Debian test tree booted as a container with systemd under a throw-away overlay
+(harness.ContainerHost), so services, users, apt and files are all real. For every described
+method, in turn:
 
 1. the tree is snapshotted (every path's type, mode, owner, size, mtime, ctime and inode: ctime
    moves on any write, chmod, chown or rename and cannot be set back), the method is called in
    check mode, and the tree must be exactly as before; a changing method must answer with a
    `changed` flag (or a clear error, the same one a real call gives);
-2. the method is called for real on the same copy (which step 1 just proved untouched), and the
+2. the method is called for real on the same tree (which step 1 just proved untouched), and the
    tree is compared again: a method that changed the tree without being marked as changing, or
    without saying changed, is reported; check mode must have predicted `changed` the same way.
 
 Excluded from the snapshot: /proc, /sys, /dev, /run, /tmp (kernel or tmpfs inside the container),
-and VOLATILE, which the container's own systemd writes on its own.
+and VOLATILE, which the container's own services write on their own. Finally the cached tree
+under the overlay must be untouched.
 """
 import hashlib
 import os
@@ -30,6 +32,9 @@ EXCLUDED_TOPS = {"proc", "sys", "dev", "run", "tmp"}
 # units logged to its persistent journal when it pleases (seen during a check-mode call).
 VOLATILE = ("var/log/journal",)
 SWEEP = "/srv/sweep"
+# Result fields that describe a change: what check mode says must be what the real call reports.
+PLAN_KEYS = ("diff", "before", "after", "packages", "transaction", "created", "removed",
+             "missing", "attributes", "drift", "actions", "units", "path", "target", "argv")
 UNIT = """[Unit]
 Description=Hostdeck sweep unit {name}
 [Service]
@@ -124,9 +129,13 @@ class CheckSweepTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls) -> None:
         cls.started = time.monotonic()
+        cls.pristine = harness.tree_snapshot(harness.ensure_debian_chroot())
         cls.host = harness.ContainerHost("hostdeck-sweep")
         try:
             cls.prepare()
+            print("\ncontainer: boot %.1f s, ready after %.1f s" % (
+                cls.host.boot_seconds, time.monotonic() - cls.started),
+                file=sys.stderr)
         except BaseException:
             cls.host.close()
             raise
@@ -180,8 +189,10 @@ class CheckSweepTest(unittest.TestCase):
         # Quit.exit ends the agent: sweep it last.
         plan.sort(key=lambda item: item[0] == "Quit")
 
+        sweep_started = time.monotonic()
         # The snapshot sees a change made behind the agent's back (the check can fail).
         before = snapshot(host.root)
+        self.assertGreater(len(before), 5000)
         self.assertEqual(host.run("touch", SWEEP + "/syncroot/a").returncode, 0)
         self.assertEqual(changed_paths(before, snapshot(host.root)), [b"srv/sweep/syncroot/a"])
 
@@ -216,6 +227,11 @@ class CheckSweepTest(unittest.TestCase):
                     dry.get("changed") != real.get("changed"):
                 problems.append("%s: check mode said changed=%r, the real call %r" % (
                     where, dry.get("changed"), real.get("changed")))
+            if m["changes"] and isinstance(dry, dict) and isinstance(real, dict):
+                for key in PLAN_KEYS:
+                    if key in dry and key in real and dry[key] != real[key]:
+                        problems.append("%s: check mode said %s=%r, the real call %r" % (
+                            where, key, dry[key], real[key]))
             if (dry_error is None) != (real_error is None):
                 problems.append("%s: check mode %s, the real call %s" % (
                     where, "failed: " + dry_error if dry_error else "succeeded",
@@ -225,7 +241,11 @@ class CheckSweepTest(unittest.TestCase):
                 self.outcome(dry, dry_error), self.outcome(real, real_error), len(moved),
                 time.monotonic() - started))
         print("\n" + "\n".join(report), file=sys.stderr)
+        print("sweep of %d methods (%d changing) took %.1f s" % (
+            len(plan), len(changing), time.monotonic() - sweep_started), file=sys.stderr)
         self.assertEqual(problems, [])
+        # The container wrote into its overlay only: the cached tree under it is untouched.
+        self.assertEqual(changed_paths(self.pristine, harness.tree_snapshot(host.pristine)), [])
 
     @staticmethod
     def outcome(result, error) -> str:

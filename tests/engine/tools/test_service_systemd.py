@@ -1,4 +1,4 @@
-"""Service against a running systemd: a copy of the Debian test tree booted with systemd-nspawn.
+"""Service against a running systemd: the Debian test tree booted with systemd-nspawn (overlay).
 
 The agent runs inside the container (`nsenter -t PID -a python3`). A real unit records what
 systemd did to it in a file (start with its PID, reload, stop); the test reads that file, the
@@ -37,8 +37,7 @@ class ServiceSystemdTest(unittest.TestCase):
         started = time.monotonic()
         cls.host = harness.ContainerHost("hostdeck-svc")
         cls.agent = cls.host.agent
-        print("\ncontainer: copy %.1f s, boot %.1f s" % (cls.host.copy_seconds, cls.host.boot_seconds),
-              file=sys.stderr)
+        print("\ncontainer: boot %.1f s" % cls.host.boot_seconds, file=sys.stderr)
         cls.started = started
 
     @classmethod
