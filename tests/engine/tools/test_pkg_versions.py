@@ -15,7 +15,7 @@ import unittest
 
 import harness
 
-PAIRS = 1200
+PAIRS = 800
 
 
 def load_pkg():
