@@ -298,6 +298,7 @@ def _marker(attr):
 
 inline = _marker('_hd_inline')
 changes = _marker('_hd_changes')
+internal = _marker('_hd_internal')  # a protocol piece: hidden from palettes, refused from users
 
 
 def run_process(argv, input=None, timeout=None, **kw):
@@ -600,6 +601,7 @@ def describe_method(source, node, raw):
         params.append(d)
     return {'name': node.name, 'doc': cleandoc(fn.__doc__),
             'changes': getattr(fn, '_hd_changes', False), 'inline': getattr(fn, '_hd_inline', False),
+            'internal': getattr(fn, '_hd_internal', False),
             'params': params, 'returns': seg(node.returns)}
 
 
@@ -639,7 +641,7 @@ class Agent:
 
 TOOLS['_agent'] = Agent
 hostdeck = type(sys)('hostdeck')
-hostdeck.__dict__.update(context=context, exit_after_reply=exit_after_reply, inline=inline, changes=changes, run_process=run_process,
+hostdeck.__dict__.update(context=context, exit_after_reply=exit_after_reply, inline=inline, changes=changes, internal=internal, run_process=run_process,
                          ToolError=ToolError, Cancelled=Cancelled, Path=str, Text=str, Secret=str)
 sys.modules['hostdeck'] = hostdeck
 try:

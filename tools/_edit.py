@@ -1,6 +1,10 @@
 """Pure text edits behind FileSystem.line_in_file / block_in_file / replace (no I/O here)."""
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: hosts never import typing
+    from typing import Optional
+
 import re
 
 import hostdeck

@@ -1,6 +1,10 @@
 """File helpers shared by the tools: atomic writes, unified diffs, owners and modes."""
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: hosts never import typing
+    from typing import Callable, Optional, Tuple, Union
+
 import grp
 import os
 import pwd

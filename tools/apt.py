@@ -1,6 +1,10 @@
 """Debian/Ubuntu packages (apt-get, dpkg status) and DEB822 repositories."""
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: hosts never import typing
+    from typing import Optional
+
 import os
 import re
 import time
@@ -21,6 +25,11 @@ APT_ENV = {"DEBIAN_FRONTEND": "noninteractive", "APT_LISTCHANGES_FRONTEND": "non
            "NEEDRESTART_MODE": "l"}
 APT_OPTIONS = ["-y", "-q", "-o", "Dpkg::Options::=--force-confdef",
                "-o", "Dpkg::Options::=--force-confold"]
+# A dry run writes nothing: the package cache is built in memory (apt would otherwise rewrite
+# pkgcache.bin) and the solver's planner log (eipp.log.xz, written even by -s) goes nowhere.
+NO_CACHE_FILES = ["-o", "Dir::Cache::pkgcache=", "-o", "Dir::Cache::srcpkgcache=",
+                  "-o", "Dir::Log::Planner=/dev/null"]
+SIMULATED = re.compile(r"^(Inst|Remv|Purg) (\S+)(?: \[([^\]]*)\])?(?: \((\S+))?")
 
 
 def installed() -> dict[str, str]:
@@ -54,7 +63,8 @@ def _native_arch() -> str:
 
 
 def _candidates(names: list[str]) -> dict[str, Optional[str]]:
-    done = _proc.check(["apt-cache", "policy"] + names, timeout=120, env=APT_ENV)
+    quiet = NO_CACHE_FILES if hostdeck.context().check else []
+    done = _proc.check(["apt-cache"] + quiet + ["policy"] + names, timeout=120, env=APT_ENV)
     out: dict[str, Optional[str]] = {n: None for n in names}
     current = None
     for line in done.stdout.splitlines():
@@ -69,6 +79,39 @@ def _candidates(names: list[str]) -> dict[str, Optional[str]]:
 def _apt_get(args: list[str]) -> _proc.Completed:
     emit = hostdeck.context().emit
     return _proc.check(["apt-get"] + APT_OPTIONS + args, env=APT_ENV, timeout=3600, emit=emit)
+
+
+def _simulate(args: list[str]) -> list[dict]:
+    """What `apt-get -s ARGS` would do: install, upgrade, downgrade, reinstall, remove, purge."""
+    done = _proc.check(["apt-get", "-s", "-q"] + NO_CACHE_FILES + args, env=APT_ENV, timeout=600)
+    out = []
+    for line in done.stdout.splitlines():
+        m = SIMULATED.match(line)
+        if not m:
+            continue
+        kind, name, old, new = m.groups()
+        if kind == "Inst":
+            out.append(_pkg.entry(name, old, new, _pkg.debian_compare))
+        else:
+            out.append(_pkg.entry(name, old, None, _pkg.debian_compare,
+                                  "purge" if kind == "Purg" else "remove"))
+    return out
+
+
+def _transact(args: list[str], names: list[str], before: dict[str, str]) -> dict:
+    """Run apt-get ARGS (or simulate it in check mode): the transaction and the named packages'
+    versions after it."""
+    if hostdeck.context().check:
+        transaction = _simulate(args)
+        return {"transaction": transaction,
+                "after": _pkg.predicted({n: before.get(n) for n in names}, transaction)}
+    _apt_get(args)
+    after = installed()
+    transaction = _pkg.diff(before, after, _pkg.debian_compare)
+    if args[0] == "purge":
+        for item in transaction:
+            item["action"] = "purge" if item["action"] == "remove" else item["action"]
+    return {"transaction": transaction, "after": {n: after.get(n) for n in names}}
 
 
 def _cache_age() -> Optional[float]:
@@ -97,7 +140,11 @@ class Apt:
         age = _cache_age()
         if cache_valid_time and age is not None and age < cache_valid_time:
             return {"changed": False, "cache_age": round(age, 1)}
-        if not hostdeck.context().check:
+        if hostdeck.context().check:
+            import shutil
+            if not shutil.which("apt-get"):
+                raise hostdeck.ToolError("command not found: apt-get (this host does not use apt)")
+        else:
             _apt_get(["update"])
             os.makedirs(os.path.dirname(UPDATE_STAMP), exist_ok=True)
             with open(UPDATE_STAMP, "a"):
@@ -133,15 +180,15 @@ class Apt:
 
     @staticmethod
     def _run_install(wanted, before, todo, install_recommends: bool, update_cache: bool) -> dict:
-        if todo and not hostdeck.context().check:
+        names = [n for n, _ in wanted]
+        done = {"transaction": [], "after": {n: before.get(n) for n in names}}
+        if todo:
             if update_cache:
                 Apt.update()
             args = ["install"] + ([] if install_recommends else ["--no-install-recommends"])
-            _apt_get(args + [n + ("=" + v if v else "") for n, v in todo])
-        after = installed() if todo and not hostdeck.context().check else before
-        names = [n for n, _ in wanted]
-        return _pkg.result(bool(todo), {n: before.get(n) for n in names},
-                           {n: after.get(n) for n in names}, actions=[n for n, _ in todo])
+            done = _transact(args + [n + ("=" + v if v else "") for n, v in todo], names, before)
+        return _pkg.result(bool(todo), {n: before.get(n) for n in names}, done["after"],
+                           done["transaction"], actions=[n for n, _ in todo])
 
     @staticmethod
     @hostdeck.changes
@@ -150,12 +197,12 @@ class Apt:
         names = [n for n, _ in _pkg.specs(packages)]
         before = installed()
         todo = [n for n in names if before.get(n) is not None]
-        check = hostdeck.context().check
-        if todo and not check:
-            _apt_get(["purge" if purge else "remove"] + (["--autoremove"] if autoremove else []) + todo)
-        after = installed() if todo and not check else before
-        return _pkg.result(bool(todo), {n: before.get(n) for n in names},
-                           {n: after.get(n) for n in names}, actions=todo)
+        done = {"transaction": [], "after": {n: before.get(n) for n in names}}
+        if todo:
+            done = _transact(["purge" if purge else "remove"] +
+                             (["--autoremove"] if autoremove else []) + todo, names, before)
+        return _pkg.result(bool(todo), {n: before.get(n) for n in names}, done["after"],
+                           done["transaction"], actions=todo)
 
     @staticmethod
     @hostdeck.changes

@@ -1,6 +1,10 @@
 """Red Hat family packages (dnf, installed state from rpm)."""
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: hosts never import typing
+    from typing import Optional
+
 import os
 import shutil
 
@@ -17,9 +21,18 @@ def _dnf() -> str:
     return path
 
 
-def _base(root: Optional[str], config: Optional[str], refresh: bool = False) -> list[str]:
+# Sections of dnf's transaction table -> action (the rest, e.g. Skipping..., is not acted on).
+SECTIONS = {"Installing": "install", "Installing dependencies": "install",
+            "Installing weak dependencies": "install", "Installing group/module packages": "install",
+            "Upgrading": "upgrade", "Downgrading": "downgrade", "Reinstalling": "reinstall",
+            "Removing": "remove", "Removing dependent packages": "remove",
+            "Removing unused dependencies": "remove"}
+
+
+def _base(root: Optional[str], config: Optional[str], refresh: bool = False,
+          flags: Optional[list[str]] = None) -> list[str]:
     """dnf argv up to the command: -c CONFIG, --installroot ROOT (with a releasever) when given."""
-    argv = [_dnf(), "-y", "-q"] + (["--refresh"] if refresh else [])
+    argv = [_dnf()] + (["-y", "-q"] if flags is None else flags) + (["--refresh"] if refresh else [])
     if config:
         argv += ["-c", config]
     if root:
@@ -27,6 +40,18 @@ def _base(root: Optional[str], config: Optional[str], refresh: bool = False) -> 
         if not os.path.exists(os.path.join(root, "etc/os-release")):
             argv += ["--releasever", "1"]  # an empty root has no release to read it from
     return argv
+
+
+def installed_all(root: Optional[str] = None) -> dict[str, str]:
+    """{name: version-release} of every installed package, read fresh from the rpm database."""
+    done = _proc.check(["rpm"] + (["--root", root] if root else []) +
+                       ["-qa", "--qf", "%{NAME} %{VERSION}-%{RELEASE}\\n"], timeout=120)
+    out = {}
+    for line in done.stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[0] != "gpg-pubkey":
+            out[parts[0]] = parts[1]
+    return out
 
 
 def installed(names: list[str], root: Optional[str] = None) -> dict[str, Optional[str]]:
@@ -64,8 +89,65 @@ def _run(root, config, args: list[str]) -> None:
     _proc.check(_base(root, config) + args, timeout=3600, emit=hostdeck.context().emit)
 
 
+def _dry_run(root, config, args: list[str]) -> list[dict]:
+    """The transaction table of `dnf --assumeno ARGS` (dnf resolves, prints and stops)."""
+    done = _proc.run(_base(root, config, flags=["--assumeno"]) + args, timeout=3600,
+                     env={"LC_ALL": "C"})
+    if done.rc != 0 and "Operation aborted" not in done.stdout + done.stderr:
+        raise _proc.failure(done)
+    return _parse_table(done.stdout)
+
+
+def _parse_table(text: str) -> list[dict]:
+    """Rows ' NAME ARCH [EPOCH:]VERSION-RELEASE REPO SIZE' under 'Installing:' and the like;
+    a name too long for its column may push the rest of its row onto the next line."""
+    rows: list = []
+    action = None
+    for line in text.splitlines():
+        if line and not line[0].isspace():  # a section heading, a rule or a summary
+            action = SECTIONS.get(line[:-1]) if line.endswith(":") else None
+        elif action is None or not line.strip():
+            continue
+        elif len(line) > 1 and not line[1].isspace():
+            rows.append((action, line.split()))
+        elif rows and rows[-1][0] == action and len(rows[-1][1]) < 3:
+            rows[-1][1].extend(line.split())  # the wrapped tail of the previous row
+    return [{"name": t[0], "action": a, "version": t[2].rpartition(":")[2]} for a, t in rows
+            if len(t) >= 3]
+
+
+def _transact(root, config, commands: list[list[str]], names: list[str],
+              before: dict[str, Optional[str]]) -> dict:
+    """Run the dnf commands (or their dry runs in check mode): the transaction and the named
+    packages' versions after it."""
+    have = installed_all(root)
+    if hostdeck.context().check:
+        transaction = []
+        for args in commands:
+            for row in _dry_run(root, config, args):
+                new = None if row["action"] == "remove" else row["version"]
+                transaction.append(_pkg.entry(row["name"], have.get(row["name"]), new,
+                                              _pkg.rpm_compare, row["action"]))
+        return {"transaction": transaction, "after": _pkg.predicted(before, transaction)}
+    for args in commands:
+        _run(root, config, args)
+    after = installed_all(root)
+    return {"transaction": _pkg.diff(have, after, _pkg.rpm_compare),
+            "after": {n: after.get(n) for n in names}}
+
+
+def _result(wanted, before, todo: list[str], root, config, commands: list[list[str]]) -> dict:
+    names = [n for n, _ in wanted]
+    done = {"transaction": [], "after": before}
+    if todo:
+        done = _transact(root, config, commands, names, before)
+    return _pkg.result(bool(todo), before, done["after"], done["transaction"], actions=todo)
+
+
 class Dnf:
-    """Fedora/RHEL packages with dnf; installed state is read from rpm after each change."""
+    """Fedora/RHEL packages with dnf; installed state is read from rpm after each change.
+
+    Check mode asks dnf itself (--assumeno) what it would install, upgrade or remove."""
 
     @staticmethod
     @hostdeck.changes
@@ -75,9 +157,8 @@ class Dnf:
         wanted = _pkg.specs(packages)
         before = installed([n for n, _ in wanted], root)
         todo = [(n, v) for n, v in wanted if not _matches(before[n], v)]
-        if todo and not hostdeck.context().check:
-            _run(root, config, ["install"] + [n + ("-" + v if v else "") for n, v in todo])
-        return Dnf._result(wanted, before, [n for n, _ in todo], root)
+        command = ["install"] + [n + ("-" + v if v else "") for n, v in todo]
+        return _result(wanted, before, [n for n, _ in todo], root, config, [command])
 
     @staticmethod
     @hostdeck.changes
@@ -95,14 +176,9 @@ class Dnf:
             raise hostdeck.ToolError("no package in the enabled repositories: %s" % ", ".join(missing),
                                      packages=missing)
         todo = [n for n in names if before[n] is None or (offered[n] and before[n] != offered[n])]
-        if todo and not hostdeck.context().check:
-            missing_now = [n for n in todo if before[n] is None]
-            if missing_now:
-                _run(root, config, ["install"] + missing_now)
-            upgrade = [n for n in todo if before[n] is not None]
-            if upgrade:
-                _run(root, config, ["upgrade"] + upgrade)
-        return Dnf._result(wanted, before, todo, root)
+        commands = [["install"] + [n for n in todo if before[n] is None],
+                    ["upgrade"] + [n for n in todo if before[n] is not None]]
+        return _result(wanted, before, todo, root, config, [c for c in commands if len(c) > 1])
 
     @staticmethod
     @hostdeck.changes
@@ -112,12 +188,4 @@ class Dnf:
         wanted = _pkg.specs(packages)
         before = installed([n for n, _ in wanted], root)
         todo = [n for n, _ in wanted if before[n] is not None]
-        if todo and not hostdeck.context().check:
-            _run(root, config, ["remove"] + todo)
-        return Dnf._result(wanted, before, todo, root)
-
-    @staticmethod
-    def _result(wanted, before, todo: list[str], root: Optional[str]) -> dict:
-        names = [n for n, _ in wanted]
-        after = installed(names, root) if todo and not hostdeck.context().check else before
-        return _pkg.result(bool(todo), before, after, actions=todo)
+        return _result(wanted, before, todo, root, config, [["remove"] + todo])

@@ -1,6 +1,10 @@
 """Run commands on the host."""
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: hosts never import typing
+    from typing import Optional
+
 import hostdeck
 from hostdeck import Path, Text
 

@@ -1,6 +1,10 @@
 """Facts about the host: OS, kernel, hardware, network, software."""
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: hosts never import typing
+    from typing import Optional
+
 import json
 import os
 import platform

@@ -1,6 +1,10 @@
 """Files and directories: read, inspect, write atomically, edit lines and blocks, transfer."""
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: hosts never import typing
+    from typing import Literal, Optional
+
 import os
 import stat as _stat
 
@@ -9,6 +13,7 @@ from hostdeck import Path, Text
 
 import _edit
 import _files
+import _sync
 import _transfer
 
 MANAGED_MARKER = "# {mark} HOSTDECK MANAGED BLOCK"
@@ -27,6 +32,12 @@ def _edit_file(path: str, edit, create: bool, mode, owner, group, backup: bool) 
         return {"path": path, "changed": False, "diff": ""}
     return _files.converge_text(path, new, _files.parse_mode(mode), _files.resolve_uid(owner),
                                 _files.resolve_gid(group), backup)
+
+
+def _refuse_in_check_mode(method: str) -> None:
+    if _files.in_check_mode():
+        raise hostdeck.ToolError("%s writes data and is refused in check mode (a check-mode "
+                                 "upload_begin answers without a token)" % method, method=method)
 
 
 class FileSystem:
@@ -192,6 +203,7 @@ class FileSystem:
 
     @staticmethod
     @hostdeck.changes
+    @hostdeck.internal
     def upload_begin(dest: Path, size: int, sha256: Optional[str] = None, mode: Optional[str] = None,
                      owner: Optional[str] = None, group: Optional[str] = None,
                      backup: bool = False) -> dict:
@@ -201,34 +213,41 @@ class FileSystem:
         the file is written to a temp file next to dest and renamed into place at the end.
         Without sha256 the controller may hash while it sends (and gives the sum to upload_end):
         when dest already has the same size the answer is need_sha256=true (no token) instead,
-        so that an identical file is still skipped.
+        so that an identical file is still skipped. In check mode nothing is opened: the answer
+        is skip=true with changed (and check=true when the file would be written).
         """
         return _transfer.begin(dest, size, sha256, mode, owner, group, backup)
 
     @staticmethod
     @hostdeck.changes
     @hostdeck.inline
+    @hostdeck.internal
     def upload_chunk(token: str, offset: int, data: bytes) -> dict:
         """Append one chunk (at the given offset, which must follow the previous chunk).
 
         Runs in frame order on the agent's reader thread, so a controller may keep several
-        chunks in flight."""
+        chunks in flight. Refused in check mode (a check-mode upload_begin gives no token)."""
+        _refuse_in_check_mode("upload_chunk")
         return _transfer.chunk(token, offset, data)
 
     @staticmethod
     @hostdeck.changes
+    @hostdeck.internal
     def upload_end(token: str, sha256: Optional[str] = None) -> dict:
         """Verify size and sha256 of an upload and rename it into place.
 
-        sha256 is required when upload_begin was not given one."""
+        sha256 is required when upload_begin was not given one. Refused in check mode."""
+        _refuse_in_check_mode("upload_end")
         return _transfer.end(token, sha256)
 
     @staticmethod
+    @hostdeck.internal
     def upload_abort(token: str) -> dict:
         """Abandon an upload and remove its temp file."""
         return _transfer.abort(token)
 
     @staticmethod
+    @hostdeck.internal
     def download(path: Path, chunk_size: int = 1048576, offset: int = 0) -> dict:
         """Stream a file as CHUNKs {stream: 'data', data: bytes}; returns its size and sha256."""
         return _transfer.download(path, chunk_size, offset)
@@ -274,3 +293,41 @@ class FileSystem:
         """Replace regexp matches (multi-line mode, count 0 = all) in a file; changed + diff."""
         return _edit_file(path, lambda text: _edit.replace(text, regexp, replacement, count),
                           False, None, None, None, backup)
+
+    @staticmethod
+    @hostdeck.internal
+    def sync_manifest(root: Path, known: Optional[dict[str, list[int]]] = None,
+                      hash: Literal["lazy", "all", "none"] = "lazy",
+                      exclude: Optional[list[str]] = None, max_entries: int = 1000000) -> dict:
+        """Every entry below root, sorted, depth first: {path (relative), type, size, mode,
+        mtime_ns, uid, gid, sha256 (files, when hashed), target (symlinks)}.
+
+        known maps relative paths to [size, mtime_ns] as the controller has them; with hash=lazy
+        only files with the same size but another mtime are hashed (size or mtime alone settle
+        every other case). exclude: glob patterns matched against the relative path and the
+        name. Symlinks are listed, never followed. {exists: false} when root is missing."""
+        return _sync.manifest(root, known, hash, exclude, max_entries)
+
+    @staticmethod
+    @hostdeck.changes
+    @hostdeck.internal
+    def sync_delete(root: Path, paths: list[str]) -> dict:
+        """Delete paths relative to root (directories with their content); missing ones are
+        reported, not an error. Absolute paths, '..' and symlinks on the way are refused."""
+        return _sync.delete(root, paths)
+
+    @staticmethod
+    @hostdeck.changes
+    @hostdeck.internal
+    def sync_mkdir(root: Path, dirs: list, mode: Optional[str] = None) -> dict:
+        """mkdir -p for paths relative to root; items are paths or {path, mode}. New directories
+        get their mode (default mode, else 0755); existing ones only an explicitly given mode."""
+        return _sync.mkdirs(root, dirs, mode)
+
+    @staticmethod
+    @hostdeck.changes
+    @hostdeck.internal
+    def sync_attrs(root: Path, items: list[dict]) -> dict:
+        """Set {path, mode, owner, group, mtime_ns} (each optional but path) of paths relative
+        to root, never through a symlink; attributes lists what differed (from -> to)."""
+        return _sync.set_attrs(root, items)

@@ -1,6 +1,10 @@
 """The agent's Python logging: level and messages (forwarded to the controller as LOG frames)."""
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: hosts never import typing
+    from typing import Union
+
 import logging
 
 import hostdeck
@@ -25,16 +29,23 @@ class Logger:
     """Log messages on the host and set the level of its loggers."""
 
     @staticmethod
+    @hostdeck.changes
     @hostdeck.inline
     def set_level(level: str = "warning", logger: str = "") -> dict:
         """Set a logger's level (the root logger by default): debug, info, warning, error, critical.
 
         Which records reach the controller is also limited by the session's CONFIG log_level.
+        Check mode reports the level it would set and leaves the logger alone.
         """
         target = logging.getLogger(logger or None)
-        before = target.level
-        target.setLevel(_level(level))
-        return {"logger": logger or "root", "level": target.level, "before": before}
+        before, wanted = target.level, _level(level)
+        result = {"logger": logger or "root", "level": wanted, "before": before,
+                  "changed": before != wanted}
+        if hostdeck.context().check:
+            result["check"] = True
+        else:
+            target.setLevel(wanted)
+        return result
 
     @staticmethod
     @hostdeck.inline

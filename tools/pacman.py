@@ -1,6 +1,10 @@
 """Arch Linux packages (pacman) and repositories in pacman.conf."""
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: hosts never import typing
+    from typing import Optional, Tuple
+
 import glob as _glob
 import os
 import re
@@ -67,8 +71,49 @@ def _candidates(root, config, names: list[str]) -> dict[str, Optional[str]]:
     return out
 
 
+def _require_pacman() -> None:
+    """Check mode fails where the real call would: without pacman."""
+    import shutil
+    if not shutil.which("pacman"):
+        raise hostdeck.ToolError("command not found: pacman (this host does not use pacman)")
+
+
+def _vercmp(a: str, b: str) -> int:
+    """pacman's own version order (vercmp ships with pacman)."""
+    done = _proc.run(["vercmp", a, b], timeout=30)
+    try:
+        value = int(done.stdout.strip())
+    except ValueError:
+        return _pkg.rpm_compare(a, b)
+    return (value > 0) - (value < 0)
+
+
+def _printed(root, config, args: list[str]) -> list[Tuple[str, str]]:
+    """(name, version) of each target pacman --print lists for ARGS (nothing is changed)."""
+    done = _pacman(root, config, args + ["--print", "--print-format", "%n %v"], stream=False)
+    return [tuple(line.split()[:2]) for line in done.stdout.splitlines() if len(line.split()) >= 2]
+
+
+def _transact(root, config, args: list[str], names: list[str], before: dict[str, str]) -> dict:
+    """Run pacman ARGS (or list its targets with --print in check mode): the transaction and
+    the named packages' versions after it."""
+    if hostdeck.context().check:
+        print_args = [a.replace("n", "") if a.startswith("-R") else a for a in args]  # no -n
+        removing = args[0].startswith("-R")
+        transaction = [_pkg.entry(n, before.get(n), None if removing else v, _vercmp)
+                       for n, v in _printed(root, config, print_args)]
+        return {"transaction": transaction,
+                "after": _pkg.predicted({n: before.get(n) for n in names}, transaction)}
+    _pacman(root, config, args)
+    after = installed(root)
+    return {"transaction": _pkg.diff(before, after, _vercmp),
+            "after": {n: after.get(n) for n in names}}
+
+
 class Pacman:
-    """Arch Linux packages with pacman; root/config point at another root dir and pacman.conf."""
+    """Arch Linux packages with pacman; root/config point at another root dir and pacman.conf.
+
+    Check mode asks pacman itself (--print) which packages it would install or remove."""
 
     @staticmethod
     def installed(names: Optional[list[str]] = None, root: Optional[str] = None) -> dict[str, Optional[str]]:
@@ -87,7 +132,9 @@ class Pacman:
             age = time.time() - os.stat(sync).st_mtime
             if age < cache_valid_time:
                 return {"changed": False, "cache_age": round(age, 1)}
-        if not hostdeck.context().check:
+        if hostdeck.context().check:
+            _require_pacman()
+        else:
             _pacman(root, config, ["-Syy" if force else "-Sy"])
             if os.path.isdir(sync):
                 os.utime(sync)
@@ -131,13 +178,12 @@ class Pacman:
 
     @staticmethod
     def _sync(root, config, wanted, before, todo: list[str]) -> dict:
-        check = hostdeck.context().check
-        if todo and not check:
-            _pacman(root, config, ["-S", "--needed"] + todo)
-        after = installed(root) if todo and not check else before
         names = [n for n, _ in wanted]
-        return _pkg.result(bool(todo), {n: before.get(n) for n in names},
-                           {n: after.get(n) for n in names}, actions=todo)
+        done = {"transaction": [], "after": {n: before.get(n) for n in names}}
+        if todo:
+            done = _transact(root, config, ["-S", "--needed"] + todo, names, before)
+        return _pkg.result(bool(todo), {n: before.get(n) for n in names}, done["after"],
+                           done["transaction"], actions=todo)
 
     @staticmethod
     @hostdeck.changes
@@ -147,13 +193,12 @@ class Pacman:
         names = [n for n, _ in _pkg.specs(packages)]
         before = installed(root)
         todo = [n for n in names if n in before]
-        check = hostdeck.context().check
-        if todo and not check:
+        done = {"transaction": [], "after": {n: before.get(n) for n in names}}
+        if todo:
             flags = "-R" + ("n" if purge else "") + ("s" if recursive else "")
-            _pacman(root, config, [flags] + todo)
-        after = installed(root) if todo and not check else before
-        return _pkg.result(bool(todo), {n: before.get(n) for n in names},
-                           {n: after.get(n) for n in names}, actions=todo)
+            done = _transact(root, config, [flags] + todo, names, before)
+        return _pkg.result(bool(todo), {n: before.get(n) for n in names}, done["after"],
+                           done["transaction"], actions=todo)
 
 
 def _section_bounds(lines: list[str], name: str):

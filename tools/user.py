@@ -1,6 +1,10 @@
 """Local users and groups, SSH authorized keys and sudoers drop-ins."""
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: hosts never import typing
+    from typing import Literal, Optional
+
 import grp
 import os
 import pwd

@@ -406,7 +406,7 @@ class AgentTests(unittest.TestCase):
         self.assertTrue(methods['echo']['inline'])
         self.assertFalse(methods['sleep']['inline'])
         self.assertEqual(methods['check_mode'], {
-            'name': 'check_mode', 'changes': True, 'inline': False, 'returns': 'dict',
+            'name': 'check_mode', 'changes': True, 'inline': False, 'internal': False, 'returns': 'dict',
             'doc': 'Report the check flag; write `text` to `path` only when not in check mode.',
             'params': [{'name': 'path', 'type': 'hostdeck.Path', 'required': True},
                        {'name': 'text', 'type': 'hostdeck.Text', 'required': False, 'default': 'x'},
@@ -416,6 +416,13 @@ class AgentTests(unittest.TestCase):
             {'name': 'limit', 'type': "'Optional[int]'", 'required': False, 'default': None}])
         self.assertEqual(methods['sample']['returns'], "'dict[str, int]'")
         self.assertEqual(self.agent.call('Probe', 'sample', {'items': ['a', 'b', 'c'], 'limit': 2}), {'Probe': 2})
+        # A protocol piece is described as internal and stays callable (the controller hides it).
+        self.agent.sync('hidden', 'import hostdeck\nclass Hidden:\n    """Doc."""\n    @staticmethod\n'
+                                  '    @hostdeck.internal\n    def piece() -> dict:\n        """Piece."""\n'
+                                  '        return {"ok": 1}\n')
+        (hidden,) = self.agent.call('_agent', 'describe', {'modules': ['hidden']})
+        self.assertEqual([(m['name'], m['internal']) for m in hidden['methods']], [('piece', True)])
+        self.assertEqual(self.agent.call('Hidden', 'piece', {}), {'ok': 1})
 
     def test_describe_future_annotations_text(self):
         self.agent.sync('typed', 'from __future__ import annotations\nfrom typing import Optional, Literal\n'

@@ -25,6 +25,7 @@ TOOL_MODULES = sorted(f[:-3] for f in os.listdir(TOOLS_DIR)
                       if f.endswith(".py") and not f.startswith("_"))
 CHROOT_PACKAGES = ["python3", "systemd", "sudo", "passwd", "ca-certificates"]
 CHROOT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+CONTAINER_ENV = {"PATH": CHROOT_PATH, "LANG": "C.UTF-8", "HOME": "/root", "TERM": "dumb"}
 MIRROR = os.environ.get("HOSTDECK_DEBIAN_MIRROR", "http://deb.debian.org/debian")
 
 
@@ -165,6 +166,131 @@ class ChrootHost:
             subprocess.run(["rm", "-rf", "--one-file-system", self.tmp], check=False)
 
 
+class ContainerHost:
+    """The cached tree booted as a container with its own systemd as PID 1, changes kept apart.
+
+    `systemd-nspawn --volatile=overlay -b` mounts the cached tree read-only under a tmpfs
+    overlay, so the container starts from the pristine tree without a copy and every change it
+    makes is gone when it stops. The host sees the container's view (overlay included) at
+    /proc/PID/root; the agent is `nsenter -t PID -a python3` (PID: the container's systemd).
+    close() stops the container with SIGTERM to systemd-nspawn (a clean shutdown).
+    """
+
+    def __init__(self, name: str = "hostdeck-test", boot_timeout: float = 90.0) -> None:
+        self.pristine = ensure_debian_chroot()
+        self.tmp = tempfile.mkdtemp(prefix="hostdeck-container-")
+        self.name = "%s-%d" % (name, os.getpid())
+        self.nspawn: Optional[subprocess.Popen] = None
+        self.agent: Optional[ToolAgent] = None
+        self.pid = 0
+        started = time.monotonic()
+        try:
+            self._boot(boot_timeout)
+            self.boot_seconds = time.monotonic() - started
+            self.root = "/proc/%d/root" % self.pid
+            self.agent = start_agent(self.enter(), CONTAINER_ENV)
+        except BaseException:
+            self.close()
+            raise
+
+    def _boot(self, timeout: float) -> None:
+        log = open(os.path.join(self.tmp, "console.log"), "wb")
+        with log:
+            self.nspawn = subprocess.Popen(
+                ["systemd-nspawn", "--quiet", "-D", self.pristine, "--volatile=overlay", "-b",
+                 "--register=no", "--keep-unit", "--link-journal=no", "--console=pipe",
+                 "-M", self.name],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        state = ""
+        while time.monotonic() < deadline:
+            if self.nspawn.poll() is not None:
+                raise RuntimeError("systemd-nspawn exited with %d: %s" % (
+                    self.nspawn.returncode, self.console()[-2000:]))
+            self.pid = self._container_pid()
+            if self.pid:
+                done = subprocess.run(self.enter() + ["systemctl", "is-system-running"],
+                                      capture_output=True, text=True, env=CONTAINER_ENV)
+                state = done.stdout.strip()
+                if state in ("running", "degraded"):
+                    return
+            time.sleep(0.2)
+        raise RuntimeError("container %s did not boot within %.0f s (state %r): %s" % (
+            self.name, timeout, state, self.console()[-2000:]))
+
+    def _container_pid(self) -> Optional[int]:
+        """The container's PID 1 as the host sees it: systemd-nspawn's child running systemd."""
+        assert self.nspawn is not None
+        pid = self.nspawn.pid
+        children = (_read("/proc/%d/task/%d/children" % (pid, pid)) or "").split()
+        for child in children:
+            if (_read("/proc/%s/comm" % child) or "").strip() == "systemd":
+                return int(child)
+        return None
+
+    def console(self) -> str:
+        return _read(os.path.join(self.tmp, "console.log")) or ""
+
+    def enter(self) -> List[str]:
+        """argv prefix that runs a command inside the container."""
+        return ["nsenter", "-t", str(self.pid), "-a"]
+
+    def path(self, inside: str) -> str:
+        return os.path.join(self.root, inside.lstrip("/"))
+
+    def run(self, *argv: str) -> subprocess.CompletedProcess:
+        return subprocess.run(self.enter() + list(argv), capture_output=True, text=True,
+                              env=CONTAINER_ENV)
+
+    def close(self) -> None:
+        try:
+            if self.agent is not None:
+                self.agent.close()
+        finally:
+            if self.nspawn is not None and self.nspawn.poll() is None:
+                self.nspawn.terminate()
+                try:
+                    self.nspawn.wait(60)
+                except subprocess.TimeoutExpired:
+                    self.nspawn.kill()
+                    self.nspawn.wait(30)
+            subprocess.run(["rm", "-rf", "--one-file-system", self.tmp], check=False)
+
+
+def tree_snapshot(root: str, prune: tuple = (), volatile_suffixes: tuple = ()) -> dict:
+    """Relative path -> inode, type, mode, owner, group, size, mtime and ctime of everything
+    below root. ctime moves on any write, chmod, chown or rename and cannot be set back, so two
+    equal snapshots mean nothing was changed. prune: relative paths left out with their
+    content; volatile_suffixes: file name endings left out (documented volatile files)."""
+    expr: List[str] = []
+    for rel in prune:
+        expr += ["-path", os.path.join(root, rel), "-o"]
+    argv = ["find", "-H", root, "-mindepth", "1"]  # -H: root may be a link (/proc/PID/root)
+    if expr:
+        argv += ["("] + expr[:-1] + [")", "-prune", "-o"]
+    done = subprocess.run(argv + ["-printf", "%P\\0%i %y %m %U %G %s %T@ %C@\\0"],
+                          capture_output=True, check=True)
+    fields = done.stdout.split(b"\0")
+    out = dict(zip(fields[0:-1:2], fields[1::2]))
+    if volatile_suffixes:
+        ends = tuple(s.encode() for s in volatile_suffixes)
+        out = {k: v for k, v in out.items() if not k.endswith(ends)}
+    return out
+
+
+def _what_changed(before: Any, after: Any) -> str:
+    """Which paths of tree snapshots (or which parts of other values) differ."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        return repr(changed_paths(before, after)[:20])
+    if isinstance(before, tuple) and isinstance(after, tuple) and len(before) == len(after):
+        return "; ".join(_what_changed(b, a) for b, a in zip(before, after) if b != a)
+    return "%r -> %r" % (before, after)
+
+
+def changed_paths(before: dict, after: dict) -> List[bytes]:
+    return sorted(p for p in set(before) | set(after) if before.get(p) != after.get(p))
+
+
 class ToolTestCase(unittest.TestCase):
     """Checks shared by the tool tests."""
 
@@ -174,10 +300,19 @@ class ToolTestCase(unittest.TestCase):
         before = snapshot()
         dry = agent.tool(tool, method, check_mode=True, call_timeout=call_timeout, **args)
         self.assertTrue(dry["changed"], "%s.%s check mode: %r" % (tool, method, dry))
-        self.assertEqual(before, snapshot(), "%s.%s in check mode modified the host" % (tool, method))
+        after_dry = snapshot()
+        if before != after_dry:
+            self.fail("%s.%s in check mode modified the host: %s" % (
+                tool, method, _what_changed(before, after_dry)))
         real = agent.tool(tool, method, call_timeout=call_timeout, **args)
         self.assertTrue(real["changed"], "%s.%s: %r" % (tool, method, real))
         self.assertEqual(dry.get("diff"), real.get("diff"), "check-mode diff differs from the real one")
+        # What check mode predicts (package versions and transactions, service states) must be
+        # what the real run then did.
+        for key in ("packages", "transaction", "after"):
+            if key in real:
+                self.assertEqual(dry.get(key), real[key], "%s.%s: check mode predicted another %s"
+                                 % (tool, method, key))
         self.assertNotEqual(before, snapshot(), "%s.%s reported a change but nothing changed" % (tool, method))
         again = agent.tool(tool, method, call_timeout=call_timeout, **args)
         self.assertFalse(again["changed"], "%s.%s second run: %r" % (tool, method, again))
@@ -198,8 +333,6 @@ class LocalAgentTestCase(ToolTestCase):
         cls.agent.close()
 
     def make_tmp(self, prefix: str) -> str:
-        import shutil
-        import tempfile
         path = tempfile.mkdtemp(prefix=prefix)
         self.addCleanup(shutil.rmtree, path)
         return path

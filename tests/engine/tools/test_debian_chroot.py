@@ -74,12 +74,16 @@ class DebianChrootTest(harness.ToolTestCase):
         self.assertEqual(r["packages"]["hello"]["after"], state().split()[-1])
         self.assertEqual(self.inside("hello", "-g", "hi").strip(), "hi")
         version = r["packages"]["hello"]["after"]
+        self.assertEqual(r["transaction"], [{"name": "hello", "action": "install", "before": None,
+                                             "after": version}])
         pinned = self.agent.tool("Apt", "install", packages=["hello=" + version])
         self.assertFalse(pinned["changed"])
         self.assertFalse(self.agent.tool("Apt", "latest", packages=["hello"])["changed"])
         removed = self.assertIdempotent(self.agent, "Apt", "remove", state, packages=["hello"],
                                         purge=True)
         self.assertEqual(removed["packages"]["hello"]["after"], None)
+        self.assertEqual(removed["transaction"], [{"name": "hello", "action": "purge",
+                                                   "before": version, "after": None}])
         self.assertNotIn("install ok installed", state())
         with self.assertRaises(AgentError) as caught:
             self.agent.tool("Apt", "install", packages=["hostdeck-no-such-package"], call_timeout=300)

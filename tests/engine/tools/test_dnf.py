@@ -5,6 +5,7 @@ programs are not installed (apt packages dnf, rpm, createrepo-c).
 """
 import os
 import shutil
+import sqlite3
 import subprocess
 import tempfile
 import unittest
@@ -12,19 +13,26 @@ import unittest
 import harness
 from agent_client import AgentError
 
-SPEC = """Name: hd-hello
+# What every dnf call writes, queries included: its logs and metadata cache in the install root,
+# and librepo's checksum cache (extended attributes) on the files of a file:// repository.
+# dnf's history database is rewritten by sqlite checkpoints even when a dry run leaves its content
+# alone: its content is compared instead of its file.
+DNF_VOLATILE = ("root/var/log", "root/var/cache/dnf", "repo", "root/var/lib/dnf/history.sqlite")
+
+SPEC = """Name: {name}
 Version: {version}
 Release: 1
 Summary: Hostdeck test package
 License: MIT
 BuildArch: noarch
+{requires}
 %description
 Hostdeck test package.
 %install
-mkdir -p %{{buildroot}}/usr/share/hd-hello
-echo {text} > %{{buildroot}}/usr/share/hd-hello/data.txt
+mkdir -p %{{buildroot}}/usr/share/{name}
+echo {text} > %{{buildroot}}/usr/share/{name}/data.txt
 %files
-/usr/share/hd-hello/data.txt
+/usr/share/{name}/data.txt
 """
 
 
@@ -43,10 +51,11 @@ class DnfTest(harness.LocalAgentTestCase):
             f.write("[main]\nreposdir=\ngpgcheck=0\n[hostdeck]\nname=hostdeck\nbaseurl=file://%s\n"
                     "enabled=1\ngpgcheck=0\nmetadata_expire=0\n" % self.repo)
 
-    def build(self, version: str, text: str) -> None:
-        spec = os.path.join(self.tmp, "hd-%s.spec" % version)
+    def build(self, version: str, text: str, name: str = "hd-hello",
+              requires: str = "Requires: hd-dep") -> None:
+        spec = os.path.join(self.tmp, "%s-%s.spec" % (name, version))
         with open(spec, "w") as f:
-            f.write(SPEC.format(version=version, text=text))
+            f.write(SPEC.format(name=name, version=version, text=text, requires=requires))
         # HOME in the temp dir: Debian's rpm keeps its database in ~/.rpmdb.
         env = dict(os.environ, HOME=self.tmp)
         subprocess.run(["rpmbuild", "--define", "_topdir %s/rpmbuild" % self.tmp, "--define",
@@ -61,22 +70,53 @@ class DnfTest(harness.LocalAgentTestCase):
                 data = f.read()
         except FileNotFoundError:
             data = None
-        return (done.stdout, data)
+        return ("".join(sorted(done.stdout.splitlines(True))), data)
+
+    def full_state(self):
+        """state() and every file below the temp dir except what any dnf or rpm query writes
+        (dnf's logs and metadata cache, the sqlite journal files of rpm's database): check mode
+        must not touch anything else."""
+        return (self.state(), harness.tree_snapshot(self.tmp, DNF_VOLATILE, ("sqlite-shm",
+                                                                             "sqlite-wal")),
+                self.history())
+
+    def history(self) -> list:
+        """The content of dnf's history database (transactions), read-only."""
+        path = os.path.join(self.root, "var/lib/dnf/history.sqlite")
+        if not os.path.exists(path):
+            return []
+        db = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
+        try:
+            return list(db.iterdump())
+        finally:
+            db.close()
 
     def test_install_latest_remove_in_an_installroot(self) -> None:
+        self.build("2.0", "dep", name="hd-dep", requires="")
         self.build("1.0", "one")
         common = dict(root=self.root, config=self.conf)
-        r = self.assertIdempotent(self.agent, "Dnf", "install", self.state, packages=["hd-hello"],
+        # A host that uses dnf has its bookkeeping (history database, cache dirs) already.
+        subprocess.run(["dnf", "-q", "-c", self.conf, "--installroot", self.root, "--releasever", "1",
+                        "history", "list"], check=True, capture_output=True, env=dict(os.environ, HOME=self.tmp))
+        r = self.assertIdempotent(self.agent, "Dnf", "install", self.full_state, packages=["hd-hello"],
                                   **common)
         self.assertEqual(r["packages"]["hd-hello"], {"before": None, "after": "1.0-1"})
-        self.assertEqual(self.state(), ("hd-hello 1.0-1\n", "one\n"))
+        self.assertEqual(r["transaction"], [
+            {"name": "hd-dep", "action": "install", "before": None, "after": "2.0-1"},
+            {"name": "hd-hello", "action": "install", "before": None, "after": "1.0-1"}])
+        self.assertEqual(self.state(), ("hd-dep 2.0-1\nhd-hello 1.0-1\n", "one\n"))
         self.assertFalse(self.agent.tool("Dnf", "install", packages=["hd-hello=1.0"], **common)["changed"])
         self.build("1.1", "two")
-        r = self.assertIdempotent(self.agent, "Dnf", "latest", self.state, packages=["hd-hello"],
+        r = self.assertIdempotent(self.agent, "Dnf", "latest", self.full_state, packages=["hd-hello"],
                                   refresh=True, **common)
         self.assertEqual(r["packages"]["hd-hello"], {"before": "1.0-1", "after": "1.1-1"})
-        self.assertEqual(self.state(), ("hd-hello 1.1-1\n", "two\n"))
-        self.assertIdempotent(self.agent, "Dnf", "remove", self.state, packages=["hd-hello"], **common)
+        self.assertEqual(r["transaction"], [
+            {"name": "hd-hello", "action": "upgrade", "before": "1.0-1", "after": "1.1-1"}])
+        self.assertEqual(self.state(), ("hd-dep 2.0-1\nhd-hello 1.1-1\n", "two\n"))
+        r = self.assertIdempotent(self.agent, "Dnf", "remove", self.full_state, packages=["hd-dep"],
+                                  **common)
+        self.assertEqual([(t["name"], t["action"]) for t in r["transaction"]],
+                         [("hd-dep", "remove"), ("hd-hello", "remove")])
         self.assertEqual(self.state(), ("", None))
         with self.assertRaises(AgentError) as caught:
             self.agent.tool("Dnf", "install", packages=["hd-missing"], **common)

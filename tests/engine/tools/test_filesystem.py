@@ -283,6 +283,17 @@ class FileSystemTest(harness.LocalAgentTestCase):
                             sha256=hashlib.sha256(b"abc").hexdigest())
         self.assertEqual((r["changed"], r["skip"], r["token"]), (True, True, None))
         self.assertEqual(os.listdir(self.tmp), [])
+        # A token from a real upload_begin does not let a check-mode chunk or end write.
+        begin = self.fs("upload_begin", dest=dest, size=3, sha256=hashlib.sha256(b"abc").hexdigest())
+        temp = os.listdir(self.tmp)
+        for method, args in (("upload_chunk", dict(offset=0, data=b"abc")), ("upload_end", {})):
+            with self.assertRaises(AgentError) as caught:
+                self.agent.tool("FileSystem", method, check_mode=True, token=begin["token"], **args)
+            self.assertIn("refused in check mode", caught.exception.message)
+        self.assertEqual(os.listdir(self.tmp), temp)
+        self.assertEqual(os.path.getsize(os.path.join(self.tmp, temp[0])), 0)
+        self.assertEqual(self.fs("upload_abort", token=begin["token"]), {"aborted": True})
+        self.assertEqual(os.listdir(self.tmp), [])
 
 
 if __name__ == "__main__":

@@ -17,6 +17,10 @@ PY38_CANDIDATES = [os.environ.get("HOSTDECK_PY38", ""), "/usr/bin/python3.8",
                    os.path.expanduser("~/.pyenv/versions/3.8.18/bin/python3.8")]
 
 
+# Agent-side pieces of the controller's sync command (internal as well).
+SYNC_PRIMITIVES = ["sync_attrs", "sync_delete", "sync_manifest", "sync_mkdir"]
+
+
 class MiscTest(harness.LocalAgentTestCase):
 
     def test_facts_match_the_host(self) -> None:
@@ -55,8 +59,14 @@ class MiscTest(harness.LocalAgentTestCase):
         self.assertEqual(len(record), 1)
         self.assertEqual((record[0]["level"], record[0]["logger"]), (30, "hostdeck.remote"))
         self.assertFalse(any("below the level" in r["message"] for r in self.agent.logs))
+        dry = self.agent.tool("Logger", "set_level", check_mode=True, level="error",
+                              logger="hostdeck.remote")
+        self.assertEqual((dry["level"], dry["changed"], dry["check"]), (40, True, True))
+        self.assertTrue(self.agent.tool("Logger", "log", message="kept", level="warning")["logged"])
         r = self.agent.tool("Logger", "set_level", level="error", logger="hostdeck.remote")
-        self.assertEqual(r["level"], 40)
+        self.assertEqual((r["level"], r["before"], r["changed"]), (40, dry["before"], True))
+        self.assertFalse(self.agent.tool("Logger", "set_level", level="error",
+                                         logger="hostdeck.remote")["changed"])
         self.assertFalse(self.agent.tool("Logger", "log", message="dropped", level="warning")["logged"])
         with self.assertRaises(AgentError):
             self.agent.tool("Logger", "set_level", level="loud")
@@ -65,7 +75,12 @@ class MiscTest(harness.LocalAgentTestCase):
     def test_quit_ends_the_agent_with_the_code(self) -> None:
         agent = harness.start_agent()
         try:
-            self.assertEqual(agent.tool("Quit", "exit", code=7), {"exiting": True, "code": 7})
+            dry = agent.tool("Quit", "exit", check_mode=True, code=7)
+            self.assertEqual((dry["exiting"], dry["changed"]), (False, True))
+            self.assertEqual(agent.tool("_agent", "echo", value="still here"), "still here")
+            self.assertIsNone(agent.proc.poll())
+            self.assertEqual(agent.tool("Quit", "exit", code=7),
+                             {"exiting": True, "code": 7, "changed": True})
             self.assertEqual(agent.proc.wait(10), 7)
         finally:
             agent.close()
@@ -93,6 +108,14 @@ class MiscTest(harness.LocalAgentTestCase):
         for key in [("FileSystem", "read_text"), ("Facts", "all"), ("Service", "status")]:
             self.assertFalse(by_name[key]["changes"], key)
         self.assertTrue(by_name[("FileSystem", "upload_chunk")]["inline"])
+        # Protocol pieces the transfer engine calls are internal; palettes and users skip them.
+        internal = sorted("%s.%s" % key for key, m in by_name.items() if m["internal"])
+        self.assertEqual(internal, sorted(["FileSystem.download", "FileSystem.upload_abort",
+                                           "FileSystem.upload_begin", "FileSystem.upload_chunk",
+                                           "FileSystem.upload_end"] +
+                                          ["FileSystem." + n for n in SYNC_PRIMITIVES]))
+        for key in [("Logger", "set_level"), ("Quit", "exit")]:
+            self.assertTrue(by_name[key]["changes"], key)
         write = {p["name"]: p for p in by_name[("FileSystem", "write")]["params"]}
         self.assertEqual(write["path"], {"name": "path", "type": "Path", "required": True})
         self.assertEqual(write["mode"]["default"], None)

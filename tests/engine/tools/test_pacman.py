@@ -22,7 +22,7 @@ packager = Hostdeck tests
 size = 64
 arch = any
 license = MIT
-"""
+{depends}"""
 
 
 class PacmanTest(harness.LocalAgentTestCase):
@@ -37,13 +37,14 @@ class PacmanTest(harness.LocalAgentTestCase):
         with open(self.conf, "w") as f:
             f.write("[options]\nArchitecture = auto\nSigLevel = Never\n")
 
-    def build(self, name: str, version: str, text: str) -> None:
+    def build(self, name: str, version: str, text: str, depends: tuple = ()) -> None:
         work = os.path.join(self.tmp, "build-%s-%s" % (name, version))
         os.makedirs(os.path.join(work, "usr/share", name))
         with open(os.path.join(work, "usr/share", name, "data.txt"), "w") as f:
             f.write(text)
         with open(os.path.join(work, ".PKGINFO"), "w") as f:
-            f.write(PKGINFO.format(name=name, version=version))
+            f.write(PKGINFO.format(name=name, version=version,
+                                   depends="".join("depend = %s\n" % d for d in depends)))
         pkg = os.path.join(self.repo, "%s-%s-any.pkg.tar.zst" % (name, version))
         subprocess.run(["bsdtar", "--zstd", "-cf", pkg, ".PKGINFO", "usr"], cwd=work, check=True)
         subprocess.run(["repo-add", "-q", os.path.join(self.repo, "hostdeck.db.tar.gz"), pkg],
@@ -64,6 +65,10 @@ class PacmanTest(harness.LocalAgentTestCase):
 
     def state(self):
         return (self.query(), self.data())
+
+    def full_state(self):
+        """state() and every file below the temp dir: check mode must not touch any of them."""
+        return (self.state(), harness.tree_snapshot(self.tmp))
 
     def pac(self, method: str, **args):
         return self.agent.tool("Pacman", method, root=self.root, config=self.conf, call_timeout=300,
@@ -90,15 +95,19 @@ class PacmanTest(harness.LocalAgentTestCase):
         self.assertIn("[options]", conf())
 
     def test_install_latest_remove_against_a_root_dir(self) -> None:
-        self.build("hd-hello", "1.0-1", "one\n")
+        self.build("hd-dep", "2.0-1", "dep\n")
+        self.build("hd-hello", "1.0-1", "one\n", depends=("hd-dep",))
         self.agent.tool("PacmanRepository", "present", name="hostdeck", servers=["file://" + self.repo],
                         config=self.conf)
         self.assertTrue(self.pac("update")["changed"])
         self.assertFalse(self.pac("update", cache_valid_time=3600)["changed"])
-        r = self.assertIdempotent(self.agent, "Pacman", "install", self.state, packages=["hd-hello"],
+        r = self.assertIdempotent(self.agent, "Pacman", "install", self.full_state, packages=["hd-hello"],
                                   root=self.root, config=self.conf)
         self.assertEqual(r["packages"]["hd-hello"], {"before": None, "after": "1.0-1"})
-        self.assertEqual(self.query(), "hd-hello 1.0-1\n")
+        self.assertEqual(r["transaction"], [
+            {"name": "hd-dep", "action": "install", "before": None, "after": "2.0-1"},
+            {"name": "hd-hello", "action": "install", "before": None, "after": "1.0-1"}])
+        self.assertEqual(self.query(), "hd-dep 2.0-1\nhd-hello 1.0-1\n")
         self.assertEqual(self.data(), "one\n")
         self.assertEqual(self.agent.tool("Pacman", "installed", names=["hd-hello", "nope"], root=self.root),
                          {"hd-hello": "1.0-1", "nope": None})
@@ -106,15 +115,19 @@ class PacmanTest(harness.LocalAgentTestCase):
             self.pac("install", packages=["hd-hello=9.9-1"])
         self.assertIn("repos offer 1.0-1", caught.exception.message)
 
-        self.build("hd-hello", "1.1-1", "two\n")
+        self.build("hd-hello", "1.1-1", "two\n", depends=("hd-dep",))
         self.pac("update", force=True)  # the new db may carry the same mtime second as the old
-        r = self.assertIdempotent(self.agent, "Pacman", "latest", self.state, packages=["hd-hello"],
+        r = self.assertIdempotent(self.agent, "Pacman", "latest", self.full_state, packages=["hd-hello"],
                                   root=self.root, config=self.conf)
         self.assertEqual(r["packages"]["hd-hello"], {"before": "1.0-1", "after": "1.1-1"})
+        self.assertEqual(r["transaction"], [
+            {"name": "hd-hello", "action": "upgrade", "before": "1.0-1", "after": "1.1-1"}])
         self.assertEqual(self.data(), "two\n")
 
-        self.assertIdempotent(self.agent, "Pacman", "remove", self.state, packages=["hd-hello"],
-                              root=self.root, config=self.conf)
+        r = self.assertIdempotent(self.agent, "Pacman", "remove", self.full_state, packages=["hd-hello"],
+                                  root=self.root, config=self.conf, recursive=True, purge=True)
+        self.assertEqual([(t["name"], t["action"]) for t in r["transaction"]],
+                         [("hd-dep", "remove"), ("hd-hello", "remove")])
         self.assertEqual(self.query(), "")
         self.assertIsNone(self.data())
 
