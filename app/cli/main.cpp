@@ -1,4 +1,5 @@
 #include "CliSupport.h"
+#include "HelpRender.h"
 #include "LocalCommands.h"
 #ifdef HOSTDECK_HAVE_FANOUT
 #include "FanOutCommand.h"
@@ -19,20 +20,8 @@ namespace {
 
 void usage()
 {
-    err() << "usage: hostdeck-cli COMMAND ...\n"
-             "  call --local [--python PATH] [--tools-dir DIR] [--timeout S] [--check] TOOL.METHOD "
-             "[--arg NAME=JSON]...\n"
-             "  call -H HOST[,HOST...] [--ssh-config FILE] [--known-hosts FILE] [--host-keys "
-             "strict|accept-new]\n"
-             "       [--forks N] [--become [--become-user U]] [--password-stdin] TOOL.METHOD "
-             "[--arg NAME=JSON]...\n"
-             "  call -i INVENTORY -l PATTERN [options as for -H] TOOL.METHOD [--arg NAME=JSON]...\n"
-             "  inventory show FILE | hosts FILE PATTERN | import --from "
-             "ssh-config|ansible-ini|ansible-yaml SRC --to FILE\n"
-             "  secret set|delete -i FILE HOST|GROUP KIND   (the secret is read from stdin)\n"
-             "  render FILE [--vars VARS.json] [--python PATH]\n"
-             "  tools [--tools-dir DIR] [--python PATH]\n"
-          << Qt::endl;
+    err() << usageText(cliProgram());
+    err().flush();
 }
 
 } // namespace
@@ -45,11 +34,14 @@ int main(int argc, char** argv)
     if (qEnvironmentVariableIsEmpty("HOSTDECK_DEBUG"))
         QLoggingCategory::setFilterRules(QStringLiteral("hostdeck.*.debug=false"));
     QStringList args = QCoreApplication::arguments().mid(1);
-    if (args.isEmpty() || args.constFirst() == QStringLiteral("--help") ||
-        args.constFirst() == QStringLiteral("-h")) {
+    // --- help and version: answered from the help table (CliHelp.cpp) ------------------------
+    if (const std::optional<int> answered = answerHelpRequest(cliProgram(), args, out(), err()))
+        return *answered;
+    if (args.isEmpty()) {
         usage();
-        return args.isEmpty() ? ExitUsage : ExitOk;
+        return ExitUsage;
     }
+    // ------------------------------------------------------------------------------------------
     const QString command = args.takeFirst();
 #ifdef HOSTDECK_HAVE_INVENTORY
     // These run to completion themselves (the keychain answers asynchronously on app's loop).
