@@ -84,6 +84,8 @@ class PackageTest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls) -> None:
         print("\n" + ", ".join("%s %.1f s" % kv for kv in cls.figures.items()), file=sys.stderr)
+        fetched = [line for line in cls.install.stdout.splitlines() if line.startswith("Need to get")]
+        print("apt: %s" % (fetched[0] if fetched else "nothing to download"), file=sys.stderr)
         subprocess.run(["rm", "-rf", "--one-file-system", cls.tmp], check=False)
 
     @classmethod
