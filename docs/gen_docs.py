@@ -197,18 +197,20 @@ def zsh_data(table: dict) -> str:
             for (sub, _), c in zip(subs, commands))
         parts.append("""%s()
 {
-    local curcontext=$curcontext state line
+    local curcontext=$curcontext state line ret=1
     local -a subcommands
     %s
-    _arguments -C '1: :->sub' '*:: :->args' || return 0
+    _arguments -C '1: :->sub' '*:: :->args' && ret=0
     case $state in
-    sub) _describe -t commands '%s command' subcommands ;;
+    sub) _describe -t commands '%s command' subcommands && ret=0 ;;
     args)
         case $words[1] in
 %s
         esac
+        ret=$?
         ;;
     esac
+    return ret
 }""" % (fn, zsh_describe_list("subcommands", subs), first, cases))
     dispatch = []
     for first, _ in top:

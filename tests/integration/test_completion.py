@@ -4,7 +4,7 @@ bash sources the completion script (with bash-completion loaded, as on a desktop
 without), gets COMP_WORDS/COMP_CWORD/COMP_LINE as readline would set them, calls the completion
 function and prints COMPREPLY. Expected words come from elsewhere: the help table as JSON, the
 tool descriptions printed by `hostdeck-cli tools`, an inventory generated here with random names.
-The zsh script is checked for syntax and for a function per command.
+The zsh script runs in an interactive zsh driven through zsh/zpty: a line is typed, then TAB.
 """
 import json
 import os
@@ -44,6 +44,10 @@ def comp_words(line: str) -> List[str]:
     if not line or line[-1].isspace():
         words.append("")
     return words
+
+
+def shell_quote(text: str) -> str:
+    return "'" + text.replace("'", "'\\''") + "'"
 
 
 def random_name(prefix: str) -> str:
@@ -209,18 +213,42 @@ class CompletionTest(unittest.TestCase):
 
     # --- zsh ---------------------------------------------------------------------------
 
+    def zsh_complete(self, lines: List[str]) -> List[str]:
+        """The command line after typing each of `lines` and TAB into an interactive zsh."""
+        fpath = os.path.join(self.tmp, "zsh-functions")
+        os.makedirs(fpath, exist_ok=True)
+        shutil.copy(ZSH_SCRIPT, fpath)
+        driver = ["zmodload zsh/zpty",
+                  "zpty z 'zsh -f -i'",
+                  "zpty -w z %s" % shell_quote(
+                      "fpath=(%s $fpath); autoload -U compinit; compinit -u -d %s/dump; PS1='>'; "
+                      "bindkey '^I' complete-word; setopt nobeep" % (fpath, self.tmp)),
+                  "sleep 1"]
+        for line in lines:
+            # Type the line and TAB; then wrap what the line became in [ ] and echo it.
+            driver += ["zpty -w -n z %s$'\\t'" % shell_quote(line), "sleep 2",
+                       "zpty -w -n z $'\\x01echo \"[\\x05]\"\\n'", "sleep 0.5"]
+        driver += ["while zpty -r -t z out 2>/dev/null; do print -rn -- \"$out\"; done",
+                   "zpty -d z"]
+        done = subprocess.run(["zsh", "-f", "-c", "\n".join(driver)], capture_output=True,
+                              text=True, env=self.env, cwd=self.work, timeout=120)
+        return re.findall(r"^\[(.*)\]\r?$", done.stdout.replace("\r", ""), re.M)
+
     @unittest.skipUnless(shutil.which("zsh"), "zsh is not installed")
-    def test_zsh_script(self) -> None:
+    def test_zsh_completion(self) -> None:
         done = subprocess.run(["zsh", "-n", ZSH_SCRIPT], capture_output=True, text=True)
         self.assertEqual(done.returncode, 0, done.stderr)
-        with open(ZSH_SCRIPT) as f:
-            text = f.read()
-        self.assertTrue(text.startswith("#compdef hostdeck-cli\n"))
-        for name, command in self.commands.items():
-            self.assertIn("_hostdeck_cli_cmd_%s()" % re.sub(r"[ -]", "_", name), text)
-            for flag in self.flags(name):
-                self.assertRegex(text, r"['\)]\*?%s[=+]?\[" % re.escape(flag), (name, flag))
-
+        host = self.web[0]
+        lines = ["hostdeck-cli inv", "hostdeck-cli inventory sh",
+                 "hostdeck-cli call --host-keys acc", "hostdeck-cli call --local Facts.hostn",
+                 "hostdeck-cli call -i %s -l %s" % (self.inventory, host[:-1]),
+                 "hostdeck-cli secret set -i %s %s sudo" % (self.inventory, host)]
+        self.assertIn("Facts.hostname", self.tools())
+        self.assertEqual([line.rstrip() for line in self.zsh_complete(lines)], [
+            "hostdeck-cli inventory", "hostdeck-cli inventory show",
+            "hostdeck-cli call --host-keys accept-new", "hostdeck-cli call --local Facts.hostname",
+            "hostdeck-cli call -i %s -l %s" % (self.inventory, host),
+            "hostdeck-cli secret set -i %s %s sudo-password" % (self.inventory, host)])
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
