@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Installs every Debian package Hostdeck needs (build, run, test). Idempotent; root or sudo.
+# Installs every Debian package Hostdeck needs (build, run, test; the list is packages.txt).
+# Idempotent. Only apt-get runs as root: directly when you are root, through sudo otherwise.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=lib.sh
+. "$here/lib.sh"
 mapfile -t wanted < <(grep -vE '^\s*(#|$)' "$here/packages.txt")
 
 missing=()
@@ -12,9 +15,7 @@ if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#wanted[@]} packages present"
   exit 0
 fi
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO="sudo"
 echo "setup: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q
-$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+as_root apt-get update -q
+as_root apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -80,10 +80,10 @@ void runCall(CliServices& services, const QStringList& args, Done done)
     request.inventory = targets->inventory;
     EngineClient* engine = services.engine(targetOptions.engineOptions(parser));
     RunHandle* run = engine->startRun(std::move(request));
-    const RunPrinter::Mode mode = parser.isSet(events)  ? RunPrinter::Mode::Events
-                                  : parser.isSet(json)  ? RunPrinter::Mode::Records
-                                  : targets->local      ? RunPrinter::Mode::Value
-                                                        : RunPrinter::Mode::Records;
+    const RunPrinter::Mode mode = parser.isSet(events) ? RunPrinter::Mode::Events
+                                  : parser.isSet(json) ? RunPrinter::Mode::Records
+                                  : targets->local     ? RunPrinter::Mode::Value
+                                                       : RunPrinter::Mode::Records;
     new RunPrinter(run, mode, parser.isSet(stream), command, std::move(done));
 }
 

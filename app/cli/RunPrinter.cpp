@@ -22,7 +22,8 @@ void RunPrinter::printOutput(const RunEvent& event)
     const QString text =
         event.data.isString()
             ? event.data.toString()
-            : QString::fromUtf8(QJsonDocument(QJsonArray{event.data}).toJson(QJsonDocument::Compact)) +
+            : QString::fromUtf8(
+                  QJsonDocument(QJsonArray{event.data}).toJson(QJsonDocument::Compact)) +
                   QLatin1Char('\n');
     if (m_hosts.size() <= 1) {
         err() << text;

@@ -11,8 +11,8 @@ using namespace hostdeck::engine;
 
 namespace {
 
-QCommandLineOption option(const QStringList& names, const QString& help,
-                          const QString& value = {}, const QString& defaultValue = {})
+QCommandLineOption option(const QStringList& names, const QString& help, const QString& value = {},
+                          const QString& defaultValue = {})
 {
     QCommandLineOption o(names, help, value);
     if (!defaultValue.isEmpty())
@@ -41,8 +41,9 @@ Result<std::chrono::milliseconds> parseSeconds(const QString& option, const QStr
     bool ok = false;
     const double value = text.toDouble(&ok);
     if (!ok || value < 0 || value > 1e7)
-        return makeError(ErrorKind::Usage,
-                         QStringLiteral("--%1 '%2': expected a number of seconds").arg(option, text));
+        return makeError(
+            ErrorKind::Usage,
+            QStringLiteral("--%1 '%2': expected a number of seconds").arg(option, text));
     return std::chrono::milliseconds(qint64(value * 1000.0));
 }
 
@@ -113,12 +114,12 @@ TargetOptions::TargetOptions()
 
 void TargetOptions::addTo(QCommandLineParser& parser) const
 {
-    parser.addOptions({m_local,       m_hosts,         m_inventory,      m_limit,
-                       m_sshConfig,   m_noSshConfig,   m_knownHosts,     m_hostKeys,
-                       m_identity,    m_connectTimeout, m_python,        m_become,
-                       m_becomeUser,  m_becomeMethod,  m_passwordStdin,  m_forks,
-                       m_timeout,     m_deadline,      m_check,          m_serial,
-                       m_maxFail,     m_readyTimeout,  m_toolsDir});
+    parser.addOptions({m_local,      m_hosts,          m_inventory,     m_limit,
+                       m_sshConfig,  m_noSshConfig,    m_knownHosts,    m_hostKeys,
+                       m_identity,   m_connectTimeout, m_python,        m_become,
+                       m_becomeUser, m_becomeMethod,   m_passwordStdin, m_forks,
+                       m_timeout,    m_deadline,       m_check,         m_serial,
+                       m_maxFail,    m_readyTimeout,   m_toolsDir});
 }
 
 CliServices::EngineOptions TargetOptions::engineOptions(const QCommandLineParser& parser) const
@@ -154,8 +155,9 @@ Result<TargetSettings> TargetOptions::settings(const QCommandLineParser& parser)
     settings.useSshConfig = !parser.isSet(m_noSshConfig);
     settings.sshConfigFile = parser.value(m_sshConfig);
     if (!settings.sshConfigFile.isEmpty() && !QFile::exists(settings.sshConfigFile))
-        return makeError(ErrorKind::Usage, QStringLiteral("--ssh-config %1: no such file")
-                                               .arg(settings.sshConfigFile));
+        return makeError(
+            ErrorKind::Usage,
+            QStringLiteral("--ssh-config %1: no such file").arg(settings.sshConfigFile));
     const QStringList python = QProcess::splitCommand(parser.value(m_python));
     if (python.isEmpty())
         return makeError(ErrorKind::Usage, QStringLiteral("--python: an empty command"));
@@ -174,8 +176,8 @@ Result<TargetSettings> TargetOptions::settings(const QCommandLineParser& parser)
 Result<Targets> TargetOptions::targets(const QCommandLineParser& parser,
                                        CliServices& services) const
 {
-    const int named = int(parser.isSet(m_local)) + int(parser.isSet(m_hosts)) +
-                      int(parser.isSet(m_inventory));
+    const int named =
+        int(parser.isSet(m_local)) + int(parser.isSet(m_hosts)) + int(parser.isSet(m_inventory));
     if (named != 1)
         return makeError(ErrorKind::Usage,
                          QStringLiteral("name the targets: --local, -H HOST[,HOST...] or -i "

@@ -1,6 +1,7 @@
 #include "CallCommand.h"
 #include "CliServices.h"
 #include "CliSupport.h"
+#include "HelpRender.h"
 #include "InventoryCommands.h"
 
 #include <QCoreApplication>
@@ -14,22 +15,8 @@ namespace {
 
 void usage()
 {
-    err() << "usage: hostdeck-cli COMMAND ...\n"
-             "  call --local [options] TOOL.METHOD [--arg NAME=JSON]...\n"
-             "  call -H HOST[,HOST...] [options] TOOL.METHOD [--arg NAME=JSON]...\n"
-             "  call -i INVENTORY -l PATTERN [options] TOOL.METHOD [--arg NAME=JSON]...\n"
-             "       options: --json --events --stream --check --forks N --timeout S --deadline S\n"
-             "                --serial LIST --max-fail-percentage P --python CMD --tools-dir DIR\n"
-             "                --ssh-config FILE --no-ssh-config --known-hosts FILE\n"
-             "                --host-keys strict|accept-new --identity FILE --connect-timeout S\n"
-             "                --become --become-user U --become-method sudo|su --password-stdin\n"
-             "                --ready-timeout S\n"
-             "  inventory show FILE | hosts FILE PATTERN | import --from "
-             "ssh-config|ansible-ini|ansible-yaml SRC --to FILE\n"
-             "  secret set|delete -i FILE HOST|GROUP KIND   (the secret is read from stdin)\n"
-             "  render FILE [--vars VARS.json] [--python CMD]\n"
-             "  tools [--tools-dir DIR] [--all]\n"
-          << Qt::endl;
+    err() << usageText(cliProgram());
+    err().flush();
 }
 
 } // namespace
@@ -42,11 +29,14 @@ int main(int argc, char** argv)
     if (qEnvironmentVariableIsEmpty("HOSTDECK_DEBUG"))
         QLoggingCategory::setFilterRules(QStringLiteral("hostdeck.*.debug=false"));
     QStringList args = QCoreApplication::arguments().mid(1);
-    if (args.isEmpty() || args.constFirst() == QStringLiteral("--help") ||
-        args.constFirst() == QStringLiteral("-h")) {
+    // --- help and version: answered from the help table (CliHelp.cpp) ------------------------
+    if (const std::optional<int> answered = answerHelpRequest(cliProgram(), args, out(), err()))
+        return *answered;
+    if (args.isEmpty()) {
         usage();
-        return args.isEmpty() ? ExitUsage : ExitOk;
+        return ExitUsage;
     }
+    // ------------------------------------------------------------------------------------------
     const QString command = args.takeFirst();
     // These run to completion themselves (the keychain answers asynchronously on app's loop).
     if (command == QStringLiteral("inventory"))

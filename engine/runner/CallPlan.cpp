@@ -19,8 +19,7 @@ public:
         AgentCall* call = context->call(CallRequest::of(m_tool, m_method, m_args));
         connect(call, &AgentCall::finished, this, [context](const CallResult& result) {
             context->finish(HostResult::fromCall(context->target().name, result,
-                                                 context->options().check,
-                                                 context->elapsedMs()));
+                                                 context->options().check, context->elapsedMs()));
         });
     }
 
@@ -91,8 +90,9 @@ Status CallPlan::validate(const ToolCatalog& catalog) const
     for (auto it = m_hostArgs.begin(); it != m_hostArgs.end(); ++it) {
         if (Status checked = ArgumentCheck::check(catalog, m_tool, m_method, argsFor(it.key()));
             !checked)
-            return makeError(checked.error().kind, QStringLiteral("host '%1': %2")
-                                                       .arg(it.key(), checked.error().message));
+            return makeError(
+                checked.error().kind,
+                QStringLiteral("host '%1': %2").arg(it.key(), checked.error().message));
     }
     return Ok{}; // hosts without their own arguments are checked when their call starts
 }

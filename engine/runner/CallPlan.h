@@ -13,7 +13,10 @@ class CallPlan final : public Plan
 public:
     CallPlan(QString tool, QString method, QJsonObject args = {});
 
-    void setHostArgs(const QString& host, const QJsonObject& args) { m_hostArgs.insert(host, args); }
+    void setHostArgs(const QString& host, const QJsonObject& args)
+    {
+        m_hostArgs.insert(host, args);
+    }
     const QString& tool() const { return m_tool; }
     const QString& method() const { return m_method; }
     const QJsonObject& args() const { return m_args; }

@@ -95,8 +95,8 @@ QString KeychainCredentialProvider::ownerFor(const CredentialRequest& request,
     return Inventory::allGroup();
 }
 
-void KeychainCredentialProvider::answer(const CredentialRequest& request,
-                                        QPointer<QObject> context, CredentialReply reply)
+void KeychainCredentialProvider::answer(const CredentialRequest& request, QPointer<QObject> context,
+                                        CredentialReply reply)
 {
     if (!context)
         return;
@@ -109,28 +109,27 @@ void KeychainCredentialProvider::answer(const CredentialRequest& request,
         return;
     }
     std::weak_ptr<KeychainCredentialProvider> weak = weak_from_this();
-    m_store->lookup(
-        *inventory, owner, request.kind, m_anchor.get(),
-        [weak, request, owner, context, reply](Result<SecretBuffer> secret) {
-            const auto self = weak.lock();
-            if (secret) {
-                post(context, reply, std::move(*secret));
-                return;
-            }
-            if (secret.error().kind != ErrorKind::NotFound) {
-                qCWarning(lcKeychain).noquote()
-                    << "keychain lookup of" << credentialKindName(request.kind) << "for" << owner
-                    << "failed:" << secret.error().message;
-                if (self)
-                    self->m_problems.append(QStringLiteral("%1 of %2: %3")
-                                                .arg(credentialKindName(request.kind), owner,
-                                                     secret.error().message));
-            }
-            if (self)
-                self->askFallback(request, context, reply);
-            else
-                post(context, reply, std::nullopt);
-        });
+    m_store->lookup(*inventory, owner, request.kind, m_anchor.get(),
+                    [weak, request, owner, context, reply](Result<SecretBuffer> secret) {
+                        const auto self = weak.lock();
+                        if (secret) {
+                            post(context, reply, std::move(*secret));
+                            return;
+                        }
+                        if (secret.error().kind != ErrorKind::NotFound) {
+                            qCWarning(lcKeychain).noquote()
+                                << "keychain lookup of" << credentialKindName(request.kind) << "for"
+                                << owner << "failed:" << secret.error().message;
+                            if (self)
+                                self->m_problems.append(QStringLiteral("%1 of %2: %3")
+                                                            .arg(credentialKindName(request.kind),
+                                                                 owner, secret.error().message));
+                        }
+                        if (self)
+                            self->askFallback(request, context, reply);
+                        else
+                            post(context, reply, std::nullopt);
+                    });
 }
 
 void KeychainCredentialProvider::askFallback(const CredentialRequest& request,

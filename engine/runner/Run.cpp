@@ -43,9 +43,9 @@ public:
             catalog ? catalog->method(request.tool, request.method) : std::nullopt;
         Status checked = Ok{};
         if (catalog && !catalog->isEmpty() && request.tool != QStringLiteral("_agent"))
-            checked = method ? ArgumentCheck::check(*method, request.args)
-                             : ArgumentCheck::check(*catalog, request.tool, request.method,
-                                                    request.args);
+            checked =
+                method ? ArgumentCheck::check(*method, request.args)
+                       : ArgumentCheck::check(*catalog, request.tool, request.method, request.args);
         if (!checked) {
             CallError error;
             error.kind = checked.error().kind;
@@ -247,10 +247,9 @@ void Run::start()
     RunEvent started;
     started.type = RunEvent::Type::RunStarted;
     started.info = {{QStringLiteral("targets"), targets},
-                    {QStringLiteral("plan"), m_request.plan
-                                                 ? m_request.plan->toJson(m_catalog ? *m_catalog
-                                                                                    : ToolCatalog{})
-                                                 : QJsonObject{}},
+                    {QStringLiteral("plan"),
+                     m_request.plan ? m_request.plan->toJson(m_catalog ? *m_catalog : ToolCatalog{})
+                                    : QJsonObject{}},
                     {QStringLiteral("options"), options.toJson()},
                     {QStringLiteral("origin"), options.origin},
                     {QStringLiteral("pattern"), m_request.pattern},
@@ -351,9 +350,9 @@ void Run::finishBatchIfDone()
     if (m_batchIndex >= 0 && m_batchSize > 0 && !m_later.empty()) {
         const double failedPercent = 100.0 * double(m_batchFailed) / double(m_batchSize);
         const std::optional<double>& limit = m_request.options.maxFailPercentage;
-        const bool overLimit = limit ? failedPercent > *limit
-                                     : (!m_request.options.serial.isEmpty() &&
-                                        m_batchFailed == m_batchSize);
+        const bool overLimit =
+            limit ? failedPercent > *limit
+                  : (!m_request.options.serial.isEmpty() && m_batchFailed == m_batchSize);
         if (overLimit) {
             const QString why =
                 limit ? QStringLiteral("rollout stopped: %1 of %2 hosts of batch %3 failed "
@@ -404,7 +403,8 @@ void Run::cancel()
     if (m_finished || !m_started)
         return;
     m_stopping = true;
-    endQueued(HostStatus::Cancelled, ErrorKind::Cancelled, QStringLiteral("cancelled before start"));
+    endQueued(HostStatus::Cancelled, ErrorKind::Cancelled,
+              QStringLiteral("cancelled before start"));
     for (auto& host : m_hosts) {
         if (host->isStarted())
             host->stop(HostStatus::Cancelled, ErrorKind::Cancelled, QStringLiteral("cancelled"));

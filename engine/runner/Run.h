@@ -65,8 +65,8 @@ private:
     QPointer<SessionPool> m_pool;
     std::shared_ptr<const ToolCatalog> m_catalog;
     std::vector<std::unique_ptr<Host>> m_hosts;
-    std::deque<Host*> m_queue;   ///< the current batch's hosts not started yet
-    std::deque<Host*> m_later;   ///< hosts of later batches
+    std::deque<Host*> m_queue; ///< the current batch's hosts not started yet
+    std::deque<Host*> m_later; ///< hosts of later batches
     QList<int> m_batches;
     int m_batchIndex = 0;
     int m_batchLeft = 0;   ///< hosts of the current batch not done

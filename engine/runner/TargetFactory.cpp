@@ -43,16 +43,16 @@ QJsonObject environmentOf(const QVariantMap& vars)
 void applyBecome(HostTarget& target, const QVariantMap& vars, const Host& host,
                  const TargetSettings& settings)
 {
-    target.become = vars.contains(QStringLiteral("ansible_become")) ? host.become()
-                                                                     : settings.become;
+    target.become =
+        vars.contains(QStringLiteral("ansible_become")) ? host.become() : settings.become;
     const QString user = vars.contains(QStringLiteral("ansible_become_user"))
                              ? vars.value(QStringLiteral("ansible_become_user")).toString()
                              : settings.becomeUser;
     target.becomeUser = user == QStringLiteral("root") ? QString() : user;
     const QString method = vars.value(QStringLiteral("ansible_become_method")).toString();
-    target.becomeMethod = method == QStringLiteral("su")   ? BecomeMethod::Su
-                          : method.isEmpty()               ? settings.becomeMethod
-                                                           : BecomeMethod::Sudo;
+    target.becomeMethod = method == QStringLiteral("su") ? BecomeMethod::Su
+                          : method.isEmpty()             ? settings.becomeMethod
+                                                         : BecomeMethod::Sudo;
 }
 
 Result<QList<SshEndpoint>> jumpChain(const QString& text, const QString& host)
@@ -61,9 +61,9 @@ Result<QList<SshEndpoint>> jumpChain(const QString& text, const QString& host)
     for (const QString& hop : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
         Result<SshEndpoint> endpoint = SshEndpoint::parse(hop.trimmed());
         if (!endpoint)
-            return makeError(ErrorKind::Usage, QStringLiteral("host '%1': jump host '%2': %3")
-                                                   .arg(host, hop.trimmed(),
-                                                        endpoint.error().message));
+            return makeError(ErrorKind::Usage,
+                             QStringLiteral("host '%1': jump host '%2': %3")
+                                 .arg(host, hop.trimmed(), endpoint.error().message));
         hops.append(*endpoint);
     }
     return hops;
@@ -97,8 +97,8 @@ HostTarget TargetFactory::localMachine(const TargetSettings& settings, const QSt
                              ? QStringList{QStringLiteral("python3")}
                              : settings.localInterpreter;
     target.become = settings.become;
-    target.becomeUser = settings.becomeUser == QStringLiteral("root") ? QString()
-                                                                      : settings.becomeUser;
+    target.becomeUser =
+        settings.becomeUser == QStringLiteral("root") ? QString() : settings.becomeUser;
     target.becomeMethod = settings.becomeMethod;
     return target;
 }
@@ -109,8 +109,8 @@ Result<HostTarget> TargetFactory::forHost(const Inventory& inventory, const QStr
     if (!inventory.hasHost(name)) {
         if (name == localHostName())
             return localMachine(settings, name, inventory.id());
-        return makeError(ErrorKind::NotFound, QStringLiteral("no host '%1' in the inventory")
-                                                  .arg(name));
+        return makeError(ErrorKind::NotFound,
+                         QStringLiteral("no host '%1' in the inventory").arg(name));
     }
     const Host host = inventory.resolvedHost(name);
     const QVariantMap& vars = host.vars();
@@ -182,11 +182,11 @@ Result<HostTarget> TargetFactory::forDestination(const QString& destination,
     target.kind = HostTarget::Kind::Ssh;
     target.ssh = *ssh;
     target.ssh.targetHost = text;
-    target.interpreter =
-        settings.interpreter.isEmpty() ? QStringList{QStringLiteral("python3")} : settings.interpreter;
+    target.interpreter = settings.interpreter.isEmpty() ? QStringList{QStringLiteral("python3")}
+                                                        : settings.interpreter;
     target.become = settings.become;
-    target.becomeUser = settings.becomeUser == QStringLiteral("root") ? QString()
-                                                                      : settings.becomeUser;
+    target.becomeUser =
+        settings.becomeUser == QStringLiteral("root") ? QString() : settings.becomeUser;
     target.becomeMethod = settings.becomeMethod;
     return target;
 }

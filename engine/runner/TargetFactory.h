@@ -16,8 +16,8 @@ struct TargetSettings
     SshSettings ssh;         ///< known_hosts, host-key policy, timeouts, default identities
     QStringList interpreter; ///< default remote interpreter argv; empty: python3
     QStringList localInterpreter{QStringLiteral("python3")}; ///< for local hosts without one
-    bool become = false; ///< for hosts without ansible_become
-    QString becomeUser;  ///< for hosts without ansible_become_user (empty: root)
+    bool become = false;                                     ///< for hosts without ansible_become
+    QString becomeUser; ///< for hosts without ansible_become_user (empty: root)
     BecomeMethod becomeMethod = BecomeMethod::Sudo;
 };
 

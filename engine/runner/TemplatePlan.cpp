@@ -53,13 +53,12 @@ private:
         inventory.insert(QStringLiteral("inventory_hostname"), m_context->target().name);
         const QVariantMap vars = TemplatePlan::mergeVars(*m_facts, inventory, {});
         const qint64 started = m_context->elapsedMs();
-        AgentCall* call =
-            m_context->call(CallRequest::of(kTool, kDeploy, m_plan.deployArgs(vars)),
-                            QStringLiteral("deploy"));
+        AgentCall* call = m_context->call(CallRequest::of(kTool, kDeploy, m_plan.deployArgs(vars)),
+                                          QStringLiteral("deploy"));
         connect(call, &AgentCall::finished, this, [this, started](const CallResult& result) {
             HostResult step =
-                HostResult::fromCall(m_context->target().name, result,
-                                     m_context->options().check, m_context->elapsedMs() - started);
+                HostResult::fromCall(m_context->target().name, result, m_context->options().check,
+                                     m_context->elapsedMs() - started);
             step.step = QStringLiteral("deploy");
             m_context->stepFinished(step);
             m_steps << step;

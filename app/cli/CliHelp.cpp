@@ -1,0 +1,474 @@
+// The help of hostdeck-cli and hostdeck as data. `--help`, `COMMAND --help`, the man pages
+// (generated at build time) and the bash/zsh completion all read these tables: adding a command
+// is one HelpCommand entry in cliTable() (tests/integration/test_cli_help.py fails otherwise).
+#include "CliHelp.h"
+
+namespace hostdeck::cli {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+HelpOption flag(QStringList names, QString description)
+{
+    return {.names = std::move(names), .description = std::move(description)};
+}
+
+HelpOption valued(QStringList names, QString valueName, ValueKind kind, QString description,
+                  QString defaultValue = {})
+{
+    return {.names = std::move(names),
+            .valueName = std::move(valueName),
+            .description = std::move(description),
+            .kind = kind,
+            .defaultValue = std::move(defaultValue)};
+}
+
+HelpOption repeated(HelpOption option)
+{
+    option.repeatable = true;
+    return option;
+}
+
+HelpOption choice(QStringList names, QString valueName, QStringList choices, QString description,
+                  QString defaultValue = {})
+{
+    HelpOption option = valued(std::move(names), std::move(valueName), ValueKind::Choice,
+                               std::move(description), std::move(defaultValue));
+    option.choices = std::move(choices);
+    return option;
+}
+
+HelpOption helpFormatOption()
+{
+    HelpOption option = choice({u"help-format"_s}, u"FORMAT"_s, {u"man"_s, u"json"_s},
+                               u"Print the whole help as a man page or as JSON (read at build "
+                               "time by the man page and shell completion generators)."_s);
+    option.hidden = true;
+    return option;
+}
+
+// Options shared by several commands: one entry each, so they read the same everywhere.
+HelpOption pythonOption(const QString& where)
+{
+    return valued(
+        {u"python"_s}, u"PATH"_s, ValueKind::Command,
+        u"Interpreter command %1; it may carry arguments, e.g. 'chroot /srv/x python3'."_s.arg(
+            where),
+        u"python3"_s);
+}
+
+HelpOption toolsDirOption()
+{
+    return repeated(valued({u"tools-dir"_s}, u"DIR"_s, ValueKind::Directory,
+                           u"Folder of extra tool modules; may be given more than once. "
+                           "Default: $XDG_DATA_HOME/hostdeck/tools."_s));
+}
+
+HelpOption readyTimeoutOption(const QString& condition)
+{
+    const QString text = u"seconds to wait for the local agent to start."_s;
+    return valued({u"ready-timeout"_s}, u"S"_s, ValueKind::Number,
+                  condition.isEmpty() ? text.left(1).toUpper() + text.mid(1) : condition + text,
+                  u"30"_s);
+}
+
+HelpArgument inventoryFile()
+{
+    return {.name = u"FILE"_s,
+            .description = u"Inventory file (YAML, Ansible-compatible)."_s,
+            .kind = ValueKind::Inventory};
+}
+
+const QStringList kSecretKinds{u"ssh-password"_s, u"key-passphrase"_s, u"sudo-password"_s};
+
+HelpCommand callCommand()
+{
+    HelpCommand c;
+    c.name = u"call"_s;
+    c.summary = u"Call a tool method on this machine or on many hosts"_s;
+    c.synopsis = {u"--local [OPTIONS] TOOL.METHOD [--arg NAME=VALUE]..."_s,
+                  u"-H HOST[,HOST...] [OPTIONS] TOOL.METHOD [--arg NAME=VALUE]..."_s,
+                  u"-i INVENTORY -l PATTERN [OPTIONS] TOOL.METHOD [--arg NAME=VALUE]..."_s};
+    c.description =
+        u"Calls TOOL.METHOD with the --arg values on this machine (--local), on the hosts given "
+        "with -H, or on the hosts of the inventory given with -i that the pattern of -l matches. "
+        "On this machine the result is printed as indented JSON. On many hosts (and with --json) "
+        "one JSON record per host {host, status, ok, changed, check, value, error, duration} is "
+        "printed as it finishes, then a summary line; the exit status is 0 only when every host "
+        "succeeded. Arguments are checked against the tool's description before anything is "
+        "sent.\n\n"
+        "Host keys are checked against known_hosts: an unknown key is refused unless --host-keys "
+        "accept-new is given, a changed key is always refused. Passwords of inventory hosts come "
+        "from the system keychain (see secret set), otherwise from standard input with "
+        "--password-stdin."_s;
+    c.arguments = {{.name = u"TOOL.METHOD"_s,
+                    .description = u"The tool and its method, e.g. Exec.run or Facts.os "
+                                   "(hostdeck-cli tools lists them)."_s,
+                    .kind = ValueKind::ToolMethod}};
+    c.options = {
+        flag({u"local"_s}, u"Run on this machine, without SSH."_s),
+        valued({u"H"_s, u"hosts"_s}, u"HOSTS"_s, ValueKind::Hosts,
+               u"Comma-separated SSH destinations [USER@]HOST[:PORT]; names are looked up in the "
+               "OpenSSH client config."_s),
+        valued({u"i"_s, u"inventory"_s}, u"FILE"_s, ValueKind::Inventory,
+               u"Inventory file to take the hosts from; needs -l."_s),
+        valued({u"l"_s, u"limit"_s}, u"PATTERN"_s, ValueKind::Pattern,
+               u"Hosts of the inventory: names, groups and globs separated by ':' or ',', with "
+               "'&' to intersect and '!' to exclude, e.g. 'web:&prod:!web3'; 'all' for all."_s),
+        repeated(valued({u"arg"_s}, u"NAME=VALUE"_s, ValueKind::Text,
+                        u"An argument of the method; VALUE is JSON, or a plain string when it is "
+                        "not JSON. May be given more than once."_s)),
+        flag({u"check"_s}, u"Check mode: report what would change and change nothing."_s),
+        flag({u"json"_s}, u"One JSON record per host as it finishes, then the summary line "
+                          "(also with --local)."_s),
+        flag({u"events"_s}, u"Print every event of the run (run.started, host.state, "
+                            "step.output, host.result, run.finished) as a JSON line."_s),
+        flag({u"stream"_s}, u"Echo the live output of the call to standard error (prefixed "
+                            "with the host when there are several)."_s),
+        valued({u"timeout"_s}, u"S"_s, ValueKind::Number,
+               u"Seconds a call may take on each host unless its tool declares its own; 0 means "
+               "no limit (a host that stops answering is still dropped)."_s,
+               u"600"_s),
+        valued({u"deadline"_s}, u"S"_s, ValueKind::Number,
+               u"Seconds the whole run may take; 0 means no deadline."_s, u"0"_s),
+        valued({u"serial"_s}, u"LIST"_s, ValueKind::Text,
+               u"Roll out in batches: counts or percentages of the hosts, e.g. 1,10%,100%; the "
+               "last one repeats."_s),
+        valued({u"max-fail-percentage"_s}, u"P"_s, ValueKind::Number,
+               u"Stop before the next batch when more than P% of a batch failed."_s),
+        pythonOption(u"where the inventory names none"_s),
+        toolsDirOption(),
+        readyTimeoutOption({}),
+        valued({u"ssh-config"_s}, u"FILE"_s, ValueKind::File,
+               u"OpenSSH client config to read. Default: ~/.ssh/config when it exists."_s),
+        flag({u"no-ssh-config"_s}, u"Read no OpenSSH client config."_s),
+        valued({u"known-hosts"_s}, u"FILE"_s, ValueKind::File,
+               u"known_hosts file to check host keys against. Default: ~/.ssh/known_hosts."_s),
+        choice({u"host-keys"_s}, u"POLICY"_s, {u"strict"_s, u"accept-new"_s},
+               u"What to do with an unknown host key: refuse it (strict) or add it to "
+               "known_hosts (accept-new)."_s,
+               u"strict"_s),
+        repeated(valued({u"identity"_s}, u"FILE"_s, ValueKind::File,
+                        u"Private key file to log in with; may be given more than once."_s)),
+        valued({u"forks"_s}, u"N"_s, ValueKind::Number, u"Hosts worked on at once."_s, u"100"_s),
+        valued({u"connect-timeout"_s}, u"S"_s, ValueKind::Number,
+               u"Seconds to wait for an SSH connection."_s, u"10"_s),
+        flag({u"become"_s}, u"Run the agent as root (sudo) where the inventory says nothing."_s),
+        valued({u"become-user"_s}, u"USER"_s, ValueKind::Text,
+               u"The user the agent runs as, instead of root; implies --become."_s),
+        choice({u"become-method"_s}, u"METHOD"_s, {u"sudo"_s, u"su"_s},
+               u"How the agent becomes that user; implies --become."_s),
+        flag({u"password-stdin"_s}, u"Read the SSH, key or become password from the first line "
+                                    "of standard input."_s),
+    };
+    return c;
+}
+
+HelpCommand inventoryShow()
+{
+    return {.name = u"inventory show"_s,
+            .summary = u"Print the hosts and groups of an inventory as JSON"_s,
+            .synopsis = {u"FILE"_s},
+            .description = u"Prints every host with its groups, variables and resolved "
+                           "connection settings, and every group with its children, hosts and "
+                           "variables."_s,
+            .arguments = {inventoryFile()}};
+}
+
+HelpCommand inventoryHosts()
+{
+    return {.name = u"inventory hosts"_s,
+            .summary = u"Print the hosts that a pattern matches"_s,
+            .synopsis = {u"FILE PATTERN"_s},
+            .description = u"Prints the names of the hosts of FILE that PATTERN matches, one "
+                           "per line; the exit status is 1 when it matches none."_s,
+            .arguments = {inventoryFile(),
+                          {.name = u"PATTERN"_s,
+                           .description = u"Names, groups and globs separated by ':' or ',', "
+                                          "with '&' to intersect and '!' to exclude."_s,
+                           .kind = ValueKind::Pattern}}};
+}
+
+HelpCommand inventoryImport()
+{
+    HelpCommand c{
+        .name = u"inventory import"_s,
+        .summary = u"Make an inventory from an OpenSSH config or an Ansible inventory"_s,
+        .synopsis = {u"--from FORMAT SRC --to FILE [--force]"_s},
+        .description = u"Reads SRC in FORMAT and writes it as a Hostdeck inventory to "
+                       "FILE; what cannot be carried over is reported as a warning."_s,
+        .arguments = {
+            {.name = u"SRC"_s, .description = u"The file to import."_s, .kind = ValueKind::File}}};
+    c.options = {choice({u"from"_s}, u"FORMAT"_s,
+                        {u"ssh-config"_s, u"ansible-ini"_s, u"ansible-yaml"_s},
+                        u"The format of SRC."_s),
+                 valued({u"to"_s}, u"FILE"_s, ValueKind::File, u"The inventory file to write."_s),
+                 flag({u"force"_s}, u"Replace FILE when it exists."_s)};
+    return c;
+}
+
+HelpCommand secretCommand(const QString& verb)
+{
+    const bool set = verb == u"set"_s;
+    HelpCommand c;
+    c.name = u"secret "_s + verb;
+    c.summary = set ? u"Store a password of an inventory host or group in the keychain"_s
+                    : u"Delete a stored password from the keychain"_s;
+    c.synopsis = {u"-i FILE HOST|GROUP KIND"_s};
+    c.description =
+        set ? u"Reads the secret from standard input (one final newline is dropped) and keeps it "
+              "in the system keychain (Secret Service) under the inventory's id, never in the "
+              "inventory, a log or a command line. A host's secret comes before its groups'. An "
+              "inventory without an id is given one."_s
+            : u"Removes the secret of KIND for HOST or GROUP from the system keychain."_s;
+    c.arguments = {{.name = u"HOST|GROUP"_s,
+                    .description = u"A host or group of the inventory."_s,
+                    .kind = ValueKind::InventoryName},
+                   {.name = u"KIND"_s,
+                    .description = u"Which secret: %1."_s.arg(kSecretKinds.join(u", "_s)),
+                    .kind = ValueKind::Choice,
+                    .choices = kSecretKinds}};
+    c.options = {valued({u"i"_s}, u"FILE"_s, ValueKind::Inventory, u"The inventory file."_s)};
+    return c;
+}
+
+HelpCommand renderCommand()
+{
+    HelpCommand c{
+        .name = u"render"_s,
+        .summary = u"Render a template on this machine"_s,
+        .synopsis = {u"FILE [--vars VARS.json] [--python PATH]"_s},
+        .description = u"Renders the template FILE with the variables of VARS.json "
+                       "through the Template tool of a local agent and prints the exact "
+                       "text, adding no newline. An error names the template line."_s,
+        .arguments = {
+            {.name = u"FILE"_s, .description = u"The template."_s, .kind = ValueKind::File}}};
+    c.options = {valued({u"vars"_s}, u"FILE"_s, ValueKind::File,
+                        u"JSON object of the template variables."_s),
+                 pythonOption(u"of the local agent"_s)};
+    return c;
+}
+
+HelpCommand toolsCommand()
+{
+    HelpCommand c{.name = u"tools"_s,
+                  .summary = u"Print the tool descriptions as JSON"_s,
+                  .synopsis = {u"[--tools-dir DIR]... [--all]"_s},
+                  .description = u"Starts a local agent with the built-in tools and those of the "
+                                 "tools folders and prints their descriptions as JSON: methods, "
+                                 "parameters with types and defaults, documentation. Tools from "
+                                 "a tools folder are marked custom."_s};
+    c.options = {toolsDirOption(),
+                 flag({u"all"_s}, u"Also list the protocol methods the transfer engine uses."_s)};
+    return c;
+}
+
+HelpSection environmentSection(bool gui)
+{
+    HelpSection s{.title = u"ENVIRONMENT"_s};
+    s.items = {{u"XDG_DATA_HOME"_s, u"User tools are read from $XDG_DATA_HOME/hostdeck/tools "
+                                    "(default ~/.local/share/hostdeck/tools)."_s},
+               {u"SSH_AUTH_SOCK"_s, u"The ssh-agent tried for key authentication."_s}};
+    if (gui)
+        s.items.append({u"QT_QPA_PLATFORM"_s,
+                        u"The Qt platform plugin, e.g. offscreen to run without a display."_s});
+    else
+        s.items.append(
+            {u"HOSTDECK_DEBUG"_s,
+             u"When set, debug messages of the engine are printed to standard error."_s});
+    return s;
+}
+
+HelpProgram cliTable()
+{
+    HelpProgram p;
+    p.name = u"hostdeck-cli"_s;
+    p.summary = u"run tools on many Linux hosts from the command line"_s;
+    p.description =
+        u"hostdeck-cli is the command line of Hostdeck. It starts a small Python agent in the "
+        "bare python3 of each host, over SSH or on this machine, and calls tools on it: files, "
+        "commands, packages, services, users, templates and facts. Nothing is installed on the "
+        "hosts, and nothing is written there except what a tool is asked to write."_s;
+    p.synopsis = {u"COMMAND [OPTIONS] [ARGUMENTS]"_s, u"COMMAND --help"_s, u"--version"_s};
+    p.options = {
+        flag({u"h"_s, u"help"_s}, u"Show the help of the program, or of the command before it."_s),
+        flag({u"version"_s}, u"Print the version and exit."_s), helpFormatOption()};
+    p.commands = {callCommand(),
+                  inventoryShow(),
+                  inventoryHosts(),
+                  inventoryImport(),
+                  secretCommand(u"set"_s),
+                  secretCommand(u"delete"_s),
+                  renderCommand(),
+                  toolsCommand(),
+                  {.name = u"help"_s,
+                   .summary = u"Show the help of a command"_s,
+                   .synopsis = {u"[COMMAND]"_s},
+                   .arguments = {{.name = u"COMMAND"_s,
+                                  .description = u"A command, e.g. call or inventory import."_s,
+                                  .kind = ValueKind::CommandName,
+                                  .optional = true}}}};
+    p.sections = {
+        {.title = u"EXIT STATUS"_s,
+         .items = {{u"0"_s, u"Success."_s},
+                   {u"1"_s, u"A tool or a host failed (the error is printed as JSON), or a "
+                            "pattern matched no host."_s},
+                   {u"2"_s, u"A usage, connection or set-up error (one line on standard "
+                            "error)."_s}},
+         .inHelp = true},
+        environmentSection(false),
+        {.title = u"FILES"_s,
+         .items = {{u"~/.ssh/config"_s, u"OpenSSH client config, read for -H hosts."_s},
+                   {u"~/.ssh/known_hosts"_s, u"Known host keys."_s},
+                   {u"$XDG_DATA_HOME/hostdeck/tools/*.py"_s,
+                    u"User tools: Python modules of tool classes."_s}}},
+        {.title = u"EXAMPLES"_s,
+         .items = {{u"hostdeck-cli call --local Exec.run --arg 'argv=[\"uname\",\"-a\"]'"_s,
+                    u"Run uname -a on this machine."_s},
+                   {u"hostdeck-cli call -H web1,web2,deploy@db:2222 --forks 50 Facts.all"_s,
+                    u"The facts of three hosts, one JSON line each."_s},
+                   {u"hostdeck-cli call -i hosts.yml -l 'web:&prod' --check Exec.which "
+                    "--arg name=nginx"_s,
+                    u"The production web servers of an inventory."_s},
+                   {u"printf '%s\\n' \"$PW\" | hostdeck-cli secret set -i hosts.yml web1 "
+                    "ssh-password"_s,
+                    u"Keep the SSH password of web1 in the keychain."_s}},
+         .examples = true}};
+    p.seeAlso = {u"hostdeck(1)"_s, u"ssh(1)"_s, u"ssh_config(5)"_s};
+    return p;
+}
+
+HelpProgram guiTable()
+{
+    HelpProgram p;
+    p.name = u"hostdeck"_s;
+    p.summary = u"control many Linux hosts from one window"_s;
+    p.description =
+        u"Hostdeck is a desktop application for fleets of Linux hosts that have nothing "
+        "installed but python3. It reaches each host over SSH, or runs on this machine, streams "
+        "a small agent into the bare interpreter and calls tools on it. Pick hosts from an "
+        "inventory, pick a tool from the palette, fill in the generated form and watch the "
+        "results of every host arrive; runs are kept in a history.\n\n"
+        "The standard Qt options are accepted as well, e.g. -platform offscreen or -style "
+        "NAME."_s;
+    p.synopsis = {u"[OPTIONS] [INVENTORY]"_s};
+    p.options = {flag({u"h"_s, u"help"_s}, u"Show this help and exit."_s),
+                 flag({u"v"_s, u"version"_s}, u"Print the version and exit."_s),
+                 toolsDirOption(),
+                 pythonOption(u"for this machine"_s),
+                 valued({u"history"_s}, u"FILE"_s, ValueKind::File,
+                        u"The run history database (SQLite). Default: "
+                        "$XDG_DATA_HOME/hostdeck/history.sqlite."_s),
+                 helpFormatOption()};
+    p.arguments = {{.name = u"INVENTORY"_s,
+                    .description = u"Inventory file to open."_s,
+                    .kind = ValueKind::Inventory,
+                    .optional = true}};
+    p.sections = {environmentSection(true),
+                  {.title = u"FILES"_s,
+                   .items = {{u"$XDG_DATA_HOME/hostdeck/history.sqlite"_s, u"The run history."_s},
+                             {u"$XDG_DATA_HOME/hostdeck/tools/*.py"_s,
+                              u"User tools: Python modules of tool classes."_s}}}};
+    p.seeAlso = {u"hostdeck-cli(1)"_s, u"ssh_config(5)"_s};
+    return p;
+}
+
+} // namespace
+
+QString valueKindName(ValueKind kind)
+{
+    switch (kind) {
+    case ValueKind::None:
+        return u"none"_s;
+    case ValueKind::Text:
+        return u"text"_s;
+    case ValueKind::Number:
+        return u"number"_s;
+    case ValueKind::File:
+        return u"file"_s;
+    case ValueKind::Inventory:
+        return u"inventory"_s;
+    case ValueKind::Directory:
+        return u"directory"_s;
+    case ValueKind::Command:
+        return u"command"_s;
+    case ValueKind::Choice:
+        return u"choice"_s;
+    case ValueKind::ToolMethod:
+        return u"tool-method"_s;
+    case ValueKind::Hosts:
+        return u"hosts"_s;
+    case ValueKind::Pattern:
+        return u"pattern"_s;
+    case ValueKind::InventoryName:
+        return u"inventory-name"_s;
+    case ValueKind::CommandName:
+        return u"command-name"_s;
+    }
+    return u"text"_s;
+}
+
+const HelpProgram& cliProgram()
+{
+    static const HelpProgram program = cliTable();
+    return program;
+}
+
+const HelpProgram& guiProgram()
+{
+    static const HelpProgram program = guiTable();
+    return program;
+}
+
+const HelpCommand* findCommand(const HelpProgram& program, const QStringList& words)
+{
+    const HelpCommand* best = nullptr;
+    qsizetype bestWords = 0;
+    for (const HelpCommand& command : program.commands) {
+        const QStringList name = command.name.split(u' ');
+        if (name.size() > words.size() || name.size() <= bestWords)
+            continue;
+        if (words.mid(0, name.size()) == name) {
+            best = &command;
+            bestWords = name.size();
+        }
+    }
+    return best;
+}
+
+QList<const HelpCommand*> subcommands(const HelpProgram& program, const QString& word)
+{
+    QList<const HelpCommand*> found;
+    for (const HelpCommand& command : program.commands) {
+        if (command.name.startsWith(word + u' '))
+            found.append(&command);
+    }
+    return found;
+}
+
+QStringList commandWords(const HelpProgram& program)
+{
+    QStringList words;
+    for (const HelpCommand& command : program.commands) {
+        const QString first = command.name.section(u' ', 0, 0);
+        if (!words.contains(first))
+            words.append(first);
+    }
+    return words;
+}
+
+QList<QCommandLineOption> parserOptions(const QList<HelpOption>& options)
+{
+    QList<QCommandLineOption> result;
+    for (const HelpOption& option : options) {
+        QCommandLineOption parsed(option.names, option.description, option.valueName,
+                                  option.defaultValue);
+        if (option.hidden)
+            parsed.setFlags(QCommandLineOption::HiddenFromHelp);
+        result.append(parsed);
+    }
+    return result;
+}
+
+} // namespace hostdeck::cli
