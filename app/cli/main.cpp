@@ -28,7 +28,7 @@ void usage()
              "[--arg NAME=JSON]...\n"
              "  call -i INVENTORY -l PATTERN [options as for -H] TOOL.METHOD [--arg NAME=JSON]...\n"
              "  inventory show FILE | hosts FILE PATTERN | import --from "
-             "ssh-config|ansible-ini|ansible-yaml SRC --to FILE\n"
+             "ssh-config|ansible-ini|ansible-yaml|reemote SRC --to FILE\n"
              "  secret set|delete -i FILE HOST|GROUP KIND   (the secret is read from stdin)\n"
              "  render FILE [--vars VARS.json] [--python PATH]\n"
              "  tools [--tools-dir DIR] [--python PATH]\n"

@@ -7,10 +7,12 @@ namespace hostdeck::engine {
 
 Result<Targets> TargetResolver::resolve(const QString& inventoryFile, const QString& pattern)
 {
-    const Result<Inventory> inventory = InventoryFile::load(inventoryFile);
+    const Result<Inventory> inventory = InventoryFile::loadAny(inventoryFile);
     if (!inventory)
         return inventory.error();
     const PatternMatch match = HostPattern::resolve(*inventory, pattern);
+    if (!match.error.isEmpty())
+        return makeError(ErrorKind::Usage, match.error);
     Targets targets;
     targets.inventoryId = inventory->id();
     targets.warnings = match.warnings;
