@@ -98,8 +98,9 @@ public:
         bool matchedGroup = false;
         if (!enumerate(term.expr, hosts, matchedGroup))
             return false;
+        static const QRegularExpression range(QStringLiteral(R"(\[[^\]:]*:[^\]]*\])"));
         if (hosts.isEmpty() && !matchedGroup && !term.expr.startsWith(QLatin1Char('~')) &&
-            HostRange::hasRange(pattern))
+            pattern.contains(range))
             return byRange(pattern, hosts);
         if (hosts.isEmpty() && !matchedGroup && pattern != Inventory::allGroup())
             m_result.warnings.append(
@@ -173,8 +174,8 @@ private:
         const Result<QStringList> names =
             HostRange::expand(pattern, InventoryLimits::maxHostsPerPattern);
         if (!names) {
-            m_result.error = names.error().message;
-            return false;
+            m_result.warnings.append(names.error().message);
+            return true;
         }
         for (const QString& name : *names) {
             if (m_inventory.hasGroup(name))
