@@ -108,9 +108,10 @@ public:
             return failure(QStringLiteral("section [%1:children] includes undefined group '%2'")
                                .arg(it->parents.last(), it.key()));
         }
-        const Status valid = m_result.inventory.validate();
-        if (!valid)
-            return failure(valid.error().message);
+        if (const auto cycle = m_result.inventory.findCycle()) {
+            m_line = m_edgeLines.value(cycle->first + QLatin1Char('\n') + cycle->second);
+            return failure(m_result.inventory.validate().error().message);
+        }
         return std::move(m_result);
     }
 
@@ -199,6 +200,7 @@ private:
             const QString child = m.captured(1);
             if (child == m_group)
                 return failure(QStringLiteral("group '%1' cannot be its own child").arg(child));
+            m_edgeLines.insert(m_group + QLatin1Char('\n') + child, m_line);
             if (m_result.inventory.group(child)) {
                 m_result.inventory.linkChild(m_group, child);
             } else if (m_pending.contains(child)) {
@@ -280,6 +282,7 @@ private:
     QString m_group = Inventory::ungroupedGroup();
     Section m_section = Section::Hosts;
     QHash<QString, Pending> m_pending;
+    QHash<QString, int> m_edgeLines; ///< "parent\nchild" -> line of the [parent:children] entry
     int m_line = 0;
 };
 

@@ -34,8 +34,8 @@ const QRegularExpression& hostPort()
 const QRegularExpression& ipv4()
 {
     static const QRegularExpression re = [] {
-        const QString part =
-            QStringLiteral(R"((?: [01]?[0-9]{1,2} | 2[0-4][0-9] | 25[0-5] | %1 ))").arg(numericRange);
+        const QString part = QStringLiteral(R"((?: [01]?[0-9]{1,2} | 2[0-4][0-9] | 25[0-5] | %1 ))")
+                                 .arg(numericRange);
         return compile(QStringLiteral(R"(^ (?:%1\.){3}%1 $)").arg(part),
                        QRegularExpression::CaseInsensitiveOption);
     }();
@@ -46,15 +46,19 @@ const QRegularExpression& ipv6()
 {
     static const QRegularExpression re = [] {
         const QString h = QStringLiteral(R"((?: [0-9a-f]{1,4} | %1 ))").arg(hexRange);
-        const QString forms[] = {
-            QStringLiteral("(?:%1:){7}%1"),           QStringLiteral("(?:%1:){1,6}:"),
-            QStringLiteral("(?:%1:)(?::%1){1,6}"),    QStringLiteral("(?:%1:){2}(?::%1){1,5}"),
-            QStringLiteral("(?:%1:){3}(?::%1){1,4}"), QStringLiteral("(?:%1:){4}(?::%1){1,3}"),
-            QStringLiteral("(?:%1:){5}(?::%1){1,2}"), QStringLiteral("(?:%1:){6}(?::%1)"),
-            QStringLiteral(":(?::%1){1,6}"),          QStringLiteral("%1?::"),
-            QStringLiteral(R"((?:0:){6}(?:%1\.){3}%1)"),
-            QStringLiteral(R"(::(?:ffff:)?(?:%1\.){3}%1)"),
-            QStringLiteral(R"((?:0:){5}ffff:(?:%1\.){3}%1)")};
+        const QString forms[] = {QStringLiteral("(?:%1:){7}%1"),
+                                 QStringLiteral("(?:%1:){1,6}:"),
+                                 QStringLiteral("(?:%1:)(?::%1){1,6}"),
+                                 QStringLiteral("(?:%1:){2}(?::%1){1,5}"),
+                                 QStringLiteral("(?:%1:){3}(?::%1){1,4}"),
+                                 QStringLiteral("(?:%1:){4}(?::%1){1,3}"),
+                                 QStringLiteral("(?:%1:){5}(?::%1){1,2}"),
+                                 QStringLiteral("(?:%1:){6}(?::%1)"),
+                                 QStringLiteral(":(?::%1){1,6}"),
+                                 QStringLiteral("%1?::"),
+                                 QStringLiteral(R"((?:0:){6}(?:%1\.){3}%1)"),
+                                 QStringLiteral(R"(::(?:ffff:)?(?:%1\.){3}%1)"),
+                                 QStringLiteral(R"((?:0:){5}ffff:(?:%1\.){3}%1)")};
         QStringList alternatives;
         for (const QString& form : forms)
             alternatives.append(QString(form).replace(QStringLiteral("%1"), h));

@@ -447,6 +447,20 @@ Host Inventory::resolvedHost(const QString& hostName) const
 
 Status Inventory::validate() const
 {
+    if (const auto cycle = findCycle()) {
+        if (cycle->second == allGroup())
+            return makeError(
+                ErrorKind::Usage,
+                QStringLiteral("group 'all' cannot be a child of '%1'").arg(cycle->first));
+        return makeError(ErrorKind::Usage,
+                         QStringLiteral("adding '%1' as a child of '%2' makes a cycle")
+                             .arg(cycle->second, cycle->first));
+    }
+    return Ok{};
+}
+
+std::optional<std::pair<QString, QString>> Inventory::findCycle() const
+{
     // Iterative depth-first search: 0 unvisited, 1 on the current path, 2 done.
     QHash<QString, int> state;
     for (const Group& start : m_groups) {
@@ -467,15 +481,9 @@ Status Inventory::validate() const
                 continue;
             }
             const QString child = top.group->children.at(top.next++);
-            if (child == allGroup())
-                return makeError(
-                    ErrorKind::Usage,
-                    QStringLiteral("group 'all' cannot be a child of '%1'").arg(top.group->name));
             const int childState = state.value(child);
-            if (childState == 1)
-                return makeError(ErrorKind::Usage,
-                                 QStringLiteral("group '%1' is its own ancestor through '%2'")
-                                     .arg(child, top.group->name));
+            if (child == allGroup() || childState == 1)
+                return std::make_pair(top.group->name, child);
             if (childState == 0) {
                 if (const Group* g = group(child)) {
                     state.insert(child, 1);
@@ -484,7 +492,7 @@ Status Inventory::validate() const
             }
         }
     }
-    return Ok{};
+    return std::nullopt;
 }
 
 } // namespace hostdeck::engine

@@ -8,6 +8,8 @@
 #include <QList>
 
 #include <memory>
+#include <optional>
+#include <utility>
 
 namespace hostdeck::engine {
 
@@ -73,6 +75,8 @@ public:
     Host resolvedHost(const QString& host) const;
 
     Status validate() const; ///< children exist, no cycles (one linear pass)
+    /// The (parent, child) link that closes a cycle, if there is one (one linear pass).
+    std::optional<std::pair<QString, QString>> findCycle() const;
 
 private:
     struct Derived;

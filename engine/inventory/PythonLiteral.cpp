@@ -13,8 +13,7 @@ namespace {
 
 // Python's numeric literal grammar (PEP 515 underscores included).
 const QString digitPart = QStringLiteral("[0-9](?:_?[0-9])*");
-const QString pointFloat =
-    QStringLiteral("(?:(?:%1)?\\.%1|%1\\.)").arg(digitPart);
+const QString pointFloat = QStringLiteral("(?:(?:%1)?\\.%1|%1\\.)").arg(digitPart);
 const QString exponent = QStringLiteral("[eE][-+]?%1").arg(digitPart);
 
 const QRegularExpression& imaginaryRe()
@@ -129,8 +128,8 @@ private:
             return parenthesised(depth);
         if (c == QLatin1Char('{'))
             return braces(depth);
-        if (c.isDigit() || (c == QLatin1Char('.') && m_pos + 1 < m_text.size() &&
-                            m_text.at(m_pos + 1).isDigit()))
+        if (c.isDigit() ||
+            (c == QLatin1Char('.') && m_pos + 1 < m_text.size() && m_text.at(m_pos + 1).isDigit()))
             return number();
         if (c == QLatin1Char('\'') || c == QLatin1Char('"') || isNameChar(c))
             return stringsOrName();
@@ -242,7 +241,8 @@ private:
 
     void checkNumberEnd() const
     {
-        if (m_pos < m_text.size() && (isNameChar(m_text.at(m_pos)) || m_text.at(m_pos) == QLatin1Char('.')))
+        if (m_pos < m_text.size() &&
+            (isNameChar(m_text.at(m_pos)) || m_text.at(m_pos) == QLatin1Char('.')))
             throw Failed{};
     }
 
@@ -253,8 +253,8 @@ private:
         while (end < m_text.size() && isNameChar(m_text.at(end)))
             ++end;
         const QString word = m_text.mid(m_pos, end - m_pos);
-        if (end == m_text.size() || (m_text.at(end) != QLatin1Char('\'') &&
-                                     m_text.at(end) != QLatin1Char('"'))) {
+        if (end == m_text.size() ||
+            (m_text.at(end) != QLatin1Char('\'') && m_text.at(end) != QLatin1Char('"'))) {
             m_pos = end;
             if (word == QLatin1String("True"))
                 return true;
@@ -274,12 +274,12 @@ private:
             while (prefixEnd < m_text.size() && m_text.at(prefixEnd).isLetter())
                 ++prefixEnd;
             if (prefixEnd >= m_text.size() || (m_text.at(prefixEnd) != QLatin1Char('\'') &&
-                                                m_text.at(prefixEnd) != QLatin1Char('"')))
+                                               m_text.at(prefixEnd) != QLatin1Char('"')))
                 break;
             const QString prefix = m_text.mid(m_pos, prefixEnd - m_pos).toLower();
-            static const QStringList allowed{QString(), QStringLiteral("r"), QStringLiteral("u"),
-                                             QStringLiteral("b"), QStringLiteral("br"),
-                                             QStringLiteral("rb")};
+            static const QStringList allowed{
+                QString(),           QStringLiteral("r"),  QStringLiteral("u"),
+                QStringLiteral("b"), QStringLiteral("br"), QStringLiteral("rb")};
             if (!allowed.contains(prefix)) // f-strings and the like are not literals
                 throw Failed{};
             const int thisKind = prefix.contains(QLatin1Char('b')) ? 2 : 1;
@@ -332,20 +332,34 @@ private:
         const QChar e = m_text.at(m_pos + 1);
         m_pos += 2;
         switch (e.unicode()) {
-        case '\n': return {};
-        case '\\': return QStringLiteral("\\");
-        case '\'': return QStringLiteral("'");
-        case '"': return QStringLiteral("\"");
-        case 'a': return QStringLiteral("\a");
-        case 'b': return QStringLiteral("\b");
-        case 'f': return QStringLiteral("\f");
-        case 'n': return QStringLiteral("\n");
-        case 'r': return QStringLiteral("\r");
-        case 't': return QStringLiteral("\t");
-        case 'v': return QStringLiteral("\v");
-        case 'x': return hexEscape(2);
-        case 'u': return bytes ? QStringLiteral("\\u") : hexEscape(4);
-        case 'U': return bytes ? QStringLiteral("\\U") : hexEscape(8);
+        case '\n':
+            return {};
+        case '\\':
+            return QStringLiteral("\\");
+        case '\'':
+            return QStringLiteral("'");
+        case '"':
+            return QStringLiteral("\"");
+        case 'a':
+            return QStringLiteral("\a");
+        case 'b':
+            return QStringLiteral("\b");
+        case 'f':
+            return QStringLiteral("\f");
+        case 'n':
+            return QStringLiteral("\n");
+        case 'r':
+            return QStringLiteral("\r");
+        case 't':
+            return QStringLiteral("\t");
+        case 'v':
+            return QStringLiteral("\v");
+        case 'x':
+            return hexEscape(2);
+        case 'u':
+            return bytes ? QStringLiteral("\\u") : hexEscape(4);
+        case 'U':
+            return bytes ? QStringLiteral("\\U") : hexEscape(8);
         case 'N':
             if (!bytes)
                 throw Failed{}; // named characters: not worth a table
@@ -355,8 +369,9 @@ private:
         }
         if (e >= QLatin1Char('0') && e <= QLatin1Char('7')) {
             uint value = e.unicode() - '0';
-            for (int i = 0; i < 2 && m_pos < m_text.size() && m_text.at(m_pos) >= QLatin1Char('0') &&
-                            m_text.at(m_pos) <= QLatin1Char('7');
+            for (int i = 0;
+                 i < 2 && m_pos < m_text.size() && m_text.at(m_pos) >= QLatin1Char('0') &&
+                 m_text.at(m_pos) <= QLatin1Char('7');
                  ++i)
                 value = value * 8 + (m_text.at(m_pos++).unicode() - '0');
             const char32_t code = value;
@@ -424,7 +439,8 @@ private:
 std::optional<QVariant> PythonLiteral::evaluate(const QString& text)
 {
     qsizetype start = 0;
-    while (start < text.size() && (text.at(start) == QLatin1Char(' ') || text.at(start) == QLatin1Char('\t')))
+    while (start < text.size() &&
+           (text.at(start) == QLatin1Char(' ') || text.at(start) == QLatin1Char('\t')))
         ++start;
     const QString trimmed = text.mid(start);
     try {

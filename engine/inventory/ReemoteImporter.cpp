@@ -25,7 +25,8 @@ public:
                                .arg(parseError.offset)
                                .arg(parseError.errorString()));
         if (!document.isObject() || !document.object().value(QLatin1String("hosts")).isArray())
-            return failure(QStringLiteral("a Reemote inventory is an object with a \"hosts\" list"));
+            return failure(
+                QStringLiteral("a Reemote inventory is an object with a \"hosts\" list"));
         const QJsonObject root = document.object();
         for (auto it = root.begin(); it != root.end(); ++it) {
             if (it.key() != QLatin1String("hosts"))
@@ -53,9 +54,9 @@ private:
     Error failure(const QString& problem) const
     {
         return makeError(ErrorKind::Usage,
-                         m_where.isEmpty() ? QStringLiteral("%1: %2").arg(m_fileName, problem)
-                                           : QStringLiteral("%1: %2: %3")
-                                                 .arg(m_fileName, m_where, problem));
+                         m_where.isEmpty()
+                             ? QStringLiteral("%1: %2").arg(m_fileName, problem)
+                             : QStringLiteral("%1: %2: %3").arg(m_fileName, m_where, problem));
     }
 
     void note(const QString& problem)
@@ -171,7 +172,8 @@ private:
         const QJsonObject jump = value.toObject();
         const QString address = jump.value(QLatin1String("host")).toString();
         if (address.isEmpty()) {
-            note(QStringLiteral("%1.connection.tunnel not imported: it names no host").arg(m_where));
+            note(
+                QStringLiteral("%1.connection.tunnel not imported: it names no host").arg(m_where));
             return;
         }
         QString spec = address;
@@ -239,7 +241,8 @@ private:
                 if (!it.value().isObject())
                     return failure(QStringLiteral("session.env must be an object"));
                 if (!it.value().toObject().isEmpty())
-                    host.setVar(QStringLiteral("environment"), it.value().toObject().toVariantMap());
+                    host.setVar(QStringLiteral("environment"),
+                                it.value().toObject().toVariantMap());
             } else {
                 const QString where = m_where;
                 m_where += QStringLiteral(".session");
@@ -269,7 +272,8 @@ private:
             if (group == Inventory::allGroup() || group == host.name())
                 continue;
             if (!inv.group(group) && inv.groups().size() >= InventoryLimits::maxGroups)
-                return failure(QStringLiteral("more than %1 groups").arg(InventoryLimits::maxGroups));
+                return failure(
+                    QStringLiteral("more than %1 groups").arg(InventoryLimits::maxGroups));
         }
         groups.removeAll(Inventory::allGroup());
         if (groups.isEmpty())

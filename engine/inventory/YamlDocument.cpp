@@ -63,8 +63,9 @@ public:
         if (it == m_anchors.end())
             throw BuildFailure{lineOf(mark), QStringLiteral("alias to an unknown anchor")};
         if (it.value()->open)
-            throw BuildFailure{lineOf(mark),
-                               QStringLiteral("an alias inside the node its anchor names (a cycle)")};
+            throw BuildFailure{
+                lineOf(mark),
+                QStringLiteral("an alias inside the node its anchor names (a cycle)")};
         attach(it.value());
     }
 
@@ -101,9 +102,8 @@ private:
     YamlNode& create(const YAML::Mark& mark, YamlNode::Kind kind, YAML::anchor_t anchor)
     {
         if (qsizetype(m_document.m_nodes.size()) >= InventoryLimits::maxYamlNodes)
-            throw BuildFailure{lineOf(mark),
-                               QStringLiteral("more than %1 YAML nodes; refused")
-                                   .arg(InventoryLimits::maxYamlNodes)};
+            throw BuildFailure{lineOf(mark), QStringLiteral("more than %1 YAML nodes; refused")
+                                                 .arg(InventoryLimits::maxYamlNodes)};
         YamlNode& node = m_document.m_nodes.emplace_back();
         node.kind = kind;
         node.line = lineOf(mark);
@@ -173,7 +173,8 @@ Result<YamlDocument> YamlDocument::parse(const QByteArray& text, const QString& 
 
 Error YamlDocument::error(int line, const QString& problem) const
 {
-    return makeError(ErrorKind::Usage, QStringLiteral("%1:%2: %3").arg(m_fileName).arg(line).arg(problem));
+    return makeError(ErrorKind::Usage,
+                     QStringLiteral("%1:%2: %3").arg(m_fileName).arg(line).arg(problem));
 }
 
 Status YamlDocument::spend(const YamlNode* node) const
@@ -198,9 +199,9 @@ Status YamlDocument::flatten(const YamlNode* node,
     for (const auto& pair : node->pairs) {
         if (const Status spent = spend(pair.first); !spent)
             return spent;
-        const bool isMerge = pair.first->kind == YamlNode::Kind::Scalar &&
-                             pair.first->text == QLatin1String("<<") &&
-                             (pair.first->tag == "?" || pair.first->tag == "tag:yaml.org,2002:merge");
+        const bool isMerge =
+            pair.first->kind == YamlNode::Kind::Scalar && pair.first->text == QLatin1String("<<") &&
+            (pair.first->tag == "?" || pair.first->tag == "tag:yaml.org,2002:merge");
         if (!isMerge) {
             own.push_back(pair);
             continue;
@@ -213,7 +214,8 @@ Status YamlDocument::flatten(const YamlNode* node,
             std::vector<std::vector<std::pair<const YamlNode*, const YamlNode*>>> parts;
             for (const YamlNode* item : value->items) {
                 if (item->kind != YamlNode::Kind::Mapping)
-                    return error(item->line, QStringLiteral("a merge key (<<) takes mappings only"));
+                    return error(item->line,
+                                 QStringLiteral("a merge key (<<) takes mappings only"));
                 parts.emplace_back();
                 if (const Status done = flatten(item, parts.back(), depth + 1); !done)
                     return done;
@@ -221,8 +223,9 @@ Status YamlDocument::flatten(const YamlNode* node,
             for (auto it = parts.rbegin(); it != parts.rend(); ++it)
                 merged.insert(merged.end(), it->begin(), it->end());
         } else {
-            return error(value->line, QStringLiteral("a merge key (<<) takes a mapping or a list of "
-                                                     "mappings"));
+            return error(value->line,
+                         QStringLiteral("a merge key (<<) takes a mapping or a list of "
+                                        "mappings"));
         }
     }
     out.insert(out.end(), merged.begin(), merged.end());
@@ -235,20 +238,20 @@ Result<QString> YamlDocument::keyText(const YamlNode* node) const
     if (node->kind == YamlNode::Kind::Null)
         return error(node->line, QStringLiteral("an empty key"));
     if (node->kind != YamlNode::Kind::Scalar)
-        return error(node->line, QStringLiteral("a key must be a plain name, not a list or mapping"));
+        return error(node->line,
+                     QStringLiteral("a key must be a plain name, not a list or mapping"));
     const Result<QVariant> resolved = value(node);
     if (!resolved)
         return resolved.error();
     return keyString(*resolved);
 }
 
-Result<std::vector<std::pair<QString, const YamlNode*>>>
-YamlDocument::mapping(const YamlNode* node) const
+Result<std::vector<YamlEntry>> YamlDocument::mapping(const YamlNode* node) const
 {
     std::vector<std::pair<const YamlNode*, const YamlNode*>> flat;
     if (const Status done = flatten(node, flat, 0); !done)
         return done.error();
-    std::vector<std::pair<QString, const YamlNode*>> result;
+    std::vector<YamlEntry> result;
     QHash<QString, qsizetype> seen;
     for (const auto& [keyNode, valueNode] : flat) {
         Result<QString> key = keyText(keyNode);
@@ -256,10 +259,10 @@ YamlDocument::mapping(const YamlNode* node) const
             return key.error();
         const auto it = seen.constFind(*key);
         if (it != seen.cend()) {
-            result[std::size_t(it.value())].second = valueNode;
+            result[std::size_t(it.value())].value = valueNode;
         } else {
             seen.insert(*key, qsizetype(result.size()));
-            result.emplace_back(std::move(key).value(), valueNode);
+            result.push_back(YamlEntry{std::move(key).value(), keyNode->line, valueNode});
         }
     }
     return result;
@@ -299,7 +302,7 @@ Result<QVariant> YamlDocument::value(const YamlNode* node) const
         if (!pairs)
             return pairs.error();
         QVariantMap map;
-        for (const auto& [key, valueNode] : *pairs) {
+        for (const auto& [key, line, valueNode] : *pairs) {
             Result<QVariant> converted = value(valueNode);
             if (!converted)
                 return converted.error();

@@ -36,6 +36,14 @@ struct YamlNode
     bool isMapping() const { return kind == Kind::Mapping; }
 };
 
+/// One key of a mapping: its text, the line of the key, the value.
+struct YamlEntry
+{
+    QString key;
+    int line = 0;
+    const YamlNode* value = nullptr;
+};
+
 /// A parsed YAML document (yaml-cpp's event parser) with a budget on how far aliases may expand:
 /// every value visited counts, and past 100,000 + 10 per node of the document the walk fails with
 /// a clear error instead of expanding a "billion laughs" document. Merge keys (`<<: *defaults`)
@@ -53,7 +61,7 @@ public:
 
     /// The pairs of a mapping with merge keys flattened and duplicate keys collapsed; spends the
     /// budget. Keys are the scalars' resolved texts.
-    Result<std::vector<std::pair<QString, const YamlNode*>>> mapping(const YamlNode* node) const;
+    Result<std::vector<YamlEntry>> mapping(const YamlNode* node) const;
     /// The value of a node as Ansible's loader constructs it; spends the budget.
     Result<QVariant> value(const YamlNode* node) const;
     /// A scalar key's text ("web1", "8" for `010`); an error for a key that is not a scalar.
@@ -66,8 +74,8 @@ private:
     friend class YamlTreeBuilder;
 
     Status spend(const YamlNode* node) const;
-    Status flatten(const YamlNode* node, std::vector<std::pair<const YamlNode*, const YamlNode*>>& out,
-                   int depth) const;
+    Status flatten(const YamlNode* node,
+                   std::vector<std::pair<const YamlNode*, const YamlNode*>>& out, int depth) const;
 
     QString m_fileName;
     std::deque<YamlNode> m_nodes;

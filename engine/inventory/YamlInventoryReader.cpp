@@ -39,18 +39,18 @@ Result<Inventory> YamlInventoryReader::read()
     const auto groups = m_document.mapping(root);
     if (!groups)
         return groups.error();
-    for (const auto& [name, node] : *groups) {
+    for (const auto& [name, line, node] : *groups) {
         if (name == QLatin1String("plugin"))
             return error(root->line, QStringLiteral("this is an inventory plugin's configuration "
                                                     "(a 'plugin' key), not an inventory"));
     }
-    for (const auto& [name, node] : *groups) {
-        if (const Status read = readGroup(name, node, root->line, 0); !read)
+    for (const auto& [name, line, node] : *groups) {
+        if (const Status read = readGroup(name, node, line, 0); !read)
             return read.error();
     }
-    const Status valid = m_inventory.validate();
-    if (!valid)
-        return error(0, valid.error().message);
+    if (const auto cycle = m_inventory.findCycle())
+        return error(m_edgeLines.value(cycle->first + QLatin1Char('\n') + cycle->second),
+                     m_inventory.validate().error().message);
     return std::move(m_inventory);
 }
 
@@ -60,22 +60,24 @@ Status YamlInventoryReader::readGroup(const QString& name, const YamlNode* node,
     if (name.isEmpty())
         return error(line, QStringLiteral("an empty group name"));
     if (depth > maxGroupNesting)
-        return error(node->line, QStringLiteral("groups nested more than %1 deep").arg(maxGroupNesting));
+        return error(node->line,
+                     QStringLiteral("groups nested more than %1 deep").arg(maxGroupNesting));
     if (!node->isNull() && !node->isMapping()) {
         issue(node->line,
               QStringLiteral("'%1' skipped: not a valid group definition (a mapping)").arg(name));
         return Ok{};
     }
     if (!m_inventory.group(name) && m_inventory.groups().size() >= InventoryLimits::maxGroups)
-        return error(node->line,
-                     QStringLiteral("more than %1 groups; refused").arg(InventoryLimits::maxGroups));
+        return error(
+            node->line,
+            QStringLiteral("more than %1 groups; refused").arg(InventoryLimits::maxGroups));
     m_inventory.ensureGroup(name);
     if (node->isNull())
         return Ok{};
     const auto entries = m_document.mapping(node);
     if (!entries)
         return entries.error();
-    for (const auto& [key, value] : *entries) {
+    for (const auto& [key, keyLine, value] : *entries) {
         if (key == QLatin1String("hosts") || key == QLatin1String("vars")) {
             if (const Status read = readSection(name, key, value); !read)
                 return read;
@@ -85,22 +87,19 @@ Status YamlInventoryReader::readGroup(const QString& name, const YamlNode* node,
             const auto children = sectionEntries(name, key, value);
             if (!children)
                 return children.error();
-            for (const auto& [child, childNode] : *children) {
-                const int at = childNode->line ? childNode->line : value->line;
+            for (const auto& [child, childLine, childNode] : *children) {
+                const int at = childLine;
                 if (child == Inventory::allGroup() || child == name)
-                    return error(at, QStringLiteral("group '%1' cannot be a child of '%2'")
-                                         .arg(child, name));
+                    return error(
+                        at,
+                        QStringLiteral("group '%1' cannot be a child of '%2'").arg(child, name));
                 if (const Status read = readGroup(child, childNode, at, depth + 1); !read)
                     return read;
                 if (!m_inventory.hasGroup(child))
                     return error(at, QStringLiteral("%1 is not a known host nor group").arg(child));
                 m_inventory.linkChild(name, child);
+                m_edgeLines.insert(name + QLatin1Char('\n') + child, at);
             }
-            continue;
-        }
-        if (!value->isNull() && !value->isMapping()) {
-            issue(value->line, QStringLiteral("group '%1': key '%2' skipped (not a mapping)")
-                                   .arg(name, key));
             continue;
         }
         const Result<QVariant> kept = m_document.value(value);
@@ -114,11 +113,11 @@ Status YamlInventoryReader::readGroup(const QString& name, const YamlNode* node,
     return Ok{};
 }
 
-Result<std::vector<std::pair<QString, const YamlNode*>>>
-YamlInventoryReader::sectionEntries(const QString& group, const QString& section,
-                                    const YamlNode* node)
+Result<std::vector<YamlEntry>> YamlInventoryReader::sectionEntries(const QString& group,
+                                                                   const QString& section,
+                                                                   const YamlNode* node)
 {
-    using Entries = std::vector<std::pair<QString, const YamlNode*>>;
+    using Entries = std::vector<YamlEntry>;
     if (node->isNull())
         return Entries{};
     if (node->isMapping())
@@ -128,7 +127,7 @@ YamlInventoryReader::sectionEntries(const QString& group, const QString& section
         return value.error();
     if (isStringScalar(node, *value)) {
         static const YamlNode nothing;
-        return Entries{{value->toString(), &nothing}};
+        return Entries{YamlEntry{value->toString(), node->line, &nothing}};
     }
     return error(node->line,
                  QStringLiteral("invalid '%1' entry for group '%2': a mapping or a single name is "
@@ -143,14 +142,13 @@ Status YamlInventoryReader::readSection(const QString& group, const QString& sec
     if (!entries)
         return entries.error();
     if (section == QLatin1String("hosts"))
-        return readHosts(group, *entries, node->line);
+        return readHosts(group, *entries);
     return readVars(group, *entries);
 }
 
-Status YamlInventoryReader::readHosts(
-    const QString& group, const std::vector<std::pair<QString, const YamlNode*>>& entries, int line)
+Status YamlInventoryReader::readHosts(const QString& group, const std::vector<YamlEntry>& entries)
 {
-    for (const auto& [pattern, node] : entries) {
+    for (const auto& [pattern, keyLine, node] : entries) {
         QString name = pattern;
         int port = -1;
         if (const std::optional<HostAddress> address = HostAddress::parse(pattern, true)) {
@@ -170,18 +168,20 @@ Status YamlInventoryReader::readHosts(
             if (type == QMetaType::QVariantMap)
                 vars = value->toMap();
             else if (!falsy)
-                return error(node->line, QStringLiteral("variables of host '%1' must be a mapping")
-                                             .arg(pattern));
+                return error(
+                    node->line,
+                    QStringLiteral("variables of host '%1' must be a mapping").arg(pattern));
         }
         const Result<QStringList> names =
             HostRange::expand(name, InventoryLimits::maxHostsPerPattern);
         if (!names)
-            return error(node->line ? node->line : line, names.error().message);
+            return error(keyLine, names.error().message);
         for (const QString& host : *names) {
             const bool known = m_inventory.hasHost(host);
             if (!known && m_inventory.hosts().size() >= InventoryLimits::maxHosts)
-                return error(node->line ? node->line : line,
-                             QStringLiteral("more than %1 hosts; refused").arg(InventoryLimits::maxHosts));
+                return error(
+                    keyLine,
+                    QStringLiteral("more than %1 hosts; refused").arg(InventoryLimits::maxHosts));
             Host entry(host);
             if (!known && port >= 0) // the port of the first mention only, as Ansible
                 entry.setVar(QStringLiteral("ansible_port"), port);
@@ -193,11 +193,10 @@ Status YamlInventoryReader::readHosts(
     return Ok{};
 }
 
-Status YamlInventoryReader::readVars(const QString& group,
-                                     const std::vector<std::pair<QString, const YamlNode*>>& entries)
+Status YamlInventoryReader::readVars(const QString& group, const std::vector<YamlEntry>& entries)
 {
     Group* g = m_inventory.group(group);
-    for (const auto& [key, node] : entries) {
+    for (const auto& [key, keyLine, node] : entries) {
         const Result<QVariant> value = m_document.value(node);
         if (!value)
             return value.error();

@@ -20,20 +20,18 @@ public:
 private:
     Status readGroup(const QString& name, const YamlNode* node, int line, int depth);
     Status readSection(const QString& group, const QString& section, const YamlNode* node);
-    Status readHosts(const QString& group, const std::vector<std::pair<QString, const YamlNode*>>&
-                                               entries, int line);
-    Status readVars(const QString& group, const std::vector<std::pair<QString, const YamlNode*>>&
-                                              entries);
+    Status readHosts(const QString& group, const std::vector<YamlEntry>& entries);
+    Status readVars(const QString& group, const std::vector<YamlEntry>& entries);
     /// A section given as a single name (`hosts: web1`) or a mapping; nullopt for empty.
-    Result<std::vector<std::pair<QString, const YamlNode*>>> sectionEntries(const QString& group,
-                                                                           const QString& section,
-                                                                           const YamlNode* node);
+    Result<std::vector<YamlEntry>> sectionEntries(const QString& group, const QString& section,
+                                                  const YamlNode* node);
     void issue(int line, const QString& problem);
     Error error(int line, const QString& problem) const { return m_document.error(line, problem); }
 
     const YamlDocument& m_document;
     QList<ImportIssue>* m_issues;
     Inventory m_inventory;
+    QHash<QString, int> m_edgeLines; ///< "parent\nchild" -> line of the child's key
 };
 
 } // namespace hostdeck::engine
