@@ -210,21 +210,99 @@ bool isPlainSafe(const QString& text)
     return plain.typeId() == QMetaType::QString;
 }
 
+QString pythonFloat(double value)
+{
+    if (std::isnan(value))
+        return QStringLiteral("nan");
+    if (std::isinf(value))
+        return value > 0 ? QStringLiteral("inf") : QStringLiteral("-inf");
+    // Shortest round-trip digits, laid out as Python's repr does: fixed for 1e-4 <= |x| < 1e16.
+    const QString e = QString::number(value, 'e', QLocale::FloatingPointShortest);
+    const qsizetype at = e.indexOf(QLatin1Char('e'));
+    const int exponent = e.mid(at + 1).toInt();
+    QString digits = e.left(at);
+    const bool negative = digits.startsWith(QLatin1Char('-'));
+    if (negative)
+        digits.remove(0, 1);
+    digits.remove(QLatin1Char('.'));
+    QString out;
+    if (exponent >= -4 && exponent < 16) {
+        if (exponent < 0) {
+            out = QLatin1String("0.") + QString(-exponent - 1, QLatin1Char('0')) + digits;
+        } else if (digits.size() <= exponent + 1) {
+            out = digits + QString(exponent + 1 - digits.size(), QLatin1Char('0')) +
+                  QLatin1String(".0");
+        } else {
+            out = digits.left(exponent + 1) + QLatin1Char('.') + digits.mid(exponent + 1);
+        }
+    } else {
+        out = digits.left(1);
+        if (digits.size() > 1)
+            out += QLatin1Char('.') + digits.mid(1);
+        out += QStringLiteral("e%1%2")
+                   .arg(exponent < 0 ? QLatin1Char('-') : QLatin1Char('+'))
+                   .arg(std::abs(exponent), 2, 10, QLatin1Char('0'));
+    }
+    return negative ? QLatin1Char('-') + out : out;
+}
+
 QString floatText(double value)
 {
     if (std::isnan(value))
         return QStringLiteral(".nan");
     if (std::isinf(value))
         return value > 0 ? QStringLiteral(".inf") : QStringLiteral("-.inf");
-    QString text = QString::number(value, 'g', QLocale::FloatingPointShortest);
+    QString text = pythonFloat(value);
     const qsizetype exponent = text.indexOf(QLatin1Char('e'));
-    if (!text.contains(QLatin1Char('.'))) {
-        if (exponent < 0)
-            text += QLatin1String(".0");
-        else
-            text.insert(exponent, QLatin1String(".0"));
-    }
+    if (exponent >= 0 && !text.left(exponent).contains(QLatin1Char('.')))
+        text.insert(exponent, QLatin1String(".0")); // YAML 1.1 floats need a dot
     return text;
+}
+
+QString pythonText(const QVariant& value)
+{
+    switch (value.typeId()) {
+    case QMetaType::UnknownType:
+    case QMetaType::Nullptr:
+    case QMetaType::QVariantList:
+    case QMetaType::QVariantMap:
+        return {};
+    case QMetaType::Bool:
+        return value.toBool() ? QStringLiteral("True") : QStringLiteral("False");
+    case QMetaType::Double:
+    case QMetaType::Float:
+        return pythonFloat(value.toDouble());
+    default:
+        return value.toString();
+    }
+}
+
+std::optional<qlonglong> pythonInt(const QVariant& value)
+{
+    switch (value.typeId()) {
+    case QMetaType::Bool:
+        return value.toBool() ? 1 : 0;
+    case QMetaType::Int:
+    case QMetaType::LongLong:
+        return value.toLongLong();
+    case QMetaType::Double: {
+        const double d = value.toDouble();
+        if (!std::isfinite(d) || std::abs(d) > 9e18)
+            return std::nullopt;
+        return qlonglong(d);
+    }
+    case QMetaType::QString: {
+        static const QRegularExpression re(QStringLiteral(R"(^\s*[-+]?[0-9](?:_?[0-9])*\s*$)"));
+        const QString text = value.toString();
+        if (!re.match(text).hasMatch())
+            return std::nullopt;
+        bool ok = false;
+        const qlonglong n = QString(text).remove(QLatin1Char('_')).trimmed().toLongLong(&ok);
+        return ok ? std::optional<qlonglong>(n) : std::nullopt;
+    }
+    default:
+        return std::nullopt;
+    }
 }
 
 QVariant toVariant(const YAML::Node& node)

@@ -2,6 +2,8 @@
 
 #include <QVariant>
 
+#include <optional>
+
 #include <yaml-cpp/yaml.h>
 
 namespace hostdeck::engine::detail {
@@ -20,7 +22,12 @@ QVariant plainScalar(const QString& text);
 std::optional<QVariant> taggedScalar(const std::string& tag, const QString& text);
 /// True when `text`, written plain, would read back as the same string.
 bool isPlainSafe(const QString& text);
-QString floatText(double value); ///< as YAML 1.1 reads it back: 1000.0, 1.0e+20, .inf, .nan
+QString floatText(double value);   ///< as YAML 1.1 reads it back: 1000.0, 1.0e+20, .inf, .nan
+QString pythonFloat(double value); ///< Python's repr: 1000.0, 1e+20, inf, nan
+/// Python's str() of a scalar ("True", "1000.0"); empty for null, lists and mappings.
+QString pythonText(const QVariant& value);
+/// Python's int() of a value (1.9 -> 1, True -> 1, " 22 " -> 22); nullopt where it raises.
+std::optional<qlonglong> pythonInt(const QVariant& value);
 void emitVariant(YAML::Emitter& out, const QVariant& value);
 void emitString(YAML::Emitter& out, const QString& text);
 int lineOf(const YAML::Node& node); ///< 1-based, 0 when unknown

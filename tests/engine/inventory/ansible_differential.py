@@ -47,6 +47,47 @@ YAML_VALUES = ["010", "0x1f", "1:30", "1:30.5", ".inf", "-.Inf", "1.5e3", "1.5e+
                "09", "1.0", "!!str 12", "!!int \"0x10\"", "y", "'it''s'", "\"multi\\nline\""]
 
 
+# The differences the brief names, each as a fixed inventory checked against the oracle.
+NAMED_CASES = [
+    ("INI :vars values are literals; priority keeps its comment off", "named01.ini",
+     "[g]\nh1\n[g:vars]\nhttp_port=8080\ngreeting=\"hello world\"\nansible_group_priority=10 # c\n"
+     "[h]\nh1\n[h:vars]\nhttp_port=1\nansible_group_priority=5\n", ["all", "g"]),
+    ("INI host-line values", "named02.ini",
+     "[a]\ndb1 lst=[1,2] hex=0x1f exp=1e3 under=1_000 quoted=\"'q'\" octal=010 neg=-5 t=True "
+     "n=None s='x y' d=\"{'k': 1}\" tup=\"(1,2)\" b=\"b'zz'\" f=\"f'x'\" sum=1+2\n", ["all"]),
+    ("a port given twice: first wins", "named03.ini", "[a]\ndb1:2222\n[b]\ndb1:3333\n",
+     ["a", "b"]),
+    ("YAML host:port keys", "named04.yml",
+     "all:\n  hosts:\n    \"web1:2222\":\n    'web2:2200':\n      x: 1\n    \"[fe80::5]:2022\":\n",
+     ["all", "web1", "fe80::5"]),
+    ("YAML 1.1 scalars", "named05.yml",
+     "all:\n  hosts:\n    h1:\n  vars:\n    oct: 010\n    hex: 0x1f\n    sexa: 1:30\n    inf: .inf\n"
+     "    e: 1.5e3\n    e2: 1.5e+3\n    b: 0b101\n    u: 1_000\n    y: yes\n    q: \"0x1f\"\n"
+     "    neg: -.5\n    n: ~\n    d: 2001-12-14\n    s: !!str 12\n    i: !!int \"0x10\"\n",
+     ["all"]),
+    ("hosts: as a single name", "named06.yml",
+     "all:\n  children:\n    g:\n      hosts: web1\n    h:\n      hosts: \"db1:2222\"\n", ["g", "h"]),
+    ("merge keys", "named07.yml",
+     "x-defaults: &d\n  vars:\n    a: 1\n    b: 2\nall:\n  children:\n    g:\n      <<: *d\n"
+     "      hosts:\n        h1:\n          <<: [{c: 1, d: 1}, {c: 2, e: 2}]\n          d: 3\n", ["g"]),
+    ("an explicit ungrouped host in another group leaves ungrouped", "named08.ini",
+     "[ungrouped]\nx\ny\n[g]\nx\n", ["ungrouped", "all", "g"]),
+    ("~regex is anchored at the start", "named09.yml",
+     "all:\n  hosts:\n    web1:\n    aweb2:\n", ["~web", "~eb", "~.*eb"]),
+    ("subscripts use Ansible's host order", "named10.yml",
+     "all:\n  hosts:\n    top1:\n  children:\n    parent:\n      children:\n        child:\n"
+     "          hosts:\n            c1:\n            c2:\n      hosts:\n        p1:\n",
+     ["parent[0]", "parent[-1]", "parent[1:]", "all[0]", "all[1:2]", "parent[0:1]"]),
+    ("IPv6 names are not split", "named11.yml",
+     "all:\n  hosts:\n    \"fe80::1\":\n    \"fe80::1:2\":\n    web1:\n",
+     ["fe80::1", "fe80::1:2", "fe80::1,web1", "fe80::1:web1", "web1:fe80::1"]),
+    ("ansible_ssh_host/_port/_user", "named12.ini",
+     "[g]\nh1 ansible_ssh_host=10.0.0.1 ansible_host=10.0.0.2 ansible_ssh_port=2200 "
+     "ansible_port=2201\nh2 ansible_host=10.0.0.3 ansible_ssh_user=old\n[g:vars]\n"
+     "ansible_user=new\nansible_ssh_host=10.9.9.9\n", ["all"]),
+]
+
+
 def rand_host(rng: random.Random) -> str:
     kind = rng.random()
     if kind < 0.08:
@@ -327,6 +368,27 @@ def compare(path: str, oracle: Dict[str, Any], cli: str, patterns: List[str],
             failures.append("%s: variables of %s: hostdeck %s, ansible %s"
                             % (path, host, json.dumps(mine[host], sort_keys=True),
                                json.dumps(expected, sort_keys=True)))
+    connections = {h["name"]: h["connection"] for h in shown["hosts"]}
+    for host, expected in oracle["connections"].items():
+        if host not in connections or host in clash:
+            continue
+        mine_c = connections[host]
+        pairs = [(mine_c["address"], expected["remote_addr"]),
+                 (mine_c["user"], "" if expected["remote_user"] is None else expected["remote_user"])]
+        port = expected["port"]
+        try:
+            port = 22 if port is None else int(port)
+            pairs.append((mine_c["port"], port if 0 < port < 65536 else 22))
+        except (TypeError, ValueError, OverflowError):
+            pass  # Ansible would fail at connect time
+        for got, want in pairs:
+            if isinstance(want, (list, dict)) or want == "":
+                continue  # not a usable setting in Ansible either
+            stats["checks"] += 1
+            if str(got) == str(want):
+                stats["agree"] += 1
+            else:
+                failures.append("%s: connection of %s: hostdeck %r, ansible %r" % (path, host, got, want))
     groups = {g["name"]: g["hosts"] for g in shown["groups"]}
     for name, expected in oracle["groups"].items():
         stats["checks"] += 1
@@ -365,10 +427,50 @@ def compare(path: str, oracle: Dict[str, Any], cli: str, patterns: List[str],
                            " (error %s)" % theirs["error"] if theirs["error"] else ""))
 
 
+def round_trip(path: str, cli: str, stats: Dict[str, int], failures: List[str]) -> None:
+    """Hostdeck imports the inventory and saves it as YAML; Ansible must read the saved file to
+    the same hosts, groups and variables as the original (its id variable aside)."""
+    source = ansible_oracle.evaluate(path, [])
+    if source["error"]:
+        return
+    saved = path + ".saved.yml"
+    fmt = "ansible-yaml" if path.endswith(".yml") else "ansible-ini"
+    code, _, err = run_cli(cli, ["inventory", "import", "--from", fmt, path, "--to", saved,
+                                 "--force"])
+    stats["checks"] += 1
+    stats["round_trips"] = stats.get("round_trips", 0) + 1
+    if code != 0:
+        failures.append("%s: import failed: %s" % (path, err.strip()))
+        return
+    again = ansible_oracle.evaluate(saved, [])
+    if again["error"]:
+        failures.append("%s: Ansible cannot read the saved file: %s" % (path, again["error"]))
+        return
+    for hv in again["hostvars"].values():
+        hv.pop("hostdeck_inventory_id", None)
+    clash = set(source["groups"]) & set(source["hostvars"])
+    if clash:
+        stats["agree"] += 1  # a host named like a group: its variables sit on the group (README)
+        return
+    problems = []
+    if set(again["hostvars"]) != set(source["hostvars"]):
+        problems.append("hosts %s vs %s" % (sorted(again["hostvars"]), sorted(source["hostvars"])))
+    for host, hv in source["hostvars"].items():
+        if host in again["hostvars"] and not same(again["hostvars"][host], hv):
+            problems.append("variables of %s: %s vs %s" % (host, again["hostvars"][host], hv))
+    for group, members in source["groups"].items():
+        if sorted(again["groups"].get(group, [])) != sorted(members):
+            problems.append("group %s: %s vs %s" % (group, again["groups"].get(group), members))
+    if problems:
+        failures.append("%s: after a Hostdeck save, Ansible reads: %s" % (path, "; ".join(problems[:3])))
+    else:
+        stats["agree"] += 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cli", required=True)
-    parser.add_argument("--cases", type=int, default=300)
+    parser.add_argument("--cases", type=int, default=250)
     parser.add_argument("--seed", type=int, default=20261203)
     parser.add_argument("--keep", default="")
     parser.add_argument("--crosscheck", type=int, default=3,
@@ -381,6 +483,16 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         work = args.keep or tmp
         os.makedirs(work, exist_ok=True)
+        for name, file_name, text, patterns in NAMED_CASES:
+            path = os.path.join(work, file_name)
+            with open(path, "w") as f:
+                f.write(text)
+            before = len(failures)
+            compare(path, ansible_oracle.evaluate(path, patterns), args.cli, patterns, stats,
+                    failures)
+            round_trip(path, args.cli, stats, failures)
+            print("named case %s: %s" % (file_name, "agrees" if len(failures) == before
+                                         else "DIFFERS"), "-", name)
         for case in range(args.cases):
             model = Model(rng)
             yaml = case % 2 == 1
@@ -398,13 +510,17 @@ def main() -> int:
                     failures.append("%s: the Python API and the ansible CLIs disagree: %s"
                                     % (path, problem))
             compare(path, oracle, args.cli, patterns, stats, failures)
+            if case % 3 == 0:
+                round_trip(path, args.cli, stats, failures)
     elapsed = time.monotonic() - started
     documented_total = sum(v for k, v in stats.items() if k.startswith("documented:"))
     print("cases: %d inventories (%d INI, %d YAML), %d pattern evaluations, seed %d, %.1f s"
           % (args.cases, (args.cases + 1) // 2, args.cases // 2, stats["patterns"], args.seed,
              elapsed))
+    print("round trips (import, save, ansible reads the saved file): %d"
+          % stats.get("round_trips", 0))
     print("checks: %d, agreements: %d, documented differences: %d, failures: %d"
-          % (stats["checks"] + documented_total, stats["agree"], documented_total, len(failures)))
+          % (stats["checks"], stats["agree"], documented_total, len(failures)))
     for key, value in sorted(stats.items()):
         if key.startswith("documented:"):
             print("  %s: %d" % (key, value))

@@ -56,6 +56,20 @@ def _walk_is_ordered(group) -> bool:
     return True
 
 
+def connection(name: str, hostvars: Dict[str, Any]) -> Dict[str, Any]:
+    """Address, port and user as Ansible's connection takes them (C.MAGIC_VARIABLE_MAPPING order,
+    so ansible_ssh_host beats ansible_host; a null value counts as unset, as the ssh plugin's
+    options do)."""
+    out = {}
+    for attr, default in (("remote_addr", name), ("port", None), ("remote_user", None)):
+        out[attr] = default
+        for var in C.MAGIC_VARIABLE_MAPPING[attr]:
+            if hostvars.get(var) is not None:
+                out[attr] = hostvars[var]
+                break
+    return out
+
+
 def evaluate(path: str, patterns: List[str]) -> Dict[str, Any]:
     """Everything the comparison needs, or {"error": message} when Ansible cannot read it."""
     loader = DataLoader()
@@ -88,11 +102,11 @@ def evaluate(path: str, patterns: List[str]) -> Dict[str, Any]:
         "error": "",
         "host_order": list(inventory.hosts.keys()),
         "hostvars": hosts,
+        "connections": {name: connection(name, hv) for name, hv in hosts.items()},
         "groups": groups,
         "group_order": list(inventory.groups.keys()),
         "ordered": ordered,
         "patterns": results,
-        "implicit_localhost": inventory.localhost is not None and "localhost" not in groups.get("all", []),
     }
 
 
