@@ -4,6 +4,7 @@
 #include <QUuid>
 
 #include <algorithm>
+#include <vector>
 
 namespace hostdeck::engine {
 
@@ -23,6 +24,10 @@ struct Inventory::Derived
     QStringList ungroupedHosts;          ///< effective members of ungrouped, in Ansible's order
     QSet<QString> leftUngrouped;         ///< listed under ungrouped but in another group
     QSet<QString> implicitlyUngrouped;   ///< in no group (but all)
+    // The same graph by number (groupOrder's index), so a walk costs array steps, not lookups.
+    QHash<QString, int> number;
+    std::vector<std::vector<int>> childNumbers;
+    std::vector<QStringList> members; ///< each group's own hosts (ungrouped: effective)
 };
 
 Inventory::Inventory()
@@ -302,6 +307,22 @@ const Inventory::Derived& Inventory::derived() const
             d->ungroupedHosts.append(h.name());
         }
     }
+    for (int i = 0; i < d->groupOrder.size(); ++i)
+        d->number.insert(d->groupOrder.at(i), i);
+    d->childNumbers.resize(std::size_t(d->groupOrder.size()));
+    d->members.resize(std::size_t(d->groupOrder.size()));
+    for (int i = 0; i < d->groupOrder.size(); ++i) {
+        const QString& name = d->groupOrder.at(i);
+        const Group* g = group(name);
+        const QStringList& children =
+            name == allGroup() ? d->allChildren : (g ? g->children : QStringList());
+        for (const QString& child : children) {
+            if (const auto it = d->number.constFind(child); it != d->number.cend())
+                d->childNumbers[std::size_t(i)].push_back(it.value());
+        }
+        d->members[std::size_t(i)] =
+            name == ungroupedGroup() ? d->ungroupedHosts : (g ? g->hosts : QStringList());
+    }
     m_derived = std::move(d);
     return *m_derived;
 }
@@ -344,34 +365,33 @@ QStringList Inventory::effectiveHostsOf(const Group& g) const
 
 QStringList Inventory::hostsOf(const QString& groupName) const
 {
-    if (!hasGroup(groupName))
+    const Derived& d = derived();
+    const auto start = d.number.constFind(groupName);
+    if (start == d.number.cend())
         return {};
     // The group, its children, then each next level of descendants in order.
-    QStringList ordered{groupName};
-    QSet<QString> seen{groupName};
-    QStringList level{groupName};
-    while (!level.isEmpty()) {
-        QStringList next;
-        for (const QString& name : level) {
-            for (const QString& child : childrenOf(name)) {
-                if (!seen.contains(child)) {
-                    seen.insert(child);
-                    ordered.append(child);
-                    next.append(child);
+    std::vector<char> seen(d.childNumbers.size(), 0);
+    std::vector<int> ordered{start.value()};
+    seen[std::size_t(start.value())] = 1;
+    for (std::size_t levelStart = 0; levelStart < ordered.size();) {
+        const std::size_t levelEnd = ordered.size();
+        for (std::size_t i = levelStart; i < levelEnd; ++i) {
+            for (const int child : d.childNumbers[std::size_t(ordered[i])]) {
+                if (!seen[std::size_t(child)]) {
+                    seen[std::size_t(child)] = 1;
+                    ordered.push_back(child);
                 }
             }
         }
-        level = std::move(next);
+        levelStart = levelEnd;
     }
     QStringList hosts;
-    QSet<QString> taken;
-    for (const QString& name : ordered) {
-        const Group* g = group(name);
-        const QStringList members =
-            name == ungroupedGroup() ? derived().ungroupedHosts : (g ? g->hosts : QStringList());
-        for (const QString& h : members) {
-            if (!taken.contains(h)) {
-                taken.insert(h);
+    std::vector<char> taken(std::size_t(m_hosts.size()), 0);
+    for (const int number : ordered) {
+        for (const QString& h : d.members[std::size_t(number)]) {
+            const int index = hostIndex(h);
+            if (index >= 0 && !taken[std::size_t(index)]) {
+                taken[std::size_t(index)] = 1;
                 hosts.append(h);
             }
         }
