@@ -24,7 +24,7 @@ constexpr int exitOk = 0;
 constexpr int exitFailure = 1;
 constexpr int exitUsage = 2;
 
-const char* inventoryUsage = "usage: hostdeck-cli inventory show FILE\n"
+const char* inventoryUsage = "usage: hostdeck-cli inventory show FILE [--pattern PATTERN]...\n"
                              "       hostdeck-cli inventory hosts FILE PATTERN\n"
                              "       hostdeck-cli inventory hosts FILE --json PATTERN...\n"
                              "       hostdeck-cli inventory import --from "
@@ -84,8 +84,36 @@ Result<Inventory> loadReporting(const QString& path, QTextStream& err)
 /// Everything Ansible would know about the inventory: per host its groups, its effective
 /// variables (what `ansible-inventory --list` shows in _meta.hostvars) and the connection settings
 /// Hostdeck reads from them; per group its children and hosts in Ansible's order.
-int show(const QString& path, QTextStream& out, QTextStream& err)
+QVariantList patternResults(const Inventory& inventory, const QStringList& patterns)
 {
+    QVariantList results;
+    for (const QString& pattern : patterns) {
+        const PatternMatch match = HostPattern::resolve(inventory, pattern);
+        QVariantMap entry;
+        entry.insert(QStringLiteral("pattern"), pattern);
+        entry.insert(QStringLiteral("hosts"), match.hosts);
+        entry.insert(QStringLiteral("warnings"), match.warnings);
+        entry.insert(QStringLiteral("error"), match.error);
+        results.append(entry);
+    }
+    return results;
+}
+
+int show(const QStringList& args, QTextStream& out, QTextStream& err)
+{
+    QString path;
+    QStringList patterns;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        if (args.at(i) == QLatin1String("--pattern") && i + 1 < args.size())
+            patterns.append(args.at(++i));
+        else if (path.isEmpty() && !args.at(i).startsWith(QLatin1String("--")))
+            path = args.at(i);
+        else
+            return usage(err, inventoryUsage,
+                         QStringLiteral("unexpected argument '%1'").arg(args.at(i)));
+    }
+    if (path.isEmpty())
+        return usage(err, inventoryUsage, QStringLiteral("show needs FILE"));
     const Result<Inventory> inventory = loadReporting(path, err);
     if (!inventory)
         return fail(err, inventory.error());
@@ -114,6 +142,8 @@ int show(const QString& path, QTextStream& out, QTextStream& err)
     root.insert(QStringLiteral("id"), inventory->id());
     root.insert(QStringLiteral("hosts"), hosts);
     root.insert(QStringLiteral("groups"), groups);
+    if (!patterns.isEmpty())
+        root.insert(QStringLiteral("patterns"), patternResults(*inventory, patterns));
     out << QString::fromUtf8(VariantJson::write(root));
     out.flush();
     return exitOk;
@@ -281,8 +311,8 @@ SecretBuffer readSecret(QIODevice& in)
 int runInventoryCommand(const QStringList& args, QTextStream& out, QTextStream& err)
 {
     const QString verb = args.value(0);
-    if (verb == QLatin1String("show") && args.size() == 2)
-        return show(args.at(1), out, err);
+    if (verb == QLatin1String("show"))
+        return show(args.mid(1), out, err);
     if (verb == QLatin1String("hosts"))
         return hosts(args.mid(1), out, err);
     if (verb == QLatin1String("import"))
