@@ -49,7 +49,7 @@ QString keyString(const QVariant& key)
     if (key.typeId() == QMetaType::Bool)
         return key.toBool() ? QStringLiteral("true") : QStringLiteral("false");
     if (key.typeId() == QMetaType::Double)
-        return detail::floatText(key.toDouble());
+        return detail::pythonFloat(key.toDouble());
     return key.toString();
 }
 
