@@ -71,7 +71,7 @@ Result<InventoryFanOut> resolveInventoryFanOut(const QString& inventoryFile, con
     if (!targets)
         return targets.error();
     Result<Inventory> inventory =
-        InventoryFile::load(inventoryFile); // the groups, for secret inheritance
+        InventoryFile::loadAny(inventoryFile); // the groups, for secret inheritance
     if (!inventory)
         return inventory.error();
     InventoryFanOut result;

@@ -7,11 +7,19 @@ are the ones the CLIs print.
 """
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import subprocess
+import tempfile
 from typing import Any, Dict, List, Optional
 
+# Ansible's own scratch and home directories live in a temp dir of this run, removed at exit.
+_SCRATCH = tempfile.mkdtemp(prefix="hostdeck-ansible-")
+atexit.register(shutil.rmtree, _SCRATCH, True)
+os.environ["ANSIBLE_HOME"] = os.path.join(_SCRATCH, "home")
+os.environ["ANSIBLE_LOCAL_TEMP"] = os.path.join(_SCRATCH, "tmp")
 os.environ.setdefault("ANSIBLE_INVENTORY_UNPARSED_FAILED", "1")
 os.environ.setdefault("ANSIBLE_HOST_PATTERN_MISMATCH", "ignore")
 os.environ.setdefault("ANSIBLE_LOCALHOST_WARNING", "0")

@@ -92,11 +92,11 @@ QJsonArray typed(const QVariant& v)
 QString randomLiteral(QRandomGenerator& rng)
 {
     static const QStringList pieces{
-        u"0"_s,  u"1"_s,   u"9"_s,  u"_"_s,  u"."_s,   u"e"_s,  u"E"_s,  u"+"_s,  u"-"_s,
-        u"x"_s,  u"o"_s,   u"b"_s,  u"j"_s,  u"'"_s,   u"\""_s, u"\\"_s, u"n"_s,  u"["_s,
-        u"]"_s,  u"("_s,   u")"_s,  u"{"_s,  u"}"_s,   u","_s,  u":"_s,  u" "_s,  u"#"_s,
-        u"r"_s,  u"u"_s,   u"f"_s,  u"True"_s, u"None"_s, u"a"_s, u"07"_s, u"0x1f"_s, u"1e3"_s,
-        u"'q'"_s, u"\\x41"_s, u"\\t"_s, u"\\101"_s};
+        u"0"_s, u"1"_s,  u"9"_s,    u"_"_s,   u"."_s,   u"e"_s,     u"E"_s,    u"+"_s,
+        u"-"_s, u"x"_s,  u"o"_s,    u"b"_s,   u"j"_s,   u"'"_s,     u"\""_s,   u"\\"_s,
+        u"n"_s, u"["_s,  u"]"_s,    u"("_s,   u")"_s,   u"{"_s,     u"}"_s,    u","_s,
+        u":"_s, u" "_s,  u"#"_s,    u"r"_s,   u"u"_s,   u"f"_s,     u"True"_s, u"None"_s,
+        u"a"_s, u"07"_s, u"0x1f"_s, u"1e3"_s, u"'q'"_s, u"\\x41"_s, u"\\t"_s,  u"\\101"_s};
     QString text;
     const int length = int(rng.bounded(1, 7));
     for (int i = 0; i < length; ++i)
@@ -106,10 +106,10 @@ QString randomLiteral(QRandomGenerator& rng)
 
 QString randomScalar(QRandomGenerator& rng)
 {
-    static const QStringList pieces{u"0"_s, u"1"_s, u"7"_s, u"9"_s, u"_"_s, u"."_s, u"e"_s,
-                                    u"+"_s, u"-"_s, u"x"_s, u"b"_s, u"a"_s, u"f"_s, u":"_s,
-                                    u"inf"_s, u"nan"_s, u"yes"_s, u"No"_s, u"~"_s, u"null"_s,
-                                    u"0x"_s, u"0b"_s, u"E"_s, u"30"_s, u"Inf"_s};
+    static const QStringList pieces{
+        u"0"_s, u"1"_s,    u"7"_s,  u"9"_s,  u"_"_s, u"."_s,   u"e"_s,   u"+"_s,   u"-"_s,
+        u"x"_s, u"b"_s,    u"a"_s,  u"f"_s,  u":"_s, u"inf"_s, u"nan"_s, u"yes"_s, u"No"_s,
+        u"~"_s, u"null"_s, u"0x"_s, u"0b"_s, u"E"_s, u"30"_s,  u"Inf"_s};
     QString text;
     const int length = int(rng.bounded(1, 5));
     for (int i = 0; i < length; ++i)
@@ -126,22 +126,72 @@ class TstLiterals : public QObject
 private slots:
     void agreesWithPython()
     {
-        QStringList literals{
-            u"8080"_s, u"0x1f"_s, u"0o17"_s, u"0b101"_s, u"1e3"_s, u"1_000"_s, u"010"_s, u"00"_s,
-            u"0_0"_s, u"09.5"_s, u"1_"_s, u"1__0"_s, u".5"_s, u"5."_s, u"-5"_s, u"+7"_s, u"- 5"_s,
-            u"--5"_s, u"-(5)"_s, u"1+2"_s, u"1j"_s, u"'q'"_s, u"\"hello world\""_s, u"'a' 'b'"_s,
-            u"b'zz'"_s, u"r'\\d'"_s, u"f'x'"_s, u"u'x'"_s, u"'\\x41\\101\\n'"_s, u"'\\u00e9'"_s,
-            u"'''tri'''"_s, u"[1,2]"_s, u"[1, [2, (3,)], ]"_s, u"(1,2)"_s, u"()"_s, u"(1)"_s,
-            u"1, 2"_s, u"{'k': 1}"_s, u"{1, 2}"_s, u"{}"_s, u"True"_s, u"False"_s, u"None"_s,
-            u"yes"_s, u"abc"_s, u"10 # c"_s, u"'a' # c"_s, u"hello # no"_s, u""_s, u"  12"_s,
-            u"1.5e-3"_s, u"1e400"_s, u"99999999999999999999"_s, u"[1,"_s, u"'open"_s, u"0x"_s,
-            u"1e"_s, u"1_000.000_1"_s, u"0xFF_FF"_s, u"{'a': [1, {'b': None}]}"_s};
-        QStringList scalars{u"010"_s,  u"0x1f"_s, u"1:30"_s, u"1:30.5"_s, u".inf"_s,
-                            u"-.Inf"_s, u"1.5e3"_s, u"1.5e+3"_s, u"1e+3"_s, u"yes"_s,
-                            u"No"_s,   u"OFF"_s,  u"~"_s,    u"null"_s,   u"1_000"_s,
-                            u"0b101"_s, u"-.5"_s, u"+12"_s,  u"0."_s,     u"-0x1A"_s,
-                            u"0o17"_s, u"09"_s,   u"y"_s,    u"1:60"_s,   u"190:20:30"_s,
-                            u"._5"_s,  u".NaN"_s, u"-.nan"_s, u"0_"_s,    u"1_.5"_s};
+        QStringList literals{u"8080"_s,
+                             u"0x1f"_s,
+                             u"0o17"_s,
+                             u"0b101"_s,
+                             u"1e3"_s,
+                             u"1_000"_s,
+                             u"010"_s,
+                             u"00"_s,
+                             u"0_0"_s,
+                             u"09.5"_s,
+                             u"1_"_s,
+                             u"1__0"_s,
+                             u".5"_s,
+                             u"5."_s,
+                             u"-5"_s,
+                             u"+7"_s,
+                             u"- 5"_s,
+                             u"--5"_s,
+                             u"-(5)"_s,
+                             u"1+2"_s,
+                             u"1j"_s,
+                             u"'q'"_s,
+                             u"\"hello world\""_s,
+                             u"'a' 'b'"_s,
+                             u"b'zz'"_s,
+                             u"r'\\d'"_s,
+                             u"f'x'"_s,
+                             u"u'x'"_s,
+                             u"'\\x41\\101\\n'"_s,
+                             u"'\\u00e9'"_s,
+                             u"'''tri'''"_s,
+                             u"[1,2]"_s,
+                             u"[1, [2, (3,)], ]"_s,
+                             u"(1,2)"_s,
+                             u"()"_s,
+                             u"(1)"_s,
+                             u"1, 2"_s,
+                             u"{'k': 1}"_s,
+                             u"{1, 2}"_s,
+                             u"{}"_s,
+                             u"True"_s,
+                             u"False"_s,
+                             u"None"_s,
+                             u"yes"_s,
+                             u"abc"_s,
+                             u"10 # c"_s,
+                             u"'a' # c"_s,
+                             u"hello # no"_s,
+                             u""_s,
+                             u"  12"_s,
+                             u"1.5e-3"_s,
+                             u"1e400"_s,
+                             u"99999999999999999999"_s,
+                             u"[1,"_s,
+                             u"'open"_s,
+                             u"0x"_s,
+                             u"1e"_s,
+                             u"1_000.000_1"_s,
+                             u"0xFF_FF"_s,
+                             u"{'a': [1, {'b': None}]}"_s};
+        QStringList scalars{u"010"_s,   u"0x1f"_s,  u"1:30"_s,   u"1:30.5"_s, u".inf"_s,
+                            u"-.Inf"_s, u"1.5e3"_s, u"1.5e+3"_s, u"1e+3"_s,   u"yes"_s,
+                            u"No"_s,    u"OFF"_s,   u"~"_s,      u"null"_s,   u"1_000"_s,
+                            u"0b101"_s, u"-.5"_s,   u"+12"_s,    u"0."_s,     u"-0x1A"_s,
+                            u"0o17"_s,  u"09"_s,    u"y"_s,      u"1:60"_s,   u"190:20:30"_s,
+                            u"._5"_s,   u".NaN"_s,  u"-.nan"_s,  u"0_"_s,     u"1_.5"_s};
         QRandomGenerator rng(20261203);
         for (int i = 0; i < 1500; ++i)
             literals.append(randomLiteral(rng));
@@ -157,7 +207,8 @@ private slots:
         python.closeWriteChannel();
         QVERIFY(python.waitForFinished(60000));
         QCOMPARE(python.exitCode(), 0);
-        const QJsonObject answers = QJsonDocument::fromJson(python.readAllStandardOutput()).object();
+        const QJsonObject answers =
+            QJsonDocument::fromJson(python.readAllStandardOutput()).object();
         const QJsonArray literalAnswers = answers.value(u"literal"_s).toArray();
         const QJsonArray yamlAnswers = answers.value(u"yaml"_s).toArray();
         QCOMPARE(literalAnswers.size(), literals.size());
@@ -175,7 +226,8 @@ private slots:
             ++compared;
             if (got != expected)
                 differences << u"literal %1: hostdeck %2, python %3"_s.arg(
-                    literals.at(i), QString::fromUtf8(QJsonDocument(got).toJson(QJsonDocument::Compact)),
+                    literals.at(i),
+                    QString::fromUtf8(QJsonDocument(got).toJson(QJsonDocument::Compact)),
                     QString::fromUtf8(QJsonDocument(expected).toJson(QJsonDocument::Compact)));
         }
         for (qsizetype i = 0; i < scalars.size(); ++i) {
@@ -188,7 +240,8 @@ private slots:
             ++compared;
             if (got != expected)
                 differences << u"yaml %1: hostdeck %2, pyyaml %3"_s.arg(
-                    scalars.at(i), QString::fromUtf8(QJsonDocument(got).toJson(QJsonDocument::Compact)),
+                    scalars.at(i),
+                    QString::fromUtf8(QJsonDocument(got).toJson(QJsonDocument::Compact)),
                     QString::fromUtf8(QJsonDocument(expected).toJson(QJsonDocument::Compact)));
         }
         qInfo("%d values compared with Python, %d differ", compared, int(differences.size()));
