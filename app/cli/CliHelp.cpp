@@ -173,7 +173,11 @@ HelpCommand inventoryShow()
             .description = u"Prints every host with its groups, variables and resolved "
                            "connection settings, and every group with its children, hosts and "
                            "variables."_s,
-            .arguments = {inventoryFile()}};
+            .arguments = {inventoryFile()},
+            .options = {repeated(valued({u"pattern"_s}, u"PATTERN"_s, ValueKind::Pattern,
+                                        u"Also resolve PATTERN (Ansible's order, its warnings "
+                                        "and errors) into \"patterns\"; may be given more "
+                                        "than once."_s))}};
 }
 
 HelpCommand inventoryHosts()
@@ -187,7 +191,10 @@ HelpCommand inventoryHosts()
                           {.name = u"PATTERN"_s,
                            .description = u"Names, groups and globs separated by ':' or ',', "
                                           "with '&' to intersect and '!' to exclude."_s,
-                           .kind = ValueKind::Pattern}}};
+                           .kind = ValueKind::Pattern}},
+            .options = {flag({u"json"_s}, u"Resolve any number of patterns and print them as "
+                                          "JSON: {\"patterns\": [{pattern, hosts, warnings, "
+                                          "error}]}."_s)}};
 }
 
 HelpCommand inventoryImport()
@@ -201,7 +208,7 @@ HelpCommand inventoryImport()
         .arguments = {
             {.name = u"SRC"_s, .description = u"The file to import."_s, .kind = ValueKind::File}}};
     c.options = {choice({u"from"_s}, u"FORMAT"_s,
-                        {u"ssh-config"_s, u"ansible-ini"_s, u"ansible-yaml"_s},
+                        {u"ssh-config"_s, u"ansible-ini"_s, u"ansible-yaml"_s, u"reemote"_s},
                         u"The format of SRC."_s),
                  valued({u"to"_s}, u"FILE"_s, ValueKind::File, u"The inventory file to write."_s),
                  flag({u"force"_s}, u"Replace FILE when it exists."_s)};

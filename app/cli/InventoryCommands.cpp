@@ -4,12 +4,15 @@
 #include "inventory/HostPattern.h"
 #include "inventory/InventoryFile.h"
 #include "inventory/InventoryImport.h"
+#include "inventory/VariantJson.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+
+#include <functional>
 
 namespace hostdeck::cli {
 
@@ -21,10 +24,12 @@ constexpr int exitOk = 0;
 constexpr int exitFailure = 1;
 constexpr int exitUsage = 2;
 
-const char* inventoryUsage = "usage: hostdeck-cli inventory show FILE\n"
+const char* inventoryUsage = "usage: hostdeck-cli inventory show FILE [--pattern PATTERN]...\n"
                              "       hostdeck-cli inventory hosts FILE PATTERN\n"
+                             "       hostdeck-cli inventory hosts FILE --json PATTERN...\n"
                              "       hostdeck-cli inventory import --from "
-                             "ssh-config|ansible-ini|ansible-yaml SRC --to FILE [--force]\n";
+                             "ssh-config|ansible-ini|ansible-yaml|reemote SRC --to FILE [--force]\n"
+                             "FILE may be a YAML or an INI inventory.\n";
 const char* secretUsage = "usage: hostdeck-cli secret set|delete -i FILE HOST|GROUP "
                           "ssh-password|key-passphrase|sudo-password\n"
                           "       (set reads the secret from standard input)\n";
@@ -45,9 +50,9 @@ int fail(QTextStream& err, const Error& error)
     return exitFailure;
 }
 
-QJsonObject connectionJson(const Host& h)
+QVariantMap connectionMap(const Host& h)
 {
-    QJsonObject c;
+    QVariantMap c;
     c.insert(QStringLiteral("address"), h.address());
     c.insert(QStringLiteral("port"), h.port());
     c.insert(QStringLiteral("user"), h.user());
@@ -62,53 +67,126 @@ QJsonObject connectionJson(const Host& h)
                                               ? QStringLiteral("accept-new")
                                               : QStringLiteral("strict"));
     c.insert(QStringLiteral("identity_file"), h.identityFile());
-    c.insert(QStringLiteral("tags"), QJsonArray::fromStringList(h.tags()));
+    c.insert(QStringLiteral("tags"), h.tags());
     return c;
 }
 
-int show(const QString& path, QTextStream& out, QTextStream& err)
+Result<Inventory> loadReporting(const QString& path, QTextStream& err)
 {
-    const Result<Inventory> inventory = InventoryFile::load(path);
+    QList<ImportIssue> issues;
+    Result<Inventory> inventory = InventoryFile::loadAny(path, &issues);
+    for (const ImportIssue& issue : issues)
+        err << "warning: " << issue.toString() << '\n';
+    err.flush();
+    return inventory;
+}
+
+/// Everything Ansible would know about the inventory: per host its groups, its effective
+/// variables (what `ansible-inventory --list` shows in _meta.hostvars) and the connection settings
+/// Hostdeck reads from them; per group its children and hosts in Ansible's order.
+QVariantList patternResults(const Inventory& inventory, const QStringList& patterns)
+{
+    QVariantList results;
+    for (const QString& pattern : patterns) {
+        const PatternMatch match = HostPattern::resolve(inventory, pattern);
+        QVariantMap entry;
+        entry.insert(QStringLiteral("pattern"), pattern);
+        entry.insert(QStringLiteral("hosts"), match.hosts);
+        entry.insert(QStringLiteral("warnings"), match.warnings);
+        entry.insert(QStringLiteral("error"), match.error);
+        results.append(entry);
+    }
+    return results;
+}
+
+int show(const QStringList& args, QTextStream& out, QTextStream& err)
+{
+    QString path;
+    QStringList patterns;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        if (args.at(i) == QLatin1String("--pattern") && i + 1 < args.size())
+            patterns.append(args.at(++i));
+        else if (path.isEmpty() && !args.at(i).startsWith(QLatin1String("--")))
+            path = args.at(i);
+        else
+            return usage(err, inventoryUsage,
+                         QStringLiteral("unexpected argument '%1'").arg(args.at(i)));
+    }
+    if (path.isEmpty())
+        return usage(err, inventoryUsage, QStringLiteral("show needs FILE"));
+    const Result<Inventory> inventory = loadReporting(path, err);
     if (!inventory)
         return fail(err, inventory.error());
-    QJsonArray hosts;
+    QVariantList hosts;
     for (const Host& h : inventory->hosts()) {
         const Host resolved = inventory->resolvedHost(h.name());
-        QJsonObject entry;
+        QVariantMap entry;
         entry.insert(QStringLiteral("name"), h.name());
-        entry.insert(QStringLiteral("groups"),
-                     QJsonArray::fromStringList(inventory->groupsOf(h.name())));
-        entry.insert(QStringLiteral("vars"), QJsonObject::fromVariantMap(resolved.vars()));
-        entry.insert(QStringLiteral("connection"), connectionJson(resolved));
+        entry.insert(QStringLiteral("groups"), inventory->groupsOf(h.name()));
+        entry.insert(QStringLiteral("vars"), resolved.vars());
+        entry.insert(QStringLiteral("connection"), connectionMap(resolved));
         hosts.append(entry);
     }
-    QJsonArray groups;
-    for (const Group& g : inventory->groups()) {
-        QJsonObject entry;
-        entry.insert(QStringLiteral("name"), g.name);
-        entry.insert(QStringLiteral("children"), QJsonArray::fromStringList(g.children));
-        entry.insert(QStringLiteral("hosts"),
-                     QJsonArray::fromStringList(inventory->hostsOf(g.name)));
-        entry.insert(QStringLiteral("vars"), QJsonObject::fromVariantMap(g.vars));
+    QVariantList groups;
+    for (const QString& name : inventory->groupNames()) {
+        const Group* g = inventory->group(name);
+        QVariantMap entry;
+        entry.insert(QStringLiteral("name"), name);
+        entry.insert(QStringLiteral("children"), inventory->childrenOf(name));
+        entry.insert(QStringLiteral("hosts"), inventory->hostsOf(name));
+        entry.insert(QStringLiteral("vars"), g ? g->vars : QVariantMap());
+        entry.insert(QStringLiteral("depth"), inventory->depth(name));
         groups.append(entry);
     }
-    QJsonObject root;
+    QVariantMap root;
     root.insert(QStringLiteral("id"), inventory->id());
     root.insert(QStringLiteral("hosts"), hosts);
     root.insert(QStringLiteral("groups"), groups);
-    out << QString::fromUtf8(QJsonDocument(root).toJson(QJsonDocument::Indented));
+    if (!patterns.isEmpty())
+        root.insert(QStringLiteral("patterns"), patternResults(*inventory, patterns));
+    out << QString::fromUtf8(VariantJson::write(root));
     out.flush();
     return exitOk;
 }
 
-int hosts(const QString& path, const QString& pattern, QTextStream& out, QTextStream& err)
+/// One pattern: its hosts one per line (exit 1 when none). With --json, any number of patterns:
+/// {"patterns": [{"pattern", "hosts", "warnings", "error"}]}, exit 0 unless the file is bad.
+int hosts(const QStringList& args, QTextStream& out, QTextStream& err)
 {
-    const Result<Inventory> inventory = InventoryFile::load(path);
+    QStringList words = args;
+    const bool json = words.removeAll(QStringLiteral("--json")) > 0;
+    if (words.size() < 2 || (!json && words.size() != 2))
+        return usage(err, inventoryUsage,
+                     QStringLiteral("hosts needs FILE and one PATTERN (or "
+                                    "--json and several)"));
+    const Result<Inventory> inventory = loadReporting(words.first(), err);
     if (!inventory)
         return fail(err, inventory.error());
+    if (json) {
+        QVariantList results;
+        for (const QString& pattern : words.mid(1)) {
+            const PatternMatch match = HostPattern::resolve(*inventory, pattern);
+            QVariantMap entry;
+            entry.insert(QStringLiteral("pattern"), pattern);
+            entry.insert(QStringLiteral("hosts"), match.hosts);
+            entry.insert(QStringLiteral("warnings"), match.warnings);
+            entry.insert(QStringLiteral("error"), match.error);
+            results.append(entry);
+        }
+        out << QString::fromUtf8(
+            VariantJson::write(QVariantMap{{QStringLiteral("patterns"), results}}));
+        out.flush();
+        return exitOk;
+    }
+    const QString pattern = words.at(1);
     const PatternMatch match = HostPattern::resolve(*inventory, pattern);
     for (const QString& warning : match.warnings)
         err << "warning: " << warning << '\n';
+    if (!match.error.isEmpty()) {
+        err << "error: " << match.error << '\n';
+        err.flush();
+        return exitFailure;
+    }
     for (const QString& name : match.hosts)
         out << name << '\n';
     out.flush();
@@ -119,6 +197,45 @@ int hosts(const QString& path, const QString& pattern, QTextStream& out, QTextSt
         return exitFailure;
     }
     return exitOk;
+}
+
+/// Stores the secrets an import found under the new inventory's id, one after the other; runs
+/// the event loop until done (the keychain answers asynchronously). Returns how many failed.
+int storeSecrets(const QString& inventoryId, std::vector<ImportedSecret>& secrets, QTextStream& out,
+                 QTextStream& err)
+{
+    if (secrets.empty())
+        return 0;
+    CredentialStore store;
+    int failed = 0;
+    std::size_t next = 0;
+    std::function<void()> step;
+    step = [&]() {
+        if (next >= secrets.size()) {
+            QCoreApplication::exit(0);
+            return;
+        }
+        ImportedSecret& item = secrets[next++];
+        const QString target = item.target;
+        const CredentialKind kind = item.kind;
+        store.store(inventoryId, target, kind, std::move(item.secret), &store,
+                    [&, target, kind](Status status) {
+                        if (status) {
+                            out << "stored " << credentialKindName(kind) << " for " << target
+                                << " in the keychain\n";
+                        } else {
+                            ++failed;
+                            err << "error: " << credentialKindName(kind) << " for " << target
+                                << " not stored: " << status.error().message << '\n';
+                        }
+                        step();
+                    });
+    };
+    QMetaObject::invokeMethod(&store, step, Qt::QueuedConnection);
+    QCoreApplication::exec();
+    out.flush();
+    err.flush();
+    return failed;
 }
 
 int import(const QStringList& args, QTextStream& out, QTextStream& err)
@@ -163,6 +280,15 @@ int import(const QStringList& args, QTextStream& out, QTextStream& err)
         << imported->inventory.groups().size() - 1 << " groups into " << to << '\n';
     out.flush();
     err.flush();
+    const std::size_t secretCount = imported->secrets.size();
+    const int failed = storeSecrets(imported->inventory.id(), imported->secrets, out, err);
+    if (failed > 0) {
+        err << "error: " << failed << " of " << secretCount
+            << " secrets are not in the keychain; set them with hostdeck-cli secret set -i " << to
+            << " HOST KIND\n";
+        err.flush();
+        return exitFailure;
+    }
     return exitOk;
 }
 
@@ -185,10 +311,10 @@ SecretBuffer readSecret(QIODevice& in)
 int runInventoryCommand(const QStringList& args, QTextStream& out, QTextStream& err)
 {
     const QString verb = args.value(0);
-    if (verb == QLatin1String("show") && args.size() == 2)
-        return show(args.at(1), out, err);
-    if (verb == QLatin1String("hosts") && args.size() == 3)
-        return hosts(args.at(1), args.at(2), out, err);
+    if (verb == QLatin1String("show"))
+        return show(args.mid(1), out, err);
+    if (verb == QLatin1String("hosts"))
+        return hosts(args.mid(1), out, err);
     if (verb == QLatin1String("import"))
         return import(args.mid(1), out, err);
     return usage(err, inventoryUsage,

@@ -6,8 +6,10 @@
 
 namespace hostdeck::cli {
 
-/// `inventory show FILE | hosts FILE PATTERN | import --from FORMAT SRC --to FILE [--force]`.
-/// `args` are the words after "inventory". Returns 0 ok, 1 failure, 2 usage error.
+/// `inventory show FILE | hosts FILE PATTERN | hosts FILE --json PATTERN... |
+/// import --from FORMAT SRC --to FILE [--force]`. `args` are the words after "inventory".
+/// Returns 0 ok, 1 failure, 2 usage error. An import that found secrets (reemote) stores them in
+/// the keychain and so runs the event loop: call it like runSecretCommand.
 int runInventoryCommand(const QStringList& args, QTextStream& out, QTextStream& err);
 
 /// `secret set|delete -i FILE HOST|GROUP KIND`; `set` reads the secret from `in` (one trailing

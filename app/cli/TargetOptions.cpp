@@ -214,7 +214,7 @@ Result<Targets> TargetOptions::targets(const QCommandLineParser& parser,
         return makeError(ErrorKind::Usage, QStringLiteral("-i needs -l PATTERN (e.g. -l all)"));
     targets.inventory = parser.value(m_inventory);
     targets.pattern = parser.value(m_limit);
-    Result<Inventory> inventory = InventoryFile::load(targets.inventory);
+    Result<Inventory> inventory = InventoryFile::loadAny(targets.inventory);
     if (!inventory)
         return inventory.error();
     services.keychain().setInventory(*inventory);

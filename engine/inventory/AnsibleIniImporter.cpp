@@ -1,8 +1,12 @@
 #include "inventory/AnsibleIniImporter.h"
 
+#include "inventory/HostAddress.h"
 #include "inventory/HostRange.h"
+#include "inventory/InventoryLimits.h"
+#include "inventory/PythonLiteral.h"
 
 #include <QFile>
+#include <QHash>
 #include <QRegularExpression>
 
 namespace hostdeck::engine {
@@ -13,11 +17,11 @@ enum class Section
 {
     Hosts,
     Children,
-    Vars,
-    Unknown
+    Vars
 };
 
-/// shlex.split(line, comments=True) as Ansible uses it for host lines.
+/// Python's shlex.split(line, comments=True), which Ansible uses for host lines (POSIX mode:
+/// backslash escapes outside quotes and before " \ $ ` newline inside double quotes).
 Result<QStringList> shellSplit(const QString& line)
 {
     QStringList words;
@@ -27,17 +31,20 @@ Result<QStringList> shellSplit(const QString& line)
     for (qsizetype i = 0; i < line.size(); ++i) {
         const QChar c = line.at(i);
         if (!quote.isNull()) {
-            if (c == quote)
+            if (c == quote) {
                 quote = QChar();
-            else if (c == QLatin1Char('\\') && quote == QLatin1Char('"') && i + 1 < line.size() &&
-                     (line.at(i + 1) == QLatin1Char('"') || line.at(i + 1) == QLatin1Char('\\')))
+            } else if (c == QLatin1Char('\\') && quote == QLatin1Char('"') && i + 1 < line.size() &&
+                       QStringLiteral("\"\\$`\n").contains(line.at(i + 1))) {
                 current += line.at(++i);
-            else
+            } else {
                 current += c;
+            }
         } else if (c == QLatin1Char('"') || c == QLatin1Char('\'')) {
             quote = c;
             inWord = true;
-        } else if (c == QLatin1Char('\\') && i + 1 < line.size()) {
+        } else if (c == QLatin1Char('\\')) {
+            if (i + 1 >= line.size())
+                return makeError(ErrorKind::Usage, QStringLiteral("No escaped character"));
             current += line.at(++i);
             inWord = true;
         } else if (c.isSpace()) {
@@ -53,102 +60,77 @@ Result<QStringList> shellSplit(const QString& line)
         }
     }
     if (!quote.isNull())
-        return makeError(ErrorKind::Usage, QStringLiteral("unterminated quote"));
+        return makeError(ErrorKind::Usage, QStringLiteral("No closing quotation"));
     if (inWord)
         words.append(current);
     return words;
 }
 
-/// ast.literal_eval for the scalar cases, falling back to the string as Ansible does.
-QVariant literalValue(const QString& text)
-{
-    static const QRegularExpression intRe(QStringLiteral("^[-+]?[0-9]+$"));
-    static const QRegularExpression floatRe(
-        QStringLiteral(R"(^[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$)"));
-    if (text == QLatin1String("True"))
-        return true;
-    if (text == QLatin1String("False"))
-        return false;
-    if (text == QLatin1String("None"))
-        return QVariant();
-    if (intRe.match(text).hasMatch()) {
-        bool ok = false;
-        const qlonglong value = text.toLongLong(&ok);
-        if (ok)
-            return value <= INT_MAX && value >= INT_MIN ? QVariant(int(value)) : QVariant(value);
-    }
-    if (floatRe.match(text).hasMatch())
-        return text.toDouble();
-    return text;
-}
-
-/// Position of the ':' of `host:port` (not inside a range, not IPv6), or -1.
-qsizetype portSeparator(const QString& pattern)
-{
-    qsizetype found = -1;
-    int depth = 0;
-    for (qsizetype i = 0; i < pattern.size(); ++i) {
-        const QChar c = pattern.at(i);
-        if (c == QLatin1Char('['))
-            ++depth;
-        else if (c == QLatin1Char(']'))
-            --depth;
-        else if (c == QLatin1Char(':') && depth == 0) {
-            if (found >= 0)
-                return -1; // more than one: an IPv6 address
-            found = i;
-        }
-    }
-    if (found <= 0 || found + 1 >= pattern.size())
-        return -1;
-    for (qsizetype i = found + 1; i < pattern.size(); ++i) {
-        if (!pattern.at(i).isDigit())
-            return -1;
-    }
-    return found;
-}
-
 class IniReader
 {
 public:
-    explicit IniReader(QString fileName) : m_fileName(std::move(fileName)) {}
+    explicit IniReader(QString fileName) : m_fileName(std::move(fileName))
+    {
+        m_result.inventory.ensureGroup(Inventory::ungroupedGroup());
+    }
 
     Result<ImportResult> read(const QString& text)
     {
         static const QRegularExpression sectionRe(
-            QStringLiteral(R"(^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:[#;].*)?$)"));
-        const QStringList lines = text.split(QLatin1Char('\n'));
+            QStringLiteral(R"(^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$)"),
+            QRegularExpression::UseUnicodePropertiesOption);
+        const QStringList lines = text.split(QRegularExpression(QStringLiteral("\r\n|\r|\n")));
         for (int i = 0; i < lines.size(); ++i) {
-            const int lineNo = i + 1;
+            m_line = i + 1;
             const QString line = lines.at(i).trimmed();
             if (line.isEmpty() || line.startsWith(QLatin1Char('#')) ||
                 line.startsWith(QLatin1Char(';')))
                 continue;
-            if (line.startsWith(QLatin1Char('['))) {
-                const QRegularExpressionMatch m = sectionRe.match(line);
-                if (!m.hasMatch())
-                    return failure(lineNo, QStringLiteral("invalid section header '%1'").arg(line));
-                startSection(lineNo, m.captured(1), m.captured(2));
+            const QRegularExpressionMatch m = sectionRe.match(line);
+            if (m.hasMatch()) {
+                if (const Status started = startSection(m.captured(1), m.captured(2)); !started)
+                    return started.error();
                 continue;
             }
-            const Status status = handleLine(lineNo, line);
-            if (!status)
-                return status.error();
+            if (line.startsWith(QLatin1Char('[')) && line.endsWith(QLatin1Char(']')))
+                return failure(QStringLiteral("invalid section entry '%1': no spaces or other "
+                                              "invalid characters are allowed in a section name")
+                                   .arg(line));
+            if (const Status handled = handleLine(line); !handled)
+                return handled.error();
         }
-        const Status valid = m_result.inventory.validate();
-        if (!valid)
-            return failure(0, valid.error().message);
+        for (auto it = m_pending.cbegin(); it != m_pending.cend(); ++it) {
+            m_line = it->line;
+            if (it->vars)
+                return failure(QStringLiteral("section [%1:vars] is not valid for undefined group "
+                                              "'%1'")
+                                   .arg(it.key()));
+            return failure(QStringLiteral("section [%1:children] includes undefined group '%2'")
+                               .arg(it->parents.last(), it.key()));
+        }
+        if (const auto cycle = m_result.inventory.findCycle()) {
+            m_line = m_edgeLines.value(cycle->first + QLatin1Char('\n') + cycle->second);
+            return failure(m_result.inventory.validate().error().message);
+        }
         return std::move(m_result);
     }
 
 private:
-    Error failure(int line, const QString& problem) const
+    /// A group named before it is defined: as a child (parents wait for it) or by [g:vars].
+    struct Pending
+    {
+        int line = 0;
+        bool vars = false;
+        QStringList parents;
+    };
+
+    Error failure(const QString& problem) const
     {
         return makeError(ErrorKind::Usage,
-                         QStringLiteral("%1:%2: %3").arg(m_fileName).arg(line).arg(problem));
+                         QStringLiteral("%1:%2: %3").arg(m_fileName).arg(m_line).arg(problem));
     }
 
-    void startSection(int line, const QString& group, const QString& kind)
+    Status startSection(const QString& group, const QString& kind)
     {
         m_group = group;
         if (kind.isEmpty() || kind == QLatin1String("hosts"))
@@ -157,85 +139,151 @@ private:
             m_section = Section::Children;
         else if (kind == QLatin1String("vars"))
             m_section = Section::Vars;
-        else {
-            m_section = Section::Unknown;
-            m_result.issues.append(ImportIssue{
-                m_fileName, line,
-                QStringLiteral("section [%1:%2] not imported: unknown section kind '%2'")
-                    .arg(group, kind)});
-            return;
+        else
+            return failure(
+                QStringLiteral("section [%1:%2] has an unknown type '%2'").arg(group, kind));
+        Inventory& inv = m_result.inventory;
+        if (!inv.hasGroup(group) || !inv.group(group)) {
+            if (m_section == Section::Vars && !m_pending.contains(group))
+                m_pending.insert(group, Pending{m_line, true, {}});
+            if (const Status room = groupRoom(); !room)
+                return room;
+            inv.ensureGroup(group);
         }
-        if (m_section == Section::Vars && !m_result.inventory.hasGroup(group))
-            m_result.issues.append(ImportIssue{
-                m_fileName, line,
-                QStringLiteral(
-                    "[%1:vars] comes before group '%1' is defined; the group was created")
-                    .arg(group)});
-        m_result.inventory.ensureGroup(group);
-    }
-
-    Status handleLine(int line, const QString& text)
-    {
-        switch (m_section) {
-        case Section::Unknown:
-            return Ok{};
-        case Section::Vars: {
-            const qsizetype eq = text.indexOf(QLatin1Char('='));
-            if (eq <= 0)
-                return failure(
-                    line,
-                    QStringLiteral("expected key=value in [%1:vars], got '%2'").arg(m_group, text));
-            m_result.inventory.group(m_group)->vars.insert(text.left(eq).trimmed(),
-                                                           text.mid(eq + 1).trimmed());
-            return Ok{};
-        }
-        case Section::Children: {
-            const QString child = text.split(QRegularExpression(QStringLiteral("\\s+"))).first();
-            const Status added = m_result.inventory.addChild(m_group, child);
-            if (!added)
-                return failure(line, added.error().message);
-            return Ok{};
-        }
-        case Section::Hosts:
-            return hostLine(line, text);
+        if (m_section != Section::Vars && m_pending.contains(group)) {
+            if (m_pending.value(group).vars)
+                m_pending.remove(group);
+            else
+                addPendingChildren(group);
         }
         return Ok{};
     }
 
-    Status hostLine(int line, const QString& text)
+    void addPendingChildren(const QString& group)
+    {
+        const QStringList parents = m_pending.take(group).parents;
+        for (const QString& parent : parents) {
+            m_result.inventory.linkChild(parent, group);
+            if (m_pending.contains(parent) && !m_pending.value(parent).vars)
+                addPendingChildren(parent);
+        }
+    }
+
+    Status groupRoom() const
+    {
+        if (m_result.inventory.groups().size() >= InventoryLimits::maxGroups)
+            return failure(
+                QStringLiteral("more than %1 groups; refused").arg(InventoryLimits::maxGroups));
+        return Ok{};
+    }
+
+    Status handleLine(const QString& text)
+    {
+        switch (m_section) {
+        case Section::Vars: {
+            const qsizetype eq = text.indexOf(QLatin1Char('='));
+            if (eq < 0)
+                return failure(QStringLiteral("expected key=value, got '%1'").arg(text));
+            const QString key = text.left(eq).trimmed();
+            const QVariant value = PythonLiteral::valueOf(text.mid(eq + 1).trimmed());
+            if (key == QLatin1String("ansible_group_priority") && !isInteger(value))
+                return failure(QStringLiteral("ansible_group_priority must be an integer, got '%1'")
+                                   .arg(text.mid(eq + 1).trimmed()));
+            m_result.inventory.group(m_group)->vars.insert(key, value);
+            return Ok{};
+        }
+        case Section::Children: {
+            static const QRegularExpression nameRe(QStringLiteral(R"(^([^:\]\s]+)\s*(?:#.*)?$)"));
+            const QRegularExpressionMatch m = nameRe.match(text);
+            if (!m.hasMatch())
+                return failure(QStringLiteral("expected a group name, got '%1'").arg(text));
+            const QString child = m.captured(1);
+            if (child == m_group)
+                return failure(QStringLiteral("group '%1' cannot be its own child").arg(child));
+            m_edgeLines.insert(m_group + QLatin1Char('\n') + child, m_line);
+            if (m_result.inventory.group(child)) {
+                m_result.inventory.linkChild(m_group, child);
+            } else if (m_pending.contains(child)) {
+                m_pending[child].parents.append(m_group);
+            } else {
+                m_pending.insert(child, Pending{m_line, false, {m_group}});
+            }
+            return Ok{};
+        }
+        case Section::Hosts:
+            return hostLine(text);
+        }
+        return Ok{};
+    }
+
+    static bool isInteger(const QVariant& value)
+    {
+        const int t = value.typeId();
+        if (t == QMetaType::Int || t == QMetaType::LongLong || t == QMetaType::Double ||
+            t == QMetaType::Bool)
+            return true;
+        bool ok = false;
+        value.toString().trimmed().toInt(&ok);
+        return ok;
+    }
+
+    Status hostLine(const QString& text)
     {
         const Result<QStringList> words = shellSplit(text);
         if (!words)
-            return failure(line, words.error().message);
+            return failure(
+                QStringLiteral("cannot read host line '%1': %2").arg(text, words.error().message));
         if (words->isEmpty())
             return Ok{};
-        QString pattern = words->first();
-        QVariantMap vars;
-        const qsizetype colon = portSeparator(pattern);
-        if (colon > 0) {
-            vars.insert(QStringLiteral("ansible_port"), pattern.mid(colon + 1).toInt());
-            pattern.truncate(colon);
+        const QString pattern = words->first();
+        QString name = pattern;
+        int port = -1;
+        if (const std::optional<HostAddress> address = HostAddress::parse(pattern, true)) {
+            name = address->host;
+            port = address->port;
         }
+        if (pattern.trimmed().endsWith(QLatin1Char(':')) && port < 0)
+            return failure(QStringLiteral("invalid host pattern '%1': a trailing ':' is reserved "
+                                          "for a port")
+                               .arg(pattern));
+        QVariantMap vars;
         for (const QString& word : words->mid(1)) {
             const qsizetype eq = word.indexOf(QLatin1Char('='));
-            if (eq <= 0)
+            if (eq < 0)
                 return failure(
-                    line, QStringLiteral("expected key=value host variable, got '%1'").arg(word));
-            vars.insert(word.left(eq), literalValue(word.mid(eq + 1)));
+                    QStringLiteral("expected key=value host variable, got '%1'").arg(word));
+            vars.insert(word.left(eq), PythonLiteral::valueOf(word.mid(eq + 1)));
         }
-        const Result<QStringList> names = HostRange::expand(pattern);
+        const Result<QStringList> names =
+            HostRange::expand(name, InventoryLimits::maxHostsPerPattern);
         if (!names)
-            return failure(line, names.error().message);
-        const QString group = m_group.isEmpty() ? Inventory::allGroup() : m_group;
-        for (const QString& name : *names)
-            m_result.inventory.addHost(Host(name, vars), group);
+            return failure(names.error().message);
+        Inventory& inv = m_result.inventory;
+        for (const QString& host : *names) {
+            if (host.trimmed() == QLatin1String("---"))
+                return failure(QStringLiteral("invalid host pattern '%1': '---' is normally a "
+                                              "sign this is a YAML file")
+                                   .arg(pattern));
+            if (!inv.hasHost(host) && inv.hosts().size() >= InventoryLimits::maxHosts)
+                return failure(
+                    QStringLiteral("more than %1 hosts; refused").arg(InventoryLimits::maxHosts));
+            Host entry(host);
+            if (!inv.hasHost(host) && port >= 0) // the port of the first mention only
+                entry.setVar(QStringLiteral("ansible_port"), port);
+            for (auto it = vars.cbegin(); it != vars.cend(); ++it)
+                entry.setVar(it.key(), it.value());
+            inv.addHost(entry, m_group);
+        }
         return Ok{};
     }
 
     QString m_fileName;
     ImportResult m_result;
-    QString m_group;
+    QString m_group = Inventory::ungroupedGroup();
     Section m_section = Section::Hosts;
+    QHash<QString, Pending> m_pending;
+    QHash<QString, int> m_edgeLines; ///< "parent\nchild" -> line of the [parent:children] entry
+    int m_line = 0;
 };
 
 } // namespace
@@ -252,6 +300,10 @@ Result<ImportResult> AnsibleIniImporter::importFile(const QString& path)
     if (!file.open(QIODevice::ReadOnly))
         return makeError(file.exists() ? ErrorKind::Io : ErrorKind::NotFound,
                          QStringLiteral("%1: cannot read: %2").arg(path, file.errorString()));
+    if (file.size() > InventoryLimits::maxFileBytes)
+        return makeError(ErrorKind::Usage, QStringLiteral("%1: larger than %2 bytes; refused")
+                                               .arg(path)
+                                               .arg(InventoryLimits::maxFileBytes));
     return parse(file.readAll(), path);
 }
 

@@ -1,5 +1,7 @@
 #include "inventory/Host.h"
 
+#include "inventory/YamlConvert.h"
+
 #include <utility>
 
 namespace hostdeck::engine {
@@ -13,7 +15,7 @@ void Host::setVar(const QString& key, const QVariant& value)
 
 QString Host::stringVar(const char* key) const
 {
-    return m_vars.value(QLatin1String(key)).toString();
+    return detail::pythonText(m_vars.value(QLatin1String(key)));
 }
 
 void Host::setOrRemove(const char* key, const QVariant& value, bool remove)
@@ -24,22 +26,32 @@ void Host::setOrRemove(const char* key, const QVariant& value, bool remove)
         m_vars.insert(QLatin1String(key), value);
 }
 
+QString Host::preferred(const char* oldKey, const char* newKey) const
+{
+    // Ansible's connection settings read the old ansible_ssh_* spelling first when both are set.
+    const QString old = stringVar(oldKey);
+    return old.isEmpty() ? stringVar(newKey) : old;
+}
+
 QString Host::address() const
 {
-    const QString address = stringVar("ansible_host");
+    const QString address = preferred("ansible_ssh_host", "ansible_host");
     return address.isEmpty() ? m_name : address;
 }
 
 int Host::port() const
 {
-    bool ok = false;
-    const int port = m_vars.value(QStringLiteral("ansible_port")).toString().toInt(&ok);
-    return ok && port > 0 && port < 65536 ? port : 22;
+    // As Ansible's int(): 2222, "2222", 2222.0 all work; anything else means the default.
+    QVariant value = m_vars.value(QStringLiteral("ansible_ssh_port"));
+    if (value.isNull())
+        value = m_vars.value(QStringLiteral("ansible_port"));
+    const std::optional<qlonglong> port = detail::pythonInt(value);
+    return port && *port > 0 && *port < 65536 ? int(*port) : 22;
 }
 
 QString Host::user() const
 {
-    return stringVar("ansible_user");
+    return preferred("ansible_ssh_user", "ansible_user");
 }
 
 HostTransport Host::transport() const
@@ -80,7 +92,7 @@ HostKeyPolicy Host::hostKeyPolicy() const
 
 QString Host::identityFile() const
 {
-    return stringVar("ansible_ssh_private_key_file");
+    return preferred("ansible_ssh_private_key_file", "ansible_private_key_file");
 }
 
 QStringList Host::tags() const
@@ -94,18 +106,22 @@ QStringList Host::tags() const
     return tags;
 }
 
+// Setting a value writes the current spelling and drops the old one, which would win otherwise.
 void Host::setAddress(const QString& address)
 {
+    m_vars.remove(QStringLiteral("ansible_ssh_host"));
     setOrRemove("ansible_host", address, address.isEmpty());
 }
 
 void Host::setPort(int port)
 {
+    m_vars.remove(QStringLiteral("ansible_ssh_port"));
     setOrRemove("ansible_port", port, port <= 0);
 }
 
 void Host::setUser(const QString& user)
 {
+    m_vars.remove(QStringLiteral("ansible_ssh_user"));
     setOrRemove("ansible_user", user, user.isEmpty());
 }
 
@@ -138,6 +154,7 @@ void Host::setHostKeyPolicy(HostKeyPolicy policy)
 
 void Host::setIdentityFile(const QString& path)
 {
+    m_vars.remove(QStringLiteral("ansible_private_key_file"));
     setOrRemove("ansible_ssh_private_key_file", path, path.isEmpty());
 }
 

@@ -29,16 +29,18 @@ public:
     QVariantMap& vars() { return m_vars; }
     void setVar(const QString& key, const QVariant& value);
 
-    QString address() const; ///< ansible_host, else the name
-    int port() const;        ///< ansible_port, else 22
-    QString user() const;    ///< ansible_user (empty = the login's default)
+    /// Connection settings as Ansible reads them: the old ansible_ssh_host/_port/_user spelling
+    /// wins over ansible_host/_port/_user when both are set (after group/host precedence).
+    QString address() const; ///< ansible_ssh_host, ansible_host, else the name
+    int port() const;        ///< ansible_ssh_port, ansible_port, else 22
+    QString user() const;    ///< ansible_ssh_user, ansible_user (empty = the login's default)
     HostTransport transport() const;
     QString pythonInterpreter() const; ///< ansible_python_interpreter, else "python3"
     QString jumpHost() const;          ///< hostdeck_jump
     bool become() const;
     QString becomeUser() const; ///< ansible_become_user, else "root"
     HostKeyPolicy hostKeyPolicy() const;
-    QString identityFile() const; ///< ansible_ssh_private_key_file
+    QString identityFile() const; ///< ansible_ssh_private_key_file, ansible_private_key_file
     QStringList tags() const;     ///< hostdeck_tags (list or comma separated)
 
     void setAddress(const QString& address);
@@ -59,6 +61,7 @@ public:
 
 private:
     QString stringVar(const char* key) const;
+    QString preferred(const char* oldKey, const char* newKey) const;
     void setOrRemove(const char* key, const QVariant& value, bool remove);
 
     QString m_name;

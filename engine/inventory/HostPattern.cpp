@@ -1,6 +1,8 @@
 #include "inventory/HostPattern.h"
 
+#include "inventory/HostAddress.h"
 #include "inventory/HostRange.h"
+#include "inventory/InventoryLimits.h"
 
 #include <QRegularExpression>
 #include <QSet>
@@ -9,143 +11,186 @@ namespace hostdeck::engine {
 
 namespace {
 
-bool isGlob(const QString& term)
+/// Python's fnmatch.translate: the whole name must match.
+QString globToRegex(const QString& glob)
 {
-    return term.contains(QLatin1Char('*')) || term.contains(QLatin1Char('?')) ||
-           term.contains(QLatin1Char('['));
-}
-
-QRegularExpression globToRegex(const QString& glob)
-{
-    QString re = QStringLiteral("^");
-    for (qsizetype i = 0; i < glob.size(); ++i) {
-        const QChar c = glob.at(i);
+    QString re;
+    const qsizetype n = glob.size();
+    qsizetype i = 0;
+    while (i < n) {
+        const QChar c = glob.at(i++);
         if (c == QLatin1Char('*')) {
-            re += QStringLiteral(".*");
+            if (!re.endsWith(QLatin1String(".*")))
+                re += QLatin1String(".*");
         } else if (c == QLatin1Char('?')) {
             re += QLatin1Char('.');
         } else if (c == QLatin1Char('[')) {
-            const qsizetype close = glob.indexOf(QLatin1Char(']'), i + 1);
-            if (close < 0) {
-                re += QStringLiteral("\\[");
+            qsizetype j = i;
+            if (j < n && glob.at(j) == QLatin1Char('!'))
+                ++j;
+            if (j < n && glob.at(j) == QLatin1Char(']'))
+                ++j;
+            while (j < n && glob.at(j) != QLatin1Char(']'))
+                ++j;
+            if (j >= n) {
+                re += QLatin1String("\\[");
                 continue;
             }
-            QString body = glob.mid(i + 1, close - i - 1);
-            if (body.startsWith(QLatin1Char('!')))
-                body.replace(0, 1, QLatin1Char('^'));
-            re += QLatin1Char('[') + body.replace(QLatin1Char('\\'), QStringLiteral("\\\\")) +
-                  QLatin1Char(']');
-            i = close;
+            QString set = glob.mid(i, j - i);
+            i = j + 1;
+            set.replace(QLatin1Char('\\'), QLatin1String("\\\\"));
+            set.replace(QLatin1Char('['), QLatin1String("\\["));
+            if (set.startsWith(QLatin1Char('!')))
+                set.replace(0, 1, QLatin1Char('^'));
+            else if (set.startsWith(QLatin1Char('^')))
+                set.prepend(QLatin1Char('\\'));
+            re += QLatin1Char('[') + set + QLatin1Char(']');
         } else {
             re += QRegularExpression::escape(QString(c));
         }
     }
-    return QRegularExpression(re + QLatin1Char('$'));
+    return QLatin1String("(?s:") + re + QLatin1String(")\\z");
 }
 
-class TermMatcher
+struct Subscript
+{
+    qsizetype start = 0;
+    std::optional<qsizetype> end; ///< nullopt: a single index
+};
+
+struct Term
+{
+    QString expr;
+    std::optional<Subscript> subscript;
+};
+
+Term splitSubscript(const QString& pattern)
+{
+    if (pattern.startsWith(QLatin1Char('~')))
+        return Term{pattern, std::nullopt};
+    static const QRegularExpression re(
+        QStringLiteral(R"(^(.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]*))\]$)"));
+    const QRegularExpressionMatch m = re.match(pattern);
+    if (!m.hasMatch())
+        return Term{pattern, std::nullopt};
+    Subscript s;
+    if (!m.captured(2).isEmpty()) {
+        s.start = m.captured(2).toLongLong();
+    } else {
+        s.start = m.captured(3).toLongLong();
+        s.end = m.captured(5).isEmpty() ? -1 : m.captured(5).toLongLong();
+    }
+    return Term{m.captured(1), s};
+}
+
+class Evaluator
 {
 public:
-    explicit TermMatcher(const Inventory& inventory) : m_inventory(inventory) {}
-
-    QSet<QString> match(const QString& term, QStringList& warnings) const
+    Evaluator(const Inventory& inventory, PatternMatch& result)
+        : m_inventory(inventory), m_result(result)
     {
-        QSet<QString> hosts;
-        if (term == Inventory::allGroup() || term == QLatin1String("*"))
-            return toSet(m_inventory.hostsOf(Inventory::allGroup()));
-        if (term.startsWith(QLatin1Char('~'))) {
-            const QRegularExpression re(term.mid(1));
-            if (!re.isValid()) {
-                warnings.append(QStringLiteral("invalid regular expression in pattern '%1': %2")
-                                    .arg(term, re.errorString()));
-                return hosts;
-            }
-            addMatching(re, hosts);
-        } else if (const auto slice = subscript(term)) {
-            const QStringList members = m_inventory.hostsOf(slice->group);
-            for (qsizetype i = slice->first; i <= slice->last && i < members.size(); ++i) {
-                if (i >= 0)
-                    hosts.insert(members.at(i));
-            }
-        } else if (HostRange::hasRange(term)) {
-            const Result<QStringList> names = HostRange::expand(term);
-            if (!names) {
-                warnings.append(names.error().message);
-                return hosts;
-            }
-            for (const QString& name : *names)
-                hosts.unite(matchName(name));
-        } else {
-            hosts = matchName(term);
+    }
+
+    /// The hosts one term (without its & or !) selects; false on an error.
+    bool matchOne(const QString& pattern, QStringList& hosts)
+    {
+        const Term term = splitSubscript(pattern);
+        bool matchedGroup = false;
+        if (!enumerate(term.expr, hosts, matchedGroup))
+            return false;
+        static const QRegularExpression range(QStringLiteral(R"(\[[^\]:]*:[^\]]*\])"));
+        if (hosts.isEmpty() && !matchedGroup && !term.expr.startsWith(QLatin1Char('~')) &&
+            pattern.contains(range))
+            return byRange(pattern, hosts);
+        if (hosts.isEmpty() && !matchedGroup && pattern != Inventory::allGroup())
+            m_result.warnings.append(
+                QStringLiteral("Could not match supplied host pattern, ignoring: %1").arg(pattern));
+        if (!term.subscript || hosts.isEmpty())
+            return true;
+        const qsizetype size = hosts.size();
+        const Subscript& s = *term.subscript;
+        if (s.end && *s.end != 0) {
+            const qsizetype end = *s.end == -1 ? size - 1 : *s.end;
+            const qsizetype from = std::min(s.start, size);
+            const qsizetype to = std::min(end + 1, size);
+            hosts = to > from ? hosts.mid(from, to - from) : QStringList();
+            return true;
         }
-        if (hosts.isEmpty())
-            warnings.append(QStringLiteral("pattern '%1' matched no host or group").arg(term));
-        return hosts;
+        const qsizetype index = s.start < 0 ? s.start + size : s.start;
+        if (index < 0 || index >= size) {
+            m_result.error =
+                QStringLiteral("No hosts matched the subscripted pattern '%1'").arg(pattern);
+            return false;
+        }
+        hosts = QStringList{hosts.at(index)};
+        return true;
     }
 
 private:
-    struct Slice
+    bool compile(const QString& expr, QRegularExpression& re)
     {
-        QString group;
-        qsizetype first;
-        qsizetype last;
-    };
-
-    std::optional<Slice> subscript(const QString& term) const
-    {
-        static const QRegularExpression re(
-            QStringLiteral(R"(^(.+)\[(-?[0-9]+)(?:([:-])([0-9]*))?\]$)"));
-        const QRegularExpressionMatch m = re.match(term);
-        if (!m.hasMatch() || !m_inventory.hasGroup(m.captured(1)))
-            return std::nullopt;
-        const qsizetype size = m_inventory.hostsOf(m.captured(1)).size();
-        qsizetype first = m.captured(2).toLongLong();
-        if (first < 0)
-            first += size;
-        qsizetype last = first;
-        if (!m.captured(3).isEmpty())
-            last = m.captured(4).isEmpty() ? size - 1 : m.captured(4).toLongLong();
-        return Slice{m.captured(1), first, last};
+        const bool regex = expr.startsWith(QLatin1Char('~'));
+        re = QRegularExpression(regex ? expr.mid(1) : globToRegex(expr),
+                                QRegularExpression::UseUnicodePropertiesOption);
+        if (!re.isValid()) {
+            m_result.error =
+                QStringLiteral("Invalid host list pattern: %1 (%2)").arg(expr, re.errorString());
+            return false;
+        }
+        return true;
     }
 
-    static QSet<QString> toSet(const QStringList& list)
+    static bool matches(const QRegularExpression& re, const QString& name)
     {
-        return QSet<QString>(list.cbegin(), list.cend());
+        return re
+            .match(name, 0, QRegularExpression::NormalMatch,
+                   QRegularExpression::AnchorAtOffsetMatchOption)
+            .hasMatch();
     }
 
-    QSet<QString> matchName(const QString& name) const
+    bool enumerate(const QString& expr, QStringList& hosts, bool& matchedGroup)
     {
-        if (!isGlob(name)) {
-            QSet<QString> hosts;
+        QRegularExpression re;
+        if (!compile(expr, re))
+            return false;
+        for (const QString& g : m_inventory.groupNames()) {
+            if (matches(re, g)) {
+                matchedGroup = true;
+                hosts.append(m_inventory.hostsOf(g));
+            }
+        }
+        static const QRegularExpression special(QStringLiteral(R"([.?*\[])"));
+        if (!matchedGroup || expr.startsWith(QLatin1Char('~')) || expr.contains(special)) {
+            for (const Host& h : m_inventory.hosts()) {
+                if (matches(re, h.name()))
+                    hosts.append(h.name());
+            }
+        }
+        return true;
+    }
+
+    bool byRange(const QString& pattern, QStringList& hosts)
+    {
+        const Result<QStringList> names =
+            HostRange::expand(pattern, InventoryLimits::maxHostsPerPattern);
+        if (!names) {
+            m_result.warnings.append(names.error().message);
+            return true;
+        }
+        for (const QString& name : *names) {
             if (m_inventory.hasGroup(name))
-                hosts = toSet(m_inventory.hostsOf(name));
-            if (m_inventory.hasHost(name))
-                hosts.insert(name);
-            return hosts;
+                hosts.append(m_inventory.hostsOf(name));
+            else if (m_inventory.hasHost(name))
+                hosts.append(name);
         }
-        QSet<QString> hosts;
-        addMatching(globToRegex(name), hosts);
-        return hosts;
-    }
-
-    void addMatching(const QRegularExpression& re, QSet<QString>& hosts) const
-    {
-        QStringList groups;
-        for (const Group& g : m_inventory.groups())
-            groups.append(g.name);
-        if (!groups.contains(Inventory::ungroupedGroup()))
-            groups.append(Inventory::ungroupedGroup());
-        for (const QString& g : groups) {
-            if (re.match(g).hasMatch())
-                hosts.unite(toSet(m_inventory.hostsOf(g)));
-        }
-        for (const Host& h : m_inventory.hosts()) {
-            if (re.match(h.name()).hasMatch())
-                hosts.insert(h.name());
-        }
+        if (hosts.isEmpty())
+            m_result.warnings.append(
+                QStringLiteral("Could not match supplied host pattern, ignoring: %1").arg(pattern));
+        return true;
     }
 
     const Inventory& m_inventory;
+    PatternMatch& m_result;
 };
 
 } // namespace
@@ -155,22 +200,12 @@ QStringList HostPattern::splitTerms(const QString& pattern)
     QStringList terms;
     if (pattern.contains(QLatin1Char(','))) {
         terms = pattern.split(QLatin1Char(','));
+    } else if (HostAddress::parse(pattern, true)) {
+        terms = QStringList{pattern};
     } else {
-        QString current;
-        int depth = 0;
-        for (const QChar c : pattern) {
-            if (c == QLatin1Char('['))
-                ++depth;
-            else if (c == QLatin1Char(']') && depth > 0)
-                --depth;
-            if (c == QLatin1Char(':') && depth == 0) {
-                terms.append(current);
-                current.clear();
-            } else {
-                current += c;
-            }
-        }
-        terms.append(current);
+        static const QRegularExpression word(QStringLiteral(R"((?:[^\s:\[\]]|\[[^\]]*\])+)"));
+        for (const QRegularExpressionMatch& m : word.globalMatch(pattern))
+            terms.append(m.captured());
     }
     QStringList cleaned;
     for (const QString& term : terms) {
@@ -187,9 +222,9 @@ PatternMatch HostPattern::resolve(const Inventory& inventory, const QString& pat
     QStringList exclusions;
     for (const QString& term : splitTerms(pattern)) {
         if (term.startsWith(QLatin1Char('&')))
-            intersections.append(term.mid(1));
+            intersections.append(term);
         else if (term.startsWith(QLatin1Char('!')))
-            exclusions.append(term.mid(1));
+            exclusions.append(term);
         else
             regular.append(term);
     }
@@ -197,19 +232,42 @@ PatternMatch HostPattern::resolve(const Inventory& inventory, const QString& pat
         regular.append(Inventory::allGroup());
 
     PatternMatch result;
-    const TermMatcher matcher(inventory);
-    QSet<QString> selected;
-    for (const QString& term : regular)
-        selected.unite(matcher.match(term, result.warnings));
-    for (const QString& term : intersections)
-        selected.intersect(matcher.match(term, result.warnings));
-    for (const QString& term : exclusions)
-        selected.subtract(matcher.match(term, result.warnings));
-
-    for (const Host& h : inventory.hosts()) {
-        if (selected.contains(h.name()))
-            result.hosts.append(h.name());
+    Evaluator evaluator(inventory, result);
+    QStringList selected;
+    QSet<QString> present;
+    for (const QStringList* list : {&regular, &intersections, &exclusions}) {
+        for (const QString& term : *list) {
+            if (inventory.hasHost(term)) { // a plain host name is that host, even if a group too
+                if (!present.contains(term)) {
+                    present.insert(term);
+                    selected.append(term);
+                }
+                continue;
+            }
+            const bool modified = list != &regular;
+            QStringList that;
+            if (!evaluator.matchOne(modified ? term.mid(1) : term, that))
+                return PatternMatch{{}, result.warnings, result.error};
+            const QSet<QString> thatSet(that.cbegin(), that.cend());
+            if (list == &regular) {
+                for (const QString& h : that) {
+                    if (!present.contains(h)) {
+                        present.insert(h);
+                        selected.append(h);
+                    }
+                }
+                continue;
+            }
+            QStringList kept;
+            for (const QString& h : selected) {
+                if (thatSet.contains(h) == (list == &intersections))
+                    kept.append(h);
+            }
+            selected = std::move(kept);
+            present = QSet<QString>(selected.cbegin(), selected.cend());
+        }
     }
+    result.hosts = selected;
     return result;
 }
 

@@ -1,9 +1,13 @@
 #pragma once
 
 #include "inventory/Inventory.h"
+#include "util/CredentialKind.h"
+#include "util/SecretBuffer.h"
 
 #include <QList>
 #include <QString>
+
+#include <vector>
 
 namespace hostdeck::engine {
 
@@ -20,11 +24,21 @@ struct ImportIssue
     }
 };
 
-/// The inventory an import produced and what it left out.
+/// A secret an import found, for the keychain (CredentialStore) under the inventory's id; it is
+/// never written into the inventory.
+struct ImportedSecret
+{
+    QString target; ///< host name
+    CredentialKind kind;
+    SecretBuffer secret;
+};
+
+/// The inventory an import produced, what it left out, and the secrets it found.
 struct ImportResult
 {
     Inventory inventory;
     QList<ImportIssue> issues;
+    std::vector<ImportedSecret> secrets;
 };
 
 } // namespace hostdeck::engine

@@ -4,13 +4,21 @@
 #include "inventory/Host.h"
 #include "util/Result.h"
 
+#include <QHash>
 #include <QList>
+
+#include <memory>
+#include <optional>
+#include <utility>
 
 namespace hostdeck::engine {
 
 /// Hosts and groups as Ansible sees them: an implicit `all` group that contains everything and an
-/// implicit `ungrouped` holding the hosts that are in no other group. Hosts and groups keep the
-/// order in which they were first defined; every query answers in that order.
+/// implicit `ungrouped` holding the hosts that are in no other group (a host listed under
+/// `ungrouped` that is also in another group leaves it). Groups nobody lists as a child are
+/// children of `all`. Hosts and groups keep the order in which they were first defined.
+/// Membership, depth and group order are computed once per change, in time linear in the size of
+/// the inventory (a 5,000-group chain or 20,000 hosts stay fast).
 class Inventory
 {
 public:
@@ -31,41 +39,60 @@ public:
     Host* host(const QString& name);
     const Group* group(const QString& name) const;
     Group* group(const QString& name);
-    bool hasHost(const QString& name) const { return host(name) != nullptr; }
+    bool hasHost(const QString& name) const { return m_hostIndex.contains(name); }
     bool hasGroup(const QString& name) const;
-    int hostIndex(const QString& name) const;
+    int hostIndex(const QString& name) const { return m_hostIndex.value(name, -1); }
 
     /// Adds the host to `group` (created when missing). A host that exists already keeps its
-    /// variables and gets `host`'s variables merged over them, as Ansible does.
+    /// variables and gets `host`'s variables set over them, as Ansible does.
     void addHost(const Host& host, const QString& group = allGroup());
     Group& ensureGroup(const QString& name);
     Status addChild(const QString& parent, const QString& child); ///< refuses cycles
+    /// Adds the edge without looking for a cycle (for readers, which call validate() once).
+    void linkChild(const QString& parent, const QString& child);
     Status removeHost(const QString& name);
     Status removeGroup(const QString& name);
     Status renameHost(const QString& from, const QString& to);
     Status renameGroup(const QString& from, const QString& to);
 
-    /// Every host of the group and of its descendants, in inventory order.
+    /// Every host of the group and of its descendants in Ansible's order: the group's own hosts,
+    /// then its children's, level by level.
     QStringList hostsOf(const QString& group) const;
     /// The groups the host belongs to, directly or through ancestry, including `all`, sorted as
     /// Ansible applies their variables: by depth, then ansible_group_priority, then name.
     QStringList groupsOf(const QString& host) const;
-    int depth(const QString& group) const; ///< longest path from `all` (all = 0)
+    /// The group's children as Ansible sees them (for `all`: ungrouped, then the listed children,
+    /// then every group without a parent).
+    QStringList childrenOf(const QString& group) const;
+    /// Groups in Ansible's order: all, ungrouped, then as defined.
+    QStringList groupNames() const;
+    int depth(const QString& group) const;    ///< longest path from `all` (all = 0)
+    int priority(const QString& group) const; ///< ansible_group_priority, else 1
 
     /// all vars -> group vars (groupsOf order) -> host vars; later wins, dicts replaced whole.
     QVariantMap mergedVars(const QString& host) const;
     /// The host with its merged variables, so its connection settings include inherited ones.
     Host resolvedHost(const QString& host) const;
 
-    Status validate() const; ///< children exist, no cycles
+    Status validate() const; ///< children exist, no cycles (one linear pass)
+    /// The (parent, child) link that closes a cycle, if there is one (one linear pass).
+    std::optional<std::pair<QString, QString>> findCycle() const;
 
 private:
-    QStringList parentsOf(const QString& group) const;
+    struct Derived;
+    const Derived& derived() const;
+    void changed() { m_derived.reset(); }
+    void rebuildIndex();
     bool reaches(const QString& from, const QString& to) const;
+    QStringList effectiveHostsOf(const Group& g) const;
 
     QString m_id;
     QList<Host> m_hosts;
     QList<Group> m_groups;
+    QHash<QString, int> m_hostIndex;
+    QHash<QString, int> m_groupIndex;
+    QHash<QString, QStringList> m_directGroups; ///< host -> groups listing it, in order
+    mutable std::shared_ptr<const Derived> m_derived;
 };
 
 } // namespace hostdeck::engine

@@ -1,9 +1,13 @@
 #include "inventory/InventoryFile.h"
 
-#include "inventory/HostRange.h"
+#include "inventory/AnsibleIniImporter.h"
+#include "inventory/InventoryLimits.h"
 #include "inventory/YamlConvert.h"
+#include "inventory/YamlDocument.h"
+#include "inventory/YamlInventoryReader.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QSaveFile>
 #include <QSet>
 
@@ -13,142 +17,9 @@ namespace hostdeck::engine {
 
 namespace {
 
-/// Thrown only inside this file and caught in InventoryFile::parse.
-struct ParseFailure
-{
-    int line;
-    QString problem;
-};
-
-class Reader
-{
-public:
-    Reader(QString fileName, QList<ImportIssue>* issues)
-        : m_fileName(std::move(fileName)), m_issues(issues)
-    {
-    }
-
-    Inventory read(const YAML::Node& root)
-    {
-        if (root.IsNull() || !root.IsDefined())
-            return std::move(m_inventory);
-        if (!root.IsMap())
-            throw ParseFailure{detail::lineOf(root),
-                               QStringLiteral("the top level must be a mapping of groups")};
-        for (const auto& item : root)
-            readGroup(key(item.first), item.second, QString(), detail::lineOf(item.first));
-        const Status valid = m_inventory.validate();
-        if (!valid)
-            throw ParseFailure{0, valid.error().message};
-        return std::move(m_inventory);
-    }
-
-private:
-    static QString key(const YAML::Node& node)
-    {
-        if (!node.IsScalar())
-            throw ParseFailure{detail::lineOf(node), QStringLiteral("a key must be a plain name")};
-        return QString::fromStdString(node.Scalar());
-    }
-
-    void issue(const YAML::Node& node, const QString& problem)
-    {
-        if (m_issues)
-            m_issues->append(ImportIssue{m_fileName, detail::lineOf(node), problem});
-    }
-
-    void readGroup(const QString& name, const YAML::Node& node, const QString& parent, int line)
-    {
-        if (name.isEmpty())
-            throw ParseFailure{line, QStringLiteral("empty group name")};
-        m_inventory.ensureGroup(name);
-        if (!parent.isEmpty()) {
-            const Status added = m_inventory.addChild(parent, name);
-            if (!added)
-                throw ParseFailure{line, added.error().message};
-        }
-        if (node.IsNull() || !node.IsDefined())
-            return;
-        if (!node.IsMap())
-            throw ParseFailure{
-                detail::lineOf(node),
-                QStringLiteral("group '%1' must be a mapping with hosts, children or vars")
-                    .arg(name)};
-        for (const auto& item : node) {
-            const QString section = key(item.first);
-            const YAML::Node& value = item.second;
-            if (section == QLatin1String("hosts"))
-                readHosts(name, value);
-            else if (section == QLatin1String("children"))
-                readChildren(name, value);
-            else if (section == QLatin1String("vars"))
-                readVars(name, value);
-            else {
-                m_inventory.group(name)->unknownKeys.insert(section, detail::toVariant(value));
-                issue(item.first,
-                      QStringLiteral(
-                          "group '%1': key '%2' is not hosts, children or vars; kept as is")
-                          .arg(name, section));
-            }
-        }
-    }
-
-    void readHosts(const QString& groupName, const YAML::Node& node)
-    {
-        if (node.IsNull())
-            return;
-        if (!node.IsMap())
-            throw ParseFailure{
-                detail::lineOf(node),
-                QStringLiteral("'hosts' of group '%1' must be a mapping").arg(groupName)};
-        for (const auto& item : node) {
-            const QString pattern = key(item.first);
-            const YAML::Node& value = item.second;
-            if (!value.IsNull() && !value.IsMap())
-                throw ParseFailure{
-                    detail::lineOf(value),
-                    QStringLiteral("variables of host '%1' must be a mapping").arg(pattern)};
-            const Result<QStringList> names = HostRange::expand(pattern);
-            if (!names)
-                throw ParseFailure{detail::lineOf(item.first), names.error().message};
-            const QVariantMap vars = detail::toVariant(value).toMap();
-            for (const QString& name : *names)
-                m_inventory.addHost(Host(name, vars), groupName);
-        }
-    }
-
-    void readChildren(const QString& groupName, const YAML::Node& node)
-    {
-        if (node.IsNull())
-            return;
-        if (!node.IsMap())
-            throw ParseFailure{
-                detail::lineOf(node),
-                QStringLiteral("'children' of group '%1' must be a mapping").arg(groupName)};
-        for (const auto& item : node)
-            readGroup(key(item.first), item.second, groupName, detail::lineOf(item.first));
-    }
-
-    void readVars(const QString& groupName, const YAML::Node& node)
-    {
-        if (node.IsNull())
-            return;
-        if (!node.IsMap())
-            throw ParseFailure{
-                detail::lineOf(node),
-                QStringLiteral("'vars' of group '%1' must be a mapping").arg(groupName)};
-        QVariantMap vars = detail::toVariant(node).toMap();
-        if (groupName == Inventory::allGroup() && vars.contains(InventoryFile::idKey()))
-            m_inventory.setId(vars.take(InventoryFile::idKey()).toString());
-        Group* g = m_inventory.group(groupName);
-        for (auto it = vars.cbegin(); it != vars.cend(); ++it)
-            g->vars.insert(it.key(), it.value());
-    }
-
-    QString m_fileName;
-    QList<ImportIssue>* m_issues;
-    Inventory m_inventory;
-};
+/// Deeper than this, a child group is written as a reference and defined at the top level, so a
+/// long chain stays readable by YAML parsers that limit nesting (yaml-cpp, PyYAML's recursion).
+constexpr int maxWrittenNesting = 16;
 
 class Writer
 {
@@ -159,11 +30,15 @@ public:
     {
         YAML::Emitter out;
         out << YAML::BeginMap;
-        writeGroup(out, Inventory::allGroup());
-        // Groups nobody lists as a child are Ansible top-level groups (children of all).
-        for (const Group& g : m_inventory.groups()) {
-            if (!m_written.contains(g.name))
-                writeGroup(out, g.name);
+        writeGroup(out, Inventory::allGroup(), 0);
+        // Groups nobody lists as a child are Ansible top-level groups (children of all); groups
+        // too deep to nest are defined here too.
+        for (qsizetype i = 0; i < m_inventory.groups().size() || !m_deferred.isEmpty(); ++i) {
+            while (!m_deferred.isEmpty())
+                writeGroup(out, m_deferred.takeFirst(), 0);
+            if (i < m_inventory.groups().size() &&
+                !m_written.contains(m_inventory.groups().at(i).name))
+                writeGroup(out, m_inventory.groups().at(i).name, 0);
         }
         out << YAML::EndMap;
         QByteArray text(out.c_str(), qsizetype(out.size()));
@@ -172,13 +47,21 @@ public:
     }
 
 private:
-    void writeGroup(YAML::Emitter& out, const QString& name)
+    void writeGroup(YAML::Emitter& out, const QString& name, int level)
     {
         out << YAML::Key;
         detail::emitString(out, name);
         out << YAML::Value;
         if (m_written.contains(name)) {
             out << YAML::Null;
+            return;
+        }
+        if (level > maxWrittenNesting) {
+            out << YAML::Null;
+            if (!m_deferredSet.contains(name)) {
+                m_deferredSet.insert(name);
+                m_deferred.append(name);
+            }
             return;
         }
         m_written.insert(name);
@@ -201,7 +84,7 @@ private:
         if (!g->children.isEmpty()) {
             out << YAML::Key << "children" << YAML::Value << YAML::BeginMap;
             for (const QString& child : g->children)
-                writeGroup(out, child);
+                writeGroup(out, child, level + 1);
             out << YAML::EndMap;
         }
         if (!vars.isEmpty()) {
@@ -234,30 +117,26 @@ private:
     const Inventory& m_inventory;
     QSet<QString> m_written;
     QSet<QString> m_hostsWritten;
+    QStringList m_deferred;
+    QSet<QString> m_deferredSet;
 };
+
+bool looksLikeYamlMapping(const QByteArray& text, const QString& path)
+{
+    const Result<YamlDocument> document = YamlDocument::parse(text, path);
+    return document && document->root() && document->root()->isMapping();
+}
 
 } // namespace
 
 Result<Inventory> InventoryFile::parse(const QByteArray& text, const QString& fileName,
                                        QList<ImportIssue>* issues)
 {
-    try {
-        const YAML::Node root = YAML::Load(text.toStdString());
-        Reader reader(fileName, issues);
-        return reader.read(root);
-    } catch (const ParseFailure& failure) {
-        return makeError(
-            ErrorKind::Usage,
-            QStringLiteral("%1:%2: %3").arg(fileName).arg(failure.line).arg(failure.problem));
-    } catch (const YAML::Exception& e) {
-        const int line = e.mark.is_null() ? 0 : e.mark.line + 1;
-        return makeError(
-            ErrorKind::Usage,
-            QStringLiteral("%1:%2: %3").arg(fileName).arg(line).arg(QString::fromStdString(e.msg)));
-    } catch (const std::exception& e) {
-        return makeError(ErrorKind::Usage,
-                         QStringLiteral("%1: %2").arg(fileName, QString::fromLocal8Bit(e.what())));
-    }
+    const Result<YamlDocument> document = YamlDocument::parse(text, fileName);
+    if (!document)
+        return document.error();
+    YamlInventoryReader reader(*document, issues);
+    return reader.read();
 }
 
 Result<QByteArray> InventoryFile::serialize(const Inventory& inventory)
@@ -272,7 +151,7 @@ Result<QByteArray> InventoryFile::serialize(const Inventory& inventory)
     }
 }
 
-Result<Inventory> InventoryFile::load(const QString& path)
+Result<QByteArray> InventoryFile::readLimited(const QString& path)
 {
     QFile file(path);
     if (!file.exists())
@@ -281,7 +160,39 @@ Result<Inventory> InventoryFile::load(const QString& path)
     if (!file.open(QIODevice::ReadOnly))
         return makeError(ErrorKind::Io,
                          QStringLiteral("%1: cannot read: %2").arg(path, file.errorString()));
-    return parse(file.readAll(), path);
+    QByteArray text = file.read(InventoryLimits::maxFileBytes + 1);
+    if (text.size() > InventoryLimits::maxFileBytes)
+        return makeError(ErrorKind::Usage, QStringLiteral("%1: larger than %2 bytes; refused")
+                                               .arg(path)
+                                               .arg(InventoryLimits::maxFileBytes));
+    return text;
+}
+
+Result<Inventory> InventoryFile::load(const QString& path)
+{
+    const Result<QByteArray> text = readLimited(path);
+    if (!text)
+        return text.error();
+    return parse(*text, path);
+}
+
+Result<Inventory> InventoryFile::loadAny(const QString& path, QList<ImportIssue>* issues)
+{
+    const Result<QByteArray> text = readLimited(path);
+    if (!text)
+        return text.error();
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    const bool yaml = suffix == QLatin1String("yml") || suffix == QLatin1String("yaml") ||
+                      suffix == QLatin1String("json");
+    const bool ini = suffix == QLatin1String("ini") || suffix == QLatin1String("cfg");
+    if (yaml || (!ini && looksLikeYamlMapping(*text, path)))
+        return parse(*text, path, issues);
+    Result<ImportResult> imported = AnsibleIniImporter::parse(*text, path);
+    if (!imported)
+        return imported.error();
+    if (issues)
+        issues->append(imported->issues);
+    return std::move(imported->inventory);
 }
 
 Status InventoryFile::save(const Inventory& inventory, const QString& path)

@@ -2,6 +2,7 @@
 
 #include "inventory/AnsibleIniImporter.h"
 #include "inventory/InventoryFile.h"
+#include "inventory/ReemoteImporter.h"
 #include "inventory/SshConfigImporter.h"
 
 #include <QFile>
@@ -16,6 +17,8 @@ std::optional<ImportFormat> InventoryImport::formatFromName(const QString& name)
         return ImportFormat::AnsibleIni;
     if (name == QLatin1String("ansible-yaml"))
         return ImportFormat::AnsibleYaml;
+    if (name == QLatin1String("reemote"))
+        return ImportFormat::Reemote;
     return std::nullopt;
 }
 
@@ -26,15 +29,16 @@ Result<ImportResult> InventoryImport::importFile(ImportFormat format, const QStr
         return SshConfigImporter::importFile(path);
     case ImportFormat::AnsibleIni:
         return AnsibleIniImporter::importFile(path);
+    case ImportFormat::Reemote:
+        return ReemoteImporter::importFile(path);
     case ImportFormat::AnsibleYaml:
         break;
     }
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return makeError(file.exists() ? ErrorKind::Io : ErrorKind::NotFound,
-                         QStringLiteral("%1: cannot read: %2").arg(path, file.errorString()));
+    const Result<QByteArray> text = InventoryFile::readLimited(path);
+    if (!text)
+        return text.error();
     ImportResult result;
-    Result<Inventory> inventory = InventoryFile::parse(file.readAll(), path, &result.issues);
+    Result<Inventory> inventory = InventoryFile::parse(*text, path, &result.issues);
     if (!inventory)
         return inventory.error();
     result.inventory = std::move(inventory).value();

@@ -9,10 +9,12 @@ enum class ImportFormat
 {
     SshConfig,
     AnsibleIni,
-    AnsibleYaml
+    AnsibleYaml,
+    Reemote
 };
 
-/// One entry point for every import format ("ssh-config", "ansible-ini", "ansible-yaml").
+/// One entry point for every import format ("ssh-config", "ansible-ini", "ansible-yaml",
+/// "reemote"). A Reemote import also returns secrets (ImportResult::secrets) for the keychain.
 class InventoryImport
 {
 public:

@@ -197,6 +197,8 @@ Result<ResolvedTargets> TargetFactory::resolve(const Inventory& inventory, const
     if (pattern.trimmed().isEmpty())
         return makeError(ErrorKind::Usage, QStringLiteral("no targets: give a host pattern"));
     const PatternMatch match = HostPattern::resolve(inventory, pattern);
+    if (!match.error.isEmpty())
+        return makeError(ErrorKind::Usage, match.error);
     ResolvedTargets resolved;
     const bool syntheticLocal = !inventory.hasHost(localHostName());
     const bool wantsLocal =

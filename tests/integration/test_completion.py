@@ -195,7 +195,7 @@ class CompletionTest(unittest.TestCase):
     # --- inventory names --------------------------------------------------------------
 
     def test_hosts_and_groups_of_the_inventory(self) -> None:
-        names = sorted(self.web + self.db + self.groups + ["all"])
+        names = sorted(self.web + self.db + self.groups + ["all", "ungrouped"])
         inv = self.inventory
         self.assertEqual(self.complete("hostdeck-cli call -i %s -l " % inv), names)
         self.assertEqual(self.complete("hostdeck-cli call --inventory=%s --limit w" % inv),

@@ -239,8 +239,10 @@ private slots:
         QCOMPARE(inv.hostsOf(u"dbservers"_s),
                  (QStringList{u"db-a.example.com"_s, u"db-b.example.com"_s}));
         QCOMPARE(inv.hostsOf(u"southeast"_s), (QStringList{u"host1"_s, u"host2"_s, u"host3"_s}));
+        // Ansible's order: northeast's own host first (its children are walked level by level,
+        // and [usa:children] links northeast once [northeast] defines it).
         QCOMPARE(inv.hostsOf(u"usa"_s),
-                 (QStringList{u"host1"_s, u"host2"_s, u"host3"_s, u"host4"_s}));
+                 (QStringList{u"host4"_s, u"host1"_s, u"host2"_s, u"host3"_s}));
 
         const QVariantMap foo = inv.host(u"foo.example.com"_s)->vars();
         QCOMPARE(foo.value(u"http_port"_s).typeId(), int(QMetaType::Int));
@@ -255,9 +257,9 @@ private slots:
         QCOMPARE(inv.resolvedHost(u"jumper"_s).port(), 5555);
         QCOMPARE(inv.resolvedHost(u"jumper"_s).address(), u"192.0.2.50"_s);
         QCOMPARE(inv.resolvedHost(u"db-b.example.com"_s).user(), u"postgres"_s);
-        // :vars values are strings, and reach hosts through children.
+        // :vars values are Python literals as in Ansible, and reach hosts through children.
         const QVariantMap host3 = inv.mergedVars(u"host3"_s);
-        QCOMPARE(host3.value(u"halon_system_timeout"_s), QVariant(u"30"_s));
+        QCOMPARE(host3.value(u"halon_system_timeout"_s), QVariant(30));
         QCOMPARE(host3.value(u"some_server"_s).toString(), u"foo.southeast.example.com"_s);
         QVERIFY(!inv.mergedVars(u"host4"_s).contains(u"some_server"_s));
         QVERIFY(inv.host(u"host4"_s)->vars().isEmpty());
@@ -269,11 +271,22 @@ private slots:
         QTest::addColumn<int>("line");
         QTest::addColumn<QString>("problem");
         QTest::newRow("bad header")
-            << QByteArray("[ok]\nh1\n[broken\n") << 3 << u"section header"_s;
+            << QByteArray("[ok]\nh1\n[broken\n") << 3 << u"host range '[broken'"_s;
+        QTest::newRow("space in a section")
+            << QByteArray("[ok]\nh1\n[a b]\n") << 3 << u"invalid section entry"_s;
+        QTest::newRow("unknown section kind")
+            << QByteArray("[g:weird]\nx=1\n") << 1 << u"unknown type"_s;
+        QTest::newRow("vars of a group never defined")
+            << QByteArray("[g]\nh1\n[nope:vars]\nx=1\n") << 3 << u"undefined group"_s;
+        QTest::newRow("child never defined")
+            << QByteArray("[g:children]\nnope\n[g]\nh1\n") << 2 << u"undefined group"_s;
+        QTest::newRow("range past the cap")
+            << QByteArray("[g]\nh[0:99999][0:99999]\n") << 2 << u"10000000000 hosts"_s;
         QTest::newRow("not key=value") << QByteArray("[g]\nh1 novalue\n") << 2 << u"key=value"_s;
         QTest::newRow("vars without =") << QByteArray("[g:vars]\n\nx\n") << 3 << u"key=value"_s;
-        QTest::newRow("unterminated quote") << QByteArray("[g]\nh1 a=\"open\n") << 2 << u"quote"_s;
-        QTest::newRow("bad range") << QByteArray("[g]\nh[3:1]\n") << 2 << u"range"_s;
+        QTest::newRow("unterminated quote")
+            << QByteArray("[g]\nh1 a=\"open\n") << 2 << u"No closing quotation"_s;
+        QTest::newRow("bad range") << QByteArray("[g]\nh[03:1]\n") << 2 << u"equal-length"_s;
         QTest::newRow("children cycle")
             << QByteArray("[a:children]\nb\n[b:children]\na\n") << 4 << u"cycle"_s;
     }
@@ -290,14 +303,13 @@ private slots:
         QVERIFY2(result.error().message.contains(problem), qPrintable(result.error().message));
     }
 
-    void iniUnknownSectionIsReported()
+    void iniReversedRangeIsEmpty()
     {
-        const Result<ImportResult> result =
-            AnsibleIniImporter::parse("[g:weird]\nx=1\n[g]\nh1\n", u"w.ini"_s);
+        // range(3, 2) is empty in Ansible: the group exists, with no host.
+        const Result<ImportResult> result = AnsibleIniImporter::parse("[g]\nh[3:1]\n", u"r.ini"_s);
         QVERIFY(result.ok());
-        QCOMPARE(result->issues.size(), 1);
-        QCOMPARE(result->issues.first().line, 1);
-        QCOMPARE(result->inventory.hostsOf(u"g"_s), QStringList{u"h1"_s});
+        QVERIFY(result->inventory.hosts().isEmpty());
+        QVERIFY(result->inventory.hasGroup(u"g"_s));
     }
 
     void ansibleYamlImportReportsUnknownKeysAndDropsId()

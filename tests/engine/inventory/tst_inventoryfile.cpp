@@ -183,14 +183,14 @@ private slots:
             << QByteArray("all:\n  hosts:\n    a: {x: [1, 2}\n") << 3 << u""_s;
         QTest::newRow("bad indentation")
             << QByteArray("all:\n  hosts:\n    a:\n   b: 1\n  c\n") << 4 << u""_s;
-        QTest::newRow("group is a list")
-            << QByteArray("all:\n  children:\n    web: [a, b]\n") << 3 << u"must be a mapping"_s;
-        QTest::newRow("hosts is a list")
-            << QByteArray("all:\n  hosts:\n    - a\n    - b\n") << 3 << u"'hosts' of group 'all'"_s;
+        QTest::newRow("group is a list") << QByteArray("all:\n  children:\n    web: [a, b]\n") << 3
+                                         << u"not a known host nor group"_s;
+        QTest::newRow("hosts is a list") << QByteArray("all:\n  hosts:\n    - a\n    - b\n") << 3
+                                         << u"invalid 'hosts' entry for group 'all'"_s;
         QTest::newRow("host vars are a scalar")
             << QByteArray("all:\n  hosts:\n    a: 12\n") << 3 << u"host 'a'"_s;
         QTest::newRow("bad range")
-            << QByteArray("all:\n  hosts:\n    w[5:1]:\n") << 3 << u"range"_s;
+            << QByteArray("all:\n  hosts:\n    w[01:5]:\n") << 3 << u"equal-length"_s;
         QTest::newRow("cycle") << QByteArray("all:\n  children:\n    a:\n      children:\n        "
                                              "b:\n          children:\n            a:\n")
                                << 7 << u"cycle"_s;
