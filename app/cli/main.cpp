@@ -1,5 +1,8 @@
 #include "CliSupport.h"
 #include "LocalCommands.h"
+#ifdef HOSTDECK_HAVE_SSHCONFIG
+#include "SshConfigCommand.h"
+#endif
 #ifdef HOSTDECK_HAVE_FANOUT
 #include "FanOutCommand.h"
 #endif
@@ -51,6 +54,11 @@ int main(int argc, char** argv)
         return args.isEmpty() ? ExitUsage : ExitOk;
     }
     const QString command = args.takeFirst();
+#ifdef HOSTDECK_HAVE_SSHCONFIG
+    // Diagnostic (openssh helper): what Hostdeck makes of ssh_config, `ssh -G` style, as JSON.
+    if (command == QStringLiteral("ssh-config"))
+        return runSshConfigCommand(args, out(), err());
+#endif
 #ifdef HOSTDECK_HAVE_INVENTORY
     // These run to completion themselves (the keychain answers asynchronously on app's loop).
     if (command == QStringLiteral("inventory"))
