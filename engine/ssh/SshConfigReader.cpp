@@ -16,13 +16,14 @@ using namespace sshconfig;
 
 namespace {
 
-constexpr int maxDepth = 16;        // READCONF_MAX_DEPTH
+constexpr int maxDepth = 16;          // READCONF_MAX_DEPTH
 constexpr int maxIdentityFiles = 100; // SSH_MAX_IDENTITY_FILES
-constexpr int maxHostsFiles = 32;   // SSH_MAX_HOSTS_FILES
+constexpr int maxHostsFiles = 32;     // SSH_MAX_HOSTS_FILES
 
 Error lineError(const QString& file, int line, const QString& message)
 {
-    return makeError(ErrorKind::Usage, QStringLiteral("%1 line %2: %3").arg(file).arg(line).arg(message));
+    return makeError(ErrorKind::Usage,
+                     QStringLiteral("%1 line %2: %3").arg(file).arg(line).arg(message));
 }
 
 /// The value tables of OpenSSH's multistate options (readconf.c), keyed by keyword.
@@ -41,15 +42,34 @@ const QHash<QString, QHash<QString, int>>& multistates()
         QHash<QString, int> canonicalize = flag;
         canonicalize.insert(QStringLiteral("always"), 2);
         QHash<QString, QHash<QString, int>> result;
-        for (const char* name :
-             {"forwardx11", "forwardx11trusted", "gatewayports", "exitonforwardfailure",
-              "passwordauthentication", "kbdinteractiveauthentication", "hostbasedauthentication",
-              "gssapiauthentication", "gssapidelegatecredentials", "batchmode", "checkhostip",
-              "tcpkeepalive", "nohostauthenticationforlocalhost", "clearallforwardings",
-              "enablesshkeysign", "identitiesonly", "hashknownhosts", "permitlocalcommand",
-              "visualhostkey", "stdinnull", "forkafterauthentication", "proxyusefdpass",
-              "canonicalizefallbacklocal", "streamlocalbindunlink", "enableescapecommandline",
-              "gssapikeyexchange", "gssapitrustdns", "gssapirenewalforcesrekey"})
+        for (const char* name : {"forwardx11",
+                                 "forwardx11trusted",
+                                 "gatewayports",
+                                 "exitonforwardfailure",
+                                 "passwordauthentication",
+                                 "kbdinteractiveauthentication",
+                                 "hostbasedauthentication",
+                                 "gssapiauthentication",
+                                 "gssapidelegatecredentials",
+                                 "batchmode",
+                                 "checkhostip",
+                                 "tcpkeepalive",
+                                 "nohostauthenticationforlocalhost",
+                                 "clearallforwardings",
+                                 "enablesshkeysign",
+                                 "identitiesonly",
+                                 "hashknownhosts",
+                                 "permitlocalcommand",
+                                 "visualhostkey",
+                                 "stdinnull",
+                                 "forkafterauthentication",
+                                 "proxyusefdpass",
+                                 "canonicalizefallbacklocal",
+                                 "streamlocalbindunlink",
+                                 "enableescapecommandline",
+                                 "gssapikeyexchange",
+                                 "gssapitrustdns",
+                                 "gssapirenewalforcesrekey"})
             result.insert(QLatin1String(name), flag);
         result.insert(QStringLiteral("verifyhostkeydns"), yesNoAsk);
         result.insert(QStringLiteral("updatehostkeys"), yesNoAsk);
@@ -104,23 +124,38 @@ bool isTimeOption(const QString& keyword)
 /// Options that take exactly one word (parse_string and friends in readconf.c).
 bool isSingleWordOption(const QString& keyword)
 {
-    static const QSet<QString> set = {
-        QStringLiteral("user"),          QStringLiteral("hostname"),
-        QStringLiteral("hostkeyalias"),  QStringLiteral("xauthlocation"),
-        QStringLiteral("kbdinteractivedevices"), QStringLiteral("preferredauthentications"),
-        QStringLiteral("bindaddress"),   QStringLiteral("bindinterface"),
-        QStringLiteral("pkcs11provider"), QStringLiteral("securitykeyprovider"),
-        QStringLiteral("controlpath"),   QStringLiteral("ignoreunknown"),
-        QStringLiteral("revokedhostkeys"), QStringLiteral("identityagent"),
-        QStringLiteral("identityfile"),  QStringLiteral("certificatefile"),
-        QStringLiteral("port"),          QStringLiteral("fingerprinthash"),
-        QStringLiteral("escapechar"),    QStringLiteral("loglevel"),
-        QStringLiteral("syslogfacility"), QStringLiteral("ciphers"),
-        QStringLiteral("macs"),          QStringLiteral("kexalgorithms"),
-        QStringLiteral("hostkeyalgorithms"), QStringLiteral("casignaturealgorithms"),
-        QStringLiteral("pubkeyacceptedalgorithms"), QStringLiteral("hostbasedacceptedalgorithms"),
-        QStringLiteral("forwardagent"),  QStringLiteral("controlpersist"),
-        QStringLiteral("streamlocalbindmask"), QStringLiteral("tunneldevice")};
+    static const QSet<QString> set = {QStringLiteral("user"),
+                                      QStringLiteral("hostname"),
+                                      QStringLiteral("hostkeyalias"),
+                                      QStringLiteral("xauthlocation"),
+                                      QStringLiteral("kbdinteractivedevices"),
+                                      QStringLiteral("preferredauthentications"),
+                                      QStringLiteral("bindaddress"),
+                                      QStringLiteral("bindinterface"),
+                                      QStringLiteral("pkcs11provider"),
+                                      QStringLiteral("securitykeyprovider"),
+                                      QStringLiteral("controlpath"),
+                                      QStringLiteral("ignoreunknown"),
+                                      QStringLiteral("revokedhostkeys"),
+                                      QStringLiteral("identityagent"),
+                                      QStringLiteral("identityfile"),
+                                      QStringLiteral("certificatefile"),
+                                      QStringLiteral("port"),
+                                      QStringLiteral("fingerprinthash"),
+                                      QStringLiteral("escapechar"),
+                                      QStringLiteral("loglevel"),
+                                      QStringLiteral("syslogfacility"),
+                                      QStringLiteral("ciphers"),
+                                      QStringLiteral("macs"),
+                                      QStringLiteral("kexalgorithms"),
+                                      QStringLiteral("hostkeyalgorithms"),
+                                      QStringLiteral("casignaturealgorithms"),
+                                      QStringLiteral("pubkeyacceptedalgorithms"),
+                                      QStringLiteral("hostbasedacceptedalgorithms"),
+                                      QStringLiteral("forwardagent"),
+                                      QStringLiteral("controlpersist"),
+                                      QStringLiteral("streamlocalbindmask"),
+                                      QStringLiteral("tunneldevice")};
     return set.contains(keyword);
 }
 
@@ -190,8 +225,9 @@ Status SshConfigReader::readFile(const QString& path, int flags, bool& active, i
             return Ok{};
         return makeError(file.exists() ? ErrorKind::Io : ErrorKind::NotFound,
                          QStringLiteral("can't open ssh config file %1: %2")
-                             .arg(path, file.exists() ? file.errorString()
-                                                      : QStringLiteral("No such file or directory")));
+                             .arg(path, file.exists()
+                                            ? file.errorString()
+                                            : QStringLiteral("No such file or directory")));
     }
     if (flags & CheckPermissions) {
         struct stat info = {};
@@ -279,9 +315,9 @@ Status SshConfigReader::include(const QString& file, int line, const QStringList
         // '~' is $HOME, exactly as ssh's glob(GLOB_TILDE).
         QString pattern = arg;
         if (!arg.startsWith(u'/') && !arg.startsWith(u'~'))
-            pattern = ((flags & UserConfig) ? QStringLiteral("~/.ssh/")
-                                            : QStringLiteral("/etc/ssh/")) +
-                      arg;
+            pattern =
+                ((flags & UserConfig) ? QStringLiteral("~/.ssh/") : QStringLiteral("/etc/ssh/")) +
+                arg;
         glob_t found = {};
         const int rc = ::glob(QFile::encodeName(pattern).constData(), GLOB_TILDE, nullptr, &found);
         if (rc == GLOB_NOMATCH) {
@@ -353,7 +389,8 @@ Result<bool> SshConfigReader::matchLine(const QString& file, int line, const QSt
             continue;
         }
         if (i >= words.size() || words.at(i).startsWith(u'#'))
-            return lineError(file, line, QStringLiteral("Missing Match criteria for %1").arg(attribute));
+            return lineError(file, line,
+                             QStringLiteral("Missing Match criteria for %1").arg(attribute));
         const QString arg = words.at(i++);
         bool matched = false;
         if (name == QLatin1String("host")) {
@@ -370,15 +407,17 @@ Result<bool> SshConfigReader::matchLine(const QString& file, int line, const QSt
             // Running the user's command from a resolver would be a surprise (and not the
             // environment ssh runs it in): whether the block applies is unknown, so say so.
             if (!(flags & NeverMatch))
-                unsupported(file, line,
-                            QStringLiteral("'Match exec %1' is not supported: Hostdeck does not run "
-                                           "commands from the ssh config, so it cannot tell "
-                                           "whether this block applies to %2")
-                                .arg(arg, m_query.host));
+                unsupported(
+                    file, line,
+                    QStringLiteral("'Match exec %1' is not supported: Hostdeck does not run "
+                                   "commands from the ssh config, so it cannot tell "
+                                   "whether this block applies to %2")
+                        .arg(arg, m_query.host));
             result = false;
             continue;
         } else {
-            return lineError(file, line, QStringLiteral("Unsupported Match attribute %1").arg(attribute));
+            return lineError(file, line,
+                             QStringLiteral("Unsupported Match attribute %1").arg(attribute));
         }
         if (matched == negate)
             result = false;
@@ -486,19 +525,20 @@ Status SshConfigReader::option(const QString& file, int line, const QString& key
     } else if (keyword == QLatin1String("userknownhostsfile") ||
                keyword == QLatin1String("globalknownhostsfile") ||
                keyword == QLatin1String("canonicaldomains")) {
-        QStringList& target = keyword == QLatin1String("userknownhostsfile") ? m_c.userKnownHostsFiles
-                              : keyword == QLatin1String("globalknownhostsfile")
-                                  ? m_c.globalKnownHostsFiles
-                                  : m_c.canonicalDomains;
+        QStringList& target =
+            keyword == QLatin1String("userknownhostsfile")     ? m_c.userKnownHostsFiles
+            : keyword == QLatin1String("globalknownhostsfile") ? m_c.globalKnownHostsFiles
+                                                               : m_c.canonicalDomains;
         const bool wasEmpty = target.isEmpty();
         for (qsizetype i = 0; i < args.size(); ++i) {
             if (args.at(i).isEmpty())
-                return lineError(file, line, QStringLiteral("keyword %1 empty argument").arg(keyword));
+                return lineError(file, line,
+                                 QStringLiteral("keyword %1 empty argument").arg(keyword));
             if (args.at(i).compare(QLatin1String("none"), Qt::CaseInsensitive) == 0 &&
                 args.size() > 1)
-                return lineError(file, line,
-                                 QStringLiteral("keyword %1 \"none\" argument must appear alone.")
-                                     .arg(keyword));
+                return lineError(
+                    file, line,
+                    QStringLiteral("keyword %1 \"none\" argument must appear alone.").arg(keyword));
         }
         if (args.size() > maxHostsFiles && keyword != QLatin1String("canonicaldomains"))
             return lineError(file, line, QStringLiteral("too many %1 entries.").arg(keyword));

@@ -127,33 +127,110 @@ const QHash<QString, QString>& aliases()
 const QSet<QString>& knownKeywords()
 {
     static const QSet<QString> set = [] {
-        const char* const names[] = {
-            "addkeystoagent", "addressfamily", "batchmode", "bindaddress", "bindinterface",
-            "canonicaldomains", "canonicalizefallbacklocal", "canonicalizehostname",
-            "canonicalizemaxdots", "canonicalizepermittedcnames", "casignaturealgorithms",
-            "certificatefile", "checkhostip", "ciphers", "clearallforwardings", "compression",
-            "connectionattempts", "connecttimeout", "controlmaster", "controlpath",
-            "controlpersist", "dynamicforward", "enableescapecommandline", "enablesshkeysign",
-            "escapechar", "exitonforwardfailure", "fingerprinthash", "forkafterauthentication",
-            "forwardagent", "forwardx11", "forwardx11timeout", "forwardx11trusted",
-            "gatewayports", "globalknownhostsfile", "gssapiauthentication",
-            "gssapiclientidentity", "gssapidelegatecredentials", "gssapikexalgorithms",
-            "gssapikeyexchange", "gssapirenewalforcesrekey", "gssapiserveridentity",
-            "gssapitrustdns", "hashknownhosts", "host", "hostbasedacceptedalgorithms",
-            "hostbasedauthentication", "hostkeyalgorithms", "hostkeyalias", "hostname",
-            "identitiesonly", "identityagent", "identityfile", "ignoreunknown", "include", "ipqos",
-            "kbdinteractiveauthentication", "kbdinteractivedevices", "kexalgorithms",
-            "knownhostscommand", "localcommand", "localforward", "loglevel", "logverbose", "macs",
-            "match", "nohostauthenticationforlocalhost", "numberofpasswordprompts",
-            "passwordauthentication", "permitlocalcommand", "permitremoteopen", "pkcs11provider",
-            "port", "preferredauthentications", "proxycommand", "proxyjump", "proxyusefdpass",
-            "pubkeyacceptedalgorithms", "pubkeyauthentication", "rekeylimit", "remotecommand",
-            "remoteforward", "requesttty", "requiredrsasize", "revokedhostkeys",
-            "securitykeyprovider", "sendenv", "serveralivecountmax", "serveraliveinterval",
-            "sessiontype", "setenv", "stdinnull", "streamlocalbindmask", "streamlocalbindunlink",
-            "stricthostkeychecking", "syslogfacility", "tcpkeepalive", "tunnel", "tunneldevice",
-            "updatehostkeys", "user", "userknownhostsfile", "verifyhostkeydns", "visualhostkey",
-            "xauthlocation"};
+        const char* const names[] = {"addkeystoagent",
+                                     "addressfamily",
+                                     "batchmode",
+                                     "bindaddress",
+                                     "bindinterface",
+                                     "canonicaldomains",
+                                     "canonicalizefallbacklocal",
+                                     "canonicalizehostname",
+                                     "canonicalizemaxdots",
+                                     "canonicalizepermittedcnames",
+                                     "casignaturealgorithms",
+                                     "certificatefile",
+                                     "checkhostip",
+                                     "ciphers",
+                                     "clearallforwardings",
+                                     "compression",
+                                     "connectionattempts",
+                                     "connecttimeout",
+                                     "controlmaster",
+                                     "controlpath",
+                                     "controlpersist",
+                                     "dynamicforward",
+                                     "enableescapecommandline",
+                                     "enablesshkeysign",
+                                     "escapechar",
+                                     "exitonforwardfailure",
+                                     "fingerprinthash",
+                                     "forkafterauthentication",
+                                     "forwardagent",
+                                     "forwardx11",
+                                     "forwardx11timeout",
+                                     "forwardx11trusted",
+                                     "gatewayports",
+                                     "globalknownhostsfile",
+                                     "gssapiauthentication",
+                                     "gssapiclientidentity",
+                                     "gssapidelegatecredentials",
+                                     "gssapikexalgorithms",
+                                     "gssapikeyexchange",
+                                     "gssapirenewalforcesrekey",
+                                     "gssapiserveridentity",
+                                     "gssapitrustdns",
+                                     "hashknownhosts",
+                                     "host",
+                                     "hostbasedacceptedalgorithms",
+                                     "hostbasedauthentication",
+                                     "hostkeyalgorithms",
+                                     "hostkeyalias",
+                                     "hostname",
+                                     "identitiesonly",
+                                     "identityagent",
+                                     "identityfile",
+                                     "ignoreunknown",
+                                     "include",
+                                     "ipqos",
+                                     "kbdinteractiveauthentication",
+                                     "kbdinteractivedevices",
+                                     "kexalgorithms",
+                                     "knownhostscommand",
+                                     "localcommand",
+                                     "localforward",
+                                     "loglevel",
+                                     "logverbose",
+                                     "macs",
+                                     "match",
+                                     "nohostauthenticationforlocalhost",
+                                     "numberofpasswordprompts",
+                                     "passwordauthentication",
+                                     "permitlocalcommand",
+                                     "permitremoteopen",
+                                     "pkcs11provider",
+                                     "port",
+                                     "preferredauthentications",
+                                     "proxycommand",
+                                     "proxyjump",
+                                     "proxyusefdpass",
+                                     "pubkeyacceptedalgorithms",
+                                     "pubkeyauthentication",
+                                     "rekeylimit",
+                                     "remotecommand",
+                                     "remoteforward",
+                                     "requesttty",
+                                     "requiredrsasize",
+                                     "revokedhostkeys",
+                                     "securitykeyprovider",
+                                     "sendenv",
+                                     "serveralivecountmax",
+                                     "serveraliveinterval",
+                                     "sessiontype",
+                                     "setenv",
+                                     "stdinnull",
+                                     "streamlocalbindmask",
+                                     "streamlocalbindunlink",
+                                     "stricthostkeychecking",
+                                     "syslogfacility",
+                                     "tcpkeepalive",
+                                     "tunnel",
+                                     "tunneldevice",
+                                     "updatehostkeys",
+                                     "user",
+                                     "userknownhostsfile",
+                                     "verifyhostkeydns",
+                                     "visualhostkey",
+                                     "xauthlocation"};
         QSet<QString> result;
         for (const char* name : names)
             result.insert(QLatin1String(name));
@@ -376,15 +453,19 @@ int seconds(const QString& text)
 
 KeywordKind keywordKind(const QString& lowerKeyword)
 {
-    static const QSet<QString> deprecated = {
-        QStringLiteral("protocol"),          QStringLiteral("cipher"),
-        QStringLiteral("fallbacktorsh"),     QStringLiteral("globalknownhostsfile2"),
-        QStringLiteral("rhostsauthentication"), QStringLiteral("userknownhostsfile2"),
-        QStringLiteral("useroaming"),        QStringLiteral("usersh"),
-        QStringLiteral("useprivilegedport"), QStringLiteral("useblacklistedkeys")};
+    static const QSet<QString> deprecated = {QStringLiteral("protocol"),
+                                             QStringLiteral("cipher"),
+                                             QStringLiteral("fallbacktorsh"),
+                                             QStringLiteral("globalknownhostsfile2"),
+                                             QStringLiteral("rhostsauthentication"),
+                                             QStringLiteral("userknownhostsfile2"),
+                                             QStringLiteral("useroaming"),
+                                             QStringLiteral("usersh"),
+                                             QStringLiteral("useprivilegedport"),
+                                             QStringLiteral("useblacklistedkeys")};
     static const QSet<QString> unsupported = {
-        QStringLiteral("afstokenpassing"),  QStringLiteral("kerberosauthentication"),
-        QStringLiteral("kerberostgtpassing"), QStringLiteral("rsaauthentication"),
+        QStringLiteral("afstokenpassing"),         QStringLiteral("kerberosauthentication"),
+        QStringLiteral("kerberostgtpassing"),      QStringLiteral("rsaauthentication"),
         QStringLiteral("rhostsrsaauthentication"), QStringLiteral("compressionlevel")};
     if (deprecated.contains(lowerKeyword))
         return KeywordKind::Deprecated;
@@ -444,7 +525,8 @@ Result<JumpSpec> parseJump(const QString& rawValue)
     for (const QString& part : std::as_const(spec.parts)) {
         JumpHop hop;
         if (!parseHop(part, hop))
-            return makeError(ErrorKind::Usage, QStringLiteral("Invalid ProxyJump \"%1\"").arg(quoted));
+            return makeError(ErrorKind::Usage,
+                             QStringLiteral("Invalid ProxyJump \"%1\"").arg(quoted));
         spec.hops.append(hop);
     }
     const qsizetype lastComma = value.lastIndexOf(u',');
@@ -505,13 +587,14 @@ Result<QString> expand(const QString& text, const QHash<QChar, QString>& tokens,
         if (environment && c == u'$' && i + 1 < text.size() && text.at(i + 1) == u'{') {
             const qsizetype close = text.indexOf(u'}', i + 2);
             if (close < 0)
-                return makeError(ErrorKind::Usage,
-                                 QStringLiteral("environment variable in '%1' misses its '}'")
-                                     .arg(text));
+                return makeError(
+                    ErrorKind::Usage,
+                    QStringLiteral("environment variable in '%1' misses its '}'").arg(text));
             const QString name = text.mid(i + 2, close - i - 2);
             if (name.isEmpty())
-                return makeError(ErrorKind::Usage,
-                                 QStringLiteral("zero-length environment variable in '%1'").arg(text));
+                return makeError(
+                    ErrorKind::Usage,
+                    QStringLiteral("zero-length environment variable in '%1'").arg(text));
             if (!qEnvironmentVariableIsSet(name.toLocal8Bit().constData()))
                 return makeError(ErrorKind::Usage,
                                  QStringLiteral("env var ${%1} has no value").arg(name));

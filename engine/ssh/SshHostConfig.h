@@ -14,7 +14,10 @@ struct SshConfigIssue
     QString file;
     int line = 0;
     QString message;
-    QString toString() const { return QStringLiteral("%1 line %2: %3").arg(file).arg(line).arg(message); }
+    QString toString() const
+    {
+        return QStringLiteral("%1 line %2: %3").arg(file).arg(line).arg(message);
+    }
 };
 
 /// What OpenSSH 9.2 makes of its configuration for one destination: the values `ssh -G` prints

@@ -6,11 +6,18 @@ namespace {
 
 const QStringList& targets()
 {
-    static const QStringList list = {
-        QStringLiteral("web1"),   QStringLiteral("web2"),           QStringLiteral("WEB1"),
-        QStringLiteral("db"),     QStringLiteral("db.example.com"), QStringLiteral("app-01"),
-        QStringLiteral("x9"),     QStringLiteral("gw"),             QStringLiteral("bastion"),
-        QStringLiteral("proxy2"), QStringLiteral("zz"),             QStringLiteral("10.0.0.7")};
+    static const QStringList list = {QStringLiteral("web1"),
+                                     QStringLiteral("web2"),
+                                     QStringLiteral("WEB1"),
+                                     QStringLiteral("db"),
+                                     QStringLiteral("db.example.com"),
+                                     QStringLiteral("app-01"),
+                                     QStringLiteral("x9"),
+                                     QStringLiteral("gw"),
+                                     QStringLiteral("bastion"),
+                                     QStringLiteral("proxy2"),
+                                     QStringLiteral("zz"),
+                                     QStringLiteral("10.0.0.7")};
     return list;
 }
 
@@ -43,44 +50,68 @@ QString SshConfigGenerator::keyword(const QString& name)
 
 QString SshConfigGenerator::separator()
 {
-    return pick({QStringLiteral(" "), QStringLiteral(" "), QStringLiteral(" "),
-                 QStringLiteral("="), QStringLiteral(" = "), QStringLiteral("\t"),
-                 QStringLiteral("= "), QStringLiteral(" =")});
+    return pick({QStringLiteral(" "), QStringLiteral(" "), QStringLiteral(" "), QStringLiteral("="),
+                 QStringLiteral(" = "), QStringLiteral("\t"), QStringLiteral("= "),
+                 QStringLiteral(" =")});
 }
 
 QString SshConfigGenerator::hostPatterns()
 {
-    static const QStringList patterns = {
-        QStringLiteral("web1"),      QStringLiteral("web2"),        QStringLiteral("WEB1"),
-        QStringLiteral("Web1"),      QStringLiteral("db"),          QStringLiteral("gw"),
-        QStringLiteral("bastion"),   QStringLiteral("proxy2"),      QStringLiteral("app-01"),
-        QStringLiteral("web*"),      QStringLiteral("*.example.com"), QStringLiteral("w?b?"),
-        QStringLiteral("*"),         QStringLiteral("!web2"),       QStringLiteral("!gw"),
-        QStringLiteral("web1,web2"), QStringLiteral("web[12]"),     QStringLiteral("db*"),
-        QStringLiteral("\"web1\""),  QStringLiteral("*1"),          QStringLiteral("!*.example.com"),
-        QStringLiteral("10.0.0.*"),  QStringLiteral("x?"),          QStringLiteral("'db'")};
+    static const QStringList patterns = {QStringLiteral("web1"),
+                                         QStringLiteral("web2"),
+                                         QStringLiteral("WEB1"),
+                                         QStringLiteral("Web1"),
+                                         QStringLiteral("db"),
+                                         QStringLiteral("gw"),
+                                         QStringLiteral("bastion"),
+                                         QStringLiteral("proxy2"),
+                                         QStringLiteral("app-01"),
+                                         QStringLiteral("web*"),
+                                         QStringLiteral("*.example.com"),
+                                         QStringLiteral("w?b?"),
+                                         QStringLiteral("*"),
+                                         QStringLiteral("!web2"),
+                                         QStringLiteral("!gw"),
+                                         QStringLiteral("web1,web2"),
+                                         QStringLiteral("web[12]"),
+                                         QStringLiteral("db*"),
+                                         QStringLiteral("\"web1\""),
+                                         QStringLiteral("*1"),
+                                         QStringLiteral("!*.example.com"),
+                                         QStringLiteral("10.0.0.*"),
+                                         QStringLiteral("x?"),
+                                         QStringLiteral("'db'")};
     QStringList chosen;
     const int count = 1 + int(m_random.bounded(3u));
     for (int i = 0; i < count; ++i)
         chosen.append(pick(patterns));
     QString line = keyword(QStringLiteral("Host")) + separator() + chosen.join(u' ');
     if (chance(10))
-        line += pick({QStringLiteral(" # note"), QStringLiteral(" #note"), QStringLiteral("  # web3")});
+        line +=
+            pick({QStringLiteral(" # note"), QStringLiteral(" #note"), QStringLiteral("  # web3")});
     return line;
 }
 
 QString SshConfigGenerator::matchLine()
 {
-    static const QStringList criteria = {
-        QStringLiteral("host web*,!web2"), QStringLiteral("host DB*"),
-        QStringLiteral("host *.example.com"), QStringLiteral("host 10.0.0.*"),
-        QStringLiteral("originalhost WEB1"), QStringLiteral("originalhost db,gw"),
-        QStringLiteral("user root"),       QStringLiteral("user deploy"),
-        QStringLiteral("user r*,!admin"),  QStringLiteral("localuser root"),
-        QStringLiteral("localuser nobody"), QStringLiteral("final"),
-        QStringLiteral("canonical"),       QStringLiteral("!host gw"),
-        QStringLiteral("!final"),          QStringLiteral("host=web1"),
-        QStringLiteral("Host \"db\""),     QStringLiteral("!originalhost x?")};
+    static const QStringList criteria = {QStringLiteral("host web*,!web2"),
+                                         QStringLiteral("host DB*"),
+                                         QStringLiteral("host *.example.com"),
+                                         QStringLiteral("host 10.0.0.*"),
+                                         QStringLiteral("originalhost WEB1"),
+                                         QStringLiteral("originalhost db,gw"),
+                                         QStringLiteral("user root"),
+                                         QStringLiteral("user deploy"),
+                                         QStringLiteral("user r*,!admin"),
+                                         QStringLiteral("localuser root"),
+                                         QStringLiteral("localuser nobody"),
+                                         QStringLiteral("final"),
+                                         QStringLiteral("canonical"),
+                                         QStringLiteral("!host gw"),
+                                         QStringLiteral("!final"),
+                                         QStringLiteral("host=web1"),
+                                         QStringLiteral("Host \"db\""),
+                                         QStringLiteral("!originalhost x?")};
     QString line = keyword(QStringLiteral("Match")) + u' ';
     if (chance(10))
         return line + pick({QStringLiteral("all"), QStringLiteral("final all"),
@@ -132,8 +163,7 @@ QString SshConfigGenerator::optionLine()
          {QStringLiteral("~/.ssh/kh_%h"), QStringLiteral("/tmp/kh-%n-%p ${HOME}/kh2"),
           QStringLiteral("~/.ssh/known_hosts"), QStringLiteral("%d/kh-%r-%k"),
           QStringLiteral("none"), QStringLiteral("/kh/%C %%/x")}},
-        {"GlobalKnownHostsFile",
-         {QStringLiteral("/etc/ssh/kh_%h"), QStringLiteral("~/g1 /g2")}},
+        {"GlobalKnownHostsFile", {QStringLiteral("/etc/ssh/kh_%h"), QStringLiteral("~/g1 /g2")}},
         {"HostKeyAlias",
          {QStringLiteral("MyAlias"), QStringLiteral("kh-alias"), QStringLiteral("Alias-%h")}},
         {"StrictHostKeyChecking",
@@ -169,9 +199,9 @@ QString SshConfigGenerator::optionLine()
     if (name == QLatin1String("ProxyCommand") && !chance(30))
         return optionLine(); // rare
     const QString value = choice.values.isEmpty() ? jumpValue() : pick(choice.values);
-    QString line = pick({QStringLiteral("  "), QStringLiteral("    "), QStringLiteral("\t"),
-                         QString()}) +
-                   keyword(name) + separator() + value;
+    QString line =
+        pick({QStringLiteral("  "), QStringLiteral("    "), QStringLiteral("\t"), QString()}) +
+        keyword(name) + separator() + value;
     if (chance(8) && name != QLatin1String("ProxyJump"))
         line += QStringLiteral(" # comment");
     return line;
@@ -188,12 +218,13 @@ QString SshConfigGenerator::brokenLine()
                  QStringLiteral("Match all host x"), QStringLiteral("User a b")});
 }
 
-QString SshConfigGenerator::includeLine(int depth, GeneratedSshConfig& config, const QString& prefix)
+QString SshConfigGenerator::includeLine(int depth, GeneratedSshConfig& config,
+                                        const QString& prefix)
 {
     const int id = ++m_include;
-    const QString kind = pick({QStringLiteral("absolute"), QStringLiteral("glob"),
-                               QStringLiteral("relative"), QStringLiteral("tilde"),
-                               QStringLiteral("missing")});
+    const QString kind =
+        pick({QStringLiteral("absolute"), QStringLiteral("glob"), QStringLiteral("relative"),
+              QStringLiteral("tilde"), QStringLiteral("missing")});
     const auto content = [&](const QString& tag) -> QString {
         QStringList lines;
         if (chance(40))
@@ -210,8 +241,10 @@ QString SshConfigGenerator::includeLine(int depth, GeneratedSshConfig& config, c
         target = path;
     } else if (kind == QLatin1String("glob")) {
         for (const char* suffix : {"b", "a"}) {
-            const QString path =
-                QStringLiteral("%1/%2glob-%3-%4.conf").arg(m_dir, prefix).arg(id).arg(QLatin1String(suffix));
+            const QString path = QStringLiteral("%1/%2glob-%3-%4.conf")
+                                     .arg(m_dir, prefix)
+                                     .arg(id)
+                                     .arg(QLatin1String(suffix));
             config.files.insert(path, content(QLatin1String(suffix)));
         }
         target = QStringLiteral("%1/%2glob-%3-*.conf").arg(m_dir, prefix).arg(id);

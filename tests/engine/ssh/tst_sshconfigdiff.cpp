@@ -42,15 +42,22 @@ struct Hop
 
 const QStringList& comparedFields()
 {
-    static const QStringList fields = {
-        QStringLiteral("hostname"),           QStringLiteral("user"),
-        QStringLiteral("port"),               QStringLiteral("identityfile"),
-        QStringLiteral("proxyjump"),          QStringLiteral("proxycommand"),
-        QStringLiteral("userknownhostsfile"), QStringLiteral("globalknownhostsfile"),
-        QStringLiteral("hostkeyalias"),       QStringLiteral("stricthostkeychecking"),
-        QStringLiteral("connecttimeout"),     QStringLiteral("serveraliveinterval"),
-        QStringLiteral("hashknownhosts"),     QStringLiteral("batchmode"),
-        QStringLiteral("controlpath"),        QStringLiteral("identityagent")};
+    static const QStringList fields = {QStringLiteral("hostname"),
+                                       QStringLiteral("user"),
+                                       QStringLiteral("port"),
+                                       QStringLiteral("identityfile"),
+                                       QStringLiteral("proxyjump"),
+                                       QStringLiteral("proxycommand"),
+                                       QStringLiteral("userknownhostsfile"),
+                                       QStringLiteral("globalknownhostsfile"),
+                                       QStringLiteral("hostkeyalias"),
+                                       QStringLiteral("stricthostkeychecking"),
+                                       QStringLiteral("connecttimeout"),
+                                       QStringLiteral("serveraliveinterval"),
+                                       QStringLiteral("hashknownhosts"),
+                                       QStringLiteral("batchmode"),
+                                       QStringLiteral("controlpath"),
+                                       QStringLiteral("identityagent")};
     return fields;
 }
 
@@ -97,7 +104,8 @@ private:
         process->waitForFinished(20000);
         view.ok = process->exitStatus() == QProcess::NormalExit && process->exitCode() == 0;
         view.error = QString::fromUtf8(process->readAllStandardError()).trimmed();
-        for (const QString& line : QString::fromUtf8(process->readAllStandardOutput()).split(u'\n')) {
+        for (const QString& line :
+             QString::fromUtf8(process->readAllStandardOutput()).split(u'\n')) {
             const qsizetype space = line.indexOf(u' ');
             if (space > 0)
                 view.values[line.left(space)].append(line.mid(space + 1));
@@ -200,11 +208,10 @@ private slots:
             for (const QString& alias : config.aliases)
                 ssh.append(start(QStringLiteral("ssh"), {QStringLiteral("-G"), QStringLiteral("-F"),
                                                          config.mainFile, alias}));
-            QProcess* hostdeck = start(m_cli, QStringList{QStringLiteral("ssh-config"),
-                                                          QStringLiteral("resolve"),
-                                                          QStringLiteral("--ssh-config"),
-                                                          config.mainFile} +
-                                                  config.aliases);
+            QProcess* hostdeck =
+                start(m_cli, QStringList{QStringLiteral("ssh-config"), QStringLiteral("resolve"),
+                                         QStringLiteral("--ssh-config"), config.mainFile} +
+                                 config.aliases);
             hostdeck->waitForFinished(20000);
             const QJsonArray answers =
                 QJsonDocument::fromJson(hostdeck->readAllStandardOutput()).array();
@@ -215,15 +222,17 @@ private slots:
                 ++lookups;
                 const SshView view = finish(ssh.at(a));
                 const QJsonObject ours = answers.at(a).toObject();
-                const QString where = QStringLiteral("%1 %2").arg(config.mainFile, config.aliases.at(a));
+                const QString where =
+                    QStringLiteral("%1 %2").arg(config.mainFile, config.aliases.at(a));
                 const bool weRefused = ours.contains(QStringLiteral("error"));
                 if (!view.ok || weRefused) {
                     if (view.ok == weRefused)
-                        disagreements << QStringLiteral("%1: ssh %2 (%3), Hostdeck %4")
-                                             .arg(where, view.ok ? QStringLiteral("accepts")
-                                                                 : QStringLiteral("refuses"),
-                                                  view.error,
-                                                  ours.value(QStringLiteral("error")).toString());
+                        disagreements
+                            << QStringLiteral("%1: ssh %2 (%3), Hostdeck %4")
+                                   .arg(where,
+                                        view.ok ? QStringLiteral("accepts")
+                                                : QStringLiteral("refuses"),
+                                        view.error, ours.value(QStringLiteral("error")).toString());
                     else
                         ++bothRefused;
                     continue;
@@ -269,9 +278,10 @@ private slots:
                         ourHops << hop.user + u'@' + hop.host + u':' + hop.port;
                     for (const Hop& hop : expected)
                         theirHops << hop.user + u'@' + hop.host + u':' + hop.port;
-                    disagreements << QStringLiteral("%1: jump chain ssh [%2] Hostdeck [%3] %4")
-                                         .arg(where, theirHops.join(u','), ourHops.join(u','),
-                                              ours.value(QStringLiteral("connect_error")).toString());
+                    disagreements
+                        << QStringLiteral("%1: jump chain ssh [%2] Hostdeck [%3] %4")
+                               .arg(where, theirHops.join(u','), ourHops.join(u','),
+                                    ours.value(QStringLiteral("connect_error")).toString());
                 }
             }
         }
@@ -285,8 +295,9 @@ private slots:
             qInfo("  %-22s %d/%d agree", qPrintable(field), agreeing.value(field), compared);
         for (const QString& line : disagreements.mid(0, 30))
             qWarning("%s", qPrintable(line));
-        QVERIFY2(disagreements.isEmpty(),
-                 qPrintable(QStringLiteral("%1 disagreements with ssh -G").arg(disagreements.size())));
+        QVERIFY2(
+            disagreements.isEmpty(),
+            qPrintable(QStringLiteral("%1 disagreements with ssh -G").arg(disagreements.size())));
         QVERIFY(compared > configCount); // the generator must produce comparable lookups
         QVERIFY(bothRefused > 0);        // and some broken files
         QVERIFY(chainsCompared > 20);
