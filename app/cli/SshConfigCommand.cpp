@@ -26,18 +26,19 @@ QStringList identityFilesAsSshPrints(const SshHostConfig& config)
     if (!config.identityFiles.isEmpty())
         return config.identityFiles;
     QStringList defaults;
-    for (const char* name : {"id_rsa", "id_ecdsa", "id_ecdsa_sk", "id_ed25519", "id_ed25519_sk",
-                             "id_xmss", "id_dsa"})
+    for (const char* name :
+         {"id_rsa", "id_ecdsa", "id_ecdsa_sk", "id_ed25519", "id_ed25519_sk", "id_xmss", "id_dsa"})
         defaults.append(QStringLiteral("~/.ssh/") + QLatin1String(name));
     return defaults;
 }
 
 QJsonObject hopJson(const SshEndpoint& hop)
 {
-    QJsonObject object{{QStringLiteral("user"), hop.user.isEmpty() ? sshconfig::localUserName() : hop.user},
-                       {QStringLiteral("hostname"), hop.host},
-                       {QStringLiteral("port"), int(hop.port)},
-                       {QStringLiteral("identityfile"), toArray(hop.identityFiles)}};
+    QJsonObject object{
+        {QStringLiteral("user"), hop.user.isEmpty() ? sshconfig::localUserName() : hop.user},
+        {QStringLiteral("hostname"), hop.host},
+        {QStringLiteral("port"), int(hop.port)},
+        {QStringLiteral("identityfile"), toArray(hop.identityFiles)}};
     if (hop.resolved) {
         object.insert(QStringLiteral("userknownhostsfile"),
                       toArray(hop.resolved->effectiveUserKnownHostsFiles()));
@@ -68,9 +69,9 @@ QJsonObject describe(const SshConfigFiles& files, const SshConfigQuery& query,
                   toArray(c.effectiveGlobalKnownHostsFiles()));
     object.insert(QStringLiteral("hostkeyalias"), c.hostKeyAlias);
     object.insert(QStringLiteral("stricthostkeychecking"), c.strictHostKeyCheckingName());
-    object.insert(QStringLiteral("connecttimeout"),
-                  c.connectTimeout < 0 ? QJsonValue(QStringLiteral("none"))
-                                       : QJsonValue(c.connectTimeout));
+    object.insert(QStringLiteral("connecttimeout"), c.connectTimeout < 0
+                                                        ? QJsonValue(QStringLiteral("none"))
+                                                        : QJsonValue(c.connectTimeout));
     object.insert(QStringLiteral("serveraliveinterval"), qMax(0, c.serverAliveInterval));
     object.insert(QStringLiteral("hashknownhosts"),
                   c.hashKnownHosts == 1 ? QStringLiteral("yes") : QStringLiteral("no"));
