@@ -1,7 +1,7 @@
 #include "InventoryFanOut.h"
 
 #include "inventory/InventoryFile.h"
-#include "ssh/SshConfigResolver.h"
+#include "ssh/InventorySshSettings.h"
 
 #include <QProcess>
 
@@ -10,7 +10,7 @@ namespace hostdeck::cli {
 using namespace hostdeck::engine;
 
 Result<HostTarget> hostTargetFor(const Host& host, const QString& inventoryId,
-                                 const InventoryDefaults& defaults)
+                                 const InventoryDefaults& defaults, const HostVariables& hosts)
 {
     const QVariantMap& vars = host.vars();
     HostTarget target;
@@ -31,36 +31,14 @@ Result<HostTarget> hostTargetFor(const Host& host, const QString& inventoryId,
         return target;
     }
     target.kind = HostTarget::Kind::Ssh;
-    // The ssh config is honoured for the address (HostName/User/Port/IdentityFile/ProxyJump of an
-    // alias), then whatever the inventory sets wins.
-    const QString address = host.address();
-    const QString destination =
-        address.contains(QLatin1Char(':')) ? u'[' + address + u']' : address;
-    Result<SshSettings> settings = SshConfigResolver::resolve(destination, defaults.ssh);
+    // One reading of the connection variables (engine/ssh): the ssh config for the address unless
+    // hostdeck_ssh_config says otherwise, then the inventory's values; jump hosts that are
+    // inventory hosts get their own settings.
+    Result<SshSettings> settings =
+        InventorySshSettings::forHost(host.name(), host.vars(), defaults.ssh, hosts);
     if (!settings)
-        return makeError(
-            ErrorKind::Usage,
-            QStringLiteral("host '%1': %2").arg(host.name(), settings.error().message));
+        return makeError(ErrorKind::Usage, settings.error().message);
     target.ssh = *settings;
-    if (vars.contains(QStringLiteral("ansible_port")))
-        target.ssh.port = quint16(host.port());
-    if (!host.user().isEmpty())
-        target.ssh.user = host.user();
-    if (!host.identityFile().isEmpty())
-        target.ssh.identityFiles = {host.identityFile()};
-    if (vars.contains(QStringLiteral("hostdeck_host_keys")))
-        target.ssh.hostKeyPolicy = host.hostKeyPolicy();
-    if (!host.jumpHost().isEmpty()) {
-        target.ssh.jumpHosts.clear();
-        for (const QString& hop : host.jumpHost().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-            Result<SshEndpoint> endpoint = SshEndpoint::parse(hop.trimmed());
-            if (!endpoint)
-                return makeError(ErrorKind::Usage,
-                                 QStringLiteral("host '%1': jump host '%2': %3")
-                                     .arg(host.name(), hop, endpoint.error().message));
-            target.ssh.jumpHosts.append(*endpoint);
-        }
-    }
     return target;
 }
 
@@ -76,9 +54,16 @@ Result<InventoryFanOut> resolveInventoryFanOut(const QString& inventoryFile, con
         return inventory.error();
     InventoryFanOut result;
     result.warnings = targets->warnings;
+    const Inventory hostsOfInventory = *inventory; // jump hosts that are inventory hosts
+    const HostVariables lookup =
+        [&hostsOfInventory](const QString& name) -> std::optional<QVariantMap> {
+        if (!hostsOfInventory.hasHost(name))
+            return std::nullopt;
+        return hostsOfInventory.resolvedHost(name).vars();
+    };
     result.credentials = std::make_shared<KeychainCredentialProvider>(std::move(*inventory));
     for (const Host& host : std::as_const(targets->hosts)) {
-        Result<HostTarget> target = hostTargetFor(host, targets->inventoryId, defaults);
+        Result<HostTarget> target = hostTargetFor(host, targets->inventoryId, defaults, lookup);
         if (!target)
             return target.error();
         result.credentials->addTarget(*target);

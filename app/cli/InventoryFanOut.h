@@ -3,6 +3,7 @@
 #include "KeychainCredentialProvider.h"
 #include "inventory/TargetResolver.h"
 #include "runner/HostTarget.h"
+#include "ssh/InventorySshSettings.h"
 
 #include <memory>
 
@@ -35,6 +36,7 @@ engine::Result<InventoryFanOut> resolveInventoryFanOut(const QString& inventoryF
 /// One inventory host as a run target (exposed for tests).
 engine::Result<engine::HostTarget> hostTargetFor(const engine::Host& host,
                                                  const QString& inventoryId,
-                                                 const InventoryDefaults& defaults);
+                                                 const InventoryDefaults& defaults,
+                                                 const engine::HostVariables& hosts = {});
 
 } // namespace hostdeck::cli

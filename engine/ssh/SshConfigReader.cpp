@@ -6,7 +6,6 @@
 #include <QHash>
 #include <QSet>
 
-#include <glob.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -309,31 +308,13 @@ Status SshConfigReader::include(const QString& file, int line, const QStringList
     for (const QString& arg : args) {
         if (arg.isEmpty())
             return lineError(file, line, QStringLiteral("keyword include empty argument"));
-        if (arg.startsWith(u'~') && !(flags & UserConfig))
-            return lineError(file, line, QStringLiteral("bad include path %1").arg(arg));
         // Relative paths live in ~/.ssh for user files and /etc/ssh for the system file; glob's
         // '~' is $HOME, exactly as ssh's glob(GLOB_TILDE).
-        QString pattern = arg;
-        if (!arg.startsWith(u'/') && !arg.startsWith(u'~'))
-            pattern =
-                ((flags & UserConfig) ? QStringLiteral("~/.ssh/") : QStringLiteral("/etc/ssh/")) +
-                arg;
-        glob_t found = {};
-        const int rc = ::glob(QFile::encodeName(pattern).constData(), GLOB_TILDE, nullptr, &found);
-        if (rc == GLOB_NOMATCH) {
-            ::globfree(&found);
-            continue;
-        }
-        if (rc != 0) {
-            ::globfree(&found);
-            return lineError(file, line, QStringLiteral("glob failed for %1").arg(pattern));
-        }
-        QStringList paths;
-        for (size_t i = 0; i < found.gl_pathc; ++i)
-            paths.append(QFile::decodeName(found.gl_pathv[i]));
-        ::globfree(&found);
+        const Result<QStringList> paths = includeFiles(arg, flags & UserConfig);
+        if (!paths)
+            return lineError(file, line, paths.error().message);
         const bool wasActive = active;
-        for (const QString& path : std::as_const(paths)) {
+        for (const QString& path : *paths) {
             const int childFlags = flags | CheckPermissions | (wasActive ? 0 : NeverMatch);
             const Status status = readFile(path, childFlags, active, depth + 1, false);
             if (!status)

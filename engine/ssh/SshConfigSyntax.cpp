@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
+#include <glob.h>
 #include <netdb.h>
 #include <pwd.h>
 #include <unistd.h>
@@ -532,6 +533,26 @@ Result<JumpSpec> parseJump(const QString& rawValue)
     const qsizetype lastComma = value.lastIndexOf(u',');
     spec.extra = lastComma > 0 ? value.left(lastComma) : QString();
     return spec;
+}
+
+Result<QStringList> includeFiles(const QString& argument, bool userConfig)
+{
+    if (argument.startsWith(u'~') && !userConfig)
+        return makeError(ErrorKind::Usage, QStringLiteral("bad include path %1").arg(argument));
+    QString pattern = argument;
+    if (!argument.startsWith(u'/') && !argument.startsWith(u'~'))
+        pattern = (userConfig ? QStringLiteral("~/.ssh/") : QStringLiteral("/etc/ssh/")) + argument;
+    glob_t found = {};
+    const int rc = ::glob(QFile::encodeName(pattern).constData(), GLOB_TILDE, nullptr, &found);
+    QStringList paths;
+    if (rc == 0) {
+        for (size_t i = 0; i < found.gl_pathc; ++i)
+            paths.append(QFile::decodeName(found.gl_pathv[i]));
+    }
+    ::globfree(&found);
+    if (rc != 0 && rc != GLOB_NOMATCH)
+        return makeError(ErrorKind::Usage, QStringLiteral("glob failed for %1").arg(pattern));
+    return paths;
 }
 
 QString homeDirectory()

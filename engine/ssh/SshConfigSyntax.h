@@ -67,6 +67,10 @@ struct JumpSpec
 /// Reads a ProxyJump value as OpenSSH 9.2 does (comment and anything after whitespace dropped).
 Result<JumpSpec> parseJump(const QString& rawValue);
 
+/// The files an `Include` argument names, sorted (glob with '~' as $HOME, relative paths under
+/// ~/.ssh for a user config and /etc/ssh for the system one); none when nothing matches.
+Result<QStringList> includeFiles(const QString& argument, bool userConfig);
+
 QString homeDirectory(); ///< the login's home from the password database (OpenSSH's %d and ~)
 QString localUserName();
 QString localHostName(); ///< gethostname(): %l; %L is the part before the first dot

@@ -1,5 +1,7 @@
 #include "ssh/SshSettings.h"
 
+#include "ssh/SshConfigSyntax.h"
+
 #include <QDir>
 #include <QFileInfo>
 
@@ -44,9 +46,8 @@ Result<SshEndpoint> SshEndpoint::parse(const QString& text)
         return makeError(ErrorKind::Usage,
                          QStringLiteral("bad address '%1': empty user").arg(text));
     if (!portText.isEmpty() || text.endsWith(QLatin1Char(':'))) {
-        bool ok = false;
-        const uint port = portText.toUInt(&ok);
-        if (!ok || port == 0 || port > 65535)
+        const int port = sshconfig::portNumber(portText); // a number or a service name, as ssh
+        if (port <= 0)
             return makeError(ErrorKind::Usage, QStringLiteral("bad port in '%1'").arg(text));
         endpoint.port = quint16(port);
     }

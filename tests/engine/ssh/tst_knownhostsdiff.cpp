@@ -82,7 +82,7 @@ class TestKnownHostsDiff : public QObject
 
 private:
     SshdFixture m_sshd;
-    QList<int> m_servers;             ///< [0] ed25519 only, [1] ed25519 + ecdsa
+    QList<int> m_servers;              ///< [0] ed25519 only, [1] ed25519 + ecdsa
     QList<QString> m_goodEd, m_goodEc; ///< "type base64" of each server's keys
     QString m_wrongEd, m_wrongEc, m_caKey;
     QRandomGenerator m_random{seed};
@@ -101,9 +101,9 @@ private:
     QString keygen(const QString& name, const QString& type)
     {
         const QString path = m_sshd.dir() + u'/' + name;
-        QProcess::execute(QStringLiteral("ssh-keygen"), {QStringLiteral("-q"), QStringLiteral("-t"),
-                                                          type, QStringLiteral("-N"), QString(),
-                                                          QStringLiteral("-f"), path});
+        QProcess::execute(QStringLiteral("ssh-keygen"),
+                          {QStringLiteral("-q"), QStringLiteral("-t"), type, QStringLiteral("-N"),
+                           QString(), QStringLiteral("-f"), path});
         return path;
     }
 
@@ -111,12 +111,17 @@ private:
     {
         const quint16 port = m_sshd.port(m_servers.at(s.server));
         const QString exact = QStringLiteral("[127.0.0.1]:%1").arg(port);
-        QStringList names = {exact, exact, QStringLiteral("127.0.0.1"),
-                             QStringLiteral("[127.0.0.*]:*"), QStringLiteral("*"),
-                             QStringLiteral("*,!%1").arg(exact), QStringLiteral("10.9.9.9"),
+        QStringList names = {exact,
+                             exact,
+                             QStringLiteral("127.0.0.1"),
+                             QStringLiteral("[127.0.0.*]:*"),
+                             QStringLiteral("*"),
+                             QStringLiteral("*,!%1").arg(exact),
+                             QStringLiteral("10.9.9.9"),
                              QStringLiteral("10.9.9.9,%1").arg(exact)};
         if (!s.alias.isEmpty())
-            names += {s.alias, s.alias, s.alias.toUpper(), QStringLiteral("[%1]:%2").arg(s.alias).arg(port)};
+            names += {s.alias, s.alias, s.alias.toUpper(),
+                      QStringLiteral("[%1]:%2").arg(s.alias).arg(port)};
         const QString name = pick(names);
         const QString goodEd = m_goodEd.at(s.server);
         const QString goodEc = m_goodEc.at(s.server);
@@ -164,25 +169,38 @@ private:
         writeLines(f.user2, s.user2);
         writeLines(f.global, s.global);
         if (s.hashUser1) // OpenSSH's own hashing
-            QProcess::execute(QStringLiteral("ssh-keygen"),
-                              {QStringLiteral("-q"), QStringLiteral("-H"), QStringLiteral("-f"), f.user1});
+            QProcess::execute(
+                QStringLiteral("ssh-keygen"),
+                {QStringLiteral("-q"), QStringLiteral("-H"), QStringLiteral("-f"), f.user1});
         return f;
     }
 
     Verdict runSsh(const Scenario& s, const Files& f, const QString& policy, bool hash)
     {
-        QStringList args = {QStringLiteral("-F"), QStringLiteral("none"),
-                            QStringLiteral("-o"), QStringLiteral("BatchMode=yes"),
-                            QStringLiteral("-o"), QStringLiteral("StrictHostKeyChecking=") + policy,
-                            QStringLiteral("-o"), QStringLiteral("UserKnownHostsFile=%1 %2").arg(f.user1, f.user2),
-                            QStringLiteral("-o"), QStringLiteral("GlobalKnownHostsFile=") + f.global,
-                            QStringLiteral("-o"), QStringLiteral("HashKnownHosts=") + QLatin1String(hash ? "yes" : "no"),
-                            QStringLiteral("-o"), QStringLiteral("IdentitiesOnly=yes"),
-                            QStringLiteral("-o"), QStringLiteral("PasswordAuthentication=no"),
-                            QStringLiteral("-o"), QStringLiteral("KbdInteractiveAuthentication=no"),
-                            QStringLiteral("-o"), QStringLiteral("ConnectTimeout=10"),
-                            QStringLiteral("-i"), m_sshd.clientKey(),
-                            QStringLiteral("-p"), QString::number(m_sshd.port(m_servers.at(s.server)))};
+        QStringList args = {QStringLiteral("-F"),
+                            QStringLiteral("none"),
+                            QStringLiteral("-o"),
+                            QStringLiteral("BatchMode=yes"),
+                            QStringLiteral("-o"),
+                            QStringLiteral("StrictHostKeyChecking=") + policy,
+                            QStringLiteral("-o"),
+                            QStringLiteral("UserKnownHostsFile=%1 %2").arg(f.user1, f.user2),
+                            QStringLiteral("-o"),
+                            QStringLiteral("GlobalKnownHostsFile=") + f.global,
+                            QStringLiteral("-o"),
+                            QStringLiteral("HashKnownHosts=") + QLatin1String(hash ? "yes" : "no"),
+                            QStringLiteral("-o"),
+                            QStringLiteral("IdentitiesOnly=yes"),
+                            QStringLiteral("-o"),
+                            QStringLiteral("PasswordAuthentication=no"),
+                            QStringLiteral("-o"),
+                            QStringLiteral("KbdInteractiveAuthentication=no"),
+                            QStringLiteral("-o"),
+                            QStringLiteral("ConnectTimeout=10"),
+                            QStringLiteral("-i"),
+                            m_sshd.clientKey(),
+                            QStringLiteral("-p"),
+                            QString::number(m_sshd.port(m_servers.at(s.server)))};
         if (!s.alias.isEmpty())
             args << QStringLiteral("-o") << QStringLiteral("HostKeyAlias=") + s.alias;
         args << m_sshd.user() + QStringLiteral("@127.0.0.1") << QStringLiteral("true");
@@ -248,7 +266,8 @@ private:
     {
         const quint16 port = m_sshd.port(m_servers.at(s.server));
         for (const QString& l : s.user1 + s.user2 + s.global) {
-            if (l.startsWith(QLatin1String("@revoked 127.0.0.1 ")) && s.alias.isEmpty() && port != 22)
+            if (l.startsWith(QLatin1String("@revoked 127.0.0.1 ")) && s.alias.isEmpty() &&
+                port != 22)
                 return true;
         }
         return false;
@@ -282,11 +301,15 @@ private slots:
         for (int n = 0; n < scenarioCount; ++n) {
             const Scenario s = generate();
             const QString dir = m_sshd.dir() + QStringLiteral("/kh%1").arg(n);
-            const QString describe = QStringLiteral("#%1 server %2 alias '%3' hashed %4\n  u1: %5\n  u2: %6\n  global: %7")
-                                         .arg(n).arg(s.server).arg(s.alias).arg(s.hashUser1)
-                                         .arg(s.user1.join(QStringLiteral(" | ")),
-                                              s.user2.join(QStringLiteral(" | ")),
-                                              s.global.join(QStringLiteral(" | ")));
+            const QString describe =
+                QStringLiteral(
+                    "#%1 server %2 alias '%3' hashed %4\n  u1: %5\n  u2: %6\n  global: %7")
+                    .arg(n)
+                    .arg(s.server)
+                    .arg(s.alias)
+                    .arg(s.hashUser1)
+                    .arg(s.user1.join(QStringLiteral(" | ")), s.user2.join(QStringLiteral(" | ")),
+                         s.global.join(QStringLiteral(" | ")));
             const Files shared = writeScenario(s, dir + QStringLiteral("/strict"));
             const Verdict theirs = runSsh(s, shared, QStringLiteral("yes"), false);
             QString message;
@@ -333,15 +356,17 @@ private slots:
                 ++acceptNewAgree;
             if (hash && !ourAdded.isEmpty()) {
                 // Our hashed name must be found by OpenSSH's own lookup.
-                const QString name = s.alias.isEmpty()
-                                         ? QStringLiteral("[127.0.0.1]:%1").arg(m_sshd.port(m_servers.at(s.server)))
-                                         : s.alias.toLower();
+                const QString name =
+                    s.alias.isEmpty()
+                        ? QStringLiteral("[127.0.0.1]:%1").arg(m_sshd.port(m_servers.at(s.server)))
+                        : s.alias.toLower();
                 const int found = QProcess::execute(QStringLiteral("ssh-keygen"),
-                                                    {QStringLiteral("-q"), QStringLiteral("-F"), name,
-                                                     QStringLiteral("-f"), forUs.user1});
+                                                    {QStringLiteral("-q"), QStringLiteral("-F"),
+                                                     name, QStringLiteral("-f"), forUs.user1});
                 if (found != 0)
                     disagreements << QStringLiteral("ssh-keygen -F %1 does not find Hostdeck's "
-                                                    "hashed line\n%2").arg(name, describe);
+                                                    "hashed line\n%2")
+                                         .arg(name, describe);
             }
         }
         QStringList counts;
@@ -353,9 +378,10 @@ private slots:
               seed, scenarioCount, qPrintable(counts.join(QStringLiteral(", "))), deviations);
         for (const QString& d : disagreements.mid(0, 10))
             qWarning("%s", qPrintable(d));
-        qInfo("  strict decisions agreeing with ssh: %d/%d; accept-new decisions and appended lines "
-              "agreeing: %d/%d",
-              strictAgree, scenarioCount, acceptNewAgree, acceptNewRuns - deviations);
+        qInfo(
+            "  strict decisions agreeing with ssh: %d/%d; accept-new decisions and appended lines "
+            "agreeing: %d/%d",
+            strictAgree, scenarioCount, acceptNewAgree, acceptNewRuns - deviations);
         QVERIFY2(disagreements.isEmpty(),
                  qPrintable(QStringLiteral("%1 disagreements with ssh").arg(disagreements.size())));
         // The generator must reach every verdict, or the comparison proves little.
@@ -373,8 +399,8 @@ private slots:
         // A hashed name made by OpenSSH itself (ssh-keygen -H leaves marker lines alone).
         const QString hashFile = m_sshd.dir() + QStringLiteral("/hash-me");
         writeLines(hashFile, {exact + u' ' + key});
-        QProcess::execute(QStringLiteral("ssh-keygen"),
-                          {QStringLiteral("-q"), QStringLiteral("-H"), QStringLiteral("-f"), hashFile});
+        QProcess::execute(QStringLiteral("ssh-keygen"), {QStringLiteral("-q"), QStringLiteral("-H"),
+                                                         QStringLiteral("-f"), hashFile});
         const QString hashedName = readAll(hashFile).section(u' ', 0, 0);
         QVERIFY(hashedName.startsWith(QLatin1String("|1|")));
         struct Case
@@ -393,9 +419,9 @@ private slots:
             s.server = 0;
             s.user1 = c.lines;
             for (const bool acceptNew : {false, true}) {
-                const QString dir = m_sshd.dir() + QStringLiteral("/revoked-%1-%2")
-                                                       .arg(QLatin1String(c.name))
-                                                       .arg(acceptNew);
+                const QString dir =
+                    m_sshd.dir() +
+                    QStringLiteral("/revoked-%1-%2").arg(QLatin1String(c.name)).arg(acceptNew);
                 const Files ours = writeScenario(s, dir + QStringLiteral("/hd"));
                 const Files theirs = writeScenario(s, dir + QStringLiteral("/ssh"));
                 const QString before = readAll(ours.user1);
@@ -406,8 +432,8 @@ private slots:
                 QVERIFY2(verdict == Verdict::Revoked, c.name);
                 QVERIFY2(message.contains(QLatin1String("REVOKED")), qPrintable(message));
                 QCOMPARE(readAll(ours.user1), before); // nothing recorded
-                const Verdict ssh = runSsh(s, theirs, QLatin1String(acceptNew ? "accept-new" : "yes"),
-                                           false);
+                const Verdict ssh =
+                    runSsh(s, theirs, QLatin1String(acceptNew ? "accept-new" : "yes"), false);
                 if (acceptNew && c.sshRecordsUnderAcceptNew)
                     QVERIFY2(ssh == Verdict::Accepted, c.name); // the documented deviation
                 else

@@ -2,6 +2,7 @@
 // resolve`) and by the real OpenSSH client (`ssh -G`), field by field, ProxyJump chains hop by hop
 // the way ssh's own jump processes resolve them.
 #include "SshConfigGenerator.h"
+#include "SshReference.h"
 
 #include <QDir>
 #include <QFile>
@@ -17,28 +18,14 @@
 
 using hostdeck::test::GeneratedSshConfig;
 using hostdeck::test::SshConfigGenerator;
+using hostdeck::test::SshHop;
+using hostdeck::test::SshReference;
+using hostdeck::test::SshView;
 
 namespace {
 
 constexpr int configCount = 300;
 constexpr quint32 seed = 20261203;
-
-/// `ssh -G` output: key -> values in order (identityfile repeats).
-struct SshView
-{
-    bool ok = false;
-    QString error;
-    QMap<QString, QStringList> values;
-    QString value(const QString& key) const { return values.value(key).join(u'\n'); }
-};
-
-struct Hop
-{
-    QString user;
-    QString host;
-    QString port;
-    bool operator==(const Hop&) const = default;
-};
 
 const QStringList& comparedFields()
 {
@@ -89,88 +76,13 @@ private:
     QString m_cli;
     QProcessEnvironment m_env;
 
-    QProcess* start(const QString& program, const QStringList& arguments)
+    QProcess* startCli(const QStringList& arguments)
     {
         auto* process = new QProcess(this);
         process->setProcessEnvironment(m_env);
         process->setStandardInputFile(QProcess::nullDevice());
-        process->start(program, arguments);
+        process->start(m_cli, arguments);
         return process;
-    }
-
-    static SshView finish(QProcess* process)
-    {
-        SshView view;
-        process->waitForFinished(20000);
-        view.ok = process->exitStatus() == QProcess::NormalExit && process->exitCode() == 0;
-        view.error = QString::fromUtf8(process->readAllStandardError()).trimmed();
-        for (const QString& line :
-             QString::fromUtf8(process->readAllStandardOutput()).split(u'\n')) {
-            const qsizetype space = line.indexOf(u' ');
-            if (space > 0)
-                view.values[line.left(space)].append(line.mid(space + 1));
-        }
-        process->deleteLater();
-        return view;
-    }
-
-    SshView sshG(const QString& file, const QStringList& options, const QString& host)
-    {
-        return finish(start(QStringLiteral("ssh"),
-                            QStringList{QStringLiteral("-G"), QStringLiteral("-F"), file} +
-                                options + QStringList{host}));
-    }
-
-    /// A hop as written in a ProxyJump (ssh:// URI, [address], user@, :port or :service).
-    static Hop parseHop(QString text)
-    {
-        Hop hop;
-        if (text.startsWith(QLatin1String("ssh://")))
-            text = text.mid(6);
-        const qsizetype at = text.lastIndexOf(u'@');
-        if (at >= 0) {
-            hop.user = text.left(at);
-            text = text.mid(at + 1);
-        }
-        if (text.startsWith(u'[')) {
-            const qsizetype close = text.indexOf(u']');
-            hop.host = text.mid(1, close - 1);
-            hop.port = text.mid(close + 2);
-        } else {
-            hop.host = text.section(u':', 0, 0);
-            hop.port = text.section(u':', 1);
-        }
-        return hop;
-    }
-
-    /// The hops ssh would dial for a destination whose `ssh -G` view is `target`: each hop is
-    /// `ssh -l U -p P -J EARLIER HOP`, and only the first hop's own ProxyJump applies.
-    bool sshChain(const QString& file, const SshView& target, int depth, QList<Hop>& chain)
-    {
-        const QString jump = target.value(QStringLiteral("proxyjump"));
-        if (jump.isEmpty())
-            return true;
-        if (depth > 12)
-            return false; // a loop: ssh would start jump processes forever
-        const QStringList parts = jump.split(u',');
-        for (int k = 0; k < parts.size(); ++k) {
-            const Hop written = parseHop(parts.at(k));
-            QStringList options;
-            if (!written.user.isEmpty())
-                options << QStringLiteral("-l") << written.user;
-            if (!written.port.isEmpty())
-                options << QStringLiteral("-p") << written.port;
-            if (k > 0)
-                options << QStringLiteral("-J") << parts.mid(0, k).join(u',');
-            const SshView hop = sshG(file, options, written.host);
-            if (!hop.ok)
-                return false;
-            if (k == 0 && !sshChain(file, hop, depth + 1, chain))
-                return false;
-            chain.append({hop.value(QStringLiteral("user")), hop.value(QStringLiteral("hostname")),
-                          hop.value(QStringLiteral("port"))});
-        }
-        return true;
     }
 
 private slots:
@@ -192,6 +104,7 @@ private slots:
     void generatedConfigsAgreeWithSshG()
     {
         SshConfigGenerator generator(seed, m_dir.filePath(QStringLiteral("configs")), m_home);
+        const SshReference ssh(m_env);
         QVERIFY(QDir().mkpath(m_dir.filePath(QStringLiteral("configs"))));
         int lookups = 0, bothRefused = 0, execReported = 0, chainsCompared = 0, loops = 0;
         QMap<QString, int> agreeing;
@@ -204,14 +117,13 @@ private slots:
                 file.write(it.value().toUtf8());
             }
             // All lookups of one file at once: ssh -G per alias, Hostdeck for all of them.
-            QList<QProcess*> ssh;
+            QList<QProcess*> running;
             for (const QString& alias : config.aliases)
-                ssh.append(start(QStringLiteral("ssh"), {QStringLiteral("-G"), QStringLiteral("-F"),
-                                                         config.mainFile, alias}));
+                running.append(ssh.start(config.mainFile, {}, alias));
             QProcess* hostdeck =
-                start(m_cli, QStringList{QStringLiteral("ssh-config"), QStringLiteral("resolve"),
-                                         QStringLiteral("--ssh-config"), config.mainFile} +
-                                 config.aliases);
+                startCli(QStringList{QStringLiteral("ssh-config"), QStringLiteral("resolve"),
+                                     QStringLiteral("--ssh-config"), config.mainFile} +
+                         config.aliases);
             hostdeck->waitForFinished(20000);
             const QJsonArray answers =
                 QJsonDocument::fromJson(hostdeck->readAllStandardOutput()).array();
@@ -220,7 +132,7 @@ private slots:
             QVERIFY2(answers.size() == config.aliases.size(), qPrintable(hostdeckErr));
             for (int a = 0; a < config.aliases.size(); ++a) {
                 ++lookups;
-                const SshView view = finish(ssh.at(a));
+                const SshView view = SshReference::finish(running.at(a));
                 const QJsonObject ours = answers.at(a).toObject();
                 const QString where =
                     QStringLiteral("%1 %2").arg(config.mainFile, config.aliases.at(a));
@@ -255,8 +167,8 @@ private slots:
                 const QString jump = view.value(QStringLiteral("proxyjump"));
                 if (jump.isEmpty() || jump.contains(u'%'))
                     continue;
-                QList<Hop> expected;
-                const bool finite = sshChain(config.mainFile, view, 0, expected);
+                QList<SshHop> expected;
+                const bool finite = ssh.chain(config.mainFile, view, expected);
                 if (!finite) {
                     ++loops;
                     if (!ours.contains(QStringLiteral("connect_error")))
@@ -264,7 +176,7 @@ private slots:
                                                                 "fails, Hostdeck resolves it");
                     continue;
                 }
-                QList<Hop> actual;
+                QList<SshHop> actual;
                 for (const QJsonValue& hop : ours.value(QStringLiteral("jump_chain")).toArray()) {
                     const QJsonObject h = hop.toObject();
                     actual.append({h.value(QStringLiteral("user")).toString(),
@@ -274,10 +186,10 @@ private slots:
                 ++chainsCompared;
                 if (actual != expected) {
                     QStringList ourHops, theirHops;
-                    for (const Hop& hop : actual)
-                        ourHops << hop.user + u'@' + hop.host + u':' + hop.port;
-                    for (const Hop& hop : expected)
-                        theirHops << hop.user + u'@' + hop.host + u':' + hop.port;
+                    for (const SshHop& hop : actual)
+                        ourHops << hop.toString();
+                    for (const SshHop& hop : expected)
+                        theirHops << hop.toString();
                     disagreements
                         << QStringLiteral("%1: jump chain ssh [%2] Hostdeck [%3] %4")
                                .arg(where, theirHops.join(u','), ourHops.join(u','),
