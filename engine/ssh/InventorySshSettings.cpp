@@ -36,8 +36,8 @@ bool truthy(const QVariant& value)
            text == QLatin1String("on") || text == QLatin1String("1");
 }
 
-Result<SshSettings> settingsFor(const QString& name, const QVariantMap& vars, const SshSettings& base,
-                                const HostVariables& hosts, int depth);
+Result<SshSettings> settingsFor(const QString& name, const QVariantMap& vars,
+                                const SshSettings& base, const HostVariables& hosts, int depth);
 
 /// One hop of hostdeck_jump: an inventory host with its own settings, else resolved as
 /// `ssh -J` would (through the ssh config in effect, if any).
@@ -58,8 +58,8 @@ Result<SshSettings> hopSettings(const SshEndpoint& hop, bool portGiven, const QS
     return SshConfigResolver::resolve(query, base);
 }
 
-Result<SshSettings> settingsFor(const QString& name, const QVariantMap& vars, const SshSettings& base,
-                                const HostVariables& hosts, int depth)
+Result<SshSettings> settingsFor(const QString& name, const QVariantMap& vars,
+                                const SshSettings& base, const HostVariables& hosts, int depth)
 {
     if (depth > maxDepth)
         return makeError(ErrorKind::Usage,
@@ -137,7 +137,8 @@ Result<SshSettings> settingsFor(const QString& name, const QVariantMap& vars, co
         const bool portGiven = afterAt.startsWith(u'[') ? afterAt.contains(QLatin1String("]:"))
                                                         : afterAt.count(u':') == 1;
         const QString earlier = parts.mid(0, k).join(u',');
-        const Result<SshSettings> hop = hopSettings(*parsed, portGiven, earlier, hopBase, hosts, depth);
+        const Result<SshSettings> hop =
+            hopSettings(*parsed, portGiven, earlier, hopBase, hosts, depth);
         if (!hop && depth > 0)
             return hop.error(); // said once, by the outermost host
         if (!hop)

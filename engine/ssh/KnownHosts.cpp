@@ -95,7 +95,11 @@ bool KnownHosts::hostFieldMatches(const QString& field, const QString& name)
     return sshconfig::matchPatternList(lower, field, true) == 1;
 }
 
-QList<KnownHostEntry> KnownHosts::read(const QString& file)
+namespace {
+
+/// The valid lines of `file` whose host field passes `wanted` (decoding a key only then: a
+/// fan-out reads the same big file for every host).
+template <typename Wanted> QList<KnownHostEntry> readMatching(const QString& file, Wanted wanted)
 {
     QList<KnownHostEntry> entries;
     if (file.compare(QLatin1String("none"), Qt::CaseInsensitive) == 0)
@@ -125,31 +129,37 @@ QList<KnownHostEntry> KnownHosts::read(const QString& file)
         const QByteArray base64 = nextField(line, pos);
         if (field.isEmpty() || algorithm.isEmpty() || base64.isEmpty())
             continue;
+        entry.hosts = QString::fromUtf8(field);
+        if (!wanted(entry.hosts))
+            continue;
         const auto decoded =
             QByteArray::fromBase64Encoding(base64, QByteArray::AbortOnBase64DecodingErrors);
-        if (!decoded || blobAlgorithm(*decoded) != QLatin1String(algorithm))
+        if (!decoded || KnownHosts::blobAlgorithm(*decoded) != QLatin1String(algorithm))
             continue; // not a key, or the type in front does not match the blob: ssh skips it
         entry.file = file;
         entry.line = lineNumber;
-        entry.hosts = QString::fromUtf8(field);
         entry.keyAlgorithm = QString::fromLatin1(algorithm);
         entry.keyBlob = *decoded;
-        entry.keyType = typeNameOfAlgorithm(entry.keyAlgorithm);
-        entry.fingerprint = fingerprintOfBlob(entry.keyBlob);
+        entry.keyType = KnownHosts::typeNameOfAlgorithm(entry.keyAlgorithm);
+        entry.fingerprint = KnownHosts::fingerprintOfBlob(entry.keyBlob);
         entries.append(entry);
     }
     return entries;
 }
 
+} // namespace
+
+QList<KnownHostEntry> KnownHosts::read(const QString& file)
+{
+    return readMatching(file, [](const QString&) { return true; });
+}
+
 QList<KnownHostEntry> KnownHosts::entriesFor(const QStringList& files, const QString& name)
 {
     QList<KnownHostEntry> result;
-    for (const QString& file : files) {
-        for (const KnownHostEntry& entry : read(file)) {
-            if (hostFieldMatches(entry.hosts, name))
-                result.append(entry);
-        }
-    }
+    for (const QString& file : files)
+        result += readMatching(
+            file, [&name](const QString& hosts) { return hostFieldMatches(hosts, name); });
     return result;
 }
 

@@ -33,7 +33,8 @@ void writeFile(const QString& path, const QByteArray& text)
     file.write(text);
 }
 
-const char* handWritten = R"ssh(# Personal config: Host * first, so its values win (first value wins)
+const char* handWritten =
+    R"ssh(# Personal config: Host * first, so its values win (first value wins)
 Include conf.d/*.conf missing.conf
 
 Host *
@@ -102,13 +103,14 @@ private:
 
     static Result<SshSettings> settingsOf(const Inventory& inventory, const QString& host)
     {
-        const HostVariables lookup = [&inventory](const QString& name) -> std::optional<QVariantMap> {
+        const HostVariables lookup =
+            [&inventory](const QString& name) -> std::optional<QVariantMap> {
             if (!inventory.hasHost(name))
                 return std::nullopt;
             return inventory.resolvedHost(name).vars();
         };
-        return InventorySshSettings::forHost(host, inventory.resolvedHost(host).vars(), SshSettings(),
-                                             lookup);
+        return InventorySshSettings::forHost(host, inventory.resolvedHost(host).vars(),
+                                             SshSettings(), lookup);
     }
 
 private slots:
@@ -164,7 +166,9 @@ private slots:
 
         QStringList lines;
         for (const ImportIssue& issue : std::as_const(issues))
-            lines << u"%1:%2 %3"_s.arg(QFileInfo(issue.file).fileName()).arg(issue.line).arg(issue.problem);
+            lines << u"%1:%2 %3"_s.arg(QFileInfo(issue.file).fileName())
+                         .arg(issue.line)
+                         .arg(issue.problem);
         const auto has = [&lines](const QString& prefix, const QString& word) {
             for (const QString& line : lines) {
                 if (line.startsWith(prefix) && line.contains(word))
@@ -209,7 +213,8 @@ private slots:
                 const QString alias = host.name();
                 bool unsupported = false;
                 for (const ImportIssue& issue : std::as_const(issues))
-                    unsupported = unsupported || issue.problem.startsWith(u"host "_s + alias + u':');
+                    unsupported =
+                        unsupported || issue.problem.startsWith(u"host "_s + alias + u':');
                 const SshView view = ssh.run(config.mainFile, {}, alias);
                 const Result<SshSettings> ours = settingsOf(*inventory, alias);
                 if (!view.ok || unsupported || !ours) {
@@ -221,7 +226,8 @@ private slots:
                     continue;
                 }
                 ++compared;
-                const auto check = [&](const char* what, const QString& theirs, const QString& mine) {
+                const auto check = [&](const char* what, const QString& theirs,
+                                       const QString& mine) {
                     if (theirs != mine)
                         disagreements << u"%1 %2: %3: ssh '%4' Hostdeck '%5'"_s.arg(
                             config.mainFile, alias, QLatin1String(what), theirs, mine);
@@ -249,7 +255,8 @@ private slots:
                 const QString jump = view.value(u"proxyjump"_s);
                 if (jump.isEmpty()) {
                     check("jump", QString(),
-                          ours->jumpHosts.isEmpty() ? QString() : u"%1 hops"_s.arg(ours->jumpHosts.size()));
+                          ours->jumpHosts.isEmpty() ? QString()
+                                                    : u"%1 hops"_s.arg(ours->jumpHosts.size()));
                     continue;
                 }
                 if (jump.contains(u'%'))
@@ -263,7 +270,8 @@ private slots:
                     theirs << hop.toString();
                 for (const SshEndpoint& hop : ours->jumpHosts) {
                     const SshSettings own = ours->forJumpHost(hop);
-                    mine << SshHop{own.effectiveUser(), own.host, QString::number(own.port)}.toString();
+                    mine << SshHop{own.effectiveUser(), own.host, QString::number(own.port)}
+                                .toString();
                 }
                 check("jump chain", theirs.join(u','), mine.join(u','));
             }
@@ -274,7 +282,8 @@ private slots:
               seed, configCount, refusedImports, imported, compared, skipped, chains);
         for (const QString& line : disagreements.mid(0, 20))
             qWarning("%s", qPrintable(line));
-        QVERIFY2(disagreements.isEmpty(), qPrintable(u"%1 disagreements"_s.arg(disagreements.size())));
+        QVERIFY2(disagreements.isEmpty(),
+                 qPrintable(u"%1 disagreements"_s.arg(disagreements.size())));
         QVERIFY(compared > configCount);
         QVERIFY(chains > 5);
     }

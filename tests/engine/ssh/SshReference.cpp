@@ -34,8 +34,9 @@ QProcess* SshReference::start(const QString& file, const QStringList& options,
     auto* process = new QProcess;
     process->setProcessEnvironment(m_env);
     process->setStandardInputFile(QProcess::nullDevice());
-    process->start(QStringLiteral("ssh"), QStringList{QStringLiteral("-G"), QStringLiteral("-F"), file} +
-                                              options + QStringList{host});
+    process->start(QStringLiteral("ssh"),
+                   QStringList{QStringLiteral("-G"), QStringLiteral("-F"), file} + options +
+                       QStringList{host});
     return process;
 }
 
@@ -54,7 +55,8 @@ SshView SshReference::finish(QProcess* process)
     return view;
 }
 
-SshView SshReference::run(const QString& file, const QStringList& options, const QString& host) const
+SshView SshReference::run(const QString& file, const QStringList& options,
+                          const QString& host) const
 {
     return finish(start(file, options, host));
 }
@@ -88,7 +90,8 @@ bool SshReference::chain(const QString& file, const SshView& target, QList<SshHo
     return true;
 }
 
-QString SshReference::expandPath(const QString& file, const QString& host, const QString& path) const
+QString SshReference::expandPath(const QString& file, const QString& host,
+                                 const QString& path) const
 {
     const SshView view =
         run(file, {QStringLiteral("-o"), QStringLiteral("ControlPath=\"%1\"").arg(path)}, host);

@@ -41,7 +41,8 @@ public:
     /// The hops ssh dials for a destination whose `ssh -G` view is `target`: each hop is its own
     /// `ssh -l U -p P -J EARLIER HOP`, and only the first hop's own ProxyJump applies. False when
     /// the chain loops or a hop's lookup fails (ssh would fail too).
-    bool chain(const QString& file, const SshView& target, QList<SshHop>& hops, int depth = 0) const;
+    bool chain(const QString& file, const SshView& target, QList<SshHop>& hops,
+               int depth = 0) const;
     /// What ssh makes of a path with %tokens, ~ and ${ENV} for that destination (it expands
     /// IdentityFile exactly as ControlPath, which `ssh -G` prints expanded).
     QString expandPath(const QString& file, const QString& host, const QString& path) const;
