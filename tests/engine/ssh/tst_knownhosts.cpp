@@ -12,7 +12,8 @@ using namespace Qt::StringLiterals;
 namespace {
 
 // Public keys made with ssh-keygen; the hash below is `ssh-keygen -H` of "[127.0.0.1]:42224".
-const QString ed = u"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMQtUl523JS7UKy/VFCh2zAzPWmwDBL6KOKp4Y8U/gX/"_s;
+const QString ed =
+    u"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMQtUl523JS7UKy/VFCh2zAzPWmwDBL6KOKp4Y8U/gX/"_s;
 const QString otherEd =
     u"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKYAmiQRebWYpHneCeJseLb+kGYhQSetxNsfjthldXvd"_s;
 const QString ec =
@@ -62,8 +63,8 @@ private slots:
         QTest::newRow("case") << u"KH-ALIAS"_s << u"kh-alias"_s << true;
         QTest::newRow("wildcards") << u"[127.0.0.*]:*"_s << u"[127.0.0.1]:42224"_s << true;
         QTest::newRow("negated") << u"*,![127.0.0.1]:42224"_s << u"[127.0.0.1]:42224"_s << false;
-        QTest::newRow("portless is not bracketed") << u"127.0.0.1"_s << u"[127.0.0.1]:42224"_s
-                                                   << false;
+        QTest::newRow("portless is not bracketed")
+            << u"127.0.0.1"_s << u"[127.0.0.1]:42224"_s << false;
     }
     void hostFields()
     {
@@ -94,15 +95,17 @@ private slots:
         QCOMPARE(status({u"127.0.0.1 "_s + ed}, ed, u"[127.0.0.1]:42224"_s, QString()), S::Unknown);
         QCOMPARE(status({u"[127.0.0.1]:42224 "_s + otherEd, u"127.0.0.1 "_s + ed}, ed), S::Changed);
         // A type that does not match its key makes the line invalid, as in ssh.
-        QCOMPARE(status({u"[127.0.0.1]:42224 ssh-ed25519 "_s + ec.section(u' ', 1)}, ed), S::Unknown);
+        QCOMPARE(status({u"[127.0.0.1]:42224 ssh-ed25519 "_s + ec.section(u' ', 1)}, ed),
+                 S::Unknown);
     }
 
     void severalFiles()
     {
         const QString first = file(u"first"_s, {u"# nothing"_s});
         const QString second = file(u"second"_s, {u"[127.0.0.1]:42224 "_s + ed});
-        const KnownHostsVerdict verdict = KnownHosts::check(
-            {first, u"none"_s, m_dir.filePath(u"missing"_s), second}, u"[127.0.0.1]:42224"_s, {}, blob(ed));
+        const KnownHostsVerdict verdict =
+            KnownHosts::check({first, u"none"_s, m_dir.filePath(u"missing"_s), second},
+                              u"[127.0.0.1]:42224"_s, {}, blob(ed));
         QCOMPARE(verdict.status, KnownHostsVerdict::Status::Ok);
         QCOMPARE(verdict.decisive.file, second);
         QCOMPARE(verdict.decisive.line, 1);
@@ -111,10 +114,12 @@ private slots:
     void offerOrder()
     {
         const QString kh = file(u"order"_s, {u"[h]:2 "_s + ec});
-        QVERIFY(KnownHosts::preferredAlgorithms({kh}, u"[h]:2"_s).startsWith(u"ecdsa-sha2-nistp256,ssh-ed25519,"_s));
+        QVERIFY(KnownHosts::preferredAlgorithms({kh}, u"[h]:2"_s)
+                    .startsWith(u"ecdsa-sha2-nistp256,ssh-ed25519,"_s));
         // ssh disregards a type whose first trusted key is revoked.
         const QString revoked = file(u"revoked"_s, {u"[h]:2 "_s + ec, u"@revoked * "_s + ec});
-        QVERIFY(KnownHosts::preferredAlgorithms({revoked}, u"[h]:2"_s).startsWith(u"ssh-ed25519,"_s));
+        QVERIFY(
+            KnownHosts::preferredAlgorithms({revoked}, u"[h]:2"_s).startsWith(u"ssh-ed25519,"_s));
         QVERIFY(!KnownHosts::preferredAlgorithms({}, u"x"_s).contains(u"ssh-rsa,"_s)); // no SHA-1
     }
 
@@ -124,7 +129,8 @@ private slots:
         QCOMPARE(plain, QString(u"[host]:2200 "_s + ed).toUtf8());
         const QByteArray hashed = KnownHosts::formatLine(u"kh-alias"_s, blob(ed), true);
         QVERIFY(hashed.startsWith("|1|"));
-        QVERIFY(KnownHosts::hostFieldMatches(QString::fromLatin1(hashed.split(' ').first()), u"kh-alias"_s));
+        QVERIFY(KnownHosts::hostFieldMatches(QString::fromLatin1(hashed.split(' ').first()),
+                                             u"kh-alias"_s));
         QVERIFY(hashed.endsWith(ed.section(u' ', 1).toLatin1()));
     }
 };
