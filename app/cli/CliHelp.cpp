@@ -271,6 +271,31 @@ HelpCommand toolsCommand()
     return c;
 }
 
+HelpCommand sshConfigResolve()
+{
+    HelpCommand c{
+        .name = u"ssh-config resolve"_s,
+        .summary = u"Print what Hostdeck makes of OpenSSH client config for destinations"_s,
+        .synopsis = {u"[--ssh-config FILE] [--system-config FILE] [-l USER] [-p PORT] [-J JUMP] "
+                     "ALIAS..."_s},
+        .description = u"Resolves each ALIAS through the OpenSSH client config as ssh -G does "
+                       "(Host and Match blocks, Include, first value wins, tokens, ProxyJump "
+                       "hop by hop) and prints one JSON object per alias, keyed like ssh -G. "
+                       "What Hostdeck cannot evaluate (Match exec, ProxyCommand) is an error "
+                       "naming the file and line."_s,
+        .arguments = {{.name = u"ALIAS"_s,
+                       .description = u"A destination as given to ssh."_s,
+                       .kind = ValueKind::Hosts}}};
+    c.options = {valued({u"ssh-config"_s}, u"FILE"_s, ValueKind::File,
+                        u"The user config (as ssh -F). Default: ~/.ssh/config."_s),
+                 valued({u"system-config"_s}, u"FILE"_s, ValueKind::File,
+                        u"The system config read after it. Default: /etc/ssh/ssh_config."_s),
+                 valued({u"l"_s}, u"USER"_s, ValueKind::Text, u"User (as ssh -l)."_s),
+                 valued({u"p"_s}, u"PORT"_s, ValueKind::Number, u"Port (as ssh -p)."_s),
+                 valued({u"J"_s}, u"JUMP"_s, ValueKind::Hosts, u"Jump hosts (as ssh -J)."_s)};
+    return c;
+}
+
 HelpSection environmentSection(bool gui)
 {
     HelpSection s{.title = u"ENVIRONMENT"_s};
@@ -309,6 +334,7 @@ HelpProgram cliTable()
                   secretCommand(u"delete"_s),
                   renderCommand(),
                   toolsCommand(),
+                  sshConfigResolve(),
                   {.name = u"help"_s,
                    .summary = u"Show the help of a command"_s,
                    .synopsis = {u"[COMMAND]"_s},

@@ -142,6 +142,8 @@ Result<TargetSettings> TargetOptions::settings(const QCommandLineParser& parser)
                                         "accept-all)"));
     settings.ssh.hostKeyPolicy =
         policy == QStringLiteral("accept-new") ? HostKeyPolicy::AcceptNew : HostKeyPolicy::Strict;
+    // As ssh: the config's StrictHostKeyChecking applies unless the command line chose.
+    settings.ssh.hostKeyPolicyFromConfig = !parser.isSet(m_hostKeys);
     Result<std::chrono::milliseconds> connect =
         parseSeconds(QStringLiteral("connect-timeout"), parser.value(m_connectTimeout));
     if (!connect)

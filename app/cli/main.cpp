@@ -3,6 +3,7 @@
 #include "CliSupport.h"
 #include "HelpRender.h"
 #include "InventoryCommands.h"
+#include "SshConfigCommand.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -38,6 +39,9 @@ int main(int argc, char** argv)
     }
     // ------------------------------------------------------------------------------------------
     const QString command = args.takeFirst();
+    // What Hostdeck makes of ssh_config, `ssh -G` style, as JSON (diagnostics, the tests).
+    if (command == QStringLiteral("ssh-config"))
+        return runSshConfigCommand(args, out(), err());
     // These run to completion themselves (the keychain answers asynchronously on app's loop).
     if (command == QStringLiteral("inventory"))
         return runInventoryCommand(args, out(), err());

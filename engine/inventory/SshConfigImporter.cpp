@@ -1,245 +1,365 @@
 #include "inventory/SshConfigImporter.h"
 
+#include "ssh/SshConfigResolver.h"
+#include "ssh/SshConfigSyntax.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QSet>
 
 namespace hostdeck::engine {
+
+using namespace sshconfig;
 
 namespace {
 
 constexpr int maxIncludeDepth = 16;
 
-/// Splits an ssh_config line into keyword and arguments: `Key value`, `Key=value`, "quoted args".
-QStringList splitLine(const QString& line)
+struct ScannedLine
 {
-    QStringList words;
-    QString current;
-    bool quoted = false;
-    bool inWord = false;
-    for (qsizetype i = 0; i < line.size(); ++i) {
-        const QChar c = line.at(i);
-        if (c == QLatin1Char('"')) {
-            quoted = !quoted;
-            inWord = true;
-        } else if (!quoted && (c.isSpace() || (c == QLatin1Char('=') && words.isEmpty()))) {
-            if (inWord) {
-                words.append(current);
-                current.clear();
-                inWord = false;
+    QString file;
+    int line = 0;
+    QString keyword; ///< canonical, lower case
+    QStringList args;
+};
+
+/// Every line of the config and of everything it includes, whatever block it sits in.
+Status scan(const QString& path, bool userConfig, int depth, QList<ScannedLine>& lines,
+            QList<ImportIssue>& issues)
+{
+    if (depth > maxIncludeDepth)
+        return makeError(
+            ErrorKind::Usage,
+            QStringLiteral("%1: Include nested more than %2 deep").arg(path).arg(maxIncludeDepth));
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return makeError(file.exists() ? ErrorKind::Io : ErrorKind::NotFound,
+                         QStringLiteral("%1: cannot read: %2").arg(path, file.errorString()));
+    int number = 0;
+    while (!file.atEnd()) {
+        ++number;
+        QByteArray raw = file.readLine();
+        if (raw.endsWith('\n'))
+            raw.chop(1);
+        const Result<std::optional<ConfigLine>> split = splitLine(QString::fromUtf8(raw));
+        if (!split)
+            return makeError(
+                ErrorKind::Usage,
+                QStringLiteral("%1 line %2: %3").arg(path).arg(number).arg(split.error().message));
+        if (!split->has_value())
+            continue;
+        const ConfigLine& l = **split;
+        const QString keyword = canonicalKeyword(l.keyword);
+        lines.append({path, number, keyword, l.args});
+        if (keyword != QLatin1String("include"))
+            continue;
+        for (const QString& arg : l.args) {
+            const Result<QStringList> paths = includeFiles(arg, userConfig);
+            if (!paths)
+                return makeError(ErrorKind::Usage, QStringLiteral("%1 line %2: %3")
+                                                       .arg(path)
+                                                       .arg(number)
+                                                       .arg(paths.error().message));
+            if (paths->isEmpty())
+                issues.append(
+                    {path, number,
+                     QStringLiteral("Include '%1' matched no file (ssh ignores it too)").arg(arg)});
+            for (const QString& included : *paths) {
+                if (Status status = scan(included, userConfig, depth + 1, lines, issues); !status)
+                    return status;
             }
-        } else if (!quoted && c == QLatin1Char('#')) {
-            break;
-        } else {
-            current += c;
-            inWord = true;
         }
     }
-    if (inWord)
-        words.append(current);
-    return words;
+    return Ok{};
 }
 
-QString expandTilde(const QString& path)
+/// What the import does with each keyword it does not turn into a variable.
+QString adviceFor(const QString& keyword)
 {
-    if (path == QLatin1String("~"))
-        return QDir::homePath();
-    if (path.startsWith(QLatin1String("~/")))
-        return QDir::homePath() + path.mid(1);
-    return path;
+    static const QHash<QString, QString> advice = [] {
+        QHash<QString, QString> map;
+        const auto add = [&map](std::initializer_list<const char*> names, const char* text) {
+            for (const char* name : names)
+                map.insert(QLatin1String(name), QLatin1String(text));
+        };
+        add({"forwardagent", "forwardx11", "forwardx11trusted", "forwardx11timeout", "localforward",
+             "remoteforward", "dynamicforward", "gatewayports", "exitonforwardfailure",
+             "clearallforwardings", "tunnel", "tunneldevice", "permitremoteopen",
+             "streamlocalbindmask", "streamlocalbindunlink", "xauthlocation"},
+            "Hostdeck opens no forwardings and never forwards the agent: nothing to do");
+        add({"requesttty", "remotecommand", "localcommand", "permitlocalcommand", "sendenv",
+             "setenv", "escapechar", "sessiontype", "stdinnull", "forkafterauthentication",
+             "loglevel", "logverbose", "syslogfacility", "visualhostkey", "enableescapecommandline",
+             "batchmode", "numberofpasswordprompts"},
+            "no effect on Hostdeck's sessions: nothing to do");
+        add({"controlmaster", "controlpath", "controlpersist"},
+            "Hostdeck keeps its own connections open: nothing to do");
+        add({"ciphers", "macs", "kexalgorithms", "hostkeyalgorithms", "pubkeyacceptedalgorithms",
+             "casignaturealgorithms", "hostbasedacceptedalgorithms", "rekeylimit", "compression",
+             "ipqos", "requiredrsasize", "addressfamily", "bindaddress", "bindinterface",
+             "tcpkeepalive", "connectionattempts"},
+            "Hostdeck uses libssh's defaults for this; check the host accepts them");
+        add({"serveraliveinterval", "serveralivecountmax"},
+            "Hostdeck sends its own keep-alives (every 30 s): nothing to do");
+        add({"identitiesonly"},
+            "Hostdeck tries the agent's keys before the key files; if the host limits attempts "
+            "(MaxAuthTries), leave only the right key in the agent");
+        add({"identityagent"}, "set SSH_AUTH_SOCK for Hostdeck instead");
+        add({"passwordauthentication", "kbdinteractiveauthentication", "pubkeyauthentication",
+             "preferredauthentications", "kbdinteractivedevices", "hostbasedauthentication",
+             "gssapiauthentication", "gssapidelegatecredentials", "gssapikeyexchange",
+             "gssapitrustdns", "gssapirenewalforcesrekey", "gssapikexalgorithms",
+             "gssapiclientidentity", "gssapiserveridentity", "enablesshkeysign", "addkeystoagent",
+             "certificatefile", "pkcs11provider", "securitykeyprovider"},
+            "Hostdeck authenticates with the agent, key files and a keychain password only: "
+            "store the password with `hostdeck-cli secret set` if the host needs one");
+        add({"checkhostip", "updatehostkeys", "verifyhostkeydns", "fingerprinthash",
+             "nohostauthenticationforlocalhost", "knownhostscommand", "revokedhostkeys"},
+            "Hostdeck checks host keys against known_hosts files only (list revoked keys as "
+            "@revoked lines there)");
+        add({"proxycommand"}, "Hostdeck cannot run a proxy command: write the hop as ProxyJump");
+        add({"canonicalizehostname", "canonicaldomains", "canonicalizemaxdots",
+             "canonicalizefallbacklocal", "canonicalizepermittedcnames"},
+            "Hostdeck does not canonicalise names: write full names in HostName");
+        return map;
+    }();
+    return advice.value(keyword, QStringLiteral("no inventory equivalent"));
+}
+
+bool isImportedKeyword(const QString& keyword)
+{
+    static const QSet<QString> imported = {QStringLiteral("host"),
+                                           QStringLiteral("match"),
+                                           QStringLiteral("include"),
+                                           QStringLiteral("ignoreunknown"),
+                                           QStringLiteral("hostname"),
+                                           QStringLiteral("user"),
+                                           QStringLiteral("port"),
+                                           QStringLiteral("identityfile"),
+                                           QStringLiteral("proxyjump"),
+                                           QStringLiteral("userknownhostsfile"),
+                                           QStringLiteral("globalknownhostsfile"),
+                                           QStringLiteral("hostkeyalias"),
+                                           QStringLiteral("stricthostkeychecking"),
+                                           QStringLiteral("hashknownhosts"),
+                                           QStringLiteral("connecttimeout")};
+    return imported.contains(keyword);
+}
+
+QVariant listOrString(const QStringList& list)
+{
+    return list.size() == 1 ? QVariant(list.first()) : QVariant(list);
+}
+
+QString literalHop(const SshSettings& hop)
+{
+    return SshEndpoint{hop.user, hop.host, hop.port, {}, {}}.toString();
 }
 
 class Importer
 {
 public:
-    explicit Importer(QString baseDir) : m_baseDir(std::move(baseDir)) {}
-
-    Status readFile(const QString& path, int depth)
+    Importer(SshConfigFiles files, QList<ScannedLine> lines, QList<ImportIssue> issues)
+        : m_files(std::move(files)), m_lines(std::move(lines))
     {
-        if (depth > maxIncludeDepth)
-            return makeError(ErrorKind::Usage,
-                             QStringLiteral("%1: Include nested more than %2 deep")
-                                 .arg(path)
-                                 .arg(maxIncludeDepth));
-        QFile file(path);
-        if (!file.open(QIODevice::ReadOnly))
-            return makeError(file.exists() ? ErrorKind::Io : ErrorKind::NotFound,
-                             QStringLiteral("%1: cannot read: %2").arg(path, file.errorString()));
-        const QStringList lines = QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'));
-        for (int i = 0; i < lines.size(); ++i) {
-            const QStringList words = splitLine(lines.at(i));
-            if (words.isEmpty())
-                continue;
-            const Status status = handle(path, i + 1, words.first().toLower(), words.mid(1), depth);
-            if (!status)
-                return status;
-        }
-        return Ok{};
+        m_result.issues = std::move(issues);
     }
 
-    ImportResult take() { return std::move(m_result); }
+    Result<ImportResult> run()
+    {
+        collectHosts();
+        reportLines();
+        for (const QString& alias : std::as_const(m_aliases)) {
+            if (Status status = importHost(alias); !status)
+                return status.error();
+        }
+        m_result.inventory.ensureGroup(Inventory::allGroup())
+            .vars.insert(QStringLiteral("hostdeck_ssh_config"), QStringLiteral("none"));
+        return std::move(m_result);
+    }
 
 private:
     void issue(const QString& file, int line, const QString& problem)
     {
-        m_result.issues.append(ImportIssue{file, line, problem});
+        m_result.issues.append({file, line, problem});
     }
 
-    Status handle(const QString& file, int line, const QString& keyword, const QStringList& args,
-                  int depth)
+    void collectHosts()
     {
-        if (keyword == QLatin1String("include"))
-            return include(file, line, args, depth);
-        if (keyword == QLatin1String("host")) {
-            m_current.clear();
-            m_inMatch = false;
-            for (const QString& name : args) {
-                if (name.contains(QLatin1Char('*')) || name.contains(QLatin1Char('?')) ||
-                    name.startsWith(QLatin1Char('!'))) {
-                    issue(file, line,
-                          QStringLiteral("Host pattern '%1' not imported: wildcard or negated "
-                                         "patterns name no single host")
+        for (const ScannedLine& l : std::as_const(m_lines)) {
+            if (l.keyword != QLatin1String("host"))
+                continue;
+            for (const QString& name : l.args) {
+                const bool pattern =
+                    name.contains(u'*') || name.contains(u'?') || name.startsWith(u'!');
+                if (pattern || !SshConfigResolver::isValidHostName(name)) {
+                    issue(l.file, l.line,
+                          QStringLiteral("Host pattern '%1' names no single host (ssh cannot be "
+                                         "given it as a destination): its settings were applied to "
+                                         "the imported hosts it matches")
                               .arg(name));
                     continue;
                 }
-                m_current.append(name);
-                if (!m_result.inventory.hasHost(name))
-                    m_result.inventory.addHost(Host(name));
+                if (!m_aliases.contains(name))
+                    m_aliases.append(name);
             }
-            return Ok{};
         }
-        if (keyword == QLatin1String("match")) {
-            m_current.clear();
-            m_inMatch = true;
-            issue(file, line,
-                  QStringLiteral(
-                      "Match block not imported: its conditions have no inventory equivalent"));
-            return Ok{};
-        }
-        if (m_inMatch)
-            return Ok{}; // the whole block was reported at its Match line
-        if (m_current.isEmpty()) {
-            issue(file, line,
-                  QStringLiteral("option '%1' not imported: it applies to wildcard or all hosts")
-                      .arg(keyword));
-            return Ok{};
-        }
-        if (args.isEmpty()) {
-            issue(file, line, QStringLiteral("option '%1' has no value").arg(keyword));
-            return Ok{};
-        }
-        const QString key = variableFor(keyword, args.first());
-        if (key.isEmpty()) {
-            issue(file, line,
-                  QStringLiteral("option '%1' not imported: no inventory equivalent").arg(keyword));
-            return Ok{};
-        }
-        QVariant value = args.first();
-        if (keyword == QLatin1String("port")) {
-            bool ok = false;
-            const int port = args.first().toInt(&ok);
-            if (!ok || port <= 0 || port > 65535) {
-                issue(file, line, QStringLiteral("bad Port '%1'").arg(args.first()));
-                return Ok{};
-            }
-            value = port;
-        } else if (keyword == QLatin1String("stricthostkeychecking")) {
-            value = args.first().toLower() == QLatin1String("accept-new")
-                        ? QStringLiteral("accept-new")
-                        : QStringLiteral("strict");
-        } else if (keyword == QLatin1String("identityfile")) {
-            value = expandTilde(args.first());
-        }
-        for (const QString& name : m_current) {
-            Host* h = m_result.inventory.host(name);
-            if (h->vars().contains(key)) // ssh: the first value obtained wins
+    }
+
+    void reportLines()
+    {
+        for (const ScannedLine& l : std::as_const(m_lines)) {
+            if (isImportedKeyword(l.keyword)) {
+                if (l.keyword == QLatin1String("match") &&
+                    l.args.join(u' ').contains(QLatin1String("localuser"), Qt::CaseInsensitive))
+                    issue(l.file, l.line,
+                          QStringLiteral("Match localuser was evaluated for %1, who imported: "
+                                         "another login would get other settings from ssh")
+                              .arg(localUserName()));
                 continue;
-            if (keyword == QLatin1String("hostname")) {
-                // ssh expands %h (the name given) and %% in HostName.
-                QString address = value.toString();
-                address.replace(QLatin1String("%%"), QStringLiteral("\x01"))
-                    .replace(QLatin1String("%h"), name)
-                    .replace(QStringLiteral("\x01"), QStringLiteral("%"));
-                h->setVar(key, address);
-            } else {
-                h->setVar(key, value);
             }
+            issue(l.file, l.line,
+                  QStringLiteral("option '%1' not imported: %2")
+                      .arg(l.keyword, adviceFor(l.keyword)));
         }
+    }
+
+    /// hostdeck_jump for a host: hops that are imported hosts by name (they carry their own
+    /// settings), the others as the user@host:port ssh would dial.
+    Result<QString> jumpFor(const SshHostConfig& config)
+    {
+        if (config.proxyJump.isNone || config.proxyJump.hops.isEmpty())
+            return QString();
+        const Result<QString> expanded = expand(config.proxyJump.parts.join(u','),
+                                                {{u'h', config.hostName},
+                                                 {u'n', config.originalHost},
+                                                 {u'p', QString::number(config.effectivePort())},
+                                                 {u'r', config.effectiveUser()}},
+                                                false);
+        if (!expanded)
+            return expanded.error();
+        const Result<JumpSpec> spec = parseJump(*expanded);
+        if (!spec)
+            return spec.error();
+        SshSettings base;
+        base.sshConfigFile = m_files.user;
+        base.systemSshConfigFile = m_files.system;
+        QStringList hops;
+        for (qsizetype k = 0; k < spec->hops.size(); ++k) {
+            const JumpHop& hop = spec->hops.at(k);
+            if (m_aliases.contains(hop.host)) {
+                // By name: the consumer dials it with that host's own settings.
+                QString text = hop.user.isEmpty() ? hop.host : hop.user + u'@' + hop.host;
+                if (hop.port > 0)
+                    text += u':' + QString::number(hop.port);
+                hops.append(text);
+                continue;
+            }
+            const Result<SshSettings> resolved = SshConfigResolver::resolve(
+                SshConfigQuery{hop.host, hop.user, hop.port, spec->parts.mid(0, k).join(u',')},
+                base);
+            if (!resolved)
+                return resolved.error();
+            if (k == 0) {
+                for (const SshEndpoint& before : resolved->jumpHosts)
+                    hops.append(before.resolved ? literalHop(*before.resolved) : before.toString());
+            }
+            hops.append(literalHop(*resolved));
+            if (!resolved->identityFiles.isEmpty() || !resolved->hostKeyAlias.isEmpty() ||
+                !resolved->userKnownHostsFiles.isEmpty())
+                issue(m_files.user, 0,
+                      QStringLiteral("host %1: jump host '%2' is no imported host; it is written "
+                                     "as %3 and its own IdentityFile/UserKnownHostsFile/"
+                                     "HostKeyAlias are not carried: add a Host block for it and "
+                                     "import again")
+                          .arg(config.originalHost, spec->parts.at(k), literalHop(*resolved)));
+        }
+        return hops.join(u',');
+    }
+
+    Status importHost(const QString& alias)
+    {
+        const Result<SshHostConfig> looked =
+            SshConfigResolver::lookup(m_files, SshConfigQuery{alias, {}, -1, {}});
+        if (!looked)
+            return makeError(looked.error().kind,
+                             QStringLiteral("host %1: %2").arg(alias, looked.error().message));
+        const SshHostConfig& c = *looked;
+        for (const SshConfigIssue& problem : c.unsupported)
+            issue(problem.file, problem.line,
+                  QStringLiteral("host %1: %2; its imported settings may differ from ssh's")
+                      .arg(alias, problem.message));
+        Host host(alias);
+        if (c.hostName != alias)
+            host.setVar(QStringLiteral("ansible_host"), c.hostName);
+        if (!c.user.isEmpty())
+            host.setVar(QStringLiteral("ansible_user"), c.user);
+        if (c.port > 0)
+            host.setVar(QStringLiteral("ansible_port"), c.port);
+        if (!c.identityFilesExpanded.isEmpty()) {
+            host.setVar(QStringLiteral("ansible_ssh_private_key_file"),
+                        c.identityFilesExpanded.first());
+            if (c.identityFilesExpanded.size() > 1)
+                host.setVar(QStringLiteral("hostdeck_identity_files"), c.identityFilesExpanded);
+        }
+        const Result<QString> jump = jumpFor(c);
+        if (!jump)
+            return makeError(
+                jump.error().kind,
+                QStringLiteral("host %1: ProxyJump: %2").arg(alias, jump.error().message));
+        if (!jump->isEmpty())
+            host.setVar(QStringLiteral("hostdeck_jump"), *jump);
+        if (!c.userKnownHostsFiles.isEmpty())
+            host.setVar(QStringLiteral("hostdeck_known_hosts"),
+                        listOrString(c.userKnownHostsFiles));
+        if (!c.globalKnownHostsFiles.isEmpty()) {
+            QStringList files;
+            for (const QString& file : c.globalKnownHostsFiles) {
+                const Result<QString> expanded = expandTilde(file);
+                files.append(expanded ? *expanded : file);
+            }
+            host.setVar(QStringLiteral("hostdeck_global_known_hosts"), listOrString(files));
+        }
+        if (!c.hostKeyAlias.isEmpty())
+            host.setVar(QStringLiteral("hostdeck_host_key_alias"), c.hostKeyAlias);
+        if (c.hashKnownHosts == 1)
+            host.setVar(QStringLiteral("hostdeck_hash_known_hosts"), true);
+        if (c.strictHostKeyChecking >= 0)
+            host.setVar(QStringLiteral("hostdeck_host_keys"),
+                        c.strictHostKeyChecking == 3 || c.strictHostKeyChecking == 0
+                            ? QStringLiteral("accept-new")
+                            : QStringLiteral("strict"));
+        if (c.connectTimeout > 0)
+            host.setVar(QStringLiteral("ansible_ssh_timeout"), c.connectTimeout);
+        m_result.inventory.addHost(host);
         return Ok{};
     }
 
-    QString variableFor(const QString& keyword, const QString& value) const
-    {
-        if (keyword == QLatin1String("hostname"))
-            return QStringLiteral("ansible_host");
-        if (keyword == QLatin1String("user"))
-            return QStringLiteral("ansible_user");
-        if (keyword == QLatin1String("port"))
-            return QStringLiteral("ansible_port");
-        if (keyword == QLatin1String("identityfile"))
-            return QStringLiteral("ansible_ssh_private_key_file");
-        if (keyword == QLatin1String("proxyjump") && value.toLower() != QLatin1String("none"))
-            return QStringLiteral("hostdeck_jump");
-        if (keyword == QLatin1String("stricthostkeychecking")) {
-            const QString v = value.toLower();
-            if (v == QLatin1String("accept-new") || v == QLatin1String("yes"))
-                return QStringLiteral("hostdeck_host_keys");
-        }
-        return QString();
-    }
-
-    Status include(const QString& file, int line, const QStringList& args, int depth)
-    {
-        for (const QString& arg : args) {
-            QString pattern = expandTilde(arg);
-            if (QFileInfo(pattern).isRelative())
-                pattern = m_baseDir + QLatin1Char('/') + pattern;
-            const QFileInfo info(pattern);
-            QStringList matches;
-            if (info.fileName().contains(QLatin1Char('*')) ||
-                info.fileName().contains(QLatin1Char('?')) ||
-                info.fileName().contains(QLatin1Char('['))) {
-                const QDir dir = info.dir();
-                for (const QString& name :
-                     dir.entryList({info.fileName()}, QDir::Files, QDir::Name))
-                    matches.append(dir.filePath(name));
-            } else if (info.exists()) {
-                matches.append(pattern);
-            }
-            if (matches.isEmpty())
-                issue(file, line, QStringLiteral("Include '%1' matched no file").arg(arg));
-            for (const QString& path : matches) {
-                // As in ssh, an included file cannot change the block its Include line sits in.
-                const QStringList current = m_current;
-                const bool inMatch = m_inMatch;
-                const Status status = readFile(path, depth + 1);
-                m_current = current;
-                m_inMatch = inMatch;
-                if (!status)
-                    return makeError(status.error().kind, QStringLiteral("%1:%2: in Include: %3")
-                                                              .arg(file)
-                                                              .arg(line)
-                                                              .arg(status.error().message));
-            }
-        }
-        return Ok{};
-    }
-
-    QString m_baseDir;
+    SshConfigFiles m_files;
+    QList<ScannedLine> m_lines;
+    QStringList m_aliases;
     ImportResult m_result;
-    QStringList m_current;
-    bool m_inMatch = false;
 };
 
 } // namespace
 
 Result<ImportResult> SshConfigImporter::importFile(const QString& path)
 {
-    Importer importer(QFileInfo(path).absolutePath());
-    const Status status = importer.readFile(path, 0);
-    if (!status)
+    const bool usersOwn = QDir::cleanPath(QFileInfo(path).absoluteFilePath()) ==
+                          QDir::cleanPath(homeDirectory() + QStringLiteral("/.ssh/config"));
+    SshConfigFiles files =
+        usersOwn ? SshConfigFiles::standard() : SshConfigFiles::explicitFile(path);
+    files.user = path;
+    QList<ScannedLine> lines;
+    QList<ImportIssue> issues;
+    if (Status status = scan(path, true, 0, lines, issues); !status)
         return status.error();
-    return importer.take();
+    if (!files.system.isEmpty() && QFile::exists(files.system)) {
+        if (Status status = scan(files.system, false, 0, lines, issues); !status)
+            return status.error();
+    }
+    return Importer(files, lines, issues).run();
 }
 
 } // namespace hostdeck::engine

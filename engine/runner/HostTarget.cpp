@@ -21,17 +21,7 @@ QString HostTarget::connectionKey() const
 {
     if (kind == Kind::Local)
         return QStringLiteral("local");
-    QStringList hops;
-    for (const SshEndpoint& hop : ssh.jumpHosts)
-        hops << hop.toString();
-    return QStringList{ssh.targetName(),
-                       hops.join(QLatin1Char(',')),
-                       ssh.identityFiles.join(QLatin1Char(',')),
-                       ssh.effectiveKnownHostsFile(),
-                       ssh.effectiveGlobalKnownHostsFile(),
-                       QString::number(int(ssh.hostKeyPolicy)),
-                       ssh.inventoryId}
-        .join(QLatin1Char('\x1e'));
+    return ssh.connectionKey() + QLatin1Char('\x1e') + ssh.inventoryId;
 }
 
 QString HostTarget::sessionKey() const

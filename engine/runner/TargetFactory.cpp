@@ -1,6 +1,7 @@
 #include "runner/TargetFactory.h"
 
 #include "inventory/HostPattern.h"
+#include "ssh/InventorySshSettings.h"
 #include "ssh/SshConfigResolver.h"
 
 #include <QDir>
@@ -10,15 +11,6 @@
 namespace hostdeck::engine {
 
 namespace {
-
-bool hasAny(const QVariantMap& vars, std::initializer_list<const char*> keys)
-{
-    for (const char* key : keys) {
-        if (vars.contains(QLatin1String(key)))
-            return true;
-    }
-    return false;
-}
 
 Result<QStringList> interpreterOf(const QString& command, const QString& host)
 {
@@ -55,24 +47,14 @@ void applyBecome(HostTarget& target, const QVariantMap& vars, const Host& host,
                                                          : BecomeMethod::Sudo;
 }
 
-Result<QList<SshEndpoint>> jumpChain(const QString& text, const QString& host)
-{
-    QList<SshEndpoint> hops;
-    for (const QString& hop : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-        Result<SshEndpoint> endpoint = SshEndpoint::parse(hop.trimmed());
-        if (!endpoint)
-            return makeError(ErrorKind::Usage,
-                             QStringLiteral("host '%1': jump host '%2': %3")
-                                 .arg(host, hop.trimmed(), endpoint.error().message));
-        hops.append(*endpoint);
-    }
-    return hops;
-}
-
 SshSettings baseSsh(const TargetSettings& settings)
 {
     SshSettings base = settings.ssh;
     base.sshConfigFile = TargetFactory::sshConfigFile(settings);
+    // As ssh: without -F the system config is read after the user's (Debian's hashes names).
+    if (settings.useSshConfig && settings.sshConfigFile.isEmpty() &&
+        QFileInfo::exists(QStringLiteral("/etc/ssh/ssh_config")))
+        base.systemSshConfigFile = QStringLiteral("/etc/ssh/ssh_config");
     return base;
 }
 
@@ -138,30 +120,21 @@ Result<HostTarget> TargetFactory::forHost(const Inventory& inventory, const QStr
     target.kind = HostTarget::Kind::Ssh;
     if (!hasInterpreter && !settings.interpreter.isEmpty())
         target.interpreter = settings.interpreter;
-    // The user's ssh_config applies to the address Ansible would dial; what the inventory sets
-    // wins over it.
-    const QString address = host.address();
-    const QString destination =
-        address.contains(QLatin1Char(':')) ? u'[' + address + u']' : address;
-    Result<SshSettings> ssh = SshConfigResolver::resolve(destination, baseSsh(settings));
+    // One reading of the connection variables (engine/ssh): the user's ssh_config for the
+    // address Ansible would dial unless hostdeck_ssh_config says otherwise, then what the
+    // inventory sets; jump hosts that are inventory hosts get their own settings.
+    const HostVariables lookup = [&inventory](const QString& other) -> std::optional<QVariantMap> {
+        if (!inventory.hasHost(other))
+            return std::nullopt;
+        return inventory.resolvedHost(other).vars();
+    };
+    Result<SshSettings> ssh = InventorySshSettings::forHost(name, vars, baseSsh(settings), lookup);
     if (!ssh)
         return makeError(ssh.error().kind,
-                         QStringLiteral("host '%1': %2").arg(name, ssh.error().message));
+                         ssh.error().message.contains(name)
+                             ? ssh.error().message
+                             : QStringLiteral("host '%1': %2").arg(name, ssh.error().message));
     target.ssh = *ssh;
-    if (hasAny(vars, {"ansible_port", "ansible_ssh_port"}))
-        target.ssh.port = quint16(host.port());
-    if (!host.user().isEmpty())
-        target.ssh.user = host.user();
-    if (!host.identityFile().isEmpty())
-        target.ssh.identityFiles = {host.identityFile()};
-    if (vars.contains(QStringLiteral("hostdeck_host_keys")))
-        target.ssh.hostKeyPolicy = host.hostKeyPolicy();
-    if (!host.jumpHost().isEmpty()) {
-        Result<QList<SshEndpoint>> hops = jumpChain(host.jumpHost(), name);
-        if (!hops)
-            return hops.error();
-        target.ssh.jumpHosts = *hops;
-    }
     target.ssh.inventoryId = target.inventoryId;
     target.ssh.targetHost = name;
     return target;

@@ -265,9 +265,12 @@ void SshConnection::startSession(int fd)
     m_socketFd = fd;
     const QByteArray host = m_settings.host.toUtf8();
     const QByteArray user = m_settings.effectiveUser().toUtf8();
-    const QByteArray knownHosts = QFile::encodeName(m_settings.effectiveKnownHostsFile());
-    const QByteArray globalKnownHosts =
-        QFile::encodeName(m_settings.effectiveGlobalKnownHostsFile());
+    // The host key is checked by HostKeyVerifier (all files, markers, alias); libssh gets ssh's
+    // offer order (a host whose known key is ECDSA is asked for ECDSA first) and no known_hosts
+    // of its own: it would reorder the offer from its partial reading of one file.
+    const QByteArray hostKeyAlgorithms =
+        HostKeyVerifier::preferredAlgorithms(m_settings).toLatin1();
+    const char* const noKnownHosts = "/dev/null";
     const unsigned int port = m_settings.port;
     const int zero = 0;
     socket_t socketFd = fd;
@@ -275,8 +278,9 @@ void SshConnection::startSession(int fd)
     ssh_options_set(m_session, SSH_OPTIONS_PORT, &port);
     ssh_options_set(m_session, SSH_OPTIONS_USER, user.constData());
     ssh_options_set(m_session, SSH_OPTIONS_PROCESS_CONFIG, &zero); // config was resolved by us
-    ssh_options_set(m_session, SSH_OPTIONS_KNOWNHOSTS, knownHosts.constData());
-    ssh_options_set(m_session, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, globalKnownHosts.constData());
+    ssh_options_set(m_session, SSH_OPTIONS_KNOWNHOSTS, noKnownHosts);
+    ssh_options_set(m_session, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, noKnownHosts);
+    ssh_options_set(m_session, SSH_OPTIONS_HOSTKEYS, hostKeyAlgorithms.constData());
     if (!m_settings.agentSocket.isEmpty()) {
         const QByteArray agent = QFile::encodeName(m_settings.agentSocket);
         ssh_options_set(m_session, SSH_OPTIONS_IDENTITY_AGENT, agent.constData());

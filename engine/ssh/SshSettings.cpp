@@ -1,5 +1,7 @@
 #include "ssh/SshSettings.h"
 
+#include "ssh/SshConfigSyntax.h"
+
 #include <QDir>
 #include <QFileInfo>
 
@@ -44,9 +46,8 @@ Result<SshEndpoint> SshEndpoint::parse(const QString& text)
         return makeError(ErrorKind::Usage,
                          QStringLiteral("bad address '%1': empty user").arg(text));
     if (!portText.isEmpty() || text.endsWith(QLatin1Char(':'))) {
-        bool ok = false;
-        const uint port = portText.toUInt(&ok);
-        if (!ok || port == 0 || port > 65535)
+        const int port = sshconfig::portNumber(portText); // a number or a service name, as ssh
+        if (port <= 0)
             return makeError(ErrorKind::Usage, QStringLiteral("bad port in '%1'").arg(text));
         endpoint.port = quint16(port);
     }
@@ -71,14 +72,40 @@ QString SshSettings::effectiveUser() const
 
 QString SshSettings::effectiveKnownHostsFile() const
 {
-    return knownHostsFile.isEmpty() ? QDir::homePath() + QStringLiteral("/.ssh/known_hosts")
-                                    : knownHostsFile;
+    return effectiveUserKnownHostsFiles().constFirst();
 }
 
 QString SshSettings::effectiveGlobalKnownHostsFile() const
 {
-    return globalKnownHostsFile.isEmpty() ? QStringLiteral("/etc/ssh/ssh_known_hosts")
-                                          : globalKnownHostsFile;
+    return effectiveGlobalKnownHostsFiles().constFirst();
+}
+
+QStringList SshSettings::effectiveUserKnownHostsFiles() const
+{
+    if (!knownHostsFile.isEmpty())
+        return {knownHostsFile};
+    if (!userKnownHostsFiles.isEmpty())
+        return userKnownHostsFiles;
+    // $HOME rather than the password database: tests and sandboxes point HOME elsewhere.
+    const QString dir = QDir::homePath() + QStringLiteral("/.ssh/");
+    return {dir + QStringLiteral("known_hosts"), dir + QStringLiteral("known_hosts2")};
+}
+
+QStringList SshSettings::effectiveGlobalKnownHostsFiles() const
+{
+    if (!globalKnownHostsFile.isEmpty())
+        return {globalKnownHostsFile};
+    if (!globalKnownHostsFiles.isEmpty())
+        return globalKnownHostsFiles;
+    return {QStringLiteral("/etc/ssh/ssh_known_hosts"),
+            QStringLiteral("/etc/ssh/ssh_known_hosts2")};
+}
+
+QString SshSettings::hostKeyName() const
+{
+    if (!hostKeyAlias.isEmpty())
+        return hostKeyAlias;
+    return port == 22 ? host : QStringLiteral("[%1]:%2").arg(host).arg(port);
 }
 
 QStringList SshSettings::effectiveIdentityFiles() const
@@ -86,7 +113,7 @@ QStringList SshSettings::effectiveIdentityFiles() const
     if (!identityFiles.isEmpty() || !useDefaultIdentities)
         return identityFiles;
     QStringList found;
-    for (const char* name : {"id_ed25519", "id_ecdsa", "id_rsa"}) {
+    for (const char* name : {"id_rsa", "id_ecdsa", "id_ed25519"}) { // OpenSSH's order
         const QString path = QDir::homePath() + QStringLiteral("/.ssh/") + QLatin1String(name);
         if (QFileInfo::exists(path))
             found.append(path);
@@ -96,21 +123,48 @@ QStringList SshSettings::effectiveIdentityFiles() const
 
 QString SshSettings::targetName() const
 {
-    return SshEndpoint{effectiveUser(), host, port, {}}.toString();
+    return SshEndpoint{effectiveUser(), host, port, {}, {}}.toString();
 }
 
 SshSettings SshSettings::forJumpHost(const SshEndpoint& hop) const
 {
-    SshSettings settings = *this;
+    SshSettings settings = hop.resolved ? *hop.resolved : *this;
     settings.host = hop.host;
     settings.port = hop.port;
-    if (!hop.user.isEmpty())
+    if (!hop.resolved) {
+        // A bare hop is dialled as `ssh -J hop` would: the login name unless it names a user,
+        // never the target's user; the target's config-specific identity is not the hop's.
         settings.user = hop.user;
-    if (!hop.identityFiles.isEmpty())
-        settings.identityFiles = hop.identityFiles;
+        settings.hostKeyAlias.clear();
+        if (!hop.identityFiles.isEmpty())
+            settings.identityFiles = hop.identityFiles;
+    } else if (!hop.user.isEmpty()) {
+        settings.user = hop.user;
+    }
     settings.jumpHosts.clear();
     settings.isJumpHop = true;
     return settings;
+}
+
+QString SshSettings::connectionKey() const
+{
+    QStringList hops;
+    for (const SshEndpoint& hop : jumpHosts) {
+        hops << hop.toString();
+        if (hop.resolved)
+            hops << forJumpHost(hop).connectionKey();
+    }
+    return QStringList{targetName(),
+                       hops.join(u','),
+                       identityFiles.join(u','),
+                       effectiveUserKnownHostsFiles().join(u','),
+                       effectiveGlobalKnownHostsFiles().join(u','),
+                       hostKeyAlias,
+                       QString::number(int(hostKeyPolicy)),
+                       QString::number(int(hashKnownHosts)),
+                       agentSocket,
+                       QString::number(int(useAgent))}
+        .join(QChar(0x1e));
 }
 
 } // namespace hostdeck::engine

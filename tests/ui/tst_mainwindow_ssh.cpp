@@ -23,6 +23,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -66,13 +67,16 @@ private:
             return {};
         return QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     }
+    /// Whether known_hosts has the server's key, hashed names included (as ssh-keygen -F finds).
     bool knownHostsHasPort(int server) const
     {
-        const QString pattern = QStringLiteral("[127.0.0.1]:%1 ").arg(m_sshd.port(server));
-        for (const QString& line : knownHostsLines())
-            if (line.startsWith(pattern))
-                return true;
-        return false;
+        QProcess keygen;
+        keygen.start(QStringLiteral("ssh-keygen"),
+                     {QStringLiteral("-F"),
+                      QStringLiteral("[127.0.0.1]:%1").arg(m_sshd.port(server)),
+                      QStringLiteral("-f"), m_knownHosts});
+        return keygen.waitForFinished(10000) && keygen.exitCode() == 0 &&
+               !keygen.readAllStandardOutput().trimmed().isEmpty();
     }
     static void selectHosts(MainWindow& window, const QStringList& hosts);
     static void startWindow(MainWindow& window);

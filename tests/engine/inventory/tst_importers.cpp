@@ -1,6 +1,5 @@
 #include "inventory/AnsibleIniImporter.h"
 #include "inventory/InventoryImport.h"
-#include "inventory/SshConfigImporter.h"
 
 #include <QDir>
 #include <QFile>
@@ -19,56 +18,6 @@ void writeFile(const QString& path, const QByteArray& text)
     QVERIFY(f.open(QIODevice::WriteOnly));
     f.write(text);
 }
-
-const char* sshConfig = R"ssh(# Personal config
-Host *
-    ServerAliveInterval 30
-    User everyone
-
-Host web1 web2
-    HostName %h.example.com
-    User deploy
-    Port 2222
-    IdentityFile ~/.ssh/id_web
-
-Host web1
-    # first value wins, as in ssh
-    Port 9999
-    ProxyJump bastion
-
-Host bastion
-    HostName=203.0.113.10
-    StrictHostKeyChecking accept-new
-    ForwardAgent yes
-
-Host *.internal !secret.internal
-    User internal
-
-Match host db* exec "true"
-    User matched
-
-Host "quoted name"
-    Hostname 10.9.9.9
-
-Include conf.d/*.conf ~/extra_config missing.conf
-)ssh";
-
-const char* includedA = R"ssh(Host db1
-    HostName 10.0.0.21
-    User postgres
-)ssh";
-
-const char* includedB = R"ssh(Host db2
-    HostName 10.0.0.22
-    Include nested.inc
-)ssh";
-
-const char* nestedInclude = R"ssh(    Port 5022
-)ssh";
-
-const char* extraConfig = R"ssh(Host extra
-    HostName extra.example.net
-)ssh";
 
 const char* iniText = R"ini(# hosts before any section are ungrouped
 mail.example.com
@@ -123,108 +72,10 @@ private slots:
         QVERIFY(m_dir.isValid());
         m_oldHome = qgetenv("HOME");
         qputenv("HOME", QFile::encodeName(m_dir.filePath(u"home"_s)));
-        writeFile(m_dir.filePath(u"ssh/config"_s), sshConfig);
-        writeFile(m_dir.filePath(u"ssh/conf.d/10-a.conf"_s), includedA);
-        writeFile(m_dir.filePath(u"ssh/conf.d/20-b.conf"_s), includedB);
-        writeFile(m_dir.filePath(u"ssh/conf.d/ignored.txt"_s), "Host ignored\n");
-        writeFile(m_dir.filePath(u"ssh/nested.inc"_s), nestedInclude);
-        writeFile(m_dir.filePath(u"home/extra_config"_s), extraConfig);
         writeFile(m_dir.filePath(u"inventory.ini"_s), iniText);
     }
 
     void cleanupTestCase() { qputenv("HOME", m_oldHome); }
-
-    void sshConfigHosts_data()
-    {
-        QTest::addColumn<QString>("host");
-        QTest::addColumn<QString>("address");
-        QTest::addColumn<QString>("user");
-        QTest::addColumn<int>("port");
-        QTest::addColumn<QString>("jump");
-        QTest::addColumn<QString>("identity");
-        QTest::newRow("multi-name block")
-            << u"web2"_s << u"web2.example.com"_s << u"deploy"_s << 2222 << QString()
-            << m_dir.filePath(u"home/.ssh/id_web"_s);
-        QTest::newRow("first value wins")
-            << u"web1"_s << u"web1.example.com"_s << u"deploy"_s << 2222 << u"bastion"_s
-            << m_dir.filePath(u"home/.ssh/id_web"_s);
-        QTest::newRow("key=value form")
-            << u"bastion"_s << u"203.0.113.10"_s << QString() << 22 << QString() << QString();
-        QTest::newRow("included by glob")
-            << u"db1"_s << u"10.0.0.21"_s << u"postgres"_s << 22 << QString() << QString();
-        QTest::newRow("nested include keeps block")
-            << u"db2"_s << u"10.0.0.22"_s << QString() << 5022 << QString() << QString();
-        QTest::newRow("tilde include")
-            << u"extra"_s << u"extra.example.net"_s << QString() << 22 << QString() << QString();
-        QTest::newRow("quoted name")
-            << u"quoted name"_s << u"10.9.9.9"_s << QString() << 22 << QString() << QString();
-    }
-
-    void sshConfigHosts()
-    {
-        QFETCH(QString, host);
-        QFETCH(QString, address);
-        QFETCH(QString, user);
-        QFETCH(int, port);
-        QFETCH(QString, jump);
-        QFETCH(QString, identity);
-        const Result<ImportResult> result =
-            SshConfigImporter::importFile(m_dir.filePath(u"ssh/config"_s));
-        QVERIFY2(result.ok(), qPrintable(result ? QString() : result.error().message));
-        QVERIFY2(result->inventory.hasHost(host), qPrintable(host));
-        const Host h = result->inventory.resolvedHost(host);
-        QCOMPARE(h.address(), address);
-        QCOMPARE(h.user(), user);
-        QCOMPARE(h.port(), port);
-        QCOMPARE(h.jumpHost(), jump);
-        QCOMPARE(h.identityFile(), identity);
-    }
-
-    void sshConfigReportsWhatItSkipped()
-    {
-        const Result<ImportResult> result =
-            SshConfigImporter::importFile(m_dir.filePath(u"ssh/config"_s));
-        QVERIFY(result.ok());
-        QStringList names;
-        for (const Host& h : result->inventory.hosts())
-            names.append(h.name());
-        QCOMPARE(names, (QStringList{u"web1"_s, u"web2"_s, u"bastion"_s, u"quoted name"_s, u"db1"_s,
-                                     u"db2"_s, u"extra"_s}));
-        QCOMPARE(result->inventory.resolvedHost(u"bastion"_s).hostKeyPolicy(),
-                 HostKeyPolicy::AcceptNew);
-
-        QStringList issues;
-        for (const ImportIssue& issue : result->issues)
-            issues.append(u"%1:%2 %3"_s.arg(QFileInfo(issue.file).fileName())
-                              .arg(issue.line)
-                              .arg(issue.problem));
-        const auto has = [&issues](const QString& prefix, const QString& word) {
-            for (const QString& issue : issues) {
-                if (issue.startsWith(prefix) && issue.contains(word))
-                    return true;
-            }
-            return false;
-        };
-        QVERIFY2(has(u"config:2 "_s, u"'*'"_s), qPrintable(issues.join(u'\n')));
-        QVERIFY2(has(u"config:3 "_s, u"serveraliveinterval"_s), qPrintable(issues.join(u'\n')));
-        QVERIFY2(has(u"config:20 "_s, u"forwardagent"_s), qPrintable(issues.join(u'\n')));
-        QVERIFY2(has(u"config:22 "_s, u"*.internal"_s), qPrintable(issues.join(u'\n')));
-        QVERIFY2(has(u"config:22 "_s, u"!secret.internal"_s), qPrintable(issues.join(u'\n')));
-        QVERIFY2(has(u"config:25 "_s, u"Match"_s), qPrintable(issues.join(u'\n')));
-        QVERIFY2(has(u"config:31 "_s, u"missing.conf"_s), qPrintable(issues.join(u'\n')));
-        // The Match block's User line is part of the reported block, not a separate issue.
-        QVERIFY(!has(u"config:26 "_s, QString()));
-        QVERIFY2(has(u"config:23 "_s, u"user"_s), qPrintable(issues.join(u'\n')));
-    }
-
-    void sshConfigIncludeLoopFails()
-    {
-        QTemporaryDir dir;
-        writeFile(dir.filePath(u"loop"_s), "Host a\nInclude loop\n");
-        const Result<ImportResult> result = SshConfigImporter::importFile(dir.filePath(u"loop"_s));
-        QVERIFY(!result.ok());
-        QVERIFY(result.error().message.contains(u"nested more than"_s));
-    }
 
     void iniInventoryImport()
     {

@@ -437,7 +437,7 @@ private slots:
         SshSettings settings = settingsFor(m_main);
         settings.port = m_sshd.closedPort();
         settings.jumpHosts = {
-            SshEndpoint{m_sshd.user(), QStringLiteral("127.0.0.1"), m_sshd.port(m_main), {}}};
+            SshEndpoint{m_sshd.user(), QStringLiteral("127.0.0.1"), m_sshd.port(m_main), {}, {}}};
         SshConnection connection(settings);
         const Error error = connectAndWait(connection);
         QCOMPARE(error.kind, ErrorKind::Connect);
@@ -572,8 +572,8 @@ private slots:
         const qsizetype before = openFds();
         for (int i = 0; i < 3; ++i) {
             SshSettings settings = settingsFor(m_second);
-            settings.jumpHosts = {
-                SshEndpoint{m_sshd.user(), QStringLiteral("127.0.0.1"), m_sshd.port(m_main), {}}};
+            settings.jumpHosts = {SshEndpoint{
+                m_sshd.user(), QStringLiteral("127.0.0.1"), m_sshd.port(m_main), {}, {}}};
             auto connection = std::make_unique<SshConnection>(settings);
             QVERIFY(connectAndWait(*connection).message.isEmpty());
             connection.reset();
