@@ -206,15 +206,13 @@ const CallError* AgentSession::ensureSynced(const QString& module)
 
 const CallError* AgentSession::syncFailureFor(const CallRequest& request) const
 {
-    QStringList modules = request.syncModules;
-    if (const auto module = m_tools->moduleForTool(request.tool))
-        modules << *module;
-    for (const QString& module : std::as_const(modules)) {
-        for (const QString& name : m_tools->syncOrder(module)) {
-            const auto failed = m_syncFailures.constFind(name);
-            if (failed != m_syncFailures.constEnd())
-                return &failed.value();
-        }
+    const auto module = m_tools->moduleForTool(request.tool);
+    if (!module)
+        return nullptr;
+    for (const QString& name : m_tools->syncOrder(*module)) {
+        const auto failed = m_syncFailures.constFind(name);
+        if (failed != m_syncFailures.constEnd())
+            return &failed.value();
     }
     return nullptr;
 }
@@ -227,7 +225,10 @@ AgentCall* AgentSession::call(CallRequest request)
         completeLater(call, errorResult(m_closeReason.kind, m_closeReason.message));
         return call;
     }
-    QStringList modules = req.syncModules;
+    // Extra modules (describe) go out whatever became of them: the call reports each one's
+    // state itself, so one broken module does not fail the description of the others.
+    for (const QString& module : req.syncModules)
+        ensureSynced(module);
     if (req.tool != kAgentTool) {
         const auto module = m_tools->moduleForTool(req.tool);
         if (!module) {
@@ -238,10 +239,7 @@ AgentCall* AgentSession::call(CallRequest request)
                                 .arg(req.tool, m_tools->toolNames().join(QStringLiteral(", ")))));
             return call;
         }
-        modules << *module;
-    }
-    for (const QString& module : std::as_const(modules)) {
-        if (const CallError* failure = ensureSynced(module)) {
+        if (const CallError* failure = ensureSynced(*module)) {
             CallResult result;
             result.error = *failure;
             completeLater(call, std::move(result));

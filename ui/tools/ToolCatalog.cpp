@@ -26,6 +26,8 @@ ToolCatalog ToolCatalog::fromJson(const QJsonArray& tools)
     ToolCatalog catalog;
     for (const QJsonValue& toolValue : tools) {
         const QJsonObject toolJson = toolValue.toObject();
+        if (toolJson.contains(QStringLiteral("error")))
+            continue; // a module that failed to load: no tool to offer (describe names it)
         ToolInfo tool;
         tool.name = toolJson.value(QStringLiteral("tool")).toString();
         tool.module = toolJson.value(QStringLiteral("module")).toString();
