@@ -1,6 +1,7 @@
 #include "CliSupport.h"
 
 #include "transport/LocalTransport.h"
+#include "util/RemoteText.h"
 #include "wire/DataCodec.h"
 
 #include <QJsonDocument>
@@ -72,12 +73,13 @@ std::unique_ptr<AgentSession> makeLocalSession(const QString& python,
 
 void printJson(const QJsonValue& value)
 {
+    // Values come from hosts: C1 and bidi controls in their strings go out as \u escapes.
     if (value.isObject())
-        out() << QJsonDocument(value.toObject()).toJson(QJsonDocument::Indented);
+        out() << terminalSafeJson(QJsonDocument(value.toObject()).toJson(QJsonDocument::Indented));
     else if (value.isArray())
-        out() << QJsonDocument(value.toArray()).toJson(QJsonDocument::Indented);
+        out() << terminalSafeJson(QJsonDocument(value.toArray()).toJson(QJsonDocument::Indented));
     else
-        out() << wire::encodeValue(value) << '\n';
+        out() << terminalSafeJson(wire::encodeValue(value)) << '\n';
     out().flush();
 }
 

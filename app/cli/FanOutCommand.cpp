@@ -6,6 +6,7 @@
 #include "runner/SessionPool.h"
 #include "ssh/SshConfigResolver.h"
 #include "ssh/StaticCredentialProvider.h"
+#include "util/RemoteText.h"
 #include "wire/DataCodec.h"
 #ifdef HOSTDECK_HAVE_INVENTORY
 #include "InventoryFanOut.h"
@@ -223,7 +224,7 @@ void executeFanOut(FanOutOptions options, Done done)
     auto* run = new FanOutRun(pool, options.hosts, options.request, runOptions, pool);
     QObject::connect(run, &FanOutRun::resultsReady, pool, [](const QList<HostResult>& results) {
         for (const HostResult& r : results)
-            out() << wire::encodeValue(r.toJson()) << '\n';
+            out() << terminalSafeJson(wire::encodeValue(r.toJson())) << '\n';
         out().flush();
     });
     QObject::connect(run, &FanOutRun::finished, pool,

@@ -2,6 +2,8 @@
 
 #include "CliSupport.h"
 
+#include "util/RemoteText.h"
+
 #include <QCommandLineParser>
 #include <QFile>
 #include <QJsonArray>
@@ -49,16 +51,16 @@ void runOnSession(std::unique_ptr<AgentSession> session, CallRequest request,
     raw->start();
     AgentCall* call = raw->call(std::move(request));
     if (stream) {
-        QObject::connect(
-            call, &AgentCall::chunk, raw, [](const QString& name, const QJsonValue& data) {
-                const QString text =
-                    data.isString()
-                        ? data.toString()
-                        : QString::fromUtf8(
-                              QJsonDocument(QJsonArray{data}).toJson(QJsonDocument::Compact));
-                err() << (name == QStringLiteral("stdout") ? "" : "") << text;
-                err().flush();
-            });
+        QObject::connect(call, &AgentCall::chunk, raw, [](const QString&, const QJsonValue& data) {
+            // Output lines from the host: shown with their control characters escaped.
+            const QString text =
+                data.isString()
+                    ? sanitizeRemoteText(data.toString())
+                    : QString::fromUtf8(terminalSafeJson(
+                          QJsonDocument(QJsonArray{data}).toJson(QJsonDocument::Compact)));
+            err() << text;
+            err().flush();
+        });
     }
     QObject::connect(call, &AgentCall::finished, raw,
                      [raw, onResult, done](const CallResult& result) {

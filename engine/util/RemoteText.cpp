@@ -70,6 +70,31 @@ QString sanitizeRemoteText(QStringView text, TextShape shape)
     return out;
 }
 
+QByteArray terminalSafeJson(const QByteArray& json)
+{
+    // Outside strings JSON has only ASCII punctuation, digits and letters: every such character
+    // is inside a string, where \uXXXX means the same character.
+    const QString text = QString::fromUtf8(json);
+    bool clean = true;
+    for (const QChar c : text) {
+        if (c.unicode() >= 0x7F && isUnsafeRemoteChar(c.unicode(), TextShape::MultiLine)) {
+            clean = false;
+            break;
+        }
+    }
+    if (clean)
+        return json;
+    QString out;
+    out.reserve(text.size() + 16);
+    for (const QChar c : text) {
+        if (c.unicode() >= 0x7F && isUnsafeRemoteChar(c.unicode(), TextShape::MultiLine))
+            out += QStringLiteral("\\u%1").arg(c.unicode(), 4, 16, QLatin1Char('0'));
+        else
+            out += c;
+    }
+    return out.toUtf8();
+}
+
 QString sanitizeRemoteText(const QByteArray& utf8, TextShape shape)
 {
     return sanitizeRemoteText(QString::fromUtf8(utf8), shape);

@@ -23,6 +23,11 @@ QString sanitizeRemoteText(QStringView text, TextShape shape = TextShape::MultiL
 /// The same for raw bytes (decoded as UTF-8, invalid sequences replaced).
 QString sanitizeRemoteText(const QByteArray& utf8, TextShape shape = TextShape::MultiLine);
 
+/// JSON text (UTF-8) made safe to print on a terminal without changing what it decodes to: DEL,
+/// C1 controls, line/paragraph separators and bidi controls inside strings become \uXXXX
+/// escapes (a JSON encoder already escapes C0 controls; these it leaves raw).
+QByteArray terminalSafeJson(const QByteArray& json);
+
 /// True when sanitizeRemoteText() would change `c` (for tests and quick checks).
 bool isUnsafeRemoteChar(char16_t c, TextShape shape);
 

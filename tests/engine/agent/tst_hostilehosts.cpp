@@ -11,6 +11,9 @@
 #include "runner/SessionPool.h"
 #include "runner/TransportFactory.h"
 #include "transport/LocalTransport.h"
+#include "util/RemoteText.h"
+
+#include <QSignalSpy>
 
 #include <QElapsedTimer>
 #include <QTest>
@@ -127,9 +130,52 @@ private slots:
         const Outcome baseline = runFleet({}, std::chrono::seconds(20));
         QVERIFY(baseline.finished);
         QCOMPARE(baseline.goodDoneMs.size(), kGoodHosts);
-        m_baselineGoodMs = *std::max_element(baseline.goodDoneMs.begin(), baseline.goodDoneMs.end());
+        m_baselineGoodMs =
+            *std::max_element(baseline.goodDoneMs.begin(), baseline.goodDoneMs.end());
         qInfo("baseline: %d good hosts done within %lld ms; peak RSS %lld MiB", kGoodHosts,
               m_baselineGoodMs, baseline.peakKib / 1024);
+    }
+
+    void logsAndErrorsAreEscaped()
+    {
+        // ESC, BEL, OSC and CR in every text field of an ERROR and a LOG record: what reaches
+        // the session's users is escaped, whatever they do with it.
+        const QByteArray marker = newMarker();
+        auto tools = std::make_shared<ToolRegistry>(ToolRegistry::load({testToolsDir()}));
+        AgentSession::Options options;
+        options.bootstrap.interpreter = fakeAgent(QStringLiteral("ansi"), marker);
+        AgentSession session(std::make_unique<LocalTransport>(), tools, options);
+        QSignalSpy logs(&session, &AgentSession::logReceived);
+        session.start();
+        AgentCall* call =
+            session.call(CallRequest::of(QStringLiteral("Probe"), QStringLiteral("echo")));
+        QSignalSpy finished(call, &AgentCall::finished);
+        QVERIFY(finished.wait(20000));
+        const CallError error = finished.first().at(0).value<CallResult>().error;
+        QTRY_COMPARE_WITH_TIMEOUT(logs.size(), 1, 5000);
+        const LogRecord record = logs.first().at(0).value<LogRecord>();
+        const auto safe = [](const QString& text, TextShape shape) {
+            for (const QChar c : text) {
+                if (isUnsafeRemoteChar(c.unicode(), shape))
+                    return false;
+            }
+            return true;
+        };
+        QVERIFY2(error.message.startsWith(QStringLiteral("boom \\x1b[31mred\\x1b[0m \\x07bell")),
+                 qPrintable(error.message));
+        QVERIFY(safe(error.message, TextShape::MultiLine));
+        QCOMPARE(error.type, QStringLiteral("Evil\\x1b[5m"));
+        const QJsonObject frame = error.traceback.first().toObject();
+        for (const QString& key :
+             {QStringLiteral("file"), QStringLiteral("function"), QStringLiteral("code")})
+            QVERIFY2(safe(frame.value(key).toString(), TextShape::SingleLine),
+                     qPrintable(frame.value(key).toString()));
+        QVERIFY(safe(record.message, TextShape::MultiLine));
+        QVERIFY(record.message.contains(QStringLiteral("\\x1b]0;pwned-title\\x07")));
+        QVERIFY(safe(record.logger, TextShape::SingleLine));
+        QVERIFY(safe(record.file, TextShape::SingleLine));
+        session.abort();
+        QTRY_VERIFY_WITH_TIMEOUT(pidsWithArg(marker).isEmpty(), 5000);
     }
 
     void boundedByTheLimits_data()
@@ -138,13 +184,12 @@ private slots:
         QTest::addColumn<int>("kind");
         QTest::addColumn<QString>("expected");
         const int protocol = int(ErrorKind::Protocol);
-        QTest::newRow("64 MiB [0,0,...] RESULT")
-            << QStringLiteral("zeros-result") << protocol
-            << QStringLiteral("more than 1000000 elements");
-        QTest::newRow("10 KB xz of [0,0,...]")
-            << QStringLiteral("xz-zeros") << protocol << QStringLiteral("more than 1000000 elements");
-        QTest::newRow("xz of [[],[],...]")
-            << QStringLiteral("xz-lists") << protocol << QStringLiteral("more than 1000000 elements");
+        QTest::newRow("64 MiB [0,0,...] RESULT") << QStringLiteral("zeros-result") << protocol
+                                                 << QStringLiteral("more than 1000000 elements");
+        QTest::newRow("10 KB xz of [0,0,...]") << QStringLiteral("xz-zeros") << protocol
+                                               << QStringLiteral("more than 1000000 elements");
+        QTest::newRow("xz of [[],[],...]") << QStringLiteral("xz-lists") << protocol
+                                           << QStringLiteral("more than 1000000 elements");
         QTest::newRow("a million levels deep")
             << QStringLiteral("deep") << protocol << QStringLiteral("nested deeper than 64");
         QTest::newRow("endless xz CHUNKs of 8 MiB")
@@ -182,8 +227,8 @@ private slots:
                  qPrintable(QStringLiteral("good hosts took %1 ms").arg(slowestGood)));
         QVERIFY2(o.maxTimerGapMs < 500,
                  qPrintable(QStringLiteral("the event loop stalled %1 ms").arg(o.maxTimerGapMs)));
-        QTRY_VERIFY2_WITH_TIMEOUT(pidsWithArg(marker).isEmpty(), "the hostile agent was left running",
-                                  5000);
+        QTRY_VERIFY2_WITH_TIMEOUT(pidsWithArg(marker).isEmpty(),
+                                  "the hostile agent was left running", 5000);
     }
 };
 
