@@ -61,8 +61,9 @@ void AgentSession::drainFrames()
 
 void AgentSession::failProtocol(const QString& problem)
 {
-    fail(makeError(ErrorKind::Protocol,
-                   QStringLiteral("protocol error from agent on %1: %2").arg(targetName(), problem)));
+    fail(makeError(
+        ErrorKind::Protocol,
+        QStringLiteral("protocol error from agent on %1: %2").arg(targetName(), problem)));
 }
 
 Result<wire::BodyPlan> AgentSession::planBody(const wire::FrameHeader& header)
@@ -171,8 +172,8 @@ CallError AgentSession::remoteError(const QJsonValue& body) const
 {
     const QJsonObject o = body.toObject();
     CallError error;
-    error.type = sanitizeRemoteText(o.value(QStringLiteral("type")).toString(),
-                                    TextShape::SingleLine);
+    error.type =
+        sanitizeRemoteText(o.value(QStringLiteral("type")).toString(), TextShape::SingleLine);
     error.kind =
         error.type == QStringLiteral("Cancelled") ? ErrorKind::Cancelled : ErrorKind::Remote;
     error.message = sanitizeRemoteText(o.value(QStringLiteral("message")).toString());
@@ -180,8 +181,8 @@ CallError AgentSession::remoteError(const QJsonValue& body) const
         QJsonObject frame = entry.toObject();
         for (const QString& key :
              {QStringLiteral("file"), QStringLiteral("function"), QStringLiteral("code")})
-            frame.insert(key, sanitizeRemoteText(frame.value(key).toString(),
-                                                 TextShape::SingleLine));
+            frame.insert(key,
+                         sanitizeRemoteText(frame.value(key).toString(), TextShape::SingleLine));
         error.traceback.append(frame);
     }
     error.details = o.value(QStringLiteral("details")).toObject();
@@ -196,11 +197,11 @@ void AgentSession::handleReply(const wire::Frame& frame, const QJsonValue& body)
             return;
         CallError failure = remoteError(body);
         failure.kind = ErrorKind::Remote;
-        failure.message = module.isEmpty()
-                              ? QStringLiteral("agent refused its configuration: %1")
-                                    .arg(failure.message)
-                              : QStringLiteral("tool module '%1' failed to load on %2: %3")
-                                    .arg(module, targetName(), failure.message);
+        failure.message =
+            module.isEmpty()
+                ? QStringLiteral("agent refused its configuration: %1").arg(failure.message)
+                : QStringLiteral("tool module '%1' failed to load on %2: %3")
+                      .arg(module, targetName(), failure.message);
         qCWarning(lcSession).noquote() << failure.message;
         if (!module.isEmpty())
             m_syncFailures.insert(module, failure);

@@ -15,15 +15,13 @@ namespace hostdeck::engine::wire {
 class JsonScanner
 {
 public:
-    JsonScanner(int maxDepth, qsizetype maxElements) : m_maxDepth(maxDepth), m_maxElements(maxElements)
+    JsonScanner(int maxDepth, qsizetype maxElements)
+        : m_maxDepth(maxDepth), m_maxElements(maxElements)
     {
     }
 
     /// Start over for a new text.
-    void reset(int maxDepth, qsizetype maxElements)
-    {
-        *this = JsonScanner(maxDepth, maxElements);
-    }
+    void reset(int maxDepth, qsizetype maxElements) { *this = JsonScanner(maxDepth, maxElements); }
     /// Scan `size` more bytes. Errors (kind Protocol) name the byte offset and the limit.
     Status feed(const char* data, qsizetype size);
     qsizetype elements() const { return m_elements; }

@@ -132,8 +132,8 @@ private slots:
         QVERIFY2(error.isEmpty(), qPrintable(error));
         m_server = m_sshd.startServer();
         QVERIFY2(m_server >= 0, qPrintable(m_sshd.lastError()));
-        m_knownHosts = m_sshd.writeFile(QStringLiteral("known_hosts"),
-                                        {m_sshd.knownHostsLine(m_server)});
+        m_knownHosts =
+            m_sshd.writeFile(QStringLiteral("known_hosts"), {m_sshd.knownHostsLine(m_server)});
     }
 
     void cleanup()
@@ -171,8 +171,8 @@ private slots:
     {
         // A tool that runs far longer than the bound: the reader thread answers the pings.
         auto s = session({python()}, std::chrono::milliseconds(600));
-        const CallResult r = callAndWait(*s, probe(QStringLiteral("sleep"),
-                                                   {{QStringLiteral("seconds"), 2.5}}));
+        const CallResult r =
+            callAndWait(*s, probe(QStringLiteral("sleep"), {{QStringLiteral("seconds"), 2.5}}));
         QVERIFY2(r.ok, qPrintable(r.error.message));
         QCOMPARE(s->state(), AgentSession::State::Ready);
     }
@@ -207,7 +207,8 @@ private slots:
     void silentAgentIsNoAnswer()
     {
         const QByteArray marker = newMarker();
-        auto s = session(fakeAgent(QStringLiteral("silent"), marker), std::chrono::milliseconds(1000));
+        auto s =
+            session(fakeAgent(QStringLiteral("silent"), marker), std::chrono::milliseconds(1000));
         QCOMPARE(startAndWait(*s), QString());
         const auto [result, tookMs] =
             finishOf(s->call(probe(QStringLiteral("echo"), {{QStringLiteral("value"), 1}})), 10000);
@@ -220,7 +221,8 @@ private slots:
     {
         // The agent closes its stdout and stays alive: a lost connection at once, not at exit.
         const QByteArray marker = newMarker();
-        auto s = session(fakeAgent(QStringLiteral("close-stdout"), marker), std::chrono::seconds(30));
+        auto s =
+            session(fakeAgent(QStringLiteral("close-stdout"), marker), std::chrono::seconds(30));
         QSignalSpy closed(s.get(), &AgentSession::closed);
         QElapsedTimer timer;
         timer.start();
@@ -253,10 +255,10 @@ private slots:
             first->call(probe(QStringLiteral("echo"), {{QStringLiteral("value"), 2}})), 10000);
         QCOMPARE(lost.error.kind, ErrorKind::NoAnswer);
         AgentSession* second = pool.acquire(target);
-        const CallResult again = finishOf(second->call(probe(QStringLiteral("echo"),
-                                                             {{QStringLiteral("value"), 3}})),
-                                          20000)
-                                     .first;
+        const CallResult again =
+            finishOf(second->call(probe(QStringLiteral("echo"), {{QStringLiteral("value"), 3}})),
+                     20000)
+                .first;
         QVERIFY2(again.ok, qPrintable(again.error.message));
         QVERIFY(second->agentPid() != firstPid);
         pool.closeAll();
@@ -333,10 +335,11 @@ private slots:
         // connection are killed mid-call.
         auto pool = sshPool(std::chrono::seconds(30));
         AgentSession* s = pool->acquire(sshTarget(QStringLiteral("broken-pipe")));
-        QVERIFY(finishOf(s->call(probe(QStringLiteral("echo"), {{QStringLiteral("value"), 1}})),
-                         20000)
-                    .first.ok);
-        AgentCall* call = s->call(probe(QStringLiteral("sleep"), {{QStringLiteral("seconds"), 30}}));
+        QVERIFY(
+            finishOf(s->call(probe(QStringLiteral("echo"), {{QStringLiteral("value"), 1}})), 20000)
+                .first.ok);
+        AgentCall* call =
+            s->call(probe(QStringLiteral("sleep"), {{QStringLiteral("seconds"), 30}}));
         QTest::qWait(200);
         killAll(sshdSessionProcesses());
         const auto [result, tookMs] = finishOf(call, 5000);

@@ -62,8 +62,8 @@ private slots:
                                 << qsizetype(8) << true;
         // Brackets, quotes and backslashes inside strings are not structure.
         QTest::newRow("brackets-in-string")
-            << QByteArray("[\"[[[{{\", \"\\\"]]]\", \"\\\\\", \"a\\\\\\\"]\"]")
-            << qsizetype(5) << true;
+            << QByteArray("[\"[[[{{\", \"\\\"]]]\", \"\\\\\", \"a\\\\\\\"]\"]") << qsizetype(5)
+            << true;
         QTest::newRow("unbalanced") << QByteArray("]") << qsizetype(0) << false;
         QTest::newRow("negative-number") << QByteArray("[-1.5e3,2]") << qsizetype(3) << true;
     }
@@ -124,10 +124,10 @@ private slots:
     {
         QTest::addColumn<QByteArray>("plain");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("64 MiB of zeros") << zeros(kDefaultMaxFrame - 16)
-                                         << QStringLiteral("more than 1000000 elements");
-        QTest::newRow("64 MiB of empty lists") << emptyLists(kDefaultMaxFrame - 16)
-                                               << QStringLiteral("more than 1000000 elements");
+        QTest::newRow("64 MiB of zeros")
+            << zeros(kDefaultMaxFrame - 16) << QStringLiteral("more than 1000000 elements");
+        QTest::newRow("64 MiB of empty lists")
+            << emptyLists(kDefaultMaxFrame - 16) << QStringLiteral("more than 1000000 elements");
         QTest::newRow("deep") << QByteArray("[").repeated(1 << 20) << QStringLiteral("deeper than");
         QTest::newRow("a huge string") << '"' + QByteArray(kDefaultMaxFrame + 16, 'a') + '"'
                                        << QStringLiteral("expands beyond");
@@ -225,8 +225,8 @@ private slots:
         QVERIFY(first && first->has_value());
         QCOMPARE((*first)->id, quint64(5));
         // A compressed body over its cap names the cap.
-        decoder.append(frameOf(FrameType::Chunk, 2, lzma::compress('"' + QByteArray(500, 'x') + '"'),
-                               kFlagCompressed));
+        decoder.append(frameOf(FrameType::Chunk, 2,
+                               lzma::compress('"' + QByteArray(500, 'x') + '"'), kFlagCompressed));
         auto capped = decoder.next();
         QVERIFY(!capped);
         QVERIFY2(capped.error().message.contains(QStringLiteral("per call for T.m")),
@@ -234,8 +234,9 @@ private slots:
         QCOMPARE(asked, 3);
         // An uncompressed one is refused from its header alone.
         FrameDecoder fresh;
-        fresh.setPolicy(
-            [](const FrameHeader&) -> Result<BodyPlan> { return BodyPlan{false, 10, QString()}; });
+        fresh.setPolicy([](const FrameHeader&) -> Result<BodyPlan> {
+            return BodyPlan{false, 10, QString()};
+        });
         QByteArray header = frameOf(FrameType::Result, 9, {});
         qToBigEndian<quint32>(1000, header.data() + 16);
         fresh.append(header);
@@ -255,10 +256,10 @@ private slots:
     void splitFeedingGivesTheSameOutcome()
     {
         // Errors and frames must not depend on how the bytes were cut (the fuzzer's oracle).
-        const QByteArray stream = frameOf(FrameType::Result, 1, "[1,[2,{\"a\":\"]\"}]]") +
-                                  frameOf(FrameType::Chunk, 2, lzma::compress(zeros(4000)),
-                                          kFlagCompressed) +
-                                  frameOf(FrameType::Result, 3, "[[[[[[[1]]]]]]]");
+        const QByteArray stream =
+            frameOf(FrameType::Result, 1, "[1,[2,{\"a\":\"]\"}]]") +
+            frameOf(FrameType::Chunk, 2, lzma::compress(zeros(4000)), kFlagCompressed) +
+            frameOf(FrameType::Result, 3, "[[[[[[[1]]]]]]]");
         const auto run = [&stream](qsizetype piece, int depth) {
             DecodeLimits limits;
             limits.maxDepth = depth;
@@ -282,7 +283,8 @@ private slots:
             for (qsizetype piece : {1, 3, 20, 21, 1000})
                 QCOMPARE(run(piece, depth), whole);
         }
-        QCOMPARE(run(stream.size(), 64), (QStringList{QStringLiteral("1"), QStringLiteral("2"), QStringLiteral("3")}));
+        QCOMPARE(run(stream.size(), 64),
+                 (QStringList{QStringLiteral("1"), QStringLiteral("2"), QStringLiteral("3")}));
     }
 
     void remoteTextIsEscaped_data()
@@ -296,29 +298,28 @@ private slots:
                                << QStringLiteral("héllo ✓ world");
         QTest::newRow("csi colour") << QStringLiteral("\x1b[31mred\x1b[0m") << multi
                                     << QStringLiteral("\\x1b[31mred\\x1b[0m");
-        QTest::newRow("osc title with bel")
-            << QStringLiteral("\x1b]0;pwned\x07rest") << multi
-            << QStringLiteral("\\x1b]0;pwned\\x07rest");
+        QTest::newRow("osc title with bel") << QStringLiteral("\x1b]0;pwned\x07rest") << multi
+                                            << QStringLiteral("\\x1b]0;pwned\\x07rest");
         QTest::newRow("osc 8 hyperlink with st")
             << QStringLiteral("\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\") << multi
             << QStringLiteral("\\x1b]8;;http://x\\x1b\\link\\x1b]8;;\\x1b\\");
-        QTest::newRow("cr overwrite") << QStringLiteral("ok\rFAIL") << multi
-                                      << QStringLiteral("ok\\rFAIL");
-        QTest::newRow("lines kept") << QStringLiteral("a\n\tb") << multi
-                                    << QStringLiteral("a\n\tb");
-        QTest::newRow("lines escaped") << QStringLiteral("a\n\tb") << single
-                                       << QStringLiteral("a\\n\\tb");
+        QTest::newRow("cr overwrite")
+            << QStringLiteral("ok\rFAIL") << multi << QStringLiteral("ok\\rFAIL");
+        QTest::newRow("lines kept")
+            << QStringLiteral("a\n\tb") << multi << QStringLiteral("a\n\tb");
+        QTest::newRow("lines escaped")
+            << QStringLiteral("a\n\tb") << single << QStringLiteral("a\\n\\tb");
         QTest::newRow("c1 csi") << QString(QChar(0x9b)) + QStringLiteral("2J") << multi
                                 << QStringLiteral("\\x9b2J");
-        QTest::newRow("del and nul") << QString(QChar(0x7f)) + QChar(0) << multi
-                                     << QStringLiteral("\\x7f\\x00");
+        QTest::newRow("del and nul")
+            << QString(QChar(0x7f)) + QChar(0) << multi << QStringLiteral("\\x7f\\x00");
         QTest::newRow("bidi override")
             << QStringLiteral("file") + QChar(0x202e) + QStringLiteral("txt.exe") << multi
             << QStringLiteral("file\\u202etxt.exe");
-        QTest::newRow("bidi isolate") << QString(QChar(0x2066)) + QChar(0x2069) << multi
-                                      << QStringLiteral("\\u2066\\u2069");
-        QTest::newRow("line separator") << QString(QChar(0x2028)) << multi
-                                        << QStringLiteral("\\u2028");
+        QTest::newRow("bidi isolate")
+            << QString(QChar(0x2066)) + QChar(0x2069) << multi << QStringLiteral("\\u2066\\u2069");
+        QTest::newRow("line separator")
+            << QString(QChar(0x2028)) << multi << QStringLiteral("\\u2028");
     }
     void remoteTextIsEscaped()
     {
@@ -328,7 +329,8 @@ private slots:
         const QString out = sanitizeRemoteText(text, TextShape(shape));
         QCOMPARE(out, expected);
         for (const QChar c : out)
-            QVERIFY2(!isUnsafeRemoteChar(c.unicode(), TextShape(shape)), "an unsafe character left");
+            QVERIFY2(!isUnsafeRemoteChar(c.unicode(), TextShape(shape)),
+                     "an unsafe character left");
         QCOMPARE(sanitizeRemoteText(out, TextShape(shape)), out); // idempotent
         QCOMPARE(sanitizeRemoteText(text.toUtf8(), TextShape(shape)), expected);
     }
