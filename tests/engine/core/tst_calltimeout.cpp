@@ -42,38 +42,40 @@ private slots:
         QTest::addColumn<qint64>("runDefault");
         QTest::addColumn<qint64>("expected");
         const QJsonValue none;
-        QTest::newRow("nothing declared: the run's") << method(none) << QJsonObject{} << 20000LL
-                                                    << 20000LL;
+        QTest::newRow("nothing declared: the run's")
+            << method(none) << QJsonObject{} << 20000LL << 20000LL;
         QTest::newRow("no deadline at all") << method(none) << QJsonObject{} << 0LL << 0LL;
-        QTest::newRow("declared replaces the run's") << method(3600) << QJsonObject{} << 20000LL
-                                                     << 3600000LL;
-        QTest::newRow("declared, run without deadline") << method(2.5) << QJsonObject{} << 0LL
-                                                        << 2500LL;
+        QTest::newRow("declared replaces the run's")
+            << method(3600) << QJsonObject{} << 20000LL << 3600000LL;
+        QTest::newRow("declared, run without deadline")
+            << method(2.5) << QJsonObject{} << 0LL << 2500LL;
         QTest::newRow("param extends: limit + 5 s")
-            << method(none, QStringLiteral("timeout")) << QJsonObject{{QStringLiteral("timeout"), 300}}
-            << 20000LL << 330000LL; // 300 s + a tenth (more than 5 s)
+            << method(none, QStringLiteral("timeout"))
+            << QJsonObject{{QStringLiteral("timeout"), 300}} << 20000LL
+            << 330000LL; // 300 s + a tenth (more than 5 s)
         QTest::newRow("param smaller than the run's")
-            << method(none, QStringLiteral("timeout")) << QJsonObject{{QStringLiteral("timeout"), 2}}
-            << 20000LL << 20000LL;
+            << method(none, QStringLiteral("timeout"))
+            << QJsonObject{{QStringLiteral("timeout"), 2}} << 20000LL << 20000LL;
         QTest::newRow("small param: 5 s margin")
-            << method(none, QStringLiteral("timeout")) << QJsonObject{{QStringLiteral("timeout"), 30}}
-            << 10000LL << 35000LL;
-        QTest::newRow("param null") << method(none, QStringLiteral("timeout"), none)
-                                    << QJsonObject{{QStringLiteral("timeout"), QJsonValue()}}
-                                    << 20000LL << 20000LL;
+            << method(none, QStringLiteral("timeout"))
+            << QJsonObject{{QStringLiteral("timeout"), 30}} << 10000LL << 35000LL;
+        QTest::newRow("param null")
+            << method(none, QStringLiteral("timeout"), none)
+            << QJsonObject{{QStringLiteral("timeout"), QJsonValue()}} << 20000LL << 20000LL;
         QTest::newRow("param default used")
             << method(none, QStringLiteral("limit"), 60) << QJsonObject{} << 1000LL << 66000LL;
         QTest::newRow("param not a number")
             << method(none, QStringLiteral("timeout"))
-            << QJsonObject{{QStringLiteral("timeout"), QStringLiteral("300")}} << 20000LL << 20000LL;
+            << QJsonObject{{QStringLiteral("timeout"), QStringLiteral("300")}} << 20000LL
+            << 20000LL;
         QTest::newRow("param negative")
-            << method(none, QStringLiteral("timeout")) << QJsonObject{{QStringLiteral("timeout"), -5}}
-            << 20000LL << 20000LL;
-        QTest::newRow("declared and param") << method(60, QStringLiteral("timeout"))
-                                            << QJsonObject{{QStringLiteral("timeout"), 120}}
-                                            << 20000LL << 132000LL;
-        QTest::newRow("bad declared value") << method(QStringLiteral("soon")) << QJsonObject{}
-                                            << 7000LL << 7000LL;
+            << method(none, QStringLiteral("timeout"))
+            << QJsonObject{{QStringLiteral("timeout"), -5}} << 20000LL << 20000LL;
+        QTest::newRow("declared and param")
+            << method(60, QStringLiteral("timeout"))
+            << QJsonObject{{QStringLiteral("timeout"), 120}} << 20000LL << 132000LL;
+        QTest::newRow("bad declared value")
+            << method(QStringLiteral("soon")) << QJsonObject{} << 7000LL << 7000LL;
     }
     void table()
     {
@@ -87,15 +89,15 @@ private slots:
     void fromWhatTheAgentDescribes()
     {
         auto session = makeLocalTestSession();
-        CallRequest request = CallRequest::of(
-            QStringLiteral("_agent"), QStringLiteral("describe"),
-            {{QStringLiteral("modules"), QJsonArray{QStringLiteral("exec")}}});
+        CallRequest request =
+            CallRequest::of(QStringLiteral("_agent"), QStringLiteral("describe"),
+                            {{QStringLiteral("modules"), QJsonArray{QStringLiteral("exec")}}});
         request.syncModules << QStringLiteral("exec");
         const CallResult described = callAndWait(*session, request);
         QVERIFY2(described.ok, qPrintable(described.error.message));
         QJsonObject run;
-        for (const QJsonValue m : described.value.toArray().first()[QStringLiteral("methods")]
-                                      .toArray()) {
+        for (const QJsonValue m :
+             described.value.toArray().first()[QStringLiteral("methods")].toArray()) {
             if (m[QStringLiteral("name")].toString() == QStringLiteral("run"))
                 run = m.toObject();
         }
