@@ -183,31 +183,35 @@ private slots:
         QTest::addColumn<QString>("mode");
         QTest::addColumn<int>("kind");
         QTest::addColumn<QString>("expected");
+        QTest::addColumn<int>("timeoutS"); ///< the call's: long, but for the log flood
         const int protocol = int(ErrorKind::Protocol);
-        QTest::newRow("64 MiB [0,0,...] RESULT") << QStringLiteral("zeros-result") << protocol
-                                                 << QStringLiteral("more than 1000000 elements");
-        QTest::newRow("10 KB xz of [0,0,...]") << QStringLiteral("xz-zeros") << protocol
-                                               << QStringLiteral("more than 1000000 elements");
+        QTest::newRow("64 MiB [0,0,...] RESULT")
+            << QStringLiteral("zeros-result") << protocol
+            << QStringLiteral("more than 1000000 elements") << 60;
+        QTest::newRow("10 KB xz of [0,0,...]")
+            << QStringLiteral("xz-zeros") << protocol
+            << QStringLiteral("more than 1000000 elements") << 60;
         QTest::newRow("xz of [[],[],...]") << QStringLiteral("xz-lists") << protocol
-                                           << QStringLiteral("more than 1000000 elements");
+                                           << QStringLiteral("more than 1000000 elements") << 60;
         QTest::newRow("a million levels deep")
-            << QStringLiteral("deep") << protocol << QStringLiteral("nested deeper than 64");
+            << QStringLiteral("deep") << protocol << QStringLiteral("nested deeper than 64") << 60;
         QTest::newRow("endless xz CHUNKs of 8 MiB")
             << QStringLiteral("chunk-flood") << protocol
-            << QStringLiteral("limit of 128 MiB per call for Probe.sleep");
+            << QStringLiteral("limit of 128 MiB per call for Probe.sleep") << 60;
         // LOG records are not part of any call: they are rate-limited (the rest is read past,
         // undecoded) and the call ends by its own timeout, which still fires on time.
         QTest::newRow("endless xz LOGs of 1 MiB")
             << QStringLiteral("log-flood") << int(ErrorKind::Timeout)
-            << QStringLiteral("timed out after 3 s");
+            << QStringLiteral("timed out after 3 s") << 3;
     }
     void boundedByTheLimits()
     {
         QFETCH(QString, mode);
         QFETCH(int, kind);
         QFETCH(QString, expected);
+        QFETCH(int, timeoutS);
         const QByteArray marker = newMarker();
-        const Outcome o = runFleet(mode, std::chrono::seconds(3), marker);
+        const Outcome o = runFleet(mode, std::chrono::seconds(timeoutS), marker);
         QVERIFY2(o.finished, "the run must end");
         QVERIFY(!o.hostile.host.isEmpty());
         QCOMPARE(int(o.hostile.error.kind), kind);

@@ -264,6 +264,32 @@ private slots:
         pool.closeAll();
     }
 
+    void idlePooledSessionIsNotKeptAlive()
+    {
+        // Pings keep a healthy idle session from being taken for a dead one, but they are no
+        // use: the pool still closes it once it has been idle for its idle timeout.
+        auto tools = std::make_shared<ToolRegistry>(ToolRegistry::load({testToolsDir()}));
+        SessionPool::Options options;
+        options.liveness = std::chrono::milliseconds(600);
+        options.idleTimeout = std::chrono::milliseconds(1500);
+        SessionPool pool(std::make_unique<LocalFactory>(), tools, options);
+        HostTarget target = HostTarget::local(QStringLiteral("idle"));
+        target.interpreter = {python()};
+        AgentSession* s = pool.acquire(target);
+        QVERIFY(
+            finishOf(s->call(probe(QStringLiteral("echo"), {{QStringLiteral("value"), 1}})), 20000)
+                .first.ok);
+        QSignalSpy closed(s, &AgentSession::closed);
+        QElapsedTimer timer;
+        timer.start();
+        QVERIFY(closed.wait(6000));
+        const Error reason = closed.first().at(0).value<Error>();
+        QCOMPARE(reason.kind, ErrorKind::Closed); // closed as idle, not as silent
+        qInfo("idle pooled session closed by the pool %lld ms after its last call",
+              timer.elapsed());
+        QCOMPARE(pool.size(), 0);
+    }
+
     void sshFrozenSessionIsNoAnswerAndThePoolReconnects()
     {
         // The sshd processes of the connection are stopped: TCP stays up, SSH keep-alives get no
