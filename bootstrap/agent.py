@@ -1,7 +1,7 @@
 """Hostdeck agent: the stdlib-only program the controller streams to a host's python3.
 
 It speaks the frame protocol of PROTOCOL.md on private copies of fds 0/1 and answers requests:
-CALL, SYNC, CANCEL and CONFIG in; RESULT, ERROR, CHUNK and LOG out. boot.py runs it in its own
+CALL, SYNC, CANCEL, CONFIG and PING in; RESULT, ERROR, CHUNK, LOG and PONG out. boot.py runs it in its own
 globals (RFD, WFD, AGENT_FILE, PYVER, PYC_MAGIC, LOADED, bytecode() and the loader's _lzma come
 from there), from bytecode or compiled as 'hostdeck-agent.py'; strip.py removes comments and
 docstrings for the wire while keeping line numbers, so keep heavy imports inside the functions
@@ -11,6 +11,7 @@ import sys, binascii
 import posix as os  # all the agent needs, without os's 2 ms of imports
 from _struct import Struct
 from _thread import allocate_lock, start_new_thread, _local
+import _signal
 
 # Header: magic, version, type, flags (high byte) + 3 reserved bytes, id, body length.
 HDR = Struct('>HBBIQI')
@@ -23,7 +24,10 @@ TOOLS = {}  # class name -> tool class
 METHODS = {}  # (tool, method) -> (function, inline)
 SOURCES = {}  # module -> source text, or xz'd bytes until needed (describe, tracebacks)
 SYNCS = {}  # module -> number of SYNC frames received
-KIDS = set()  # live children of run_process (killed on CANCEL and at exit)
+KIDS = set()  # live children the agent owns (killed on CANCEL of their call and at exit)
+FAILED = {}  # module -> error of its last SYNC, while it is not installed
+EXIT_HOOKS = []  # run by die(): tools clean up what an unfinished call left (temp files)
+WATCH = {'fd': -1}  # write end of the watchdog's pipe (see watch())
 STATE = {'calls': 0, 'log': None}
 LOCAL = _local()
 WRITE_LOCK = allocate_lock()
@@ -36,7 +40,94 @@ def die(code):
     KIDS_LOCK.acquire(timeout=2)
     for p in list(KIDS):
         kill(p)
+    for hook in EXIT_HOOKS:
+        try:
+            hook()
+        except BaseException:
+            pass
+    if WATCH['fd'] >= 0:
+        try:
+            os.write(WATCH['fd'], b'.\n')  # we killed them ourselves: the watchdog just leaves
+        except OSError:
+            pass
     os._exit(code)
+
+
+# The watchdog: a tiny shell in its own session that holds the read end of a pipe whose write end
+# only the agent has. The agent tells it "+PGID" / "-PGID" as it starts and reaps children (each
+# leads its own process group); when the pipe reaches EOF without the agent's farewell "." (the
+# agent was SIGKILLed, or died without running die()), it kills every group still listed.
+WATCHDOG = ('g=;while read -r l;do case $l in +*)g="$g ${l#+}";;'
+            '-*)n=;for p in $g;do [ "$p" = "${l#-}" ]||n="$n $p";done;g=$n;;.)exit 0;;esac;done;'
+            'for p in $g;do kill -9 -"$p";done')
+
+
+def watch(line):
+    """Tell the watchdog about a child (called with KIDS_LOCK held); start it on first use."""
+    for attempt in (0, 1):
+        if WATCH['fd'] < 0:
+            if not start_watchdog():
+                return
+            line = ''.join('+%d\n' % p.pid for p in KIDS if p.returncode is None)
+        try:
+            os.write(WATCH['fd'], line.encode())
+            return
+        except OSError:  # the watchdog is gone: start another and tell it everything
+            os.close(WATCH['fd'])
+            WATCH['fd'] = -1
+
+
+def start_watchdog():
+    try:
+        r, w = os.pipe()
+    except OSError:
+        return False
+    try:
+        os.posix_spawn('/bin/sh', ['sh', '-c', WATCHDOG], {'PATH': '/usr/bin:/bin'},
+                       file_actions=[(os.POSIX_SPAWN_DUP2, r, 0)], setsid=True)
+    except OSError:
+        os.close(w)
+        return False
+    finally:
+        os.close(r)
+    WATCH['fd'] = w
+    return True
+
+
+def adopt(start):
+    """Run start() — it starts one child process in a new session and returns an object with
+    .pid, .returncode and .kill() (a Popen, or the tools' _proc.Child) — and make the agent its
+    owner: the child's process group is killed when the current call is cancelled, when the agent
+    exits, and by the watchdog when the agent itself is killed. Call release() before reaping."""
+    c = context()
+    with KIDS_LOCK:
+        if WATCH['fd'] < 0:
+            start_watchdog()  # before the child: it must never run unwatched for long
+        p = start()
+        KIDS.add(p)
+        watch('+%d\n' % p.pid)
+    if c is not None:
+        c.procs.append(p)
+        if c.cancelled.is_set():
+            kill(p)
+    return p
+
+
+def release(p):
+    """The child is finished with (about to be reaped): the agent no longer kills it."""
+    c = context()
+    if c is not None and p in c.procs:
+        c.procs.remove(p)
+    with KIDS_LOCK:
+        if p in KIDS:
+            KIDS.discard(p)
+            watch('-%d\n' % p.pid)
+
+
+def at_exit(hook):
+    """Run hook() when the agent ends by itself (stdin closed, write failure, exit_after_reply,
+    SIGTERM): for cleaning up what unfinished calls left behind. Must be quick."""
+    EXIT_HOOKS.append(hook)
 
 
 def kill(p):
@@ -192,6 +283,15 @@ class UnknownTool(Exception):
 
 
 def err(e, etype=None):
+    out = err_dict(e, etype)
+    try:
+        return enc(out)
+    except Exception:
+        out['details'] = {k: repr(v) for k, v in out['details'].items()}
+        return enc(out)
+
+
+def err_dict(e, etype=None):
     import traceback, linecache
     linecache.cache.setdefault(AGENT_FILE, (0, None, [], AGENT_FILE))
     for n in list(SOURCES):  # registered only now: linecache imports tokenize and re
@@ -202,15 +302,10 @@ def err(e, etype=None):
     frames = [] if etype else traceback.extract_tb(e.__traceback__)
     while frames and frames[0].filename == AGENT_FILE:
         frames.pop(0)
-    out = {'type': etype or type(e).__name__, 'message': str(e),
-           'traceback': [{'file': f.filename, 'line': f.lineno, 'function': f.name,
-                          'code': f.line or ''} for f in frames],
-           'details': getattr(e, 'details', None) or {}}
-    try:
-        return enc(out)
-    except Exception:
-        out['details'] = {k: repr(v) for k, v in out['details'].items()}
-        return enc(out)
+    return {'type': etype or type(e).__name__, 'message': str(e),
+            'traceback': [{'file': f.filename, 'line': f.lineno, 'function': f.name,
+                           'code': f.line or ''} for f in frames],
+            'details': getattr(e, 'details', None) or {}}
 
 
 class Event:
@@ -301,22 +396,37 @@ changes = _marker('_hd_changes')
 internal = _marker('_hd_internal')  # a protocol piece: hidden from palettes, refused from users
 
 
+def timeout(seconds=None, param=None):
+    """Declare how long a method may take (seconds, shown in describe as "timeout"), and/or the
+    name of a parameter that holds a time limit the method enforces itself ("timeout_param"): the
+    controller gives such a call at least that long plus a margin."""
+    if seconds is not None and (type(seconds) not in (int, float) or not seconds > 0):
+        raise TypeError('hostdeck.timeout: seconds must be a positive number, not %r' % (seconds,))
+
+    def mark(f):
+        fn = getattr(f, '__func__', f)
+        if param is not None:
+            code = fn.__code__
+            if param not in code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]:
+                raise TypeError('hostdeck.timeout: %s has no parameter %r' % (fn.__name__, param))
+        fn._hd_timeout = seconds
+        fn._hd_timeout_param = param
+        return f
+    return mark
+
+
 def run_process(argv, input=None, timeout=None, **kw):
-    """subprocess.run() whose child (a new session) is killed when the call is cancelled."""
+    """subprocess.run() whose child (a new session) the agent owns: killed when the call is
+    cancelled or the agent ends."""
     import subprocess as sp
     kw.setdefault('stdout', sp.PIPE)
     kw.setdefault('stderr', sp.PIPE)
     kw.setdefault('stdin', sp.DEVNULL if input is None else sp.PIPE)
-    kw.setdefault('start_new_session', True)
+    kw['start_new_session'] = True  # its own process group: what CANCEL and the watchdog kill
+    kw.pop('process_group', None)
     c = context()
-    with KIDS_LOCK:
-        p = sp.Popen(argv, **kw)
-        KIDS.add(p)
+    p = adopt(lambda: sp.Popen(argv, **kw))
     try:
-        if c:
-            c.procs.append(p)
-            if c.cancelled.is_set():
-                kill(p)
         try:
             out, errout = p.communicate(input, timeout)
         except sp.TimeoutExpired:
@@ -324,9 +434,7 @@ def run_process(argv, input=None, timeout=None, **kw):
             out, errout = p.communicate()
             raise sp.TimeoutExpired(argv, timeout, out, errout)
     finally:
-        KIDS.discard(p)
-        if c:
-            c.procs.remove(p)
+        release(p)
     if c and c.cancelled.is_set():
         raise Cancelled('cancelled')
     return sp.CompletedProcess(argv, p.returncode, out, errout)
@@ -402,10 +510,17 @@ def lookup(tool, method):
     if hit is None:
         cls = TOOLS.get(tool)
         if cls is None:
-            raise UnknownTool('unknown tool %r (not synced?)' % (tool,))
-        fn = getattr(cls, method, None) if type(method) is str and method[:1] != '_' else None
-        if not callable(fn):
+            broken = ', '.join(sorted(FAILED))
+            raise UnknownTool('unknown tool %r (%s)' % (tool, 'not synced?' if not broken else
+                                                        'not synced, or in a module that failed '
+                                                        'to load: ' + broken))
+        # Only what the tool's class declares itself, as describe lists it: a public static or
+        # class method. Nothing inherited (type.mro, object.__subclasshook__), no dunder, no
+        # _helper.
+        raw = vars(cls).get(method) if type(method) is str and method[:1] != '_' else None
+        if not isinstance(raw, (staticmethod, classmethod)):
             raise UnknownTool('tool %s has no method %r' % (tool, method))
+        fn = getattr(cls, method)
         hit = METHODS[key] = (fn, getattr(fn, '_hd_inline', False))
     return hit
 
@@ -459,7 +574,9 @@ def on_sync(cid, req, batch):
         exec(code, mod.__dict__)
     except BaseException as e:
         sys.modules.pop(name, None)
+        FAILED[name] = err_dict(e)
         return send(17, cid, err(e), batch)
+    FAILED.pop(name, None)
     watch_logging()
     METHODS.clear()
     if name[:1] != '_':
@@ -500,7 +617,10 @@ def setup_logging():
                 return
             LOCAL.logging = True
             try:
-                put(frame(19, 0, enc({'level': r.levelno, 'logger': r.name, 'message': self.format(r),
+                text = self.format(r)
+                if len(text) > 65536:  # the controller refuses LOG bodies over 1 MiB
+                    text = text[:65536] + '... (%d characters cut)' % (len(text) - 65536)
+                put(frame(19, 0, enc({'level': r.levelno, 'logger': r.name, 'message': text,
                                       'file': r.pathname, 'line': r.lineno, 'time': r.created})))
             except Exception:
                 pass
@@ -514,6 +634,8 @@ def setup_logging():
 
 def handle(ftype, flags, fid, body, batch):
     """Decode and dispatch one frame; anything malformed ends the session."""
+    if ftype == 6:  # PING: answered at once, here on the reader thread, whatever tools are doing
+        return send(20, fid, b'{}', batch)
     try:
         if flags & 0x1000000:
             from _lzma import LZMADecompressor
@@ -599,10 +721,31 @@ def describe_method(source, node, raw):
             except Exception:
                 pass
         params.append(d)
-    return {'name': node.name, 'doc': cleandoc(fn.__doc__),
-            'changes': getattr(fn, '_hd_changes', False), 'inline': getattr(fn, '_hd_inline', False),
-            'internal': getattr(fn, '_hd_internal', False),
-            'params': params, 'returns': seg(node.returns)}
+    out = {'name': node.name, 'doc': cleandoc(fn.__doc__),
+           'changes': getattr(fn, '_hd_changes', False), 'inline': getattr(fn, '_hd_inline', False),
+           'internal': getattr(fn, '_hd_internal', False), 'params': params, 'returns': seg(node.returns), 'timeout': getattr(fn, '_hd_timeout', None)}
+    if getattr(fn, '_hd_timeout_param', None):
+        out['timeout_param'] = fn._hd_timeout_param
+    return out
+
+
+def describe_module(name):
+    import ast
+    source = source_of(name)
+    mod = sys.modules[name]
+    out = []
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.ClassDef) and node.name[:1] != '_':
+            cls = getattr(mod, node.name)
+            methods = []
+            for f in node.body:
+                mname = getattr(f, 'name', '_')
+                raw = cls.__dict__.get(mname)
+                if mname[:1] != '_' and isinstance(raw, (staticmethod, classmethod)):
+                    methods.append(describe_method(source, f, raw))
+            out.append({'tool': node.name, 'module': name, 'doc': cleandoc(cls.__doc__),
+                        'methods': methods})
+    return out
 
 
 class Agent:
@@ -610,22 +753,20 @@ class Agent:
 
     @staticmethod
     def describe(modules):
-        import ast
         out = []
         for name in modules:
-            source = source_of(name)
-            mod = sys.modules[name]
-            for node in ast.parse(source).body:
-                if isinstance(node, ast.ClassDef) and node.name[:1] != '_':
-                    cls = getattr(mod, node.name)
-                    methods = []
-                    for f in node.body:
-                        mname = getattr(f, 'name', '_')
-                        raw = cls.__dict__.get(mname)
-                        if mname[:1] != '_' and isinstance(raw, (staticmethod, classmethod)):
-                            methods.append(describe_method(source, f, raw))
-                    out.append({'tool': node.name, 'module': name, 'doc': cleandoc(cls.__doc__),
-                                'methods': methods})
+            if name in FAILED:
+                out.append({'module': name, 'error': FAILED[name]})
+                continue
+            if name not in SOURCES or name not in sys.modules:
+                out.append({'module': name, 'error': {
+                    'type': 'NotSynced', 'message': 'module %s was not synced' % name,
+                    'traceback': [], 'details': {}}})
+                continue
+            try:
+                out += describe_module(name)
+            except Exception as e:
+                out.append({'module': name, 'error': err_dict(e)})
         return out
 
     @staticmethod
@@ -642,8 +783,11 @@ class Agent:
 TOOLS['_agent'] = Agent
 hostdeck = type(sys)('hostdeck')
 hostdeck.__dict__.update(context=context, exit_after_reply=exit_after_reply, inline=inline, changes=changes, internal=internal, run_process=run_process,
+                         timeout=timeout, adopt=adopt, release=release, at_exit=at_exit,
                          ToolError=ToolError, Cancelled=Cancelled, Path=str, Text=str, Secret=str)
 sys.modules['hostdeck'] = hostdeck
+for _sig in ('SIGTERM', 'SIGHUP'):  # asked to stop: end like on EOF, children and all
+    _signal.signal(getattr(_signal, _sig), lambda n, f: die(128 + n))
 try:
     main()
 finally:

@@ -22,7 +22,8 @@ if _null > 2:
 AGENT_FILE = 'hostdeck-agent.py'
 PYVER = '%d.%d.%d' % sys.version_info[:3]
 PYC_MAGIC = sys.modules['_frozen_importlib_external'].MAGIC_NUMBER
-os.write(WFD, ('HOSTDECK-READY 1 %s %d\n' % (PYVER, os.getpid())).encode())
+# After the pid: the capabilities of the agent that follows (PROTOCOL.md §1, Handshake).
+os.write(WFD, ('HOSTDECK-READY 1 %s %d ping\n' % (PYVER, os.getpid())).encode())
 
 
 def _take(n):

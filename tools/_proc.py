@@ -155,7 +155,7 @@ USE_SPAWN = hasattr(posix, "posix_spawn")
 class Child:
     """A started command: its pid, the parent's ends of its pipes and, once reaped, its rc.
 
-    It quacks like the Popen objects the agent kills on CANCEL (pid, returncode, kill()).
+    It quacks like the Popen objects the agent owns (hostdeck.adopt: pid, returncode, kill()).
     """
 
     def __init__(self, pid: int, stdin: Optional[int], stdout: int, stderr: int, popen=None) -> None:
@@ -276,24 +276,6 @@ def _spawn(argv: list[str], piped_stdin: bool, cwd: Optional[str], env: dict) ->
                  p.stderr.fileno(), popen=p)
 
 
-def _register(child: Child) -> Optional[list]:
-    """Let the agent kill the child at once on CANCEL (it kills what the call's procs list holds)."""
-    procs = getattr(hostdeck.context(), "procs", None)
-    if isinstance(procs, list):
-        procs.append(child)
-        return procs
-    return None
-
-
-def _unregister(procs: Optional[list], child: Child) -> None:
-    # Before the child is reaped: a pid left in the list could be signalled after reuse.
-    if procs is not None:
-        try:
-            procs.remove(child)
-        except ValueError:
-            pass
-
-
 def _kill_group(child: Child) -> None:
     if child.returncode is not None:
         return  # reaped: its pid (and group id) may belong to someone else now
@@ -311,25 +293,25 @@ def run(argv: list[str], *, stdin: Union[str, bytes, None] = None, cwd: Optional
     argv = [str(a) for a in argv]
     done = Completed(argv)
     try:
-        child = _spawn(argv, stdin is not None, cwd, extended_env(env))
+        # The agent owns the child: CANCEL, the agent's exit and its watchdog kill its group.
+        child = hostdeck.adopt(lambda: _spawn(argv, stdin is not None, cwd, extended_env(env)))
     except FileNotFoundError as err:
         raise hostdeck.ToolError("command not found: %s (%s)" % (argv[0], describe(argv)),
                                  command=argv, error=str(err))
     except OSError as err:
         raise hostdeck.ToolError("cannot start %s: %s" % (describe(argv), err), command=argv,
                                  cwd=cwd, error=str(err))
-    procs = _register(child)
     streams = {child.stdout: _Stream("stdout", capture, max_capture, emit),
                child.stderr: _Stream("stderr", capture, max_capture, emit)}
     started = time.monotonic()
     try:
         _pump(child, streams, stdin, timeout, started, done)
     finally:
-        _unregister(procs, child)
         if child.poll() is None:
             _kill_group(child)
         while child.wait(1.0) is None:
             pass
+        hostdeck.release(child)
         child.close()
     done.rc = child.returncode
     done.duration = time.monotonic() - started

@@ -1,4 +1,11 @@
-"""Chunked upload/download with bounded memory, behind FileSystem.upload_* and download."""
+"""Chunked upload/download with bounded memory, behind FileSystem.upload_* and download.
+
+An upload writes a temp file beside its destination (".NAME.XXXX.hostdeck-tmp") and renames it
+at the end. While the agent lives it holds an exclusive flock() on the temp file, so the kernel
+itself says whether a live agent still owns one. Unfinished uploads' temp files are removed when
+the agent ends (hostdeck.at_exit); those of an agent that was killed are removed by the next
+upload into the same directory once they are older than STALE_SECONDS and nobody holds the lock.
+"""
 from __future__ import annotations
 
 import os
@@ -8,8 +15,62 @@ import hostdeck
 
 import _files
 
+STALE_SECONDS = 3600
+TEMP_SUFFIX = ".hostdeck-tmp"
+
 _lock = threading.Lock()
 _uploads: dict[str, "_Upload"] = {}
+
+
+def _discard_all() -> None:
+    # Runs as the agent exits, from whatever thread ended it: no locks, only unlinks.
+    for upload in list(_uploads.values()):
+        try:
+            os.unlink(upload.tmp)
+        except OSError:
+            pass
+
+
+hostdeck.at_exit(_discard_all)
+
+
+def sweep_stale(directory: str, now: Optional[float] = None) -> list[str]:
+    """Remove temp files in directory that no live agent owns and that are older than
+    STALE_SECONDS (ours only, regular files only); returns what was removed."""
+    import fcntl
+    import stat
+    import time
+    now = time.time() if now is None else now
+    uid = os.geteuid()
+    removed = []
+    try:
+        entries = os.scandir(directory)
+    except OSError:
+        return removed
+    with entries:
+        for entry in entries:
+            if not (entry.name.startswith(".") and entry.name.endswith(TEMP_SUFFIX)):
+                continue
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if not stat.S_ISREG(st.st_mode) or st.st_uid != uid or now - st.st_mtime < STALE_SECONDS:
+                continue
+            try:
+                fd = os.open(entry.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+            except OSError:
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # refused while an agent owns it
+                if os.fstat(fd).st_ino == st.st_ino:
+                    os.unlink(entry.path)
+                    removed.append(entry.path)
+            except OSError:
+                pass
+            finally:
+                os.close(fd)
+    return removed
 
 
 class _Upload:
@@ -19,6 +80,11 @@ class _Upload:
         self.sha256 = sha256.lower() if sha256 else None
         self.mode, self.uid, self.gid, self.backup = mode, uid, gid, backup
         self.fd, self.tmp = _files.open_temp(dest)
+        import fcntl
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # "a live agent owns this file"
+        except OSError:
+            pass  # a file system without flock: the age bound alone protects it
         self.offset = 0
         self.hash = _sha256()
         self.lock = threading.Lock()
@@ -65,6 +131,7 @@ def begin(dest: str, size: int, sha256: Optional[str], mode, owner, group, backu
         return {"skip": True, "token": None, "changed": bool(drift), "attributes": drift}
     if _files.in_check_mode():
         return {"skip": True, "token": None, "changed": True, "check": True}
+    sweep_stale(os.path.dirname(os.path.abspath(dest)) or ".")
     upload = _Upload(dest, size, sha256, mode_bits, uid, gid, backup)
     token = os.urandom(16).hex()
     with _lock:

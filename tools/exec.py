@@ -57,6 +57,7 @@ class Exec:
 
     @staticmethod
     @hostdeck.changes
+    @hostdeck.timeout(param="timeout")
     def run(argv: list[str], cwd: Optional[Path] = None, env: Optional[dict[str, str]] = None,
             stdin: Optional[Text] = None, timeout: Optional[float] = None,
             creates: Optional[Path] = None, removes: Optional[Path] = None, raise_on_error: bool = True,
@@ -77,6 +78,7 @@ class Exec:
 
     @staticmethod
     @hostdeck.changes
+    @hostdeck.timeout(param="timeout")
     def shell(script: Text, shell: str = "/bin/sh", cwd: Optional[Path] = None,
               env: Optional[dict[str, str]] = None, stdin: Optional[Text] = None,
               timeout: Optional[float] = None, creates: Optional[Path] = None,

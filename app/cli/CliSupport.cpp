@@ -1,5 +1,6 @@
 #include "CliSupport.h"
 
+#include "util/RemoteText.h"
 #include "wire/DataCodec.h"
 
 #include <QJsonArray>
@@ -48,12 +49,13 @@ Result<std::pair<QString, QString>> parseToolMethod(const QString& text)
 
 void printJson(const QJsonValue& value)
 {
+    // Values come from hosts: C1 and bidi controls in their strings go out as \u escapes.
     if (value.isObject())
-        out() << QJsonDocument(value.toObject()).toJson(QJsonDocument::Indented);
+        out() << terminalSafeJson(QJsonDocument(value.toObject()).toJson(QJsonDocument::Indented));
     else if (value.isArray())
-        out() << QJsonDocument(value.toArray()).toJson(QJsonDocument::Indented);
+        out() << terminalSafeJson(QJsonDocument(value.toArray()).toJson(QJsonDocument::Indented));
     else
-        out() << wire::encodeValue(value) << '\n';
+        out() << terminalSafeJson(wire::encodeValue(value)) << '\n';
     out().flush();
 }
 

@@ -1,6 +1,7 @@
 #include "RunPrinter.h"
 
 #include "CliSupport.h"
+#include "util/RemoteText.h"
 #include "wire/DataCodec.h"
 
 #include <QJsonArray>
@@ -47,7 +48,7 @@ void RunPrinter::onEvents(const QList<RunEvent>& events)
     }
     for (const RunEvent& event : events) {
         if (m_mode == Mode::Events) {
-            out() << wire::encodeValue(event.toJson()) << '\n';
+            out() << terminalSafeJson(wire::encodeValue(event.toJson())) << '\n';
         }
         switch (event.type) {
         case RunEvent::Type::RunStarted:
@@ -61,7 +62,7 @@ void RunPrinter::onEvents(const QList<RunEvent>& events)
         case RunEvent::Type::HostResult:
             m_records << event.record;
             if (m_mode == Mode::Records)
-                out() << wire::encodeValue(event.record.toJson()) << '\n';
+                out() << terminalSafeJson(wire::encodeValue(event.record.toJson())) << '\n';
             break;
         case RunEvent::Type::RunFinished:
             out().flush();

@@ -26,6 +26,10 @@ struct CallRequest
     /// Raw bytes that `args` refers to as {"$bin": index}: sent as frame attachments with no
     /// base64 on the way (file transfer). Tagged {"$bytes": ...} values work too.
     QList<QByteArray> attachments;
+    /// Bytes the host may send for this call (chunks and reply, decoded): 0 = the session's
+    /// limit (AgentSession::Options::callBytes), < 0 = no limit (bulk transfers whose chunks the
+    /// caller writes away). Going over it is a protocol error that closes the session.
+    qint64 maxReceive = 0;
 
     /// The common case: `tool.method(args)` with the defaults above.
     static CallRequest of(const QString& tool, const QString& method, const QJsonObject& args = {})
@@ -86,6 +90,7 @@ private:
     QPointer<AgentSession> m_session;
     quint64 m_id;
     CallRequest m_request;
+    qint64 m_received = 0; ///< decoded bytes of chunks and reply so far
     CallResult m_result;
     bool m_finished = false;
 };

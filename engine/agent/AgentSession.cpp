@@ -2,6 +2,7 @@
 
 #include "agent/Bytecode.h"
 #include "util/Lzma.h"
+#include "util/RemoteText.h"
 #include "wire/DataCodec.h"
 
 #include <QJsonObject>
@@ -14,6 +15,9 @@ Q_LOGGING_CATEGORY(lcSession, "hostdeck.engine.session")
 
 namespace {
 constexpr qsizetype kStderrKeep = 4096;
+/// After the agent's stdout closed: how long to wait for its exit status before calling the
+/// connection lost anyway (the process may close its output and go on running).
+constexpr int kOutputGraceMs = 200;
 const QString kAgentTool = QStringLiteral("_agent");
 
 /// SYNC bodies prepared once per module source and variant: a fan-out to N hosts would otherwise
@@ -50,10 +54,12 @@ wire::PreparedBody preparedSync(const ToolModule& module, qsizetype compressMin,
     return cache.insert(key, wire::prepareBody(wire::encodeValue(body), compressMin)).value();
 }
 
+/// What a host printed, as it may appear in a message: bounded, control characters escaped.
 QString excerpt(const QString& text)
 {
     const QString trimmed = text.trimmed();
-    return trimmed.size() > 600 ? trimmed.left(600) + QStringLiteral("…") : trimmed;
+    return sanitizeRemoteText(trimmed.size() > 600 ? trimmed.left(600) + QStringLiteral("…")
+                                                   : trimmed);
 }
 } // namespace
 
@@ -61,15 +67,22 @@ AgentSession::AgentSession(std::unique_ptr<Transport> transport,
                            std::shared_ptr<const ToolRegistry> tools, Options options,
                            QObject* parent)
     : QObject(parent), m_transport(std::move(transport)), m_tools(std::move(tools)),
-      m_options(std::move(options)), m_decoder(m_options.maxFrame)
+      m_options(std::move(options)),
+      m_decoder(wire::DecodeLimits{m_options.maxFrame, m_options.maxDepth, m_options.maxElements}),
+      m_liveness([this] { sendPing(); }, [this] { onSilent(); })
 {
     qRegisterMetaType<CallResult>();
     qRegisterMetaType<LogRecord>();
+    m_decoder.setPolicy([this](const wire::FrameHeader& header) { return planBody(header); });
     m_readyTimer.setSingleShot(true);
     connect(&m_readyTimer, &QTimer::timeout, this, &AgentSession::onReadyTimeout);
+    m_outputGrace.setSingleShot(true);
+    m_outputGrace.setInterval(kOutputGraceMs);
+    connect(&m_outputGrace, &QTimer::timeout, this, &AgentSession::onOutputGraceOver);
     connect(m_transport.get(), &Transport::started, this, &AgentSession::onStarted);
     connect(m_transport.get(), &Transport::dataReceived, this, &AgentSession::onData);
     connect(m_transport.get(), &Transport::stderrReceived, this, &AgentSession::onStderr);
+    connect(m_transport.get(), &Transport::outputClosed, this, &AgentSession::onOutputClosed);
     connect(m_transport.get(), &Transport::failed, this, &AgentSession::onTransportFailed);
     connect(m_transport.get(), &Transport::finished, this, &AgentSession::onTransportFinished);
 }
@@ -170,13 +183,12 @@ void AgentSession::setLogLevel(int level)
     sendFrame(wire::FrameType::Config, id, QJsonObject{{QStringLiteral("log_level"), level}});
 }
 
-bool AgentSession::ensureSynced(const QString& module, QString* problem)
+const CallError* AgentSession::ensureSynced(const QString& module)
 {
     for (const QString& name : m_tools->syncOrder(module)) {
-        if (m_syncFailures.contains(name)) {
-            *problem = m_syncFailures.value(name);
-            return false;
-        }
+        const auto failed = m_syncFailures.constFind(name);
+        if (failed != m_syncFailures.constEnd())
+            return &failed.value();
         if (m_synced.contains(name))
             continue;
         const ToolModule* mod = m_tools->module(name);
@@ -189,7 +201,20 @@ bool AgentSession::ensureSynced(const QString& module, QString* problem)
             wire::FrameType::Sync, id,
             preparedSync(*mod, m_options.compressMin, m_options.bootstrap.bytecode)));
     }
-    return true;
+    return nullptr;
+}
+
+const CallError* AgentSession::syncFailureFor(const CallRequest& request) const
+{
+    const auto module = m_tools->moduleForTool(request.tool);
+    if (!module)
+        return nullptr;
+    for (const QString& name : m_tools->syncOrder(*module)) {
+        const auto failed = m_syncFailures.constFind(name);
+        if (failed != m_syncFailures.constEnd())
+            return &failed.value();
+    }
+    return nullptr;
 }
 
 AgentCall* AgentSession::call(CallRequest request)
@@ -200,7 +225,10 @@ AgentCall* AgentSession::call(CallRequest request)
         completeLater(call, errorResult(m_closeReason.kind, m_closeReason.message));
         return call;
     }
-    QStringList modules = req.syncModules;
+    // Extra modules (describe) go out whatever became of them: the call reports each one's
+    // state itself, so one broken module does not fail the description of the others.
+    for (const QString& module : req.syncModules)
+        ensureSynced(module);
     if (req.tool != kAgentTool) {
         const auto module = m_tools->moduleForTool(req.tool);
         if (!module) {
@@ -211,13 +239,10 @@ AgentCall* AgentSession::call(CallRequest request)
                                 .arg(req.tool, m_tools->toolNames().join(QStringLiteral(", ")))));
             return call;
         }
-        modules << *module;
-    }
-    for (const QString& module : std::as_const(modules)) {
-        QString problem;
-        if (!ensureSynced(module, &problem)) {
-            completeLater(call,
-                          errorResult(ErrorKind::Remote, problem, QStringLiteral("SyncError")));
+        if (const CallError* failure = ensureSynced(*module)) {
+            CallResult result;
+            result.error = *failure;
+            completeLater(call, std::move(result));
             return call;
         }
     }
@@ -285,6 +310,7 @@ void AgentSession::complete(quint64 id, CallResult result)
 
 void AgentSession::onData(const QByteArray& data)
 {
+    m_liveness.heard();
     if (m_state == State::Starting) {
         onHandshakeStep(m_handshake.feed(data));
         return;
@@ -292,7 +318,8 @@ void AgentSession::onData(const QByteArray& data)
     if (m_state != State::Ready)
         return;
     m_decoder.append(data);
-    drainFrames();
+    if (!m_drainQueued)
+        drainFrames(); // else the queued drain reads it, in order
 }
 
 void AgentSession::onHandshakeStep(const Handshake::Step& step)
@@ -310,6 +337,9 @@ void AgentSession::onHandshakeStep(const Handshake::Step& step)
         m_state = State::Ready;
         m_pythonVersion = step.pythonVersion;
         m_agentPid = step.pid;
+        m_logTokens = kLogBurst;
+        m_logClock.start();
+        m_liveness.start(m_options.liveness);
         emit ready();
         if (!step.rest.isEmpty() && m_state == State::Ready) {
             m_decoder.append(step.rest);
@@ -338,6 +368,7 @@ void AgentSession::onHandshakeStep(const Handshake::Step& step)
 
 void AgentSession::onStderr(const QByteArray& data)
 {
+    m_liveness.heard();
     if (m_stderr.size() < kStderrKeep)
         m_stderr.append(data.left(kStderrKeep - m_stderr.size()));
     if (m_state != State::Starting || !m_options.bootstrap.become)
@@ -382,108 +413,20 @@ void AgentSession::onStderr(const QByteArray& data)
     }
 }
 
-void AgentSession::drainFrames()
-{
-    while (m_state == State::Ready) {
-        auto next = m_decoder.next();
-        if (!next) {
-            fail(
-                makeError(ErrorKind::Protocol, QStringLiteral("protocol error from agent on %1: %2")
-                                                   .arg(targetName(), next.error().message)));
-            return;
-        }
-        if (!next->has_value())
-            return;
-        handleFrame(**next);
-    }
-}
-
-void AgentSession::handleFrame(const wire::Frame& frame)
-{
-    if (!wire::isAgentFrameType(frame.type)) {
-        fail(makeError(
-            ErrorKind::Protocol,
-            QStringLiteral("protocol error from agent on %1: it sent a request (frame type %2); "
-                           "the controller never answers agent requests")
-                .arg(targetName())
-                .arg(int(frame.type))));
-        return;
-    }
-    auto decoded = wire::decodeBody(frame.body, frame.attachments);
-    if (!decoded) {
-        fail(makeError(ErrorKind::Protocol, QStringLiteral("protocol error from agent on %1: %2")
-                                                .arg(targetName(), decoded.error().message)));
-        return;
-    }
-    const QJsonValue& body = *decoded;
-    switch (frame.type) {
-    case wire::FrameType::Log: {
-        const QJsonObject o = body.toObject();
-        LogRecord record;
-        record.level = o.value(QStringLiteral("level")).toInt();
-        record.logger = o.value(QStringLiteral("logger")).toString();
-        record.message = o.value(QStringLiteral("message")).toString();
-        record.file = o.value(QStringLiteral("file")).toString();
-        record.line = o.value(QStringLiteral("line")).toInt();
-        record.time = o.value(QStringLiteral("time")).toDouble();
-        emit logReceived(record);
-        return;
-    }
-    case wire::FrameType::Chunk: {
-        if (AgentCall* call = m_pending.value(frame.id)) {
-            const QJsonObject o = body.toObject();
-            emit call->chunk(o.value(QStringLiteral("stream")).toString(),
-                             o.value(QStringLiteral("data")));
-        }
-        return;
-    }
-    case wire::FrameType::Result:
-    case wire::FrameType::Error: {
-        if (m_pendingSyncs.contains(frame.id)) {
-            const QString module = m_pendingSyncs.take(frame.id);
-            if (frame.type == wire::FrameType::Error) {
-                const QString message = body.toObject().value(QStringLiteral("message")).toString();
-                const QString problem =
-                    module.isEmpty()
-                        ? QStringLiteral("agent refused its configuration: %1").arg(message)
-                        : QStringLiteral("tool module '%1' failed to load on %2: %3")
-                              .arg(module, targetName(), message);
-                qCWarning(lcSession).noquote() << problem;
-                if (!module.isEmpty())
-                    m_syncFailures.insert(module, problem);
-            }
-            return;
-        }
-        if (!m_pending.contains(frame.id))
-            return; // late reply to a call that was cancelled or timed out
-        CallResult result;
-        if (frame.type == wire::FrameType::Result) {
-            result.ok = true;
-            result.value = body;
-        } else {
-            const QJsonObject o = body.toObject();
-            result.error.type = o.value(QStringLiteral("type")).toString();
-            result.error.kind = result.error.type == QStringLiteral("Cancelled")
-                                    ? ErrorKind::Cancelled
-                                    : ErrorKind::Remote;
-            result.error.message = o.value(QStringLiteral("message")).toString();
-            result.error.traceback = o.value(QStringLiteral("traceback")).toArray();
-            result.error.details = o.value(QStringLiteral("details")).toObject();
-        }
-        complete(frame.id, std::move(result));
-        return;
-    }
-    default:
-        return;
-    }
-}
-
 void AgentSession::onTransportFailed(const Error& error)
 {
     if (m_state == State::Starting && error.kind == ErrorKind::NotFound) {
         fail(makeError(ErrorKind::Bootstrap,
                        QStringLiteral("python interpreter '%1' not found on %2 (%3)")
                            .arg(interpreterName(), targetName(), error.message)));
+        return;
+    }
+    if (m_state == State::Ready && error.kind == ErrorKind::Cancelled) {
+        // The connection under a live session was closed by someone else (another session on
+        // it found the host silent, or the connection was shut down): for this session that is
+        // a lost connection, not a cancellation by the user.
+        fail(makeError(ErrorKind::ConnectionLost,
+                       QStringLiteral("connection lost: %1").arg(error.message)));
         return;
     }
     fail(error);
@@ -503,7 +446,7 @@ void AgentSession::onTransportFinished(const TransportExit& exit)
             message = QStringLiteral("interpreter '%1' on %2 %3 before READY")
                           .arg(interpreterName(), targetName(), exit.description);
         const QString output =
-            excerpt(m_handshake.noiseExcerpt() + QLatin1Char('\n') + stderrExcerpt());
+            excerpt(m_handshake.noiseExcerpt() + QLatin1Char('\n') + QString::fromUtf8(m_stderr));
         if (!output.isEmpty())
             message += QStringLiteral(": \"%1\"").arg(output);
         fail(makeError(ErrorKind::Bootstrap, message));
@@ -514,6 +457,32 @@ void AgentSession::onTransportFinished(const TransportExit& exit)
     if (!m_stderr.isEmpty())
         message += QStringLiteral(" (stderr: %1)").arg(stderrExcerpt());
     fail(makeError(ErrorKind::ConnectionLost, message));
+}
+
+void AgentSession::onOutputClosed()
+{
+    if (m_state == State::Closed || m_outputGrace.isActive())
+        return;
+    m_outputGrace.start(); // the exit status usually follows at once: report that if it does
+}
+
+void AgentSession::onOutputGraceOver()
+{
+    if (m_state == State::Closed)
+        return;
+    if (m_state == State::Starting) {
+        QString message = QStringLiteral("interpreter '%1' on %2 closed its output before READY")
+                              .arg(interpreterName(), targetName());
+        const QString output =
+            excerpt(m_handshake.noiseExcerpt() + QLatin1Char('\n') + QString::fromUtf8(m_stderr));
+        if (!output.isEmpty())
+            message += QStringLiteral(": \"%1\"").arg(output);
+        fail(makeError(ErrorKind::Bootstrap, message));
+        return;
+    }
+    fail(makeError(
+        ErrorKind::ConnectionLost,
+        QStringLiteral("connection lost: agent on %1 closed its output").arg(targetName())));
 }
 
 void AgentSession::onReadyTimeout()
@@ -553,7 +522,7 @@ void AgentSession::abort()
     fail(makeError(ErrorKind::ConnectionLost, QStringLiteral("connection lost: session aborted")));
 }
 
-void AgentSession::fail(const Error& reason)
+void AgentSession::fail(const Error& reason, bool unresponsive)
 {
     if (m_state == State::Closed)
         return;
@@ -561,7 +530,12 @@ void AgentSession::fail(const Error& reason)
     m_state = State::Closed;
     m_closeReason = reason;
     m_readyTimer.stop();
-    if (!graceful)
+    m_outputGrace.stop();
+    m_liveness.stop();
+    m_decoder = wire::FrameDecoder(); // what the host sent and nobody will read
+    if (unresponsive)
+        m_transport->abortUnresponsive();
+    else if (!graceful)
         m_transport->abort();
     failAll(reason);
     emit closed(reason);

@@ -3,11 +3,13 @@
 #include "agent/AgentCall.h"
 #include "agent/Bootstrap.h"
 #include "agent/Handshake.h"
+#include "agent/LivenessMonitor.h"
 #include "agent/ToolRegistry.h"
 #include "transport/Transport.h"
 #include "util/SecretBuffer.h"
 #include "wire/FrameCodec.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QSet>
 #include <QTimer>
@@ -31,7 +33,11 @@ struct LogRecord
 
 /// One agent on one target: bootstraps the interpreter through a Transport, then multiplexes
 /// concurrent calls over the framed protocol. Never blocks; every call ends in exactly one
-/// finished() — a result, a remote error, a timeout, a cancellation or a connection loss.
+/// finished() — a result, a remote error, a timeout, a cancellation, a connection loss or no
+/// answer within the liveness bound. What the host sends is decoded within limits (frame size,
+/// JSON depth and elements, bytes per call) a slice per event-loop turn, so one host can neither
+/// exhaust the controller's memory nor hold up other sessions; text it sends that ends up in a
+/// message (handshake noise, stderr, errors, logs) has its control characters escaped.
 class AgentSession final : public QObject
 {
     Q_OBJECT
@@ -43,7 +49,14 @@ public:
     {
         Bootstrap::Options bootstrap;
         std::chrono::milliseconds readyTimeout{30000};
+        /// Longest silence from a ready agent before its session is given up (NoAnswer): the
+        /// session pings after a third of it. 0 = off.
+        std::chrono::milliseconds liveness{30000};
         qsizetype maxFrame = wire::kDefaultMaxFrame;
+        int maxDepth = wire::kDefaultMaxDepth;             ///< JSON nesting per body
+        qsizetype maxElements = wire::kDefaultMaxElements; ///< JSON values and keys per body
+        /// Decoded bytes a host may send for one call (CallRequest::maxReceive overrides).
+        qint64 callBytes = qint64(128) * 1024 * 1024;
         qsizetype compressMin = 0;  ///< 0 = never compress (local); 4096 over SSH
         int logLevel = 30;          ///< forward records at or above this level
         SecretRequest sudoPassword; ///< for become; empty = NOPASSWD expected
@@ -88,23 +101,38 @@ signals:
     void logReceived(const hostdeck::engine::LogRecord& record);
 
 private:
+    static constexpr qint64 kLogBurst = qint64(4) * 1024 * 1024; ///< LOG bytes at once
+    static constexpr qint64 kLogRate = qint64(1) * 1024 * 1024;  ///< LOG bytes per second
+
     void onStarted();
     void onData(const QByteArray& data);
     void onStderr(const QByteArray& data);
     void onTransportFailed(const Error& error);
     void onTransportFinished(const TransportExit& exit);
+    void onOutputClosed();
+    void onOutputGraceOver();
+    void onSilent();
+    void sendPing();
     void onReadyTimeout();
     void onHandshakeStep(const Handshake::Step& step);
     void drainFrames();
+    void scheduleDrain();
+    Result<wire::BodyPlan> planBody(const wire::FrameHeader& header);
     void handleFrame(const wire::Frame& frame);
+    void handleLog(const QJsonValue& body);
+    void handleReply(const wire::Frame& frame, const QJsonValue& body);
+    CallError remoteError(const QJsonValue& body) const;
+    void failProtocol(const QString& problem);
     void sendFrame(wire::FrameType type, quint64 id, const QJsonValue& body);
     void writeRaw(const QByteArray& bytes);
     void releaseHeldWrites();
-    bool ensureSynced(const QString& module, QString* problem);
+    /// Sends the SYNCs `module` needs; the failure of one that did not load, if any.
+    const CallError* ensureSynced(const QString& module);
+    const CallError* syncFailureFor(const CallRequest& request) const;
     void completeLater(AgentCall* call, CallResult result);
     void complete(quint64 id, CallResult result);
     void failAll(const Error& reason);
-    void fail(const Error& reason);
+    void fail(const Error& reason, bool unresponsive = false);
     void onTimeout(quint64 id);
     QString interpreterName() const;
     QString stderrExcerpt() const;
@@ -117,11 +145,20 @@ private:
     Handshake m_handshake;
     wire::FrameDecoder m_decoder;
     QTimer m_readyTimer;
+    QTimer m_outputGrace; ///< after stdout closed: wait briefly for the exit status
+    LivenessMonitor m_liveness;
+    bool m_drainQueued = false;
+    quint64 m_pingId = 0;
+    qint64 m_logTokens = 0; ///< bytes of LOG bodies the host may still send now
+    QElapsedTimer m_logClock;
+    qint64 m_logRefilledMs = 0;
+    qint64 m_logWarnedMs = 0;
+    qint64 m_logsDropped = 0;
     quint64 m_nextId = 1;
     QHash<quint64, AgentCall*> m_pending;
     QHash<quint64, QString> m_pendingSyncs;
     QSet<QString> m_synced;
-    QHash<QString, QString> m_syncFailures;
+    QHash<QString, CallError> m_syncFailures; ///< module -> why it failed to load
     bool m_holdWrites = false;
     QByteArray m_held;
     QByteArray m_preStart;

@@ -156,6 +156,8 @@ Status ArgumentCheck::check(const ToolCatalog& catalog, const QString& tool, con
                             const QJsonObject& args)
 {
     const std::optional<MethodInfo> info = catalog.method(tool, method);
+    if (!info && !catalog.brokenReason(tool).isEmpty())
+        return makeError(ErrorKind::InvalidArgument, catalog.brokenReason(tool));
     if (!info) {
         QStringList known;
         bool toolKnown = false;

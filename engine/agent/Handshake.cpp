@@ -1,6 +1,7 @@
 #include "agent/Handshake.h"
 
 #include "agent/Bootstrap.h"
+#include "util/RemoteText.h"
 #include "wire/Frame.h"
 
 #include <QList>
@@ -52,13 +53,13 @@ Handshake::Step Handshake::parseLine(const QByteArray& line)
         bool okPid = false;
         if (parts.size() >= 3) {
             step.protocolVersion = parts[0].toInt(&okVersion);
-            step.pythonVersion = QString::fromLatin1(parts[1]);
+            step.pythonVersion = sanitizeRemoteText(parts[1], TextShape::SingleLine);
             step.pid = parts[2].toLongLong(&okPid);
         }
         if (!okVersion || !okPid) {
             step.outcome = Outcome::BadReady;
             step.problem = QStringLiteral("malformed READY line: \"%1\"")
-                               .arg(QString::fromUtf8(line.left(200)));
+                               .arg(sanitizeRemoteText(line.left(200), TextShape::SingleLine));
         } else if (step.protocolVersion != wire::kProtocolVersion) {
             step.outcome = Outcome::BadReady;
             step.problem = QStringLiteral("agent speaks protocol %1, controller %2")
@@ -71,8 +72,8 @@ Handshake::Step Handshake::parseLine(const QByteArray& line)
     }
     if (line.startsWith(Bootstrap::tooOldMarker())) {
         step.outcome = Outcome::TooOld;
-        step.pythonVersion =
-            QString::fromLatin1(line.mid(Bootstrap::tooOldMarker().size()).trimmed());
+        step.pythonVersion = sanitizeRemoteText(
+            line.mid(Bootstrap::tooOldMarker().size()).trimmed().left(40), TextShape::SingleLine);
         return step;
     }
     if (line == Bootstrap::loaderMarker()) {
@@ -92,7 +93,7 @@ QString Handshake::noiseExcerpt() const
     QByteArray text = m_noise;
     if (text.size() < kExcerpt)
         text.append(m_pending.left(kExcerpt - text.size()));
-    return QString::fromUtf8(text).trimmed();
+    return sanitizeRemoteText(QString::fromUtf8(text).trimmed());
 }
 
 } // namespace hostdeck::engine

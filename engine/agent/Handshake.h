@@ -34,7 +34,8 @@ public:
 
     /// Feed stdout bytes. After Ready, TooOld, Garbage or BadReady the handshake is over.
     Step feed(const QByteArray& data);
-    /// What was printed that was not a marker (first 4 KiB), for error messages.
+    /// What was printed that was not a marker (first 4 KiB), for error messages; control
+    /// characters escaped.
     QString noiseExcerpt() const;
     qsizetype noiseBytes() const { return m_noiseBytes; }
 

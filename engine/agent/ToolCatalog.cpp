@@ -35,6 +35,12 @@ ToolCatalog ToolCatalog::fromJson(const QJsonArray& tools)
     ToolCatalog catalog;
     for (const QJsonValue& toolValue : tools) {
         const QJsonObject toolJson = toolValue.toObject();
+        if (toolJson.contains(QStringLiteral("error"))) {
+            // A module that failed to load: no tool to offer, but why is kept for its calls.
+            catalog.m_broken.insert(toolJson.value(QStringLiteral("module")).toString(),
+                                    toolJson.value(QStringLiteral("error")).toObject());
+            continue;
+        }
         ToolInfo tool;
         tool.name = toolJson.value(QStringLiteral("tool")).toString();
         tool.module = toolJson.value(QStringLiteral("module")).toString();
@@ -48,9 +54,7 @@ ToolCatalog ToolCatalog::fromJson(const QJsonArray& tools)
             method.doc = methodJson.value(QStringLiteral("doc")).toString();
             method.changes = methodJson.value(QStringLiteral("changes")).toBool();
             method.internal = methodJson.value(QStringLiteral("internal")).toBool();
-            method.timeout = std::chrono::milliseconds(
-                qint64(methodJson.value(QStringLiteral("timeout")).toDouble() * 1000.0));
-            method.timeoutParam = methodJson.value(QStringLiteral("timeout_param")).toString();
+            method.raw = methodJson;
             method.rawParams = methodJson.value(QStringLiteral("params")).toArray();
             for (const QJsonValue& paramValue : method.rawParams) {
                 const QJsonObject paramJson = paramValue.toObject();
@@ -72,6 +76,25 @@ ToolCatalog ToolCatalog::fromJson(const QJsonArray& tools)
     std::sort(catalog.m_tools.begin(), catalog.m_tools.end(),
               [](const ToolInfo& a, const ToolInfo& b) { return a.name < b.name; });
     return catalog;
+}
+
+QString ToolCatalog::brokenReason(const QString& tool) const
+{
+    const QString module = m_brokenTools.value(tool);
+    if (module.isEmpty() || !m_broken.contains(module))
+        return {};
+    const QJsonObject error = m_broken.value(module);
+    QString where;
+    const QJsonArray traceback = error.value(QStringLiteral("traceback")).toArray();
+    if (!traceback.isEmpty()) {
+        const QJsonObject last = traceback.last().toObject();
+        where = QStringLiteral(" (%1:%2)")
+                    .arg(last.value(QStringLiteral("file")).toString())
+                    .arg(last.value(QStringLiteral("line")).toInt());
+    }
+    return QStringLiteral("tool module '%1' failed to load: %2: %3%4")
+        .arg(module, error.value(QStringLiteral("type")).toString(),
+             error.value(QStringLiteral("message")).toString(), where);
 }
 
 std::optional<MethodInfo> ToolCatalog::method(const QString& tool, const QString& method) const

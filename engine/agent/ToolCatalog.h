@@ -2,7 +2,9 @@
 
 #include "agent/ParamType.h"
 
+#include <QHash>
 #include <QJsonArray>
+#include <QJsonObject>
 #include <QJsonValue>
 #include <QList>
 
@@ -28,8 +30,7 @@ struct MethodInfo
     QString doc;
     bool changes = false;
     bool internal = false; ///< a protocol piece (upload chunks...): hidden from users, refused
-    std::chrono::milliseconds timeout{0}; ///< the tool's own call timeout; 0: the run's
-    QString timeoutParam;                 ///< a parameter (seconds) that extends the timeout
+    QJsonObject raw;       ///< the description as the agent gave it (timeout, timeout_param...)
     QList<ParamInfo> params;
     QJsonArray rawParams; ///< as described (for history redaction)
 
@@ -60,8 +61,18 @@ public:
     const QList<ToolInfo>& tools() const { return m_tools; }
     std::optional<MethodInfo> method(const QString& tool, const QString& method) const;
 
+    /// Modules that failed to load on the describing agent: module -> {type, message, traceback}.
+    const QHash<QString, QJsonObject>& brokenModules() const { return m_broken; }
+    /// `tool` is defined in `module`, which failed to load (the registry's text scan knows).
+    void addBrokenTool(const QString& tool, const QString& module) { m_brokenTools[tool] = module; }
+    /// Why `tool` is unavailable when its module failed to load: "tool module 'x' failed to load:
+    /// Type: message (file:line)"; empty otherwise.
+    QString brokenReason(const QString& tool) const;
+
 private:
     QList<ToolInfo> m_tools;
+    QHash<QString, QJsonObject> m_broken;
+    QHash<QString, QString> m_brokenTools;
 };
 
 } // namespace hostdeck::engine

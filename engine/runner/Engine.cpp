@@ -169,7 +169,15 @@ void Engine::onDescribed(const CallResult& result)
         }
         m_describeError.clear();
         m_descriptions = described;
-        m_catalog = std::make_shared<ToolCatalog>(ToolCatalog::fromJson(described));
+        auto catalog = std::make_shared<ToolCatalog>(ToolCatalog::fromJson(described));
+        for (auto it = catalog->brokenModules().begin(); it != catalog->brokenModules().end();
+             ++it) {
+            if (const ToolModule* module = m_tools->module(it.key())) {
+                for (const QString& tool : module->tools)
+                    catalog->addBrokenTool(tool, it.key());
+            }
+        }
+        m_catalog = catalog;
         const QString path = cachePath();
         if (!path.isEmpty() && !QFile::exists(path)) {
             QDir().mkpath(QFileInfo(path).absolutePath());

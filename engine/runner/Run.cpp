@@ -1,7 +1,9 @@
 #include "runner/Run.h"
 
 #include "agent/ArgumentCheck.h"
+#include "agent/CallTimeout.h"
 #include "runner/SessionPool.h"
+#include "util/RemoteText.h"
 
 #include <QJsonArray>
 #include <QLoggingCategory>
@@ -14,7 +16,6 @@ namespace {
 Q_LOGGING_CATEGORY(lcRun, "hostdeck.engine.run")
 constexpr std::chrono::milliseconds kBatchInterval{50};
 constexpr qsizetype kMaxBatchEvents = 500;
-constexpr std::chrono::milliseconds kTimeoutParamMargin{10000};
 } // namespace
 
 /// One target of the run: its state, its program and the calls the program made.
@@ -156,6 +157,8 @@ private:
         if (bytes > kOutputLimit)
             event.data = QStringLiteral("\n[output truncated: more than %1 MiB]\n")
                              .arg(kOutputLimit / (1024 * 1024));
+        else if (data.isString())
+            event.data = sanitizeRemoteText(data.toString()); // control characters escaped
         else
             event.data = data;
         m_run->emitEvent(std::move(event));
@@ -217,21 +220,10 @@ void Run::flush()
 
 std::chrono::milliseconds Run::timeoutFor(const CallRequest& request) const
 {
-    std::chrono::milliseconds timeout = m_request.options.callTimeout;
-    if (!m_catalog)
-        return timeout;
-    const std::optional<MethodInfo> method = m_catalog->method(request.tool, request.method);
-    if (!method)
-        return timeout;
-    if (method->timeout.count() > 0)
-        timeout = method->timeout;
-    if (!method->timeoutParam.isEmpty() && timeout.count() > 0) {
-        const QJsonValue own = request.args.value(method->timeoutParam);
-        if (own.isDouble() && own.toDouble() > 0)
-            timeout = std::max(timeout, std::chrono::milliseconds(qint64(own.toDouble() * 1000)) +
-                                            kTimeoutParamMargin);
-    }
-    return timeout;
+    const std::optional<MethodInfo> method =
+        m_catalog ? m_catalog->method(request.tool, request.method) : std::nullopt;
+    return callTimeout(method ? method->raw : QJsonObject{}, request.args,
+                       m_request.options.callTimeout);
 }
 
 void Run::start()

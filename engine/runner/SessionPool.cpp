@@ -81,6 +81,7 @@ AgentSession::Options SessionPool::sessionOptions(const HostTarget& target)
     options.bootstrap.become = target.become;
     options.bootstrap.becomeUser = target.becomeUser;
     options.readyTimeout = m_options.readyTimeout;
+    options.liveness = m_options.liveness;
     options.logLevel = m_options.logLevel;
     options.compressMin = target.kind == HostTarget::Kind::Ssh ? 4096 : 0;
     if (target.become && m_credentials) {

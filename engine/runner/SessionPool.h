@@ -36,6 +36,8 @@ public:
     {
         std::chrono::milliseconds idleTimeout{std::chrono::minutes(10)};
         std::chrono::milliseconds readyTimeout{std::chrono::seconds(30)};
+        /// AgentSession::Options::liveness of every session (0 = off).
+        std::chrono::milliseconds liveness{std::chrono::seconds(30)};
         int logLevel = 30;
     };
 

@@ -62,6 +62,15 @@ void SshTransport::abort()
         m_channel->abort();
 }
 
+void SshTransport::abortUnresponsive()
+{
+    abort();
+    // The connection that carried a silent agent is as suspect as the agent (a stopped sshd
+    // keeps the TCP connection up): drop it, so that the next session connects anew.
+    if (m_connection)
+        m_connection->disconnectFromHost();
+}
+
 void SshTransport::channelOpened()
 {
     emit started();
@@ -75,6 +84,12 @@ void SshTransport::channelStdout(const QByteArray& data)
 void SshTransport::channelStderr(const QByteArray& data)
 {
     emit stderrReceived(data);
+}
+
+void SshTransport::channelEof()
+{
+    if (!m_done)
+        emit outputClosed();
 }
 
 void SshTransport::channelFinished(const TransportExit& exit)

@@ -28,11 +28,13 @@ public:
     qint64 bytesToWrite() const override;
     void closeWrite() override;
     void abort() override;
+    void abortUnresponsive() override;
 
 private:
     void channelOpened() override;
     void channelStdout(const QByteArray& data) override;
     void channelStderr(const QByteArray& data) override;
+    void channelEof() override;
     void channelFinished(const TransportExit& exit) override;
     void channelFailed(const Error& error) override;
 

@@ -75,6 +75,7 @@ void FileDownload::start()
                                       {{QStringLiteral("path"), m_options.remotePath},
                                        {QStringLiteral("chunk_size"), m_options.chunkSize}});
     request.timeout = m_options.timeout;
+    request.maxReceive = -1; // the file's size: its chunks go to disk as they come, none is kept
     m_call = m_session->call(std::move(request));
     connect(m_call, &AgentCall::chunk, this, &FileDownload::onChunk);
     connect(m_call, &AgentCall::finished, this, &FileDownload::onFinished);

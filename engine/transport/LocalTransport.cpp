@@ -1,13 +1,24 @@
 #include "transport/LocalTransport.h"
 
+#include <QPointer>
+#include <QSocketNotifier>
+
+#include <cerrno>
+#include <fcntl.h>
+#include <unistd.h>
+
 namespace hostdeck::engine {
+
+namespace {
+constexpr qsizetype kReadPiece = 64 * 1024;
+/// Bytes read per notification before other events get their turn.
+constexpr qsizetype kReadSlice = 1024 * 1024;
+} // namespace
 
 LocalTransport::LocalTransport(QObject* parent) : Transport(parent)
 {
     m_process.setProcessChannelMode(QProcess::SeparateChannels);
     connect(&m_process, &QProcess::started, this, &Transport::started);
-    connect(&m_process, &QProcess::readyReadStandardOutput, this,
-            [this] { emit dataReceived(m_process.readAllStandardOutput()); });
     connect(&m_process, &QProcess::readyReadStandardError, this,
             [this] { emit stderrReceived(m_process.readAllStandardError()); });
     connect(&m_process, &QProcess::errorOccurred, this, &LocalTransport::onErrorOccurred);
@@ -18,6 +29,7 @@ LocalTransport::~LocalTransport()
 {
     m_done = true; // no signals from a dying object
     m_process.disconnect(this);
+    closeOutput();
     if (m_process.state() != QProcess::NotRunning) {
         m_process.kill();
         m_process.waitForFinished(1000); // reaps a child we just SIGKILLed: bounded, never -1
@@ -29,7 +41,77 @@ void LocalTransport::start(const Command& command)
     m_program = command.program;
     m_process.setProgram(command.program);
     m_process.setArguments(command.arguments);
+    int fds[2] = {-1, -1};
+    if (::pipe2(fds, O_CLOEXEC) != 0) {
+        m_done = true;
+        const Error error =
+            makeError(ErrorKind::Io, QStringLiteral("cannot start '%1': no pipe (%2)")
+                                         .arg(m_program, qt_error_string(errno)));
+        QMetaObject::invokeMethod(
+            this, [this, error] { emit failed(error); }, Qt::QueuedConnection);
+        return;
+    }
+    const int writeEnd = fds[1];
+    m_process.setStandardOutputFile(QProcess::nullDevice());
+    // In the child, between fork and exec: only async-signal-safe calls.
+    m_process.setChildProcessModifier([writeEnd] {
+        if (writeEnd == STDOUT_FILENO)
+            ::fcntl(STDOUT_FILENO, F_SETFD, 0);
+        else
+            ::dup2(writeEnd, STDOUT_FILENO);
+    });
     m_process.start(QIODevice::ReadWrite | QIODevice::Unbuffered);
+    ::close(writeEnd); // the child has its copy: EOF comes when it (and its heirs) close theirs
+    m_outFd = fds[0];
+    ::fcntl(m_outFd, F_SETFL, ::fcntl(m_outFd, F_GETFL) | O_NONBLOCK);
+    m_outNotifier = std::make_unique<QSocketNotifier>(m_outFd, QSocketNotifier::Read);
+    connect(m_outNotifier.get(), &QSocketNotifier::activated, this, [this] {
+        QPointer<LocalTransport> self(this);
+        if (!readOutput(false) && self && !m_done) {
+            closeOutput();
+            emit outputClosed();
+        }
+    });
+}
+
+bool LocalTransport::readOutput(bool all)
+{
+    if (m_outFd < 0)
+        return false;
+    QByteArray data;
+    bool open = true;
+    // What is left at exit is read in one go (bounded: a grandchild may still be writing).
+    const qsizetype limit = all ? 16 * kReadSlice : kReadSlice;
+    while (data.size() < limit) {
+        const qsizetype at = data.size();
+        data.resize(at + kReadPiece);
+        const ssize_t n = ::read(m_outFd, data.data() + at, size_t(kReadPiece));
+        data.resize(at + qMax<qsizetype>(n, 0));
+        if (n > 0)
+            continue;
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            break;
+        open = false; // EOF, or an error that ends the stream the same way
+        break;
+    }
+    if (!data.isEmpty()) {
+        QPointer<LocalTransport> self(this);
+        emit dataReceived(data);
+        if (!self)
+            return false;
+    }
+    return open;
+}
+
+void LocalTransport::closeOutput()
+{
+    m_outNotifier.reset();
+    if (m_outFd >= 0) {
+        ::close(m_outFd);
+        m_outFd = -1;
+    }
 }
 
 void LocalTransport::write(const QByteArray& data)
@@ -60,6 +142,7 @@ void LocalTransport::onErrorOccurred(QProcess::ProcessError error)
     if (m_done || error != QProcess::FailedToStart)
         return; // crashes and pipe errors end in finished()
     m_done = true;
+    closeOutput();
     emit failed(
         makeError(ErrorKind::NotFound,
                   QStringLiteral("cannot start '%1': %2").arg(m_program, m_process.errorString())));
@@ -70,8 +153,11 @@ void LocalTransport::onFinished(int exitCode, QProcess::ExitStatus status)
     if (m_done)
         return;
     // Deliver output that arrived together with the exit before announcing it.
-    if (const QByteArray rest = m_process.readAllStandardOutput(); !rest.isEmpty())
-        emit dataReceived(rest);
+    QPointer<LocalTransport> self(this);
+    readOutput(true);
+    if (!self || m_done)
+        return;
+    closeOutput();
     if (const QByteArray rest = m_process.readAllStandardError(); !rest.isEmpty())
         emit stderrReceived(rest);
     m_done = true;

@@ -27,8 +27,10 @@ struct TransportExit
 /// A byte stream to a process started on a target (local process, SSH channel). One object per
 /// started process; single-threaded (lives on the engine thread); never blocks.
 ///
-/// Lifecycle: start() -> started() -> dataReceived()* -> finished(); or start() -> failed().
-/// After finished()/failed() nothing else is emitted.
+/// Lifecycle: start() -> started() -> dataReceived()* -> [outputClosed()] -> finished(); or
+/// start() -> failed(). After finished()/failed() nothing else is emitted. outputClosed() says the
+/// process closed its stdout; it usually comes just before finished(), but a process may close
+/// its output and go on running (the session treats that as a lost connection).
 class Transport : public QObject
 {
     Q_OBJECT
@@ -47,11 +49,15 @@ public:
     virtual void closeWrite() = 0;
     /// Stop the process now (kill / close channel). finished() follows.
     virtual void abort() = 0;
+    /// Stop the process because the far end stopped answering: like abort(), and nothing that
+    /// carried it is reused (an SSH connection is dropped, so the next session reconnects).
+    virtual void abortUnresponsive() { abort(); }
 
 signals:
     void started();
     void dataReceived(const QByteArray& data);   ///< process stdout
     void stderrReceived(const QByteArray& data); ///< process stderr
+    void outputClosed();                         ///< end of the process's stdout
     void failed(const hostdeck::engine::Error& error);
     void finished(const hostdeck::engine::TransportExit& exit);
 };

@@ -24,11 +24,25 @@ QByteArray encodeValue(const QJsonValue& value)
 
 Result<QJsonValue> decodeValue(const QByteArray& body)
 {
-    // Qt 6.4 parses only containers at the top level: wrap the body in an array.
+    qsizetype first = 0;
+    while (first < body.size() && (body[first] == ' ' || body[first] == '\t' ||
+                                   body[first] == '\n' || body[first] == '\r'))
+        ++first;
+    const bool container = first < body.size() && (body[first] == '{' || body[first] == '[');
+    QJsonParseError error{};
+    if (container) {
+        // Objects and arrays parse as they are: no copy of a body that may be large.
+        const QJsonDocument doc = QJsonDocument::fromJson(body, &error);
+        if (error.error != QJsonParseError::NoError)
+            return makeError(ErrorKind::Protocol, QStringLiteral("bad JSON body at byte %1: %2")
+                                                      .arg(error.offset)
+                                                      .arg(error.errorString()));
+        return doc.isObject() ? QJsonValue(doc.object()) : QJsonValue(doc.array());
+    }
+    // Qt 6.4 parses only containers at the top level: wrap a scalar in an array.
     QByteArray wrapped;
     wrapped.reserve(body.size() + 2);
     wrapped.append('[').append(body).append(']');
-    QJsonParseError error{};
     const QJsonDocument doc = QJsonDocument::fromJson(wrapped, &error);
     if (error.error != QJsonParseError::NoError)
         return makeError(ErrorKind::Protocol, QStringLiteral("bad JSON body at byte %1: %2")

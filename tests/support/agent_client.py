@@ -32,8 +32,8 @@ TEST_TOOLS_DIR = os.path.join(ROOT, 'tests', 'support', 'tools')
 
 HEADER = struct.Struct('>HBBBxxxQI')
 MAGIC = 0x4844
-CALL, SYNC, CANCEL, CONFIG, BOOT = 1, 2, 3, 4, 5
-RESULT, ERROR, CHUNK, LOG = 16, 17, 18, 19
+CALL, SYNC, CANCEL, CONFIG, BOOT, PING = 1, 2, 3, 4, 5, 6
+RESULT, ERROR, CHUNK, LOG, PONG = 16, 17, 18, 19, 20
 
 LOADER_TEMPLATE = (
     "import sys,posix as os\n"
@@ -274,7 +274,7 @@ class AgentClient:
             if p.reply is not None:
                 self.protocol_errors.append('chunk after reply for id %d' % fid)
             p.chunks.append(value)
-        elif ftype in (RESULT, ERROR):
+        elif ftype in (RESULT, ERROR, PONG):
             if p.reply is not None:
                 self.protocol_errors.append('second reply for id %d' % fid)
             p.reply = (ftype, value)
@@ -321,6 +321,13 @@ class AgentClient:
 
     def cancel(self, fid: int) -> None:
         self.send_raw(pack_frame(CANCEL, fid, b'{}'))
+
+    def ping(self, timeout: float = 5.0) -> float:
+        """Send PING and wait for its PONG; returns the seconds it took."""
+        start = time.monotonic()
+        fid, p = self.request(PING, {})
+        self.wait(fid, p, timeout)
+        return time.monotonic() - start
 
     def config(self, **settings: int) -> Any:
         fid, p = self.request(CONFIG, settings)

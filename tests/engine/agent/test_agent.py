@@ -4,6 +4,7 @@ import importlib.util
 import glob
 import json
 import os
+import signal
 import struct
 import subprocess
 import sys
@@ -33,7 +34,46 @@ def probe_line(text):
     raise AssertionError('%r not in probe.py' % text)
 
 
+WATCHDOG_SIGN = b'while read -r l'
+
+
+def is_watchdog(pid):
+    try:
+        with open('/proc/%d/cmdline' % pid, 'rb') as f:
+            return WATCHDOG_SIGN in f.read()
+    except OSError:
+        return False
+
+
+def pids_with(marker):
+    """Live (not zombie) processes whose argv contains marker."""
+    found = []
+    for entry in os.listdir('/proc'):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            with open('/proc/%s/cmdline' % entry, 'rb') as f:
+                if marker.encode() in f.read():
+                    found.append(int(entry))
+        except OSError:
+            pass
+    return found
+
+
+def wait_for(predicate, timeout=5.0):
+    deadline = time.monotonic() + timeout
+    while not predicate() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return predicate()
+
+
+def new_marker():
+    import uuid
+    return 'hostdeck-test-' + uuid.uuid4().hex
+
+
 def children_of(pid):
+    """The agent's children, without its watchdog."""
     kids = []
     for entry in os.listdir('/proc'):
         if entry.isdigit():
@@ -42,7 +82,7 @@ def children_of(pid):
                     fields = f.read().rsplit(')', 1)[1].split()
             except OSError:
                 continue
-            if int(fields[1]) == pid:
+            if int(fields[1]) == pid and fields[0] != 'Z' and not is_watchdog(int(entry)):
                 kids.append(int(entry))
     return kids
 
@@ -175,6 +215,7 @@ class AgentTests(unittest.TestCase):
         parts = self.agent.ready.split()
         self.assertEqual(parts[0], 'HOSTDECK-READY')
         self.assertEqual(parts[1], '1')
+        self.assertEqual(parts[4:], ['ping'])  # capabilities after the pid
         version = subprocess.run([self.PYTHON, '-c', 'import sys;print("%d.%d.%d"%sys.version_info[:3])'],
                                  capture_output=True, text=True).stdout.strip()
         self.assertEqual(parts[2], version)
@@ -246,6 +287,93 @@ class AgentTests(unittest.TestCase):
             with self.subTest(method=method), self.assertRaises(ac.AgentError) as caught:
                 self.agent.call(tool, method)
             self.assertEqual(caught.exception.type, 'UnknownTool')
+
+    def test_only_declared_methods_are_callable(self):
+        # Attributes every class has (type.mro, object's dunders), private helpers and class
+        # attributes are no tool methods: nothing of them may run.
+        self.probe()
+        self.agent.sync_tools(DIRS, 'filesystem')
+        for tool, method in (('FileSystem', 'mro'), ('Probe', 'mro'), ('Probe', '__subclasshook__'),
+                             ('Probe', '__init_subclass__'), ('Probe', '__class__'), ('Probe', '__dir__'),
+                             ('Probe', '_hidden'), ('Probe', 'limit'), ('_agent', 'mro'),
+                             ('_agent', '__new__'), ('Probe', 7), ('Probe', None)):
+            with self.subTest(tool=tool, method=method), self.assertRaises(ac.AgentError) as caught:
+                self.agent.call(tool, method)
+            self.assertEqual(caught.exception.type, 'UnknownTool')
+            self.assertIn('has no method', caught.exception.message)
+        self.assertEqual(self.agent.call('Probe', 'sample', {'items': ['a']}), {'Probe': 1})
+        self.assertEqual(self.agent.call('_agent', 'echo', {'value': 'ok'}), 'ok')
+
+    def test_broken_module_reports_its_traceback_and_the_others_still_load(self):
+        self.probe()
+        source = ('import hostdeck\n\nclass Broken:\n    @staticmethod\n    def go() -> int:\n'
+                  '        return 1\n\nraise RuntimeError("import boom")\n')
+        with self.assertRaises(ac.AgentError) as caught:
+            self.agent.sync('broken', source)
+        self.assertEqual(caught.exception.type, 'RuntimeError')
+        with self.assertRaises(ac.AgentError) as call:
+            self.agent.call('Broken', 'go')
+        self.assertEqual(call.exception.type, 'UnknownTool')
+        self.assertIn('failed to load: broken', call.exception.message)
+        described = self.agent.call('_agent', 'describe', {'modules': ['broken', 'probe', 'never']})
+        broken, *tools, never = described
+        self.assertEqual(broken['module'], 'broken')
+        self.assertEqual(broken['error']['type'], 'RuntimeError')
+        self.assertEqual(broken['error']['message'], 'import boom')
+        self.assertIn({'file': 'tools/broken.py', 'line': 8, 'function': '<module>',
+                       'code': 'raise RuntimeError("import boom")'}, broken['error']['traceback'])
+        self.assertEqual([t['tool'] for t in tools], ['Probe'])
+        self.assertEqual((never['module'], never['error']['type']), ('never', 'NotSynced'))
+        # Fixed and synced again: loads, and describe lists it.
+        self.agent.sync('broken', source.replace('raise RuntimeError("import boom")', 'pass'))
+        self.assertEqual(self.agent.call('Broken', 'go'), 1)
+        (fixed,) = self.agent.call('_agent', 'describe', {'modules': ['broken']})
+        self.assertEqual(fixed['tool'], 'Broken')
+
+    def test_declared_timeouts_in_describe(self):
+        self.agent.sync_tools(DIRS, 'exec')
+        self.agent.sync('slow', 'import hostdeck\nclass Slow:\n    @staticmethod\n'
+                                '    @hostdeck.timeout(12.5)\n    def a() -> int:\n        return 1\n'
+                                '    @hostdeck.timeout(60, param="limit")\n    @staticmethod\n'
+                                '    def b(limit: float = 5) -> int:\n        return 2\n'
+                                '    @staticmethod\n    def c() -> int:\n        return 3\n')
+        (exec_tool,) = self.agent.call('_agent', 'describe', {'modules': ['exec']})
+        run = {m['name']: m for m in exec_tool['methods']}['run']
+        self.assertEqual((run['timeout'], run['timeout_param']), (None, 'timeout'))
+        (slow,) = self.agent.call('_agent', 'describe', {'modules': ['slow']})
+        methods = {m['name']: m for m in slow['methods']}
+        self.assertEqual(methods['a']['timeout'], 12.5)
+        self.assertNotIn('timeout_param', methods['a'])
+        self.assertEqual((methods['b']['timeout'], methods['b']['timeout_param']), (60, 'limit'))
+        self.assertIsNone(methods['c']['timeout'])
+        self.assertEqual(self.agent.call('Slow', 'b'), 2)  # the decorator leaves the method as it is
+        for bad, why in (('@hostdeck.timeout(param="nope")', "no parameter 'nope'"),
+                         ('@hostdeck.timeout(-1)', 'positive number'),
+                         ('@hostdeck.timeout("10")', 'positive number')):
+            with self.subTest(bad=bad), self.assertRaises(ac.AgentError) as caught:
+                self.agent.sync('bad', 'import hostdeck\nclass Bad:\n    @staticmethod\n    %s\n'
+                                       '    def f(x=1):\n        return x\n' % bad)
+            self.assertEqual(caught.exception.type, 'TypeError')
+            self.assertIn(why, caught.exception.message)
+
+    def test_ping_is_answered_at_once_while_tools_run(self):
+        self.probe()
+        busy = [self.agent.call_async('Probe', 'sleep', {'seconds': 1.0}) for _ in range(8)]
+        time.sleep(0.1)
+        rtts = [self.agent.ping() for _ in range(20)]
+        self.assertLess(max(rtts), 0.25, rtts)
+        for fid, p in busy:
+            self.assertEqual(self.agent.wait(fid, p), 1.0)
+
+    def test_log_records_are_cut_to_64k(self):
+        self.probe()
+        self.agent.config(log_level=10)
+        self.agent.call('Probe', 'log', {'level': 40, 'message': 'y' * 300000})
+        self.assertTrue(wait_for(lambda: self.agent.logs))
+        message = self.agent.logs[-1]['message']
+        self.assertTrue(message.startswith('y' * 65536), len(message))
+        self.assertLess(len(message), 65536 + 100)
+        self.assertIn('234464 characters cut', message)
 
     def test_error_has_traceback_into_the_tool(self):
         self.probe()
@@ -407,6 +535,7 @@ class AgentTests(unittest.TestCase):
         self.assertFalse(methods['sleep']['inline'])
         self.assertEqual(methods['check_mode'], {
             'name': 'check_mode', 'changes': True, 'inline': False, 'internal': False, 'returns': 'dict',
+            'timeout': None,
             'doc': 'Report the check flag; write `text` to `path` only when not in check mode.',
             'params': [{'name': 'path', 'type': 'hostdeck.Path', 'required': True},
                        {'name': 'text', 'type': 'hostdeck.Text', 'required': False, 'default': 'x'},
@@ -595,6 +724,172 @@ class ProtocolEdges(unittest.TestCase):
         run = subprocess.run([py36, '-E', '-S', '-c', loader], input=b'', capture_output=True, timeout=30)
         self.assertEqual(run.returncode, 3)
         self.assertEqual(run.stdout, b'HOSTDECK-PYTHON-TOO-OLD 3.6.15\n')
+
+
+class Ownership(unittest.TestCase):
+    """Nothing is left behind: whatever a tool starts (Exec through _proc, or run_process), the
+    agent owns its process group and it dies when the call is cancelled or the agent ends — at
+    stdin EOF, on SIGTERM, and (through the watchdog) when the agent is SIGKILLed, stopped or not.
+    Processes are found by a unique marker in their argv."""
+
+    def setUp(self):
+        self.markers = []
+        self.addCleanup(self.kill_leftovers)
+
+    def kill_leftovers(self):
+        for marker in self.markers:
+            for pid in pids_with(marker):
+                try:
+                    os.kill(pid, 9)
+                except OSError:
+                    pass
+
+    def spawn(self):
+        agent = ac.AgentClient.spawn(SYSTEM_PYTHON)
+        self.addCleanup(agent.close)
+        agent.sync_tools(DIRS, 'probe', 'exec')
+        return agent
+
+    def start(self, agent, how):
+        """Start a sleeping process marked by a new marker in one of the ways tools do."""
+        marker = new_marker()
+        self.markers.append(marker)
+        sleeper = [SYSTEM_PYTHON, '-c', 'import time; time.sleep(60)', marker]
+        if how == 'exec':
+            call = agent.call_async('Exec', 'run', {'argv': sleeper, 'stream': False})
+        elif how == 'exec-grandchild':  # a shell whose child is the marked process
+            script = '"$0" -c "import time; time.sleep(60)" "$1" & wait'
+            call = agent.call_async('Exec', 'run', {'argv': ['sh', '-c', script, SYSTEM_PYTHON, marker]})
+        else:
+            call = agent.call_async('Probe', 'spawn_marked', {'marker': marker})
+        self.assertTrue(wait_for(lambda: pids_with(marker)), 'the command never started')
+        # The agent tells its watchdog right after the spawn returns: give it that moment (a
+        # kill in the microseconds between the two is the one case the watchdog misses).
+        time.sleep(0.02)
+        return marker, call
+
+    def assert_gone(self, marker, what):
+        start = time.monotonic()
+        gone = wait_for(lambda: not pids_with(marker), 5.0)
+        self.assertTrue(gone, '%s: still running: %s' % (what, pids_with(marker)))
+        return time.monotonic() - start
+
+    def test_killed_agent_leaves_nothing(self):
+        for how in ('exec', 'exec-grandchild', 'run_process'):
+            for sig, stop_first in ((signal.SIGKILL, False), (signal.SIGKILL, True), (signal.SIGTERM, False)):
+                with self.subTest(how=how, signal=sig.name, stopped=stop_first):
+                    agent = self.spawn()
+                    marker, _ = self.start(agent, how)
+                    if stop_first:
+                        os.kill(agent.proc.pid, signal.SIGSTOP)
+                    os.kill(agent.proc.pid, sig)
+                    took = self.assert_gone(marker, how)
+                    print('\n%s, agent %s%s: command gone after %.0f ms'
+                          % (how, 'stopped then ' if stop_first else '', sig.name, took * 1000))
+                    agent.proc.wait(5)
+
+    def test_stdin_eof_kills_children_of_builtin_tools(self):
+        agent = self.spawn()
+        marker, _ = self.start(agent, 'exec-grandchild')
+        agent.proc.stdin.close()
+        self.assertEqual(agent.proc.wait(5), 0)
+        self.assert_gone(marker, 'stdin EOF')
+
+    def test_cancel_kills_the_whole_group(self):
+        agent = self.spawn()
+        marker, (fid, p) = self.start(agent, 'exec-grandchild')
+        agent.cancel(fid)
+        with self.assertRaises(ac.AgentError):
+            agent.wait(fid, p, 5)
+        self.assert_gone(marker, 'cancel')
+        self.assertEqual(agent.call('_agent', 'echo', {'value': 1}), 1)
+
+    def test_watchdog_leaves_with_a_clean_exit_and_spares_finished_children(self):
+        agent = self.spawn()
+        self.assertEqual(agent.call('Exec', 'run', {'argv': ['true']})['rc'], 0)
+        watchdogs = [pid for pid in pids_with('while read -r l') if is_watchdog(pid)
+                     and os.getsid(pid) != os.getsid(agent.proc.pid)]
+        self.assertEqual(len([w for w in watchdogs if self._parent(w) == agent.proc.pid]), 1)
+        (watchdog,) = [w for w in watchdogs if self._parent(w) == agent.proc.pid]
+        agent.proc.stdin.close()
+        self.assertEqual(agent.proc.wait(5), 0)
+        self.assertTrue(wait_for(lambda: not os.path.exists('/proc/%d/cmdline' % watchdog)
+                                 or not is_watchdog(watchdog)))
+
+    @staticmethod
+    def _parent(pid):
+        try:
+            with open('/proc/%d/stat' % pid) as f:
+                return int(f.read().rsplit(')', 1)[1].split()[1])
+        except OSError:
+            return -1
+
+
+class UploadTemps(unittest.TestCase):
+    """Temp files of unfinished uploads: removed when the agent ends; those of a killed agent by
+    the next upload into the directory once stale (older than the bound, and no live agent holds
+    their lock)."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp()
+        self.addCleanup(lambda: subprocess.run(['rm', '-rf', self.dir]))
+
+    def spawn(self):
+        agent = ac.AgentClient.spawn(SYSTEM_PYTHON)
+        self.addCleanup(agent.close)
+        agent.sync_tools(DIRS, 'filesystem')
+        return agent
+
+    def temps(self):
+        return sorted(n for n in os.listdir(self.dir) if n.endswith('.hostdeck-tmp'))
+
+    def begin(self, agent, name):
+        import hashlib
+        data = b'0123456789'
+        token = agent.call('FileSystem', 'upload_begin', {
+            'dest': os.path.join(self.dir, name), 'size': len(data),
+            'sha256': hashlib.sha256(data).hexdigest()})['token']
+        agent.call('FileSystem', 'upload_chunk', {'token': token, 'offset': 0, 'data': data[:4]})
+        return token, data
+
+    def age(self, name, seconds):
+        path = os.path.join(self.dir, name)
+        then = time.time() - seconds
+        os.utime(path, (then, then))
+
+    def test_unfinished_upload_removed_when_the_agent_ends(self):
+        agent = self.spawn()
+        self.begin(agent, 'a.bin')
+        self.assertEqual(len(self.temps()), 1)
+        agent.proc.stdin.close()
+        self.assertEqual(agent.proc.wait(5), 0)
+        self.assertEqual(self.temps(), [])
+
+    def test_stale_temp_of_a_killed_agent_goes_with_the_next_upload(self):
+        killed = self.spawn()
+        self.begin(killed, 'a.bin')
+        (orphan,) = self.temps()
+        os.kill(killed.proc.pid, signal.SIGKILL)
+        killed.proc.wait(5)
+        self.assertEqual(self.temps(), [orphan], 'SIGKILL runs no clean-up: the file stays')
+        live = self.spawn()
+        live.sync_tools(DIRS, 'filesystem')
+        self.begin(live, 'b.bin')
+        (live_temp,) = [t for t in self.temps() if t != orphan]
+        other = self.spawn()
+        other.call('FileSystem', 'upload_begin', {'dest': os.path.join(self.dir, 'c.bin'), 'size': 0,
+                                                 'sha256': 'e3b0c44298fc1c149afbf4c8996fb924'
+                                                           '27ae41e4649b934ca495991b7852b855'})
+        self.assertIn(orphan, self.temps(), 'fresh: kept, it could belong to a slow agent')
+        self.age(orphan, 2 * 3600)
+        self.age(live_temp, 2 * 3600)  # old, but its agent lives and holds the lock
+        token, data = self.begin(other, 'd.bin')
+        self.assertNotIn(orphan, self.temps())
+        self.assertIn(live_temp, self.temps())
+        other.call('FileSystem', 'upload_chunk', {'token': token, 'offset': 4, 'data': data[4:]})
+        other.call('FileSystem', 'upload_end', {'token': token})
+        with open(os.path.join(self.dir, 'd.bin'), 'rb') as f:
+            self.assertEqual(f.read(), data)
 
 
 class Figures(unittest.TestCase):

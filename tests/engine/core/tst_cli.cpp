@@ -36,6 +36,42 @@ Run cli(const QStringList& args, int timeoutMs = 30000)
     return run;
 }
 
+/// True when `bytes` holds something a terminal would act on: C0 controls other than \n and \t,
+/// DEL, or a C1 control encoded in UTF-8.
+bool hasTerminalControls(const QByteArray& bytes)
+{
+    for (qsizetype i = 0; i < bytes.size(); ++i) {
+        const auto c = quint8(bytes[i]);
+        if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+            return true;
+        if (c == 0xc2 && i + 1 < bytes.size() && quint8(bytes[i + 1]) >= 0x80 &&
+            quint8(bytes[i + 1]) <= 0x9f)
+            return true;
+    }
+    return false;
+}
+
+QString fakeAgentCommand(const QString& mode)
+{
+    return python() + QStringLiteral(" ") + sourceDir() +
+           QStringLiteral("/tests/support/fake_agent.py ") + mode;
+}
+
+const QByteArray kBrokenModule = "import hostdeck\n"
+                                 "\n"
+                                 "class Broken:\n"
+                                 "    @staticmethod\n"
+                                 "    def go() -> int:\n"
+                                 "        return 1\n"
+                                 "\n"
+                                 "raise RuntimeError('broken at import')\n";
+const QByteArray kGoodModule = "import hostdeck\n"
+                               "\n"
+                               "class Good:\n"
+                               "    @staticmethod\n"
+                               "    def go() -> int:\n"
+                               "        return 2\n";
+
 QString writeFile(const QTemporaryDir& dir, const QString& name, const QByteArray& content)
 {
     QFile f(dir.filePath(name));
@@ -186,6 +222,102 @@ private slots:
                      .value(QStringLiteral("methods"))
                      .toArray()
                      .isEmpty());
+    }
+
+    void toolsListsABrokenModuleWithItsError()
+    {
+        // A user module that raises at import: `tools` still works, lists the other tools, and
+        // names the broken module with its error and traceback.
+        QTemporaryDir dir;
+        writeFile(dir, QStringLiteral("broken.py"), kBrokenModule);
+        writeFile(dir, QStringLiteral("good.py"), kGoodModule);
+        const Run r = cli({QStringLiteral("tools"), QStringLiteral("--tools-dir"), dir.path()});
+        QVERIFY2(r.code == 0, r.err.constData());
+        QJsonObject broken;
+        QStringList tools;
+        for (const auto entry : QJsonDocument::fromJson(r.out).array()) {
+            const QJsonObject o = entry.toObject();
+            if (o.contains(QStringLiteral("error")))
+                broken = o;
+            else
+                tools << o.value(QStringLiteral("tool")).toString();
+        }
+        QVERIFY2(tools.contains(QStringLiteral("Good")) && tools.contains(QStringLiteral("Exec")),
+                 qPrintable(tools.join(QLatin1Char(' '))));
+        QCOMPARE(broken.value(QStringLiteral("module")).toString(), QStringLiteral("broken"));
+        QCOMPARE(broken.value(QStringLiteral("custom")).toBool(), true);
+        const QJsonObject error = broken.value(QStringLiteral("error")).toObject();
+        QCOMPARE(error.value(QStringLiteral("type")).toString(), QStringLiteral("RuntimeError"));
+        QCOMPARE(error.value(QStringLiteral("message")).toString(),
+                 QStringLiteral("broken at import"));
+        const QJsonObject last =
+            error.value(QStringLiteral("traceback")).toArray().last().toObject();
+        QCOMPARE(last.value(QStringLiteral("file")).toString(), QStringLiteral("tools/broken.py"));
+        QCOMPARE(last.value(QStringLiteral("line")).toInt(), 8);
+    }
+
+    void callIntoABrokenModuleShowsWhyItFailed()
+    {
+        QTemporaryDir dir;
+        writeFile(dir, QStringLiteral("broken.py"), kBrokenModule);
+        const Run r = cli({QStringLiteral("call"), QStringLiteral("--local"),
+                           QStringLiteral("--tools-dir"), dir.path(), QStringLiteral("Broken.go")});
+        // Refused on the controller, from the description of the module that failed to load.
+        QCOMPARE(r.code, 2);
+        const QString message = QString::fromUtf8(r.err);
+        QVERIFY2(message.contains(QStringLiteral("tool module 'broken' failed to load")) &&
+                     message.contains(QStringLiteral("RuntimeError: broken at import")) &&
+                     message.contains(QStringLiteral("tools/broken.py:8")),
+                 qPrintable(message));
+        QVERIFY(!message.contains(QStringLiteral("not synced")));
+    }
+
+    void onlyDeclaredMethodsAreCallable()
+    {
+        for (const QString& method :
+             {QStringLiteral("FileSystem.mro"), QStringLiteral("FileSystem.__subclasshook__"),
+              QStringLiteral("Exec.__init__")}) {
+            // Refused on the controller (the agent refuses them too: py_agent_agenttests).
+            const Run r = cli({QStringLiteral("call"), QStringLiteral("--local"), method});
+            QCOMPARE(r.code, 2);
+            QVERIFY2(r.err.contains("has no method"), r.err.constData());
+        }
+    }
+
+    void remoteTextReachesTheTerminalEscaped_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("code");
+        QTest::addColumn<QByteArray>("expected"); ///< in stdout + stderr, as shown
+        QTest::newRow("noise and stderr before READY")
+            << QStringList{QStringLiteral("--python"),
+                           fakeAgentCommand(QStringLiteral("noise-exit")),
+                           QStringLiteral("Exec.which"), QStringLiteral("--arg"),
+                           QStringLiteral("program=sh")}
+            << 2 << QByteArray("\\x1b]0;pwned-title\\x07");
+        QTest::newRow("remote error message and traceback")
+            << QStringList{QStringLiteral("--python"), fakeAgentCommand(QStringLiteral("ansi")),
+                           QStringLiteral("Exec.which"), QStringLiteral("--arg"),
+                           QStringLiteral("program=sh")}
+            << 1 << QByteArray("boom \\\\x1b[31mred");
+        QTest::newRow("streamed output lines")
+            << QStringList{QStringLiteral("--stream"), QStringLiteral("Exec.run"),
+                           QStringLiteral("--arg"),
+                           QStringLiteral("argv=[\"printf\", \"one\\\\033]0;pwned\\\\007\\\\033[2J"
+                                          "\\\\302\\\\233two\\\\rthree\\\\n\"]")}
+            << 0 << QByteArray("one\\x1b]0;pwned\\x07\\x1b[2J\\x9btwo\\rthree\n");
+    }
+    void remoteTextReachesTheTerminalEscaped()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(int, code);
+        QFETCH(QByteArray, expected);
+        const Run r = cli(QStringList{QStringLiteral("call"), QStringLiteral("--local")} + args);
+        QCOMPARE(r.code, code);
+        QVERIFY2(!hasTerminalControls(r.out), r.out.constData());
+        QVERIFY2(!hasTerminalControls(r.err), r.err.constData());
+        const QByteArray shown = r.out + r.err;
+        QVERIFY2(shown.contains(expected), shown.constData());
     }
 };
 

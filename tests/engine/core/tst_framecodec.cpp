@@ -60,8 +60,10 @@ private slots:
             << int(FrameType::Cancel) << quint64(7) << QByteArray() << qsizetype(0);
         QTest::newRow("compressible")
             << int(FrameType::Result) << quint64(3) << QByteArray(200000, 'a') << qsizetype(4096);
+        // Bodies are JSON (the decoder checks their structure): random base64 in a string.
         QTest::newRow("incompressible")
-            << int(FrameType::Result) << quint64(4) << randomBytes(100000) << qsizetype(4096);
+            << int(FrameType::Result) << quint64(4)
+            << QByteArray('"' + randomBytes(100000).toBase64() + '"') << qsizetype(4096);
         QTest::newRow("below-threshold")
             << int(FrameType::Log) << quint64(0) << QByteArray(1000, 'x') << qsizetype(4096);
     }

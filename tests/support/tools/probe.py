@@ -93,6 +93,19 @@ class Probe:
         return hostdeck.run_process(['sleep', str(seconds)]).returncode
 
     @staticmethod
+    def spawn_marked(marker: str, seconds: float = 60.0) -> int:
+        """Run a sleeping python whose argv carries `marker` through run_process."""
+        return hostdeck.run_process([sys.executable, '-c', 'import time, sys; time.sleep(%r)'
+                                     % seconds, marker]).returncode
+
+    @staticmethod
+    def _hidden() -> str:
+        """Not callable: a helper of the tool."""
+        return 'hidden'
+
+    limit = 3  # a class attribute, not a method
+
+    @staticmethod
     @hostdeck.changes
     def check_mode(path: hostdeck.Path, text: hostdeck.Text = 'x', *, mode: int = 0o644) -> dict:
         """Report the check flag; write `text` to `path` only when not in check mode."""
