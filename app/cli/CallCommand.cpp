@@ -87,6 +87,28 @@ void runCall(CliServices& services, const QStringList& args, Done done)
     new RunPrinter(run, mode, parser.isSet(stream), command, std::move(done));
 }
 
+void runTargets(CliServices& services, const QStringList& args, Done done)
+{
+    const QString command = QStringLiteral("targets");
+    QCommandLineParser parser;
+    TargetOptions targetOptions;
+    targetOptions.addTo(parser);
+    if (!parse(parser, command, args, done))
+        return;
+    if (!parser.positionalArguments().isEmpty())
+        return fail(command, QStringLiteral("takes no arguments"), done);
+    Result<Targets> targets = targetOptions.targets(parser, services);
+    if (!targets)
+        return fail(command, targets.error().message, done);
+    for (const QString& warning : std::as_const(targets->warnings))
+        err() << "hostdeck-cli targets: " << warning << Qt::endl;
+    QJsonArray list;
+    for (const HostTarget& target : std::as_const(targets->hosts))
+        list.append(target.toJson());
+    printJson(list);
+    done(ExitOk);
+}
+
 void runRender(CliServices& services, const QStringList& args, Done done)
 {
     const QString command = QStringLiteral("render");

@@ -16,6 +16,10 @@ void runCall(CliServices& services, const QStringList& args, Done done);
 /// printed exactly (no added newline).
 void runRender(CliServices& services, const QStringList& args, Done done);
 
+/// `targets (--local | -H HOSTS | -i INVENTORY -l PATTERN) [target options]`: what the hosts
+/// resolve to (TargetFactory, the one mapping every face uses), as a JSON array.
+void runTargets(CliServices& services, const QStringList& args, Done done);
+
 /// `tools [--tools-dir DIR]`: the tool descriptions as JSON.
 void runTools(CliServices& services, const QStringList& args, Done done);
 

@@ -165,6 +165,26 @@ HelpCommand callCommand()
     return c;
 }
 
+HelpCommand targetsCommand()
+{
+    HelpCommand c;
+    c.name = u"targets"_s;
+    c.summary = u"Print what hosts resolve to, as a run would connect to them"_s;
+    c.synopsis = {u"--local [OPTIONS]"_s, u"-H HOST[,HOST...] [OPTIONS]"_s,
+                  u"-i INVENTORY -l PATTERN [OPTIONS]"_s};
+    c.description =
+        u"Resolves the targets exactly as call does (inventory variables after precedence, the "
+        "OpenSSH client config, the options) and prints them as a JSON array: name, local or "
+        "SSH, user, address, port, identities, known_hosts files, jump chain, interpreter, "
+        "become and environment. No host is contacted and no secret is printed."_s;
+    const QStringList runOnly{u"arg"_s, u"json"_s, u"events"_s, u"stream"_s};
+    for (const HelpOption& option : callCommand().options) {
+        if (!runOnly.contains(option.names.constFirst()))
+            c.options.append(option);
+    }
+    return c;
+}
+
 HelpCommand inventoryShow()
 {
     return {.name = u"inventory show"_s,
@@ -327,6 +347,7 @@ HelpProgram cliTable()
         flag({u"h"_s, u"help"_s}, u"Show the help of the program, or of the command before it."_s),
         flag({u"version"_s}, u"Print the version and exit."_s), helpFormatOption()};
     p.commands = {callCommand(),
+                  targetsCommand(),
                   inventoryShow(),
                   inventoryHosts(),
                   inventoryImport(),

@@ -56,6 +56,7 @@ int main(int argc, char** argv)
     using Command = void (*)(CliServices&, const QStringList&, Done);
     const QHash<QString, Command> commands{{QStringLiteral("call"), &runCall},
                                            {QStringLiteral("render"), &runRender},
+                                           {QStringLiteral("targets"), &runTargets},
                                            {QStringLiteral("tools"), &runTools}};
     const Command run = commands.value(command);
     if (!run) {

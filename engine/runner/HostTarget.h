@@ -46,6 +46,10 @@ struct HostTarget
     QString sessionKey() const;
     /// A key that changes when anything that needs a new SSH connection changes.
     QString connectionKey() const;
+    /// What the target connects to, as JSON (diagnostics and tests; no secret is in a target):
+    /// name, kind, interpreter, become, environment, and for SSH user, host, port, identities,
+    /// known_hosts files, host-key policy and the jump chain.
+    QJsonObject toJson() const;
 };
 
 QString becomeMethodName(BecomeMethod method);

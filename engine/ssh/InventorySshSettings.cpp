@@ -75,18 +75,26 @@ Result<SshSettings> settingsFor(const QString& name, const QVariantMap& vars,
         b.sshConfigFile = expandedPaths(config).constFirst();
         b.systemSshConfigFile.clear();
     }
+    // Ansible's older spellings (ansible_ssh_host/_port/_user) win over the newer ones.
+    const auto preferred = [&vars](const char* old, const char* current) {
+        const QString o = QLatin1String(old);
+        return vars.contains(o) && !vars.value(o).isNull() ? o : QString::fromLatin1(current);
+    };
+    const QString hostKey = preferred("ansible_ssh_host", "ansible_host");
+    const QString userKey = preferred("ansible_ssh_user", "ansible_user");
+    const QString portKey = preferred("ansible_ssh_port", "ansible_port");
     SshConfigQuery query;
-    query.host = vars.value(QStringLiteral("ansible_host")).toString().trimmed();
+    query.host = vars.value(hostKey).toString().trimmed();
     if (query.host.isEmpty())
         query.host = name;
-    query.user = vars.value(QStringLiteral("ansible_user")).toString().trimmed();
-    if (vars.contains(QStringLiteral("ansible_port"))) {
+    query.user = vars.value(userKey).toString().trimmed();
+    if (vars.contains(portKey)) {
         bool ok = false;
-        query.port = vars.value(QStringLiteral("ansible_port")).toString().toInt(&ok);
+        query.port = vars.value(portKey).toString().toInt(&ok);
         if (!ok || query.port <= 0 || query.port > 65535)
-            return makeError(ErrorKind::Usage,
-                             QStringLiteral("host '%1': bad ansible_port '%2'")
-                                 .arg(name, vars.value(QStringLiteral("ansible_port")).toString()));
+            return makeError(ErrorKind::Usage, QStringLiteral("host '%1': bad %2 '%3'")
+                                                   .arg(name, portKey,
+                                                        vars.value(portKey).toString()));
     }
     Result<SshSettings> resolved = SshConfigResolver::resolve(query, b);
     if (!resolved && depth > 0)

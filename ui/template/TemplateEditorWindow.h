@@ -63,6 +63,10 @@ public:
     bool isRendering() const;
     bool isRollingOut() const;
     TemplateVariables currentVariables() const;
+    /// Where `host` is reached (TargetFactory, as every face); empty or unknown = this machine.
+    engine::Result<engine::HostTarget> targetFor(const QString& host) const;
+    /// The diff or deploy running now (null when none): its events, for tests and the history.
+    engine::RunHandle* currentRollout() const { return m_rollout; }
     /// From the last edit to the preview update of the last successful render, in ms.
     qint64 lastPauseToPreviewMs() const { return m_lastLatencyMs; }
 
@@ -93,8 +97,6 @@ private:
     void startRollout(bool check);
     void onRolloutEvents(const QList<engine::RunEvent>& events);
     void onRolloutFinished();
-    /// Where `host` is reached (TargetFactory); empty or unknown = this machine.
-    engine::Result<engine::HostTarget> targetFor(const QString& host) const;
     static QString nameOf(const QString& host); ///< empty = "localhost"
     QVariantMap inventoryVarsFor(const QString& host) const;
     void refreshVariables();
