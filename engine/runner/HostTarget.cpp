@@ -40,7 +40,8 @@ QJsonObject endpointJson(const SshSettings& ssh)
     return {{QStringLiteral("user"), ssh.effectiveUser()},
             {QStringLiteral("host"), ssh.host},
             {QStringLiteral("port"), int(ssh.port)},
-            {QStringLiteral("identity_files"), QJsonArray::fromStringList(ssh.effectiveIdentityFiles())},
+            {QStringLiteral("identity_files"),
+             QJsonArray::fromStringList(ssh.effectiveIdentityFiles())},
             {QStringLiteral("known_hosts"),
              QJsonArray::fromStringList(ssh.effectiveUserKnownHostsFiles())},
             {QStringLiteral("host_key_alias"), ssh.hostKeyAlias},
@@ -55,8 +56,8 @@ QJsonObject endpointJson(const SshSettings& ssh)
 QJsonObject HostTarget::toJson() const
 {
     QJsonObject json{{QStringLiteral("name"), name},
-                     {QStringLiteral("kind"), kind == Kind::Local ? QStringLiteral("local")
-                                                                  : QStringLiteral("ssh")},
+                     {QStringLiteral("kind"),
+                      kind == Kind::Local ? QStringLiteral("local") : QStringLiteral("ssh")},
                      {QStringLiteral("interpreter"), QJsonArray::fromStringList(interpreter)},
                      {QStringLiteral("become"), become},
                      {QStringLiteral("inventory_id"), inventoryId},

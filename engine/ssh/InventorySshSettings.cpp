@@ -92,9 +92,9 @@ Result<SshSettings> settingsFor(const QString& name, const QVariantMap& vars,
         bool ok = false;
         query.port = vars.value(portKey).toString().toInt(&ok);
         if (!ok || query.port <= 0 || query.port > 65535)
-            return makeError(ErrorKind::Usage, QStringLiteral("host '%1': bad %2 '%3'")
-                                                   .arg(name, portKey,
-                                                        vars.value(portKey).toString()));
+            return makeError(ErrorKind::Usage,
+                             QStringLiteral("host '%1': bad %2 '%3'")
+                                 .arg(name, portKey, vars.value(portKey).toString()));
     }
     Result<SshSettings> resolved = SshConfigResolver::resolve(query, b);
     if (!resolved && depth > 0)

@@ -85,7 +85,8 @@ void TestTargetFaces::initTestCase()
         {QStringLiteral("cfg-port"), "ansible_port: 2299\n"},
         {QStringLiteral("keys"), "hostdeck_host_keys: accept-new\n      "
                                  "ansible_ssh_private_key_file: /keys/k1\n"},
-        {QStringLiteral("oldstyle"), "ansible_ssh_host: 198.51.100.7\n      ansible_ssh_port: 2023\n"},
+        {QStringLiteral("oldstyle"),
+         "ansible_ssh_host: 198.51.100.7\n      ansible_ssh_port: 2023\n"},
     };
     // Generated hosts mixing the same variables (fixed seed: the same table every run).
     QRandomGenerator rng(20261203);
@@ -126,9 +127,9 @@ QJsonObject TestTargetFaces::cliTarget(const QString& host, QString* error) cons
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("HOME"), home().path());
     cli.setProcessEnvironment(env);
-    cli.start(test::builtProgram(QStringLiteral("app/hostdeck-cli")),
-              {QStringLiteral("targets"), QStringLiteral("-i"), m_inventory, QStringLiteral("-l"),
-               host});
+    cli.start(
+        test::builtProgram(QStringLiteral("app/hostdeck-cli")),
+        {QStringLiteral("targets"), QStringLiteral("-i"), m_inventory, QStringLiteral("-l"), host});
     if (!cli.waitForFinished(30000))
         return {};
     if (error)
@@ -175,7 +176,8 @@ void TestTargetFaces::sameTargetFromEveryFace()
     QCOMPARE(target(QStringLiteral("envpython")).value(QStringLiteral("interpreter")).toArray(),
              (QJsonArray{QStringLiteral("/usr/bin/env"), QStringLiteral("python3"),
                          QStringLiteral("-I")}));
-    const QJsonObject alias = target(QStringLiteral("cfg-alias")).value(QStringLiteral("ssh")).toObject();
+    const QJsonObject alias =
+        target(QStringLiteral("cfg-alias")).value(QStringLiteral("ssh")).toObject();
     QCOMPARE(alias.value(QStringLiteral("host")).toString(), QStringLiteral("10.20.30.40"));
     QCOMPARE(alias.value(QStringLiteral("user")).toString(), QStringLiteral("cfguser"));
     QCOMPARE(alias.value(QStringLiteral("port")).toInt(), 2201);
@@ -183,11 +185,15 @@ void TestTargetFaces::sameTargetFromEveryFace()
     QCOMPARE(alias.value(QStringLiteral("identity_files")).toArray().first().toString(),
              QString::fromLocal8Bit(::getpwuid(::getuid())->pw_dir) +
                  QStringLiteral("/.ssh/id_cfg"));
-    QCOMPARE(target(QStringLiteral("cfg-port")).value(QStringLiteral("ssh")).toObject().value(
-                 QStringLiteral("port")),
+    QCOMPARE(target(QStringLiteral("cfg-port"))
+                 .value(QStringLiteral("ssh"))
+                 .toObject()
+                 .value(QStringLiteral("port")),
              2299); // the inventory wins over the config
-    QCOMPARE(target(QStringLiteral("plain")).value(QStringLiteral("ssh")).toObject().value(
-                 QStringLiteral("user")),
+    QCOMPARE(target(QStringLiteral("plain"))
+                 .value(QStringLiteral("ssh"))
+                 .toObject()
+                 .value(QStringLiteral("user")),
              QStringLiteral("deploy"));
     QCOMPARE(target(QStringLiteral("jumped"))
                  .value(QStringLiteral("ssh"))
@@ -203,8 +209,10 @@ void TestTargetFaces::sameTargetFromEveryFace()
              QStringLiteral("local"));
     QCOMPARE(target(QStringLiteral("plain")).value(QStringLiteral("environment")).toObject(),
              (QJsonObject{{QStringLiteral("LC_ALL"), QStringLiteral("C")}}));
-    QCOMPARE(target(QStringLiteral("oldstyle")).value(QStringLiteral("ssh")).toObject().value(
-                 QStringLiteral("port")),
+    QCOMPARE(target(QStringLiteral("oldstyle"))
+                 .value(QStringLiteral("ssh"))
+                 .toObject()
+                 .value(QStringLiteral("port")),
              2023);
     editor->close();
 }
@@ -223,7 +231,8 @@ void TestTargetFaces::badJumpHostIsAnErrorEverywhere()
     window.openTemplateEditor();
     const auto gui = window.inventoryDock()->resolve(QStringLiteral("broken"));
     QVERIFY(!gui);
-    QVERIFY2(gui.error().message.contains(QStringLiteral("broken")), qPrintable(gui.error().message));
+    QVERIFY2(gui.error().message.contains(QStringLiteral("broken")),
+             qPrintable(gui.error().message));
     QVERIFY(!window.templateEditor()->targetFor(QStringLiteral("broken")));
     QProcess cli;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
