@@ -532,6 +532,16 @@ def watch_logging():
         setup_logging()
 
 
+def templated(fn, spec):
+    """fn called with its arguments rendered over spec['context'] by the _expr helper module;
+    {"$when": false} instead when spec['when'] is false."""
+    def call(**args):
+        import _expr
+        rendered = _expr.prepare(args, spec)
+        return {'$when': False} if rendered is None else fn(**rendered)
+    return call
+
+
 def on_call(cid, req, batch):
     STATE['calls'] += 1
     watch_logging()
@@ -542,6 +552,9 @@ def on_call(cid, req, batch):
         return send(17, cid, err(e, 'UnknownTool'), batch)
     CALLS[cid] = c
     args = req.get('args') or {}
+    spec = req.get('render')
+    if spec is not None:  # a recipe step: arguments and condition are templates (PROTOCOL.md)
+        fn, is_inline = templated(fn, spec), False
     if is_inline:
         c.batch = batch
         run(c, fn, args)

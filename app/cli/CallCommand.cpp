@@ -1,5 +1,6 @@
 #include "CallCommand.h"
 
+#include "CliHistory.h"
 #include "CliSupport.h"
 #include "RunPrinter.h"
 #include "TargetOptions.h"
@@ -78,8 +79,25 @@ void runCall(CliServices& services, const QStringList& args, Done done)
     request.options = *options;
     request.pattern = targets->pattern;
     request.inventory = targets->inventory;
+    auto* history = new CliHistory(targetOptions.historyPath(parser));
+    if (const QString which = targetOptions.rerunFailed(parser); !which.isEmpty()) {
+        const Result<QList<HostTarget>> again = history->onlyFailed(which, request.targets);
+        if (!again) {
+            delete history;
+            return fail(command, again.error().message, done);
+        }
+        if (again->isEmpty()) {
+            delete history;
+            err() << "hostdeck-cli call: run " << which
+                  << " has no failed or unreachable host among the targets" << Qt::endl;
+            return done(ExitOk);
+        }
+        request.targets = *again;
+    }
     EngineClient* engine = services.engine(targetOptions.engineOptions(parser));
     RunHandle* run = engine->startRun(std::move(request));
+    history->setParent(run);
+    history->record(run);
     const RunPrinter::Mode mode = parser.isSet(events) ? RunPrinter::Mode::Events
                                   : parser.isSet(json) ? RunPrinter::Mode::Records
                                   : targets->local     ? RunPrinter::Mode::Value

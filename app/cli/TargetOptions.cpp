@@ -1,5 +1,6 @@
 #include "TargetOptions.h"
 
+#include "history/RunHistory.h"
 #include "inventory/InventoryFile.h"
 
 #include <QFile>
@@ -108,7 +109,15 @@ TargetOptions::TargetOptions()
                             QStringLiteral("Seconds to wait for an agent to start."),
                             QStringLiteral("S"), QStringLiteral("30"))),
       m_toolsDir(option({QStringLiteral("tools-dir")}, QStringLiteral("Extra tools folder."),
-                        QStringLiteral("DIR")))
+                        QStringLiteral("DIR"))),
+      m_history(option({QStringLiteral("history")},
+                       QStringLiteral("History database to record the run in."),
+                       QStringLiteral("FILE"))),
+      m_noHistory(option({QStringLiteral("no-history")}, QStringLiteral("Record nothing."))),
+      m_rerunFailed(option({QStringLiteral("rerun-failed")},
+                           QStringLiteral("Only the hosts that failed, were unreachable or timed "
+                                          "out in run ID of the history ('last': the newest)."),
+                           QStringLiteral("ID")))
 {
 }
 
@@ -119,7 +128,8 @@ void TargetOptions::addTo(QCommandLineParser& parser) const
                        m_identity,   m_connectTimeout, m_python,        m_become,
                        m_becomeUser, m_becomeMethod,   m_passwordStdin, m_forks,
                        m_timeout,    m_deadline,       m_check,         m_serial,
-                       m_maxFail,    m_readyTimeout,   m_toolsDir});
+                       m_maxFail,    m_readyTimeout,   m_toolsDir,      m_history,
+                       m_noHistory,  m_rerunFailed});
 }
 
 CliServices::EngineOptions TargetOptions::engineOptions(const QCommandLineParser& parser) const
@@ -175,8 +185,20 @@ Result<TargetSettings> TargetOptions::settings(const QCommandLineParser& parser)
     return settings;
 }
 
-Result<Targets> TargetOptions::targets(const QCommandLineParser& parser,
-                                       CliServices& services) const
+QString TargetOptions::historyPath(const QCommandLineParser& parser) const
+{
+    if (parser.isSet(m_noHistory))
+        return {};
+    return parser.isSet(m_history) ? parser.value(m_history) : RunHistory::defaultPath();
+}
+
+QString TargetOptions::rerunFailed(const QCommandLineParser& parser) const
+{
+    return parser.value(m_rerunFailed);
+}
+
+Result<Targets> TargetOptions::targets(const QCommandLineParser& parser, CliServices& services,
+                                       const QString& defaultPattern) const
 {
     const int named =
         int(parser.isSet(m_local)) + int(parser.isSet(m_hosts)) + int(parser.isSet(m_inventory));
@@ -212,10 +234,10 @@ Result<Targets> TargetOptions::targets(const QCommandLineParser& parser,
             return makeError(ErrorKind::Usage, QStringLiteral("-H names no host"));
         return targets;
     }
-    if (!parser.isSet(m_limit))
+    if (!parser.isSet(m_limit) && defaultPattern.isEmpty())
         return makeError(ErrorKind::Usage, QStringLiteral("-i needs -l PATTERN (e.g. -l all)"));
     targets.inventory = parser.value(m_inventory);
-    targets.pattern = parser.value(m_limit);
+    targets.pattern = parser.isSet(m_limit) ? parser.value(m_limit) : defaultPattern;
     Result<Inventory> inventory = InventoryFile::loadAny(targets.inventory);
     if (!inventory)
         return inventory.error();

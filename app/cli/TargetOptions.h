@@ -31,7 +31,13 @@ public:
 
     /// The targets through TargetFactory (the one mapping every face uses); a password piped with
     /// --password-stdin goes to `services.typed()`, an inventory to `services.keychain()`.
-    engine::Result<Targets> targets(const QCommandLineParser& parser, CliServices& services) const;
+    /// `defaultPattern` stands in for a missing -l (a recipe's `hosts`).
+    engine::Result<Targets> targets(const QCommandLineParser& parser, CliServices& services,
+                                    const QString& defaultPattern = {}) const;
+    /// The history database the run is recorded in ("" with --no-history).
+    QString historyPath(const QCommandLineParser& parser) const;
+    /// --rerun-failed ID|last, when given.
+    QString rerunFailed(const QCommandLineParser& parser) const;
     engine::Result<engine::RunOptions> runOptions(const QCommandLineParser& parser) const;
     CliServices::EngineOptions engineOptions(const QCommandLineParser& parser) const;
 
@@ -41,7 +47,7 @@ private:
     QCommandLineOption m_local, m_hosts, m_inventory, m_limit, m_sshConfig, m_noSshConfig,
         m_knownHosts, m_hostKeys, m_identity, m_connectTimeout, m_python, m_become, m_becomeUser,
         m_becomeMethod, m_passwordStdin, m_forks, m_timeout, m_deadline, m_check, m_serial,
-        m_maxFail, m_readyTimeout, m_toolsDir;
+        m_maxFail, m_readyTimeout, m_toolsDir, m_history, m_noHistory, m_rerunFailed;
 };
 
 /// Seconds given on the command line (a number >= 0), as milliseconds.

@@ -3,6 +3,7 @@
 #include "CliSupport.h"
 #include "HelpRender.h"
 #include "InventoryCommands.h"
+#include "RunCommand.h"
 #include "SshConfigCommand.h"
 
 #include <QCoreApplication>
@@ -57,6 +58,7 @@ int main(int argc, char** argv)
     const QHash<QString, Command> commands{{QStringLiteral("call"), &runCall},
                                            {QStringLiteral("render"), &runRender},
                                            {QStringLiteral("targets"), &runTargets},
+                                           {QStringLiteral("run"), &runRecipe},
                                            {QStringLiteral("tools"), &runTools}};
     const Command run = commands.value(command);
     if (!run) {

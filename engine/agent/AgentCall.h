@@ -9,6 +9,7 @@
 #include <QPointer>
 
 #include <chrono>
+#include <optional>
 
 namespace hostdeck::engine {
 
@@ -23,6 +24,11 @@ struct CallRequest
     bool check = false;                   ///< check mode (dry run)
     std::chrono::milliseconds timeout{0}; ///< 0 = no deadline
     QStringList syncModules;              ///< extra modules to sync first (describe)
+    /// Templated call (recipe steps, PROTOCOL.md §3): {"context": {...}, "when": EXPR}; the agent
+    /// renders `args` over the context and skips the method when `when` is false. Empty: none.
+    QJsonObject render;
+    /// Check mode regardless of the run's (a recipe step's `check_mode`); unset: the run's.
+    std::optional<bool> checkOverride;
     /// Raw bytes that `args` refers to as {"$bin": index}: sent as frame attachments with no
     /// base64 on the way (file transfer). Tagged {"$bytes": ...} values work too.
     QList<QByteArray> attachments;

@@ -246,13 +246,22 @@ AgentCall* AgentSession::call(CallRequest request)
             return call;
         }
     }
+    QJsonObject frameBody{{QStringLiteral("tool"), req.tool},
+                          {QStringLiteral("method"), req.method},
+                          {QStringLiteral("args"), req.args},
+                          {QStringLiteral("check"), req.check}};
+    if (!req.render.isEmpty()) {
+        // A templated call (PROTOCOL.md §3): the agent renders with the _expr helper.
+        if (const CallError* failure = ensureSynced(QStringLiteral("_expr"))) {
+            CallResult result;
+            result.error = *failure;
+            completeLater(call, std::move(result));
+            return call;
+        }
+        frameBody.insert(QStringLiteral("render"), req.render);
+    }
     m_pending.insert(call->id(), call);
-    const wire::EncodedBody body =
-        wire::encodeBody(QJsonObject{{QStringLiteral("tool"), req.tool},
-                                     {QStringLiteral("method"), req.method},
-                                     {QStringLiteral("args"), req.args},
-                                     {QStringLiteral("check"), req.check}},
-                         req.attachments);
+    const wire::EncodedBody body = wire::encodeBody(frameBody, req.attachments);
     writeRaw(wire::encodeFrame(wire::FrameType::Call, call->id(), body.bytes, m_options.compressMin,
                                body.attachments));
     if (req.timeout.count() > 0) {

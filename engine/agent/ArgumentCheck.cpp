@@ -119,7 +119,12 @@ QString ArgumentCheck::quote(const QJsonValue& value)
     return text;
 }
 
-Status ArgumentCheck::check(const MethodInfo& method, const QJsonObject& args)
+bool ArgumentCheck::isTemplate(const QJsonValue& value)
+{
+    return value.isString() && value.toString().contains(QStringLiteral("${"));
+}
+
+Status ArgumentCheck::check(const MethodInfo& method, const QJsonObject& args, bool templates)
 {
     const QString where = method.fullName();
     QStringList names;
@@ -143,6 +148,8 @@ Status ArgumentCheck::check(const MethodInfo& method, const QJsonObject& args)
                                      .arg(where, param.name, annotation));
             continue;
         }
+        if (templates && isTemplate(args.value(param.name)))
+            continue; // its type is known once the host rendered it
         const QString wrong = mismatch(param.type, args.value(param.name));
         if (!wrong.isEmpty())
             return makeError(ErrorKind::InvalidArgument,
@@ -153,7 +160,7 @@ Status ArgumentCheck::check(const MethodInfo& method, const QJsonObject& args)
 }
 
 Status ArgumentCheck::check(const ToolCatalog& catalog, const QString& tool, const QString& method,
-                            const QJsonObject& args)
+                            const QJsonObject& args, bool templates)
 {
     const std::optional<MethodInfo> info = catalog.method(tool, method);
     if (!info && !catalog.brokenReason(tool).isEmpty())
@@ -175,7 +182,7 @@ Status ArgumentCheck::check(const ToolCatalog& catalog, const QString& tool, con
                                          .arg(tool, method, known.join(QStringLiteral(", ")))
                                    : QStringLiteral("unknown tool '%1'").arg(tool));
     }
-    return check(*info, args);
+    return check(*info, args, templates);
 }
 
 } // namespace hostdeck::engine

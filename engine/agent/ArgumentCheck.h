@@ -16,10 +16,14 @@ namespace hostdeck::engine {
 class ArgumentCheck
 {
 public:
-    static Status check(const MethodInfo& method, const QJsonObject& args);
+    /// `templates`: a string holding `${` (a recipe's template, rendered on the host later)
+    /// passes any type check; names and required parameters are still checked.
+    static Status check(const MethodInfo& method, const QJsonObject& args, bool templates = false);
     /// Finds `tool.method` in `catalog` and checks; unknown tools and methods are errors too.
     static Status check(const ToolCatalog& catalog, const QString& tool, const QString& method,
-                        const QJsonObject& args);
+                        const QJsonObject& args, bool templates = false);
+    /// Whether `value` is a template string (holds `${`).
+    static bool isTemplate(const QJsonValue& value);
     /// A value as the error quotes it: compact JSON, cut at 80 characters.
     static QString quote(const QJsonValue& value);
 };

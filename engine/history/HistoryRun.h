@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QDateTime>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QStringList>
 
@@ -26,6 +27,28 @@ struct HistoryRun
     bool finished = false;
 
     QString toolMethod() const { return tool + QLatin1Char('.') + method; }
+    /// The run as the run service's `run.started` event describes it (RunEvent::info: plan,
+    /// targets, options, origin, pattern, inventory), started now.
+    static HistoryRun fromStarted(const QJsonObject& info);
 };
+
+inline HistoryRun HistoryRun::fromStarted(const QJsonObject& info)
+{
+    const QJsonObject plan = info.value(QStringLiteral("plan")).toObject();
+    HistoryRun run;
+    run.startedAt = QDateTime::currentDateTime();
+    run.tool = plan.value(QStringLiteral("tool")).toString();
+    run.method = plan.value(QStringLiteral("method")).toString();
+    run.args = plan.value(QStringLiteral("args")).toObject();
+    run.plan = plan;
+    run.check =
+        info.value(QStringLiteral("options")).toObject().value(QStringLiteral("check")).toBool();
+    run.origin = info.value(QStringLiteral("origin")).toString();
+    run.pattern = info.value(QStringLiteral("pattern")).toString();
+    run.inventory = info.value(QStringLiteral("inventory")).toString();
+    for (const QJsonValue& host : info.value(QStringLiteral("targets")).toArray())
+        run.hosts << host.toString();
+    return run;
+}
 
 } // namespace hostdeck::engine

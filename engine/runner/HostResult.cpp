@@ -102,6 +102,10 @@ QJsonObject HostResult::toJson() const
                      {QStringLiteral("duration"), double(durationMs) / 1000.0}};
     if (!step.isEmpty())
         json.insert(QStringLiteral("step"), step);
+    if (attempts > 1)
+        json.insert(QStringLiteral("attempts"), attempts);
+    if (ignored)
+        json.insert(QStringLiteral("ignored"), true);
     if (!steps.isEmpty()) {
         QJsonArray list;
         for (const HostResult& s : steps)
@@ -116,6 +120,8 @@ HostResult HostResult::fromJson(const QJsonObject& json)
     HostResult r;
     r.host = json.value(QStringLiteral("host")).toString();
     r.step = json.value(QStringLiteral("step")).toString();
+    r.attempts = json.value(QStringLiteral("attempts")).toInt();
+    r.ignored = json.value(QStringLiteral("ignored")).toBool();
     r.ok = json.value(QStringLiteral("ok")).toBool();
     r.changed = json.value(QStringLiteral("changed")).toBool();
     r.check = json.value(QStringLiteral("check")).toBool();

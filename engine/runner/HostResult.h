@@ -37,6 +37,8 @@ struct HostResult
     CallError error;
     qint64 durationMs = 0;
     QList<HostResult> steps;
+    int attempts = 0;     ///< a step's tries when it was retried (0/1: once)
+    bool ignored = false; ///< a step that failed with ignore_errors: the host went on
 
     /// The status a call result means: ok/changed, or from the error kind (unreachable for
     /// transport kinds, timed_out, cancelled, failed).

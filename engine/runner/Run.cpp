@@ -28,25 +28,34 @@ public:
     const RunOptions& options() const override { return m_run->m_request.options; }
     qint64 elapsedMs() const override { return m_clock.isValid() ? m_clock.elapsed() : 0; }
 
-    AgentCall* call(CallRequest request, const QString& step) override
+    AgentCall* call(CallRequest request, const QString& step, std::optional<bool> become) override
     {
-        request.check = request.check || options().check;
+        request.check = request.checkOverride.value_or(request.check || options().check);
         if (request.timeout.count() <= 0)
             request.timeout = m_run->timeoutFor(request);
-        // The host's session from the pool: a step after a lost connection gets a new one.
-        if (!m_session || m_session->state() == AgentSession::State::Closed)
-            m_session = m_run->m_pool ? m_run->m_pool->acquire(m_target) : m_session.data();
-        AgentSession* session = m_session.data();
+        // The host's session from the pool: a step after a lost connection gets a new one; a
+        // step that becomes (or not) unlike the target has its own agent of the host.
+        AgentSession* session = nullptr;
+        if (become && *become != m_target.become && m_run->m_pool) {
+            HostTarget variant = m_target;
+            variant.become = *become;
+            session = m_run->m_pool->acquire(variant);
+        } else {
+            if (!m_session || m_session->state() == AgentSession::State::Closed)
+                m_session = m_run->m_pool ? m_run->m_pool->acquire(m_target) : m_session.data();
+            session = m_session.data();
+        }
         Q_ASSERT(session); // launch() refuses hosts once the pool is gone
         AgentCall* call = nullptr;
         const ToolCatalog* catalog = m_run->m_catalog.get();
         const std::optional<MethodInfo> method =
             catalog ? catalog->method(request.tool, request.method) : std::nullopt;
         Status checked = Ok{};
+        const bool templates = !request.render.isEmpty();
         if (catalog && !catalog->isEmpty() && request.tool != QStringLiteral("_agent"))
-            checked =
-                method ? ArgumentCheck::check(*method, request.args)
-                       : ArgumentCheck::check(*catalog, request.tool, request.method, request.args);
+            checked = method ? ArgumentCheck::check(*method, request.args, templates)
+                             : ArgumentCheck::check(*catalog, request.tool, request.method,
+                                                    request.args, templates);
         if (!checked) {
             CallError error;
             error.kind = checked.error().kind;

@@ -63,7 +63,10 @@ public:
     /// A call on the host's agent with the run's check mode and timeouts applied; its arguments
     /// are checked against the tool description first (a refused call finishes, queued, with
     /// invalid_argument). Output chunks become step.output events of `step`. Never null.
-    virtual AgentCall* call(CallRequest request, const QString& step = {}) = 0;
+    /// `become` runs this call as the target's become user (true) or its login user (false)
+    /// instead of the target's own setting (a recipe step's `become`).
+    virtual AgentCall* call(CallRequest request, const QString& step = {},
+                            std::optional<bool> become = std::nullopt) = 0;
     /// A step finished: a step.result event.
     virtual void stepFinished(const HostResult& record) = 0;
     /// The host's record; exactly once. The program is deleted afterwards.

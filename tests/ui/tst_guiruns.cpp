@@ -104,9 +104,10 @@ void TestGuiRuns::initTestCase()
     {
         QFile sudoers(m_dropIn);
         QVERIFY(sudoers.open(QIODevice::WriteOnly));
-        sudoers.write(QStringLiteral("Defaults:%1 timestamp_timeout=0, !lecture\n%1 ALL=(ALL) ALL\n")
-                          .arg(m_sshd.user())
-                          .toUtf8());
+        sudoers.write(
+            QStringLiteral("Defaults:%1 timestamp_timeout=0, !lecture\n%1 ALL=(ALL) ALL\n")
+                .arg(m_sshd.user())
+                .toUtf8());
     }
     QFile::setPermissions(m_dropIn, QFile::ReadOwner | QFile::ReadGroup);
     m_rootDir = m_dir.filePath(QStringLiteral("root-only"));
@@ -140,8 +141,8 @@ void TestGuiRuns::initTestCase()
     store.store(QStringLiteral("gui-runs-test"), QStringLiteral("web"),
                 engine::CredentialKind::SudoPassword, engine::SecretBuffer(m_sshd.password()), this,
                 [&stored](engine::Status status) {
-                    QVERIFY2(status.ok(), qPrintable(status.ok() ? QString()
-                                                                 : status.error().message));
+                    QVERIFY2(status.ok(),
+                             qPrintable(status.ok() ? QString() : status.error().message));
                     stored = true;
                 });
     QTRY_VERIFY_WITH_TIMEOUT(stored, 20000);
@@ -173,9 +174,9 @@ void TestGuiRuns::paletteRunBecomesRootWithKeychainPassword()
     MainWindow window(services, o);
     window.show();
     QTRY_VERIFY_WITH_TIMEOUT(window.toolsLoaded(), 30000);
-    QVERIFY(runAndWait(window, QStringLiteral("web1"), QStringLiteral("Exec"),
-                       QStringLiteral("run"),
-                       {{QStringLiteral("argv"), QJsonArray{QStringLiteral("id"), QStringLiteral("-u")}}}));
+    QVERIFY(runAndWait(
+        window, QStringLiteral("web1"), QStringLiteral("Exec"), QStringLiteral("run"),
+        {{QStringLiteral("argv"), QJsonArray{QStringLiteral("id"), QStringLiteral("-u")}}}));
     const RunResultsModel* model = window.currentRunView()->model();
     QCOMPARE(model->rowCount(), 1);
     const engine::HostResult record = model->row(0).result;
@@ -212,7 +213,9 @@ void TestGuiRuns::templateDeployBecomesRoot()
     QFile written(dest);
     QVERIFY(written.open(QIODevice::ReadOnly));
     QCOMPARE(written.readAll(), QByteArray("owner = root\nhost = web1\n"));
-    struct stat info {};
+    struct stat info
+    {
+    };
     QVERIFY(::stat(QFile::encodeName(dest).constData(), &info) == 0);
     QCOMPARE(int(info.st_uid), 0); // written by the agent that became root
     QCOMPARE(int(info.st_mode & 0777), 0640);
@@ -233,7 +236,8 @@ void TestGuiRuns::cliBecomesRootWithTheSameInventory()
     const QList<QByteArray> lines = cli.readAllStandardOutput().trimmed().split('\n');
     QCOMPARE(lines.size(), 2);
     const QJsonObject record = QJsonDocument::fromJson(lines.first()).object();
-    QCOMPARE(record.value(QStringLiteral("status")).toString(), QStringLiteral("changed")); // Exec.run
+    QCOMPARE(record.value(QStringLiteral("status")).toString(),
+             QStringLiteral("changed")); // Exec.run
     QCOMPARE(record.value(QStringLiteral("value")).toObject().value(QStringLiteral("stdout")),
              QStringLiteral("0\n"));
     QVERIFY(!err.contains(m_sshd.password()));
@@ -247,9 +251,9 @@ void TestGuiRuns::idleHostIsIdleNotUnreachable()
     MainWindow window(services, o);
     window.show();
     QTRY_VERIFY_WITH_TIMEOUT(window.toolsLoaded(), 30000);
-    const QJsonObject pid{{QStringLiteral("argv"),
-                           QJsonArray{QStringLiteral("sh"), QStringLiteral("-c"),
-                                      QStringLiteral("echo $PPID")}}};
+    const QJsonObject pid{
+        {QStringLiteral("argv"),
+         QJsonArray{QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("echo $PPID")}}};
     QVERIFY(runAndWait(window, QStringLiteral("web1"), QStringLiteral("Exec"),
                        QStringLiteral("run"), pid));
     const QString firstAgent = stdoutOf(window.currentRunView()->model()->row(0).result);

@@ -35,24 +35,7 @@ void HistoryRecorder::record(engine::RunHandle* run)
                 for (const engine::RunEvent& event : events) {
                     switch (event.type) {
                     case engine::RunEvent::Type::RunStarted: {
-                        const QJsonObject plan =
-                            event.info.value(QStringLiteral("plan")).toObject();
-                        engine::HistoryRun stored;
-                        stored.startedAt = QDateTime::currentDateTime();
-                        stored.tool = plan.value(QStringLiteral("tool")).toString();
-                        stored.method = plan.value(QStringLiteral("method")).toString();
-                        stored.args = plan.value(QStringLiteral("args")).toObject();
-                        stored.plan = plan;
-                        const QJsonObject options =
-                            event.info.value(QStringLiteral("options")).toObject();
-                        stored.check = options.value(QStringLiteral("check")).toBool();
-                        stored.origin = event.info.value(QStringLiteral("origin")).toString();
-                        stored.pattern = event.info.value(QStringLiteral("pattern")).toString();
-                        stored.inventory = event.info.value(QStringLiteral("inventory")).toString();
-                        for (const QJsonValue& host :
-                             event.info.value(QStringLiteral("targets")).toArray())
-                            stored.hosts << host.toString();
-                        *historyId = begin(stored, {});
+                        *historyId = begin(engine::HistoryRun::fromStarted(event.info), {});
                         if (*historyId > 0)
                             emit recorded(runId, *historyId);
                         break;
