@@ -511,6 +511,20 @@ def setup_logging():
     h.root.setLevel(CONF['log_level'])
 
 
+def wellformed(ftype, req):
+    """The fields a request needs, of the types PROTOCOL.md gives them (else a protocol error,
+    not an exception in the reader)."""
+    if ftype == 1:
+        return type(req.get('tool')) is str and type(req.get('method')) is str and \
+            type(req.get('args', {})) in (dict, type(None))
+    if ftype == 2:
+        return type(req.get('module')) is str and \
+            type(req['source'] if 'source' in req else req.get('packed')) in (str, bytes)
+    if ftype == 4:
+        return all(type(req[k]) is int for k in CONF if k in req)
+    return True
+
+
 def handle(ftype, flags, fid, body, batch):
     """Decode and dispatch one frame; anything malformed ends the session."""
     try:
@@ -531,7 +545,7 @@ def handle(ftype, flags, fid, body, batch):
                 raise ValueError
             LOCAL.inatt, body = atts, body[4:n]
         req = (_decode_bytes if b'$b' in body else _decode)(body.decode())
-        if type(req) is not dict or not 0 < ftype < 5:
+        if type(req) is not dict or not 0 < ftype < 5 or not wellformed(ftype, req):
             raise ValueError
     except Exception:
         die(2)
