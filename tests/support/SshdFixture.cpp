@@ -13,6 +13,7 @@
 #include <libssh/libssh.h>
 
 #include <csignal>
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -27,6 +28,13 @@ struct SshdFixture::Server
 };
 
 namespace {
+
+/// Servers and agents die with the test process even when it cannot clean up (a sanitizer abort,
+/// a crash): they would otherwise keep running and hold CTest's output pipe until its timeout.
+void dieWithParent(QProcess& process)
+{
+    process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
+}
 
 QByteArray randomSecret()
 {
@@ -132,8 +140,18 @@ QString SshdFixture::makeKey(const QString& path, const QString& type) const
                 QStringLiteral("-C"), QStringLiteral("hostdeck-test"), QStringLiteral("-f"), path});
 }
 
+QByteArray SshdFixture::runMarker()
+{
+    static const QByteArray marker =
+        "HOSTDECK_TEST_RUN=" + QByteArray::number(::getpid()) + '-' + randomSecret().left(8);
+    return marker;
+}
+
 QString SshdFixture::setUp()
 {
+    // Local agents and other children of this test inherit the marker too.
+    const QByteArray marker = runMarker();
+    qputenv(marker.left(marker.indexOf('=')).constData(), marker.mid(marker.indexOf('=') + 1));
     if (!m_dir.isValid())
         return QStringLiteral("no temp dir");
     if (geteuid() != 0)
@@ -248,6 +266,8 @@ int SshdFixture::startServer(const SshdOptions& options)
         QStringLiteral("AllowTcpForwarding yes"),
         QStringLiteral("MaxAuthTries 10"),
         QStringLiteral("LogLevel ERROR"),
+        // Marks every session of this run (see runMarker()).
+        QStringLiteral("SetEnv ") + QString::fromLatin1(runMarker()),
     };
     if (options.maxSessions > 0)
         config.append(QStringLiteral("MaxSessions %1").arg(options.maxSessions));
@@ -259,6 +279,7 @@ int SshdFixture::startServer(const SshdOptions& options)
         server->process = std::make_unique<QProcess>();
         server->process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
         server->process->setStandardInputFile(QProcess::nullDevice());
+        dieWithParent(*server->process);
         server->process->start(QStringLiteral("/usr/sbin/sshd"),
                                {QStringLiteral("-D"), QStringLiteral("-e"), QStringLiteral("-f"),
                                 configFile, QStringLiteral("-p"), QString::number(server->port),
@@ -362,6 +383,7 @@ QString SshdFixture::startAgent(const QString& key)
     const QString socket = dir() + QStringLiteral("/agent%1.sock").arg(m_agents.size());
     auto agent = std::make_unique<QProcess>();
     agent->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    dieWithParent(*agent);
     agent->start(QStringLiteral("ssh-agent"), {QStringLiteral("-D"), QStringLiteral("-a"), socket});
     if (!agent->waitForStarted(5000))
         return {};

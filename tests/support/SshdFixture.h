@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -39,6 +40,10 @@ public:
 
     /// Creates user, keys and password. Returns an error text, empty on success.
     QString setUp();
+    /// `HOSTDECK_TEST_RUN=<unique>`: in the environment of every session the servers start and
+    /// of every child of this process after setUp(), so a process search can tell this run's
+    /// processes from those of other tests running on the machine.
+    static QByteArray runMarker();
 
     QString user() const { return m_user; }
     QString dir() const { return m_dir.path(); }

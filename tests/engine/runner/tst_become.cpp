@@ -223,7 +223,8 @@ private slots:
         qInstallMessageHandler(nullptr);
         QFile::remove(m_dropIn);
         m_sshd.stopAll();
-        QTRY_VERIFY_WITH_TIMEOUT(processesWithInCmdline(QByteArray("HOSTDECK-")).isEmpty(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(processesOfThisRunWithInCmdline(QByteArray("HOSTDECK-")).isEmpty(),
+                                 5000);
         // The user goes last, when none of its processes is left (userdel refuses otherwise).
         QTRY_VERIFY_WITH_TIMEOUT(
             runCommand(QStringLiteral("userdel"), {QStringLiteral("-r"), m_noisyUser}).isEmpty() ||

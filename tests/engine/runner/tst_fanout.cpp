@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <unistd.h>
 
 using namespace hostdeck::engine;
 using namespace hostdeck::test;
@@ -156,12 +157,16 @@ private slots:
                 });
         FanOutRun::Options options;
         options.concurrency = 3;
+        // A duration no other process on the machine uses (about 30 s), so the process search
+        // below finds exactly the sleeps this run started.
+        const QByteArray duration = "30." + QByteArray::number(::getpid());
         FanOutRun run(pool.get(), targets(0, 6),
-                      execCall({QStringLiteral("sleep"), QStringLiteral("30")}), options);
+                      execCall({QStringLiteral("sleep"), QString::fromLatin1(duration)}), options);
         RunRecorder rec(&run);
         run.start();
         QTRY_VERIFY_WITH_TIMEOUT(readyCount == 3, 20000);
-        QTest::qWait(200);
+        // The three calls in flight really run their sleep on the hosts (and no more than three).
+        QTRY_COMPARE_WITH_TIMEOUT(processesWithArgv({"sleep", duration}).size(), 3, 10000);
         QElapsedTimer clock;
         clock.start();
         run.cancel();
@@ -172,7 +177,7 @@ private slots:
         for (const HostResult& r : rec.results)
             QCOMPARE(r.error.kind, ErrorKind::Cancelled);
         // The remote sleeps were killed (CANCEL reaches run_process children).
-        QTRY_VERIFY_WITH_TIMEOUT(processesWithArgv({"sleep", "30"}).isEmpty(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(processesWithArgv({"sleep", duration}).isEmpty(), 5000);
     }
 
     void unreachableHostDoesNotDelayOthers()
@@ -337,7 +342,7 @@ private slots:
             QVERIFY2(!processAlive(pid) ||
                          QFile(QStringLiteral("/proc/%1/stat").arg(pid)).exists() == false,
                      "sshd left running");
-        QTRY_VERIFY_WITH_TIMEOUT(processesWithInCmdline(QByteArray("HOSTDECK-")).isEmpty(),
+        QTRY_VERIFY_WITH_TIMEOUT(processesOfThisRunWithInCmdline(QByteArray("HOSTDECK-")).isEmpty(),
                                  5000); // no agent left
     }
 };
