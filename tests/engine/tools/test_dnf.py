@@ -6,7 +6,6 @@ programs are not installed (apt packages dnf, rpm, createrepo-c).
 import os
 import shutil
 import subprocess
-import tempfile
 import unittest
 
 import harness
