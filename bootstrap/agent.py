@@ -32,9 +32,10 @@ EVENT_LOCK = allocate_lock()
 
 
 def die(code):
-    """Kill our children and leave at once (daemon threads and buffers do not matter)."""
+    """Kill our children and leave at once (daemon threads and buffers do not matter). Children
+    a tool registered only with its call (tools/_proc.py) are killed too."""
     KIDS_LOCK.acquire(timeout=2)
-    for p in list(KIDS):
+    for p in list(KIDS) + [p for c in list(CALLS.values()) for p in list(c.procs)]:
         kill(p)
     os._exit(code)
 

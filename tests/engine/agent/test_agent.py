@@ -589,6 +589,38 @@ class ProtocolEdges(unittest.TestCase):
             state = f.read()
         self.assertTrue(state == '' or ') Z' in state, state)
 
+    def test_stdin_eof_kills_the_commands_of_tools(self):
+        # tools/_proc.py registers its children with the call only (for CANCEL); at EOF the
+        # agent must kill them too, or `hostdeck-cli call --timeout` leaves them running.
+        agent = self.spawn()
+        agent.sync_tools(DIRS, 'exec')
+        duration = '30.%d' % os.getpid()
+        agent.call_async('Exec', 'run', {'argv': ['sleep', duration], 'stream': False})
+        deadline = time.monotonic() + 5
+        while not self.sleeps(duration) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        (child,) = self.sleeps(duration)
+        self.addCleanup(lambda: self.sleeps(duration) and os.kill(child, 9))
+        agent.proc.stdin.close()
+        self.assert_exits(agent, 0)
+        deadline = time.monotonic() + 5
+        while self.sleeps(duration) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        self.assertEqual(self.sleeps(duration), [], 'the command survived the agent')
+
+    @staticmethod
+    def sleeps(duration):
+        wanted = b'sleep\0' + duration.encode() + b'\0'
+        found = []
+        for entry in os.listdir('/proc'):
+            try:
+                with open('/proc/%s/cmdline' % entry, 'rb') as f:
+                    if entry.isdigit() and f.read() == wanted:
+                        found.append(int(entry))
+            except OSError:
+                continue
+        return found
+
     def test_bad_frames_end_the_session(self):
         bad = [b'XX' + bytes(18),
                struct.pack('>HBBBxxxQI', 0x4844, 2, 1, 0, 1, 2) + b'{}',
