@@ -263,7 +263,7 @@ int SshdFixture::startServer(const SshdOptions& options)
         QStringLiteral("UseDNS no"),
         QStringLiteral("PrintMotd no"),
         QStringLiteral("PrintLastLog no"),
-        QStringLiteral("AllowTcpForwarding yes"),
+        QStringLiteral("AllowTcpForwarding ") + QLatin1String(options.tcpForwarding ? "yes" : "no"),
         QStringLiteral("MaxAuthTries 10"),
         QStringLiteral("LogLevel ERROR"),
         // Marks every session of this run (see runMarker()).

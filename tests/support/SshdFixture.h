@@ -21,6 +21,7 @@ struct SshdOptions
     bool passwordAuthentication = true;
     bool keyboardInteractive = false; ///< needs PAM on Linux: turns UsePAM on for this server
     int maxSessions = 0;              ///< 0: OpenSSH's default (10)
+    bool tcpForwarding = true;        ///< AllowTcpForwarding (a ProxyJump hop needs it)
     QString hostKeyType = QStringLiteral("ed25519");
     QStringList extraConfig; ///< more sshd_config lines (e.g. "Banner FILE")
 };
