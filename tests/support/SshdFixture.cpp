@@ -105,14 +105,32 @@ void stopProcess(QProcess* process)
 
 } // namespace
 
-SshdFixture::SshdFixture() = default;
+SshdFixture::SshdFixture()
+{
+    static int fixtures = 0;
+    m_user = QStringLiteral("hdtest-%1-%2").arg(::getpid()).arg(++fixtures);
+}
 
 SshdFixture::~SshdFixture()
 {
     stopAll();
-    if (m_passwordSet)
-        run(QStringLiteral("usermod"),
-            {QStringLiteral("-p"), QStringLiteral("*"), m_user}); // no password left behind
+    if (m_userCreated) // the user, its home and its password go
+        run(QStringLiteral("userdel"), {QStringLiteral("-r"), QStringLiteral("-f"), m_user});
+}
+
+void SshdFixture::removeStaleUsers() const
+{
+    QFile passwd(QStringLiteral("/etc/passwd"));
+    if (!passwd.open(QIODevice::ReadOnly))
+        return;
+    for (const QByteArray& line : passwd.readAll().split('\n')) {
+        const QString name = QString::fromUtf8(line.left(line.indexOf(':')));
+        if (!name.startsWith(QLatin1String("hdtest-")))
+            continue;
+        const QString pid = name.section(u'-', 1, 1);
+        if (pid.toLongLong() > 0 && !QFile::exists(QStringLiteral("/proc/") + pid))
+            run(QStringLiteral("userdel"), {QStringLiteral("-r"), QStringLiteral("-f"), name});
+    }
 }
 
 QString SshdFixture::run(const QString& program, const QStringList& arguments,
@@ -161,6 +179,7 @@ QString SshdFixture::setUp()
                                             QFile::ReadGroup | QFile::ExeGroup | QFile::ReadOther |
                                             QFile::ExeOther);
     QDir().mkpath(QStringLiteral("/run/sshd"));
+    removeStaleUsers();
     if (!run(QStringLiteral("id"), {m_user}).isEmpty()) {
         // Empty skeleton: no rc files, so nothing prints or slows the shell down.
         const QString error =
@@ -169,13 +188,13 @@ QString SshdFixture::setUp()
                  QStringLiteral("-s"), QStringLiteral("/bin/sh"), m_user});
         if (!error.isEmpty())
             return error;
+        m_userCreated = true;
     }
     m_password = randomSecret();
     if (const QString error =
             run(QStringLiteral("chpasswd"), {}, m_user.toUtf8() + ':' + m_password + '\n');
         !error.isEmpty())
         return error;
-    m_passwordSet = true;
 
     for (const QString& name : {QStringLiteral("id_plain"), QStringLiteral("id_other")}) {
         if (const QString error = makeKey(dir() + u'/' + name, QStringLiteral("ed25519"));

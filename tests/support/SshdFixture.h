@@ -27,10 +27,12 @@ struct SshdOptions
 };
 
 /// Real /usr/sbin/sshd instances on 127.0.0.1 free ports for tests, each with its own host key
-/// and config in a temp dir; a clean login user (`hdtest`, shell /bin/sh, empty home) with
-/// authorized_keys; client key pairs (plain, encrypted, not authorized); a real ssh-agent; a
-/// "silent" server that accepts TCP and never answers. The destructor stops exactly the
-/// processes it started (and their children) and resets the user's password.
+/// and config in a temp dir; a clean login user of its own (`hdtest-PID-N`, shell /bin/sh, empty
+/// home, a made-up password) with authorized_keys; client key pairs (plain, encrypted, not
+/// authorized); a real ssh-agent; a "silent" server that accepts TCP and never answers. The
+/// destructor stops exactly the processes it started (and their children) and deletes the user;
+/// users left by a test process that died are deleted by the next setUp(). Tests running at the
+/// same time (ctest -j, other checkouts on the machine) never share a login user or its password.
 class SshdFixture
 {
 public:
@@ -86,9 +88,11 @@ private:
     QString run(const QString& program, const QStringList& arguments,
                 const QByteArray& input = {}) const;
     QString makeKey(const QString& path, const QString& type) const;
+    void removeStaleUsers() const;
 
     QTemporaryDir m_dir;
-    QString m_user = QStringLiteral("hdtest");
+    QString m_user;
+    bool m_userCreated = false;
     QByteArray m_passphrase;
     QByteArray m_password;
     QString m_error;
@@ -97,7 +101,6 @@ private:
     std::unique_ptr<QTcpServer> m_silent;
     std::vector<QTcpSocket*> m_silentPeers;
     QList<qint64> m_allPids;
-    bool m_passwordSet = false;
 };
 
 } // namespace hostdeck::test
