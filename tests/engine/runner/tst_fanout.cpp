@@ -70,8 +70,8 @@ private slots:
 
     void twentyHostsTwoDieMidCall()
     {
+        QSet<QString> readyHosts; // before the pool: its destructor still reports host states
         auto pool = makeTestPool();
-        QSet<QString> readyHosts;
         connect(pool.get(), &SessionPool::hostStateChanged, this,
                 [&readyHosts](const QString& host, bool connected, const QString&) {
                     if (connected)
@@ -149,8 +149,8 @@ private slots:
 
     void cancelWholeRun()
     {
+        int readyCount = 0; // before the pool: its destructor still reports host states
         auto pool = makeTestPool();
-        int readyCount = 0;
         connect(pool.get(), &SessionPool::hostStateChanged, this,
                 [&readyCount](const QString&, bool connected, const QString&) {
                     readyCount += connected ? 1 : 0;
@@ -248,9 +248,9 @@ private slots:
         // would refuse an 11th channel, so all 12 succeeding shows the limit is respected.
         SessionPool::Options options;
         options.idleTimeout = 1s; // idle agents free their channels for the queued ones
-        auto pool = makeTestPool({}, options);
-        int open = 0;
+        int open = 0;             // before the pool: its destructor still reports host states
         int maxOpen = 0;
+        auto pool = makeTestPool({}, options);
         connect(pool.get(), &SessionPool::hostStateChanged, this,
                 [&](const QString&, bool connected, const QString&) {
                     open += connected ? 1 : -1;
