@@ -2,6 +2,8 @@
 
 #include <QRegularExpression>
 
+#include <stdexcept>
+
 namespace hostdeck::engine::detail {
 
 namespace {
@@ -9,6 +11,44 @@ namespace {
 QString fromStd(const std::string& text)
 {
     return QString::fromStdString(text);
+}
+
+// An alias can make a node contain itself (`&a` ... `*a`) or repeat a subtree exponentially
+// ("billion laughs"): converting stops with an error instead of recursing or allocating without
+// end (found by fuzz_inventory_yaml: a stack overflow).
+constexpr int kMaxDepth = 64;
+constexpr qsizetype kMaxNodes = 1000000;
+
+QVariant convert(const YAML::Node& node, int depth, qsizetype& nodes)
+{
+    if (depth > kMaxDepth)
+        throw std::runtime_error(
+            "values nested more than 64 levels deep (an alias inside itself?)");
+    if (++nodes > kMaxNodes)
+        throw std::runtime_error("more than a million values (aliases repeated without end?)");
+    switch (node.Type()) {
+    case YAML::NodeType::Undefined:
+    case YAML::NodeType::Null:
+        return QVariant();
+    case YAML::NodeType::Scalar: {
+        const QString text = fromStd(node.Scalar());
+        return node.Tag() == "!" ? QVariant(text) : plainScalar(text);
+    }
+    case YAML::NodeType::Sequence: {
+        QVariantList list;
+        for (const YAML::Node& item : node)
+            list.append(convert(item, depth + 1, nodes));
+        return list;
+    }
+    case YAML::NodeType::Map: {
+        QVariantMap map;
+        for (const auto& item : node)
+            map.insert(fromStd(item.first.as<std::string>()),
+                       convert(item.second, depth + 1, nodes));
+        return map;
+    }
+    }
+    return QVariant();
 }
 
 } // namespace
@@ -42,28 +82,8 @@ QVariant plainScalar(const QString& text)
 
 QVariant toVariant(const YAML::Node& node)
 {
-    switch (node.Type()) {
-    case YAML::NodeType::Undefined:
-    case YAML::NodeType::Null:
-        return QVariant();
-    case YAML::NodeType::Scalar: {
-        const QString text = fromStd(node.Scalar());
-        return node.Tag() == "!" ? QVariant(text) : plainScalar(text);
-    }
-    case YAML::NodeType::Sequence: {
-        QVariantList list;
-        for (const YAML::Node& item : node)
-            list.append(toVariant(item));
-        return list;
-    }
-    case YAML::NodeType::Map: {
-        QVariantMap map;
-        for (const auto& item : node)
-            map.insert(fromStd(item.first.as<std::string>()), toVariant(item.second));
-        return map;
-    }
-    }
-    return QVariant();
+    qsizetype nodes = 0;
+    return convert(node, 0, nodes);
 }
 
 void emitString(YAML::Emitter& out, const QString& text)
@@ -74,6 +94,20 @@ void emitString(YAML::Emitter& out, const QString& text)
     if (needsQuotes)
         out << YAML::DoubleQuoted;
     out << text.toStdString();
+}
+
+void emitKey(YAML::Emitter& out, const QString& text)
+{
+    // YAML limits an implicit key to 1024 characters as written (escapes included): longer or
+    // escaped keys are written as explicit `? key` so the file reads back (found by
+    // fuzz_inventory_ini: a host name of control characters saved a file that did not load).
+    bool escapes = false;
+    for (QChar c : text)
+        escapes = escapes || c.unicode() < 0x20 || c.unicode() == 0x7f;
+    if (escapes || text.toUtf8().size() > 200)
+        out << YAML::LongKey;
+    out << YAML::Key;
+    emitString(out, text);
 }
 
 void emitVariant(YAML::Emitter& out, const QVariant& value)
@@ -107,8 +141,7 @@ void emitVariant(YAML::Emitter& out, const QVariant& value)
         const QVariantMap map = value.toMap();
         out << YAML::BeginMap;
         for (auto it = map.cbegin(); it != map.cend(); ++it) {
-            out << YAML::Key;
-            emitString(out, it.key());
+            emitKey(out, it.key());
             out << YAML::Value;
             emitVariant(out, it.value());
         }
