@@ -83,8 +83,8 @@ QStringList execArgs(const QStringList& argv)
 {
     return {QStringLiteral("Exec.run"), QStringLiteral("--arg"),
             QStringLiteral("argv=") +
-                QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(argv)).toJson(
-                    QJsonDocument::Compact)),
+                QString::fromUtf8(
+                    QJsonDocument(QJsonArray::fromStringList(argv)).toJson(QJsonDocument::Compact)),
             QStringLiteral("--arg"), QStringLiteral("stream=false")};
 }
 
@@ -110,7 +110,7 @@ class TestCliOptions : public QObject
 
 private:
     SshdFixture m_sshd;
-    QList<int> m_servers;     ///< three plain servers
+    QList<int> m_servers;      ///< three plain servers
     int m_passwordServer = -1; ///< password authentication only
     int m_noForwarding = -1;   ///< AllowTcpForwarding no: useless as a jump hop
     QString m_knownHosts;
@@ -157,8 +157,8 @@ private slots:
         noForwarding.tcpForwarding = false;
         m_noForwarding = m_sshd.startServer(noForwarding);
         QVERIFY2(m_passwordServer >= 0 && m_noForwarding >= 0, qPrintable(m_sshd.lastError()));
-        for (int server : {m_servers[0], m_servers[1], m_servers[2], m_passwordServer,
-                           m_noForwarding})
+        for (int server :
+             {m_servers[0], m_servers[1], m_servers[2], m_passwordServer, m_noForwarding})
             known << m_sshd.knownHostsLine(server);
         m_knownHosts = m_sshd.writeFile(QStringLiteral("known_hosts"), known);
         // Six aliases on three servers (each alias its own connection).
@@ -212,12 +212,12 @@ private slots:
         // Each host reports when its call started and ended (the hosts share this clock).
         const QString script =
             QStringLiteral("import time;a=time.time();time.sleep(1.0);print(a,time.time())");
-        const CliRun run = runCli(
-            QStringList{QStringLiteral("call"), QStringLiteral("-H"),
-                        QStringLiteral("h0,h1,h2,h3,h4,h5"), QStringLiteral("--forks"),
-                        QString::number(forks)} +
-            common() +
-            execArgs({QStringLiteral("/usr/bin/python3"), QStringLiteral("-c"), script}));
+        const CliRun run =
+            runCli(QStringList{QStringLiteral("call"), QStringLiteral("-H"),
+                               QStringLiteral("h0,h1,h2,h3,h4,h5"), QStringLiteral("--forks"),
+                               QString::number(forks)} +
+                   common() +
+                   execArgs({QStringLiteral("/usr/bin/python3"), QStringLiteral("-c"), script}));
         QVERIFY2(run.exitCode == 0, run.text().constData());
         QList<std::pair<double, double>> intervals;
         for (int i = 0; i < 6; ++i) {
@@ -236,10 +236,10 @@ private slots:
     void timeoutEndsTheCall()
     {
         const QString duration = QStringLiteral("30.%1").arg(::getpid());
-        const CliRun run = runCli(QStringList{QStringLiteral("call"), QStringLiteral("-H"),
-                                              QStringLiteral("h1"), QStringLiteral("--timeout"),
-                                              QStringLiteral("1")} +
-                                  common() + execArgs({QStringLiteral("sleep"), duration}));
+        const CliRun run =
+            runCli(QStringList{QStringLiteral("call"), QStringLiteral("-H"), QStringLiteral("h1"),
+                               QStringLiteral("--timeout"), QStringLiteral("1")} +
+                   common() + execArgs({QStringLiteral("sleep"), duration}));
         QCOMPARE(run.exitCode, 1);
         const QJsonObject result = run.host(QStringLiteral("h1"));
         QVERIFY2(!result.value(QStringLiteral("ok")).toBool(), run.out.constData());
@@ -247,9 +247,9 @@ private slots:
         QVERIFY2(run.ms < 10000, qPrintable(QString::number(run.ms)));
         QTRY_VERIFY_WITH_TIMEOUT(processesWithArgv({"sleep", duration.toLatin1()}).isEmpty(), 5000);
         // Without the option the same call is not cut short at 1 s.
-        const CliRun longer = runCli(
-            QStringList{QStringLiteral("call"), QStringLiteral("-H"), QStringLiteral("h1")} +
-            common() + execArgs({QStringLiteral("sleep"), QStringLiteral("1.5")}));
+        const CliRun longer =
+            runCli(QStringList{QStringLiteral("call"), QStringLiteral("-H"), QStringLiteral("h1")} +
+                   common() + execArgs({QStringLiteral("sleep"), QStringLiteral("1.5")}));
         QVERIFY2(longer.exitCode == 0, longer.text().constData());
     }
 
@@ -269,9 +269,9 @@ private slots:
         QFETCH(QStringList, options);
         QFETCH(QString, user);
         writeSudoers(QStringLiteral("%1 ALL=(ALL) NOPASSWD: ALL").arg(m_sshd.user()));
-        const CliRun run = runCli(
-            QStringList{QStringLiteral("call"), QStringLiteral("-H"), QStringLiteral("h2")} +
-            options + common() + execArgs({QStringLiteral("id"), QStringLiteral("-un")}));
+        const CliRun run =
+            runCli(QStringList{QStringLiteral("call"), QStringLiteral("-H"), QStringLiteral("h2")} +
+                   options + common() + execArgs({QStringLiteral("id"), QStringLiteral("-un")}));
         QFile::remove(m_dropIn);
         QVERIFY2(run.exitCode == 0, run.text().constData());
         QCOMPARE(stdoutOf(run.host(QStringLiteral("h2"))), user + u'\n');
@@ -285,17 +285,22 @@ private slots:
                          .arg(m_sshd.user()));
         const QString host =
             QStringLiteral("%1@127.0.0.1:%2").arg(m_sshd.user()).arg(m_sshd.port(m_passwordServer));
-        const QStringList base{QStringLiteral("call"),         QStringLiteral("-H"),
-                               host,                           QStringLiteral("--ssh-config"),
-                               m_emptyConfig,                  QStringLiteral("--known-hosts"),
-                               m_knownHosts,                   QStringLiteral("--connect-timeout"),
-                               QStringLiteral("5"),            QStringLiteral("--password-stdin")};
+        const QStringList base{QStringLiteral("call"),
+                               QStringLiteral("-H"),
+                               host,
+                               QStringLiteral("--ssh-config"),
+                               m_emptyConfig,
+                               QStringLiteral("--known-hosts"),
+                               m_knownHosts,
+                               QStringLiteral("--connect-timeout"),
+                               QStringLiteral("5"),
+                               QStringLiteral("--password-stdin")};
         const QStringList idCall = execArgs({QStringLiteral("id"), QStringLiteral("-un")});
         const CliRun run = runCli(base + idCall, m_sshd.password() + '\n');
         QVERIFY2(run.exitCode == 0, run.text().constData());
         QCOMPARE(stdoutOf(run.lines.value(0)), m_sshd.user() + u'\n');
-        const CliRun root =
-            runCli(base + QStringList{QStringLiteral("--become")} + idCall, m_sshd.password() + '\n');
+        const CliRun root = runCli(base + QStringList{QStringLiteral("--become")} + idCall,
+                                   m_sshd.password() + '\n');
         QFile::remove(m_dropIn);
         QVERIFY2(root.exitCode == 0, root.text().constData());
         QCOMPARE(stdoutOf(root.lines.value(0)), QStringLiteral("root\n"));
@@ -335,9 +340,8 @@ private slots:
         const QString inventory = m_sshd.writeFile(QStringLiteral("jump.yml"), yaml);
         const CliRun run = runCli(
             QStringList{QStringLiteral("call"), QStringLiteral("-i"), inventory,
-                        QStringLiteral("-l"), QStringLiteral("all"),
-                        QStringLiteral("--ssh-config"), m_emptyConfig,
-                        QStringLiteral("--known-hosts"), m_knownHosts,
+                        QStringLiteral("-l"), QStringLiteral("all"), QStringLiteral("--ssh-config"),
+                        m_emptyConfig, QStringLiteral("--known-hosts"), m_knownHosts,
                         QStringLiteral("--connect-timeout"), QStringLiteral("5")} +
             execArgs({QStringLiteral("id"), QStringLiteral("-un")}));
         QFile::remove(m_dropIn);
