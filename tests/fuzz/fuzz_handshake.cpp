@@ -112,10 +112,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         // Undecided: the noise kept so far stays under the limit (else it had to be Garbage).
         check(whole.noiseBytes <= Handshake::kMaxNoise, "more noise than allowed, not Garbage");
     }
-    if (size < 2)
+    if (size < 3)
         return 0;
+    // One cut anywhere (24 bits: the noise limit is 64 KiB, inputs may be longer).
     const auto n = qsizetype(size);
-    std::vector<qsizetype> cuts{(qsizetype(data[0]) << 8 | qsizetype(data[1])) % (n + 1)};
+    std::vector<qsizetype> cuts{
+        (qsizetype(data[0]) << 16 | qsizetype(data[1]) << 8 | qsizetype(data[2])) % (n + 1)};
     const Outcome split = feedInPieces(input, cuts);
     check(split.outcome == whole.outcome, "split feeding changed the outcome");
     check(split.pythonVersion == whole.pythonVersion && split.pid == whole.pid &&
