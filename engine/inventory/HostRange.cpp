@@ -6,6 +6,8 @@ namespace hostdeck::engine {
 
 namespace {
 
+constexpr qint64 kMaxNames = 100000;
+
 const QRegularExpression& rangePattern()
 {
     static const QRegularExpression re(
@@ -71,6 +73,12 @@ Result<QStringList> HostRange::expand(const QString& name)
     Result<QStringList> tails = expand(tail);
     if (!tails)
         return tails.error();
+    // Each range is bounded, their product too (two ranges of 100,000 would be 10^10 names).
+    if (qint64(values->size()) * tails->size() > kMaxNames)
+        return makeError(ErrorKind::Usage,
+                         QStringLiteral("range too large in '%1' (more than %2 names)")
+                             .arg(name)
+                             .arg(kMaxNames));
     QStringList names;
     for (const QString& value : *values) {
         for (const QString& rest : *tails)
