@@ -4,6 +4,7 @@
 #include "inventory/Host.h"
 #include "util/Result.h"
 
+#include <QHash>
 #include <QList>
 
 namespace hostdeck::engine {
@@ -63,8 +64,11 @@ private:
     QStringList parentsOf(const QString& group) const;
     bool reaches(const QString& from, const QString& to) const;
 
+    void rebuildIndex() const;
+
     QString m_id;
     QList<Host> m_hosts;
+    mutable QHash<QString, qsizetype> m_index; ///< host name -> position in m_hosts
     QList<Group> m_groups;
 };
 
