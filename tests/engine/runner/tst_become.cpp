@@ -52,7 +52,9 @@ private:
     int m_bannerServer = -1;
     QString m_knownHosts;
     const QString m_dropIn = QStringLiteral("/etc/sudoers.d/hostdeck-test-%1").arg(::getpid());
-    const QString m_noisyUser = QStringLiteral("hdnoisy");
+    // Its own name per run (SshdFixture deletes leftovers of dead runs named hdtest-PID-...):
+    // tests running at the same time must not create and delete the same user.
+    const QString m_noisyUser = QStringLiteral("hdtest-%1-noisy").arg(::getpid());
 
     void writeSudoers(const QString& rules)
     {
