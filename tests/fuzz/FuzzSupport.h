@@ -47,7 +47,7 @@ inline QString scratchDir()
 {
     static const QString dir = [] {
         const QString base = QDir(QStringLiteral("/dev/shm")).exists() ? QStringLiteral("/dev/shm")
-                                                                      : QDir::tempPath();
+                                                                       : QDir::tempPath();
         const QString path = QStringLiteral("%1/hostdeck-fuzz-%2").arg(base).arg(::getpid());
         QDir().mkpath(path);
         std::atexit([] {

@@ -15,13 +15,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     const QByteArray text(reinterpret_cast<const char*>(data), qsizetype(size));
     const Result<ImportResult> imported = AnsibleIniImporter::parse(text, QStringLiteral("hosts"));
     if (!imported) {
-        check(!imported.error().message.isEmpty(), "fuzz_inventory_ini", "an error without a message");
+        check(!imported.error().message.isEmpty(), "fuzz_inventory_ini",
+              "an error without a message");
         return 0;
     }
     for (const ImportIssue& issue : imported->issues)
         check(issue.line >= 0 && !issue.problem.isEmpty(), "fuzz_inventory_ini", "an empty issue");
     const Inventory& inventory = imported->inventory;
-    check(inventory.validate().ok(), "fuzz_inventory_ini", "an imported inventory does not validate");
+    check(inventory.validate().ok(), "fuzz_inventory_ini",
+          "an imported inventory does not validate");
     const Result<QByteArray> saved = InventoryFile::serialize(inventory);
     check(saved.ok(), "fuzz_inventory_ini", "an imported inventory does not serialise");
     const Result<Inventory> loaded = InventoryFile::parse(*saved, QStringLiteral("saved.yml"));

@@ -14,9 +14,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
     const QByteArray text(reinterpret_cast<const char*>(data), qsizetype(size));
     QList<ImportIssue> issues;
-    const Result<Inventory> parsed = InventoryFile::parse(text, QStringLiteral("fuzz.yml"), &issues);
+    const Result<Inventory> parsed =
+        InventoryFile::parse(text, QStringLiteral("fuzz.yml"), &issues);
     if (!parsed) {
-        check(!parsed.error().message.isEmpty(), "fuzz_inventory_yaml", "an error without a message");
+        check(!parsed.error().message.isEmpty(), "fuzz_inventory_yaml",
+              "an error without a message");
         return 0;
     }
     check(parsed->validate().ok(), "fuzz_inventory_yaml", "a parsed inventory does not validate");

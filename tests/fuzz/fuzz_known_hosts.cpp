@@ -41,9 +41,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
                   "an entry without a fingerprint");
         }
         const QList<KnownHostEntry> moved = entries(shifted, host, target.port);
-        check(moved.size() == found.size(), "fuzz_known_hosts", "a comment line changed the result");
+        check(moved.size() == found.size(), "fuzz_known_hosts",
+              "a comment line changed the result");
         for (qsizetype i = 0; i < found.size(); ++i)
-            check(moved[i].line == found[i].line + 1 && moved[i].fingerprint == found[i].fingerprint,
+            check(moved[i].line == found[i].line + 1 &&
+                      moved[i].fingerprint == found[i].fingerprint,
                   "fuzz_known_hosts", "a comment line changed an entry");
     }
     return 0;

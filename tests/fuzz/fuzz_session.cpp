@@ -171,8 +171,7 @@ public:
                     r(std::nullopt);
             };
         }
-        static const auto tools =
-            std::make_shared<const ToolRegistry>(ToolRegistry::load({}));
+        static const auto tools = std::make_shared<const ToolRegistry>(ToolRegistry::load({}));
         m_session = std::make_unique<AgentSession>(std::move(transport), tools, options);
     }
 
@@ -244,9 +243,9 @@ private:
     {
         const quint8 b = m_in.byte();
         static const char* const tools[] = {"Exec", "_agent", "NoSuchTool", "FileSystem"};
-        CallRequest request = CallRequest::of(QString::fromLatin1(tools[b % 4]),
-                                              QStringLiteral("run"),
-                                              {{QStringLiteral("argv"), QJsonArray{1}}});
+        CallRequest request =
+            CallRequest::of(QString::fromLatin1(tools[b % 4]), QStringLiteral("run"),
+                            {{QStringLiteral("argv"), QJsonArray{1}}});
         request.check = b & 8;
         AgentCall* call = m_session->call(std::move(request));
         check(call != nullptr, "call() returned null");

@@ -81,8 +81,7 @@ private:
     {
         QAbstractItemModel* model = dock.view()->model();
         const QModelIndexList found = model->match(model->index(0, 0), InventoryModel::NameRole,
-                                                   name, 1,
-                                                   Qt::MatchExactly | Qt::MatchRecursive);
+                                                   name, 1, Qt::MatchExactly | Qt::MatchRecursive);
         QVERIFY2(!found.isEmpty(), qPrintable(name));
         dock.view()->setCurrentIndex(found.first());
     }
@@ -140,7 +139,8 @@ private slots:
         select(dock, QStringLiteral("web1"));
         edit->trigger();
         QVERIFY(driveHostEditor(dock, [](HostEditorDialog* dialog) {
-            fieldLabelled<QLineEdit>(dialog, QStringLiteral("&User:"))->setText(QStringLiteral("ops"));
+            fieldLabelled<QLineEdit>(dialog, QStringLiteral("&User:"))
+                ->setText(QStringLiteral("ops"));
             fieldLabelled<QSpinBox>(dialog, QStringLiteral("&Port:"))->setValue(2022);
         }));
         QCOMPARE(shown.host(QStringLiteral("web1"))->user(), QStringLiteral("ops"));
@@ -150,7 +150,8 @@ private slots:
         // Add a host into the app group.
         addHost->trigger();
         QVERIFY(driveHostEditor(dock, [](HostEditorDialog* dialog) {
-            dialog->findChild<QLineEdit*>(QStringLiteral("hostName"))->setText(QStringLiteral("app3"));
+            dialog->findChild<QLineEdit*>(QStringLiteral("hostName"))
+                ->setText(QStringLiteral("app3"));
             fieldLabelled<QLineEdit>(dialog, QStringLiteral("&Address:"))
                 ->setText(QStringLiteral("10.1.0.3"));
             auto* group = fieldLabelled<QComboBox>(dialog, QStringLiteral("&Group:"));
@@ -171,9 +172,9 @@ private slots:
         QVERIFY2(loaded.ok(), loaded.ok() ? "" : qPrintable(loaded.error().message));
         QCOMPARE(loaded->hosts(), shown.hosts());
         QCOMPARE(loaded->host(QStringLiteral("web1"))->user(), QStringLiteral("ops"));
-        QCOMPARE(loaded->hostsOf(QStringLiteral("app")),
-                 (QStringList{QStringLiteral("app1"), QStringLiteral("app2"),
-                              QStringLiteral("app3")}));
+        QCOMPARE(
+            loaded->hostsOf(QStringLiteral("app")),
+            (QStringList{QStringLiteral("app1"), QStringLiteral("app2"), QStringLiteral("app3")}));
 
         // Ansible reads the same file the same way.
         QProcess ansible;
@@ -181,7 +182,8 @@ private slots:
                       {QStringLiteral("-i"), saved, QStringLiteral("--list")});
         QVERIFY2(ansible.waitForFinished(60000) && ansible.exitCode() == 0,
                  ansible.readAllStandardError().constData());
-        const QJsonObject listed = QJsonDocument::fromJson(ansible.readAllStandardOutput()).object();
+        const QJsonObject listed =
+            QJsonDocument::fromJson(ansible.readAllStandardOutput()).object();
         const QJsonObject hostvars = listed.value(QStringLiteral("_meta"))
                                          .toObject()
                                          .value(QStringLiteral("hostvars"))
