@@ -36,9 +36,10 @@ EVENT_LOCK = allocate_lock()
 
 
 def die(code):
-    """Kill our children and leave at once (daemon threads and buffers do not matter)."""
+    """Kill our children and leave at once (daemon threads and buffers do not matter). Children
+    a tool registered only with its call (tools/_proc.py) are killed too."""
     KIDS_LOCK.acquire(timeout=2)
-    for p in list(KIDS):
+    for p in list(KIDS) + [p for c in list(CALLS.values()) for p in list(c.procs)]:
         kill(p)
     for hook in EXIT_HOOKS:
         try:
@@ -645,6 +646,20 @@ def setup_logging():
     h.root.setLevel(CONF['log_level'])
 
 
+def wellformed(ftype, req):
+    """The fields a request needs, of the types PROTOCOL.md gives them (else a protocol error,
+    not an exception in the reader)."""
+    if ftype == 1:
+        return type(req.get('tool')) is str and type(req.get('method')) is str and \
+            type(req.get('args', {})) in (dict, type(None))
+    if ftype == 2:
+        return type(req.get('module')) is str and \
+            type(req['source'] if 'source' in req else req.get('packed')) in (str, bytes)
+    if ftype == 4:
+        return all(type(req[k]) is int for k in CONF if k in req)
+    return True
+
+
 def handle(ftype, flags, fid, body, batch):
     """Decode and dispatch one frame; anything malformed ends the session."""
     if ftype == 6:  # PING: answered at once, here on the reader thread, whatever tools are doing
@@ -667,7 +682,7 @@ def handle(ftype, flags, fid, body, batch):
                 raise ValueError
             LOCAL.inatt, body = atts, body[4:n]
         req = (_decode_bytes if b'$b' in body else _decode)(body.decode())
-        if type(req) is not dict or not 0 < ftype < 5:
+        if type(req) is not dict or not 0 < ftype < 5 or not wellformed(ftype, req):
             raise ValueError
     except Exception:
         die(2)

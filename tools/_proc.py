@@ -13,6 +13,10 @@ through subprocess.Popen, since posix_spawn cannot change directory.
 """
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: hosts never import typing
+    from typing import Callable, Optional, Union
+
 import _signal
 import codecs
 import errno

@@ -8,6 +8,10 @@ upload into the same directory once they are older than STALE_SECONDS and nobody
 """
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: hosts never import typing
+    from typing import Optional
+
 import os
 import threading
 

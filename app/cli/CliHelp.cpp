@@ -161,7 +161,45 @@ HelpCommand callCommand()
                u"How the agent becomes that user; implies --become."_s),
         flag({u"password-stdin"_s}, u"Read the SSH, key or become password from the first line "
                                     "of standard input."_s),
+        valued({u"history"_s}, u"FILE"_s, ValueKind::File,
+               u"History database to record the run in. Default: the desktop app's history "
+               "($XDG_DATA_HOME/hostdeck/history.sqlite)."_s),
+        flag({u"no-history"_s}, u"Record nothing in the history."_s),
+        valued({u"rerun-failed"_s}, u"ID"_s, ValueKind::Text,
+               u"Run again on the hosts that failed, were unreachable or timed out in run ID of "
+               "the history; 'last' is the newest run."_s),
     };
+    return c;
+}
+
+HelpCommand runCommand()
+{
+    HelpCommand c;
+    c.name = u"run"_s;
+    c.summary = u"Run a recipe: composed steps on many hosts, with safe rollouts"_s;
+    c.synopsis = {u"--local [OPTIONS] RECIPE"_s, u"-H HOST[,HOST...] [OPTIONS] RECIPE"_s,
+                  u"-i INVENTORY [-l PATTERN] [OPTIONS] RECIPE"_s};
+    c.description =
+        u"Runs the steps of the recipe file (YAML; see docs/RECIPES.md) on each host, in order: "
+        "each step calls a tool method, may be skipped with when:, keeps its result with "
+        "register:, may be retried, and is rendered on the host from the host's variables, the "
+        "recipe's vars and the results registered before it. A host stops at its first failing "
+        "step unless the step says ignore_errors. The recipe's hosts: pattern is used when -l is "
+        "not given. serial and max_fail_percentage (in the recipe or as options) roll out in "
+        "batches and stop when a batch fails too much. A table of the steps of each host and a "
+        "recap is printed; --json prints one record per host with its steps. The exit status is "
+        "0 only when every host succeeded."_s;
+    c.arguments = {{.name = u"RECIPE"_s,
+                    .description = u"The recipe file (YAML)."_s,
+                    .kind = ValueKind::File}};
+    c.options = {repeated(valued({u"e"_s, u"extra-vars"_s}, u"NAME=VALUE"_s, ValueKind::Text,
+                                 u"A recipe variable; VALUE is JSON, or a plain string when it "
+                                 "is not JSON. Wins over the recipe's vars. May be given more "
+                                 "than once."_s))};
+    for (const HelpOption& option : callCommand().options) {
+        if (option.names.constFirst() != u"arg"_s)
+            c.options.append(option);
+    }
     return c;
 }
 
@@ -177,7 +215,8 @@ HelpCommand targetsCommand()
         "OpenSSH client config, the options) and prints them as a JSON array: name, local or "
         "SSH, user, address, port, identities, known_hosts files, jump chain, interpreter, "
         "become and environment. No host is contacted and no secret is printed."_s;
-    const QStringList runOnly{u"arg"_s, u"json"_s, u"events"_s, u"stream"_s};
+    const QStringList runOnly{u"arg"_s,     u"json"_s,       u"events"_s,      u"stream"_s,
+                              u"history"_s, u"no-history"_s, u"rerun-failed"_s};
     for (const HelpOption& option : callCommand().options) {
         if (!runOnly.contains(option.names.constFirst()))
             c.options.append(option);
@@ -347,6 +386,7 @@ HelpProgram cliTable()
         flag({u"h"_s, u"help"_s}, u"Show the help of the program, or of the command before it."_s),
         flag({u"version"_s}, u"Print the version and exit."_s), helpFormatOption()};
     p.commands = {callCommand(),
+                  runCommand(),
                   targetsCommand(),
                   inventoryShow(),
                   inventoryHosts(),

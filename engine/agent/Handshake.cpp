@@ -36,7 +36,9 @@ Handshake::Step Handshake::feed(const QByteArray& data)
         if (step.outcome != Outcome::NeedMore)
             return step;
     }
-    if (m_noiseBytes + m_pending.size() > kMaxNoise) {
+    // Only a line that is already too long on its own is decided here: counting an incomplete
+    // line into the noise could call a READY line garbage because it arrived in two reads.
+    if (m_pending.size() > kMaxNoise) {
         Step garbage;
         garbage.outcome = Outcome::Garbage;
         return garbage;

@@ -86,8 +86,11 @@ private:
     bool reaches(const QString& from, const QString& to) const;
     QStringList effectiveHostsOf(const Group& g) const;
 
+    void rebuildIndex() const;
+
     QString m_id;
     QList<Host> m_hosts;
+    mutable QHash<QString, qsizetype> m_index; ///< host name -> position in m_hosts
     QList<Group> m_groups;
     QHash<QString, int> m_hostIndex;
     QHash<QString, int> m_groupIndex;

@@ -49,8 +49,7 @@ public:
 private:
     void writeGroup(YAML::Emitter& out, const QString& name, int level)
     {
-        out << YAML::Key;
-        detail::emitString(out, name);
+        detail::emitKey(out, name);
         out << YAML::Value;
         if (m_written.contains(name)) {
             out << YAML::Null;
@@ -92,8 +91,7 @@ private:
             detail::emitVariant(out, vars);
         }
         for (auto it = g->unknownKeys.cbegin(); it != g->unknownKeys.cend(); ++it) {
-            out << YAML::Key;
-            detail::emitString(out, it.key());
+            detail::emitKey(out, it.key());
             out << YAML::Value;
             detail::emitVariant(out, it.value());
         }
@@ -102,8 +100,7 @@ private:
 
     void writeHost(YAML::Emitter& out, const QString& hostName)
     {
-        out << YAML::Key;
-        detail::emitString(out, hostName);
+        detail::emitKey(out, hostName);
         out << YAML::Value;
         const Host* h = m_inventory.host(hostName);
         // Variables go with the first mention only; later mentions are bare names.

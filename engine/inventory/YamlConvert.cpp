@@ -318,6 +318,20 @@ void emitString(YAML::Emitter& out, const QString& text)
     out << text.toStdString();
 }
 
+void emitKey(YAML::Emitter& out, const QString& text)
+{
+    // YAML limits an implicit key to 1024 characters as written (escapes included): longer or
+    // escaped keys are written as explicit `? key` so the file reads back (found by
+    // fuzz_inventory_ini: a host name of control characters saved a file that did not load).
+    bool escapes = false;
+    for (QChar c : text)
+        escapes = escapes || c.unicode() < 0x20 || c.unicode() == 0x7f;
+    if (escapes || text.toUtf8().size() > 200)
+        out << YAML::LongKey;
+    out << YAML::Key;
+    emitString(out, text);
+}
+
 void emitVariant(YAML::Emitter& out, const QVariant& value)
 {
     switch (value.typeId()) {
@@ -350,8 +364,7 @@ void emitVariant(YAML::Emitter& out, const QVariant& value)
         const QVariantMap map = value.toMap();
         out << YAML::BeginMap;
         for (auto it = map.cbegin(); it != map.cend(); ++it) {
-            out << YAML::Key;
-            emitString(out, it.key());
+            emitKey(out, it.key());
             out << YAML::Value;
             emitVariant(out, it.value());
         }

@@ -30,6 +30,8 @@ QString pythonText(const QVariant& value);
 std::optional<qlonglong> pythonInt(const QVariant& value);
 void emitVariant(YAML::Emitter& out, const QVariant& value);
 void emitString(YAML::Emitter& out, const QString& text);
+/// A mapping key (YAML::Key, then the text; explicit `? key` when it could not read back).
+void emitKey(YAML::Emitter& out, const QString& text);
 int lineOf(const YAML::Node& node); ///< 1-based, 0 when unknown
 
 } // namespace hostdeck::engine::detail

@@ -526,9 +526,11 @@ bool SshConnection::step()
             if (m_readable)
                 ssh_send_ignore(m_session, "");
             return false;
-        case SshAuthenticator::Step::Failed:
-            failConnection(m_auth->error());
+        case SshAuthenticator::Step::Failed: {
+            const Error error = m_auth->error(); // failConnection() destroys m_auth
+            failConnection(error);
             return false;
+        }
         case SshAuthenticator::Step::Succeeded:
             break;
         }

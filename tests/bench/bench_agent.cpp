@@ -3,6 +3,7 @@
 // Not a pass/fail test: it exits non-zero only when something does not work at all.
 //   bench_agent [--reps N]   (HOSTDECK_TEST_PYTHON picks the interpreter, default /usr/bin/python3;
 //                             BENCH_VERBOSE=1 prints every start-up repetition on stderr)
+#include "BenchFigure.h"
 #include "TestEnv.h"
 
 #include "agent/AgentSession.h"
@@ -142,6 +143,8 @@ public:
     void bootstrapBytes()
     {
         const auto bytes = Bootstrap::bytesBeforeHandshake(m_options.bootstrap);
+        hostdeck::bench::figure("agent.bytes_before_handshake", double(bytes), "bytes",
+                                hostdeck::bench::Better::Lower, 8192);
         add(QStringLiteral("bytes on the wire before the handshake"),
             QStringLiteral("%1 (payload %2)").arg(bytes).arg(Bootstrap::payload().size()),
             QStringLiteral("<= 8192"), QStringLiteral("11,117"));
@@ -229,6 +232,8 @@ public:
         }
         add(QStringLiteral("spawn -> READY"), ms(median(ready)), QString(),
             QStringLiteral("72-116 ms"));
+        hostdeck::bench::figure("agent.spawn_first_result", median(first) / 1e6, "ms",
+                                hostdeck::bench::Better::Lower, 60);
         add(QStringLiteral("spawn -> first result (_agent.echo)"), ms(median(first)),
             QStringLiteral("<= 60 ms"), QString());
         add(QStringLiteral("first FileSystem.exists incl. sync"), ms(median(synced)), QString(),
@@ -269,6 +274,8 @@ public:
         next();
         waiter.wait("sequential echoes");
         std::sort(perCall.begin(), perCall.end());
+        hostdeck::bench::figure("agent.round_trip", median(perCall) / 1e3, "us",
+                                hostdeck::bench::Better::Lower, 100);
         add(QStringLiteral("sequential round trip _agent.echo (median)"), us(median(perCall)),
             QStringLiteral("<= 100 us"), QStringLiteral("108-153 us"));
         add(QStringLiteral("  same, 90th percentile"), us(perCall[size_t(kCalls * 9 / 10)]),
@@ -304,6 +311,8 @@ public:
             waiter.wait("calls in flight");
             rates.push_back(double(kTotal) / (double(t.nsecsElapsed()) / 1e9));
         }
+        hostdeck::bench::figure("agent.calls_per_s_100_in_flight", median(rates), "calls/s",
+                                hostdeck::bench::Better::Higher, 30000);
         add(QStringLiteral("calls/s, 100 in flight (_agent.echo)"),
             QString::number(qRound(median(rates))), QStringLiteral(">= 30000"),
             QStringLiteral("14-22k"));
@@ -325,6 +334,9 @@ public:
             if (!back || *back != data)
                 die(QStringLiteral("echo of %1 came back different").arg(label));
         }
+        if (size == 1024 * 1024)
+            hostdeck::bench::figure("agent.echo_1MiB", median(times) / 1e6, "ms",
+                                    hostdeck::bench::Better::Lower, 30);
         add(QStringLiteral("echo of %1 random bytes").arg(label), ms(median(times)), target, seed);
     }
 

@@ -9,6 +9,7 @@
 //   bench_fanout [--hosts N] [--reps R] [--serve SECONDS]
 //   (--serve: only start the fleet, print its ssh_config and known_hosts, keep it up that long
 //   for profiling by hand, then stop it)
+#include "BenchFigure.h"
 #include "SshdFixture.h"
 #include "TestEnv.h"
 
@@ -533,13 +534,12 @@ int main(int argc, char** argv)
             .arg(hostCount)
             .arg(double(rssAll - rssBefore) / hostCount, 0, 'f', 1)
             .arg(hostCount > 10 ? double(rssAll - rssTenth) / (hostCount - 10) : 0.0, 0, 'f', 1));
+    // Targets (README): cold faster than parallel-ssh (curve25519), warm round <= 50 ms.
     if (!tools.front().times.empty() && tools.size() > 2 && !tools[2].times.empty())
-        say(QStringLiteral("target cold %1 parallel-ssh (curve25519): %2")
-                .arg(hostCount)
-                .arg(cold < median(tools[2].times) ? QStringLiteral("met")
-                                                   : QStringLiteral("NOT met")));
-    say(QStringLiteral("target warm round <= 50 ms: %1")
-            .arg(median(warm) <= 50 ? QStringLiteral("met") : QStringLiteral("NOT met")));
+        hostdeck::bench::figure("fanout.cold_vs_parallel_ssh", cold / median(tools[2].times), "x",
+                                hostdeck::bench::Better::Lower, 1.0);
+    hostdeck::bench::figure("fanout.warm_round", median(warm), "ms", hostdeck::bench::Better::Lower,
+                            50);
 
     fleet.sshd.stopAll();
     return tools.front().failure.isEmpty() ? 0 : 1;

@@ -1,5 +1,6 @@
 // Template editor: pause-to-preview latency (from the last keystroke, through the debounce and
 // the local agent's render, to the updated preview) for 20-, 200- and 2,000-line templates.
+#include "BenchFigure.h"
 #include "runner/EngineClient.h"
 #include "template/ScriptedTemplatePrompts.h"
 #include "template/TemplateEditor.h"
@@ -98,6 +99,9 @@ int main(int argc, char** argv)
             samples << window.lastPauseToPreviewMs();
         }
         const qint64 med = median(samples);
+        if (lines == 200)
+            hostdeck::bench::figure("template_preview.200_lines", double(med), "ms",
+                                    hostdeck::bench::Better::Lower, 150);
         out << QString::number(lines).leftJustified(8) << QString::number(med).leftJustified(20)
             << QString::number(med - debounce).leftJustified(29)
             << *std::min_element(samples.begin(), samples.end()) << ".."

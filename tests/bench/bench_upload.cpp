@@ -5,6 +5,7 @@
 // something does not work at all.
 //   bench_upload [--reps N] [--mb SIZE]
 #include "AgentTestUtil.h"
+#include "BenchFigure.h"
 #include "SshdFixture.h"
 #include "TestEnv.h"
 #include "TransferTestUtil.h"
@@ -243,6 +244,7 @@ int main(int argc, char** argv)
         add(QStringLiteral("download over SSH"), down);
         add(QStringLiteral("scp to the same sshd (incl. connect)"), scp);
         const double ratio = best(up).seconds / best(scp).seconds;
+        hostdeck::bench::figure("upload.vs_scp", ratio, "x", hostdeck::bench::Better::Lower, 1.3);
         rows.back().note =
             QStringLiteral("upload/scp = %1x (target <= 1.3x)").arg(ratio, 0, 'f', 2);
         agent.session->close();

@@ -1,6 +1,6 @@
-// Plain driver for builds without libFuzzer (gcc): runs every file (or every file of every
-// directory) named on the command line through the fuzz entry point once. Used as a CTest that
-// replays the seed corpus and any crash inputs checked in next to it.
+// Plain driver for builds without libFuzzer (any compiler): runs every file (or every file of
+// every directory) named on the command line through the fuzz entry point once. Used as a CTest
+// that replays a target's corpus (tests/fuzz/corpus/<target>/: seeds and what the fuzzers found).
 #include <QByteArray>
 #include <QDirIterator>
 #include <QFile>
@@ -10,6 +10,8 @@
 #include <cstdio>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
+// Targets that need set-up (a QCoreApplication) define it; libFuzzer calls it, so do we.
+extern "C" __attribute__((weak)) int LLVMFuzzerInitialize(int* argc, char*** argv);
 
 namespace {
 
@@ -29,6 +31,8 @@ bool runFile(const QString& path)
 
 int main(int argc, char** argv)
 {
+    if (LLVMFuzzerInitialize)
+        LLVMFuzzerInitialize(&argc, &argv);
     int files = 0;
     bool ok = true;
     for (int i = 1; i < argc; ++i) {

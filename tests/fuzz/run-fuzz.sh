@@ -1,35 +1,67 @@
-#!/bin/sh
-# Build the libFuzzer target for the wire decoder with clang and run it for a while.
-#   tests/fuzz/run-fuzz.sh BUILD_DIR [SECONDS]   (default 30 s)
-# The seed corpus is copied into BUILD_DIR/corpus-work, so the tree is never written to; a crash
-# input lands in BUILD_DIR/artifacts/ and the script exits non-zero.
-set -eu
+#!/usr/bin/env bash
+# Runs every fuzz target for a budget: the libFuzzer binaries of a build configured with the asan
+# preset (clang, -fsanitize=fuzzer-no-link; see tests/fuzz/CMakeLists.txt), then the stdlib fuzzer
+# of the Python agent's frame reader.
+#   tests/fuzz/run-fuzz.sh BUILD_DIR [SECONDS_PER_TARGET] [--grow]
+# SECONDS_PER_TARGET defaults to 15 (the Python reader gets twice that). Each target starts from
+# a copy of its corpus (tests/fuzz/corpus/<target>/), so the tree is not written to; with --grow,
+# the inputs that reached new code are merged back into the tree's corpus (libFuzzer -merge=1:
+# only what adds coverage, so the corpora stay small). A crash, a hang (-timeout) or an
+# allocation beyond the limits fails the run; the input lands in BUILD_DIR/fuzz-work/<target>/.
+set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-build=${1:?usage: run-fuzz.sh BUILD_DIR [SECONDS]}
-seconds=${2:-30}
-clangxx=${CLANGXX:-clang++}
+build=$(cd "${1:?usage: run-fuzz.sh BUILD_DIR [SECONDS_PER_TARGET] [--grow]}" && pwd)
+seconds=${2:-15}
+grow=${3:-}
+targets=(frame handshake session inventory_yaml inventory_ini ssh_config known_hosts)
+work="$build/fuzz-work"
+rm -rf "$work"
+failed=()
+for target in "${targets[@]}"; do
+  binary="$build/tests/fuzz/fuzz_$target"
+  if [ ! -x "$binary" ]; then
+    echo "run-fuzz.sh: $binary missing (configure with the asan preset and build hostdeck_fuzzers)" >&2
+    exit 2
+  fi
+  mkdir -p "$work/$target/corpus" "$work/$target/artifacts"
+  cp "$here/corpus/$target"/* "$work/$target/corpus/"
+  options=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024
+           -print_final_stats=1 -artifact_prefix="$work/$target/artifacts/")
+  [ -f "$here/$target.dict" ] && options+=(-dict="$here/$target.dict")
+  # A peer or a file must not make the controller allocate without bound: the frame decoder's
+  # limit is 1 MiB per frame here, so 512 MiB is far beyond anything legitimate.
+  [ "$target" = frame ] && options+=(-malloc_limit_mb=512 -max_len=65536)
+  [ "$target" = handshake ] && options+=(-max_len=131072)
+  status=0
+  ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=1} \
+    "$binary" "${options[@]}" "$work/$target/corpus" >"$work/$target/fuzz.log" 2>&1 || status=$?
+  stats=$(grep -E '^stat::(number_of_executed_units|new_units_added)' "$work/$target/fuzz.log" |
+          sed 's/stat:://' | tr '\n' ' ')
+  if [ "$status" -ne 0 ]; then
+    echo "fuzz_$target: FAILED (exit $status); input in $work/$target/artifacts/, log $work/$target/fuzz.log"
+    grep -E 'ERROR|invariant violated|runtime error|SUMMARY' "$work/$target/fuzz.log" | head -5
+    failed+=("$target")
+  else
+    echo "fuzz_$target: ${seconds} s, $stats"
+    if [ "$grow" = --grow ]; then
+      "$binary" -merge=1 "$here/corpus/$target" "$work/$target/corpus" >"$work/$target/merge.log" 2>&1 ||
+        echo "fuzz_$target: merge failed, see $work/$target/merge.log"
+    fi
+  fi
+done
 
-command -v "$clangxx" >/dev/null 2>&1 || { echo "run-fuzz.sh: $clangxx not found" >&2; exit 2; }
-mkdir -p "$build"
-build=$(cd "$build" && pwd)
-generator=
-command -v ninja >/dev/null 2>&1 && generator="-G Ninja"
-# shellcheck disable=SC2086
-cmake -S "$here" -B "$build" $generator -DCMAKE_CXX_COMPILER="$clangxx" -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$build/configure.log" 2>&1 \
-  || { cat "$build/configure.log" >&2; exit 2; }
-cmake --build "$build" --target fuzz_frame >"$build/build.log" 2>&1 || { cat "$build/build.log" >&2; exit 2; }
+reader_args=(--seconds "$((seconds * 2))" --artifacts "$work/agent_reader/artifacts")
+[ "$grow" = --grow ] && reader_args+=(--grow "$here/corpus/agent_reader")
+if python3 "$here/fuzz_agent_reader.py" "${reader_args[@]}" >"$work/agent_reader.log" 2>&1; then
+  tail -n 1 "$work/agent_reader.log"
+else
+  echo "fuzz_agent_reader: FAILED; inputs in $work/agent_reader/artifacts/"
+  tail -n 5 "$work/agent_reader.log"
+  failed+=(agent_reader)
+fi
 
-rm -rf "$build/corpus-work" "$build/artifacts"
-mkdir -p "$build/corpus-work" "$build/artifacts"
-cp "$here"/corpus/* "$build/corpus-work/"
-# -rss_limit_mb / -malloc_limit_mb: a peer must not make the controller allocate without bound.
-status=0
-"$build/fuzz_frame" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=1024 -malloc_limit_mb=512 \
-  -max_len=65536 -print_final_stats=1 -dict="$here/frame.dict" -artifact_prefix="$build/artifacts/" \
-  "$build/corpus-work" >"$build/fuzz.log" 2>&1 || status=$?
-tail -n 25 "$build/fuzz.log"
-if [ "$status" -ne 0 ]; then
-  echo "run-fuzz.sh: fuzz_frame failed (exit $status); inputs in $build/artifacts/, log in $build/fuzz.log" >&2
+if [ "${#failed[@]}" -ne 0 ]; then
+  echo "run-fuzz.sh: failures in ${failed[*]}" >&2
   exit 1
 fi
-echo "run-fuzz.sh: no crash in ${seconds} s"
+echo "run-fuzz.sh: no failure in ${#targets[@]} libFuzzer targets and the agent reader"

@@ -5,6 +5,7 @@
 
 #include <QFile>
 #include <QSignalSpy>
+#include <QTest>
 
 namespace hostdeck::test {
 
@@ -24,13 +25,19 @@ CallResult callAndWait(AgentSession& session, CallRequest request, int timeoutMs
 {
     if (session.state() == AgentSession::State::NotStarted)
         session.start();
+    const QString name = request.tool + QLatin1Char('.') + request.method;
     AgentCall* call = session.call(std::move(request));
     QSignalSpy spy(call, &AgentCall::finished);
     if (!spy.wait(timeoutMs)) {
-        CallResult timedOut;
-        timedOut.error.kind = ErrorKind::Timeout;
-        timedOut.error.message = QStringLiteral("test gave up waiting");
-        return timedOut;
+        // A call that never ends is a failure of the test, whatever the caller then checks: a
+        // made-up failed result would satisfy a `QVERIFY(!r.ok)`.
+        const QByteArray what =
+            QStringLiteral("%1 did not finish within %2 ms").arg(name).arg(timeoutMs).toUtf8();
+        QTest::qFail(what.constData(), __FILE__, __LINE__);
+        CallResult hung;
+        hung.error.kind = ErrorKind::Timeout;
+        hung.error.message = QString::fromUtf8(what);
+        return hung;
     }
     return spy.takeFirst().at(0).value<CallResult>();
 }
@@ -56,8 +63,10 @@ QString startAndWait(AgentSession& session, int timeoutMs)
         ready.wait(50);
     if (!closed.isEmpty())
         return closed.first().at(0).value<Error>().message;
-    if (ready.isEmpty())
+    if (ready.isEmpty()) {
+        QTest::qFail("the session neither became ready nor closed in time", __FILE__, __LINE__);
         return QStringLiteral("test gave up waiting for READY");
+    }
     return {};
 }
 

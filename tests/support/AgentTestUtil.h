@@ -11,7 +11,8 @@ std::unique_ptr<engine::AgentSession>
 makeLocalTestSession(const QStringList& interpreter = {},
                      std::chrono::milliseconds readyTimeout = std::chrono::seconds(20));
 
-/// Issue a call and wait (test-only, with QSignalSpy) for its result.
+/// Issue a call and wait (test-only, with QSignalSpy) for its result. A call that does not finish
+/// within `timeoutMs` fails the running test function (QTest::qFail), whatever the caller checks.
 engine::CallResult callAndWait(engine::AgentSession& session, engine::CallRequest request,
                                int timeoutMs = 20000);
 engine::CallResult callAndWait(engine::AgentSession& session, const QString& tool,
@@ -19,7 +20,7 @@ engine::CallResult callAndWait(engine::AgentSession& session, const QString& too
                                int timeoutMs = 20000);
 
 /// Start a session and wait until it is ready or closed; returns the close reason's message if
-/// closed.
+/// closed. Neither within `timeoutMs` fails the running test function.
 QString startAndWait(engine::AgentSession& session, int timeoutMs = 20000);
 
 /// Write an executable script into `dir` and return its path.

@@ -13,6 +13,7 @@
 #include <libssh/libssh.h>
 
 #include <csignal>
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -27,6 +28,13 @@ struct SshdFixture::Server
 };
 
 namespace {
+
+/// Servers and agents die with the test process even when it cannot clean up (a sanitizer abort,
+/// a crash): they would otherwise keep running and hold CTest's output pipe until its timeout.
+void dieWithParent(QProcess& process)
+{
+    process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
+}
 
 QByteArray randomSecret()
 {
@@ -97,14 +105,32 @@ void stopProcess(QProcess* process)
 
 } // namespace
 
-SshdFixture::SshdFixture() = default;
+SshdFixture::SshdFixture()
+{
+    static int fixtures = 0;
+    m_user = QStringLiteral("hdtest-%1-%2").arg(::getpid()).arg(++fixtures);
+}
 
 SshdFixture::~SshdFixture()
 {
     stopAll();
-    if (m_passwordSet)
-        run(QStringLiteral("usermod"),
-            {QStringLiteral("-p"), QStringLiteral("*"), m_user}); // no password left behind
+    if (m_userCreated) // the user, its home and its password go
+        run(QStringLiteral("userdel"), {QStringLiteral("-r"), QStringLiteral("-f"), m_user});
+}
+
+void SshdFixture::removeStaleUsers() const
+{
+    QFile passwd(QStringLiteral("/etc/passwd"));
+    if (!passwd.open(QIODevice::ReadOnly))
+        return;
+    for (const QByteArray& line : passwd.readAll().split('\n')) {
+        const QString name = QString::fromUtf8(line.left(line.indexOf(':')));
+        if (!name.startsWith(QLatin1String("hdtest-")))
+            continue;
+        const QString pid = name.section(u'-', 1, 1);
+        if (pid.toLongLong() > 0 && !QFile::exists(QStringLiteral("/proc/") + pid))
+            run(QStringLiteral("userdel"), {QStringLiteral("-r"), QStringLiteral("-f"), name});
+    }
 }
 
 QString SshdFixture::run(const QString& program, const QStringList& arguments,
@@ -132,8 +158,18 @@ QString SshdFixture::makeKey(const QString& path, const QString& type) const
                 QStringLiteral("-C"), QStringLiteral("hostdeck-test"), QStringLiteral("-f"), path});
 }
 
+QByteArray SshdFixture::runMarker()
+{
+    static const QByteArray marker =
+        "HOSTDECK_TEST_RUN=" + QByteArray::number(::getpid()) + '-' + randomSecret().left(8);
+    return marker;
+}
+
 QString SshdFixture::setUp()
 {
+    // Local agents and other children of this test inherit the marker too.
+    const QByteArray marker = runMarker();
+    qputenv(marker.left(marker.indexOf('=')).constData(), marker.mid(marker.indexOf('=') + 1));
     if (!m_dir.isValid())
         return QStringLiteral("no temp dir");
     if (geteuid() != 0)
@@ -143,6 +179,7 @@ QString SshdFixture::setUp()
                                             QFile::ReadGroup | QFile::ExeGroup | QFile::ReadOther |
                                             QFile::ExeOther);
     QDir().mkpath(QStringLiteral("/run/sshd"));
+    removeStaleUsers();
     if (!run(QStringLiteral("id"), {m_user}).isEmpty()) {
         // Empty skeleton: no rc files, so nothing prints or slows the shell down.
         const QString error =
@@ -151,13 +188,13 @@ QString SshdFixture::setUp()
                  QStringLiteral("-s"), QStringLiteral("/bin/sh"), m_user});
         if (!error.isEmpty())
             return error;
+        m_userCreated = true;
     }
     m_password = randomSecret();
     if (const QString error =
             run(QStringLiteral("chpasswd"), {}, m_user.toUtf8() + ':' + m_password + '\n');
         !error.isEmpty())
         return error;
-    m_passwordSet = true;
 
     for (const QString& name : {QStringLiteral("id_plain"), QStringLiteral("id_other")}) {
         if (const QString error = makeKey(dir() + u'/' + name, QStringLiteral("ed25519"));
@@ -245,9 +282,11 @@ int SshdFixture::startServer(const SshdOptions& options)
         QStringLiteral("UseDNS no"),
         QStringLiteral("PrintMotd no"),
         QStringLiteral("PrintLastLog no"),
-        QStringLiteral("AllowTcpForwarding yes"),
+        QStringLiteral("AllowTcpForwarding ") + QLatin1String(options.tcpForwarding ? "yes" : "no"),
         QStringLiteral("MaxAuthTries 10"),
         QStringLiteral("LogLevel ERROR"),
+        // Marks every session of this run (see runMarker()).
+        QStringLiteral("SetEnv ") + QString::fromLatin1(runMarker()),
     };
     if (options.maxSessions > 0)
         config.append(QStringLiteral("MaxSessions %1").arg(options.maxSessions));
@@ -259,6 +298,7 @@ int SshdFixture::startServer(const SshdOptions& options)
         server->process = std::make_unique<QProcess>();
         server->process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
         server->process->setStandardInputFile(QProcess::nullDevice());
+        dieWithParent(*server->process);
         server->process->start(QStringLiteral("/usr/sbin/sshd"),
                                {QStringLiteral("-D"), QStringLiteral("-e"), QStringLiteral("-f"),
                                 configFile, QStringLiteral("-p"), QString::number(server->port),
@@ -362,6 +402,7 @@ QString SshdFixture::startAgent(const QString& key)
     const QString socket = dir() + QStringLiteral("/agent%1.sock").arg(m_agents.size());
     auto agent = std::make_unique<QProcess>();
     agent->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    dieWithParent(*agent);
     agent->start(QStringLiteral("ssh-agent"), {QStringLiteral("-D"), QStringLiteral("-a"), socket});
     if (!agent->waitForStarted(5000))
         return {};

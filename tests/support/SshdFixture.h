@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -20,15 +21,18 @@ struct SshdOptions
     bool passwordAuthentication = true;
     bool keyboardInteractive = false; ///< needs PAM on Linux: turns UsePAM on for this server
     int maxSessions = 0;              ///< 0: OpenSSH's default (10)
+    bool tcpForwarding = true;        ///< AllowTcpForwarding (a ProxyJump hop needs it)
     QString hostKeyType = QStringLiteral("ed25519");
     QStringList extraConfig; ///< more sshd_config lines (e.g. "Banner FILE")
 };
 
 /// Real /usr/sbin/sshd instances on 127.0.0.1 free ports for tests, each with its own host key
-/// and config in a temp dir; a clean login user (`hdtest`, shell /bin/sh, empty home) with
-/// authorized_keys; client key pairs (plain, encrypted, not authorized); a real ssh-agent; a
-/// "silent" server that accepts TCP and never answers. The destructor stops exactly the
-/// processes it started (and their children) and resets the user's password.
+/// and config in a temp dir; a clean login user of its own (`hdtest-PID-N`, shell /bin/sh, empty
+/// home, a made-up password) with authorized_keys; client key pairs (plain, encrypted, not
+/// authorized); a real ssh-agent; a "silent" server that accepts TCP and never answers. The
+/// destructor stops exactly the processes it started (and their children) and deletes the user;
+/// users left by a test process that died are deleted by the next setUp(). Tests running at the
+/// same time (ctest -j, other checkouts on the machine) never share a login user or its password.
 class SshdFixture
 {
 public:
@@ -39,6 +43,10 @@ public:
 
     /// Creates user, keys and password. Returns an error text, empty on success.
     QString setUp();
+    /// `HOSTDECK_TEST_RUN=<unique>`: in the environment of every session the servers start and
+    /// of every child of this process after setUp(), so a process search can tell this run's
+    /// processes from those of other tests running on the machine.
+    static QByteArray runMarker();
 
     QString user() const { return m_user; }
     QString dir() const { return m_dir.path(); }
@@ -80,9 +88,11 @@ private:
     QString run(const QString& program, const QStringList& arguments,
                 const QByteArray& input = {}) const;
     QString makeKey(const QString& path, const QString& type) const;
+    void removeStaleUsers() const;
 
     QTemporaryDir m_dir;
-    QString m_user = QStringLiteral("hdtest");
+    QString m_user;
+    bool m_userCreated = false;
     QByteArray m_passphrase;
     QByteArray m_password;
     QString m_error;
@@ -91,7 +101,6 @@ private:
     std::unique_ptr<QTcpServer> m_silent;
     std::vector<QTcpSocket*> m_silentPeers;
     QList<qint64> m_allPids;
-    bool m_passwordSet = false;
 };
 
 } // namespace hostdeck::test

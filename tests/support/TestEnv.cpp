@@ -27,6 +27,12 @@ QString python()
                : QStringLiteral("python3");
 }
 
+QString buildPython()
+{
+    const QString py = qEnvironmentVariable("HOSTDECK_BUILD_PYTHON");
+    return py.isEmpty() ? python() : py;
+}
+
 QString testToolsDir()
 {
     return sourceDir() + QStringLiteral("/tests/support/tools");

@@ -9,6 +9,9 @@ QString sourceDir();
 QString binaryDir();
 /// The python3 the tests use for the agent (HOSTDECK_TEST_PYTHON or /usr/bin/python3).
 QString python();
+/// The python3 that compiled the build's embedded bytecode (HOSTDECK_BUILD_PYTHON, set by CTest;
+/// else python()).
+QString buildPython();
 /// The folder of test-only tool modules (tests/support/tools).
 QString testToolsDir();
 /// Path of a program built in this tree (e.g. "app/hostdeck-cli").

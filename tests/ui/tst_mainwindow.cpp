@@ -197,6 +197,35 @@ void TestMainWindow::runsExecOnLocalhost()
                       Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 30000);
     QTRY_COMPARE(window.historyView()->model()->rowCount(), 2);
+    {
+        // The re-run is the same call on the same targets, and it really ran again.
+        auto history = engine::RunHistory::open(o.historyPath);
+        QVERIFY(history.ok());
+        const auto runs = (*history)->runs();
+        QVERIFY(runs.ok());
+        QCOMPARE(runs->size(), 2);
+        const engine::HistoryRun& rerun = runs->first(); // newest first
+        const engine::HistoryRun& original = runs->last();
+        QVERIFY(rerun.id != original.id);
+        QCOMPARE(rerun.toolMethod(), QStringLiteral("Exec.run"));
+        QCOMPARE(rerun.args, original.args);
+        QCOMPARE(rerun.args.value(QStringLiteral("argv")).toArray(),
+                 (QJsonArray{QStringLiteral("sh"), QStringLiteral("-c"),
+                             QStringLiteral("echo hello-hostdeck; echo oops >&2")}));
+        QCOMPARE(rerun.check, original.check);
+        QCOMPARE(rerun.pattern, original.pattern);
+        QCOMPARE(rerun.hosts, QStringList{QStringLiteral("localhost")});
+        QTRY_VERIFY((*history)->run(rerun.id)->finished);
+        const auto results = (*history)->results(rerun.id);
+        QVERIFY(results.ok());
+        QCOMPARE(results->size(), 1);
+        QVERIFY(results->first()
+                    .value(QStringLiteral("value"))
+                    .toObject()
+                    .value(QStringLiteral("stdout"))
+                    .toString()
+                    .contains(QStringLiteral("hello-hostdeck")));
+    }
     window.close();
     QVERIFY(QFile::exists(o.settingsPath));
 }

@@ -244,6 +244,7 @@ void TestMainWindowTools::multiHostRunAndScreenshots()
     const MainWindowOptions windowOptions = options(QStringLiteral("multi"));
     AppServices services(windowOptions);
     MainWindow window(services, windowOptions);
+    const MainWindowOptions& o = windowOptions;
     window.resize(1280, 800);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
@@ -288,10 +289,31 @@ void TestMainWindowTools::multiHostRunAndScreenshots()
     QVERIFY(window.palette()->select(QStringLiteral("Exec"), QStringLiteral("run")));
     argv =
         qobject_cast<QPlainTextEdit*>(window.form()->editor(QStringLiteral("argv"))->inputWidget());
-    argv->setPlainText(QStringLiteral("systemctl\nrestart\nnginx"));
+    // The dry run names a command with a visible effect: it must report what it would do on
+    // every app host and do nothing.
+    const QString marker = m_dir.filePath(QStringLiteral("check-mode-ran"));
+    argv->setPlainText(QStringLiteral("touch\n") + marker);
     QVERIFY(window.run(true));
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 4, 60000);
     QTRY_COMPARE(window.historyView()->model()->rowCount(), 4);
+    QVERIFY2(!QFile::exists(marker), "check mode ran the command");
+    view = window.currentRunView();
+    QCOMPARE(view->model()->rowCount(), 3);
+    for (int row = 0; row < 3; ++row) {
+        const engine::HostResult& r = view->model()->row(row).result;
+        QVERIFY2(r.ok && r.changed, qPrintable(r.host + QLatin1Char(' ') + r.error.message));
+        QVERIFY(r.host.startsWith(QStringLiteral("app")));
+        QCOMPARE(r.value.toObject().value(QStringLiteral("check")).toBool(), true);
+        QVERIFY(r.value.toObject().value(QStringLiteral("rc")).isNull()); // nothing ran
+    }
+    {
+        auto history = engine::RunHistory::open(o.historyPath);
+        QVERIFY(history.ok());
+        const auto runs = (*history)->runs();
+        QVERIFY(runs.ok());
+        QVERIFY(runs->first().check);
+        QVERIFY(!runs->at(1).check);
+    }
     if (auto* dock = window.findChild<QDockWidget*>(QStringLiteral("historyDock")))
         window.resizeDocks({dock}, {260}, Qt::Vertical);
     QTRY_VERIFY(window.historyView()->height() >= 200);

@@ -285,11 +285,22 @@ void TestUiModels::exports()
     QCOMPARE(lines.size(), 3);
     QVERIFY(lines.at(1).startsWith(QStringLiteral("\"a,1\",ok,false,0.012,")));
     QVERIFY2(lines.at(2).contains(QStringLiteral("\"said \"\"no\"\"\"")), qPrintable(lines.at(2)));
+    // The file a user opens in a spreadsheet, written out by hand (RFC 4180: CRLF, fields with
+    // commas, quotes or line breaks quoted, quotes doubled; a leading = + - @ defused with ').
+    QList<engine::HostResult> file = results;
+    file << failed(QStringLiteral("=2+3"), engine::ErrorKind::Connect,
+                   QStringLiteral("line one\nline two"));
+    const QByteArray expected =
+        "host,status,changed,duration_s,summary,value,error\r\n"
+        "\"a,1\",ok,false,0.012,\"{\"\"x\"\":1}\",\"{\"\"x\"\":1}\",\r\n"
+        "b,failed,false,0.030,\"remote: said \"\"no\"\"\",,\"said \"\"no\"\"\"\r\n"
+        "\"'=2+3\",unreachable,false,0.030,connect: line one line two,,"
+        "\"line one\nline two\"\r\n";
     QTemporaryDir dir;
-    QVERIFY(ResultExport::write(results, dir.filePath(QStringLiteral("r.csv"))).ok());
-    QFile file(dir.filePath(QStringLiteral("r.csv")));
-    QVERIFY(file.open(QIODevice::ReadOnly));
-    QCOMPARE(file.readAll(), ResultExport::toCsv(results));
+    QVERIFY(ResultExport::write(file, dir.filePath(QStringLiteral("r.csv"))).ok());
+    QFile written(dir.filePath(QStringLiteral("r.csv")));
+    QVERIFY(written.open(QIODevice::ReadOnly));
+    QCOMPARE(written.readAll(), expected);
 }
 
 QTEST_MAIN(TestUiModels)

@@ -299,6 +299,16 @@ void InventoryDock::import()
                     (void)m_data->inventory.addChild(Inventory::allGroup(), group);
                 ++added;
             }
+            // Group variables ([group:vars]) and nesting come along; what is here already wins.
+            for (const engine::Group& importedGroup : imported->inventory.groups()) {
+                if (importedGroup.name == Inventory::ungroupedGroup())
+                    continue;
+                engine::Group& mine = m_data->inventory.ensureGroup(importedGroup.name);
+                for (auto it = importedGroup.vars.cbegin(); it != importedGroup.vars.cend(); ++it)
+                    mine.vars.insert(it.key(), mine.vars.value(it.key(), it.value()));
+                for (const QString& child : importedGroup.children)
+                    (void)m_data->inventory.addChild(importedGroup.name, child);
+            }
             m_model->setInventory(&m_data->inventory);
             m_view->expandAll();
             setModified(true);

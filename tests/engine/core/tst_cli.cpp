@@ -1,6 +1,7 @@
 // hostdeck-cli as users and scripts call it: exit codes, stdout/stderr contracts.
 #include "TestEnv.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -120,6 +121,67 @@ private slots:
         QCOMPARE(error.value(QStringLiteral("type")).toString(), QStringLiteral("ValueError"));
         QCOMPARE(error.value(QStringLiteral("message")).toString(), QStringLiteral("kaputt"));
         QVERIFY(!error.value(QStringLiteral("traceback")).toArray().isEmpty());
+    }
+
+    void streamEchoesOutputAsItComes()
+    {
+        // --stream: the tool's output reaches stderr while the call runs, not with the result.
+        const QStringList args{QStringLiteral("call"),
+                               QStringLiteral("--local"),
+                               QStringLiteral("--python"),
+                               python(),
+                               QStringLiteral("Exec.shell"),
+                               QStringLiteral("--arg"),
+                               QStringLiteral("script=echo first; sleep 1.5; echo second")};
+        QProcess p;
+        QElapsedTimer clock;
+        clock.start();
+        p.start(qEnvironmentVariable("HOSTDECK_CLI"),
+                QStringList{QStringLiteral("call"), QStringLiteral("--stream")} + args.mid(1));
+        QByteArray err;
+        qint64 firstAt = -1;
+        while (p.state() != QProcess::NotRunning && clock.elapsed() < 30000) {
+            p.waitForReadyRead(50);
+            err += p.readAllStandardError();
+            if (firstAt < 0 && err.contains("first"))
+                firstAt = clock.elapsed();
+        }
+        QCOMPARE(p.state(), QProcess::NotRunning);
+        const qint64 endedAt = clock.elapsed();
+        err += p.readAllStandardError();
+        QCOMPARE(p.exitCode(), 0);
+        QVERIFY2(firstAt >= 0 && endedAt - firstAt >= 1000,
+                 qPrintable(QStringLiteral("first line at %1 ms, end at %2 ms: %3")
+                                .arg(firstAt)
+                                .arg(endedAt)
+                                .arg(QString::fromUtf8(err))));
+        QVERIFY(err.contains("second"));
+        const QJsonObject value = QJsonDocument::fromJson(p.readAllStandardOutput()).object();
+        QCOMPARE(value.value(QStringLiteral("stdout")).toString(),
+                 QStringLiteral("first\nsecond\n"));
+        // Without --stream nothing of the output goes to stderr.
+        const Run quiet = cli(QStringList{QStringLiteral("call")} + args.mid(1));
+        QCOMPARE(quiet.code, 0);
+        QVERIFY2(!quiet.err.contains("first"), quiet.err.constData());
+    }
+
+    void readyTimeoutBoundsTheStart()
+    {
+        // An interpreter that never says READY: --ready-timeout 1 gives up after about a second
+        // (the default waits 30 s).
+        QTemporaryDir dir;
+        const QString silent = writeFile(dir, QStringLiteral("py"), "#!/bin/sh\nexec sleep 30\n");
+        QFile::setPermissions(silent, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        QElapsedTimer clock;
+        clock.start();
+        const Run r = cli({QStringLiteral("call"), QStringLiteral("--local"),
+                           QStringLiteral("--python"), silent, QStringLiteral("--ready-timeout"),
+                           QStringLiteral("1"), QStringLiteral("Exec.run"), QStringLiteral("--arg"),
+                           QStringLiteral(R"(argv=["true"])")});
+        const qint64 elapsed = clock.elapsed();
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("no READY") && r.err.contains("within 1 s"), r.err.constData());
+        QVERIFY2(elapsed >= 900 && elapsed < 10000, qPrintable(QString::number(elapsed)));
     }
 
     void usageAndConnectionErrorsExitTwo_data()

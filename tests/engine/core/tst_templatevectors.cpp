@@ -3,6 +3,7 @@
 #include "TestEnv.h"
 
 #include <QFile>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
@@ -23,6 +24,37 @@ QJsonArray loadVectors()
         .toArray();
 }
 
+/// The error is of the type the vector names: a Python error raised while rendering carries its
+/// type (details.error) and it must be the vector's; the vector's SyntaxError may also be a
+/// template syntax error the engine finds before running anything (no Python type then). Where
+/// Hostdeck deliberately fails earlier than the reference engine, `earlier` says what it reports.
+void checkErrorType(const QJsonObject& vector, const CallResult& r)
+{
+    static const QHash<QString, QString> earlier{
+        // The reference runs "% endiff" as code (NameError); Hostdeck refuses the block end.
+        {QStringLiteral("unknown_end_keyword_executed_raises"),
+         QStringLiteral("unknown block end")},
+    };
+    const QString name = vector.value(QStringLiteral("name")).toString();
+    const QString wanted =
+        vector.value(QStringLiteral("error"))
+            .toString(vector.value(QStringLiteral("preferred_error")).isString()
+                          ? vector.value(QStringLiteral("preferred_error")).toString()
+                          : QString());
+    const QString type = r.error.details.value(QStringLiteral("error")).toString();
+    if (earlier.contains(name)) {
+        QVERIFY2(type.isEmpty() && r.error.message.contains(earlier.value(name)),
+                 qPrintable(r.error.message));
+        return;
+    }
+    if (wanted.isEmpty()) // preferred_error: true, no type named
+        return;
+    if (wanted == QStringLiteral("SyntaxError") && type.isEmpty())
+        return; // found by the template parser before anything ran
+    QVERIFY2(type == wanted, qPrintable(QStringLiteral("%1: expected %2, got '%3' (%4)")
+                                            .arg(name, wanted, type, r.error.message)));
+}
+
 } // namespace
 
 class TestTemplateVectors : public QObject
@@ -35,17 +67,6 @@ private slots:
     {
         m_session = makeLocalTestSession();
         QCOMPARE(startAndWait(*m_session), QString());
-    }
-
-    void specCopyIsCurrent()
-    {
-        QFile shared(sourceDir() + QStringLiteral("/../shared/spec/template_vectors.json"));
-        if (!shared.open(QIODevice::ReadOnly))
-            QSKIP("../shared/spec is not beside this checkout");
-        QFile mine(sourceDir() + QStringLiteral("/tests/engine/core/template_vectors.json"));
-        QVERIFY(mine.open(QIODevice::ReadOnly));
-        QCOMPARE(QJsonDocument::fromJson(mine.readAll()),
-                 QJsonDocument::fromJson(shared.readAll()));
     }
 
     void vector_data()
@@ -89,6 +110,7 @@ private slots:
             QVERIFY2(r.error.details.contains(QStringLiteral("line")) ||
                          r.error.message.contains(QStringLiteral("line ")),
                      qPrintable(r.error.message));
+            checkErrorType(vector, r);
             return;
         }
         QVERIFY2(r.ok, qPrintable(r.error.message));

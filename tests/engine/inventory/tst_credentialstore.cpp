@@ -42,8 +42,11 @@ private:
         std::optional<Status> result;
         m_store->store(inv, target, kind, SecretBuffer(QByteArray(secret)), this,
                        [&result](Status s) { result = s; });
-        if (!QTest::qWaitFor([&] { return result.has_value(); }, timeoutMs))
+        if (!QTest::qWaitFor([&] { return result.has_value(); }, timeoutMs)) {
+            // A hung call fails the test; a made-up error would pass `QVERIFY(!r.ok())`.
+            QTest::qFail("store did not answer", __FILE__, __LINE__);
             return makeError(ErrorKind::Timeout, u"store did not answer"_s);
+        }
         return *result;
     }
 
@@ -52,8 +55,11 @@ private:
         std::optional<Result<SecretBuffer>> result;
         m_store->read(inv, target, kind, this,
                       [&result](Result<SecretBuffer> r) { result.emplace(std::move(r)); });
-        if (!QTest::qWaitFor([&] { return result.has_value(); }, timeoutMs))
+        if (!QTest::qWaitFor([&] { return result.has_value(); }, timeoutMs)) {
+            // A hung call fails the test; a made-up error would pass `QVERIFY(!r.ok())`.
+            QTest::qFail("read did not answer", __FILE__, __LINE__);
             return makeError(ErrorKind::Timeout, u"read did not answer"_s);
+        }
         return std::move(*result);
     }
 
@@ -62,8 +68,11 @@ private:
         std::optional<Result<SecretBuffer>> result;
         m_store->lookup(inv, host, kind, this,
                         [&result](Result<SecretBuffer> r) { result.emplace(std::move(r)); });
-        if (!QTest::qWaitFor([&] { return result.has_value(); }, timeoutMs))
+        if (!QTest::qWaitFor([&] { return result.has_value(); }, timeoutMs)) {
+            // A hung call fails the test; a made-up error would pass `QVERIFY(!r.ok())`.
+            QTest::qFail("lookup did not answer", __FILE__, __LINE__);
             return makeError(ErrorKind::Timeout, u"lookup did not answer"_s);
+        }
         return std::move(*result);
     }
 
@@ -71,8 +80,11 @@ private:
     {
         std::optional<Status> result;
         start([&result](Status s) { result = s; });
-        if (!QTest::qWaitFor([&] { return result.has_value(); }, timeoutMs))
+        if (!QTest::qWaitFor([&] { return result.has_value(); }, timeoutMs)) {
+            // A hung call fails the test; a made-up error would pass `QVERIFY(!r.ok())`.
+            QTest::qFail("no answer", __FILE__, __LINE__);
             return makeError(ErrorKind::Timeout, u"no answer"_s);
+        }
         return *result;
     }
 

@@ -143,6 +143,33 @@ inline QStringList processesWithInCmdline(const QByteArray& needle)
     return hits;
 }
 
+/// Processes started by this test run (SshdFixture::runMarker() in their environment or in an
+/// ancestor's: sudo resets the environment of the command it runs) whose command line contains
+/// `needle`; other tests' agents on the same machine are not this test's leftovers.
+inline QStringList processesOfThisRunWithInCmdline(const QByteArray& needle)
+{
+    const QByteArray marker = SshdFixture::runMarker();
+    const auto parentOf = [](const QString& pid) {
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+        if (!stat.open(QIODevice::ReadOnly))
+            return QString();
+        const QByteArray text = stat.readAll();
+        return QString::fromLatin1(text.mid(text.lastIndexOf(')') + 2).split(' ').value(1));
+    };
+    QStringList hits;
+    for (const QString& pid : processesWithInCmdline(needle)) {
+        QString at = pid;
+        for (int depth = 0; depth < 6 && at.toLongLong() > 1; ++depth, at = parentOf(at)) {
+            QFile environ(QStringLiteral("/proc/%1/environ").arg(at));
+            if (environ.open(QIODevice::ReadOnly) && environ.readAll().contains(marker)) {
+                hits << pid;
+                break;
+            }
+        }
+    }
+    return hits;
+}
+
 /// Pids whose whole argv is exactly `argv` ("sleep 30" must not match somebody's "sleep 300").
 inline QStringList processesWithArgv(const QList<QByteArray>& argv)
 {

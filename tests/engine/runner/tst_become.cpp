@@ -52,7 +52,9 @@ private:
     int m_bannerServer = -1;
     QString m_knownHosts;
     const QString m_dropIn = QStringLiteral("/etc/sudoers.d/hostdeck-test-%1").arg(::getpid());
-    const QString m_noisyUser = QStringLiteral("hdnoisy");
+    // Its own name per run (SshdFixture deletes leftovers of dead runs named hdtest-PID-...):
+    // tests running at the same time must not create and delete the same user.
+    const QString m_noisyUser = QStringLiteral("hdtest-%1-noisy").arg(::getpid());
 
     void writeSudoers(const QString& rules)
     {
@@ -84,8 +86,13 @@ private:
         RunRecorder rec(&run);
         run.start();
         [&]() { QTRY_VERIFY_WITH_TIMEOUT(rec.finished, 20000); }();
-        return rec.results.value(0);
+        // The agent's uid while its session is still open (the pool closes it on the way out,
+        // after which /proc no longer has the process).
+        const HostResult result = rec.results.value(0);
+        m_lastUid = result.ok ? uidOf(result.value.toInteger()) : -1;
+        return result;
     }
+    int m_lastUid = -1; ///< uid of the agent of the last runPid()
 
     /// The become password as the keychain would give it: asked for by host, kind sudo.
     static std::shared_ptr<StaticCredentialProvider> withPassword(const QByteArray& password)
@@ -127,7 +134,7 @@ private slots:
         writeSudoers(m_sshd.user() + QStringLiteral(" ALL=(ALL) NOPASSWD: ALL"));
         const HostResult r = runPid(becomeTarget(QStringLiteral("nopasswd")));
         QVERIFY2(r.ok, qPrintable(r.error.message));
-        QCOMPARE(uidOf(r.value.toInteger()), 0);
+        QCOMPARE(m_lastUid, 0);
     }
 
     void becomeWithPassword()
@@ -145,7 +152,7 @@ private slots:
             runPid(becomeTarget(QStringLiteral("passwd")), withPassword(m_sshd.password()));
         scanner.stop();
         QVERIFY2(r.ok, qPrintable(r.error.message));
-        QCOMPARE(uidOf(r.value.toInteger()), 0);
+        QCOMPARE(m_lastUid, 0);
         QVERIFY2(leaks.isEmpty(), qPrintable(leaks.join(u',')));
         QVERIFY(!g_log.isEmpty()); // debug logging was on
         QVERIFY(!g_log.join(u'\n').contains(QString::fromLatin1(m_sshd.password())));
@@ -231,7 +238,8 @@ private slots:
         qInstallMessageHandler(nullptr);
         QFile::remove(m_dropIn);
         m_sshd.stopAll();
-        QTRY_VERIFY_WITH_TIMEOUT(processesWithInCmdline(QByteArray("HOSTDECK-")).isEmpty(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(processesOfThisRunWithInCmdline(QByteArray("HOSTDECK-")).isEmpty(),
+                                 5000);
         // The user goes last, when none of its processes is left (userdel refuses otherwise).
         QTRY_VERIFY_WITH_TIMEOUT(
             runCommand(QStringLiteral("userdel"), {QStringLiteral("-r"), m_noisyUser}).isEmpty() ||

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <unistd.h>
 
 using namespace hostdeck::engine;
 using namespace hostdeck::test;
@@ -69,8 +70,8 @@ private slots:
 
     void twentyHostsTwoDieMidCall()
     {
+        QSet<QString> readyHosts; // before the pool: its destructor still reports host states
         auto pool = makeTestPool();
-        QSet<QString> readyHosts;
         connect(pool.get(), &SessionPool::hostStateChanged, this,
                 [&readyHosts](const QString& host, HostLinkState state, const Error&) {
                     if (state == HostLinkState::Connected)
@@ -151,19 +152,24 @@ private slots:
 
     void cancelWholeRun()
     {
+        int readyCount = 0; // before the pool: its destructor still reports host states
         auto pool = makeTestPool();
-        int readyCount = 0;
         connect(pool.get(), &SessionPool::hostStateChanged, this,
                 [&readyCount](const QString&, HostLinkState state, const Error&) {
                     readyCount += state == HostLinkState::Connected ? 1 : 0;
                 });
-        Run run(
-            1, callRun(targets(0, 6), execCall({QStringLiteral("sleep"), QStringLiteral("30")}), 3),
-            pool.get(), nullptr);
+        // A duration no other process on the machine uses (about 30 s), so the process search
+        // below finds exactly the sleeps this run started.
+        const QByteArray duration = "30." + QByteArray::number(::getpid());
+        Run run(1,
+                callRun(targets(0, 6),
+                        execCall({QStringLiteral("sleep"), QString::fromLatin1(duration)}), 3),
+                pool.get(), nullptr);
         RunRecorder rec(&run);
         run.start();
         QTRY_VERIFY_WITH_TIMEOUT(readyCount == 3, 20000);
-        QTest::qWait(200);
+        // The three calls in flight really run their sleep on the hosts (and no more than three).
+        QTRY_COMPARE_WITH_TIMEOUT(processesWithArgv({"sleep", duration}).size(), 3, 10000);
         QElapsedTimer clock;
         clock.start();
         run.cancel();
@@ -174,7 +180,7 @@ private slots:
         for (const HostResult& r : rec.results)
             QCOMPARE(r.error.kind, ErrorKind::Cancelled);
         // The remote sleeps were killed (CANCEL reaches run_process children).
-        QTRY_VERIFY_WITH_TIMEOUT(processesWithArgv({"sleep", "30"}).isEmpty(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(processesWithArgv({"sleep", duration}).isEmpty(), 5000);
     }
 
     void unreachableHostDoesNotDelayOthers()
@@ -368,7 +374,7 @@ private slots:
             QVERIFY2(!processAlive(pid) ||
                          QFile(QStringLiteral("/proc/%1/stat").arg(pid)).exists() == false,
                      "sshd left running");
-        QTRY_VERIFY_WITH_TIMEOUT(processesWithInCmdline(QByteArray("HOSTDECK-")).isEmpty(),
+        QTRY_VERIFY_WITH_TIMEOUT(processesOfThisRunWithInCmdline(QByteArray("HOSTDECK-")).isEmpty(),
                                  5000); // no agent left
     }
 };

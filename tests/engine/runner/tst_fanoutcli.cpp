@@ -191,7 +191,8 @@ private slots:
     void cleanupTestCase()
     {
         m_sshd.stopAll();
-        QTRY_VERIFY_WITH_TIMEOUT(processesWithInCmdline(QByteArray("HOSTDECK-")).isEmpty(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(processesOfThisRunWithInCmdline(QByteArray("HOSTDECK-")).isEmpty(),
+                                 5000);
     }
 };
 

@@ -3,7 +3,6 @@
 Every call goes through the real agent, started as the controller starts it (optionally behind
 an argv prefix such as ['chroot', DIR]), with the tool modules synced from tools/.
 """
-import fcntl
 import os
 import shutil
 import subprocess
@@ -19,6 +18,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "support"))
 
 import agent_client  # noqa: E402
+import debian_chroot  # noqa: E402
 
 TOOLS_DIR = os.path.join(ROOT, "tools")
 TOOL_MODULES = sorted(f[:-3] for f in os.listdir(TOOLS_DIR)
@@ -98,35 +98,9 @@ def chroot_cache_dir() -> str:
 
 
 def ensure_debian_chroot() -> str:
-    """The pristine cached chroot (CACHE/root), built with debootstrap when missing.
-
-    A lock serializes builders; the build goes to root.partial and is renamed into place only
-    after debootstrap succeeded, with a stamp naming the package set, so a half-built chroot is
-    never reused.
-    """
-    cache = chroot_cache_dir()
-    os.makedirs(cache, exist_ok=True)
-    root, stamp = os.path.join(cache, "root"), os.path.join(cache, "root.stamp")
-    wanted = "bookworm minbase " + ",".join(CHROOT_PACKAGES) + "\n"
-    with open(os.path.join(cache, "lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if os.path.isdir(root) and _read(stamp) == wanted:
-            return root
-        partial = root + ".partial"
-        for old in (partial, root):
-            if os.path.lexists(old):
-                subprocess.run(["rm", "-rf", "--one-file-system", old], check=True)
-        log = os.path.join(cache, "debootstrap.log")
-        with open(log, "w") as out:
-            done = subprocess.run(["debootstrap", "--variant=minbase",
-                                   "--include=" + ",".join(CHROOT_PACKAGES), "bookworm", partial,
-                                   MIRROR], stdout=out, stderr=subprocess.STDOUT)
-        if done.returncode != 0:
-            raise RuntimeError("debootstrap failed (%d), see %s" % (done.returncode, log))
-        os.rename(partial, root)
-        with open(stamp, "w") as f:
-            f.write(wanted)
-        return root
+    """The pristine cached chroot (CACHE/root), built with debootstrap when missing
+    (tests/support/debian_chroot.py: locked, built aside and renamed into place, stamped)."""
+    return debian_chroot.ensure(chroot_cache_dir(), "bookworm", CHROOT_PACKAGES)
 
 
 def _read(path: str) -> Optional[str]:
@@ -306,7 +280,7 @@ class ToolTestCase(unittest.TestCase):
                 tool, method, _what_changed(before, after_dry)))
         real = agent.tool(tool, method, call_timeout=call_timeout, **args)
         self.assertTrue(real["changed"], "%s.%s: %r" % (tool, method, real))
-        self.assertEqual(dry.get("diff"), real.get("diff"), "check-mode diff differs from the real one")
+        self.assertCheckModeDescribesTheRun("%s.%s" % (tool, method), dry, real)
         # What check mode predicts (package versions and transactions, service states) must be
         # what the real run then did.
         for key in ("packages", "transaction", "after"):
@@ -317,6 +291,34 @@ class ToolTestCase(unittest.TestCase):
         again = agent.tool(tool, method, call_timeout=call_timeout, **args)
         self.assertFalse(again["changed"], "%s.%s second run: %r" % (tool, method, again))
         return real
+
+
+    def assertCheckModeDescribesTheRun(self, what: str, dry: Dict[str, Any], real: Dict[str, Any]) -> None:
+        """A tool that shows a diff shows the same, non-empty one in check mode and for real; a tool
+        without one answers with the same fields, and the same state before the change wherever
+        it names one ({"before": ...})."""
+        if "diff" in dry or "diff" in real:
+            self.assertIn("diff", dry, what + ": the real run has a diff, check mode none")
+            self.assertIn("diff", real, what + ": check mode has a diff, the real run none")
+            self.assertTrue(real["diff"], what + ": a change with an empty diff")
+            self.assertEqual(dry["diff"], real["diff"], what + ": check-mode diff differs from the real one")
+            return
+        self.assertEqual(sorted(dry), sorted(real), what + ": check mode answers other fields")
+        self.assertEqual(_befores(dry), _befores(real), what + ": check mode saw another state before")
+
+
+def _befores(value: Any, path: str = "") -> Dict[str, Any]:
+    """Every {"before": X} in a result, by where it is."""
+    found: Dict[str, Any] = {}
+    if isinstance(value, dict):
+        if "before" in value:
+            found[path] = value["before"]
+        for key, item in value.items():
+            found.update(_befores(item, path + "/" + str(key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found.update(_befores(item, "%s[%d]" % (path, index)))
+    return found
 
 
 class LocalAgentTestCase(ToolTestCase):

@@ -90,6 +90,36 @@ class DebianChrootTest(harness.ToolTestCase):
         self.assertIn("apt-get", caught.exception.message)
         self.assertIn("exit code 100", caught.exception.message)
 
+    def test_apt_installed_matches_dpkg(self) -> None:
+        # dpkg-query inside the chroot, not the status file the tool parses.
+        listed = self.inside("dpkg-query", "-W", "-f=${Package} ${Version} ${db:Status-Status}\n")
+        expected = {}
+        for line in listed.splitlines():
+            name, version, status = line.split(" ")
+            if status == "installed":
+                expected[name] = version
+        self.assertIn("dpkg", expected)
+        have = self.agent.tool("Apt", "installed")
+        self.assertEqual({n.split(":")[0]: v for n, v in have.items()}, expected)
+        self.assertEqual(self.agent.tool("Apt", "installed", names=["dpkg", "hostdeck-no-such"]),
+                         {"dpkg": expected["dpkg"], "hostdeck-no-such": None})
+
+    def test_apt_converge_installs_and_removes_in_one_call(self) -> None:
+        def state():
+            return (self.inside("dpkg-query", "-W", "-f=${db:Status-Status}", "hello"),
+                    self.inside("dpkg-query", "-W", "-f=${db:Status-Status}", "figlet"))
+
+        self.assertIdempotent(self.agent, "Apt", "converge", state, present=["hello", "figlet"],
+                              call_timeout=900)
+        self.assertEqual(state(), ("installed", "installed"))
+        r = self.assertIdempotent(self.agent, "Apt", "converge", state, present=["hello"],
+                                  absent=["figlet"], call_timeout=900)
+        self.assertEqual(state()[0], "installed")
+        self.assertNotEqual(state()[1], "installed")
+        self.assertFalse(r["steps"]["install"]["changed"])
+        self.assertTrue(r["steps"]["remove"]["changed"])
+        self.agent.tool("Apt", "remove", packages=["hello"], purge=True, call_timeout=600)
+
     def test_apt_update_honours_cache_age(self) -> None:
         self.assertTrue(self.agent.tool("Apt", "update", call_timeout=600)["changed"])
         self.assertFalse(self.agent.tool("Apt", "update", cache_valid_time=3600)["changed"])
@@ -128,6 +158,16 @@ class DebianChrootTest(harness.ToolTestCase):
                          "deploy:x:2001:2001:Deploy User:/home/deploy:/bin/bash")
         self.assertTrue(os.path.isdir(self.host.path("/home/deploy")))
         self.assertIn("2345(ops)", self.inside("id", "deploy"))
+        # User.info against getent and id inside the chroot.
+        info = self.agent.tool("User", "info", name="deploy")
+        passwd = self.inside("getent", "passwd", "deploy").strip().split(":")
+        self.assertEqual((info["name"], info["uid"], info["gid"], info["comment"], info["home"],
+                          info["shell"]),
+                         (passwd[0], int(passwd[2]), int(passwd[3]), passwd[4], passwd[5], passwd[6]))
+        self.assertEqual(info["group"], self.inside("id", "-gn", "deploy").strip())
+        self.assertEqual(sorted(info["groups"]),
+                         sorted(set(self.inside("id", "-Gn", "deploy").split()) - {info["group"]}))
+        self.assertIsNone(self.agent.tool("User", "info", name="hostdeck-nobody-here"))
         drift = self.agent.tool("User", "present", check_mode=True, name="deploy", shell="/bin/sh",
                                 groups=["users"], append=True)
         self.assertEqual(drift["drift"], {"shell": {"from": "/bin/bash", "to": "/bin/sh"},

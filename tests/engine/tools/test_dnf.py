@@ -7,7 +7,6 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import tempfile
 import unittest
 
 import harness

@@ -1,14 +1,28 @@
 """Exec through the real agent on the local host: output, streaming, timeouts, guards, memory."""
 import os
-import shutil
+import subprocess
 import sys
-import tempfile
-import threading
 import time
 import unittest
 
 import harness
 from agent_client import AgentError
+
+
+def processes_with_argv(argv: list) -> list:
+    """Pids (from /proc, no pgrep needed) whose whole command line is exactly `argv`."""
+    wanted = b"".join(a.encode() + b"\0" for a in argv)
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % entry, "rb") as f:
+                if f.read() == wanted:
+                    pids.append(int(entry))
+        except OSError:
+            continue
+    return pids
 
 
 class ExecTest(harness.LocalAgentTestCase):
@@ -82,16 +96,23 @@ class ExecTest(harness.LocalAgentTestCase):
         self.assertFalse(os.path.exists(marker), "a child of the timed-out command survived")
 
     def test_cancel_kills_the_command(self) -> None:
-        fid, pending = self.agent.call_async("Exec", "shell", {"script": "sleep 30.25"})
-        time.sleep(0.5)
+        # A duration nothing else on the machine uses: the process search finds only this sleep.
+        duration = "30.%d" % os.getpid()
+        fid, pending = self.agent.call_async("Exec", "shell", {"script": "sleep " + duration})
+        deadline = time.monotonic() + 10
+        while not processes_with_argv(["sleep", duration]) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertEqual(len(processes_with_argv(["sleep", duration])), 1, "the sleep never ran")
         started = time.monotonic()
         self.agent.cancel(fid)
         with self.assertRaises(AgentError) as caught:
             self.agent.wait(fid, pending, timeout=10)
         self.assertEqual(caught.exception.type, "Cancelled")
         self.assertLess(time.monotonic() - started, 2.0)
-        r = self.agent.tool("Exec", "shell", script="pgrep -x -f 'sleep 30.25' || true")
-        self.assertEqual(r["stdout"].strip(), "", "sleep survived the cancel")
+        deadline = time.monotonic() + 5
+        while processes_with_argv(["sleep", duration]) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertEqual(processes_with_argv(["sleep", duration]), [], "sleep survived the cancel")
 
     def test_creates_and_removes_guards(self) -> None:
         target = os.path.join(self.tmp, "made")
@@ -164,6 +185,24 @@ class ExecTest(harness.LocalAgentTestCase):
             self.agent.tool("Exec", "run", argv=["hostdeck-only-here"], env={"PATH": self.tmp})
         self.assertIn("cannot start hostdeck-only-here", caught.exception.message)
         self.assertIn("Permission denied", caught.exception.message)
+
+    def test_which_follows_path_like_the_shell(self) -> None:
+        tool = os.path.join(self.tmp, "hostdeck-only-here")
+        with open(tool, "w") as f:
+            f.write("#!/bin/sh\n")
+        os.chmod(tool, 0o755)
+        env = dict(os.environ, LANG="C.UTF-8", PATH=self.tmp + ":" + os.environ.get("PATH", "/usr/bin:/bin"))
+        agent = harness.start_agent(env=env)
+        self.addCleanup(agent.close)
+        for program in ("sh", "python3", "hostdeck-only-here"):
+            shell = subprocess.run(["sh", "-c", 'command -v "$1"', "sh", program], env=env,
+                                   capture_output=True, text=True).stdout.strip()
+            self.assertTrue(shell, program)
+            self.assertEqual(agent.tool("Exec", "which", program=program), shell)
+        self.assertEqual(agent.tool("Exec", "which", program="hostdeck-only-here"), tool)
+        os.chmod(tool, 0o644)  # not executable: the shell would not run it either
+        self.assertIsNone(agent.tool("Exec", "which", program="hostdeck-only-here"))
+        self.assertIsNone(agent.tool("Exec", "which", program="hostdeck-no-such-program"))
 
     def test_commands_get_default_sigpipe_and_a_new_session(self) -> None:
         # Python ignores SIGPIPE; a command must not inherit that (`yes` would report EPIPE).

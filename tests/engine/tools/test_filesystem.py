@@ -1,10 +1,8 @@
 """FileSystem through the real agent on the local host (temp dirs only)."""
 import hashlib
 import os
-import shutil
 import stat
 import sys
-import tempfile
 import time
 import unittest
 
@@ -83,6 +81,29 @@ class FileSystemTest(harness.LocalAgentTestCase):
         self.assertEqual(self.read(p), "a=1\n")
         self.assertEqual(stat.S_IMODE(os.stat(p).st_mode), 0o640)
         self.assertEqual(harness.apply_patch("", real["diff"]), "a=1\n")
+
+    def test_write_bytes_and_checksum(self) -> None:
+        target = self.path("blob.bin")
+        data = bytes(range(256)) * 3 + b"\x00\xff" + os.urandom(1000)
+
+        def state():
+            if not os.path.exists(target):
+                return None
+            with open(target, "rb") as f:
+                return f.read(), stat.S_IMODE(os.stat(target).st_mode)
+
+        self.assertIdempotent(self.agent, "FileSystem", "write_bytes", state, path=target, data=data,
+                              mode="0600")
+        self.assertEqual(state(), (data, 0o600))
+        # checksum against hashlib over the bytes written, not over the tool's own reading.
+        self.assertEqual(self.fs("checksum", path=target),
+                         {"path": target, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()})
+        changed = self.fs("write_bytes", path=target, data=data[:-1] + b"!")
+        self.assertTrue(changed["changed"])
+        self.assertEqual(state(), (data[:-1] + b"!", 0o600))
+        with self.assertRaises(AgentError) as caught:
+            self.fs("checksum", path=self.path("missing"))
+        self.assertIn("no such file", caught.exception.message)
 
     def test_write_keeps_mode_and_owner_and_makes_backup(self) -> None:
         p = self.put("keep.conf", "old\n", 0o600)

@@ -1,10 +1,11 @@
-"""Facts, Logger, Quit, tool descriptions and Python 3.8 compatibility, through the real agent."""
+"""Facts, Logger, Quit, tool descriptions and the oldest Python, through the real agent."""
 import ast
 import glob
 import os
 import platform
 import shutil
 import socket
+import stat
 import subprocess
 import tempfile
 import time
@@ -39,15 +40,46 @@ class MiscTest(harness.LocalAgentTestCase):
         with open("/proc/meminfo") as f:
             total_kb = int(f.readline().split()[1])
         self.assertEqual(facts["memory"]["total"], total_kb * 1024)
-        self.assertTrue(any(d["mount"] == "/" for d in facts["disks"]) or facts["disks"] == [])
         self.assertRegex(facts["python"]["version"], r"^3\.\d+\.\d+$")
         self.assertEqual(facts["package_manager"], "apt")
         self.assertGreater(facts["uptime"], 0)
         addresses = {(a["interface"], a["address"]) for a in facts["addresses"]}
         self.assertIn(("lo", "127.0.0.1"), addresses)
-        with open("/proc/1/comm") as f:
-            init = "systemd" if os.path.isdir("/run/systemd/system") else f.read().strip()
-        self.assertEqual(facts["init_system"], init)
+
+    def test_disks_match_findmnt(self) -> None:
+        # util-linux's findmnt, not /proc/mounts parsing: every mounted block device, its file
+        # system and size (statvfs blocks), with the first mount of a mount point winning.
+        listed = subprocess.run(["findmnt", "-rn", "-b", "-o", "SOURCE,TARGET,FSTYPE,SIZE"],
+                                capture_output=True, text=True, check=True).stdout
+        expected = {}
+        for line in listed.splitlines():
+            source, target, fstype, size = [f.replace("\\x20", " ") for f in line.split()]
+            try:
+                block = stat.S_ISBLK(os.stat(source).st_mode)
+            except OSError:
+                block = False
+            if block and target not in expected:
+                expected[target] = (source, fstype, int(size))
+        if not expected:
+            self.skipTest("no block device is mounted here")
+        disks = self.agent.tool("Facts", "disks")
+        self.assertEqual({d["mount"]: (d["device"], d["fstype"], d["size"]) for d in disks}, expected)
+        for d in disks:
+            self.assertLessEqual(d["free"], d["size"], d)
+
+    def test_init_system_is_pid_1(self) -> None:
+        # In a PID namespace of its own the agent knows what PID 1 is: a shell here, and systemd
+        # once /run/systemd/system exists (how sd_booted() tells, in a private /run).
+        for setup, expected in (("", "sh"), ("mount -t tmpfs none /run && mkdir -p /run/systemd/system && ",
+                                             "systemd")):
+            with self.subTest(expected=expected):
+                prefix = ["unshare", "--pid", "--fork", "--mount", "--mount-proc", "sh", "-c",
+                          setup + '"$@"; exit $?', "init"]
+                agent = harness.start_agent(prefix, dict(os.environ, LANG="C.UTF-8"))
+                try:
+                    self.assertEqual(agent.tool("Facts", "init_system"), expected)
+                finally:
+                    agent.close()
 
     def test_logger_forwards_records(self) -> None:
         self.agent.tool("Logger", "log", message="below the level", level="debug")
@@ -125,10 +157,16 @@ class MiscTest(harness.LocalAgentTestCase):
             with open(path) as f:
                 ast.parse(f.read(), path, feature_version=(3, 8))
 
-    def test_tools_run_on_python_38(self) -> None:
+    def test_tools_run_on_the_oldest_python(self) -> None:
+        # 3.8 (the oldest the agent claims) where this machine has it, else the oldest python3 a
+        # fresh Debian machine can get: bullseye's 3.9 from CTest's fixture (HOSTDECK_OLDEST_PYTHON).
         python = next((p for p in PY38_CANDIDATES if p and os.access(p, os.X_OK)), None)
-        if python is None:
-            self.skipTest("no Python 3.8 interpreter here (set HOSTDECK_PY38)")
+        python = python or os.environ.get("HOSTDECK_OLDEST_PYTHON")
+        if not python:
+            self.skipTest("no Python 3.8 here and HOSTDECK_OLDEST_PYTHON is not set (run through ctest)")
+        version = subprocess.run([python, "-c", "import platform;print(platform.python_version())"],
+                                 capture_output=True, text=True, check=True).stdout.strip()
+        self.assertLess(tuple(int(x) for x in version.split(".")[:2]), (3, 10), version)
         old = os.environ.get("HOSTDECK_TEST_PYTHON")
         os.environ["HOSTDECK_TEST_PYTHON"] = python
         try:
@@ -138,10 +176,10 @@ class MiscTest(harness.LocalAgentTestCase):
                 os.environ.pop("HOSTDECK_TEST_PYTHON")
             else:
                 os.environ["HOSTDECK_TEST_PYTHON"] = old
-        tmp = tempfile.mkdtemp(prefix="hostdeck-py38-")
+        tmp = tempfile.mkdtemp(prefix="hostdeck-oldpy-")
         try:
-            self.assertTrue(agent.ready.split()[2].startswith("3.8."), agent.ready)
-            self.assertEqual(agent.tool("Facts", "python")["version"][:4], "3.8.")
+            self.assertEqual(agent.ready.split()[2], version)
+            self.assertEqual(agent.tool("Facts", "python")["version"], version)
             target = os.path.join(tmp, "f")
             self.assertTrue(agent.tool("FileSystem", "write", path=target, content="a")["changed"])
             self.assertTrue(agent.tool("FileSystem", "line_in_file", path=target, line="b")["changed"])

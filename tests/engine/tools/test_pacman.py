@@ -4,9 +4,7 @@ The test builds its own packages (a .PKGINFO plus files, packed with bsdtar --zs
 them with repo-add into a local file:// repository, and points pacman at a temp root.
 """
 import os
-import shutil
 import subprocess
-import tempfile
 import unittest
 
 import harness

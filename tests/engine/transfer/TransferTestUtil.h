@@ -13,6 +13,7 @@
 #include <QFile>
 #include <QRandomGenerator>
 #include <QSignalSpy>
+#include <QTest>
 
 #include <memory>
 
@@ -72,13 +73,15 @@ inline QByteArray fileSha256(const QString& path)
     return hash.hexDigest();
 }
 
-/// Starts `transfer` and waits (test-only) for finished(); a timed-out wait gives a Timeout error.
+/// Starts `transfer` and waits (test-only) for finished(); a timed-out wait fails the test.
 template <typename Transfer>
 engine::TransferResult runTransfer(Transfer& transfer, int timeoutMs = 120000)
 {
     QSignalSpy spy(&transfer, &Transfer::finished);
     transfer.start();
     if (spy.isEmpty() && !spy.wait(timeoutMs)) {
+        // A transfer that never ends fails the test, whatever the caller then checks.
+        QTest::qFail("the transfer did not finish in time", __FILE__, __LINE__);
         engine::TransferResult timedOut;
         timedOut.error =
             engine::makeError(engine::ErrorKind::Timeout, QStringLiteral("test gave up waiting"));

@@ -3,6 +3,7 @@ import logging
 import os
 import sys
 import time
+from typing import Optional  # noqa: F401 (named in a string annotation below)
 
 import hostdeck
 
