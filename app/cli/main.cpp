@@ -3,6 +3,7 @@
 #include "CliSupport.h"
 #include "HelpRender.h"
 #include "InventoryCommands.h"
+#include "ServeCommand.h"
 #include "SshConfigCommand.h"
 
 #include <QCoreApplication>
@@ -56,6 +57,7 @@ int main(int argc, char** argv)
     using Command = void (*)(CliServices&, const QStringList&, Done);
     const QHash<QString, Command> commands{{QStringLiteral("call"), &runCall},
                                            {QStringLiteral("render"), &runRender},
+                                           {QStringLiteral("serve"), &runServe},
                                            {QStringLiteral("tools"), &runTools}};
     const Command run = commands.value(command);
     if (!run) {
