@@ -166,8 +166,8 @@ void runServe(CliServices& services, const QStringList& args, Done done)
     QObject::connect(host, &api::ApiHost::started, host,
                      [](const QString& url, const QString& tokenFile) {
                          out() << url << Qt::endl;
-                         err() << "hostdeck-cli serve: listening on " << url
-                               << " (token in " << tokenFile << ")" << Qt::endl;
+                         err() << "hostdeck-cli serve: listening on " << url << " (token in "
+                               << tokenFile << ")" << Qt::endl;
                      });
     QObject::connect(host, &api::ApiHost::failed, host, [done](const QString& message) {
         err() << "hostdeck-cli serve: " << message << Qt::endl;

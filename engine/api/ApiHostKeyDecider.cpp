@@ -70,8 +70,8 @@ void ApiHostKeyDecider::resolve(const QString& id, HostKeyDecision decision)
         m_pending.erase(it);
     }
     if (pending.context && pending.reply)
-        QMetaObject::invokeMethod(pending.context,
-                                  [reply = std::move(pending.reply), decision] { reply(decision); });
+        QMetaObject::invokeMethod(
+            pending.context, [reply = std::move(pending.reply), decision] { reply(decision); });
 }
 
 } // namespace hostdeck::engine::api

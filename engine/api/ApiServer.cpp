@@ -114,9 +114,10 @@ void ApiServer::onRunEvents(quint64 runId, const QList<RunEvent>& events)
 
 void ApiServer::send(const HttpReply& reply, const ApiResponse& response)
 {
-    const QByteArray body = response.body.isArray()
-                                ? QJsonDocument(response.body.toArray()).toJson(QJsonDocument::Compact)
-                                : QJsonDocument(response.body.toObject()).toJson(QJsonDocument::Compact);
+    const QByteArray body =
+        response.body.isArray()
+            ? QJsonDocument(response.body.toArray()).toJson(QJsonDocument::Compact)
+            : QJsonDocument(response.body.toObject()).toJson(QJsonDocument::Compact);
     HttpHeaders headers{{"X-Content-Type-Options", "nosniff"}};
     if (response.status == 401)
         headers.append({QByteArrayLiteral("WWW-Authenticate"),
@@ -151,9 +152,8 @@ std::variant<QJsonObject, ApiResponse> ApiServer::bodyObject(const HttpRequest& 
     return doc.object();
 }
 
-void ApiServer::ask(
-    const std::function<void(ApiService*, std::function<void(ApiResponse)>)>& work,
-    const HttpReply& reply, std::function<void(const ApiResponse&)> then)
+void ApiServer::ask(const std::function<void(ApiService*, std::function<void(ApiResponse)>)>& work,
+                    const HttpReply& reply, std::function<void(const ApiResponse&)> then)
 {
     ApiService* service = m_service;
     auto done = [reply, then = std::move(then)](ApiResponse response) {
@@ -181,8 +181,7 @@ void ApiServer::handle(const HttpRequest& request, const HttpReply& reply)
     route(request, reply, parts);
 }
 
-void ApiServer::route(const HttpRequest& request, const HttpReply& reply,
-                      const QStringList& parts)
+void ApiServer::route(const HttpRequest& request, const HttpReply& reply, const QStringList& parts)
 {
     const QByteArray& method = request.method;
     auto notFound = [&] {
@@ -193,9 +192,10 @@ void ApiServer::route(const HttpRequest& request, const HttpReply& reply,
     auto allow = [&](const char* allowed) {
         if (method == allowed)
             return true;
-        send(reply, ApiResponse::error(405, ErrorKind::Usage,
-                                       QStringLiteral("%1 takes %2")
-                                           .arg(request.path, QString::fromLatin1(allowed))));
+        send(reply,
+             ApiResponse::error(
+                 405, ErrorKind::Usage,
+                 QStringLiteral("%1 takes %2").arg(request.path, QString::fromLatin1(allowed))));
         return false;
     };
     auto toolsReady = [&] {
@@ -230,8 +230,8 @@ void ApiServer::route(const HttpRequest& request, const HttpReply& reply,
         if (!allow("GET"))
             return;
         const QString id = parts.at(2);
-        const QString pattern = request.query.queryItemValue(QStringLiteral("pattern"),
-                                                             QUrl::FullyDecoded);
+        const QString pattern =
+            request.query.queryItemValue(QStringLiteral("pattern"), QUrl::FullyDecoded);
         ask([id, pattern](ApiService* s, auto done) { s->inventoryHosts(id, pattern, done); },
             reply);
         return;
@@ -312,9 +312,9 @@ void ApiServer::routeRuns(const HttpRequest& request, const HttpReply& reply,
         return send(reply, {200, log->toJson()});
     if (action == QStringLiteral("events") && method == "GET") {
         const QString format = request.query.queryItemValue(QStringLiteral("format"));
-        const bool jsonl = format == QStringLiteral("jsonl") ||
-                           (format.isEmpty() &&
-                            request.header("accept").contains("application/x-ndjson"));
+        const bool jsonl =
+            format == QStringLiteral("jsonl") ||
+            (format.isEmpty() && request.header("accept").contains("application/x-ndjson"));
         if (!format.isEmpty() && format != QStringLiteral("jsonl") &&
             format != QStringLiteral("sse"))
             return send(reply, ApiResponse::error(400, ErrorKind::Usage,
@@ -336,9 +336,8 @@ void ApiServer::routeRuns(const HttpRequest& request, const HttpReply& reply,
     }
     if (action == QStringLiteral("cancel") && method == "POST") {
         if (!log->isFinished())
-            QMetaObject::invokeMethod(m_service, [service = m_service, id] {
-                service->cancelRun(id);
-            });
+            QMetaObject::invokeMethod(m_service,
+                                      [service = m_service, id] { service->cancelRun(id); });
         return send(reply, {202, log->toJson(false)});
     }
     send(reply, ApiResponse::error(404, ErrorKind::NotFound,
@@ -388,9 +387,8 @@ void ApiServer::routeHistory(const HttpRequest& request, const HttpReply& reply,
                        for (const QJsonValue& t :
                             started.value(QStringLiteral("targets")).toArray())
                            targets << t.toString();
-                       m_runs->create(
-                           started.value(QStringLiteral("run")).toString().toULongLong(),
-                           started.value(QStringLiteral("title")).toString(), targets);
+                       m_runs->create(started.value(QStringLiteral("run")).toString().toULongLong(),
+                                      started.value(QStringLiteral("title")).toString(), targets);
                    });
     }
     send(reply, ApiResponse::error(404, ErrorKind::NotFound,

@@ -49,8 +49,7 @@ private:
     void handle(const HttpRequest& request, const HttpReply& reply);
     void route(const HttpRequest& request, const HttpReply& reply, const QStringList& parts);
     void routeRuns(const HttpRequest& request, const HttpReply& reply, const QStringList& parts);
-    void routeHistory(const HttpRequest& request, const HttpReply& reply,
-                      const QStringList& parts);
+    void routeHistory(const HttpRequest& request, const HttpReply& reply, const QStringList& parts);
     void routeHostKeys(const HttpRequest& request, const HttpReply& reply,
                        const QStringList& parts);
     void startRun(const HttpRequest& request, const HttpReply& reply,

@@ -25,8 +25,7 @@ ApiService::ApiService(ApiContext context, QObject* parent)
         else
             m_historyProblem = opened.error().message;
     }
-    connect(m_context.engine, &EngineClient::toolsDescribed, this,
-            &ApiService::onToolsDescribed);
+    connect(m_context.engine, &EngineClient::toolsDescribed, this, &ApiService::onToolsDescribed);
 }
 
 ApiService::~ApiService() = default;
@@ -37,9 +36,8 @@ namespace {
 void answer(ApiServer* server, const ApiService::Done& done, ApiResponse response)
 {
     if (server)
-        QMetaObject::invokeMethod(server, [done, response = std::move(response)] {
-            done(response);
-        });
+        QMetaObject::invokeMethod(server,
+                                  [done, response = std::move(response)] { done(response); });
 }
 
 QJsonObject historyJson(const HistoryRun& run)
@@ -66,16 +64,16 @@ void ApiService::describeTools()
     m_describeId = m_context.engine->describeTools();
 }
 
-void ApiService::onToolsDescribed(quint64 requestId, const QJsonArray& tools,
-                                  const QString& error)
+void ApiService::onToolsDescribed(quint64 requestId, const QJsonArray& tools, const QString& error)
 {
     if (requestId != m_describeId)
         return;
     if (error.isEmpty())
         m_catalog = std::make_shared<const ToolCatalog>(ToolCatalog::fromJson(tools));
     if (m_server)
-        QMetaObject::invokeMethod(m_server, [server = m_server, catalog = m_catalog, tools,
-                                             error] { server->setTools(catalog, tools, error); });
+        QMetaObject::invokeMethod(m_server, [server = m_server, catalog = m_catalog, tools, error] {
+            server->setTools(catalog, tools, error);
+        });
 }
 
 std::variant<ServedInventory, ApiResponse> ApiService::findInventory(const QString& id) const
@@ -90,10 +88,10 @@ std::variant<ServedInventory, ApiResponse> ApiService::findInventory(const QStri
         if (inventory.id == id)
             return inventory;
     }
-    return ApiResponse::error(404, ErrorKind::NotFound,
-                              QStringLiteral("no inventory '%1' is served (GET /v1/inventories)")
-                                  .arg(id),
-                              QStringLiteral("inventory"));
+    return ApiResponse::error(
+        404, ErrorKind::NotFound,
+        QStringLiteral("no inventory '%1' is served (GET /v1/inventories)").arg(id),
+        QStringLiteral("inventory"));
 }
 
 void ApiService::startRun(const RunSpec& spec, const Done& done)
@@ -150,10 +148,10 @@ void ApiService::startRun(const RunSpec& spec, const Done& done)
         request.targets = resolved->hosts;
         if (request.targets.isEmpty())
             return answer(m_server, done,
-                          ApiResponse::error(400, ErrorKind::Usage,
-                                             QStringLiteral("pattern '%1' matches no host")
-                                                 .arg(request.pattern),
-                                             QStringLiteral("pattern")));
+                          ApiResponse::error(
+                              400, ErrorKind::Usage,
+                              QStringLiteral("pattern '%1' matches no host").arg(request.pattern),
+                              QStringLiteral("pattern")));
     }
     QJsonArray targets;
     for (const HostTarget& target : std::as_const(request.targets))
@@ -166,19 +164,18 @@ void ApiService::startRun(const RunSpec& spec, const Done& done)
     ApiServer* server = m_server;
     connect(run, &RunHandle::events, this, [this, id](const QList<RunEvent>& events) {
         if (m_server)
-            QMetaObject::invokeMethod(m_server, [server = m_server, id, events] {
-                server->onRunEvents(id, events);
-            });
+            QMetaObject::invokeMethod(
+                m_server, [server = m_server, id, events] { server->onRunEvents(id, events); });
     });
     connect(run, &QObject::destroyed, this, [this, id] { m_runs.remove(id); });
     const QString runId = QString::number(id);
     answer(server, done,
-           {201, QJsonObject{{QStringLiteral("run"), runId},
-                             {QStringLiteral("title"), title},
-                             {QStringLiteral("targets"), targets},
-                             {QStringLiteral("url"), QString(QStringLiteral("/v1/runs/") + runId)},
-                             {QStringLiteral("events"),
-                              QStringLiteral("/v1/runs/%1/events").arg(runId)}}});
+           {201, QJsonObject{
+                     {QStringLiteral("run"), runId},
+                     {QStringLiteral("title"), title},
+                     {QStringLiteral("targets"), targets},
+                     {QStringLiteral("url"), QString(QStringLiteral("/v1/runs/") + runId)},
+                     {QStringLiteral("events"), QStringLiteral("/v1/runs/%1/events").arg(runId)}}});
 }
 
 void ApiService::cancelRun(quint64 runId)
@@ -210,8 +207,7 @@ void ApiService::record(RunHandle* run)
                 stored.origin = event.info.value(QStringLiteral("origin")).toString();
                 stored.pattern = event.info.value(QStringLiteral("pattern")).toString();
                 stored.inventory = event.info.value(QStringLiteral("inventory")).toString();
-                for (const QJsonValue& host :
-                     event.info.value(QStringLiteral("targets")).toArray())
+                for (const QJsonValue& host : event.info.value(QStringLiteral("targets")).toArray())
                     stored.hosts << host.toString();
                 if (auto id = m_history->beginRun(stored, {}))
                     *historyId = *id;
@@ -238,11 +234,11 @@ void ApiService::inventories(const Done& done)
     for (const ServedInventory& served : all) {
         QStringList groups = served.inventory.groupNames();
         groups.sort();
-        list.append(QJsonObject{{QStringLiteral("id"), served.id},
-                                {QStringLiteral("path"), served.path},
-                                {QStringLiteral("hosts"),
-                                 int(served.inventory.hostsOf(Inventory::allGroup()).size())},
-                                {QStringLiteral("groups"), QJsonArray::fromStringList(groups)}});
+        list.append(QJsonObject{
+            {QStringLiteral("id"), served.id},
+            {QStringLiteral("path"), served.path},
+            {QStringLiteral("hosts"), int(served.inventory.hostsOf(Inventory::allGroup()).size())},
+            {QStringLiteral("groups"), QJsonArray::fromStringList(groups)}});
     }
     answer(m_server, done, {200, list});
 }
@@ -294,8 +290,8 @@ void ApiService::history(int limit, const Done& done)
                                              : m_historyProblem));
     auto runs = m_history->runs(limit);
     if (!runs)
-        return answer(m_server, done, ApiResponse::error(503, runs.error().kind,
-                                                         runs.error().message));
+        return answer(m_server, done,
+                      ApiResponse::error(503, runs.error().kind, runs.error().message));
     QJsonArray list;
     for (const HistoryRun& run : std::as_const(*runs))
         list.append(historyJson(run));

@@ -21,10 +21,10 @@ QByteArray ApiToken::generate()
 QString ApiToken::defaultFile()
 {
     const QString runtime = qEnvironmentVariable("XDG_RUNTIME_DIR");
-    const QString base = !runtime.isEmpty() && QFileInfo(runtime).isDir()
-                             ? runtime
-                             : QStandardPaths::writableLocation(
-                                   QStandardPaths::GenericConfigLocation);
+    const QString base =
+        !runtime.isEmpty() && QFileInfo(runtime).isDir()
+            ? runtime
+            : QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation);
     return base + QStringLiteral("/hostdeck/api.json");
 }
 
@@ -33,8 +33,8 @@ Status ApiToken::writeFile(const QString& path, const QJsonObject& content)
     const QString dir = QFileInfo(path).absolutePath();
     if (!QDir().mkpath(dir))
         return makeError(ErrorKind::Io, QStringLiteral("cannot create %1").arg(dir));
-    QFile::setPermissions(dir, QFileDevice::ReadOwner | QFileDevice::WriteOwner |
-                                   QFileDevice::ExeOwner);
+    QFile::setPermissions(dir,
+                          QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         return makeError(ErrorKind::Io,

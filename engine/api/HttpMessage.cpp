@@ -11,8 +11,8 @@ bool isToken(const QByteArray& text)
     if (text.isEmpty())
         return false;
     for (const char c : text) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                        QByteArrayView("!#$%&'*+-.^_`|~").contains(c);
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || QByteArrayView("!#$%&'*+-.^_`|~").contains(c);
         if (!ok)
             return false;
     }
@@ -59,8 +59,9 @@ HttpRequestParser::State HttpRequestParser::feed(QByteArray& buffer)
             return State::NeedMore;
         }
         if (end > m_limits.maxRequestLine + m_limits.maxHeaderBytes)
-            return fail(431, QStringLiteral("header block longer than %1 bytes")
-                                 .arg(m_limits.maxHeaderBytes));
+            return fail(
+                431,
+                QStringLiteral("header block longer than %1 bytes").arg(m_limits.maxHeaderBytes));
         const QByteArray head = buffer.left(end);
         buffer.remove(0, end + 4);
         if (const State state = parseHead(head); state == State::Failed)
@@ -83,8 +84,8 @@ HttpRequestParser::State HttpRequestParser::parseHead(const QByteArray& head)
     if (requestLine.endsWith('\r'))
         requestLine.chop(1);
     if (requestLine.size() > m_limits.maxRequestLine)
-        return fail(414,
-                    QStringLiteral("request line longer than %1 bytes").arg(m_limits.maxRequestLine));
+        return fail(
+            414, QStringLiteral("request line longer than %1 bytes").arg(m_limits.maxRequestLine));
     const QList<QByteArray> parts = requestLine.split(' ');
     if (parts.size() != 3 || !isToken(parts.at(0)) || !parts.at(1).startsWith('/'))
         return fail(400, QStringLiteral("malformed request line"));
@@ -126,8 +127,8 @@ HttpRequestParser::State HttpRequestParser::parseHead(const QByteArray& head)
         if (!ok || n < 0)
             return fail(400, QStringLiteral("bad Content-Length"));
         if (n > m_limits.maxBody)
-            return fail(413, QStringLiteral("request body larger than %1 bytes")
-                                 .arg(m_limits.maxBody));
+            return fail(413,
+                        QStringLiteral("request body larger than %1 bytes").arg(m_limits.maxBody));
         m_bodyLeft = n;
     }
     return State::NeedMore;

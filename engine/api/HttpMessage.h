@@ -81,8 +81,7 @@ private:
 /// "OK", "Not Found", ... for the statuses this server uses.
 QByteArray httpReason(int status);
 /// The status line and headers of a response (Content-Length given, or chunked when < 0).
-QByteArray httpHead(int status, const HttpHeaders& headers, qint64 contentLength,
-                    bool keepAlive);
+QByteArray httpHead(int status, const HttpHeaders& headers, qint64 contentLength, bool keepAlive);
 /// One chunk of a chunked body (an empty `data` is skipped: the last chunk is httpLastChunk()).
 QByteArray httpChunk(const QByteArray& data);
 inline QByteArray httpLastChunk()

@@ -32,14 +32,14 @@ QJsonObject scalarSchema(ParamType::Kind kind, const QStringList& choices)
         return {{QStringLiteral("type"), QStringLiteral("boolean")}};
     case Kind::Bytes:
         return {{QStringLiteral("oneOf"),
-                 QJsonArray{QJsonObject{{QStringLiteral("type"), QStringLiteral("string")}},
-                            QJsonObject{{QStringLiteral("type"), QStringLiteral("object")},
-                                        {QStringLiteral("required"),
-                                         QJsonArray{QStringLiteral("$bytes")}},
-                                        {QStringLiteral("properties"),
-                                         QJsonObject{{QStringLiteral("$bytes"),
-                                                      QJsonObject{{QStringLiteral("type"),
-                                                                   QStringLiteral("string")}}}}}}}}};
+                 QJsonArray{
+                     QJsonObject{{QStringLiteral("type"), QStringLiteral("string")}},
+                     QJsonObject{{QStringLiteral("type"), QStringLiteral("object")},
+                                 {QStringLiteral("required"), QJsonArray{QStringLiteral("$bytes")}},
+                                 {QStringLiteral("properties"),
+                                  QJsonObject{{QStringLiteral("$bytes"),
+                                               QJsonObject{{QStringLiteral("type"),
+                                                            QStringLiteral("string")}}}}}}}}};
     case Kind::List:
         return {{QStringLiteral("type"), QStringLiteral("array")}};
     case Kind::Dict:
@@ -70,7 +70,8 @@ QJsonObject OpenApiDocument::paramSchema(const ParamInfo& param)
     QJsonObject schema = scalarSchema(param.type.kind, param.type.choices);
     if (param.type.kind == ParamType::Kind::List)
         schema.insert(QStringLiteral("items"), scalarSchema(param.type.itemKind, {}));
-    if (param.type.optional && param.type.kind != ParamType::Kind::Json)
+    // OpenAPI 3.0 allows `nullable` only beside a `type` (bytes, a oneOf, stays without).
+    if (param.type.optional && schema.contains(QStringLiteral("type")))
         schema.insert(QStringLiteral("nullable"), true);
     const QString annotation =
         param.annotation.isEmpty() ? QStringLiteral("any JSON value") : param.annotation;
@@ -93,11 +94,11 @@ QJsonObject OpenApiDocument::argsSchema(const MethodInfo& method)
         if (param.required)
             required.append(param.name);
     }
-    QJsonObject schema{{QStringLiteral("type"), QStringLiteral("object")},
-                       {QStringLiteral("additionalProperties"), false},
-                       {QStringLiteral("properties"), properties},
-                       {QStringLiteral("description"),
-                        QStringLiteral("Arguments of %1.").arg(method.fullName())}};
+    QJsonObject schema{
+        {QStringLiteral("type"), QStringLiteral("object")},
+        {QStringLiteral("additionalProperties"), false},
+        {QStringLiteral("properties"), properties},
+        {QStringLiteral("description"), QStringLiteral("Arguments of %1.").arg(method.fullName())}};
     if (!required.isEmpty())
         schema.insert(QStringLiteral("required"), required);
     return schema;
@@ -132,16 +133,16 @@ QJsonObject OpenApiDocument::generate(const ToolCatalog& catalog, const QString&
                 description = QStringLiteral("%1 (no docstring).").arg(method.fullName());
             if (method.changes)
                 description += QStringLiteral("\n\nChanges the host: honours `check`.");
-            QJsonObject operation{
-                {QStringLiteral("operationId"), name},
-                {QStringLiteral("tags"), QJsonArray{tool.name}},
-                {QStringLiteral("summary"),
-                 method.summary().isEmpty() ? method.fullName() : method.summary().left(200)},
-                {QStringLiteral("description"), description},
-                {QStringLiteral("requestBody"),
-                 jsonBody(ref(name + QStringLiteral("_request")), anyRequired)},
-                {QStringLiteral("responses"), runStartResponses()},
-                {QStringLiteral("x-hostdeck-changes"), method.changes}};
+            QJsonObject operation{{QStringLiteral("operationId"), name},
+                                  {QStringLiteral("tags"), QJsonArray{tool.name}},
+                                  {QStringLiteral("summary"), method.summary().isEmpty()
+                                                                  ? method.fullName()
+                                                                  : method.summary().left(200)},
+                                  {QStringLiteral("description"), description},
+                                  {QStringLiteral("requestBody"),
+                                   jsonBody(ref(name + QStringLiteral("_request")), anyRequired)},
+                                  {QStringLiteral("responses"), runStartResponses()},
+                                  {QStringLiteral("x-hostdeck-changes"), method.changes}};
             paths.insert(QStringLiteral("/v1/call/") + method.fullName(),
                          QJsonObject{{QStringLiteral("post"), operation}});
         }
@@ -154,14 +155,13 @@ QJsonObject OpenApiDocument::generate(const ToolCatalog& catalog, const QString&
                          (tool.custom ? QStringLiteral(" (custom tool)") : QString()))}});
         }
     }
-    QJsonObject components{{QStringLiteral("schemas"), schemas},
-                           {QStringLiteral("responses"), errorResponses()},
-                           {QStringLiteral("securitySchemes"),
-                            QJsonObject{{QStringLiteral("bearer"),
-                                         QJsonObject{{QStringLiteral("type"),
-                                                      QStringLiteral("http")},
-                                                     {QStringLiteral("scheme"),
-                                                      QStringLiteral("bearer")}}}}}};
+    QJsonObject components{
+        {QStringLiteral("schemas"), schemas},
+        {QStringLiteral("responses"), errorResponses()},
+        {QStringLiteral("securitySchemes"),
+         QJsonObject{{QStringLiteral("bearer"),
+                      QJsonObject{{QStringLiteral("type"), QStringLiteral("http")},
+                                  {QStringLiteral("scheme"), QStringLiteral("bearer")}}}}}};
     return {{QStringLiteral("openapi"), QStringLiteral("3.0.3")},
             {QStringLiteral("info"), info(version)},
             {QStringLiteral("servers"),

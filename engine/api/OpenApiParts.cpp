@@ -64,8 +64,12 @@ QJsonObject object(Props props, const QStringList& required = {}, const QString&
 }
 QJsonObject nullable(QJsonObject schema)
 {
+    // OpenAPI 3.0: `nullable` needs a `type` beside it (every schema made nullable here is an
+    // object).
     if (schema.contains(QStringLiteral("$ref")))
-        return {{QStringLiteral("allOf"), QJsonArray{schema}}, {QStringLiteral("nullable"), true}};
+        return {{QStringLiteral("type"), QStringLiteral("object")},
+                {QStringLiteral("allOf"), QJsonArray{schema}},
+                {QStringLiteral("nullable"), true}};
     return with(schema, QStringLiteral("nullable"), true);
 }
 QJsonObject errorRef(const char* name)
@@ -129,9 +133,9 @@ QJsonObject operation(const QString& id, const QString& tag, const QString& summ
     return o;
 }
 
-const QStringList kStatuses{QStringLiteral("ok"),        QStringLiteral("changed"),
-                            QStringLiteral("failed"),    QStringLiteral("unreachable"),
-                            QStringLiteral("skipped"),   QStringLiteral("timed_out"),
+const QStringList kStatuses{QStringLiteral("ok"),       QStringLiteral("changed"),
+                            QStringLiteral("failed"),   QStringLiteral("unreachable"),
+                            QStringLiteral("skipped"),  QStringLiteral("timed_out"),
                             QStringLiteral("cancelled")};
 const QStringList kEvents{QStringLiteral("run.started"), QStringLiteral("host.state"),
                           QStringLiteral("step.output"), QStringLiteral("step.result"),
@@ -165,9 +169,9 @@ QJsonObject info(const QString& version)
                  "tool descriptions the server has loaded: each tool method is an operation "
                  "under /v1/call/.")},
             {QStringLiteral("license"),
-             QJsonObject{{QStringLiteral("name"), QStringLiteral("Hostdeck licence")},
-                         {QStringLiteral("url"),
-                          QStringLiteral("http://127.0.0.1/hostdeck/LICENSE")}}}};
+             QJsonObject{
+                 {QStringLiteral("name"), QStringLiteral("Hostdeck licence")},
+                 {QStringLiteral("url"), QStringLiteral("http://127.0.0.1/hostdeck/LICENSE")}}}};
 }
 
 QJsonArray fixedTags()
@@ -202,36 +206,37 @@ QJsonObject fixedSchemas()
                      {QStringLiteral("traceback"), arrayOf(anyValue(QStringLiteral("A frame.")))},
                      {QStringLiteral("details"), typed("object")}},
                     {QStringLiteral("kind"), QStringLiteral("message")}));
-    s.insert(QStringLiteral("HostRecord"),
-             object({{QStringLiteral("host"), str()},
-                     {QStringLiteral("status"), enumOf(kStatuses)},
-                     {QStringLiteral("ok"), boolean()},
-                     {QStringLiteral("changed"),
-                      boolean(QStringLiteral("In check mode: would change."))},
-                     {QStringLiteral("check"), boolean()},
-                     {QStringLiteral("value"), anyValue(QStringLiteral("What the tool returned."))},
-                     {QStringLiteral("error"), nullable(ref(QStringLiteral("CallError")))},
-                     {QStringLiteral("duration"), number(QStringLiteral("Seconds."))},
-                     {QStringLiteral("step"), str()},
-                     {QStringLiteral("steps"), arrayOf(ref(QStringLiteral("HostRecord")))}},
-                    {QStringLiteral("host"), QStringLiteral("status"), QStringLiteral("ok"),
-                     QStringLiteral("changed")},
-                    QStringLiteral("One host's record (the shape of `hostdeck-cli call --json`).")));
-    QJsonObject summary = object(
-        {{QStringLiteral("summary"), boolean()},
-         {QStringLiteral("total"), integer()},
-         {QStringLiteral("ok"), integer()},
-         {QStringLiteral("changed"), integer()},
-         {QStringLiteral("failed"), integer()},
-         {QStringLiteral("unreachable"), integer()},
-         {QStringLiteral("skipped"), integer()},
-         {QStringLiteral("timed_out"), integer()},
-         {QStringLiteral("cancelled"), integer()},
-         {QStringLiteral("check"), boolean()},
-         {QStringLiteral("elapsed"), number(QStringLiteral("Seconds."))},
-         {QStringLiteral("refused"),
-          object({{QStringLiteral("kind"), str()}, {QStringLiteral("message"), str()}})}},
-        {QStringLiteral("total")});
+    s.insert(
+        QStringLiteral("HostRecord"),
+        object(
+            {{QStringLiteral("host"), str()},
+             {QStringLiteral("status"), enumOf(kStatuses)},
+             {QStringLiteral("ok"), boolean()},
+             {QStringLiteral("changed"), boolean(QStringLiteral("In check mode: would change."))},
+             {QStringLiteral("check"), boolean()},
+             {QStringLiteral("value"), anyValue(QStringLiteral("What the tool returned."))},
+             {QStringLiteral("error"), nullable(ref(QStringLiteral("CallError")))},
+             {QStringLiteral("duration"), number(QStringLiteral("Seconds."))},
+             {QStringLiteral("step"), str()},
+             {QStringLiteral("steps"), arrayOf(ref(QStringLiteral("HostRecord")))}},
+            {QStringLiteral("host"), QStringLiteral("status"), QStringLiteral("ok"),
+             QStringLiteral("changed")},
+            QStringLiteral("One host's record (the shape of `hostdeck-cli call --json`).")));
+    QJsonObject summary =
+        object({{QStringLiteral("summary"), boolean()},
+                {QStringLiteral("total"), integer()},
+                {QStringLiteral("ok"), integer()},
+                {QStringLiteral("changed"), integer()},
+                {QStringLiteral("failed"), integer()},
+                {QStringLiteral("unreachable"), integer()},
+                {QStringLiteral("skipped"), integer()},
+                {QStringLiteral("timed_out"), integer()},
+                {QStringLiteral("cancelled"), integer()},
+                {QStringLiteral("check"), boolean()},
+                {QStringLiteral("elapsed"), number(QStringLiteral("Seconds."))},
+                {QStringLiteral("refused"),
+                 object({{QStringLiteral("kind"), str()}, {QStringLiteral("message"), str()}})}},
+               {QStringLiteral("total")});
     s.insert(QStringLiteral("Summary"), summary);
     s.insert(QStringLiteral("RunEvent"),
              with(object({{QStringLiteral("event"), enumOf(kEvents)},
@@ -257,8 +262,8 @@ QJsonObject fixedSchemas()
                     {QStringLiteral("run"), QStringLiteral("targets")}));
     s.insert(QStringLiteral("Run"),
              object({{QStringLiteral("run"), str()},
-                     {QStringLiteral("state"), enumOf({QStringLiteral("running"),
-                                                       QStringLiteral("finished")})},
+                     {QStringLiteral("state"),
+                      enumOf({QStringLiteral("running"), QStringLiteral("finished")})},
                      {QStringLiteral("title"), str()},
                      {QStringLiteral("targets"), arrayOf(str())},
                      {QStringLiteral("started"), typed("object")},
@@ -291,13 +296,13 @@ QJsonObject fixedSchemas()
                    QJsonArray{QStringLiteral("tool"), QStringLiteral("method")});
     s.insert(QStringLiteral("CallRunRequest"), callRun);
     s.insert(QStringLiteral("RunStartRequest"),
-             QJsonObject{{QStringLiteral("oneOf"),
-                          QJsonArray{ref(QStringLiteral("CallRunRequest")),
-                                     ref(QStringLiteral("RecipeRunRequest"))}}});
+             QJsonObject{
+                 {QStringLiteral("oneOf"), QJsonArray{ref(QStringLiteral("CallRunRequest")),
+                                                      ref(QStringLiteral("RecipeRunRequest"))}}});
     s.insert(QStringLiteral("HistoryEntry"),
              object({{QStringLiteral("id"), integer()},
-                     {QStringLiteral("started"), with(str(), QStringLiteral("format"),
-                                                      QStringLiteral("date-time"))},
+                     {QStringLiteral("started"),
+                      with(str(), QStringLiteral("format"), QStringLiteral("date-time"))},
                      {QStringLiteral("tool"), str()},
                      {QStringLiteral("method"), str()},
                      {QStringLiteral("args"), typed("object", QStringLiteral("Secrets redacted."))},
@@ -326,12 +331,11 @@ QJsonObject fixedSchemas()
                       enumOf({QStringLiteral("accept_once"), QStringLiteral("accept_and_save"),
                               QStringLiteral("reject")})}},
                     {QStringLiteral("decision")}, {}, true));
-    s.insert(QStringLiteral("Inventory"),
-             object({{QStringLiteral("id"), str()},
-                     {QStringLiteral("path"), str()},
-                     {QStringLiteral("hosts"), integer()},
-                     {QStringLiteral("groups"), arrayOf(str())}},
-                    {QStringLiteral("id")}));
+    s.insert(QStringLiteral("Inventory"), object({{QStringLiteral("id"), str()},
+                                                  {QStringLiteral("path"), str()},
+                                                  {QStringLiteral("hosts"), integer()},
+                                                  {QStringLiteral("groups"), arrayOf(str())}},
+                                                 {QStringLiteral("id")}));
     s.insert(QStringLiteral("InventoryHosts"),
              object({{QStringLiteral("inventory"), str()},
                      {QStringLiteral("pattern"), str()},
@@ -393,10 +397,10 @@ QJsonObject callRequestSchema()
 
 QJsonObject runStartResponses()
 {
-    return responses({{QStringLiteral("201"),
-                       okJson(QStringLiteral("The run started; stream its events."),
-                              ref(QStringLiteral("RunStarted")))}},
-                     {QStringLiteral("400"), QStringLiteral("404"), QStringLiteral("503")});
+    return responses(
+        {{QStringLiteral("201"), okJson(QStringLiteral("The run started; stream its events."),
+                                        ref(QStringLiteral("RunStarted")))}},
+        {QStringLiteral("400"), QStringLiteral("404"), QStringLiteral("503")});
 }
 
 QJsonObject errorResponses()
@@ -419,13 +423,14 @@ QJsonObject fixedPaths()
     const QJsonObject historyParam =
         pathParam(QStringLiteral("id"), QStringLiteral("History id."), true);
     QJsonObject p;
-    p.insert(QStringLiteral("/openapi.json"),
-             QJsonObject{{QStringLiteral("get"),
-                          operation(QStringLiteral("getOpenApi"), QStringLiteral("meta"),
-                                    QStringLiteral("This document"),
-                                    responses({{QStringLiteral("200"),
-                                                okJson(QStringLiteral("OpenAPI 3.0."),
-                                                       typed("object"))}}))}});
+    p.insert(
+        QStringLiteral("/openapi.json"),
+        QJsonObject{
+            {QStringLiteral("get"),
+             operation(QStringLiteral("getOpenApi"), QStringLiteral("meta"),
+                       QStringLiteral("This document"),
+                       responses({{QStringLiteral("200"),
+                                   okJson(QStringLiteral("OpenAPI 3.0."), typed("object"))}}))}});
     p.insert(QStringLiteral("/v1/tools"),
              QJsonObject{{QStringLiteral("get"),
                           operation(QStringLiteral("listTools"), QStringLiteral("tools"),
@@ -434,78 +439,75 @@ QJsonObject fixedPaths()
                                                 okJson(QStringLiteral("The tools."),
                                                        arrayOf(ref(QStringLiteral("Tool"))))}},
                                               {QStringLiteral("503")}))}});
-    p.insert(QStringLiteral("/v1/inventories"),
-             QJsonObject{{QStringLiteral("get"),
-                          operation(QStringLiteral("listInventories"),
-                                    QStringLiteral("inventories"),
-                                    QStringLiteral("Served inventories"),
-                                    responses({{QStringLiteral("200"),
-                                                okJson(QStringLiteral("The inventories."),
-                                                       arrayOf(ref(
-                                                           QStringLiteral("Inventory"))))}}))}});
+    p.insert(
+        QStringLiteral("/v1/inventories"),
+        QJsonObject{{QStringLiteral("get"),
+                     operation(QStringLiteral("listInventories"), QStringLiteral("inventories"),
+                               QStringLiteral("Served inventories"),
+                               responses({{QStringLiteral("200"),
+                                           okJson(QStringLiteral("The inventories."),
+                                                  arrayOf(ref(QStringLiteral("Inventory"))))}}))}});
     p.insert(
         QStringLiteral("/v1/inventories/{inventory}/hosts"),
         QJsonObject{
             {QStringLiteral("get"),
-             operation(QStringLiteral("listInventoryHosts"), QStringLiteral("inventories"),
-                       QStringLiteral("Hosts a pattern selects (no variables, never a secret)"),
-                       responses({{QStringLiteral("200"),
-                                   okJson(QStringLiteral("The hosts."),
-                                          ref(QStringLiteral("InventoryHosts")))}},
-                                 {QStringLiteral("400"), QStringLiteral("404")}),
-                       QJsonArray{pathParam(QStringLiteral("inventory"),
-                                            QStringLiteral("Inventory id.")),
-                                  queryParam(QStringLiteral("pattern"),
-                                             QStringLiteral("Host pattern; default all."),
-                                             str())})}});
-    p.insert(QStringLiteral("/v1/runs"),
+             operation(
+                 QStringLiteral("listInventoryHosts"), QStringLiteral("inventories"),
+                 QStringLiteral("Hosts a pattern selects (no variables, never a secret)"),
+                 responses({{QStringLiteral("200"), okJson(QStringLiteral("The hosts."),
+                                                           ref(QStringLiteral("InventoryHosts")))}},
+                           {QStringLiteral("400"), QStringLiteral("404")}),
+                 QJsonArray{pathParam(QStringLiteral("inventory"), QStringLiteral("Inventory id.")),
+                            queryParam(QStringLiteral("pattern"),
+                                       QStringLiteral("Host pattern; default all."), str())})}});
+    p.insert(
+        QStringLiteral("/v1/runs"),
+        QJsonObject{
+            {QStringLiteral("get"),
+             operation(
+                 QStringLiteral("listRuns"), QStringLiteral("runs"),
+                 QStringLiteral("Runs started over this API (kept in memory)"),
+                 responses({{QStringLiteral("200"), okJson(QStringLiteral("The runs."),
+                                                           ref(QStringLiteral("RunList")))}}))},
+            {QStringLiteral("post"),
+             operation(QStringLiteral("startRun"), QStringLiteral("runs"),
+                       QStringLiteral("Start a run: a tool call on a pattern, or a recipe"),
+                       with(runStartResponses(), QStringLiteral("501"), errorRef("NotImplemented")),
+                       {}, jsonBody(ref(QStringLiteral("RunStartRequest"))))}});
+    p.insert(QStringLiteral("/v1/runs/{run}"),
              QJsonObject{
                  {QStringLiteral("get"),
-                  operation(QStringLiteral("listRuns"), QStringLiteral("runs"),
-                            QStringLiteral("Runs started over this API (kept in memory)"),
-                            responses({{QStringLiteral("200"),
-                                        okJson(QStringLiteral("The runs."),
-                                               ref(QStringLiteral("RunList")))}}))},
-                 {QStringLiteral("post"),
-                  operation(QStringLiteral("startRun"), QStringLiteral("runs"),
-                            QStringLiteral("Start a run: a tool call on a pattern, or a recipe"),
-                            with(runStartResponses(), QStringLiteral("501"),
-                                 errorRef("NotImplemented")),
-                            {}, jsonBody(ref(QStringLiteral("RunStartRequest"))))}});
-    p.insert(QStringLiteral("/v1/runs/{run}"),
-             QJsonObject{{QStringLiteral("get"),
-                          operation(QStringLiteral("getRun"), QStringLiteral("runs"),
-                                    QStringLiteral("A run: its records and summary"),
-                                    responses({{QStringLiteral("200"),
-                                                okJson(QStringLiteral("The run."),
-                                                       ref(QStringLiteral("Run")))}},
-                                              {QStringLiteral("404")}),
-                                    QJsonArray{runParam})}});
+                  operation(QStringLiteral("getRun"), QStringLiteral("runs"),
+                            QStringLiteral("A run: its records and summary"),
+                            responses({{QStringLiteral("200"), okJson(QStringLiteral("The run."),
+                                                                      ref(QStringLiteral("Run")))}},
+                                      {QStringLiteral("404")}),
+                            QJsonArray{runParam})}});
     QJsonObject stream{
         {QStringLiteral("description"),
          QStringLiteral("Server-sent events (`id`, `event`, `data` = one RunEvent), or one "
                         "RunEvent per line with format=jsonl; ends after run.finished.")},
         {QStringLiteral("content"),
-         QJsonObject{{QStringLiteral("text/event-stream"),
-                      QJsonObject{{QStringLiteral("schema"), str()}}},
-                     {QStringLiteral("application/x-ndjson"),
-                      QJsonObject{{QStringLiteral("schema"), ref(QStringLiteral("RunEvent"))}}}}}};
+         QJsonObject{
+             {QStringLiteral("text/event-stream"), QJsonObject{{QStringLiteral("schema"), str()}}},
+             {QStringLiteral("application/x-ndjson"),
+              QJsonObject{{QStringLiteral("schema"), ref(QStringLiteral("RunEvent"))}}}}}};
     p.insert(
         QStringLiteral("/v1/runs/{run}/events"),
         QJsonObject{
             {QStringLiteral("get"),
-             operation(QStringLiteral("streamRunEvents"), QStringLiteral("runs"),
-                       QStringLiteral("The run's events as they happen, from the first"),
-                       responses({{QStringLiteral("200"), stream}}, {QStringLiteral("404")}),
-                       QJsonArray{runParam,
-                                  queryParam(QStringLiteral("format"),
-                                             QStringLiteral("sse (default) or jsonl."),
-                                             enumOf({QStringLiteral("sse"),
-                                                     QStringLiteral("jsonl")})),
-                                  queryParam(QStringLiteral("from"),
-                                             QStringLiteral("First event index to send (as "
-                                                            "Last-Event-ID + 1)."),
-                                             with(integer(), QStringLiteral("minimum"), 0))})}});
+             operation(
+                 QStringLiteral("streamRunEvents"), QStringLiteral("runs"),
+                 QStringLiteral("The run's events as they happen, from the first"),
+                 responses({{QStringLiteral("200"), stream}}, {QStringLiteral("404")}),
+                 QJsonArray{runParam,
+                            queryParam(QStringLiteral("format"),
+                                       QStringLiteral("sse (default) or jsonl."),
+                                       enumOf({QStringLiteral("sse"), QStringLiteral("jsonl")})),
+                            queryParam(QStringLiteral("from"),
+                                       QStringLiteral("First event index to send (as "
+                                                      "Last-Event-ID + 1)."),
+                                       with(integer(), QStringLiteral("minimum"), 0))})}});
     p.insert(QStringLiteral("/v1/runs/{run}/cancel"),
              QJsonObject{{QStringLiteral("post"),
                           operation(QStringLiteral("cancelRun"), QStringLiteral("runs"),
@@ -515,19 +517,18 @@ QJsonObject fixedPaths()
                                                        ref(QStringLiteral("RunStarted")))}},
                                               {QStringLiteral("404")}),
                                     QJsonArray{runParam})}});
-    p.insert(QStringLiteral("/v1/history"),
-             QJsonObject{{QStringLiteral("get"),
-                          operation(QStringLiteral("listHistory"), QStringLiteral("history"),
-                                    QStringLiteral("Stored runs, newest first"),
-                                    responses({{QStringLiteral("200"),
-                                                okJson(QStringLiteral("The runs."),
-                                                       arrayOf(ref(
-                                                           QStringLiteral("HistoryEntry"))))}},
-                                              {QStringLiteral("503")}),
-                                    QJsonArray{queryParam(QStringLiteral("limit"),
-                                                          QStringLiteral("At most this many."),
-                                                          with(integer(), QStringLiteral("minimum"),
-                                                               1))})}});
+    p.insert(
+        QStringLiteral("/v1/history"),
+        QJsonObject{{QStringLiteral("get"),
+                     operation(QStringLiteral("listHistory"), QStringLiteral("history"),
+                               QStringLiteral("Stored runs, newest first"),
+                               responses({{QStringLiteral("200"),
+                                           okJson(QStringLiteral("The runs."),
+                                                  arrayOf(ref(QStringLiteral("HistoryEntry"))))}},
+                                         {QStringLiteral("503")}),
+                               QJsonArray{queryParam(
+                                   QStringLiteral("limit"), QStringLiteral("At most this many."),
+                                   with(integer(), QStringLiteral("minimum"), 1))})}});
     p.insert(QStringLiteral("/v1/history/{id}"),
              QJsonObject{{QStringLiteral("get"),
                           operation(QStringLiteral("getHistoryRun"), QStringLiteral("history"),
@@ -549,14 +550,15 @@ QJsonObject fixedPaths()
                                    boolean(QStringLiteral("Override the stored check mode."))}},
                                  {}, {}, true),
                           false))}});
-    p.insert(QStringLiteral("/v1/host-keys"),
-             QJsonObject{{QStringLiteral("get"),
-                          operation(QStringLiteral("listHostKeys"), QStringLiteral("host-keys"),
-                                    QStringLiteral("Unknown host keys waiting for a decision"),
-                                    responses({{QStringLiteral("200"),
-                                                okJson(QStringLiteral("The questions."),
-                                                       arrayOf(ref(QStringLiteral(
-                                                           "HostKeyQuestion"))))}}))}});
+    p.insert(
+        QStringLiteral("/v1/host-keys"),
+        QJsonObject{
+            {QStringLiteral("get"),
+             operation(QStringLiteral("listHostKeys"), QStringLiteral("host-keys"),
+                       QStringLiteral("Unknown host keys waiting for a decision"),
+                       responses({{QStringLiteral("200"),
+                                   okJson(QStringLiteral("The questions."),
+                                          arrayOf(ref(QStringLiteral("HostKeyQuestion"))))}}))}});
     p.insert(QStringLiteral("/v1/host-keys/{id}"),
              QJsonObject{{QStringLiteral("post"),
                           operation(QStringLiteral("decideHostKey"), QStringLiteral("host-keys"),

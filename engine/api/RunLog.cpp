@@ -68,8 +68,9 @@ RunStream::RunStream(std::shared_ptr<RunLog> log, HttpReply reply, bool sse, qsi
     }
     connect(connection, &HttpConnection::drained, this, &RunStream::pump);
     connect(connection, &HttpConnection::closed, this, &QObject::deleteLater);
-    m_reply.begin(200, sse ? QByteArrayLiteral("text/event-stream; charset=utf-8")
-                           : QByteArrayLiteral("application/x-ndjson"),
+    m_reply.begin(200,
+                  sse ? QByteArrayLiteral("text/event-stream; charset=utf-8")
+                      : QByteArrayLiteral("application/x-ndjson"),
                   {{QByteArrayLiteral("X-Accel-Buffering"), QByteArrayLiteral("no")}});
 }
 

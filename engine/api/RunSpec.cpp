@@ -59,13 +59,19 @@ std::optional<ApiResponse> stringList(const QJsonObject& body, const QString& ke
 } // namespace
 
 std::variant<RunSpec, ApiResponse>
-RunSpec::parse(const QJsonObject& body, const std::optional<std::pair<QString, QString>>& toolMethod)
+RunSpec::parse(const QJsonObject& body,
+               const std::optional<std::pair<QString, QString>>& toolMethod)
 {
-    static const QStringList common{
-        QStringLiteral("pattern"), QStringLiteral("inventory"), QStringLiteral("hosts"),
-        QStringLiteral("check"),   QStringLiteral("forks"),     QStringLiteral("timeout"),
-        QStringLiteral("deadline"), QStringLiteral("serial"), QStringLiteral("max_fail_percentage"),
-        QStringLiteral("args")};
+    static const QStringList common{QStringLiteral("pattern"),
+                                    QStringLiteral("inventory"),
+                                    QStringLiteral("hosts"),
+                                    QStringLiteral("check"),
+                                    QStringLiteral("forks"),
+                                    QStringLiteral("timeout"),
+                                    QStringLiteral("deadline"),
+                                    QStringLiteral("serial"),
+                                    QStringLiteral("max_fail_percentage"),
+                                    QStringLiteral("args")};
     QStringList allowed = common;
     if (!toolMethod)
         allowed << QStringLiteral("tool") << QStringLiteral("method") << QStringLiteral("recipe");
@@ -161,8 +167,7 @@ std::optional<ApiResponse> RunSpec::checkArgs(const ToolCatalog& catalog) const
         const ParamInfo* param = info->param(it.key());
         if (!param)
             return bad(QStringLiteral("args.") + it.key(),
-                       QStringLiteral("%1 has no parameter '%2'")
-                           .arg(info->fullName(), it.key()));
+                       QStringLiteral("%1 has no parameter '%2'").arg(info->fullName(), it.key()));
         MethodInfo single = *info;
         ParamInfo only = *param;
         only.required = false;
