@@ -80,10 +80,9 @@ public:
 
     void send(const QByteArray& method, const QByteArray& path, const QByteArray& body = {})
     {
-        const QByteArray request = method + ' ' + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
-                                   "Authorization: Bearer " + m_token +
-                                   "\r\nContent-Length: " + QByteArray::number(body.size()) +
-                                   "\r\n\r\n" + body;
+        const QByteArray request =
+            method + ' ' + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + "Authorization: Bearer " +
+            m_token + "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
         qsizetype sent = 0;
         while (sent < request.size()) {
             const ssize_t n = ::send(m_fd, request.constData() + sent, request.size() - sent, 0);
@@ -292,8 +291,11 @@ int main(int argc, char** argv)
                 exitCode = 1;
                 return;
             }
-            const QByteArray id =
-                QJsonDocument::fromJson(answer).object().value(QStringLiteral("run")).toString().toUtf8();
+            const QByteArray id = QJsonDocument::fromJson(answer)
+                                      .object()
+                                      .value(QStringLiteral("run"))
+                                      .toString()
+                                      .toUtf8();
             c.send("GET", "/v1/runs/" + id + "/events?format=jsonl");
             c.startStream();
             std::vector<Clock::time_point> received;
@@ -326,8 +328,8 @@ int main(int argc, char** argv)
                     percentile(finishMs, 0.5));
         std::printf("event latency  engine emits -> client reads: median %.2f ms, p95 %.2f ms, "
                     "max %.2f ms (%zu events; target 5 ms)\n",
-                    percentile(eventMs, 0.5), percentile(eventMs, 0.95),
-                    percentile(eventMs, 1.0), eventMs.size());
+                    percentile(eventMs, 0.5), percentile(eventMs, 0.95), percentile(eventMs, 1.0),
+                    eventMs.size());
         std::fflush(stdout);
     });
     loop.exec();

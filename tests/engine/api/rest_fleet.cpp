@@ -39,14 +39,13 @@ int main(int argc, char** argv)
         return 1;
     }
     QStringList known;
-    QStringList inventory{QStringLiteral("all:"), QStringLiteral("  vars:"),
-                          QStringLiteral("    ansible_user: ") + fixture.user(),
-                          QStringLiteral("    ansible_ssh_private_key_file: ") +
-                              fixture.clientKey(),
-                          // Not a connection variable: it must never reach an API response.
-                          QStringLiteral("    deploy_token: \"%1\"").arg(secret),
-                          QStringLiteral("  children:"), QStringLiteral("    web:"),
-                          QStringLiteral("      hosts:")};
+    QStringList inventory{
+        QStringLiteral("all:"), QStringLiteral("  vars:"),
+        QStringLiteral("    ansible_user: ") + fixture.user(),
+        QStringLiteral("    ansible_ssh_private_key_file: ") + fixture.clientKey(),
+        // Not a connection variable: it must never reach an API response.
+        QStringLiteral("    deploy_token: \"%1\"").arg(secret), QStringLiteral("  children:"),
+        QStringLiteral("    web:"), QStringLiteral("      hosts:")};
     QJsonArray ports;
     QStringList db;
     QJsonArray unknownServers;
@@ -65,9 +64,9 @@ int main(int argc, char** argv)
         known << fixture.knownHostsLine(server);
         ports.append(fixture.port(server));
         const QString entry = QStringLiteral("h%1:").arg(i, 2, 10, QLatin1Char('0'));
-        const QStringList lines{QStringLiteral("        ") + entry,
-                                QStringLiteral("          ansible_host: 127.0.0.1"),
-                                QStringLiteral("          ansible_port: %1").arg(fixture.port(server))};
+        const QStringList lines{
+            QStringLiteral("        ") + entry, QStringLiteral("          ansible_host: 127.0.0.1"),
+            QStringLiteral("          ansible_port: %1").arg(fixture.port(server))};
         // Every other host is in `web`, the rest in `db`: patterns have something to select.
         if (i % 2 == 0)
             inventory << lines;

@@ -54,8 +54,7 @@ private slots:
         QTest::newRow("bare LF") << QByteArray("GET / HTTP/1.1\nHost: x\n\r\n\r\n") << 400;
         QTest::newRow("bad length")
             << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n") << 400;
-        QTest::newRow("relative target") << QByteArray("GET x HTTP/1.1\r\nHost: x\r\n\r\n")
-                                         << 400;
+        QTest::newRow("relative target") << QByteArray("GET x HTTP/1.1\r\nHost: x\r\n\r\n") << 400;
     }
     void refusals()
     {
@@ -85,9 +84,8 @@ private slots:
     void keepAliveRules()
     {
         QVERIFY(!parseAll("GET / HTTP/1.0\r\n\r\n").constFirst().keepAlive());
-        QVERIFY(parseAll("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
-                    .constFirst()
-                    .keepAlive());
+        QVERIFY(
+            parseAll("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").constFirst().keepAlive());
         QVERIFY(!parseAll("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
                      .constFirst()
                      .keepAlive());
@@ -108,8 +106,8 @@ private slots:
                     c = char('a' + random.bounded(26));
                 bodies << body;
                 stream += "POST /r" + QByteArray::number(i) + " HTTP/1.1\r\nHost: h\r\n" +
-                          (random.bounded(2) ? "\r\n" : "") + "Content-Length: " +
-                          QByteArray::number(body.size()) + "\r\n\r\n" + body;
+                          (random.bounded(2) ? "\r\n" : "") +
+                          "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
             }
             // A stray CRLF between requests is allowed, so the optional line above is in the
             // header block, not before a request: drop it where it made a bad request.
