@@ -2,6 +2,7 @@
 
 #include "AppServices.h"
 #include "RunCoordinator.h"
+#include "api/ApiToggle.h"
 #include "history/HistoryRecorder.h"
 #include "history/HistoryView.h"
 #include "history/RunHistory.h"
@@ -270,6 +271,12 @@ void MainWindow::buildActions()
     connect(m_templateAction, &QAction::triggered, this, &MainWindow::openTemplateEditor);
     QMenu* tools = menuBar()->addMenu(tr("T&ools"));
     tools->addAction(m_templateAction);
+    // Tools > Serve REST API (off by default): ui/api/ApiToggle.
+    auto* api = new ApiToggle(m_services, m_inventory, m_options.historyPath, m_prompts, this);
+    connect(api, &ApiToggle::statusMessage, this,
+            [this](const QString& message) { statusBar()->showMessage(message, 10000); });
+    tools->addSeparator();
+    tools->addAction(api->action());
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     QAction* search = view->addAction(tr("Search &tools"));

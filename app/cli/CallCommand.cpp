@@ -110,7 +110,7 @@ void runTargets(CliServices& services, const QStringList& args, Done done)
     const QString command = QStringLiteral("targets");
     QCommandLineParser parser;
     TargetOptions targetOptions;
-    targetOptions.addTo(parser);
+    targetOptions.addTo(parser, TargetOptions::Scope::ResolveOnly);
     if (!parse(parser, command, args, done))
         return;
     if (!parser.positionalArguments().isEmpty())

@@ -224,6 +224,57 @@ HelpCommand targetsCommand()
     return c;
 }
 
+HelpCommand serveCommand()
+{
+    HelpCommand c;
+    c.name = u"serve"_s;
+    c.summary = u"Serve the local REST API for scripts (and its OpenAPI document)"_s;
+    c.synopsis = {u"[--port N] [-i INVENTORY]... [OPTIONS]"_s};
+    c.description =
+        u"Runs headless and serves the REST API on 127.0.0.1 and ::1 only: the tool "
+        "descriptions, the inventories given with -i and their hosts, runs (start, stream their "
+        "events, fetch, cancel), the history, and unknown host keys waiting for a decision. The "
+        "OpenAPI document is generated from the tool descriptions and served at /openapi.json. "
+        "Every request needs the bearer token that is written, with the URL, to a file only "
+        "you can read ($XDG_RUNTIME_DIR/hostdeck/api.json); a request whose Host header is not "
+        "a loopback name is refused. The Python client (clients/python) finds both by itself. "
+        "Stops on SIGINT or SIGTERM and removes the token file."_s;
+    c.options = {
+        valued({u"port"_s}, u"N"_s, ValueKind::Number,
+               u"TCP port to listen on; 0 picks a free one (the token file tells which)."_s,
+               u"7707"_s),
+        repeated(valued({u"i"_s, u"inventory"_s}, u"FILE"_s, ValueKind::Inventory,
+                        u"Inventory to serve (its id is the file name without extension); may "
+                        "be given more than once, the first is the default."_s)),
+        valued({u"token-file"_s}, u"FILE"_s, ValueKind::File,
+               u"Where to write the URL and token. Default: $XDG_RUNTIME_DIR/hostdeck/api.json "
+               "(the config folder without XDG_RUNTIME_DIR)."_s),
+        valued({u"history"_s}, u"FILE"_s, ValueKind::File,
+               u"Run history database. Default: $XDG_DATA_HOME/hostdeck/history.sqlite."_s),
+        flag({u"no-history"_s}, u"Keep no history."_s),
+        choice({u"host-keys"_s}, u"POLICY"_s, {u"ask"_s, u"strict"_s, u"accept-new"_s},
+               u"What to do with an unknown host key: queue it for a decision over the API "
+               "(ask; rejected after --host-key-timeout), refuse it (strict) or add it to "
+               "known_hosts (accept-new)."_s,
+               u"ask"_s),
+        valued({u"host-key-timeout"_s}, u"S"_s, ValueKind::Number,
+               u"Seconds an unknown host key waits for a decision before it is rejected."_s,
+               u"120"_s),
+        pythonOption(u"where the inventory names none"_s),
+        toolsDirOption(),
+        readyTimeoutOption({}),
+        valued({u"ssh-config"_s}, u"FILE"_s, ValueKind::File,
+               u"OpenSSH client config to read. Default: ~/.ssh/config when it exists."_s),
+        flag({u"no-ssh-config"_s}, u"Read no OpenSSH client config."_s),
+        valued({u"known-hosts"_s}, u"FILE"_s, ValueKind::File,
+               u"known_hosts file to check host keys against. Default: ~/.ssh/known_hosts."_s),
+        repeated(valued({u"identity"_s}, u"FILE"_s, ValueKind::File,
+                        u"Private key file to log in with; may be given more than once."_s)),
+        valued({u"connect-timeout"_s}, u"S"_s, ValueKind::Number,
+               u"Seconds to wait for an SSH connection."_s, u"10"_s)};
+    return c;
+}
+
 HelpCommand inventoryShow()
 {
     return {.name = u"inventory show"_s,
@@ -395,6 +446,7 @@ HelpProgram cliTable()
                   secretCommand(u"delete"_s),
                   renderCommand(),
                   toolsCommand(),
+                  serveCommand(),
                   sshConfigResolve(),
                   {.name = u"help"_s,
                    .summary = u"Show the help of a command"_s,

@@ -25,6 +25,7 @@ EngineClient* CliServices::engine(const EngineOptions& options)
         config.userToolDirs = options.toolsDirs;
         config.credentials = m_keychain;
         config.pool.readyTimeout = options.readyTimeout;
+        config.hostKeys = options.hostKeys;
         m_engine = std::make_unique<EngineClient>(std::move(config));
     }
     return m_engine.get();

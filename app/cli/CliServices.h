@@ -11,7 +11,8 @@
 
 namespace hostdeck::engine {
 class CredentialStore;
-}
+class HostKeyDecider;
+} // namespace hostdeck::engine
 
 namespace hostdeck::cli {
 
@@ -29,6 +30,7 @@ public:
     {
         QStringList toolsDirs; ///< --tools-dir; empty: the user tools folder
         std::chrono::milliseconds readyTimeout{std::chrono::seconds(30)};
+        std::shared_ptr<engine::HostKeyDecider> hostKeys; ///< null: unknown keys refused
     };
 
     CliServices();

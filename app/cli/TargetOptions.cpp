@@ -121,15 +121,16 @@ TargetOptions::TargetOptions()
 {
 }
 
-void TargetOptions::addTo(QCommandLineParser& parser) const
+void TargetOptions::addTo(QCommandLineParser& parser, Scope scope) const
 {
     parser.addOptions({m_local,      m_hosts,          m_inventory,     m_limit,
                        m_sshConfig,  m_noSshConfig,    m_knownHosts,    m_hostKeys,
                        m_identity,   m_connectTimeout, m_python,        m_become,
                        m_becomeUser, m_becomeMethod,   m_passwordStdin, m_forks,
                        m_timeout,    m_deadline,       m_check,         m_serial,
-                       m_maxFail,    m_readyTimeout,   m_toolsDir,      m_history,
-                       m_noHistory,  m_rerunFailed});
+                       m_maxFail,    m_readyTimeout,   m_toolsDir});
+    if (scope == Scope::Run)
+        parser.addOptions({m_history, m_noHistory, m_rerunFailed});
 }
 
 CliServices::EngineOptions TargetOptions::engineOptions(const QCommandLineParser& parser) const

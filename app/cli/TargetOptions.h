@@ -27,7 +27,13 @@ class TargetOptions
 {
 public:
     TargetOptions();
-    void addTo(QCommandLineParser& parser) const;
+    enum class Scope
+    {
+        Run,
+        ResolveOnly
+    };
+    /// ResolveOnly leaves out what only a run uses (the history options).
+    void addTo(QCommandLineParser& parser, Scope scope = Scope::Run) const;
 
     /// The targets through TargetFactory (the one mapping every face uses); a password piped with
     /// --password-stdin goes to `services.typed()`, an inventory to `services.keychain()`.

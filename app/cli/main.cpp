@@ -4,6 +4,7 @@
 #include "HelpRender.h"
 #include "InventoryCommands.h"
 #include "RunCommand.h"
+#include "ServeCommand.h"
 #include "SshConfigCommand.h"
 
 #include <QCoreApplication>
@@ -55,11 +56,10 @@ int main(int argc, char** argv)
         return runSecretCommand(args, in, out(), err());
     }
     using Command = void (*)(CliServices&, const QStringList&, Done);
-    const QHash<QString, Command> commands{{QStringLiteral("call"), &runCall},
-                                           {QStringLiteral("render"), &runRender},
-                                           {QStringLiteral("targets"), &runTargets},
-                                           {QStringLiteral("run"), &runRecipe},
-                                           {QStringLiteral("tools"), &runTools}};
+    const QHash<QString, Command> commands{
+        {QStringLiteral("call"), &runCall},       {QStringLiteral("render"), &runRender},
+        {QStringLiteral("targets"), &runTargets}, {QStringLiteral("run"), &runRecipe},
+        {QStringLiteral("serve"), &runServe},     {QStringLiteral("tools"), &runTools}};
     const Command run = commands.value(command);
     if (!run) {
         err() << "hostdeck-cli: unknown command '" << command << "'" << Qt::endl;
