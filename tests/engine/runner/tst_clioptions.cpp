@@ -338,15 +338,21 @@ private slots:
                          QStringLiteral("      hostdeck_jump: ") + hop(m_servers[2]),
                          QStringLiteral("      ansible_become: true")};
         const QString inventory = m_sshd.writeFile(QStringLiteral("jump.yml"), yaml);
+        // A hop that is not an inventory host is dialled as `ssh -J` dials it: with the OpenSSH
+        // config for its address, not the target's inventory key.
+        const QString hopConfig = m_sshd.writeFile(
+            QStringLiteral("hop_config"), {QStringLiteral("Host 127.0.0.1"),
+                                           QStringLiteral("  IdentityFile ") + m_sshd.clientKey()});
         const CliRun run = runCli(
             QStringList{QStringLiteral("call"), QStringLiteral("-i"), inventory,
                         QStringLiteral("-l"), QStringLiteral("all"), QStringLiteral("--ssh-config"),
-                        m_emptyConfig, QStringLiteral("--known-hosts"), m_knownHosts,
+                        hopConfig, QStringLiteral("--known-hosts"), m_knownHosts,
                         QStringLiteral("--connect-timeout"), QStringLiteral("5")} +
             execArgs({QStringLiteral("id"), QStringLiteral("-un")}));
         QFile::remove(m_dropIn);
         QCOMPARE(run.exitCode, 1); // blockedjump fails
-        QCOMPARE(stdoutOf(run.host(QStringLiteral("viajump"))), m_sshd.user() + u'\n');
+        QVERIFY2(stdoutOf(run.host(QStringLiteral("viajump"))) == m_sshd.user() + u'\n',
+                 run.text().constData());
         QCOMPARE(stdoutOf(run.host(QStringLiteral("asnobody"))), QStringLiteral("nobody\n"));
         QCOMPARE(stdoutOf(run.host(QStringLiteral("asroot"))), QStringLiteral("root\n"));
         QCOMPARE(stdoutOf(run.host(QStringLiteral("jumpandroot"))), QStringLiteral("root\n"));
