@@ -211,10 +211,15 @@ def delete(root: str, paths: list[str]) -> dict:
                     missing.append(rel)
                     continue
                 if not check:
-                    if stat.S_ISDIR(st.st_mode):
-                        _rmtree_at(parent, parts[-1])
-                    else:
-                        os.unlink(parts[-1], dir_fd=parent)
+                    try:
+                        if stat.S_ISDIR(st.st_mode):
+                            _rmtree_at(parent, parts[-1])
+                        else:
+                            os.unlink(parts[-1], dir_fd=parent)
+                    except OSError as err:
+                        raise hostdeck.ToolError("cannot delete %s under %s: %s%s" % (
+                            rel, root, err.strerror or err,
+                            " (%s)" % err.filename if err.filename else ""), path=rel, root=root)
                 removed.append(rel)
             finally:
                 os.close(parent)
