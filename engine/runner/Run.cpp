@@ -34,9 +34,7 @@ public:
         if (request.timeout.count() <= 0)
             request.timeout = m_run->timeoutFor(request);
         // The host's session from the pool: a step after a lost connection gets a new one.
-        if (!m_session || m_session->state() == AgentSession::State::Closed)
-            m_session = m_run->m_pool ? m_run->m_pool->acquire(m_target) : m_session.data();
-        AgentSession* session = m_session.data();
+        AgentSession* session = this->session();
         Q_ASSERT(session); // launch() refuses hosts once the pool is gone
         AgentCall* call = nullptr;
         const ToolCatalog* catalog = m_run->m_catalog.get();
@@ -62,6 +60,26 @@ public:
                              onChunk(step, stream, data, *bytes);
                          });
         return call;
+    }
+
+    AgentSession* session() override
+    {
+        if (!m_session || m_session->state() == AgentSession::State::Closed)
+            m_session = m_run->m_pool ? m_run->m_pool->acquire(m_target) : m_session.data();
+        return m_session.data();
+    }
+
+    void progress(const QJsonValue& data, const QString& step) override
+    {
+        if (m_done)
+            return;
+        RunEvent event;
+        event.type = RunEvent::Type::StepOutput;
+        event.host = m_target.name;
+        event.step = step;
+        event.stream = QStringLiteral("progress");
+        event.data = data;
+        m_run->emitEvent(std::move(event));
     }
 
     void stepFinished(const HostResult& record) override
