@@ -22,9 +22,10 @@ namespace hostdeck::test {
 /// Sets the mtime of `path` (not following a symlink), nanoseconds.
 inline bool setMtime(const QString& path, qint64 ns)
 {
-    const struct timespec times[2] = {{0, UTIME_OMIT}, {time_t(ns / 1000000000LL), long(ns % 1000000000LL)}};
-    return ::utimensat(AT_FDCWD, QFile::encodeName(path).constData(), times,
-                       AT_SYMLINK_NOFOLLOW) == 0;
+    const struct timespec times[2] = {{0, UTIME_OMIT},
+                                      {time_t(ns / 1000000000LL), long(ns % 1000000000LL)}};
+    return ::utimensat(AT_FDCWD, QFile::encodeName(path).constData(), times, AT_SYMLINK_NOFOLLOW) ==
+           0;
 }
 
 inline bool writeBytes(const QString& path, const QByteArray& data)
@@ -60,8 +61,8 @@ inline GeneratedTree generateTree(const QString& root, quint32 seed, int files, 
     QRandomGenerator rng(seed);
     GeneratedTree made;
     QStringList dirs{QString()};
-    const QStringList names{QStringLiteral("plain%1.txt"), QStringLiteral("été ☃ %1.conf"),
-                            QStringLiteral("日本語-%1.bin"), QStringLiteral("🎉 party %1"),
+    const QStringList names{QStringLiteral("plain%1.txt"),       QStringLiteral("été ☃ %1.conf"),
+                            QStringLiteral("日本語-%1.bin"),     QStringLiteral("🎉 party %1"),
                             QStringLiteral("with space %1.log"), QStringLiteral(".hidden%1")};
     const int fileModes[] = {0644, 0600, 0755, 0640, 0444};
     const int dirModes[] = {0755, 0750, 0700, 0775};
@@ -83,7 +84,8 @@ inline GeneratedTree generateTree(const QString& root, quint32 seed, int files, 
         const QString path = root + QLatin1Char('/') + rel;
         writeBytes(path, randomBytes(rng, size));
         ::chmod(QFile::encodeName(path).constData(), mode_t(fileModes[rng.bounded(5)]));
-        setMtime(path, 1500000000LL * 1000000000LL + qint64(rng.generate64() % 200000000000000000ULL));
+        setMtime(path,
+                 1500000000LL * 1000000000LL + qint64(rng.generate64() % 200000000000000000ULL));
         made.files << rel;
         made.bytes += size;
     }
@@ -140,7 +142,8 @@ inline QMap<QString, QString> snapshotTree(const QString& root, const SnapshotOp
     }
     ::closedir(dir);
     for (const QByteArray& raw : std::as_const(names)) {
-        const QString rel = (prefix.isEmpty() ? QString() : prefix + QLatin1Char('/')) + QFile::decodeName(raw);
+        const QString rel =
+            (prefix.isEmpty() ? QString() : prefix + QLatin1Char('/')) + QFile::decodeName(raw);
         if (options.skipTemps && rel.endsWith(QStringLiteral(".hostdeck-tmp")))
             continue;
         const QString path = root + QLatin1Char('/') + rel;
@@ -155,7 +158,8 @@ inline QMap<QString, QString> snapshotTree(const QString& root, const SnapshotOp
             target.truncate(std::max<ssize_t>(n, 0));
             out.insert(rel, QStringLiteral("link -> ") + QFile::decodeName(target));
         } else if (S_ISDIR(st.st_mode)) {
-            out.insert(rel, QStringLiteral("dir %1").arg(QString::number((st.st_mode & 07777) | mode_t(options.dirModeOr), 8)));
+            out.insert(rel, QStringLiteral("dir %1").arg(QString::number(
+                                (st.st_mode & 07777) | mode_t(options.dirModeOr), 8)));
             out.insert(snapshotTree(root, options, rel));
         } else {
             const qint64 mtime = qint64(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;

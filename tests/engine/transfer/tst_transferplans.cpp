@@ -111,19 +111,20 @@ class TestTransferPlans : public QObject
         request.options.origin = QStringLiteral("test");
         Outcome outcome;
         RunHandle* handle = m_engine->startRun(std::move(request));
-        connect(handle, &RunHandle::events, this, [&outcome, handle, onEvent](const QList<RunEvent>& batch) {
-            for (const RunEvent& event : batch) {
-                outcome.events << event;
-                if (event.type == RunEvent::Type::HostResult)
-                    outcome.results << event.record;
-                if (event.type == RunEvent::Type::RunFinished) {
-                    outcome.summary = event.summary;
-                    outcome.finished = true;
-                }
-                if (onEvent)
-                    onEvent(handle, event);
-            }
-        });
+        connect(handle, &RunHandle::events, this,
+                [&outcome, handle, onEvent](const QList<RunEvent>& batch) {
+                    for (const RunEvent& event : batch) {
+                        outcome.events << event;
+                        if (event.type == RunEvent::Type::HostResult)
+                            outcome.results << event.record;
+                        if (event.type == RunEvent::Type::RunFinished) {
+                            outcome.summary = event.summary;
+                            outcome.finished = true;
+                        }
+                        if (onEvent)
+                            onEvent(handle, event);
+                    }
+                });
         QElapsedTimer clock;
         clock.start();
         while (!outcome.finished && clock.elapsed() < 240000)
@@ -262,7 +263,9 @@ private slots:
         const QString dest = m_remote + QStringLiteral("/site");
         QRandomGenerator rng(7);
         QStringList files = m_tree.files;
-        files.removeIf([&](const QString& f) { return QFileInfo(m_source + QLatin1Char('/') + f).size() < 10; });
+        files.removeIf([&](const QString& f) {
+            return QFileInfo(m_source + QLatin1Char('/') + f).size() < 10;
+        });
         QStringList rewritten, touched, grown;
         for (int i = 0; i < 3; ++i) {
             const QString f = files.takeAt(int(rng.bounded(int(files.size()))));
@@ -286,7 +289,8 @@ private slots:
         QVERIFY(QDir(m_source).mkpath(QStringLiteral("new folder/deeper")));
         QVERIFY(writeBytes(m_source + QStringLiteral("/new folder/deeper/new.txt"), "new\n"));
         const QString chmodded = files.takeFirst();
-        QVERIFY(::chmod(QFile::encodeName(m_source + QLatin1Char('/') + chmodded).constData(), 0604) == 0);
+        QVERIFY(::chmod(QFile::encodeName(m_source + QLatin1Char('/') + chmodded).constData(),
+                        0604) == 0);
 
         Outcome o = run(copyPlan({m_source}, dest + QLatin1Char('/')));
         QVERIFY2(o.first().ok, qPrintable(o.first().error.message));
@@ -296,8 +300,9 @@ private slots:
                 out << QStringLiteral("tree/") + p;
             return sorted(out);
         };
-        QCOMPARE(o.list(QStringLiteral("copied")),
-                 prefixed(rewritten + grown + QStringList{QStringLiteral("new folder/deeper/new.txt")}));
+        QCOMPARE(
+            o.list(QStringLiteral("copied")),
+            prefixed(rewritten + grown + QStringList{QStringLiteral("new folder/deeper/new.txt")}));
         QCOMPARE(o.list(QStringLiteral("attributes")), prefixed(touched + QStringList{chmodded}));
         QCOMPARE(o.list(QStringLiteral("created")),
                  prefixed({QStringLiteral("new folder"), QStringLiteral("new folder/deeper")}));
@@ -367,8 +372,8 @@ private slots:
         for (const QString& host : {QStringLiteral("h0"), QStringLiteral("h1")}) {
             const QMap<QString, QString> fetched =
                 snapshotTree(back + QLatin1Char('/') + host + QStringLiteral("/tree"), writable);
-            QVERIFY2(fetched == remote, qPrintable(host + QStringLiteral(": ") +
-                                                   firstDifference(remote, fetched)));
+            QVERIFY2(fetched == remote,
+                     qPrintable(host + QStringLiteral(": ") + firstDifference(remote, fetched)));
         }
         for (const HostResult& r : std::as_const(o.results))
             QVERIFY2(r.ok && r.changed, qPrintable(r.error.message));
@@ -397,14 +402,15 @@ private slots:
         QVERIFY(writeBytes(big + QStringLiteral("/a.bin"), randomBytes(rng, 96 << 20)));
         generateTree(big, 12, 300, false);
         bool cancelled = false;
-        Outcome o = run(copyPlan({big}, m_remote + QStringLiteral("/cut/")), false,
-                        {QStringLiteral("h0")}, [&cancelled](RunHandle* handle, const RunEvent& event) {
-                            if (!cancelled && event.stream == QStringLiteral("progress") &&
-                                event.data.toObject().value(QStringLiteral("bytes")).toInteger() > (8 << 20)) {
-                                cancelled = true;
-                                handle->cancel();
-                            }
-                        });
+        Outcome o = run(
+            copyPlan({big}, m_remote + QStringLiteral("/cut/")), false, {QStringLiteral("h0")},
+            [&cancelled](RunHandle* handle, const RunEvent& event) {
+                if (!cancelled && event.stream == QStringLiteral("progress") &&
+                    event.data.toObject().value(QStringLiteral("bytes")).toInteger() > (8 << 20)) {
+                    cancelled = true;
+                    handle->cancel();
+                }
+            });
         QVERIFY(cancelled);
         QCOMPARE(o.first().status, HostStatus::Cancelled);
         // The agent drops what it was writing (its abort comes after the chunks already sent).
@@ -415,17 +421,18 @@ private slots:
 
     void pathsOutsideTheRootAreRefused()
     {
-        for (const QString& bad : {QStringLiteral("../x"), QStringLiteral("/etc/passwd"),
-                                   QStringLiteral("a/../../x"), QStringLiteral("a//b"),
-                                   QStringLiteral("./a"), QString()}) {
-            const auto entry = TreeEntry::fromManifest(
-                {{QStringLiteral("path"), bad}, {QStringLiteral("type"), QStringLiteral("file")},
-                 {QStringLiteral("size"), 1}, {QStringLiteral("mtime_ns"), 1}});
+        for (const QString& bad :
+             {QStringLiteral("../x"), QStringLiteral("/etc/passwd"), QStringLiteral("a/../../x"),
+              QStringLiteral("a//b"), QStringLiteral("./a"), QString()}) {
+            const auto entry =
+                TreeEntry::fromManifest({{QStringLiteral("path"), bad},
+                                         {QStringLiteral("type"), QStringLiteral("file")},
+                                         {QStringLiteral("size"), 1},
+                                         {QStringLiteral("mtime_ns"), 1}});
             QVERIFY2(!entry, qPrintable(bad));
             QCOMPARE(entry.error().kind, ErrorKind::Protocol);
         }
-        QVERIFY(!copyPlan({m_source}, QStringLiteral("relative/path"))
-                     ->validate(ToolCatalog{}));
+        QVERIFY(!copyPlan({m_source}, QStringLiteral("relative/path"))->validate(ToolCatalog{}));
         // A symlink on the host where the tree has a folder: replaced, never written through.
         const QString dest = m_remote + QStringLiteral("/site/tree");
         const QString outside = m_tmp.filePath(QStringLiteral("outside"));
@@ -446,7 +453,8 @@ private slots:
         const QString back = m_tmp.filePath(QStringLiteral("back2"));
         const QString mine = back + QStringLiteral("/h0/tree/") + folder;
         QVERIFY(QDir().mkpath(QFileInfo(mine).path()));
-        QVERIFY(::symlink(QFile::encodeName(outside).constData(), QFile::encodeName(mine).constData()) == 0);
+        QVERIFY(::symlink(QFile::encodeName(outside).constData(),
+                          QFile::encodeName(mine).constData()) == 0);
         FetchJob job;
         job.remote = dest;
         job.localDir = back;
