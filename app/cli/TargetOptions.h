@@ -26,17 +26,37 @@ struct Targets
 class TargetOptions
 {
 public:
-    TargetOptions();
+    /// Where a command names its hosts: with --local, -H or -i/-l (`call`), or in an argument
+    /// (`copy ... PATTERN:REMOTE`: an inventory pattern with -i, else -H style destinations).
+    enum class HostsFrom
+    {
+        Options,
+        Argument
+    };
+
+    explicit TargetOptions(HostsFrom from = HostsFrom::Options);
     void addTo(QCommandLineParser& parser) const;
 
     /// The targets through TargetFactory (the one mapping every face uses); a password piped with
     /// --password-stdin goes to `services.typed()`, an inventory to `services.keychain()`.
     engine::Result<Targets> targets(const QCommandLineParser& parser, CliServices& services) const;
+    /// HostsFrom::Argument: the hosts `pattern` names (of the -i inventory, or destinations).
+    engine::Result<Targets> targets(const QCommandLineParser& parser, CliServices& services,
+                                    const QString& pattern) const;
     engine::Result<engine::RunOptions> runOptions(const QCommandLineParser& parser) const;
     CliServices::EngineOptions engineOptions(const QCommandLineParser& parser) const;
 
 private:
     engine::Result<engine::TargetSettings> settings(const QCommandLineParser& parser) const;
+    engine::Result<engine::TargetSettings> prepare(const QCommandLineParser& parser,
+                                                   CliServices& services) const;
+    static engine::Result<Targets> fromDestinations(const QString& list,
+                                                    const engine::TargetSettings& settings);
+    static engine::Result<Targets> fromInventory(const QString& file, const QString& pattern,
+                                                 const engine::TargetSettings& settings,
+                                                 CliServices& services);
+
+    HostsFrom m_from;
 
     QCommandLineOption m_local, m_hosts, m_inventory, m_limit, m_sshConfig, m_noSshConfig,
         m_knownHosts, m_hostKeys, m_identity, m_connectTimeout, m_python, m_become, m_becomeUser,

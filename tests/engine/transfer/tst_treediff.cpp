@@ -13,8 +13,7 @@ using namespace hostdeck::engine;
 
 namespace {
 
-TreeEntry file(const QString& path, qint64 size, qint64 mtime, const QString& sha,
-               int mode = 0644)
+TreeEntry file(const QString& path, qint64 size, qint64 mtime, const QString& sha, int mode = 0644)
 {
     TreeEntry e;
     e.path = path;
@@ -124,8 +123,8 @@ QList<TreeEntry> asManifest(QList<TreeEntry> entries, const QList<TreeEntry>& kn
         byPath.insert(e.path, e);
     for (TreeEntry& e : entries) {
         const auto it = byPath.constFind(e.path);
-        const bool hash = e.isFile() && it != byPath.cend() && it->isFile() &&
-                          it->size == e.size && it->mtimeNs != e.mtimeNs;
+        const bool hash = e.isFile() && it != byPath.cend() && it->isFile() && it->size == e.size &&
+                          it->mtimeNs != e.mtimeNs;
         if (!hash)
             e.sha256.clear();
     }
@@ -141,15 +140,16 @@ class TestTreeDiff : public QObject
 private slots:
     void rules()
     {
-        const QList<TreeEntry> source{dir(QStringLiteral("d")),
-                                      file(QStringLiteral("d/same"), 5, 100, QStringLiteral("a")),
-                                      file(QStringLiteral("d/touched"), 5, 200, QStringLiteral("b")),
-                                      file(QStringLiteral("d/edited"), 5, 300, QStringLiteral("c")),
-                                      file(QStringLiteral("d/grown"), 9, 400, QStringLiteral("d")),
-                                      file(QStringLiteral("d/new"), 1, 1, QStringLiteral("e")),
-                                      file(QStringLiteral("chmod"), 1, 1, QStringLiteral("f"), 0600),
-                                      link(QStringLiteral("l"), QStringLiteral("d/same")),
-                                      file(QStringLiteral("was-dir"), 3, 3, QStringLiteral("g"))};
+        const QList<TreeEntry> source{
+            dir(QStringLiteral("d")),
+            file(QStringLiteral("d/same"), 5, 100, QStringLiteral("a")),
+            file(QStringLiteral("d/touched"), 5, 200, QStringLiteral("b")),
+            file(QStringLiteral("d/edited"), 5, 300, QStringLiteral("c")),
+            file(QStringLiteral("d/grown"), 9, 400, QStringLiteral("d")),
+            file(QStringLiteral("d/new"), 1, 1, QStringLiteral("e")),
+            file(QStringLiteral("chmod"), 1, 1, QStringLiteral("f"), 0600),
+            link(QStringLiteral("l"), QStringLiteral("d/same")),
+            file(QStringLiteral("was-dir"), 3, 3, QStringLiteral("g"))};
         const QList<TreeEntry> dest{dir(QStringLiteral("d")),
                                     file(QStringLiteral("d/same"), 5, 100, QString()),
                                     file(QStringLiteral("d/touched"), 5, 999, QStringLiteral("b")),
@@ -161,27 +161,30 @@ private slots:
                                     file(QStringLiteral("extra"), 1, 1, QString())};
         TreeDiffOptions options;
         TreeDiff diff = TreeDiff::compare(source, dest, options);
-        QCOMPARE(paths(diff.send), (QStringList{QStringLiteral("d/edited"), QStringLiteral("d/grown"),
-                                                QStringLiteral("d/new"), QStringLiteral("l"),
-                                                QStringLiteral("was-dir")}));
-        QCOMPARE(paths(diff.attrs), (QStringList{QStringLiteral("d/touched"), QStringLiteral("chmod")}));
+        QCOMPARE(paths(diff.send), (QStringList{QStringLiteral("d/edited"),
+                                                QStringLiteral("d/grown"), QStringLiteral("d/new"),
+                                                QStringLiteral("l"), QStringLiteral("was-dir")}));
+        QCOMPARE(paths(diff.attrs),
+                 (QStringList{QStringLiteral("d/touched"), QStringLiteral("chmod")}));
         QCOMPARE(diff.attrs.at(0).mtimeNs.value_or(-1), 200);
         QVERIFY(!diff.attrs.at(0).mode);
         QCOMPARE(diff.attrs.at(1).mode.value_or(-1), 0600);
         QVERIFY(!diff.attrs.at(1).mtimeNs);
         QCOMPARE(diff.replace, QStringList{QStringLiteral("was-dir")});
-        QCOMPARE(diff.remove, QStringList{}); // no deleteExtra
+        QCOMPARE(diff.remove, QStringList{});  // no deleteExtra
         QCOMPARE(diff.blocked, QStringList{}); // the folder in the way is empty
         QCOMPARE(diff.unchanged, 1);
         QCOMPARE(diff.sendBytes, 5 + 9 + 1 + 3);
 
         options.deleteExtra = true;
-        QCOMPARE(TreeDiff::compare(source, dest, options).remove, QStringList{QStringLiteral("extra")});
+        QCOMPARE(TreeDiff::compare(source, dest, options).remove,
+                 QStringList{QStringLiteral("extra")});
         // Same size, same mtime: equal by rsync's quick check; --checksum looks at the content.
         options.checksum = true;
         QList<TreeEntry> hashed = dest;
         hashed[1].sha256 = QStringLiteral("zzz");
-        QVERIFY(paths(TreeDiff::compare(source, hashed, options).send).contains(QStringLiteral("d/same")));
+        QVERIFY(paths(TreeDiff::compare(source, hashed, options).send)
+                    .contains(QStringLiteral("d/same")));
         // The local side lacks a hash: asked for, not guessed.
         QList<TreeEntry> unhashedSource = source;
         unhashedSource[2].sha256.clear();
@@ -191,16 +194,19 @@ private slots:
         // The host could not hash it: sent rather than guessed.
         QList<TreeEntry> noRemoteHash = dest;
         noRemoteHash[2].sha256.clear();
-        QVERIFY(paths(TreeDiff::compare(source, noRemoteHash, options).send).contains(QStringLiteral("d/touched")));
+        QVERIFY(paths(TreeDiff::compare(source, noRemoteHash, options).send)
+                    .contains(QStringLiteral("d/touched")));
         // A folder with content in the way of a file: blocked unless deleteExtra.
         QList<TreeEntry> full = dest;
         full << file(QStringLiteral("was-dir/inside"), 1, 1, QString());
         options.deleteExtra = false;
-        QCOMPARE(TreeDiff::compare(source, full, options).blocked, QStringList{QStringLiteral("was-dir")});
+        QCOMPARE(TreeDiff::compare(source, full, options).blocked,
+                 QStringList{QStringLiteral("was-dir")});
         options.deleteExtra = true;
         const TreeDiff replaced = TreeDiff::compare(source, full, options);
         QCOMPARE(replaced.blocked, QStringList{});
-        QVERIFY(!replaced.remove.contains(QStringLiteral("was-dir/inside"))); // goes with its folder
+        QVERIFY(
+            !replaced.remove.contains(QStringLiteral("was-dir/inside"))); // goes with its folder
     }
 
     void excludeMatchesPathAndName_data()
@@ -208,12 +214,18 @@ private slots:
         QTest::addColumn<QString>("path");
         QTest::addColumn<QString>("pattern");
         QTest::addColumn<bool>("excluded");
-        QTest::newRow("name") << "a/b/c.log" << "*.log" << true;
-        QTest::newRow("star crosses slashes") << "a/b/c.txt" << "a/*" << true;
-        QTest::newRow("whole name") << "x/.git" << ".git" << true;
-        QTest::newRow("other") << "a/b/c.txt" << "*.log" << false;
-        QTest::newRow("class") << "f1" << "f[0-9]" << true;
-        QTest::newRow("unicode") << "dir/été.conf" << "été.*" << true;
+        QTest::newRow("name") << "a/b/c.log"
+                              << "*.log" << true;
+        QTest::newRow("star crosses slashes") << "a/b/c.txt"
+                                              << "a/*" << true;
+        QTest::newRow("whole name") << "x/.git"
+                                    << ".git" << true;
+        QTest::newRow("other") << "a/b/c.txt"
+                               << "*.log" << false;
+        QTest::newRow("class") << "f1"
+                               << "f[0-9]" << true;
+        QTest::newRow("unicode") << "dir/été.conf"
+                                 << "été.*" << true;
     }
 
     void excludeMatchesPathAndName()
@@ -246,7 +258,8 @@ private slots:
                     source << link(path, QStringLiteral("t%1").arg(rng.bounded(3)));
                 } else {
                     const qint64 size = rng.bounded(4);
-                    source << file(path, size, rng.bounded(3), QStringLiteral("c%1-%2").arg(size).arg(rng.bounded(2)),
+                    source << file(path, size, rng.bounded(3),
+                                   QStringLiteral("c%1-%2").arg(size).arg(rng.bounded(2)),
                                    rng.bounded(2) ? 0644 : 0600);
                 }
             }
@@ -284,7 +297,8 @@ private slots:
                 if (!e.isDir())
                     notDirs.insert(e.path);
             dest.removeIf([&](const TreeEntry& e) {
-                for (qsizetype s = e.path.indexOf(QLatin1Char('/')); s >= 0; s = e.path.indexOf(QLatin1Char('/'), s + 1))
+                for (qsizetype s = e.path.indexOf(QLatin1Char('/')); s >= 0;
+                     s = e.path.indexOf(QLatin1Char('/'), s + 1))
                     if (notDirs.contains(e.path.left(s)))
                         return true;
                 return false;
@@ -329,7 +343,10 @@ private slots:
                 const bool differs = it == there.cend() || it->type != e.type ||
                                      (e.isFile() && (it->size != e.size || it->sha256 != sha)) ||
                                      (e.isLink() && it->target != e.target);
-                QVERIFY2(differs, qPrintable(QStringLiteral("round %1: sent %2 though equal").arg(round).arg(e.path)));
+                QVERIFY2(
+                    differs,
+                    qPrintable(
+                        QStringLiteral("round %1: sent %2 though equal").arg(round).arg(e.path)));
             }
             // Applied, the destination is the source (what rsync's quick check cannot see aside:
             // same size and mtime with other bytes stays, as it does for rsync).
@@ -337,7 +354,8 @@ private slots:
             const QStringList sentList = paths(diff.send);
             const QSet<QString> sent(sentList.cbegin(), sentList.cend());
             for (const TreeEntry& e : source) {
-                QVERIFY2(result.contains(e.path), qPrintable(QStringLiteral("round %1: %2 missing").arg(round).arg(e.path)));
+                QVERIFY2(result.contains(e.path),
+                         qPrintable(QStringLiteral("round %1: %2 missing").arg(round).arg(e.path)));
                 TreeEntry got = result.value(e.path);
                 const TreeEntry& before = there.value(e.path);
                 if (e.isFile() && got.isFile() && before.isFile() && before.size == e.size &&
