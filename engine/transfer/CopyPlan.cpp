@@ -6,11 +6,11 @@
 
 namespace hostdeck::engine {
 
-Result<std::shared_ptr<CopyPlan>> CopyPlan::create(const QStringList& sources,
-                                                   CopyOptions options)
+Result<std::shared_ptr<CopyPlan>> CopyPlan::create(const QStringList& sources, CopyOptions options)
 {
     if (sources.isEmpty())
-        return makeError(ErrorKind::Usage, QStringLiteral("nothing to copy: name a file or folder"));
+        return makeError(ErrorKind::Usage,
+                         QStringLiteral("nothing to copy: name a file or folder"));
     auto job = std::make_shared<CopyJob>();
     job->options = std::move(options);
     for (const QString& path : sources) {

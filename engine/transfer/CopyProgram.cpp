@@ -74,9 +74,9 @@ void CopyProgram::onStat(const QJsonObject& stat)
     if (exists)
         return startFiles();
     m_report.created(QStringLiteral("."));
-    AgentCall* call = m_context->call(CallRequest::of(
-        kTool, QStringLiteral("mkdir"),
-        {{QStringLiteral("path"), remote}, {QStringLiteral("parents"), true}}));
+    AgentCall* call = m_context->call(
+        CallRequest::of(kTool, QStringLiteral("mkdir"),
+                        {{QStringLiteral("path"), remote}, {QStringLiteral("parents"), true}}));
     connect(call, &AgentCall::finished, this, [this](const CallResult& result) {
         if (!result.ok)
             return fail(result.error);

@@ -22,9 +22,9 @@ struct CopySource
         FolderContent
     };
     Kind kind = Kind::File;
-    QString local;  ///< the path as given (without the trailing '/')
-    QString name;   ///< its name below REMOTE (empty for FolderContent)
-    TreeEntry file; ///< Kind::File: size, mtime, mode
+    QString local;                         ///< the path as given (without the trailing '/')
+    QString name;                          ///< its name below REMOTE (empty for FolderContent)
+    TreeEntry file;                        ///< Kind::File: size, mtime, mode
     std::shared_ptr<const LocalTree> tree; ///< folders
 
     /// A command-line source: a symlink named here is followed, one inside a folder is not.

@@ -19,8 +19,7 @@ Result<std::shared_ptr<FetchPlan>> FetchPlan::create(FetchJob job)
         return makeError(ErrorKind::Usage, QStringLiteral("name the local folder to fetch into"));
     const QFileInfo local(job.localDir);
     if (local.exists() && !local.isDir())
-        return makeError(ErrorKind::Usage,
-                         QStringLiteral("%1 is not a folder").arg(job.localDir));
+        return makeError(ErrorKind::Usage, QStringLiteral("%1 is not a folder").arg(job.localDir));
     job.localDir = local.absoluteFilePath();
     return std::make_shared<FetchPlan>(std::make_shared<const FetchJob>(std::move(job)));
 }

@@ -25,8 +25,7 @@ CallError errorOf(ErrorKind kind, const QString& message)
 }
 } // namespace
 
-FetchProgram::FetchProgram(std::shared_ptr<const FetchJob> job, QString localPath,
-                           QObject* parent)
+FetchProgram::FetchProgram(std::shared_ptr<const FetchJob> job, QString localPath, QObject* parent)
     : HostProgram(parent), m_job(std::move(job)), m_localPath(std::move(localPath))
 {
 }
@@ -55,8 +54,9 @@ void FetchProgram::onStat(const QJsonObject& stat)
 {
     const QString host = m_context->target().name;
     if (!stat.value(QStringLiteral("exists")).toBool())
-        return fail(errorOf(ErrorKind::NotFound,
-                            QStringLiteral("%1:%2: no such file or folder").arg(host, m_job->remote)));
+        return fail(
+            errorOf(ErrorKind::NotFound,
+                    QStringLiteral("%1:%2: no such file or folder").arg(host, m_job->remote)));
     const QString type = stat.value(QStringLiteral("type")).toString();
     if (type == QStringLiteral("directory"))
         return fetchTree();
@@ -80,10 +80,10 @@ void FetchProgram::fetchFile(qint64 size, int mode, qint64 mtimeNs)
     if (::lstat(QFile::encodeName(m_localPath).constData(), &st) != 0)
         return downloadFile(size, mode, mtimeNs);
     if (!S_ISREG(st.st_mode))
-        return fail(errorOf(ErrorKind::Io,
-                            QStringLiteral("%1 exists here and is not a file (a folder or a "
-                                           "symlink): nothing is written there")
-                                .arg(m_localPath)));
+        return fail(
+            errorOf(ErrorKind::Io, QStringLiteral("%1 exists here and is not a file (a folder or a "
+                                                  "symlink): nothing is written there")
+                                       .arg(m_localPath)));
     if (qint64(st.st_size) != size)
         return downloadFile(size, mode, mtimeNs);
     compareFile(size, mode, mtimeNs);
@@ -153,9 +153,10 @@ void FetchProgram::downloadFile(qint64 size, int mode, qint64 mtimeNs)
         return finish();
     const QString folder = m_localPath.left(m_localPath.lastIndexOf(QLatin1Char('/')));
     if (!QDir().mkpath(folder))
-        return fail(errorOf(ErrorKind::Io, QStringLiteral("cannot create the folder %1").arg(folder)));
-    if (Status parents = LocalFiles::checkParents(
-            m_job->localDir, m_localPath.mid(m_job->localDir.size() + 1));
+        return fail(
+            errorOf(ErrorKind::Io, QStringLiteral("cannot create the folder %1").arg(folder)));
+    if (Status parents =
+            LocalFiles::checkParents(m_job->localDir, m_localPath.mid(m_job->localDir.size() + 1));
         !parents)
         return fail(errorOf(parents.error().kind, parents.error().message));
     FileDownload::Options options;
@@ -196,8 +197,8 @@ void FetchProgram::fetchTree()
     if (!m_context->options().check) {
         const QString folder = m_localPath.left(m_localPath.lastIndexOf(QLatin1Char('/')));
         if (!QDir().mkpath(folder))
-            return fail(errorOf(ErrorKind::Io,
-                                QStringLiteral("cannot create the folder %1").arg(folder)));
+            return fail(
+                errorOf(ErrorKind::Io, QStringLiteral("cannot create the folder %1").arg(folder)));
     }
     m_tree = new TreeFetch(m_context, options, &m_report, &m_meter, this);
     connect(m_tree, &TreeFetch::progress, this, [this] { sendProgress(); });

@@ -21,8 +21,7 @@ class FetchProgram final : public HostProgram
 {
     Q_OBJECT
 public:
-    FetchProgram(std::shared_ptr<const FetchJob> job, QString localPath,
-                 QObject* parent = nullptr);
+    FetchProgram(std::shared_ptr<const FetchJob> job, QString localPath, QObject* parent = nullptr);
     ~FetchProgram() override;
 
     void start(HostContext* context) override;

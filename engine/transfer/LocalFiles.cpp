@@ -23,7 +23,8 @@ QString errnoText(int error)
 
 Error ioError(const QString& what, const QString& path, int error)
 {
-    return makeError(ErrorKind::Io, QStringLiteral("cannot %1 %2: %3").arg(what, path, errnoText(error)));
+    return makeError(ErrorKind::Io,
+                     QStringLiteral("cannot %1 %2: %3").arg(what, path, errnoText(error)));
 }
 
 QString tempBeside(const QString& path)
@@ -110,13 +111,12 @@ Status LocalFiles::checkParents(const QString& root, const QString& relative)
     return Ok{};
 }
 
-Status LocalFiles::writeFile(const QString& path, const QByteArray& data, int mode,
-                             qint64 mtimeNs)
+Status LocalFiles::writeFile(const QString& path, const QByteArray& data, int mode, qint64 mtimeNs)
 {
     const QString temp = tempBeside(path);
     const QByteArray tempName = QFile::encodeName(temp);
-    const int fd = ::open(tempName.constData(),
-                          O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    const int fd =
+        ::open(tempName.constData(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
         return ioError(QStringLiteral("write"), path, errno);
     int error = 0;
@@ -127,8 +127,8 @@ Status LocalFiles::writeFile(const QString& path, const QByteArray& data, int mo
         else if (n > 0)
             done += n;
     }
-    const struct timespec times[2] = {{0, UTIME_OMIT}, {time_t(mtimeNs / 1000000000LL),
-                                                         long(mtimeNs % 1000000000LL)}};
+    const struct timespec times[2] = {
+        {0, UTIME_OMIT}, {time_t(mtimeNs / 1000000000LL), long(mtimeNs % 1000000000LL)}};
     if (error == 0 && ::fchmod(fd, mode_t(mode & 07777)) != 0)
         error = errno;
     if (error == 0 && ::futimens(fd, times) != 0)
@@ -176,8 +176,8 @@ Status LocalFiles::setAttributes(const QString& path, std::optional<int> mode,
     if (mode && ::fchmod(fd, mode_t(*mode & 07777)) != 0)
         error = errno;
     if (error == 0 && mtimeNs) {
-        const struct timespec times[2] = {{0, UTIME_OMIT}, {time_t(*mtimeNs / 1000000000LL),
-                                                             long(*mtimeNs % 1000000000LL)}};
+        const struct timespec times[2] = {
+            {0, UTIME_OMIT}, {time_t(*mtimeNs / 1000000000LL), long(*mtimeNs % 1000000000LL)}};
         if (::futimens(fd, times) != 0)
             error = errno;
     }

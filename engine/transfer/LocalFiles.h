@@ -18,8 +18,7 @@ public:
     /// `relative` below `root`: every folder on the way exists as a real folder (not a symlink).
     static Status checkParents(const QString& root, const QString& relative);
     /// Writes `data` to `path` through a temp file beside it (no fsync per file, as rsync).
-    static Status writeFile(const QString& path, const QByteArray& data, int mode,
-                            qint64 mtimeNs);
+    static Status writeFile(const QString& path, const QByteArray& data, int mode, qint64 mtimeNs);
     /// A symlink at `path` (replacing what is there, not a folder).
     static Status makeLink(const QString& path, const QString& target);
     static Status makeDir(const QString& path, int mode);

@@ -38,8 +38,9 @@ Result<QString> readLink(int dirFd, const QByteArray& name, const QString& shown
     QByteArray buffer(4096, '\0');
     const ssize_t n = ::readlinkat(dirFd, name.constData(), buffer.data(), buffer.size());
     if (n < 0)
-        return makeError(ErrorKind::Io,
-                         QStringLiteral("cannot read the symlink %1: %2").arg(shown, errnoText(errno)));
+        return makeError(
+            ErrorKind::Io,
+            QStringLiteral("cannot read the symlink %1: %2").arg(shown, errnoText(errno)));
     buffer.truncate(n);
     return QFile::decodeName(buffer);
 }
@@ -81,8 +82,9 @@ public:
         if (!dir) {
             const int error = errno;
             ::close(dirFd);
-            return makeError(ErrorKind::Io, QStringLiteral("cannot read the folder %1: %2")
-                                                .arg(shownDir, errnoText(error)));
+            return makeError(
+                ErrorKind::Io,
+                QStringLiteral("cannot read the folder %1: %2").arg(shownDir, errnoText(error)));
         }
         QList<QByteArray> names;
         errno = 0;
@@ -130,8 +132,9 @@ public:
             const int child = ::openat(::dirfd(dir.get()), raw.constData(),
                                        O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             if (child < 0)
-                return makeError(ErrorKind::Io, QStringLiteral("cannot open the folder %1: %2")
-                                                    .arg(shown, errnoText(errno)));
+                return makeError(
+                    ErrorKind::Io,
+                    QStringLiteral("cannot open the folder %1: %2").arg(shown, errnoText(errno)));
             if (Status inner = scan(child, relative + QLatin1Char('/'), shown); !inner)
                 return inner;
         }
@@ -169,14 +172,15 @@ Result<LocalTree> LocalTree::scan(const QString& dir, const QStringList& exclude
     out.root = dir;
     while (out.root.size() > 1 && out.root.endsWith(QLatin1Char('/')))
         out.root.chop(1);
-    const int fd = ::open(QFile::encodeName(out.root).constData(),
-                          O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    const int fd =
+        ::open(QFile::encodeName(out.root).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
         const int error = errno;
-        return makeError(error == ENOENT ? ErrorKind::NotFound : ErrorKind::Usage,
-                         error == ENOTDIR
-                             ? QStringLiteral("%1 is not a folder").arg(out.root)
-                             : QStringLiteral("cannot open %1: %2").arg(out.root, errnoText(error)));
+        return makeError(
+            error == ENOENT ? ErrorKind::NotFound : ErrorKind::Usage,
+            error == ENOTDIR
+                ? QStringLiteral("%1 is not a folder").arg(out.root)
+                : QStringLiteral("cannot open %1: %2").arg(out.root, errnoText(error)));
     }
     Scanner scanner(out, exclude, maxEntries);
     const QString prefix;

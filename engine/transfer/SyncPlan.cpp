@@ -5,8 +5,7 @@
 
 namespace hostdeck::engine {
 
-Result<std::shared_ptr<SyncPlan>> SyncPlan::create(const QString& localFolder,
-                                                   CopyOptions options)
+Result<std::shared_ptr<SyncPlan>> SyncPlan::create(const QString& localFolder, CopyOptions options)
 {
     if (localFolder.isEmpty())
         return makeError(ErrorKind::Usage, QStringLiteral("name the local folder to sync"));
@@ -49,12 +48,11 @@ Status SyncPlan::validate(const ToolCatalog& catalog) const
     while (folder.size() > 1 && folder.endsWith(QLatin1Char('/')))
         folder.chop(1);
     // A mistyped destination must not empty a system folder.
-    static const QStringList kGuarded{QStringLiteral("/"),    QStringLiteral("/bin"),
-                                      QStringLiteral("/boot"), QStringLiteral("/etc"),
-                                      QStringLiteral("/home"), QStringLiteral("/lib"),
-                                      QStringLiteral("/opt"),  QStringLiteral("/root"),
-                                      QStringLiteral("/sbin"), QStringLiteral("/srv"),
-                                      QStringLiteral("/usr"),  QStringLiteral("/var")};
+    static const QStringList kGuarded{
+        QStringLiteral("/"),    QStringLiteral("/bin"),  QStringLiteral("/boot"),
+        QStringLiteral("/etc"), QStringLiteral("/home"), QStringLiteral("/lib"),
+        QStringLiteral("/opt"), QStringLiteral("/root"), QStringLiteral("/sbin"),
+        QStringLiteral("/srv"), QStringLiteral("/usr"),  QStringLiteral("/var")};
     if (m_job->options.deleteExtra && kGuarded.contains(folder))
         return makeError(ErrorKind::Usage,
                          QStringLiteral("refusing to sync with --delete into %1: name a folder of "

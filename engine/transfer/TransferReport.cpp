@@ -28,13 +28,12 @@ QJsonObject TransferReport::toJson(bool check) const
         {QStringLiteral("deleted"), QJsonArray::fromStringList(m_deleted)},
         {QStringLiteral("created"), QJsonArray::fromStringList(m_created)},
         {QStringLiteral("attributes"), QJsonArray::fromStringList(m_attributes)},
-        {QStringLiteral("counts"),
-         QJsonObject{{QStringLiteral("copied"), m_counts.copied},
-                     {QStringLiteral("deleted"), m_counts.deleted},
-                     {QStringLiteral("created"), m_counts.created},
-                     {QStringLiteral("attributes"), m_counts.attributes},
-                     {QStringLiteral("unchanged"), m_counts.unchanged},
-                     {QStringLiteral("skipped"), m_counts.skipped}}},
+        {QStringLiteral("counts"), QJsonObject{{QStringLiteral("copied"), m_counts.copied},
+                                               {QStringLiteral("deleted"), m_counts.deleted},
+                                               {QStringLiteral("created"), m_counts.created},
+                                               {QStringLiteral("attributes"), m_counts.attributes},
+                                               {QStringLiteral("unchanged"), m_counts.unchanged},
+                                               {QStringLiteral("skipped"), m_counts.skipped}}},
         {QStringLiteral("bytes"), m_bytes},
         {QStringLiteral("bytes_sent"), m_bytesSent},
         {QStringLiteral("truncated"), m_truncated}};
@@ -65,12 +64,9 @@ QJsonObject TransferMeter::toJson() const
 {
     const qint64 elapsed = m_clock.isValid() ? m_clock.elapsed() : 0;
     const double rate = elapsed > 0 ? double(m_bytes) * 1000.0 / double(elapsed) : 0.0;
-    return {{QStringLiteral("bytes"), m_bytes},
-            {QStringLiteral("total"), m_total},
-            {QStringLiteral("files"), m_files},
-            {QStringLiteral("files_total"), m_filesTotal},
-            {QStringLiteral("rate"), qint64(rate)},
-            {QStringLiteral("elapsed_ms"), elapsed}};
+    return {{QStringLiteral("bytes"), m_bytes},     {QStringLiteral("total"), m_total},
+            {QStringLiteral("files"), m_files},     {QStringLiteral("files_total"), m_filesTotal},
+            {QStringLiteral("rate"), qint64(rate)}, {QStringLiteral("elapsed_ms"), elapsed}};
 }
 
 bool TransferMeter::due(qint64 intervalMs)

@@ -18,8 +18,8 @@ struct TreeDiffOptions
         Destination
     };
     LocalSide local = LocalSide::Source;
-    bool deleteExtra = false; ///< destination entries the source lacks are removed
-    bool checksum = false;    ///< same-size files are compared by content even when mtimes match
+    bool deleteExtra = false;    ///< destination entries the source lacks are removed
+    bool checksum = false;       ///< same-size files are compared by content even when mtimes match
     std::optional<int> fileMode; ///< every file gets this mode instead of the source's
 };
 
@@ -46,8 +46,8 @@ struct TreeDiff
     /// Destination folders with content where the source has a file or symlink: replaced only
     /// with deleteExtra (as rsync refuses to remove a non-empty folder without --delete).
     QStringList blocked;
-    int unchanged = 0;       ///< files and symlinks already right
-    qint64 sendBytes = 0;    ///< bytes of the files in `send`
+    int unchanged = 0;    ///< files and symlinks already right
+    qint64 sendBytes = 0; ///< bytes of the files in `send`
 
     bool hasChanges() const
     {

@@ -91,14 +91,14 @@ void TreeFetch::start()
         if (entry.isFile())
             known.insert(entry.path, QJsonArray{entry.size, entry.mtimeNs});
     }
-    AgentCall* call = m_context->call(CallRequest::of(
-        kTool, QStringLiteral("sync_manifest"),
-        {{QStringLiteral("root"), m_options.remoteRoot},
-         {QStringLiteral("known"), known},
-         {QStringLiteral("hash"),
-          m_options.checksum ? QStringLiteral("all") : QStringLiteral("lazy")},
-         {QStringLiteral("exclude"), QJsonArray::fromStringList(m_options.exclude)},
-         {QStringLiteral("max_entries"), LocalTree::kMaxEntries}}));
+    AgentCall* call = m_context->call(
+        CallRequest::of(kTool, QStringLiteral("sync_manifest"),
+                        {{QStringLiteral("root"), m_options.remoteRoot},
+                         {QStringLiteral("known"), known},
+                         {QStringLiteral("hash"),
+                          m_options.checksum ? QStringLiteral("all") : QStringLiteral("lazy")},
+                         {QStringLiteral("exclude"), QJsonArray::fromStringList(m_options.exclude)},
+                         {QStringLiteral("max_entries"), LocalTree::kMaxEntries}}));
     m_calls << call;
     connect(call, &AgentCall::finished, this, [this](const CallResult& result) {
         if (m_done)
@@ -112,15 +112,15 @@ void TreeFetch::start()
 void TreeFetch::onManifest(const QJsonObject& reply)
 {
     if (!reply.value(QStringLiteral("exists")).toBool())
-        return fail(errorOf(ErrorKind::NotFound, QStringLiteral("%1:%2: no such folder")
-                                                     .arg(m_context->target().name,
-                                                          m_options.remoteRoot)));
+        return fail(
+            errorOf(ErrorKind::NotFound, QStringLiteral("%1:%2: no such folder")
+                                             .arg(m_context->target().name, m_options.remoteRoot)));
     for (const QJsonValue& value : reply.value(QStringLiteral("entries")).toArray()) {
         Result<TreeEntry> entry = TreeEntry::fromManifest(value.toObject());
         if (!entry)
-            return fail(errorOf(entry.error().kind,
-                                m_context->target().name + QStringLiteral(": ") +
-                                    entry.error().message));
+            return fail(
+                errorOf(entry.error().kind,
+                        m_context->target().name + QStringLiteral(": ") + entry.error().message));
         if (entry->type == TreeEntry::Type::Other) {
             m_report->skipped(entry->path);
             continue;
@@ -146,8 +146,9 @@ void TreeFetch::compare()
     m_diff = TreeDiff::compare(m_remote, m_local, options);
     if (!m_diff.needHash.isEmpty()) {
         if (m_hashed)
-            return fail(errorOf(ErrorKind::Io, QStringLiteral("could not hash %1 local files")
-                                                   .arg(m_diff.needHash.size())));
+            return fail(errorOf(
+                ErrorKind::Io,
+                QStringLiteral("could not hash %1 local files").arg(m_diff.needHash.size())));
         m_hashed = true;
         const QSet<QString> wanted(m_diff.needHash.cbegin(), m_diff.needHash.cend());
         QList<HashJob> jobs;
@@ -166,11 +167,11 @@ void TreeFetch::compare()
         return;
     }
     if (!m_diff.blocked.isEmpty())
-        return fail(errorOf(ErrorKind::Usage,
-                            QStringLiteral("%1 is a folder with content here and a file on %2: "
-                                           "remove it here first")
-                                .arg(local(m_diff.blocked.constFirst()),
-                                     m_context->target().name)));
+        return fail(
+            errorOf(ErrorKind::Usage,
+                    QStringLiteral("%1 is a folder with content here and a file on %2: "
+                                   "remove it here first")
+                        .arg(local(m_diff.blocked.constFirst()), m_context->target().name)));
     if (!m_localExists)
         m_report->created(QStringLiteral("."));
     for (const TreeEntry& entry : std::as_const(m_diff.mkdirs))
@@ -193,8 +194,8 @@ void TreeFetch::compare()
 void TreeFetch::execute()
 {
     if (!m_localExists && !QDir().mkpath(m_options.localRoot))
-        return fail(errorOf(ErrorKind::Io, QStringLiteral("cannot create the folder %1")
-                                               .arg(m_options.localRoot)));
+        return fail(errorOf(
+            ErrorKind::Io, QStringLiteral("cannot create the folder %1").arg(m_options.localRoot)));
     for (const QString& path : std::as_const(m_diff.replace)) {
         if (!check(LocalFiles::checkParents(m_options.localRoot, path)) ||
             !check(LocalFiles::remove(local(path))))
@@ -296,8 +297,7 @@ void TreeFetch::download(const TreeEntry& entry)
                     return;
                 if (!result.ok)
                     return fail(errorOf(result.error.kind, result.error.message));
-                if (!check(LocalFiles::setAttributes(local(entry.path), entry.mode,
-                                                     entry.mtimeNs)))
+                if (!check(LocalFiles::setAttributes(local(entry.path), entry.mode, entry.mtimeNs)))
                     return;
                 m_meter->add(0, 1);
                 emit progress();

@@ -80,8 +80,9 @@ bool TreeSender::sendBatch()
         } else {
             QFile file(localPath(entry.path));
             if (!file.open(QIODevice::ReadOnly)) {
-                fail(errorOf(ErrorKind::Io, QStringLiteral("cannot read %1: %2")
-                                                .arg(file.fileName(), file.errorString())));
+                fail(errorOf(
+                    ErrorKind::Io,
+                    QStringLiteral("cannot read %1: %2").arg(file.fileName(), file.errorString())));
                 return false;
             }
             QByteArray data = file.read(entry.size + 1);
@@ -94,9 +95,9 @@ bool TreeSender::sendBatch()
                                  .arg(entry.size)));
                 return false;
             }
-            item.insert(QStringLiteral("data"), QJsonObject{{QStringLiteral("$bin"), blobs.size()}});
-            item.insert(QStringLiteral("mode"),
-                        octalMode(m_options.fileMode.value_or(entry.mode)));
+            item.insert(QStringLiteral("data"),
+                        QJsonObject{{QStringLiteral("$bin"), blobs.size()}});
+            item.insert(QStringLiteral("mode"), octalMode(m_options.fileMode.value_or(entry.mode)));
             item.insert(QStringLiteral("mtime_ns"), entry.mtimeNs);
             blobs << std::move(data);
             bytes += entry.size;
@@ -115,9 +116,8 @@ bool TreeSender::sendBatch()
     AgentCall* call = m_context->call(std::move(request));
     m_calls << call;
     ++m_batchesInFlight;
-    connect(call, &AgentCall::finished, this, [this, bytes, count](const CallResult& result) {
-        onBatchDone(bytes, count, result);
-    });
+    connect(call, &AgentCall::finished, this,
+            [this, bytes, count](const CallResult& result) { onBatchDone(bytes, count, result); });
     return true;
 }
 
@@ -185,10 +185,10 @@ void TreeSender::finishIfDone()
         return;
     }
     m_finalizing = true;
-    AgentCall* call = m_context->call(
-        CallRequest::of(kTool, QStringLiteral("sync_attrs"),
-                        {{QStringLiteral("root"), m_options.remoteRoot},
-                         {QStringLiteral("items"), std::exchange(m_mtimes, {})}}));
+    AgentCall* call =
+        m_context->call(CallRequest::of(kTool, QStringLiteral("sync_attrs"),
+                                        {{QStringLiteral("root"), m_options.remoteRoot},
+                                         {QStringLiteral("items"), std::exchange(m_mtimes, {})}}));
     m_calls << call;
     connect(call, &AgentCall::finished, this, [this](const CallResult& result) {
         if (m_done)

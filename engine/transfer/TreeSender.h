@@ -33,11 +33,11 @@ public:
         std::optional<int> fileMode;
         QString owner;
         QString group;
-        qint64 smallFile = 1 << 20;   ///< files up to this size go in batches
-        qint64 batchBytes = 4 << 20;  ///< data per sync_put call
-        int batchFiles = 1000;        ///< entries per sync_put call
-        int batchWindow = 3;          ///< sync_put calls in flight
-        int uploadWindow = 2;         ///< large files at once
+        qint64 smallFile = 1 << 20;  ///< files up to this size go in batches
+        qint64 batchBytes = 4 << 20; ///< data per sync_put call
+        int batchFiles = 1000;       ///< entries per sync_put call
+        int batchWindow = 3;         ///< sync_put calls in flight
+        int uploadWindow = 2;        ///< large files at once
         std::chrono::milliseconds callTimeout{std::chrono::minutes(10)};
     };
 

@@ -71,8 +71,8 @@ void TreeSync::start()
     call(QStringLiteral("sync_manifest"),
          {{QStringLiteral("root"), m_options.remoteRoot},
           {QStringLiteral("known"), known},
-          {QStringLiteral("hash"), m_options.checksum ? QStringLiteral("all")
-                                                      : QStringLiteral("lazy")},
+          {QStringLiteral("hash"),
+           m_options.checksum ? QStringLiteral("all") : QStringLiteral("lazy")},
           {QStringLiteral("exclude"), QJsonArray::fromStringList(m_options.exclude)},
           {QStringLiteral("max_entries"), LocalTree::kMaxEntries}},
          [this](const QJsonObject& reply) { onManifest(reply); });
@@ -96,8 +96,8 @@ void TreeSync::compare()
 {
     for (TreeEntry& entry : m_local) {
         if (entry.isFile() && entry.sha256.isEmpty()) {
-            if (const auto sha = m_hashes->find(m_tree->localPath(entry.path), entry.size,
-                                                entry.mtimeNs))
+            if (const auto sha =
+                    m_hashes->find(m_tree->localPath(entry.path), entry.size, entry.mtimeNs))
                 entry.sha256 = *sha;
         }
     }
@@ -108,8 +108,9 @@ void TreeSync::compare()
     m_diff = TreeDiff::compare(m_local, m_remote, options);
     if (!m_diff.needHash.isEmpty()) {
         if (m_hashed)
-            return fail(errorOf(ErrorKind::Io, QStringLiteral("could not hash %1 local files")
-                                                   .arg(m_diff.needHash.size())));
+            return fail(errorOf(
+                ErrorKind::Io,
+                QStringLiteral("could not hash %1 local files").arg(m_diff.needHash.size())));
         m_hashed = true;
         const QSet<QString> wanted(m_diff.needHash.cbegin(), m_diff.needHash.cend());
         QList<HashJob> jobs;
@@ -128,12 +129,12 @@ void TreeSync::compare()
         return;
     }
     if (!m_diff.blocked.isEmpty())
-        return fail(errorOf(ErrorKind::Usage,
-                            QStringLiteral("%1:%2 is a folder with content on the host and not a "
-                                           "folder here: remove it there, or sync with --delete")
-                                .arg(m_context->target().name,
-                                     m_options.remoteRoot + QLatin1Char('/') +
-                                         m_diff.blocked.constFirst())));
+        return fail(
+            errorOf(ErrorKind::Usage,
+                    QStringLiteral("%1:%2 is a folder with content on the host and not a "
+                                   "folder here: remove it there, or sync with --delete")
+                        .arg(m_context->target().name, m_options.remoteRoot + QLatin1Char('/') +
+                                                           m_diff.blocked.constFirst())));
     report();
     if (m_context->options().check) {
         if ((!m_options.owner.isEmpty() || !m_options.group.isEmpty()) && !m_rootMissing)
@@ -284,7 +285,8 @@ void TreeSync::applyOwnership()
             call(QStringLiteral("sync_attrs"),
                  {{QStringLiteral("root"), root}, {QStringLiteral("items"), part}},
                  [this, reported](const QJsonObject& reply) {
-                     const QJsonObject changed = reply.value(QStringLiteral("attributes")).toObject();
+                     const QJsonObject changed =
+                         reply.value(QStringLiteral("attributes")).toObject();
                      for (auto it = changed.begin(); it != changed.end(); ++it) {
                          if (!reported.contains(it.key()))
                              m_report->attributes(shown(it.key()));
