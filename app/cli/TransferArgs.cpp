@@ -24,17 +24,16 @@ Result<RemoteSpec> RemoteSpec::parse(const QString& text)
 }
 
 TransferArgs::TransferArgs(Command command)
-    : m_command(command),
-      m_mode(QStringList{QStringLiteral("mode")}, QStringLiteral("Mode of the files."),
-             QStringLiteral("MODE")),
+    : m_command(command), m_mode(QStringList{QStringLiteral("mode")},
+                                 QStringLiteral("Mode of the files."), QStringLiteral("MODE")),
       m_owner(QStringList{QStringLiteral("owner")}, QStringLiteral("Owner of what is written."),
               QStringLiteral("USER")),
       m_group(QStringList{QStringLiteral("group")}, QStringLiteral("Group of what is written."),
               QStringLiteral("GROUP")),
       m_checksum(QStringList{QStringLiteral("checksum")},
                  QStringLiteral("Compare same-size files by content.")),
-      m_exclude(QStringList{QStringLiteral("exclude")}, QStringLiteral("Glob of paths to leave out."),
-                QStringLiteral("GLOB")),
+      m_exclude(QStringList{QStringLiteral("exclude")},
+                QStringLiteral("Glob of paths to leave out."), QStringLiteral("GLOB")),
       m_delete(QStringList{QStringLiteral("delete")},
                QStringLiteral("Remove remote files the local folder lacks.")),
       m_events(QStringList{QStringLiteral("events")},

@@ -73,9 +73,10 @@ class TestTransferCli : public QObject
 
     QStringList common() const
     {
-        return {QStringLiteral("--ssh-config"), m_sshConfig,     QStringLiteral("--known-hosts"),
-                m_knownHosts,                   QStringLiteral("--identity"), m_sshd.clientKey(),
-                QStringLiteral("--python"),     QStringLiteral("/usr/bin/python3")};
+        return {QStringLiteral("--ssh-config"),  m_sshConfig,
+                QStringLiteral("--known-hosts"), m_knownHosts,
+                QStringLiteral("--identity"),    m_sshd.clientKey(),
+                QStringLiteral("--python"),      QStringLiteral("/usr/bin/python3")};
     }
 
 private slots:
@@ -85,8 +86,10 @@ private slots:
         const QString error = m_sshd.setUp();
         QVERIFY2(error.isEmpty(), qPrintable(error));
         QStringList known, config;
-        QStringList yaml{QStringLiteral("all:"), QStringLiteral("  children:"),
-                         QStringLiteral("    web:"), QStringLiteral("      vars:"),
+        QStringList yaml{QStringLiteral("all:"),
+                         QStringLiteral("  children:"),
+                         QStringLiteral("    web:"),
+                         QStringLiteral("      vars:"),
                          QStringLiteral("        ansible_user: ") + m_sshd.user(),
                          QStringLiteral("        ansible_ssh_private_key_file: ") +
                              m_sshd.clientKey(),
@@ -119,23 +122,27 @@ private slots:
     {
         // One machine behind both sshd: with --forks 1 the second host finds what the first
         // wrote, and says changed: false.
-        const CliRun run = runCli(QStringList{QStringLiteral("copy"), QStringLiteral("--forks"),
-                                              QStringLiteral("1"), QStringLiteral("--mode"),
-                                              QStringLiteral("0640")} +
-                                  common() +
-                                  QStringList{m_source + QStringLiteral("/app.conf"),
-                                              m_source + QStringLiteral("/site"),
-                                              QStringLiteral("h0,h1:") + m_remote +
-                                                  QStringLiteral("/dest")});
+        const CliRun run = runCli(
+            QStringList{QStringLiteral("copy"), QStringLiteral("--forks"), QStringLiteral("1"),
+                        QStringLiteral("--mode"), QStringLiteral("0640")} +
+            common() +
+            QStringList{m_source + QStringLiteral("/app.conf"), m_source + QStringLiteral("/site"),
+                        QStringLiteral("h0,h1:") + m_remote + QStringLiteral("/dest")});
         QVERIFY2(run.exitCode == 0, QByteArray(run.out + run.err).constData());
         QCOMPARE(run.lines.size(), 3);
         const QJsonObject first = run.lines.at(0);
         const QJsonObject second = run.lines.at(1);
         QCOMPARE(first.value(QStringLiteral("status")).toString(), QStringLiteral("changed"));
         QCOMPARE(second.value(QStringLiteral("status")).toString(), QStringLiteral("ok"));
-        QCOMPARE(second.value(QStringLiteral("value")).toObject().value(QStringLiteral("changed")).toBool(),
+        QCOMPARE(second.value(QStringLiteral("value"))
+                     .toObject()
+                     .value(QStringLiteral("changed"))
+                     .toBool(),
                  false);
-        QCOMPARE(second.value(QStringLiteral("value")).toObject().value(QStringLiteral("bytes_sent")).toInt(),
+        QCOMPARE(second.value(QStringLiteral("value"))
+                     .toObject()
+                     .value(QStringLiteral("bytes_sent"))
+                     .toInt(),
                  0);
         QCOMPARE(run.lines.at(2).value(QStringLiteral("ok")).toInt(), 2);
         QCOMPARE(sha256Of(m_remote + QStringLiteral("/dest/app.conf")),
@@ -150,11 +157,10 @@ private slots:
 
     void copyToAnInventoryPattern()
     {
-        const CliRun run = runCli(QStringList{QStringLiteral("copy"), QStringLiteral("-i"),
-                                              m_inventory, QStringLiteral("--known-hosts"),
-                                              m_knownHosts, m_source + QStringLiteral("/app.conf"),
-                                              QStringLiteral("web:!web1:") + m_remote +
-                                                  QStringLiteral("/inv/")});
+        const CliRun run = runCli(QStringList{
+            QStringLiteral("copy"), QStringLiteral("-i"), m_inventory,
+            QStringLiteral("--known-hosts"), m_knownHosts, m_source + QStringLiteral("/app.conf"),
+            QStringLiteral("web:!web1:") + m_remote + QStringLiteral("/inv/")});
         QVERIFY2(run.exitCode == 0, QByteArray(run.out + run.err).constData());
         QCOMPARE(run.lines.size(), 2);
         QCOMPARE(run.lines.at(0).value(QStringLiteral("host")).toString(), QStringLiteral("web0"));
@@ -164,18 +170,17 @@ private slots:
     void fetchIntoAFolderPerHost()
     {
         const QString back = m_tmp.filePath(QStringLiteral("back"));
-        const CliRun run = runCli(QStringList{QStringLiteral("fetch")} + common() +
-                                  QStringList{QStringLiteral("h0,h1:") + m_remote +
-                                                  QStringLiteral("/dest/app.conf"),
-                                              back});
+        const CliRun run = runCli(
+            QStringList{QStringLiteral("fetch")} + common() +
+            QStringList{QStringLiteral("h0,h1:") + m_remote + QStringLiteral("/dest/app.conf"),
+                        back});
         QVERIFY2(run.exitCode == 0, QByteArray(run.out + run.err).constData());
         for (const QString& host : {QStringLiteral("h0"), QStringLiteral("h1")})
             QCOMPARE(sha256Of(back + QLatin1Char('/') + host + QStringLiteral("/app.conf")),
                      sha256Of(m_source + QStringLiteral("/app.conf")));
-        const CliRun again = runCli(QStringList{QStringLiteral("fetch")} + common() +
-                                    QStringList{QStringLiteral("h0:") + m_remote +
-                                                    QStringLiteral("/dest/site"),
-                                                back});
+        const CliRun again = runCli(
+            QStringList{QStringLiteral("fetch")} + common() +
+            QStringList{QStringLiteral("h0:") + m_remote + QStringLiteral("/dest/site"), back});
         QVERIFY2(again.exitCode == 0, QByteArray(again.out + again.err).constData());
         QVERIFY(QFileInfo(back + QStringLiteral("/h0/site")).isDir());
     }
@@ -185,25 +190,30 @@ private slots:
         const QString dest = m_remote + QStringLiteral("/dest/site");
         QVERIFY(writeBytes(dest + QStringLiteral("/stray.txt"), "stray"));
         const auto before = snapshotTree(dest);
-        const QStringList args = QStringList{QStringLiteral("sync"), QStringLiteral("--delete")} +
-                                 common() +
-                                 QStringList{m_source + QStringLiteral("/site"),
-                                             QStringLiteral("h0:") + dest};
-        const CliRun check = runCli(QStringList{args.first(), QStringLiteral("--check")} + args.mid(1));
+        const QStringList args =
+            QStringList{QStringLiteral("sync"), QStringLiteral("--delete")} + common() +
+            QStringList{m_source + QStringLiteral("/site"), QStringLiteral("h0:") + dest};
+        const CliRun check =
+            runCli(QStringList{args.first(), QStringLiteral("--check")} + args.mid(1));
         QVERIFY2(check.exitCode == 0, QByteArray(check.out + check.err).constData());
-        const QJsonObject value = check.record(QStringLiteral("h0")).value(QStringLiteral("value")).toObject();
-        QCOMPARE(strings(value.value(QStringLiteral("deleted"))), QStringList{QStringLiteral("stray.txt")});
+        const QJsonObject value =
+            check.record(QStringLiteral("h0")).value(QStringLiteral("value")).toObject();
+        QCOMPARE(strings(value.value(QStringLiteral("deleted"))),
+                 QStringList{QStringLiteral("stray.txt")});
         QCOMPARE(value.value(QStringLiteral("check")).toBool(), true);
         QCOMPARE(snapshotTree(dest), before);
-        const CliRun real = runCli(QStringList{args.first(), QStringLiteral("--progress")} + args.mid(1));
+        const CliRun real =
+            runCli(QStringList{args.first(), QStringLiteral("--progress")} + args.mid(1));
         QVERIFY2(real.exitCode == 0, QByteArray(real.out + real.err).constData());
         QVERIFY(!QFile::exists(dest + QStringLiteral("/stray.txt")));
         QVERIFY2(real.err.contains("h0: 100%"), real.err.constData());
-        const CliRun events = runCli(QStringList{args.first(), QStringLiteral("--events")} + args.mid(1));
+        const CliRun events =
+            runCli(QStringList{args.first(), QStringLiteral("--events")} + args.mid(1));
         QVERIFY2(events.exitCode == 0, QByteArray(events.out + events.err).constData());
         bool progress = false;
         for (const QJsonObject& line : events.lines)
-            progress = progress || line.value(QStringLiteral("stream")).toString() == QStringLiteral("progress");
+            progress = progress || line.value(QStringLiteral("stream")).toString() ==
+                                       QStringLiteral("progress");
         QVERIFY(progress);
     }
 
@@ -211,22 +221,34 @@ private slots:
     {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("message");
-        QTest::newRow("no path") << QStringList{QStringLiteral("copy"), QStringLiteral("x"), QStringLiteral("h0")}
+        QTest::newRow("no path") << QStringList{QStringLiteral("copy"), QStringLiteral("x"),
+                                                QStringLiteral("h0")}
                                  << QStringLiteral("expected HOSTS:/ABSOLUTE/PATH");
-        QTest::newRow("relative") << QStringList{QStringLiteral("copy"), QStringLiteral("x"), QStringLiteral("h0:rel")}
+        QTest::newRow("relative") << QStringList{QStringLiteral("copy"), QStringLiteral("x"),
+                                                 QStringLiteral("h0:rel")}
                                   << QStringLiteral("expected HOSTS:/ABSOLUTE/PATH");
-        QTest::newRow("no hosts") << QStringList{QStringLiteral("copy"), QStringLiteral("x"), QStringLiteral(":/tmp")}
+        QTest::newRow("no hosts") << QStringList{QStringLiteral("copy"), QStringLiteral("x"),
+                                                 QStringLiteral(":/tmp")}
                                   << QStringLiteral("name the hosts");
-        QTest::newRow("missing local") << QStringList{QStringLiteral("copy"), QStringLiteral("/no/such/file"), QStringLiteral("h0:/tmp/")}
-                                       << QStringLiteral("/no/such/file: no such file or folder");
-        QTest::newRow("bad mode") << QStringList{QStringLiteral("copy"), QStringLiteral("--mode"), QStringLiteral("rw"), QStringLiteral("x"), QStringLiteral("h0:/tmp/")}
+        QTest::newRow("missing local")
+            << QStringList{QStringLiteral("copy"), QStringLiteral("/no/such/file"),
+                           QStringLiteral("h0:/tmp/")}
+            << QStringLiteral("/no/such/file: no such file or folder");
+        QTest::newRow("bad mode") << QStringList{QStringLiteral("copy"), QStringLiteral("--mode"),
+                                                 QStringLiteral("rw"), QStringLiteral("x"),
+                                                 QStringLiteral("h0:/tmp/")}
                                   << QStringLiteral("--mode 'rw'");
-        QTest::newRow("sync a file") << QStringList{QStringLiteral("sync"), QStringLiteral("/etc/hostname"), QStringLiteral("h0:/tmp/x")}
-                                     << QStringLiteral("is not a folder");
-        QTest::newRow("sync --delete into /etc") << QStringList{QStringLiteral("sync"), QStringLiteral("--delete"), QStringLiteral("/tmp"), QStringLiteral("h0:/etc/")}
-                                                 << QStringLiteral("refusing to sync with --delete into /etc");
-        QTest::newRow("fetch two args") << QStringList{QStringLiteral("fetch"), QStringLiteral("h0:/x")}
-                                        << QStringLiteral("expected PATTERN:REMOTE LOCALDIR");
+        QTest::newRow("sync a file")
+            << QStringList{QStringLiteral("sync"), QStringLiteral("/etc/hostname"),
+                           QStringLiteral("h0:/tmp/x")}
+            << QStringLiteral("is not a folder");
+        QTest::newRow("sync --delete into /etc")
+            << QStringList{QStringLiteral("sync"), QStringLiteral("--delete"),
+                           QStringLiteral("/tmp"), QStringLiteral("h0:/etc/")}
+            << QStringLiteral("refusing to sync with --delete into /etc");
+        QTest::newRow("fetch two args")
+            << QStringList{QStringLiteral("fetch"), QStringLiteral("h0:/x")}
+            << QStringLiteral("expected PATTERN:REMOTE LOCALDIR");
     }
 
     void usageErrors()
