@@ -425,27 +425,33 @@ def put(root: str, files: list) -> dict:
     umask = os.umask(0o022)
     os.umask(umask)
     written, total = 0, 0
+    folders: dict = {}  # folder (relative) -> descriptor, walked once per call
     try:
-        plan = [_put_item(item, root) for item in files]
-        _probe(rootfd, plan, root)
+        ids: dict = {}
+        plan = [_put_item(item, root, ids) for item in files]
+        # Every folder first: a missing one or a symlink on the way fails the whole call before
+        # anything is written.
+        for rel, parts, *_ in plan:
+            key = "/".join(parts[:-1])
+            if key not in folders:
+                folders[key] = _walk_to_parent(rootfd, parts, rel, root)
+            if folders[key] is None:
+                raise hostdeck.ToolError("%s under %s: its folder does not exist" % (rel, root),
+                                         path=rel, root=root)
         for rel, parts, data, target, bits, uid, gid, mtime_ns in plan:
             if ctx is not None and ctx.cancelled.is_set():
                 raise hostdeck.ToolError("sync_put under %s cancelled after %d files" % (root, written),
                                          root=root, written=written)
-            parent = _walk_to_parent(rootfd, parts, rel, root)
-            if parent is None:
-                raise hostdeck.ToolError("%s under %s: its folder does not exist" % (rel, root),
-                                         path=rel, root=root)
-            try:
-                if not check:
-                    where = os.path.join(root, *parts[:-1])
-                    _put_one(parent, parts[-1], where, rel, root, data, target,
-                             (0o666 & ~umask) if bits is None else bits, uid, gid, mtime_ns)
-            finally:
-                os.close(parent)
+            if not check:
+                where = os.path.join(root, *parts[:-1])
+                _put_one(folders["/".join(parts[:-1])], parts[-1], where, rel, root, data, target,
+                         (0o666 & ~umask) if bits is None else bits, uid, gid, mtime_ns)
             written += 1
             total += len(data) if data is not None else 0
     finally:
+        for fd in folders.values():
+            if fd is not None:
+                os.close(fd)
         os.close(rootfd)
     result = {"root": root, "changed": written > 0, "written": written, "bytes": total}
     if check:
@@ -453,7 +459,7 @@ def put(root: str, files: list) -> dict:
     return result
 
 
-def _put_item(item, root: str) -> tuple:
+def _put_item(item, root: str, ids: dict) -> tuple:
     if not isinstance(item, dict):
         raise hostdeck.ToolError("each item must be {path, data or target, mode, owner, group, "
                                  "mtime_ns}")
@@ -470,8 +476,13 @@ def _put_item(item, root: str) -> tuple:
     mtime_ns = item.get("mtime_ns")
     if mtime_ns is not None and (not isinstance(mtime_ns, int) or isinstance(mtime_ns, bool)):
         raise hostdeck.ToolError("%s under %s: mtime_ns must be an integer" % (rel, root), path=rel)
-    return (rel, parts, data, target, _files.parse_mode(item.get("mode")),
-            _files.resolve_uid(item.get("owner")), _files.resolve_gid(item.get("group")), mtime_ns)
+    owner, group = item.get("owner"), item.get("group")
+    if ("u", owner) not in ids:  # a name is looked up once per call, not once per file
+        ids[("u", owner)] = _files.resolve_uid(owner)
+    if ("g", group) not in ids:
+        ids[("g", group)] = _files.resolve_gid(group)
+    return (rel, parts, data, target, _files.parse_mode(item.get("mode")), ids[("u", owner)],
+            ids[("g", group)], mtime_ns)
 
 
 def _put_one(parent: int, name: str, where: str, rel: str, root: str, data, target, bits: int,
