@@ -182,7 +182,8 @@ int main(int argc, char** argv)
            << QStringLiteral("    IdentitiesOnly yes")
            << QStringLiteral("    UserKnownHostsFile ") + knownHosts
            << QStringLiteral("    GlobalKnownHostsFile /dev/null")
-           << QStringLiteral("    StrictHostKeyChecking yes") << QStringLiteral("    BatchMode yes");
+           << QStringLiteral("    StrictHostKeyChecking yes")
+           << QStringLiteral("    BatchMode yes");
     const QString sshConfig = sshd.writeFile(QStringLiteral("ssh_config"), config);
     const QString hostsFile = sshd.writeFile(QStringLiteral("hosts.txt"), names);
     const QString inventory = sshd.writeFile(QStringLiteral("inventory.yml"), yaml);
@@ -253,10 +254,10 @@ int main(int argc, char** argv)
         std::vector<double> hd, scp, rs;
         for (int r = 0; r < reps; ++r) {
             removeTree(hdTree);
-            hd.push_back(run(cli, QStringList{QStringLiteral("copy")} + cliCommon +
-                                      QStringList{tree, QStringLiteral("h1:") + hdTree +
-                                                            QLatin1Char('/')})
-                             .seconds);
+            hd.push_back(
+                run(cli, QStringList{QStringLiteral("copy")} + cliCommon +
+                             QStringList{tree, QStringLiteral("h1:") + hdTree + QLatin1Char('/')})
+                    .seconds);
             removeTree(remote + QStringLiteral("/tree-scp"));
             QDir().mkpath(remote + QStringLiteral("/tree-scp"));
             QFile::setPermissions(remote + QStringLiteral("/tree-scp"),
@@ -268,12 +269,11 @@ int main(int argc, char** argv)
                               .seconds);
             if (!rsync.isEmpty()) {
                 removeTree(remote + QStringLiteral("/tree-rsync"));
-                rs.push_back(run(rsync, {QStringLiteral("-a"), QStringLiteral("-e"),
-                                         QStringLiteral("ssh -F ") + sshConfig,
-                                         tree + QLatin1Char('/'),
-                                         QStringLiteral("h1:") + remote +
-                                             QStringLiteral("/tree-rsync/")})
-                                 .seconds);
+                rs.push_back(
+                    run(rsync, {QStringLiteral("-a"), QStringLiteral("-e"),
+                                QStringLiteral("ssh -F ") + sshConfig, tree + QLatin1Char('/'),
+                                QStringLiteral("h1:") + remote + QStringLiteral("/tree-rsync/")})
+                        .seconds);
             }
         }
         SnapshotOptions exact;
@@ -300,12 +300,11 @@ int main(int argc, char** argv)
             hd.push_back(t.seconds);
             sent = sentOf(t.out);
             if (!rsync.isEmpty())
-                rs.push_back(run(rsync, {QStringLiteral("-a"), QStringLiteral("-e"),
-                                         QStringLiteral("ssh -F ") + sshConfig,
-                                         tree + QLatin1Char('/'),
-                                         QStringLiteral("h1:") + remote +
-                                             QStringLiteral("/tree-rsync/")})
-                                 .seconds);
+                rs.push_back(
+                    run(rsync, {QStringLiteral("-a"), QStringLiteral("-e"),
+                                QStringLiteral("ssh -F ") + sshConfig, tree + QLatin1Char('/'),
+                                QStringLiteral("h1:") + remote + QStringLiteral("/tree-rsync/")})
+                        .seconds);
         }
         if (sent.changed != 0 || sent.bytes != 0)
             die(QStringLiteral("the no-change re-sync changed %1 hosts, sent %2 bytes")
@@ -376,16 +375,18 @@ int main(int argc, char** argv)
                                       QStringLiteral("all:/proc/self/cwd/f50.bin")});
             const Sent sent = sentOf(t.out);
             if (sent.hosts != hosts || sent.bytes != qint64(hosts) * (50 << 20))
-                die(QStringLiteral("the fan-out sent %1 bytes to %2 hosts").arg(sent.bytes).arg(sent.hosts));
+                die(QStringLiteral("the fan-out sent %1 bytes to %2 hosts")
+                        .arg(sent.bytes)
+                        .arg(sent.hosts));
             hd.push_back(t.seconds);
             if (!pscp.isEmpty()) {
                 QFile::remove(remote + QStringLiteral("/f50-pscp.bin"));
-                ps.push_back(run(pscp, {QStringLiteral("-h"), hostsFile, QStringLiteral("-p"),
-                                        QString::number(hosts), QStringLiteral("-t"),
-                                        QStringLiteral("600"), QStringLiteral("-x"),
-                                        QStringLiteral("-O -F ") + sshConfig, fifty,
-                                        remote + QStringLiteral("/f50-pscp.bin")})
-                                 .seconds);
+                ps.push_back(
+                    run(pscp, {QStringLiteral("-h"), hostsFile, QStringLiteral("-p"),
+                               QString::number(hosts), QStringLiteral("-t"), QStringLiteral("600"),
+                               QStringLiteral("-x"), QStringLiteral("-O -F ") + sshConfig, fifty,
+                               remote + QStringLiteral("/f50-pscp.bin")})
+                        .seconds);
             }
         }
         for (const QString& name : std::as_const(names)) {
