@@ -19,6 +19,7 @@
 #include "template/TemplatePrompts.h"
 #include "tools/ParameterForm.h"
 #include "tools/ToolPalette.h"
+#include "transfer/TransferActions.h"
 
 #include <QAction>
 #include <QApplication>
@@ -60,6 +61,8 @@ MainWindow::MainWindow(AppServices& services, MainWindowOptions options, QWidget
 
     buildLayout();
     buildActions();
+    new TransferActions({m_engine, m_recorder, m_inventory, m_runTabs},
+                        this); // Files menu, dock, drop
     openHistory();
     restoreSettings();
 
