@@ -26,9 +26,8 @@
 namespace hostdeck::ui {
 
 TransferActions::TransferActions(const TransferServices& services, QMainWindow* window)
-    : QObject(window), m_services(services), m_window(window),
-      m_picker(new TransferPicker(this)), m_panel(new TransferPanel(window)),
-      m_dock(new QDockWidget(tr("Transfers"), window)),
+    : QObject(window), m_services(services), m_window(window), m_picker(new TransferPicker(this)),
+      m_panel(new TransferPanel(window)), m_dock(new QDockWidget(tr("Transfers"), window)),
       m_copyAction(new QAction(tr("&Copy Files to Hosts…"), this)),
       m_fetchAction(new QAction(tr("&Fetch from Hosts…"), this))
 {
@@ -83,15 +82,15 @@ QString TransferActions::patternAt(const QModelIndex& index) const
     const QModelIndex first = index.siblingAtColumn(0);
     // Dropped on one of several selected rows: the whole selection is meant.
     QTreeView* view = m_services.inventory->view();
-    if (view->selectionModel() && view->selectionModel()->isRowSelected(first.row(), first.parent()))
+    if (view->selectionModel() &&
+        view->selectionModel()->isRowSelected(first.row(), first.parent()))
         if (const QString selection = m_services.inventory->selectionPattern();
             !selection.isEmpty())
             return selection;
     return first.data(InventoryModel::NameRole).toString();
 }
 
-TransferDialog* TransferActions::openCopyDialog(const QStringList& sources,
-                                                const QString& pattern)
+TransferDialog* TransferActions::openCopyDialog(const QStringList& sources, const QString& pattern)
 {
     TransferDialog* dialog = openDialog(true, pattern);
     dialog->addSources(sources);

@@ -93,7 +93,8 @@ QWidget* TransferDialog::buildSources()
     auto* remove = new QPushButton(tr("Remove"), box);
     connect(m_addFiles, &QPushButton::clicked, this, [this] { pickSources(false); });
     connect(m_addFolder, &QPushButton::clicked, this, [this] { pickSources(true); });
-    connect(remove, &QPushButton::clicked, this, [this] { qDeleteAll(m_sources->selectedItems()); });
+    connect(remove, &QPushButton::clicked, this,
+            [this] { qDeleteAll(m_sources->selectedItems()); });
     auto* buttons = new QVBoxLayout;
     buttons->addWidget(m_addFiles);
     buttons->addWidget(m_addFolder);

@@ -54,23 +54,21 @@ void TransferPanel::attach(engine::RunHandle* run, const QString& title)
     m_model->clear();
     m_title->setText(title);
     m_cancel->setEnabled(true);
-    connect(run, &engine::RunHandle::events, this,
-            [this](const QList<engine::RunEvent>& events) {
-                m_model->addEvents(events);
-                updateSummary();
-            });
-    connect(run, &engine::RunHandle::finished, this,
-            [this](const engine::RunSummary& summary) {
-                m_cancel->setEnabled(false);
-                m_end = tr("finished: %1 ok, %2 changed, %3 failed, %4 unreachable, %5 cancelled")
-                            .arg(summary.ok)
-                            .arg(summary.changed)
-                            .arg(summary.failed)
-                            .arg(summary.unreachable)
-                            .arg(summary.cancelled);
-                updateSummary();
-                emit runFinished(summary);
-            });
+    connect(run, &engine::RunHandle::events, this, [this](const QList<engine::RunEvent>& events) {
+        m_model->addEvents(events);
+        updateSummary();
+    });
+    connect(run, &engine::RunHandle::finished, this, [this](const engine::RunSummary& summary) {
+        m_cancel->setEnabled(false);
+        m_end = tr("finished: %1 ok, %2 changed, %3 failed, %4 unreachable, %5 cancelled")
+                    .arg(summary.ok)
+                    .arg(summary.changed)
+                    .arg(summary.failed)
+                    .arg(summary.unreachable)
+                    .arg(summary.cancelled);
+        updateSummary();
+        emit runFinished(summary);
+    });
     updateSummary();
 }
 

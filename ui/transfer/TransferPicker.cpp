@@ -22,8 +22,7 @@ void TransferPicker::pick(Kind kind, const QString& title, QWidget* parent, QObj
     auto* dialog = new QFileDialog(parent, title);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setWindowModality(Qt::WindowModal);
-    dialog->setFileMode(kind == Kind::Files ? QFileDialog::ExistingFiles
-                                            : QFileDialog::Directory);
+    dialog->setFileMode(kind == Kind::Files ? QFileDialog::ExistingFiles : QFileDialog::Directory);
     if (kind == Kind::Folder)
         dialog->setOption(QFileDialog::ShowDirsOnly);
     QPointer<QObject> guard(context);

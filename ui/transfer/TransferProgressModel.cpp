@@ -166,9 +166,7 @@ QVariant TransferProgressModel::data(const QModelIndex& index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid))
         return {};
     const Row& row = m_list.at(index.row());
-    const int percent = row.total > 0 ? int(row.bytes * 100 / row.total)
-                        : row.finished ? 100
-                                       : -1;
+    const int percent = row.total > 0 ? int(row.bytes * 100 / row.total) : row.finished ? 100 : -1;
     switch (role) {
     case BytesRole:
         return row.bytes;
@@ -193,9 +191,8 @@ QVariant TransferProgressModel::data(const QModelIndex& index, int role) const
     case ProgressColumn:
         return percent < 0 ? QString() : QStringLiteral("%1%").arg(percent);
     case BytesColumn:
-        return row.total > 0
-                   ? tr("%1 of %2").arg(formatBytes(row.bytes), formatBytes(row.total))
-                   : formatBytes(row.bytes);
+        return row.total > 0 ? tr("%1 of %2").arg(formatBytes(row.bytes), formatBytes(row.total))
+                             : formatBytes(row.bytes);
     case RateColumn:
         return row.finished || row.rate <= 0 ? QString() : tr("%1/s").arg(formatBytes(row.rate));
     case StatusColumn:
@@ -206,8 +203,7 @@ QVariant TransferProgressModel::data(const QModelIndex& index, int role) const
     return {};
 }
 
-QVariant TransferProgressModel::headerData(int section, Qt::Orientation orientation,
-                                           int role) const
+QVariant TransferProgressModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
