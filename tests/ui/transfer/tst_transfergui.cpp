@@ -59,22 +59,20 @@ struct ProgressSeen
 void watchProgress(TransferProgressModel* model, QObject* context,
                    std::shared_ptr<ProgressSeen> seen)
 {
-    QObject::connect(model, &QAbstractItemModel::dataChanged, context,
-                     [model, seen](const QModelIndex& from, const QModelIndex& to) {
-                         for (int row = from.row(); row <= to.row(); ++row) {
-                             const QModelIndex at = model->index(row, 0);
-                             const QString host = at.data().toString();
-                             const qint64 bytes =
-                                 at.data(TransferProgressModel::BytesRole).toLongLong();
-                             const qint64 total =
-                                 at.data(TransferProgressModel::TotalRole).toLongLong();
-                             seen->bytes[host] = std::max(seen->bytes.value(host), bytes);
-                             seen->total[host] = std::max(seen->total.value(host), total);
-                             seen->rate[host] =
-                                 std::max(seen->rate.value(host),
-                                          at.data(TransferProgressModel::RateRole).toLongLong());
-                         }
-                     });
+    QObject::connect(
+        model, &QAbstractItemModel::dataChanged, context,
+        [model, seen](const QModelIndex& from, const QModelIndex& to) {
+            for (int row = from.row(); row <= to.row(); ++row) {
+                const QModelIndex at = model->index(row, 0);
+                const QString host = at.data().toString();
+                const qint64 bytes = at.data(TransferProgressModel::BytesRole).toLongLong();
+                const qint64 total = at.data(TransferProgressModel::TotalRole).toLongLong();
+                seen->bytes[host] = std::max(seen->bytes.value(host), bytes);
+                seen->total[host] = std::max(seen->total.value(host), total);
+                seen->rate[host] = std::max(seen->rate.value(host),
+                                            at.data(TransferProgressModel::RateRole).toLongLong());
+            }
+        });
 }
 
 } // namespace
@@ -96,7 +94,10 @@ private slots:
     void refusesBadFieldsInTheDialog();
 
 private:
-    QString hostDir(const QString& host) const { return m_dir.filePath(QStringLiteral("hosts/") + host); }
+    QString hostDir(const QString& host) const
+    {
+        return m_dir.filePath(QStringLiteral("hosts/") + host);
+    }
     QString remote(const QString& rel = {}) const
     {
         return rel.isEmpty() ? m_remote : m_remote + QLatin1Char('/') + rel;
@@ -126,15 +127,15 @@ QString TestTransferGui::writeInterpreter(const QString& host)
     QFile script(path);
     if (!script.open(QIODevice::WriteOnly))
         return {};
-    script.write(QStringLiteral("#!/bin/sh\n"
-                                "exec unshare %1 --propagation private sh -c "
-                                "'mount --bind \"$1\" \"$2\" || exit 97; shift 2; exec \"%2\" \"$@\"'"
-                                " sh '%3' '%4' \"$@\"\n")
-                     .arg(flags, test::python(), hostDir(host), m_remote)
-                     .toUtf8());
+    script.write(
+        QStringLiteral("#!/bin/sh\n"
+                       "exec unshare %1 --propagation private sh -c "
+                       "'mount --bind \"$1\" \"$2\" || exit 97; shift 2; exec \"%2\" \"$@\"'"
+                       " sh '%3' '%4' \"$@\"\n")
+            .arg(flags, test::python(), hostDir(host), m_remote)
+            .toUtf8());
     script.close();
-    script.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner |
-                          QFileDevice::ExeOwner);
+    script.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
     return path;
 }
 
@@ -167,9 +168,9 @@ void TestTransferGui::initTestCase()
 
     // The hosts must really be apart: a file made on h1's remote/ is not on h2's.
     QProcess probe;
-    probe.start(m_dir.filePath(QStringLiteral("python-h1")),
-                {QStringLiteral("-c"), QStringLiteral("open('%1/probe','w').write('h1')")
-                                           .arg(m_remote)});
+    probe.start(
+        m_dir.filePath(QStringLiteral("python-h1")),
+        {QStringLiteral("-c"), QStringLiteral("open('%1/probe','w').write('h1')").arg(m_remote)});
     QVERIFY(probe.waitForFinished(30000));
     QVERIFY2(probe.exitCode() == 0,
              qPrintable(QStringLiteral("a host's own mount namespace (unshare, mount --bind) is "
@@ -275,8 +276,8 @@ void TestTransferGui::copiesAFolderToTwoHostsWithProgress()
     QVERIFY(want.size() > tree.files.size());
     for (const QString& host : kHosts) {
         const auto got = snapshotTree(onHost(host, QStringLiteral("www/site")));
-        QVERIFY2(got == want, qPrintable(host + QStringLiteral(": ") +
-                                         test::firstDifference(want, got)));
+        QVERIFY2(got == want,
+                 qPrintable(host + QStringLiteral(": ") + test::firstDifference(want, got)));
         // The dock showed this host's bytes against the total and a rate.
         const qint64 expected = tree.bytes + (24 << 20) + 3;
         QVERIFY2(seen->total.value(host) >= expected,
@@ -285,7 +286,9 @@ void TestTransferGui::copiesAFolderToTwoHostsWithProgress()
         QVERIFY2(seen->rate.value(host) > 0, qPrintable(host));
         const int row = actions()->panel()->model()->rowOf(host);
         QVERIFY(row >= 0);
-        QCOMPARE(actions()->panel()->model()
+        QCOMPARE(actions()
+                     ->panel()
+                     ->model()
                      ->index(row, TransferProgressModel::ProgressColumn)
                      .data()
                      .toString(),
@@ -383,10 +386,10 @@ void TestTransferGui::fetchesIntoOneFolderPerHost()
     QCOMPARE(summary.changed, 2);
     for (const QString& host : kHosts) {
         const auto want = snapshotTree(onHost(host, QStringLiteral("etc/app")), {true, 0, false});
-        const auto got = snapshotTree(into + QLatin1Char('/') + host + QStringLiteral("/app"),
-                                      {true, 0, false});
-        QVERIFY2(got == want, qPrintable(host + QStringLiteral(": ") +
-                                         test::firstDifference(want, got)));
+        const auto got =
+            snapshotTree(into + QLatin1Char('/') + host + QStringLiteral("/app"), {true, 0, false});
+        QVERIFY2(got == want,
+                 qPrintable(host + QStringLiteral(": ") + test::firstDifference(want, got)));
     }
     QFile conf(into + QStringLiteral("/h2/app/app.conf"));
     QVERIFY(conf.open(QIODevice::ReadOnly));
@@ -405,9 +408,9 @@ void TestTransferGui::dropOnAGroupCopiesToItsHosts()
     QTreeView* tree = m_window->inventoryDock()->view();
     tree->expandAll();
     QAbstractItemModel* model = tree->model();
-    const QModelIndexList groups = model->match(model->index(0, 0), InventoryModel::NameRole,
-                                                QStringLiteral("fleet"), 1,
-                                                Qt::MatchExactly | Qt::MatchRecursive);
+    const QModelIndexList groups =
+        model->match(model->index(0, 0), InventoryModel::NameRole, QStringLiteral("fleet"), 1,
+                     Qt::MatchExactly | Qt::MatchRecursive);
     QCOMPARE(groups.size(), 1);
     tree->scrollTo(groups.first());
     const QPoint at = tree->visualRect(groups.first()).center();
@@ -455,9 +458,9 @@ void TestTransferGui::dropOnAGroupCopiesToItsHosts()
     }
 
     // A drop on one host of the group goes to that host only.
-    const QModelIndexList hosts = model->match(model->index(0, 0), InventoryModel::NameRole,
-                                               QStringLiteral("h2"), 1,
-                                               Qt::MatchExactly | Qt::MatchRecursive);
+    const QModelIndexList hosts =
+        model->match(model->index(0, 0), InventoryModel::NameRole, QStringLiteral("h2"), 1,
+                     Qt::MatchExactly | Qt::MatchRecursive);
     QCOMPARE(hosts.size(), 1);
     tree->selectionModel()->clearSelection();
     QVERIFY(drag(&files, tree->visualRect(hosts.first()).center()));
