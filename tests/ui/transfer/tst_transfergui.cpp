@@ -111,6 +111,7 @@ private:
     /// Presses the dialog's start button and waits for the transfer run to finish.
     engine::RunSummary startAndWait(TransferDialog* dialog, int timeoutMs = 180000);
     QString writeInterpreter(const QString& host);
+    QStringList processesOfHosts() const;
 
     QTemporaryDir m_dir;
     QString m_remote;
@@ -181,7 +182,26 @@ void TestTransferGui::initTestCase()
     QVERIFY(!QFileInfo::exists(remote(QStringLiteral("probe"))));
 }
 
-void TestTransferGui::cleanupTestCase() {}
+/// Processes still in one of the hosts' mount namespaces (their mount table has our remote/).
+QStringList TestTransferGui::processesOfHosts() const
+{
+    QStringList found;
+    const QByteArray needle = QFile::encodeName(m_remote);
+    for (const QString& pid : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+        bool number = false;
+        pid.toInt(&number);
+        QFile mounts(QStringLiteral("/proc/%1/mountinfo").arg(pid));
+        if (number && mounts.open(QIODevice::ReadOnly) && mounts.readAll().contains(needle))
+            found << pid;
+    }
+    return found;
+}
+
+void TestTransferGui::cleanupTestCase()
+{
+    // Every agent ended with its window: nothing is left in the hosts' namespaces.
+    QTRY_COMPARE_WITH_TIMEOUT(processesOfHosts(), QStringList{}, 20000);
+}
 
 void TestTransferGui::init()
 {
