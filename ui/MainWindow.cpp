@@ -61,8 +61,7 @@ MainWindow::MainWindow(AppServices& services, MainWindowOptions options, QWidget
 
     buildLayout();
     buildActions();
-    new TransferActions({m_engine, m_recorder, m_inventory, m_runTabs},
-                        this); // Files menu, dock, drop
+    new TransferActions({m_engine, m_recorder, m_inventory, m_runTabs}, this); // ui/transfer
     openHistory();
     restoreSettings();
 
