@@ -211,10 +211,15 @@ def delete(root: str, paths: list[str]) -> dict:
                     missing.append(rel)
                     continue
                 if not check:
-                    if stat.S_ISDIR(st.st_mode):
-                        _rmtree_at(parent, parts[-1])
-                    else:
-                        os.unlink(parts[-1], dir_fd=parent)
+                    try:
+                        if stat.S_ISDIR(st.st_mode):
+                            _rmtree_at(parent, parts[-1])
+                        else:
+                            os.unlink(parts[-1], dir_fd=parent)
+                    except OSError as err:
+                        raise hostdeck.ToolError("cannot delete %s under %s: %s%s" % (
+                            rel, root, err.strerror or err,
+                            " (%s)" % err.filename if err.filename else ""), path=rel, root=root)
                 removed.append(rel)
             finally:
                 os.close(parent)
@@ -379,3 +384,148 @@ def _chmod_at(parent: int, name: str, bits: int) -> None:
         os.fchmod(fd, bits)
     finally:
         os.close(fd)
+
+
+# --- small files and symlinks in one call -----------------------------------------------------
+
+TEMP_SUFFIX = ".hostdeck-tmp"  # the same names as _transfer's, so its sweep removes leftovers
+_puts_lock = None
+_puts: set = set()  # temp paths being written right now (removed if the agent ends meanwhile)
+
+
+def _discard_puts() -> None:
+    for path in list(_puts):
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
+hostdeck.at_exit(_discard_puts)
+
+
+def _temp_name(name: str) -> str:
+    # NAME_MAX is 255 bytes: a long name gets a short temp name instead of ".NAME.<hex>...".
+    tag = os.urandom(6).hex() + TEMP_SUFFIX
+    return "." + name + "." + tag if len(name.encode("utf-8", "surrogateescape")) < 200 else ".hd" + tag
+
+
+def put(root: str, files: list) -> dict:
+    """Write each {path, data|target, mode, owner, group, mtime_ns} below root: a temp file (or
+    symlink) beside the destination, attributes set on it, then renamed over the destination.
+    Parents must exist; nothing below the root is reached through a symlink. Files are not
+    fsync'ed one by one (as rsync): the rename keeps every file whole, old or new."""
+    global _puts_lock
+    if _puts_lock is None:
+        import threading
+        _puts_lock = threading.Lock()
+    check = _files.in_check_mode()
+    ctx = hostdeck.context()
+    rootfd = _need_root(root)
+    umask = os.umask(0o022)
+    os.umask(umask)
+    written, total = 0, 0
+    folders: dict = {}  # folder (relative) -> descriptor, walked once per call
+    try:
+        ids: dict = {}
+        plan = [_put_item(item, root, ids) for item in files]
+        # Every folder first: a missing one or a symlink on the way fails the whole call before
+        # anything is written.
+        for rel, parts, *_ in plan:
+            key = "/".join(parts[:-1])
+            if key not in folders:
+                folders[key] = _walk_to_parent(rootfd, parts, rel, root)
+            if folders[key] is None:
+                raise hostdeck.ToolError("%s under %s: its folder does not exist" % (rel, root),
+                                         path=rel, root=root)
+        for rel, parts, data, target, bits, uid, gid, mtime_ns in plan:
+            if ctx is not None and ctx.cancelled.is_set():
+                raise hostdeck.ToolError("sync_put under %s cancelled after %d files" % (root, written),
+                                         root=root, written=written)
+            if not check:
+                where = os.path.join(root, *parts[:-1])
+                _put_one(folders["/".join(parts[:-1])], parts[-1], where, rel, root, data, target,
+                         (0o666 & ~umask) if bits is None else bits, uid, gid, mtime_ns)
+            written += 1
+            total += len(data) if data is not None else 0
+    finally:
+        for fd in folders.values():
+            if fd is not None:
+                os.close(fd)
+        os.close(rootfd)
+    result = {"root": root, "changed": written > 0, "written": written, "bytes": total}
+    if check:
+        result["check"] = True
+    return result
+
+
+def _put_item(item, root: str, ids: dict) -> tuple:
+    if not isinstance(item, dict):
+        raise hostdeck.ToolError("each item must be {path, data or target, mode, owner, group, "
+                                 "mtime_ns}")
+    rel = item.get("path")
+    parts = _parts(rel, root)
+    data, target = item.get("data"), item.get("target")
+    if (data is None) == (target is None):
+        raise hostdeck.ToolError("%s under %s: give either data (a file) or target (a symlink)"
+                                 % (rel, root), path=rel)
+    if data is not None and not isinstance(data, (bytes, bytearray)):
+        raise hostdeck.ToolError("%s under %s: data must be bytes" % (rel, root), path=rel)
+    if target is not None and (not isinstance(target, str) or not target or "\0" in target):
+        raise hostdeck.ToolError("%s under %s: invalid symlink target" % (rel, root), path=rel)
+    mtime_ns = item.get("mtime_ns")
+    if mtime_ns is not None and (not isinstance(mtime_ns, int) or isinstance(mtime_ns, bool)):
+        raise hostdeck.ToolError("%s under %s: mtime_ns must be an integer" % (rel, root), path=rel)
+    owner, group = item.get("owner"), item.get("group")
+    if ("u", owner) not in ids:  # a name is looked up once per call, not once per file
+        ids[("u", owner)] = _files.resolve_uid(owner)
+    if ("g", group) not in ids:
+        ids[("g", group)] = _files.resolve_gid(group)
+    return (rel, parts, data, target, _files.parse_mode(item.get("mode")), ids[("u", owner)],
+            ids[("g", group)], mtime_ns)
+
+
+def _put_one(parent: int, name: str, where: str, rel: str, root: str, data, target, bits: int,
+             uid, gid, mtime_ns) -> None:
+    tmp = _temp_name(name)
+    track = os.path.join(where, tmp)
+    with _puts_lock:
+        _puts.add(track)
+    made = False
+    try:
+        if target is not None:
+            os.symlink(target, tmp, dir_fd=parent)
+            made = True
+            if uid is not None or gid is not None:
+                os.chown(tmp, -1 if uid is None else uid, -1 if gid is None else gid,
+                         dir_fd=parent, follow_symlinks=False)
+            if mtime_ns is not None:
+                os.utime(tmp, ns=(mtime_ns, mtime_ns), dir_fd=parent, follow_symlinks=False)
+        else:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW |
+                         getattr(os, "O_CLOEXEC", 0), 0o600, dir_fd=parent)
+            made = True
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+                if uid is not None or gid is not None:
+                    os.fchown(fd, -1 if uid is None else uid, -1 if gid is None else gid)
+                os.fchmod(fd, bits)
+                if mtime_ns is not None:
+                    os.utime(fd, ns=(mtime_ns, mtime_ns))
+            finally:
+                os.close(fd)
+        os.rename(tmp, name, src_dir_fd=parent, dst_dir_fd=parent)
+        made = False
+    except OSError as err:
+        raise hostdeck.ToolError("cannot write %s under %s: %s" % (rel, root, err.strerror or err),
+                                 path=rel, root=root)
+    finally:
+        if made:
+            try:
+                os.unlink(tmp, dir_fd=parent)
+            except OSError:
+                pass
+        with _puts_lock:
+            _puts.discard(track)

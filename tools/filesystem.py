@@ -331,3 +331,13 @@ class FileSystem:
         """Set {path, mode, owner, group, mtime_ns} (each optional but path) of paths relative
         to root, never through a symlink; attributes lists what differed (from -> to)."""
         return _sync.set_attrs(root, items)
+
+    @staticmethod
+    @hostdeck.changes
+    @hostdeck.internal
+    def sync_put(root: Path, files: list[dict]) -> dict:
+        """Write many small files and symlinks below root in one call: each item is {path,
+        data (bytes) or target (a symlink), mode, owner, group, mtime_ns}. Each is written to a
+        temp file beside it, given its attributes and renamed over the old one; parents must
+        exist and nothing below the root is reached through a symlink."""
+        return _sync.put(root, files)

@@ -20,6 +20,7 @@
 #include "template/TemplatePrompts.h"
 #include "tools/ParameterForm.h"
 #include "tools/ToolPalette.h"
+#include "transfer/TransferActions.h"
 
 #include <QAction>
 #include <QApplication>
@@ -61,6 +62,7 @@ MainWindow::MainWindow(AppServices& services, MainWindowOptions options, QWidget
 
     buildLayout();
     buildActions();
+    new TransferActions({m_engine, m_recorder, m_inventory, m_runTabs}, this); // ui/transfer
     openHistory();
     restoreSettings();
 

@@ -110,7 +110,7 @@ void runTargets(CliServices& services, const QStringList& args, Done done)
     const QString command = QStringLiteral("targets");
     QCommandLineParser parser;
     TargetOptions targetOptions;
-    targetOptions.addTo(parser, TargetOptions::Scope::ResolveOnly);
+    targetOptions.addTo(parser, TargetOptions::History::NotRecorded);
     if (!parse(parser, command, args, done))
         return;
     if (!parser.positionalArguments().isEmpty())

@@ -82,6 +82,61 @@ HelpArgument inventoryFile()
 
 const QStringList kSecretKinds{u"ssh-password"_s, u"key-passphrase"_s, u"sudo-password"_s};
 
+// How a command reaches its hosts and how its run goes: the same for call, copy, fetch, sync.
+QList<HelpOption> runOptions()
+{
+    return {
+        valued({u"timeout"_s}, u"S"_s, ValueKind::Number,
+               u"Seconds a call may take on each host unless its tool declares its own; 0 means "
+               "no limit (a host that stops answering is still dropped)."_s,
+               u"600"_s),
+        valued({u"deadline"_s}, u"S"_s, ValueKind::Number,
+               u"Seconds the whole run may take; 0 means no deadline."_s, u"0"_s),
+        valued({u"serial"_s}, u"LIST"_s, ValueKind::Text,
+               u"Roll out in batches: counts or percentages of the hosts, e.g. 1,10%,100%; the "
+               "last one repeats."_s),
+        valued({u"max-fail-percentage"_s}, u"P"_s, ValueKind::Number,
+               u"Stop before the next batch when more than P% of a batch failed."_s),
+        pythonOption(u"where the inventory names none"_s),
+        toolsDirOption(),
+        readyTimeoutOption({}),
+        valued({u"ssh-config"_s}, u"FILE"_s, ValueKind::File,
+               u"OpenSSH client config to read. Default: ~/.ssh/config when it exists."_s),
+        flag({u"no-ssh-config"_s}, u"Read no OpenSSH client config."_s),
+        valued({u"known-hosts"_s}, u"FILE"_s, ValueKind::File,
+               u"known_hosts file to check host keys against. Default: ~/.ssh/known_hosts."_s),
+        choice({u"host-keys"_s}, u"POLICY"_s, {u"strict"_s, u"accept-new"_s},
+               u"What to do with an unknown host key: refuse it (strict) or add it to "
+               "known_hosts (accept-new)."_s,
+               u"strict"_s),
+        repeated(valued({u"identity"_s}, u"FILE"_s, ValueKind::File,
+                        u"Private key file to log in with; may be given more than once."_s)),
+        valued({u"forks"_s}, u"N"_s, ValueKind::Number, u"Hosts worked on at once."_s, u"100"_s),
+        valued({u"connect-timeout"_s}, u"S"_s, ValueKind::Number,
+               u"Seconds to wait for an SSH connection."_s, u"10"_s),
+        flag({u"become"_s}, u"Run the agent as root (sudo) where the inventory says nothing."_s),
+        valued({u"become-user"_s}, u"USER"_s, ValueKind::Text,
+               u"The user the agent runs as, instead of root; implies --become."_s),
+        choice({u"become-method"_s}, u"METHOD"_s, {u"sudo"_s, u"su"_s},
+               u"How the agent becomes that user; implies --become."_s),
+        flag({u"password-stdin"_s}, u"Read the SSH, key or become password from the first line "
+                                    "of standard input."_s),
+    };
+}
+
+QList<HelpOption> historyOptions()
+{
+    return {
+        valued({u"history"_s}, u"FILE"_s, ValueKind::File,
+               u"History database to record the run in. Default: the desktop app's history "
+               "($XDG_DATA_HOME/hostdeck/history.sqlite)."_s),
+        flag({u"no-history"_s}, u"Record nothing in the history."_s),
+        valued({u"rerun-failed"_s}, u"ID"_s, ValueKind::Text,
+               u"Run again on the hosts that failed, were unreachable or timed out in run ID of "
+               "the history; 'last' is the newest run."_s),
+    };
+}
+
 HelpCommand callCommand()
 {
     HelpCommand c;
@@ -126,49 +181,9 @@ HelpCommand callCommand()
                             "step.output, host.result, run.finished) as a JSON line."_s),
         flag({u"stream"_s}, u"Echo the live output of the call to standard error (prefixed "
                             "with the host when there are several)."_s),
-        valued({u"timeout"_s}, u"S"_s, ValueKind::Number,
-               u"Seconds a call may take on each host unless its tool declares its own; 0 means "
-               "no limit (a host that stops answering is still dropped)."_s,
-               u"600"_s),
-        valued({u"deadline"_s}, u"S"_s, ValueKind::Number,
-               u"Seconds the whole run may take; 0 means no deadline."_s, u"0"_s),
-        valued({u"serial"_s}, u"LIST"_s, ValueKind::Text,
-               u"Roll out in batches: counts or percentages of the hosts, e.g. 1,10%,100%; the "
-               "last one repeats."_s),
-        valued({u"max-fail-percentage"_s}, u"P"_s, ValueKind::Number,
-               u"Stop before the next batch when more than P% of a batch failed."_s),
-        pythonOption(u"where the inventory names none"_s),
-        toolsDirOption(),
-        readyTimeoutOption({}),
-        valued({u"ssh-config"_s}, u"FILE"_s, ValueKind::File,
-               u"OpenSSH client config to read. Default: ~/.ssh/config when it exists."_s),
-        flag({u"no-ssh-config"_s}, u"Read no OpenSSH client config."_s),
-        valued({u"known-hosts"_s}, u"FILE"_s, ValueKind::File,
-               u"known_hosts file to check host keys against. Default: ~/.ssh/known_hosts."_s),
-        choice({u"host-keys"_s}, u"POLICY"_s, {u"strict"_s, u"accept-new"_s},
-               u"What to do with an unknown host key: refuse it (strict) or add it to "
-               "known_hosts (accept-new)."_s,
-               u"strict"_s),
-        repeated(valued({u"identity"_s}, u"FILE"_s, ValueKind::File,
-                        u"Private key file to log in with; may be given more than once."_s)),
-        valued({u"forks"_s}, u"N"_s, ValueKind::Number, u"Hosts worked on at once."_s, u"100"_s),
-        valued({u"connect-timeout"_s}, u"S"_s, ValueKind::Number,
-               u"Seconds to wait for an SSH connection."_s, u"10"_s),
-        flag({u"become"_s}, u"Run the agent as root (sudo) where the inventory says nothing."_s),
-        valued({u"become-user"_s}, u"USER"_s, ValueKind::Text,
-               u"The user the agent runs as, instead of root; implies --become."_s),
-        choice({u"become-method"_s}, u"METHOD"_s, {u"sudo"_s, u"su"_s},
-               u"How the agent becomes that user; implies --become."_s),
-        flag({u"password-stdin"_s}, u"Read the SSH, key or become password from the first line "
-                                    "of standard input."_s),
-        valued({u"history"_s}, u"FILE"_s, ValueKind::File,
-               u"History database to record the run in. Default: the desktop app's history "
-               "($XDG_DATA_HOME/hostdeck/history.sqlite)."_s),
-        flag({u"no-history"_s}, u"Record nothing in the history."_s),
-        valued({u"rerun-failed"_s}, u"ID"_s, ValueKind::Text,
-               u"Run again on the hosts that failed, were unreachable or timed out in run ID of "
-               "the history; 'last' is the newest run."_s),
     };
+    c.options += runOptions();
+    c.options += historyOptions();
     return c;
 }
 
@@ -272,6 +287,130 @@ HelpCommand serveCommand()
                         u"Private key file to log in with; may be given more than once."_s)),
         valued({u"connect-timeout"_s}, u"S"_s, ValueKind::Number,
                u"Seconds to wait for an SSH connection."_s, u"10"_s)};
+    return c;
+}
+
+// copy, fetch and sync: the hosts come from the PATTERN:PATH argument.
+HelpOption transferInventoryOption()
+{
+    return valued({u"i"_s, u"inventory"_s}, u"FILE"_s, ValueKind::Inventory,
+                  u"Inventory file: PATTERN is then a pattern of its hosts (names, groups and "
+                  "globs separated by ':' or ',', '&' to intersect, '!' to exclude). Without "
+                  "-i, PATTERN is a comma-separated list of SSH destinations "
+                  "[USER@]HOST[:PORT]."_s);
+}
+
+QList<HelpOption> transferOptions(bool writes, bool withDelete)
+{
+    QList<HelpOption> options{
+        transferInventoryOption(),
+        flag({u"check"_s}, u"Check mode: list what would be copied, deleted or changed, and "
+                           "change nothing."_s),
+        flag({u"checksum"_s}, u"Compare every file of the same size by SHA-256, even when its "
+                              "modification time matches."_s),
+        repeated(valued({u"exclude"_s}, u"GLOB"_s, ValueKind::Text,
+                        u"Leave out paths whose relative path or name matches GLOB (* also "
+                        "matches '/'); excluded files on the hosts are never deleted. May be "
+                        "given more than once."_s)),
+        flag({u"events"_s}, u"Print every event of the run (progress included) as a JSON "
+                            "line."_s),
+        flag({u"progress"_s}, u"Print each host's progress (bytes, rate, files) to standard "
+                              "error a few times a second."_s)};
+    if (writes)
+        options +=
+            {valued({u"mode"_s}, u"MODE"_s, ValueKind::Text,
+                    u"Mode of the files written, e.g. 0644; default: each file's own "
+                    "mode here."_s),
+             valued({u"owner"_s}, u"USER"_s, ValueKind::Text,
+                    u"Owner of everything written (needs the right to chown)."_s),
+             valued({u"group"_s}, u"GROUP"_s, ValueKind::Text, u"Group of everything written."_s)};
+    if (withDelete)
+        options << flag({u"delete"_s}, u"Delete files and folders in REMOTEDIR that LOCALDIR "
+                                       "does not have."_s);
+    return options + runOptions();
+}
+
+const QString kTransferRecord =
+    u"One JSON record per host is printed as it finishes; its value says {dest, changed, "
+    "copied, deleted, created, attributes, counts, bytes, bytes_sent}, then a summary line; "
+    "the exit status is 0 only when every host succeeded."_s;
+
+HelpCommand copyCommand()
+{
+    HelpCommand c;
+    c.name = u"copy"_s;
+    c.summary = u"Copy files and folders to many hosts"_s;
+    c.synopsis = {u"[OPTIONS] LOCAL... HOSTS:/REMOTE"_s,
+                  u"-i INVENTORY [OPTIONS] LOCAL... PATTERN:/REMOTE"_s};
+    c.description =
+        u"Copies each LOCAL file or folder to every host. REMOTE is a folder the sources go "
+        "into when there are several sources, a folder among them, or REMOTE ends with '/'; it "
+        "is made when missing. A folder named with a trailing '/' has its content copied into "
+        "REMOTE itself. One file otherwise becomes REMOTE, or goes into it when REMOTE is a "
+        "folder on the host.\n\n"
+        "Files keep their mode (or --mode) and modification time, symlinks stay symlinks. "
+        "What is already on a host with the same content is not sent again and the host "
+        "reports changed: false: a single file is hashed on both ends, a folder is compared by "
+        "size and modification time and hashed on both ends where only the time differs. "
+        "Files are written to a temp file and renamed, so a file is never seen half written; "
+        "an interrupted copy leaves no temp file.\n\n"_s +
+        kTransferRecord;
+    c.arguments = {{.name = u"LOCAL"_s,
+                    .description = u"A file or folder of this machine."_s,
+                    .kind = ValueKind::File},
+                   {.name = u"PATTERN:/REMOTE"_s,
+                    .description = u"The hosts, then the absolute remote path after the first "
+                                   "':/'."_s}};
+    c.options = transferOptions(true, false);
+    return c;
+}
+
+HelpCommand fetchCommand()
+{
+    HelpCommand c;
+    c.name = u"fetch"_s;
+    c.summary = u"Fetch a file or folder from many hosts, a subfolder per host"_s;
+    c.synopsis = {u"[OPTIONS] HOSTS:/REMOTE LOCALDIR"_s,
+                  u"-i INVENTORY [OPTIONS] PATTERN:/REMOTE LOCALDIR"_s};
+    c.description =
+        u"Fetches REMOTE, a file or a folder, from every host into LOCALDIR/HOST/NAME. Files "
+        "keep the host's mode (without set-id bits) and modification time; symlinks stay "
+        "symlinks, and nothing is ever written through one. What is already here with the "
+        "same content is not fetched again.\n\n"_s +
+        kTransferRecord;
+    c.arguments = {{.name = u"PATTERN:/REMOTE"_s,
+                    .description = u"The hosts, then the absolute remote path after the first "
+                                   "':/'."_s},
+                   {.name = u"LOCALDIR"_s,
+                    .description = u"The folder the hosts' copies go into."_s,
+                    .kind = ValueKind::Directory}};
+    c.options = transferOptions(false, false);
+    return c;
+}
+
+HelpCommand syncCommand()
+{
+    HelpCommand c;
+    c.name = u"sync"_s;
+    c.summary = u"Make a folder on many hosts match a local folder"_s;
+    c.synopsis = {u"[OPTIONS] [--delete] LOCALDIR HOSTS:/REMOTEDIR"_s,
+                  u"-i INVENTORY [OPTIONS] [--delete] LOCALDIR PATTERN:/REMOTEDIR"_s};
+    c.description =
+        u"Makes REMOTEDIR on every host hold what LOCALDIR holds, as rsync -a does, on hosts "
+        "with nothing but python3: only files that differ travel (compared by size and "
+        "modification time, and by SHA-256 on both ends where only the time differs), many "
+        "small files to one call. With --delete, what LOCALDIR lacks is removed from REMOTEDIR. "
+        "With --check, the record lists what would be copied, deleted or changed, and nothing "
+        "changes.\n\n"_s +
+        kTransferRecord;
+    c.arguments = {{.name = u"LOCALDIR"_s,
+                    .description = u"The folder to mirror (its content, not the folder "
+                                   "itself)."_s,
+                    .kind = ValueKind::Directory},
+                   {.name = u"PATTERN:/REMOTEDIR"_s,
+                    .description = u"The hosts, then the absolute remote folder after the "
+                                   "first ':/'."_s}};
+    c.options = transferOptions(true, true);
     return c;
 }
 
@@ -439,6 +578,9 @@ HelpProgram cliTable()
     p.commands = {callCommand(),
                   runCommand(),
                   targetsCommand(),
+                  copyCommand(),
+                  fetchCommand(),
+                  syncCommand(),
                   inventoryShow(),
                   inventoryHosts(),
                   inventoryImport(),
@@ -477,6 +619,12 @@ HelpProgram cliTable()
                    {u"hostdeck-cli call -i hosts.yml -l 'web:&prod' --check Exec.which "
                     "--arg name=nginx"_s,
                     u"The production web servers of an inventory."_s},
+                   {u"hostdeck-cli copy -i hosts.yml app.conf 'web:&prod:/etc/app/'"_s,
+                    u"Copy a file into /etc/app on the production web servers."_s},
+                   {u"hostdeck-cli sync --delete site/ web1,web2:/srv/www"_s,
+                    u"Make /srv/www on two hosts match the local folder site."_s},
+                   {u"hostdeck-cli fetch -i hosts.yml all:/var/log/syslog logs/"_s,
+                    u"Fetch every host's syslog into logs/HOST/syslog."_s},
                    {u"printf '%s\\n' \"$PW\" | hostdeck-cli secret set -i hosts.yml web1 "
                     "ssh-password"_s,
                     u"Keep the SSH password of web1 in the keychain."_s}},

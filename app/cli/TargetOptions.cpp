@@ -48,8 +48,9 @@ Result<std::chrono::milliseconds> parseSeconds(const QString& option, const QStr
     return std::chrono::milliseconds(qint64(value * 1000.0));
 }
 
-TargetOptions::TargetOptions()
-    : m_local(option({QStringLiteral("local")}, QStringLiteral("Run on this machine."))),
+TargetOptions::TargetOptions(HostsFrom from)
+    : m_from(from),
+      m_local(option({QStringLiteral("local")}, QStringLiteral("Run on this machine."))),
       m_hosts(option({QStringLiteral("H"), QStringLiteral("hosts")},
                      QStringLiteral("Comma-separated hosts ([user@]host[:port] or ssh_config "
                                     "aliases)."),
@@ -121,15 +122,16 @@ TargetOptions::TargetOptions()
 {
 }
 
-void TargetOptions::addTo(QCommandLineParser& parser, Scope scope) const
+void TargetOptions::addTo(QCommandLineParser& parser, History history) const
 {
-    parser.addOptions({m_local,      m_hosts,          m_inventory,     m_limit,
-                       m_sshConfig,  m_noSshConfig,    m_knownHosts,    m_hostKeys,
-                       m_identity,   m_connectTimeout, m_python,        m_become,
-                       m_becomeUser, m_becomeMethod,   m_passwordStdin, m_forks,
-                       m_timeout,    m_deadline,       m_check,         m_serial,
-                       m_maxFail,    m_readyTimeout,   m_toolsDir});
-    if (scope == Scope::Run)
+    if (m_from == HostsFrom::Options)
+        parser.addOptions({m_local, m_hosts, m_limit});
+    parser.addOptions({m_inventory, m_sshConfig,  m_noSshConfig,    m_knownHosts,
+                       m_hostKeys,  m_identity,   m_connectTimeout, m_python,
+                       m_become,    m_becomeUser, m_becomeMethod,   m_passwordStdin,
+                       m_forks,     m_timeout,    m_deadline,       m_check,
+                       m_serial,    m_maxFail,    m_readyTimeout,   m_toolsDir});
+    if (history == History::Recorded)
         parser.addOptions({m_history, m_noHistory, m_rerunFailed});
 }
 
@@ -186,6 +188,20 @@ Result<TargetSettings> TargetOptions::settings(const QCommandLineParser& parser)
     return settings;
 }
 
+Result<TargetSettings> TargetOptions::prepare(const QCommandLineParser& parser,
+                                              CliServices& services) const
+{
+    Result<TargetSettings> settings = this->settings(parser);
+    if (!settings)
+        return settings.error();
+    if (parser.isSet(m_passwordStdin)) {
+        SecretBuffer password = readSecretLine();
+        for (CredentialKind kind : allCredentialKinds())
+            services.typed().setSecret(kind, password.copy());
+    }
+    return settings;
+}
+
 QString TargetOptions::historyPath(const QCommandLineParser& parser) const
 {
     if (parser.isSet(m_noHistory))
@@ -207,14 +223,9 @@ Result<Targets> TargetOptions::targets(const QCommandLineParser& parser, CliServ
         return makeError(ErrorKind::Usage,
                          QStringLiteral("name the targets: --local, -H HOST[,HOST...] or -i "
                                         "INVENTORY -l PATTERN"));
-    Result<TargetSettings> settings = this->settings(parser);
+    Result<TargetSettings> settings = prepare(parser, services);
     if (!settings)
         return settings.error();
-    if (parser.isSet(m_passwordStdin)) {
-        SecretBuffer password = readSecretLine();
-        for (CredentialKind kind : allCredentialKinds())
-            services.typed().setSecret(kind, password.copy());
-    }
     Targets targets;
     if (parser.isSet(m_local)) {
         targets.local = true;
@@ -222,29 +233,53 @@ Result<Targets> TargetOptions::targets(const QCommandLineParser& parser, CliServ
         targets.hosts << TargetFactory::localMachine(*settings);
         return targets;
     }
-    if (parser.isSet(m_hosts)) {
-        targets.pattern = parser.value(m_hosts);
-        for (const QString& destination :
-             parser.value(m_hosts).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-            Result<HostTarget> target = TargetFactory::forDestination(destination, *settings);
-            if (!target)
-                return target.error();
-            targets.hosts << *target;
-        }
-        if (targets.hosts.isEmpty())
-            return makeError(ErrorKind::Usage, QStringLiteral("-H names no host"));
-        return targets;
-    }
+    if (parser.isSet(m_hosts))
+        return fromDestinations(parser.value(m_hosts), *settings);
     if (!parser.isSet(m_limit) && defaultPattern.isEmpty())
         return makeError(ErrorKind::Usage, QStringLiteral("-i needs -l PATTERN (e.g. -l all)"));
-    targets.inventory = parser.value(m_inventory);
-    targets.pattern = parser.isSet(m_limit) ? parser.value(m_limit) : defaultPattern;
+    return fromInventory(parser.value(m_inventory),
+                         parser.isSet(m_limit) ? parser.value(m_limit) : defaultPattern, *settings,
+                         services);
+}
+
+Result<Targets> TargetOptions::targetsNamed(const QCommandLineParser& parser, CliServices& services,
+                                            const QString& pattern) const
+{
+    Result<TargetSettings> settings = prepare(parser, services);
+    if (!settings)
+        return settings.error();
+    if (parser.isSet(m_inventory))
+        return fromInventory(parser.value(m_inventory), pattern, *settings, services);
+    return fromDestinations(pattern, *settings);
+}
+
+Result<Targets> TargetOptions::fromDestinations(const QString& list, const TargetSettings& settings)
+{
+    Targets targets;
+    targets.pattern = list;
+    for (const QString& destination : list.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        Result<HostTarget> target = TargetFactory::forDestination(destination, settings);
+        if (!target)
+            return target.error();
+        targets.hosts << *target;
+    }
+    if (targets.hosts.isEmpty())
+        return makeError(ErrorKind::Usage, QStringLiteral("-H names no host"));
+    return targets;
+}
+
+Result<Targets> TargetOptions::fromInventory(const QString& file, const QString& pattern,
+                                             const TargetSettings& settings, CliServices& services)
+{
+    Targets targets;
+    targets.inventory = file;
+    targets.pattern = pattern;
     Result<Inventory> inventory = InventoryFile::loadAny(targets.inventory);
     if (!inventory)
         return inventory.error();
     services.keychain().setInventory(*inventory);
     Result<ResolvedTargets> resolved =
-        TargetFactory::resolve(*inventory, targets.pattern, *settings);
+        TargetFactory::resolve(*inventory, targets.pattern, settings);
     if (!resolved)
         return resolved.error();
     targets.hosts = resolved->hosts;

@@ -26,20 +26,33 @@ struct Targets
 class TargetOptions
 {
 public:
-    TargetOptions();
-    enum class Scope
+    /// Where a command names its hosts: with --local, -H or -i/-l (`call`), or in an argument
+    /// (`copy ... PATTERN:REMOTE`: an inventory pattern with -i, else -H style destinations).
+    enum class HostsFrom
     {
-        Run,
-        ResolveOnly
+        Options,
+        Argument
     };
-    /// ResolveOnly leaves out what only a run uses (the history options).
-    void addTo(QCommandLineParser& parser, Scope scope = Scope::Run) const;
+
+    /// Whether the command records its runs in the history (--history, --no-history,
+    /// --rerun-failed).
+    enum class History
+    {
+        Recorded,
+        NotRecorded
+    };
+
+    explicit TargetOptions(HostsFrom from = HostsFrom::Options);
+    void addTo(QCommandLineParser& parser, History history = History::Recorded) const;
 
     /// The targets through TargetFactory (the one mapping every face uses); a password piped with
     /// --password-stdin goes to `services.typed()`, an inventory to `services.keychain()`.
     /// `defaultPattern` stands in for a missing -l (a recipe's `hosts`).
     engine::Result<Targets> targets(const QCommandLineParser& parser, CliServices& services,
                                     const QString& defaultPattern = {}) const;
+    /// HostsFrom::Argument: the hosts `pattern` names (of the -i inventory, or destinations).
+    engine::Result<Targets> targetsNamed(const QCommandLineParser& parser, CliServices& services,
+                                         const QString& pattern) const;
     /// The history database the run is recorded in ("" with --no-history).
     QString historyPath(const QCommandLineParser& parser) const;
     /// --rerun-failed ID|last, when given.
@@ -49,6 +62,15 @@ public:
 
 private:
     engine::Result<engine::TargetSettings> settings(const QCommandLineParser& parser) const;
+    engine::Result<engine::TargetSettings> prepare(const QCommandLineParser& parser,
+                                                   CliServices& services) const;
+    static engine::Result<Targets> fromDestinations(const QString& list,
+                                                    const engine::TargetSettings& settings);
+    static engine::Result<Targets> fromInventory(const QString& file, const QString& pattern,
+                                                 const engine::TargetSettings& settings,
+                                                 CliServices& services);
+
+    HostsFrom m_from;
 
     QCommandLineOption m_local, m_hosts, m_inventory, m_limit, m_sshConfig, m_noSshConfig,
         m_knownHosts, m_hostKeys, m_identity, m_connectTimeout, m_python, m_become, m_becomeUser,

@@ -1,6 +1,7 @@
 #include "CallCommand.h"
 #include "CliServices.h"
 #include "CliSupport.h"
+#include "CopyCommand.h"
 #include "HelpRender.h"
 #include "InventoryCommands.h"
 #include "RunCommand.h"
@@ -57,9 +58,11 @@ int main(int argc, char** argv)
     }
     using Command = void (*)(CliServices&, const QStringList&, Done);
     const QHash<QString, Command> commands{
-        {QStringLiteral("call"), &runCall},       {QStringLiteral("render"), &runRender},
-        {QStringLiteral("targets"), &runTargets}, {QStringLiteral("run"), &runRecipe},
-        {QStringLiteral("serve"), &runServe},     {QStringLiteral("tools"), &runTools}};
+        {QStringLiteral("call"), &runCall},     {QStringLiteral("copy"), &runCopy},
+        {QStringLiteral("fetch"), &runFetch},   {QStringLiteral("sync"), &runSync},
+        {QStringLiteral("render"), &runRender}, {QStringLiteral("targets"), &runTargets},
+        {QStringLiteral("run"), &runRecipe},    {QStringLiteral("serve"), &runServe},
+        {QStringLiteral("tools"), &runTools}};
     const Command run = commands.value(command);
     if (!run) {
         err() << "hostdeck-cli: unknown command '" << command << "'" << Qt::endl;

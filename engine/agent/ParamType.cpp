@@ -99,6 +99,8 @@ ParamType ParamType::parse(const QString& annotation)
     type.kind = scalarKind(text);
     if (type.kind == Kind::Dict)
         type.kind = Kind::Json; // bare `dict`: any values
+    if (type.kind == Kind::List)
+        type.itemKind = Kind::Json; // bare `list`: any items
     return type;
 }
 

@@ -41,9 +41,7 @@ public:
             variant.become = *become;
             session = m_run->m_pool->acquire(variant);
         } else {
-            if (!m_session || m_session->state() == AgentSession::State::Closed)
-                m_session = m_run->m_pool ? m_run->m_pool->acquire(m_target) : m_session.data();
-            session = m_session.data();
+            session = this->session();
         }
         Q_ASSERT(session); // launch() refuses hosts once the pool is gone
         AgentCall* call = nullptr;
@@ -71,6 +69,26 @@ public:
                              onChunk(step, stream, data, *bytes);
                          });
         return call;
+    }
+
+    AgentSession* session() override
+    {
+        if (!m_session || m_session->state() == AgentSession::State::Closed)
+            m_session = m_run->m_pool ? m_run->m_pool->acquire(m_target) : m_session.data();
+        return m_session.data();
+    }
+
+    void progress(const QJsonValue& data, const QString& step) override
+    {
+        if (m_done)
+            return;
+        RunEvent event;
+        event.type = RunEvent::Type::StepOutput;
+        event.host = m_target.name;
+        event.step = step;
+        event.stream = QStringLiteral("progress");
+        event.data = data;
+        m_run->emitEvent(std::move(event));
     }
 
     void stepFinished(const HostResult& record) override

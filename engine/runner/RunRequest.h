@@ -15,6 +15,8 @@
 
 namespace hostdeck::engine {
 
+class AgentSession;
+
 /// How a run goes (RUN-MODEL "Run request" options).
 struct RunOptions
 {
@@ -67,6 +69,13 @@ public:
     /// instead of the target's own setting (a recipe step's `become`).
     virtual AgentCall* call(CallRequest request, const QString& step = {},
                             std::optional<bool> become = std::nullopt) = 0;
+    /// The host's pooled agent session, for programs that drive it with engine objects of their
+    /// own (FileUpload, FileDownload). Calls made on it directly skip what call() applies: the
+    /// program applies the run's check mode and timeouts itself. Null once the engine stopped.
+    virtual AgentSession* session() = 0;
+    /// Live progress of the host's work as a step.output event with stream "progress" (for
+    /// transfers {bytes, total, files, files_total, rate}; docs/ARCHITECTURE.md).
+    virtual void progress(const QJsonValue& data, const QString& step = {}) = 0;
     /// A step finished: a step.result event.
     virtual void stepFinished(const HostResult& record) = 0;
     /// The host's record; exactly once. The program is deleted afterwards.

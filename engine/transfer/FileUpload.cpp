@@ -40,6 +40,18 @@ FileUpload::~FileUpload()
         (m_phase == Phase::Sending || m_phase == Phase::Aborting))
         m_session->call(
             toolRequest(QStringLiteral("upload_abort"), {{QStringLiteral("token"), m_token}}));
+    // Destroyed while upload_begin runs: the temp file it opens is aborted once its token comes.
+    if (m_session && m_phase == Phase::Beginning && m_beginCall) {
+        AgentSession* session = m_session.data();
+        connect(m_beginCall.data(), &AgentCall::finished, session,
+                [session](const CallResult& reply) {
+                    const QString token =
+                        reply.value.toObject().value(QStringLiteral("token")).toString();
+                    if (reply.ok && !token.isEmpty())
+                        session->call(toolRequest(QStringLiteral("upload_abort"),
+                                                  {{QStringLiteral("token"), token}}));
+                });
+    }
 }
 
 QString FileUpload::describe() const
@@ -111,6 +123,7 @@ void FileUpload::begin()
         args.insert(QStringLiteral("group"), m_options.group);
     m_phase = Phase::Beginning;
     AgentCall* call = callTool(QStringLiteral("upload_begin"), args, m_options.check);
+    m_beginCall = call;
     connect(call, &AgentCall::finished, this, &FileUpload::onBegun);
 }
 

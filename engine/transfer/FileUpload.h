@@ -85,6 +85,7 @@ private:
     Options m_options;
     Phase m_phase = Phase::Idle;
     QFile m_file;
+    QPointer<AgentCall> m_beginCall; ///< upload_begin in flight: its token must still be aborted
     FileHasher::CancelFlag m_hashCancel;
     QString m_token;
     QString m_sha256;    ///< known up front (same-size destination) or at the end of sending

@@ -53,6 +53,7 @@ private slots:
     void filterAndGroup();
     void jsonTree();
     void toolPalette();
+    void toolPaletteHidesInternalMethods();
     void inventoryTree();
     void logModel();
     void historyModel();
@@ -186,6 +187,40 @@ void TestUiModels::toolPalette()
     const QModelIndex run = model.indexOf(QStringLiteral("Exec"), QStringLiteral("run"));
     QCOMPARE(run.data(ToolPaletteModel::SearchTextRole).toString(),
              QStringLiteral("Exec.run Run argv."));
+}
+
+void TestUiModels::toolPaletteHidesInternalMethods()
+{
+    ToolPaletteModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const QJsonArray tools = QJsonDocument::fromJson(R"([
+        {"tool": "Pipe", "module": "pipe", "doc": "", "methods": [{"name": "begin", "internal": true, "params": []}, {"name": "read", "doc": "Read it.", "params": []}, {"name": "chunk", "internal": true, "params": []}, {"name": "write", "params": []}]},
+        {"tool": "Wire", "module": "wire", "doc": "", "methods": [{"name": "frame", "internal": true, "params": []}]},
+        {"tool": "Exec", "module": "exec", "doc": "", "methods": [{"name": "run", "params": []}]}
+    ])")
+                                 .array();
+    model.setCatalog(engine::ToolCatalog::fromJson(tools));
+    // Wire has nothing but protocol pieces: no row at all.
+    QCOMPARE(model.rowCount(), 2);
+    QStringList names{model.index(0, 0).data().toString(), model.index(1, 0).data().toString()};
+    names.sort();
+    QCOMPARE(names, (QStringList{QStringLiteral("Exec"), QStringLiteral("Pipe")}));
+    const int pipeRow = model.index(0, 0).data().toString() == QStringLiteral("Pipe") ? 0 : 1;
+    const QModelIndex pipe = model.index(pipeRow, 0);
+    const QModelIndex exec = model.index(pipe.row() == 0 ? 1 : 0, 0);
+    QCOMPARE(model.rowCount(pipe), 2);
+    QCOMPARE(model.index(0, 0, pipe).data().toString(), QStringLiteral("read"));
+    QCOMPARE(model.index(0, 0, pipe).data(Qt::ToolTipRole).toString(), QStringLiteral("Read it."));
+    QCOMPARE(model.index(1, 0, pipe).data().toString(), QStringLiteral("write"));
+    QCOMPARE(model.index(1, 0, pipe).data(ToolPaletteModel::MethodRole).toString(),
+             QStringLiteral("write"));
+    QVERIFY(!model.indexOf(QStringLiteral("Pipe"), QStringLiteral("begin")).isValid());
+    QVERIFY(!model.indexOf(QStringLiteral("Wire"), QStringLiteral("frame")).isValid());
+    QCOMPARE(model.indexOf(QStringLiteral("Pipe"), QStringLiteral("write")),
+             model.index(1, 0, pipe));
+    QCOMPARE(model.indexOf(QStringLiteral("Exec"), QStringLiteral("run")).parent(), exec);
+    // The catalog itself still knows them (the engine's programs call them).
+    QVERIFY(model.catalog().method(QStringLiteral("Pipe"), QStringLiteral("chunk")).has_value());
 }
 
 void TestUiModels::inventoryTree()

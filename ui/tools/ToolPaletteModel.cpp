@@ -14,17 +14,34 @@ void ToolPaletteModel::setCatalog(const engine::ToolCatalog& catalog)
 {
     beginResetModel();
     m_catalog = catalog;
+    m_rows.clear();
+    const QList<engine::ToolInfo>& tools = m_catalog.tools();
+    for (int t = 0; t < tools.size(); ++t) {
+        ToolRow row{t, {}};
+        for (int m = 0; m < tools.at(t).methods.size(); ++m) {
+            if (!tools.at(t).methods.at(m).internal)
+                row.methods << m;
+        }
+        if (!row.methods.isEmpty() || tools.at(t).methods.isEmpty())
+            m_rows << row;
+    }
     endResetModel();
+}
+
+const engine::ToolInfo& ToolPaletteModel::toolAt(int row) const
+{
+    return m_catalog.tools().at(m_rows.at(row).tool);
 }
 
 QModelIndex ToolPaletteModel::indexOf(const QString& tool, const QString& method) const
 {
-    const QList<engine::ToolInfo>& tools = m_catalog.tools();
-    for (int t = 0; t < tools.size(); ++t) {
-        if (tools.at(t).name != tool)
+    for (int t = 0; t < m_rows.size(); ++t) {
+        const engine::ToolInfo& info = toolAt(t);
+        if (info.name != tool)
             continue;
-        for (int m = 0; m < tools.at(t).methods.size(); ++m) {
-            if (tools.at(t).methods.at(m).name == method)
+        const QList<int>& methods = m_rows.at(t).methods;
+        for (int m = 0; m < methods.size(); ++m) {
+            if (info.methods.at(methods.at(m)).name == method)
                 return createIndex(m, 0, quintptr(t + 1));
         }
     }
@@ -50,10 +67,10 @@ QModelIndex ToolPaletteModel::parent(const QModelIndex& child) const
 int ToolPaletteModel::rowCount(const QModelIndex& parent) const
 {
     if (!parent.isValid())
-        return int(m_catalog.tools().size());
+        return int(m_rows.size());
     if (parent.column() != 0 || parent.internalId() != 0)
         return 0;
-    return int(m_catalog.tools().at(parent.row()).methods.size());
+    return int(m_rows.at(parent.row()).methods.size());
 }
 
 int ToolPaletteModel::columnCount(const QModelIndex&) const
@@ -66,9 +83,10 @@ QVariant ToolPaletteModel::data(const QModelIndex& index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid))
         return {};
     const bool isTool = index.internalId() == 0;
-    const engine::ToolInfo& tool =
-        m_catalog.tools().at(isTool ? index.row() : int(index.internalId() - 1));
-    const engine::MethodInfo* method = isTool ? nullptr : &tool.methods.at(index.row());
+    const int row = isTool ? index.row() : int(index.internalId() - 1);
+    const engine::ToolInfo& tool = toolAt(row);
+    const engine::MethodInfo* method =
+        isTool ? nullptr : &tool.methods.at(m_rows.at(row).methods.at(index.row()));
     switch (role) {
     case Qt::DisplayRole:
         if (method)

@@ -7,7 +7,8 @@
 namespace hostdeck::ui {
 
 /// Tools and their methods as a two-level tree for the palette. Custom tools (from the user
-/// tools folder) carry a marker.
+/// tools folder) carry a marker. Internal methods (protocol pieces such as upload_chunk, which
+/// only the engine's own programs call) are left out, and so is a tool that has nothing else.
 class ToolPaletteModel final : public QAbstractItemModel
 {
     Q_OBJECT
@@ -33,7 +34,15 @@ public:
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
 
 private:
+    struct ToolRow
+    {
+        int tool = 0;       ///< index in the catalog's tools
+        QList<int> methods; ///< indexes of its methods users may call
+    };
+    const engine::ToolInfo& toolAt(int row) const;
+
     engine::ToolCatalog m_catalog;
+    QList<ToolRow> m_rows;
 };
 
 } // namespace hostdeck::ui

@@ -92,7 +92,9 @@ class ArgumentRules:
             return by_tool[name]
         sync = {"root": SWEEP + "/syncroot", "paths": ["a"],
                 "dirs": ["new/x", {"path": "b", "mode": "0700"}],
-                "items": [{"path": "b/c", "mode": "0600", "mtime_ns": 10 ** 18}]}
+                "items": [{"path": "b/c", "mode": "0600", "mtime_ns": 10 ** 18}],
+                "files": [{"path": "put.txt", "data": b"abc", "mode": "0640"},
+                          {"path": "put-link", "target": "put.txt"}]}
         if tool == "FileSystem" and method.startswith("sync_") and name in sync:
             return sync[name]
         generic = {

@@ -19,7 +19,7 @@ PY38_CANDIDATES = [os.environ.get("HOSTDECK_PY38", ""), "/usr/bin/python3.8",
 
 
 # Agent-side pieces of the controller's sync command (internal as well).
-SYNC_PRIMITIVES = ["sync_attrs", "sync_delete", "sync_manifest", "sync_mkdir"]
+SYNC_PRIMITIVES = ["sync_attrs", "sync_delete", "sync_manifest", "sync_mkdir", "sync_put"]
 
 
 class MiscTest(harness.LocalAgentTestCase):

@@ -185,6 +185,62 @@ class SyncPrimitivesTest(harness.LocalAgentTestCase):
         self.fs("sync_attrs", root=self.root, items=[{"path": "to-outside", "mode": "0777"}])
         self.assertEqual(stat.S_IMODE(os.stat(target).st_mode), 0o600)
 
+    def test_put_writes_files_and_symlinks_below_the_root_only(self) -> None:
+        dirs = sorted(e["path"] for e in self.fs("sync_manifest", root=self.root, hash="none")["entries"]
+                      if e["type"] == "directory")
+        items, expect = [], {}
+        for i in range(120):
+            rel = "%sput%d-\u00e9t\u00e9 \u2603.bin" % ((self.rng.choice(dirs) + "/") if dirs and
+                                                    self.rng.random() < 0.7 else "", i)
+            data = os.urandom(self.rng.randrange(0, 70000))
+            mode = self.rng.choice(["0644", "0600", "0755", "0640"])
+            stamp = 1500000000 * 10 ** 9 + self.rng.randrange(10 ** 15)
+            items.append({"path": rel, "data": data, "mode": mode, "mtime_ns": stamp})
+            expect[rel] = (data, int(mode, 8), stamp)
+        items.append({"path": "f0.txt", "data": b"replaced\n", "mode": "0600"})
+        items.append({"path": "put-link", "target": "f0.txt", "mtime_ns": 10 ** 18})
+        items.append({"path": "link-outside", "target": "elsewhere"})  # replaces the link itself
+        before = snapshot(self.tmp)
+        dry = self.fs("sync_put", check=True, root=self.root, files=items)
+        self.assertEqual(snapshot(self.tmp), before, "check mode wrote (seed %d)" % self.seed)
+        real = self.fs("sync_put", root=self.root, files=items)
+        for r in (dry, real):
+            self.assertEqual((r["changed"], r["written"]), (True, len(items)))
+            self.assertEqual(r["bytes"], sum(len(i.get("data", b"")) for i in items))
+        for rel, (data, mode, stamp) in expect.items():
+            full = os.path.join(self.root, rel)
+            with open(full, "rb") as f:
+                self.assertEqual(f.read(), data, rel)
+            st = os.lstat(full)
+            self.assertEqual((stat.S_IMODE(st.st_mode), st.st_mtime_ns), (mode, stamp), rel)
+        with open(os.path.join(self.root, "f0.txt"), "rb") as f:
+            self.assertEqual(f.read(), b"replaced\n")
+        self.assertEqual(os.readlink(os.path.join(self.root, "put-link")), "f0.txt")
+        self.assertEqual(os.lstat(os.path.join(self.root, "put-link")).st_mtime_ns, 10 ** 18)
+        self.assertEqual(os.readlink(os.path.join(self.root, "link-outside")), "elsewhere")
+        self.assertTrue(os.path.isdir("/etc"))
+
+        outside = os.path.join(self.tmp, "outside")
+        os.makedirs(outside)
+        os.symlink(outside, os.path.join(self.root, "escape"))
+        for bad in ["/etc/evil", "../outside/evil", "a/../../outside/evil", "escape/evil", "",
+                    "."]:
+            before = snapshot(self.tmp)
+            for check in (True, False):
+                with self.assertRaises(AgentError, msg=bad):
+                    self.fs("sync_put", check=check, root=self.root,
+                            files=[{"path": "ok-first", "data": b"x"}, {"path": bad, "data": b"x"}])
+            self.assertEqual(snapshot(self.tmp), before, "refused put of %r acted" % bad)
+        # A missing folder or a directory in the way: an error, and no temp file left behind.
+        for rel in ["no/such/dir/file", dirs[0] if dirs else "escape"]:
+            with self.assertRaises(AgentError, msg=rel):
+                self.fs("sync_put", root=self.root, files=[{"path": rel, "data": b"x"}])
+        with self.assertRaises(AgentError):
+            self.fs("sync_put", root=self.root, files=[{"path": "both", "data": b"x", "target": "y"}])
+        leftovers = [os.path.join(d, n) for d, _, names in os.walk(self.tmp) for n in names
+                     if n.endswith(".hostdeck-tmp")]
+        self.assertEqual(leftovers, [])
+
     def test_no_change_resync_of_10000_files_is_under_a_second(self) -> None:
         root = os.path.join(self.tmp, "big")
         os.makedirs(root)
