@@ -248,11 +248,7 @@ AgentCall* AgentSession::call(CallRequest request)
     }
     m_pending.insert(call->id(), call);
     const wire::EncodedBody body =
-        wire::encodeBody(QJsonObject{{QStringLiteral("tool"), req.tool},
-                                     {QStringLiteral("method"), req.method},
-                                     {QStringLiteral("args"), req.args},
-                                     {QStringLiteral("check"), req.check}},
-                         req.attachments);
+        wire::encodeCall(req.tool, req.method, req.args, req.check, req.attachments);
     writeRaw(wire::encodeFrame(wire::FrameType::Call, call->id(), body.bytes, m_options.compressMin,
                                body.attachments));
     if (req.timeout.count() > 0) {
