@@ -44,13 +44,16 @@ struct DelayProxy::Direction
     {
         Clock::time_point due;
         std::string data; ///< empty: the source's EOF, passed on as a shutdown
+        int depth = 0;    ///< half trips on the causal chain that ends with it
     };
     int from = -1;
     int to = -1;
     std::deque<Chunk> held;
     size_t heldBytes = 0;
-    size_t offset = 0; ///< of the head chunk already written
-    bool up = false; ///< client -> server
+    size_t offset = 0;         ///< of the head chunk already written
+    bool up = false;           ///< client -> server
+    Direction* back = nullptr; ///< the other direction of the link
+    int deliveredDepth = 0;    ///< depth of the last chunk written to `to`
     bool readEof = false;
     bool done = false; ///< EOF passed on
     bool failed = false;
@@ -70,10 +73,7 @@ struct DelayProxy::Link
         if (server >= 0)
             ::close(server);
     }
-    bool finished() const
-    {
-        return up.failed || down.failed || (up.done && down.done);
-    }
+    bool finished() const { return up.failed || down.failed || (up.done && down.done); }
 };
 
 DelayProxy::DelayProxy() = default;
@@ -166,6 +166,8 @@ void DelayProxy::acceptOn(int listener, quint16 upstream)
         link->client = client;
         link->server = server;
         link->up.up = true;
+        link->up.back = &link->down;
+        link->down.back = &link->up;
         link->up.from = client;
         link->up.to = server;
         link->down.from = server;
@@ -178,6 +180,8 @@ bool DelayProxy::pumpRead(Direction& d, Clock::time_point now)
 {
     bool progressed = false;
     const auto due = now + std::chrono::microseconds(m_halfDelayUs.load());
+    // What its sender had been told so far, and one more half trip for this chunk.
+    const int depth = d.back->deliveredDepth + 1;
     while (!d.readEof && !d.failed && d.heldBytes < kMaxHeld) {
         std::string buffer(kReadChunk, '\0');
         const ssize_t n = ::read(d.from, buffer.data(), buffer.size());
@@ -189,19 +193,19 @@ bool DelayProxy::pumpRead(Direction& d, Clock::time_point now)
         progressed = true;
         if (n == 0) {
             d.readEof = true;
-            d.held.push_back({due, {}});
+            d.held.push_back({due, {}, depth});
             break;
         }
         buffer.resize(size_t(n));
         if (m_trace)
-            std::fprintf(stderr, "%9.3f %s %zd\n",
-                         double(std::chrono::duration_cast<std::chrono::microseconds>(
-                                    now - m_epoch)
-                                    .count()) /
-                             1000.0,
-                         d.up ? "->" : "<-", n);
+            std::fprintf(
+                stderr, "%9.3f %s %zd\n",
+                double(
+                    std::chrono::duration_cast<std::chrono::microseconds>(now - m_epoch).count()) /
+                    1000.0,
+                d.up ? "->" : "<-", n);
         d.heldBytes += buffer.size();
-        d.held.push_back({due, std::move(buffer)});
+        d.held.push_back({due, std::move(buffer), depth});
     }
     return progressed;
 }
@@ -230,6 +234,9 @@ bool DelayProxy::pumpWrite(Direction& d, Clock::time_point now)
             break;
         d.heldBytes -= head.data.size();
         d.offset = 0;
+        d.deliveredDepth = head.depth;
+        if (!d.up)
+            m_clientDepth = std::max(m_clientDepth.load(), head.depth);
         d.held.pop_front();
     }
     return progressed;

@@ -34,6 +34,12 @@ public:
     /// Round-trip time added from now on (chunks already held keep theirs). Any thread.
     void setRoundTrip(std::chrono::microseconds rtt);
     std::chrono::microseconds roundTrip() const;
+    /// Round trips a client has waited for so far (any thread): the longest causal chain of
+    /// chunks, each sent after the one before it reached its sender, that ended at a client, in
+    /// half trips / 2 (the longest over all connections). Bytes sent without waiting for an answer
+    /// (pipelined) add nothing. The difference between two readings is what happened between
+    /// them on a connection that stayed open (a warm call).
+    double clientRoundTrips() const { return m_clientDepth.load() / 2.0; }
     /// Connections accepted so far (any thread).
     int connections() const { return m_accepted.load(); }
     QString lastError() const { return m_error; }
@@ -50,8 +56,10 @@ private:
     std::vector<std::unique_ptr<Link>> m_links;
     std::atomic<long long> m_halfDelayUs{0};
     std::atomic<int> m_accepted{0};
+    std::atomic<int> m_clientDepth{0};
     std::atomic<bool> m_stop{false};
-    bool m_trace = false; ///< HOSTDECK_PROXY_TRACE: every chunk read on stderr (ms, direction, bytes)
+    bool m_trace =
+        false; ///< HOSTDECK_PROXY_TRACE: every chunk read on stderr (ms, direction, bytes)
     std::chrono::steady_clock::time_point m_epoch;
     int m_wake[2] = {-1, -1};
     std::thread m_thread;
