@@ -46,7 +46,7 @@ wire::PreparedBody preparedSync(const ToolModule& module, qsizetype compressMin,
             QJsonObject{{QStringLiteral("module"), module.name},
                         {QStringLiteral("packed"), QJsonObject{{QStringLiteral("$bin"), 0}}},
                         {QStringLiteral("code"), QJsonObject{{QStringLiteral("$bin"), 1}}}},
-            {lzma::compress(module.source, 9, true), code});
+            {Bytecode::packedSource(QStringLiteral("tools/") + module.name, module.source), code});
         return cache.insert(key, wire::prepareBody(body.bytes, 0, body.attachments)).value();
     }
     const QJsonObject body{{QStringLiteral("module"), module.name},
