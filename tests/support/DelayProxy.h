@@ -40,6 +40,9 @@ public:
     /// (pipelined) add nothing. The difference between two readings is what happened between
     /// them on a connection that stayed open (a warm call).
     double clientRoundTrips() const { return m_clientDepth.load() / 2.0; }
+    /// Counts anew from now (any thread): chains on connections already open go on from where
+    /// they are, new connections start from nothing.
+    void resetRoundTrips() { m_clientDepth = 0; }
     /// Connections accepted so far (any thread).
     int connections() const { return m_accepted.load(); }
     QString lastError() const { return m_error; }

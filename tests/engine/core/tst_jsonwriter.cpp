@@ -157,8 +157,8 @@ private slots:
         QTest::newRow("integer") << QJsonValue(-42) << QByteArray("-42");
         QTest::newRow("integer beyond 2^53")
             << QJsonValue(qint64(9007199254740993)) << QByteArray("9007199254740993");
-        QTest::newRow("qint64 min") << QJsonValue(std::numeric_limits<qint64>::min())
-                                    << QByteArray("-9223372036854775808");
+        QTest::newRow("qint64 min")
+            << QJsonValue(std::numeric_limits<qint64>::min()) << QByteArray("-9223372036854775808");
         QTest::newRow("double") << QJsonValue(0.1) << QByteArray("0.1");
         QTest::newRow("integral double") << QJsonValue(3.0) << QByteArray("3");
         QTest::newRow("NaN is not JSON")
@@ -167,14 +167,16 @@ private slots:
             << QJsonValue(-std::numeric_limits<double>::infinity()) << QByteArray("null");
         QTest::newRow("quote and backslash")
             << QJsonValue(QStringLiteral("a\"b\\c")) << QByteArray("\"a\\\"b\\\\c\"");
-        QTest::newRow("short escapes") << QJsonValue(QStringLiteral("\b\f\n\r\t"))
-                                       << QByteArray("\"\\b\\f\\n\\r\\t\"");
+        QTest::newRow("short escapes")
+            << QJsonValue(QStringLiteral("\b\f\n\r\t")) << QByteArray("\"\\b\\f\\n\\r\\t\"");
         QTest::newRow("other controls")
-            << QJsonValue(QString(QChar(char16_t(0))) + QChar(char16_t(0x1f))) << QByteArray("\"\\u0000\\u001f\"");
+            << QJsonValue(QString(QChar(char16_t(0))) + QChar(char16_t(0x1f)))
+            << QByteArray("\"\\u0000\\u001f\"");
         QTest::newRow("utf-8") << QJsonValue(QStringLiteral("é€😀"))
                                << QByteArray("\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"");
         QTest::newRow("lone surrogate")
-            << QJsonValue(QString(QChar(char16_t(0xd800))) + QChar(u'x')) << QByteArray("\"\\ud800x\"");
+            << QJsonValue(QString(QChar(char16_t(0xd800))) + QChar(u'x'))
+            << QByteArray("\"\\ud800x\"");
         QTest::newRow("empty containers")
             << QJsonValue(QJsonArray{QJsonObject{}, QJsonArray{}}) << QByteArray("[{},[]]");
         QTest::newRow("object") << QJsonValue(QJsonObject{{QStringLiteral("k"), 1}})
@@ -220,21 +222,21 @@ private slots:
         // Python's json (strict: no raw control characters) is what the agent reads with. Qt's
         // writer prints an integral double beyond 2^53 with its shortest digits padded with zeros
         // (an integer that is not the double's value): such integers are compared as doubles.
-        const QString script = QStringLiteral(
-            "import json,sys\n"
-            "def n(v):\n"
-            " if type(v) is int and abs(v)>2**53:return float(v)\n"
-            " if type(v) is list:return [n(x) for x in v]\n"
-            " if type(v) is dict:return {k:n(x) for k,x in v.items()}\n"
-            " return v\n"
-            "a,b=sys.stdin.buffer.read().split(b'\\0')\n"
-            "a=a.splitlines();b=b.splitlines()\n"
-            "assert len(a)==len(b)==3000,(len(a),len(b))\n"
-            "for i,(x,y) in enumerate(zip(a,b)):\n"
-            " v=n(json.loads(x.decode('utf-8','surrogatepass')))\n"
-            " w=n(json.loads(y.decode('utf-8','surrogatepass'))[0])\n"
-            " assert v==w or (v!=v and w!=w),(i,x,y)\n"
-            "print('ok')\n");
+        const QString script =
+            QStringLiteral("import json,sys\n"
+                           "def n(v):\n"
+                           " if type(v) is int and abs(v)>2**53:return float(v)\n"
+                           " if type(v) is list:return [n(x) for x in v]\n"
+                           " if type(v) is dict:return {k:n(x) for k,x in v.items()}\n"
+                           " return v\n"
+                           "a,b=sys.stdin.buffer.read().split(b'\\0')\n"
+                           "a=a.splitlines();b=b.splitlines()\n"
+                           "assert len(a)==len(b)==3000,(len(a),len(b))\n"
+                           "for i,(x,y) in enumerate(zip(a,b)):\n"
+                           " v=n(json.loads(x.decode('utf-8','surrogatepass')))\n"
+                           " w=n(json.loads(y.decode('utf-8','surrogatepass'))[0])\n"
+                           " assert v==w or (v!=v and w!=w),(i,x,y)\n"
+                           "print('ok')\n");
         QProcess python;
         python.start(hostdeck::test::python(), {QStringLiteral("-c"), script});
         QVERIFY(python.waitForStarted());
@@ -267,9 +269,8 @@ private slots:
             QCOMPARE(*a, *b);
             QCOMPARE(a->toObject(), whole);
         }
-        const EncodedBody plain =
-            encodeCall(QStringLiteral("_agent"), QStringLiteral("echo"),
-                       QJsonObject{{QStringLiteral("value"), 1}}, false);
+        const EncodedBody plain = encodeCall(QStringLiteral("_agent"), QStringLiteral("echo"),
+                                             QJsonObject{{QStringLiteral("value"), 1}}, false);
         QVERIFY(!plain.attachments);
         QCOMPARE(decodeBody(plain.bytes, false)->toObject(),
                  (QJsonObject{{QStringLiteral("tool"), QStringLiteral("_agent")},

@@ -43,14 +43,13 @@ private:
         Route route;
         route.port = proxy.addRoute(m_sshd.port(m_server));
         const QString key = m_sshd.knownHostsLine(m_server).section(u' ', 1);
-        route.knownHosts = m_sshd.writeFile(name + QStringLiteral("_known_hosts"),
-                                            {QStringLiteral("[127.0.0.1]:%1 ").arg(route.port) +
-                                             key});
+        route.knownHosts =
+            m_sshd.writeFile(name + QStringLiteral("_known_hosts"),
+                             {QStringLiteral("[127.0.0.1]:%1 ").arg(route.port) + key});
         route.sshConfig = m_sshd.writeFile(
             name + QStringLiteral("_ssh_config"),
             {QStringLiteral("Host target"), QStringLiteral("  HostName 127.0.0.1"),
-             QStringLiteral("  Port %1").arg(route.port),
-             QStringLiteral("  User ") + m_sshd.user(),
+             QStringLiteral("  Port %1").arg(route.port), QStringLiteral("  User ") + m_sshd.user(),
              QStringLiteral("  IdentityFile ") + m_sshd.clientKey(),
              QStringLiteral("  IdentitiesOnly yes"),
              QStringLiteral("  UserKnownHostsFile ") + route.knownHosts,
