@@ -30,6 +30,7 @@ struct Figures
     QString failure;
     double countedCold = -1; ///< round trips counted by the proxy (Hostdeck in-process)
     double countedWarm = -1;
+    QString spread; ///< the cold round trips of every connection (DelayProxy)
 };
 
 /// A tool: how to run it cold, and warm (`warmUp` first, untimed, then `warmRun`).
@@ -226,6 +227,7 @@ private:
             return;
         }
         figures.countedCold = m_proxy.clientRoundTrips();
+        figures.spread = m_proxy.clientRoundTripSpread();
         const double before = m_proxy.clientRoundTrips();
         for (int rep = 0; rep < m_reps; ++rep) {
             const std::optional<double> ms = timeRound(&pool, *targets, echoHello(), &failure);
@@ -309,10 +311,12 @@ private:
             if (f.countedCold >= 0)
                 say(QStringLiteral(
                         "    hostdeck round trips counted by the proxy at %1 ms: cold %2 "
-                        "(connect to results, in-process), warm %3")
+                        "(connect to results, in-process; connections by round trips: %4), "
+                        "warm %3")
                         .arg(rtt)
                         .arg(f.countedCold, 0, 'f', 1)
-                        .arg(f.countedWarm, 0, 'f', 1));
+                        .arg(f.countedWarm, 0, 'f', 1)
+                        .arg(f.spread));
         }
     }
 

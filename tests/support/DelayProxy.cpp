@@ -1,5 +1,8 @@
 #include "DelayProxy.h"
 
+#include <QStringList>
+
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -54,6 +57,8 @@ struct DelayProxy::Direction
     bool up = false;           ///< client -> server
     Direction* back = nullptr; ///< the other direction of the link
     int deliveredDepth = 0;    ///< depth of the last chunk written to `to`
+    int deepest = 0;           ///< the deepest chunk written to `to` (server -> client only)
+    int generation = 0;        ///< DelayProxy::m_generation when the link was accepted
     bool readEof = false;
     bool done = false; ///< EOF passed on
     bool failed = false;
@@ -172,8 +177,27 @@ void DelayProxy::acceptOn(int listener, quint16 upstream)
         link->up.to = server;
         link->down.from = server;
         link->down.to = client;
+        link->down.generation = m_generation.load();
         m_links.push_back(std::move(link));
     }
+}
+
+void DelayProxy::resetRoundTrips()
+{
+    ++m_generation;
+    m_clientDepth = 0;
+    for (std::atomic<int>& count : m_depthCount)
+        count = 0;
+}
+
+QString DelayProxy::clientRoundTripSpread() const
+{
+    QStringList parts;
+    for (int depth = 1; depth < kMaxCountedDepth; ++depth) {
+        if (const int count = m_depthCount[size_t(depth)].load(); count > 0)
+            parts << QStringLiteral("%1: %2").arg(depth / 2.0).arg(count);
+    }
+    return parts.join(QStringLiteral(", "));
 }
 
 bool DelayProxy::pumpRead(Direction& d, Clock::time_point now)
@@ -235,8 +259,15 @@ bool DelayProxy::pumpWrite(Direction& d, Clock::time_point now)
         d.heldBytes -= head.data.size();
         d.offset = 0;
         d.deliveredDepth = head.depth;
-        if (!d.up)
+        if (!d.up) {
             m_clientDepth = std::max(m_clientDepth.load(), head.depth);
+            if (head.depth > d.deepest && d.generation == m_generation.load()) {
+                if (d.deepest > 0)
+                    --m_depthCount[size_t(std::min(d.deepest, kMaxCountedDepth - 1))];
+                ++m_depthCount[size_t(std::min(head.depth, kMaxCountedDepth - 1))];
+            }
+            d.deepest = std::max(d.deepest, head.depth);
+        }
         d.held.pop_front();
     }
     return progressed;

@@ -3,6 +3,7 @@
 #include <QString>
 #include <QtGlobal>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -42,7 +43,11 @@ public:
     double clientRoundTrips() const { return m_clientDepth.load() / 2.0; }
     /// Counts anew from now (any thread): chains on connections already open go on from where
     /// they are, new connections start from nothing.
-    void resetRoundTrips() { m_clientDepth = 0; }
+    void resetRoundTrips();
+    /// How the connections accepted since the last resetRoundTrips() spread over round trips, as
+    /// "7: 46, 8: 4" (each connection's longest chain; any thread). Shows whether the longest
+    /// chain is the rule or a few connections that a loaded machine served late.
+    QString clientRoundTripSpread() const;
     /// Connections accepted so far (any thread).
     int connections() const { return m_accepted.load(); }
     QString lastError() const { return m_error; }
@@ -60,6 +65,10 @@ private:
     std::atomic<long long> m_halfDelayUs{0};
     std::atomic<int> m_accepted{0};
     std::atomic<int> m_clientDepth{0};
+    static constexpr int kMaxCountedDepth = 256;
+    /// Connections of the current generation by the depth of their longest chain to the client.
+    std::array<std::atomic<int>, kMaxCountedDepth> m_depthCount{};
+    std::atomic<int> m_generation{0};
     std::atomic<bool> m_stop{false};
     bool m_trace =
         false; ///< HOSTDECK_PROXY_TRACE: every chunk read on stderr (ms, direction, bytes)

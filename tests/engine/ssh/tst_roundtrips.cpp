@@ -16,6 +16,8 @@
 #include <QStandardPaths>
 #include <QTest>
 
+#include <algorithm>
+
 using namespace hostdeck::engine;
 using hostdeck::test::DelayProxy;
 using hostdeck::test::SshdFixture;
@@ -76,6 +78,59 @@ private:
         return result->ok ? roundTrips : -1;
     }
 
+    struct Counts
+    {
+        double cold = -1;
+        double warm = -1;
+    };
+
+    /// A cold Exec.run echo over a new connection through a proxy of its own, then a warm one:
+    /// the proxy's counts. Also checks the proxy's spread and reset.
+    Counts countHostdeck(const QString& name)
+    {
+        Counts counts;
+        DelayProxy proxy;
+        const Route route = routeThrough(proxy, name);
+        proxy.setRoundTrip(40ms);
+        [&] { QCOMPARE(proxy.start(), QString()); }();
+        if (QTest::currentTestFailed())
+            return counts;
+        SshSettings settings;
+        settings.user = m_sshd.user();
+        settings.host = QStringLiteral("127.0.0.1");
+        settings.port = route.port;
+        settings.identityFiles = {m_sshd.clientKey()};
+        settings.useDefaultIdentities = false;
+        settings.useAgent = false;
+        settings.knownHostsFile = route.knownHosts;
+        settings.globalKnownHostsFile = QStringLiteral("/dev/null");
+        settings.connectTimeout = 20s;
+        SshConnection connection(settings);
+        AgentSession::Options options;
+        options.compressMin = 4096; // as the pool sets it over SSH
+        AgentSession session(std::make_unique<SshTransport>(&connection), m_tools, options);
+        session.start();
+        CallRequest echo = CallRequest::of(
+            QStringLiteral("Exec"), QStringLiteral("run"),
+            {{QStringLiteral("argv"), QJsonArray{QStringLiteral("echo"), QStringLiteral("hi")}}});
+        counts.cold = callAndCount(session, echo, proxy);
+        const QString coldSpread = proxy.clientRoundTripSpread();
+        const double before = proxy.clientRoundTrips();
+        counts.warm = callAndCount(session, echo, proxy) - before;
+        // After a reset, a connection already open is no longer in the spread.
+        proxy.resetRoundTrips();
+        const bool third = callAndCount(session, echo, proxy) > 0;
+        const QString spreadAfterReset = proxy.clientRoundTripSpread();
+        session.close();
+        [&] {
+            QVERIFY(counts.cold > 0);
+            QVERIFY(third);
+            QCOMPARE(coldSpread, QStringLiteral("%1: 1").arg(counts.cold));
+            QCOMPARE(spreadAfterReset, QString());
+        }();
+        return counts;
+    }
+
 private slots:
     void initTestCase()
     {
@@ -103,36 +158,23 @@ private slots:
         QVERIFY(process.waitForFinished(30000));
         QCOMPARE(process.readAllStandardOutput(), QByteArray("hello\n"));
         const double openSsh = sshProxy.clientRoundTrips();
+        // One connection, and its longest chain is the proxy's count.
+        QCOMPARE(sshProxy.clientRoundTripSpread(), QStringLiteral("%1: 1").arg(openSsh));
         sshProxy.stop();
 
-        DelayProxy proxy;
-        const Route route = routeThrough(proxy, QStringLiteral("hostdeck"));
-        proxy.setRoundTrip(40ms);
-        QCOMPARE(proxy.start(), QString());
-        SshSettings settings;
-        settings.user = m_sshd.user();
-        settings.host = QStringLiteral("127.0.0.1");
-        settings.port = route.port;
-        settings.identityFiles = {m_sshd.clientKey()};
-        settings.useDefaultIdentities = false;
-        settings.useAgent = false;
-        settings.knownHostsFile = route.knownHosts;
-        settings.globalKnownHostsFile = QStringLiteral("/dev/null");
-        settings.connectTimeout = 20s;
-        SshConnection connection(settings);
-        AgentSession::Options options;
-        options.compressMin = 4096; // as the pool sets it over SSH
-        AgentSession session(std::make_unique<SshTransport>(&connection), m_tools, options);
-        session.start();
-        CallRequest echo = CallRequest::of(
-            QStringLiteral("Exec"), QStringLiteral("run"),
-            {{QStringLiteral("argv"), QJsonArray{QStringLiteral("echo"), QStringLiteral("hi")}}});
-        const double cold = callAndCount(session, echo, proxy);
-        const double before = proxy.clientRoundTrips();
-        const double warm = callAndCount(session, echo, proxy) - before;
-        session.close();
-        qInfo("round trips: hostdeck cold %.1f, warm %.1f; ssh host echo %.1f", cold, warm,
-              openSsh);
+        // A loaded machine can only lengthen a chain (a pipelined write that comes late looks
+        // like an answer to what arrived meanwhile), never shorten it: the fewest of 3 tries.
+        double cold = -1;
+        double warm = -1;
+        for (int attempt = 0; attempt < 3 && (cold != 7 || warm != 1); ++attempt) {
+            const Counts counts = countHostdeck(QStringLiteral("hostdeck%1").arg(attempt));
+            if (QTest::currentTestFailed())
+                return;
+            qInfo("round trips: hostdeck cold %.1f, warm %.1f; ssh host echo %.1f", counts.cold,
+                  counts.warm, openSsh);
+            cold = cold < 0 ? counts.cold : std::min(cold, counts.cold);
+            warm = warm < 0 ? counts.warm : std::min(warm, counts.warm);
+        }
         QVERIFY(cold > 0 && openSsh > 0);
         QVERIFY2(cold <= openSsh, "a cold call takes more round trips than ssh host cmd");
         // Key exchange 2, service request 1, signed key 1, channel open 1, exec 1, agent and
