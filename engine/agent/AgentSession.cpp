@@ -46,7 +46,7 @@ wire::PreparedBody preparedSync(const ToolModule& module, qsizetype compressMin,
             QJsonObject{{QStringLiteral("module"), module.name},
                         {QStringLiteral("packed"), QJsonObject{{QStringLiteral("$bin"), 0}}},
                         {QStringLiteral("code"), QJsonObject{{QStringLiteral("$bin"), 1}}}},
-            {lzma::compress(module.source, 9, true), code});
+            {Bytecode::packedSource(QStringLiteral("tools/") + module.name, module.source), code});
         return cache.insert(key, wire::prepareBody(body.bytes, 0, body.attachments)).value();
     }
     const QJsonObject body{{QStringLiteral("module"), module.name},
@@ -246,10 +246,6 @@ AgentCall* AgentSession::call(CallRequest request)
             return call;
         }
     }
-    QJsonObject frameBody{{QStringLiteral("tool"), req.tool},
-                          {QStringLiteral("method"), req.method},
-                          {QStringLiteral("args"), req.args},
-                          {QStringLiteral("check"), req.check}};
     if (!req.render.isEmpty()) {
         // A templated call (PROTOCOL.md §3): the agent renders with the _expr helper.
         if (const CallError* failure = ensureSynced(QStringLiteral("_expr"))) {
@@ -258,10 +254,17 @@ AgentCall* AgentSession::call(CallRequest request)
             completeLater(call, std::move(result));
             return call;
         }
-        frameBody.insert(QStringLiteral("render"), req.render);
     }
     m_pending.insert(call->id(), call);
-    const wire::EncodedBody body = wire::encodeBody(frameBody, req.attachments);
+    const wire::EncodedBody body =
+        req.render.isEmpty()
+            ? wire::encodeCall(req.tool, req.method, req.args, req.check, req.attachments)
+            : wire::encodeBody(QJsonObject{{QStringLiteral("tool"), req.tool},
+                                           {QStringLiteral("method"), req.method},
+                                           {QStringLiteral("args"), req.args},
+                                           {QStringLiteral("check"), req.check},
+                                           {QStringLiteral("render"), req.render}},
+                               req.attachments);
     writeRaw(wire::encodeFrame(wire::FrameType::Call, call->id(), body.bytes, m_options.compressMin,
                                body.attachments));
     if (req.timeout.count() > 0) {

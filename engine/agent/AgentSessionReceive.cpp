@@ -113,8 +113,17 @@ Result<wire::BodyPlan> AgentSession::planBody(const wire::FrameHeader& header)
     if (limit < 0)
         return plan;
     plan.maxDecoded = qMax<qint64>(limit - call->m_received, 0);
-    plan.capName = QStringLiteral("the limit of %1 per call for %2.%3")
-                       .arg(mebibytes(limit), call->request().tool, call->request().method);
+    // Named only when a frame goes over it: formatting the name for every frame cost a sequential
+    // call about 5 % of the controller's work. The call may be gone by then (timed out).
+    plan.describeCap = [this, id = header.id] {
+        const AgentCall* over = m_pending.value(id);
+        if (!over)
+            return QStringLiteral("the limit per call");
+        const qint64 cap =
+            over->request().maxReceive == 0 ? m_options.callBytes : over->request().maxReceive;
+        return QStringLiteral("the limit of %1 per call for %2.%3")
+            .arg(mebibytes(cap), over->request().tool, over->request().method);
+    };
     return plan;
 }
 

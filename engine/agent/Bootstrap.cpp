@@ -65,7 +65,7 @@ const QByteArray& Bootstrap::bootFrame(bool withBytecode)
 {
     static const auto make = [](bool bytecode) {
         const QByteArray source = agentSource();
-        const QByteArray packed = lzma::compress(source, 9, true);
+        const QByteArray packed = Bytecode::packedSource(QStringLiteral("agent"), source);
         QByteArray body(4, Qt::Uninitialized);
         qToBigEndian(quint32(packed.size()), body.data());
         body += packed;

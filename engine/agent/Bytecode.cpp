@@ -1,5 +1,7 @@
 #include "agent/Bytecode.h"
 
+#include "util/Lzma.h"
+
 #include <QCryptographicHash>
 #include <QFile>
 
@@ -26,6 +28,18 @@ QByteArray Bytecode::forSource(const QString& name, const QByteArray& source)
                               QCryptographicHash::hash(source, QCryptographicHash::Sha256))
         return {};
     return blob.left(kMagicSize) + blob.mid(kMagicSize + kHashSize);
+}
+
+QByteArray Bytecode::packedSource(const QString& name, const QByteArray& source)
+{
+    QFile file(QStringLiteral(":/hostdeck/bytecode/%1.xz").arg(name));
+    if (file.open(QIODevice::ReadOnly)) {
+        const QByteArray blob = file.readAll();
+        if (blob.size() > kHashSize &&
+            blob.left(kHashSize) == QCryptographicHash::hash(source, QCryptographicHash::Sha256))
+            return blob.mid(kHashSize);
+    }
+    return lzma::compress(source, 9, true);
 }
 
 QString Bytecode::magicHex()

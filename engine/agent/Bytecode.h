@@ -15,6 +15,9 @@ public:
     /// "4-byte magic + xz(marshal(code))" for `source` of the agent ("agent") or a tool module
     /// ("tools/NAME"); empty when none was built or the source differs.
     static QByteArray forSource(const QString& name, const QByteArray& source);
+    /// xz of `source` of the agent ("agent") or a tool module ("tools/NAME"): made at build time
+    /// when embedded for this very source, else now (LZMA2 preset 9e, as lzma::compress).
+    static QByteArray packedSource(const QString& name, const QByteArray& source);
     /// The bytecode magic of the embedded blobs as hex ("a70d0d0a"), empty when there are none.
     static QString magicHex();
 };

@@ -114,10 +114,11 @@ SshAuthenticator::handleAuthResult(int rc, const QString& method, const QString&
         return Step::Succeeded;
     case SSH_AUTH_PARTIAL:
         // More factors required: continue with the methods the server still lists.
-        m_methods = ssh_userauth_list(m_session, nullptr);
+        learnMethods();
         m_tried.append(method + QStringLiteral(" (accepted, more factors required)"));
         return std::nullopt;
     case SSH_AUTH_DENIED:
+        learnMethods();
         m_tried.append(method + QStringLiteral(" (") + deniedNote + u')');
         return std::nullopt;
     default:
@@ -130,17 +131,48 @@ SshAuthenticator::handleAuthResult(int rc, const QString& method, const QString&
     }
 }
 
+bool SshAuthenticator::publicKeyFirst() const
+{
+    for (const QString& key : m_keys) {
+        if (QFileInfo::exists(key))
+            return true;
+    }
+    if (!m_settings.useAgent)
+        return false;
+    const QString socket = agentSocketPath(m_settings);
+    return !socket.isEmpty() && QFileInfo::exists(socket);
+}
+
+void SshAuthenticator::learnMethods()
+{
+    // libssh keeps the list of the server's last refusal; 0 when nothing reached the server (an
+    // empty agent is "denied" without a request).
+    if (const int methods = ssh_userauth_list(m_session, nullptr); methods != 0) {
+        m_methods = methods;
+        m_methodsKnown = true;
+    }
+}
+
 SshAuthenticator::Step SshAuthenticator::runNone()
 {
+    // "none" only asks the server which methods it takes, at the cost of a round trip. A key goes
+    // first without asking: a refused one brings the same list. The question is worth its round
+    // trip only before a method that asks the user for a secret (runPassword comes back here).
+    if (!m_noneSent && m_afterNone == Phase::NextKey && publicKeyFirst()) {
+        m_methods = SSH_AUTH_METHOD_PUBLICKEY | SSH_AUTH_METHOD_PASSWORD |
+                    SSH_AUTH_METHOD_INTERACTIVE; // assumed until a reply says
+        m_phase = Phase::NextKey;
+        return step();
+    }
+    m_noneSent = true;
     const int rc = ssh_userauth_none(m_session, nullptr);
     if (rc == SSH_AUTH_AGAIN)
         return Step::Again;
-    if (rc == SSH_AUTH_SUCCESS)
-        return *handleAuthResult(rc, QStringLiteral("none"), {});
-    if (rc == SSH_AUTH_ERROR)
+    if (rc == SSH_AUTH_SUCCESS || rc == SSH_AUTH_ERROR)
         return *handleAuthResult(rc, QStringLiteral("none"), {});
     m_methods = ssh_userauth_list(m_session, nullptr);
-    m_phase = Phase::NextKey;
+    m_methodsKnown = true; // whatever it says: asked once
+    m_phase = m_afterNone;
     return step();
 }
 
@@ -158,6 +190,13 @@ SshAuthenticator::Step SshAuthenticator::runNextKey()
     const QString path = m_keys.at(m_keyIndex);
     if (!QFileInfo::exists(path)) {
         m_keyNotes.append(keyLabel() + QStringLiteral(": file not found"));
+        return step();
+    }
+    // A key without passphrase goes out signed at once: one round trip, where offering it first
+    // costs two. An encrypted key is offered first, so that its passphrase is asked for only when
+    // the server would take the key.
+    if (!isEncryptedKeyFile(path)) {
+        m_phase = Phase::LoadPrivateKey;
         return step();
     }
     const QByteArray publicPath = QFile::encodeName(path + QStringLiteral(".pub"));
@@ -181,6 +220,7 @@ SshAuthenticator::Step SshAuthenticator::runTryPublicKey()
         return step();
     }
     if (rc == SSH_AUTH_DENIED) {
+        learnMethods();
         m_keyNotes.append(keyLabel() + QStringLiteral(": not accepted"));
         m_phase = Phase::NextKey;
         return step();
@@ -230,13 +270,14 @@ SshAuthenticator::Step SshAuthenticator::runAuthPrivateKey()
     if (rc == SSH_AUTH_AGAIN)
         return Step::Again;
     if (rc == SSH_AUTH_DENIED) {
-        m_keyNotes.append(keyLabel() + QStringLiteral(": rejected"));
+        learnMethods();
+        m_keyNotes.append(keyLabel() + QStringLiteral(": not accepted"));
         m_phase = Phase::NextKey;
         return step();
     }
     if (rc == SSH_AUTH_PARTIAL) {
         m_keyNotes.append(keyLabel() + QStringLiteral(": accepted, more factors required"));
-        m_methods = ssh_userauth_list(m_session, nullptr);
+        learnMethods();
         m_keyIndex = int(m_keys.size()); // go on with the other methods
         m_phase = Phase::NextKey;
         return step();
@@ -268,6 +309,13 @@ SshAuthenticator::Step SshAuthenticator::runAgent()
 
 SshAuthenticator::Step SshAuthenticator::runPassword()
 {
+    if (!m_methodsKnown) {
+        // Only keys were tried so far, and none reached the server: ask which methods it takes
+        // before asking the user for a password it may not accept.
+        m_afterNone = Phase::Password;
+        m_phase = Phase::None;
+        return step();
+    }
     if (!m_settings.usePassword || !(m_methods & SSH_AUTH_METHOD_PASSWORD)) {
         m_phase = Phase::KeyboardInteractive;
         return step();

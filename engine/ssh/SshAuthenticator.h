@@ -17,7 +17,9 @@ namespace hostdeck::engine {
 
 /// Drives client authentication on a non-blocking libssh session: key files (passphrase from the
 /// credential provider), ssh-agent, password, keyboard-interactive, in that order, and builds one
-/// message naming every method tried and why it failed.
+/// message naming every method tried and why it failed. Round trips are what a distant host
+/// pays for: a key without passphrase is sent signed at once (no offer first), and the "none"
+/// method list is asked for only before a password would be.
 class SshAuthenticator
 {
 public:
@@ -55,6 +57,8 @@ private:
         Done,
     };
 
+    bool publicKeyFirst() const;
+    void learnMethods();
     Step runNone();
     Step runNextKey();
     Step runTryPublicKey();
@@ -81,6 +85,9 @@ private:
 
     Phase m_phase = Phase::None;
     int m_methods = 0;
+    bool m_methodsKnown = false; ///< m_methods came from the server (else: assumed)
+    bool m_noneSent = false;
+    Phase m_afterNone = Phase::NextKey; ///< where runNone() goes on
     QStringList m_keys;
     int m_keyIndex = -1;
     ssh_key_struct* m_publicKey = nullptr;

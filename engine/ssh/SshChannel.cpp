@@ -215,8 +215,13 @@ bool SshChannel::pumpOpen(ssh_session_struct* session, Events& events)
     }
     if (m_state == State::Requesting) {
         rc = ssh_channel_request_exec(m_channel, m_target.constData());
-        if (rc == SSH_AGAIN)
-            return false;
+        if (rc == SSH_AGAIN) {
+            // The request is on its way: the command's input may follow it at once, as far as the
+            // window allows (OpenSSH opens a session's window only when its command starts; other
+            // servers give one with the channel). The server reads a channel's messages in order,
+            // so the input reaches the command once it runs.
+            return pumpWrite(events);
+        }
         if (rc != SSH_OK) {
             fail(makeError(ErrorKind::ConnectionLost,
                            QStringLiteral("the server refused to run the command: %1")

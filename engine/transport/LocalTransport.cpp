@@ -4,6 +4,8 @@
 #include <QSocketNotifier>
 
 #include <cerrno>
+#include <csignal>
+#include <cstring>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -13,6 +15,20 @@ namespace {
 constexpr qsizetype kReadPiece = 64 * 1024;
 /// Bytes read per notification before other events get their turn.
 constexpr qsizetype kReadSlice = 1024 * 1024;
+
+/// A write into a pipe whose reader is gone must fail with EPIPE, not kill the controller: what
+/// QProcess does before its own writes (for the whole process, once).
+void ignoreSigpipe()
+{
+    static const bool done = [] {
+        struct sigaction ignore;
+        std::memset(&ignore, 0, sizeof(ignore));
+        ignore.sa_handler = SIG_IGN;
+        ::sigaction(SIGPIPE, &ignore, nullptr);
+        return true;
+    }();
+    Q_UNUSED(done);
+}
 } // namespace
 
 LocalTransport::LocalTransport(QObject* parent) : Transport(parent)
@@ -30,6 +46,7 @@ LocalTransport::~LocalTransport()
     m_done = true; // no signals from a dying object
     m_process.disconnect(this);
     closeOutput();
+    closeInput();
     if (m_process.state() != QProcess::NotRunning) {
         m_process.kill();
         m_process.waitForFinished(1000); // reaps a child we just SIGKILLed: bounded, never -1
@@ -42,19 +59,32 @@ void LocalTransport::start(const Command& command)
     m_process.setProgram(command.program);
     m_process.setArguments(command.arguments);
     int fds[2] = {-1, -1};
-    if (::pipe2(fds, O_CLOEXEC) != 0) {
+    int in[2] = {-1, -1};
+    if (::pipe2(fds, O_CLOEXEC) != 0 || ::pipe2(in, O_CLOEXEC) != 0) {
+        const int error = errno;
+        for (int fd : {fds[0], fds[1]}) {
+            if (fd >= 0)
+                ::close(fd);
+        }
         m_done = true;
-        const Error error =
+        const Error failure =
             makeError(ErrorKind::Io, QStringLiteral("cannot start '%1': no pipe (%2)")
-                                         .arg(m_program, qt_error_string(errno)));
+                                         .arg(m_program, qt_error_string(error)));
         QMetaObject::invokeMethod(
-            this, [this, error] { emit failed(error); }, Qt::QueuedConnection);
+            this, [this, failure] { emit failed(failure); }, Qt::QueuedConnection);
         return;
     }
     const int writeEnd = fds[1];
+    const int inputEnd = in[0];
+    m_process.setStandardInputFile(QProcess::nullDevice());
     m_process.setStandardOutputFile(QProcess::nullDevice());
-    // In the child, between fork and exec: only async-signal-safe calls.
-    m_process.setChildProcessModifier([writeEnd] {
+    // In the child, between fork and exec: only async-signal-safe calls. QProcess has set up its
+    // redirections by then; ours replace them.
+    m_process.setChildProcessModifier([writeEnd, inputEnd] {
+        if (inputEnd == STDIN_FILENO)
+            ::fcntl(STDIN_FILENO, F_SETFD, 0);
+        else
+            ::dup2(inputEnd, STDIN_FILENO);
         if (writeEnd == STDOUT_FILENO)
             ::fcntl(STDOUT_FILENO, F_SETFD, 0);
         else
@@ -62,6 +92,14 @@ void LocalTransport::start(const Command& command)
     });
     m_process.start(QIODevice::ReadWrite | QIODevice::Unbuffered);
     ::close(writeEnd); // the child has its copy: EOF comes when it (and its heirs) close theirs
+    ::close(inputEnd);
+    ignoreSigpipe();
+    m_inFd = in[1];
+    ::fcntl(m_inFd, F_SETFL, ::fcntl(m_inFd, F_GETFL) | O_NONBLOCK);
+    m_inNotifier = std::make_unique<QSocketNotifier>(m_inFd, QSocketNotifier::Write);
+    m_inNotifier->setEnabled(false);
+    connect(m_inNotifier.get(), &QSocketNotifier::activated, this, &LocalTransport::flushInput);
+    flushInput(); // what was written before start()
     m_outFd = fds[0];
     ::fcntl(m_outFd, F_SETFL, ::fcntl(m_outFd, F_GETFL) | O_NONBLOCK);
     m_outNotifier = std::make_unique<QSocketNotifier>(m_outFd, QSocketNotifier::Read);
@@ -87,8 +125,10 @@ bool LocalTransport::readOutput(bool all)
         data.resize(at + kReadPiece);
         const ssize_t n = ::read(m_outFd, data.data() + at, size_t(kReadPiece));
         data.resize(at + qMax<qsizetype>(n, 0));
-        if (n > 0)
+        if (n > 0 && (all || n == kReadPiece))
             continue;
+        if (n > 0)
+            break; // the pipe is empty for now: spare the read that would say so (EAGAIN)
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -116,19 +156,67 @@ void LocalTransport::closeOutput()
 
 void LocalTransport::write(const QByteArray& data)
 {
-    // QProcess keeps what is written while it is still starting and sends it once started.
-    if (m_process.state() != QProcess::NotRunning)
-        m_process.write(data);
+    if (data.isEmpty() || m_closeInputRequested || m_done)
+        return;
+    if (m_inputOffset > 0 && m_inputOffset >= m_input.size() / 2) {
+        m_input.remove(0, m_inputOffset);
+        m_inputOffset = 0;
+    }
+    m_input.append(data);
+    if (m_inFd >= 0 && !m_inNotifier->isEnabled())
+        flushInput();
+}
+
+void LocalTransport::flushInput()
+{
+    while (m_inFd >= 0 && m_inputOffset < m_input.size()) {
+        const ssize_t n = ::write(m_inFd, m_input.constData() + m_inputOffset,
+                                  size_t(m_input.size() - m_inputOffset));
+        if (n > 0) {
+            m_inputOffset += n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            m_inNotifier->setEnabled(true); // the pipe is full: go on when it drains
+            return;
+        }
+        // EPIPE and the like: the process stopped reading. Like a write to a closed pipe, the
+        // data goes nowhere; how the process ended is the news, which finished() brings.
+        m_input.clear();
+        m_inputOffset = 0;
+        break;
+    }
+    if (m_inputOffset >= m_input.size()) {
+        m_input.clear();
+        m_inputOffset = 0;
+    }
+    if (m_inNotifier)
+        m_inNotifier->setEnabled(false);
+    if (m_closeInputRequested && m_input.isEmpty())
+        closeInput();
+}
+
+void LocalTransport::closeInput()
+{
+    m_inNotifier.reset();
+    if (m_inFd >= 0) {
+        ::close(m_inFd);
+        m_inFd = -1;
+    }
 }
 
 qint64 LocalTransport::bytesToWrite() const
 {
-    return m_process.bytesToWrite();
+    return m_input.size() - m_inputOffset;
 }
 
 void LocalTransport::closeWrite()
 {
-    m_process.closeWriteChannel();
+    m_closeInputRequested = true;
+    if (m_input.size() == m_inputOffset)
+        closeInput(); // else once the queued input is written
 }
 
 void LocalTransport::abort()
@@ -143,6 +231,7 @@ void LocalTransport::onErrorOccurred(QProcess::ProcessError error)
         return; // crashes and pipe errors end in finished()
     m_done = true;
     closeOutput();
+    closeInput();
     emit failed(
         makeError(ErrorKind::NotFound,
                   QStringLiteral("cannot start '%1': %2").arg(m_program, m_process.errorString())));
@@ -158,6 +247,7 @@ void LocalTransport::onFinished(int exitCode, QProcess::ExitStatus status)
     if (!self || m_done)
         return;
     closeOutput();
+    closeInput();
     if (const QByteArray rest = m_process.readAllStandardError(); !rest.isEmpty())
         emit stderrReceived(rest);
     m_done = true;

@@ -15,7 +15,9 @@ namespace hostdeck::engine {
 ///
 /// The child's stdout is a pipe of our own rather than QProcess's: QProcess notices the end of
 /// stdout only when the process exits, and an agent that closes its output but stays alive must
-/// count as a lost connection at once (outputClosed()).
+/// count as a lost connection at once (outputClosed()). Its stdin is one too: a write goes into
+/// the pipe at once, where QProcess would keep it until an event-loop turn later (a sequential
+/// call paid that turn every time).
 class LocalTransport final : public Transport
 {
     Q_OBJECT
@@ -38,11 +40,19 @@ private:
     /// Reads what stdout has (at most a slice unless `all`); false once it reached EOF.
     bool readOutput(bool all);
     void closeOutput();
+    /// Writes what is queued for stdin as far as the pipe takes it; the rest waits for the pipe.
+    void flushInput();
+    void closeInput();
 
     QProcess m_process;
     QString m_program;
     int m_outFd = -1;
     std::unique_ptr<QSocketNotifier> m_outNotifier;
+    int m_inFd = -1;
+    std::unique_ptr<QSocketNotifier> m_inNotifier; ///< enabled while input waits for the pipe
+    QByteArray m_input;                            ///< queued for stdin, from m_inputOffset
+    qsizetype m_inputOffset = 0;
+    bool m_closeInputRequested = false;
     bool m_done = false;
 };
 

@@ -1,5 +1,7 @@
 #include "wire/DataCodec.h"
 
+#include "wire/JsonWriter.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -13,13 +15,9 @@ const QString kBytesKey = QStringLiteral("$bytes");
 
 QByteArray encodeValue(const QJsonValue& value)
 {
-    if (value.isObject())
-        return QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
-    if (value.isArray())
-        return QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact);
-    // QJsonDocument only serialises containers: wrap the scalar and unwrap the text.
-    QByteArray text = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
-    return text.sliced(1, text.size() - 2);
+    QByteArray text;
+    appendJson(text, value);
+    return text;
 }
 
 Result<QJsonValue> decodeValue(const QByteArray& body)
@@ -253,6 +251,23 @@ void appendU32(QByteArray& out, quint32 value)
     out.append(be, 4);
 }
 
+/// The attachment layout: u32 JSON length, the JSON, then each blob as u32 length + bytes.
+EncodedBody withAttachments(const QByteArray& json, const QList<QByteArray>& blobs)
+{
+    qsizetype total = 4 + json.size();
+    for (const QByteArray& blob : blobs)
+        total += 4 + blob.size();
+    EncodedBody body{QByteArray(), true};
+    body.bytes.reserve(total);
+    appendU32(body.bytes, quint32(json.size()));
+    body.bytes.append(json);
+    for (const QByteArray& blob : blobs) {
+        appendU32(body.bytes, quint32(blob.size()));
+        body.bytes.append(blob);
+    }
+    return body;
+}
+
 } // namespace
 
 EncodedBody encodeBody(const QJsonValue& value)
@@ -264,19 +279,28 @@ EncodedBody encodeBody(const QJsonValue& value, QList<QByteArray> blobs)
 {
     if (blobs.isEmpty() && !containsBytes(value))
         return {encodeValue(value), false};
-    const QByteArray json = encodeValue(extractBytes(value, blobs));
-    qsizetype total = 4 + json.size();
-    for (const QByteArray& blob : std::as_const(blobs))
-        total += 4 + blob.size();
-    EncodedBody body{QByteArray(), true};
-    body.bytes.reserve(total);
-    appendU32(body.bytes, quint32(json.size()));
-    body.bytes.append(json);
-    for (const QByteArray& blob : std::as_const(blobs)) {
-        appendU32(body.bytes, quint32(blob.size()));
-        body.bytes.append(blob);
-    }
-    return body;
+    return withAttachments(encodeValue(extractBytes(value, blobs)), blobs);
+}
+
+EncodedBody encodeCall(const QString& tool, const QString& method, const QJsonObject& args,
+                       bool check, QList<QByteArray> blobs)
+{
+    QJsonValue argsValue(args);
+    const bool attachments = !blobs.isEmpty() || containsBytes(argsValue);
+    if (attachments)
+        argsValue = extractBytes(argsValue, blobs);
+    QByteArray json;
+    json.reserve(64 + 3 * (tool.size() + method.size()));
+    json.append("{\"tool\":");
+    appendJsonString(json, tool);
+    json.append(",\"method\":");
+    appendJsonString(json, method);
+    json.append(",\"args\":");
+    appendJson(json, argsValue);
+    json.append(check ? ",\"check\":true}" : ",\"check\":false}");
+    if (!attachments)
+        return {json, false};
+    return withAttachments(json, blobs);
 }
 
 Result<QJsonValue> decodeBody(const QByteArray& body, bool attachments)

@@ -2,6 +2,7 @@
 
 #include "util/Result.h"
 
+#include <QJsonObject>
 #include <QJsonValue>
 
 #include <optional>
@@ -24,6 +25,10 @@ struct EncodedBody
 EncodedBody encodeBody(const QJsonValue& value);
 /// The same, with raw blobs the value already refers to as {"$bin": i} (no base64 on the way).
 EncodedBody encodeBody(const QJsonValue& value, QList<QByteArray> blobs);
+/// The body of a CALL frame, {"tool", "method", "args", "check"} (PROTOCOL.md §2), the same as
+/// encodeBody of that object, without building the object first (the hot path of every call).
+EncodedBody encodeCall(const QString& tool, const QString& method, const QJsonObject& args,
+                       bool check, QList<QByteArray> blobs = {});
 /// Inverse of encodeBody: {"$bin": i} references become {"$bytes": ...} values again.
 Result<QJsonValue> decodeBody(const QByteArray& body, bool attachments);
 

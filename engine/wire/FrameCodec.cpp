@@ -148,6 +148,13 @@ void FrameDecoder::takeHeader(char* out)
     m_buffered -= kHeaderSize;
 }
 
+QString FrameDecoder::capName() const
+{
+    if (m_capName.isEmpty() && m_describeCap)
+        return m_describeCap();
+    return m_capName;
+}
+
 bool FrameDecoder::hasWork() const
 {
     if (m_error)
@@ -218,14 +225,15 @@ Status FrameDecoder::startFrame()
     }
     m_cap = plan.maxDecoded < 0 ? m_limits.maxFrame : qMin(plan.maxDecoded, m_limits.maxFrame);
     m_capName = plan.capName;
+    m_describeCap = std::move(plan.describeCap);
     const bool compressed = (flags & kFlagCompressed) != 0;
     if (!compressed && m_remaining > m_cap)
         return makeError(ErrorKind::Protocol,
                          QStringLiteral("frame of %1 bytes exceeds %2")
                              .arg(m_remaining)
-                             .arg(m_capName.isEmpty()
+                             .arg(capName().isEmpty()
                                       ? QStringLiteral("the maximum of %1").arg(m_cap)
-                                      : m_capName));
+                                      : capName()));
     m_body = QByteArray();
     m_wire = QByteArray();
     (compressed ? m_wire : m_body).reserve(m_remaining);
@@ -330,9 +338,10 @@ Result<std::optional<Frame>> FrameDecoder::next(qsizetype* work)
             auto done = m_xz->step(m_wire, m_body, kXzPiece);
             if (!done) {
                 Error error = done.error();
-                if (!m_capName.isEmpty() &&
+                if (const QString cap = capName();
+                    !cap.isEmpty() &&
                     error.message.startsWith(QStringLiteral("compressed body expands beyond")))
-                    error.message += QStringLiteral(" (%1)").arg(m_capName);
+                    error.message += QStringLiteral(" (%1)").arg(cap);
                 return fail(error);
             }
             left -= qMax<qsizetype>(m_body.size() - before, 1);

@@ -57,6 +57,8 @@ struct BodyPlan
     bool skip = false;         ///< read past the body without decompressing or scanning it
     qsizetype maxDecoded = -1; ///< cap on the decoded body (-1: the frame limit)
     QString capName;           ///< names the cap in errors, e.g. "the per-call limit of 128 MiB"
+    /// The same, built only when an error needs it (a plan is made for every frame)
+    std::function<QString()> describeCap = {};
 };
 /// Decides per header; an error refuses the frame (and ends the stream).
 using HeaderPolicy = std::function<Result<BodyPlan>(const FrameHeader&)>;
@@ -112,7 +114,9 @@ private:
     Phase m_phase = Phase::Header;
     FrameHeader m_header;
     qsizetype m_cap = 0;
-    QString m_capName;         ///< empty: the frame limit
+    QString m_capName; ///< empty: the frame limit
+    std::function<QString()> m_describeCap;
+    QString capName() const;
     qsizetype m_remaining = 0; ///< body bytes still to read or skip
     QByteArray m_wire;         ///< the body as sent (compressed bodies only)
     QByteArray m_body;         ///< the decoded body so far

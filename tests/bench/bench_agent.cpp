@@ -1,7 +1,8 @@
 // Benchmark of the real local agent: bootstrap, calls, throughput and payload echo, printed as a
 // table beside the targets of issue 2 and the seed system's figures (SEED-BEHAVIOUR.md §4).
 // Not a pass/fail test: it exits non-zero only when something does not work at all.
-//   bench_agent [--reps N]   (HOSTDECK_TEST_PYTHON picks the interpreter, default /usr/bin/python3;
+//   bench_agent [--reps N] [--only PARTS]   (HOSTDECK_TEST_PYTHON picks the interpreter, default
+//   /usr/bin/python3;
 //                             BENCH_VERBOSE=1 prints every start-up repetition on stderr)
 #include "BenchFigure.h"
 #include "TestEnv.h"
@@ -440,18 +441,34 @@ int main(int argc, char** argv)
     if (const auto at = args.indexOf(QStringLiteral("--reps")); at > 0 && at + 1 < args.size())
         reps = std::max(1, args.at(at + 1).toInt());
 
+    // --only a,b: just those parts (startup, roundtrip, throughput, echo, codec), e.g. to profile
+    // one of them under callgrind.
+    QStringList only;
+    if (const auto at = args.indexOf(QStringLiteral("--only")); at > 0 && at + 1 < args.size())
+        only = args.at(at + 1).split(u',', Qt::SkipEmptyParts);
+    const auto wanted = [&only](const char* part) {
+        return only.isEmpty() || only.contains(QLatin1String(part));
+    };
+
     Bench bench(reps);
     bench.bootstrapBytes();
-    bench.pythonFloor();
-    bench.startup();
+    if (wanted("startup")) {
+        bench.pythonFloor();
+        bench.startup();
+    }
     bench.startShared();
-    bench.roundTrip();
-    bench.throughput();
-    bench.echoBytes(4 * 1024, QStringLiteral("4 KiB"), QString(), QStringLiteral("13 ms"));
-    bench.echoBytes(64 * 1024, QStringLiteral("64 KiB"), QString(), QStringLiteral("43 ms"));
-    bench.echoBytes(1024 * 1024, QStringLiteral("1 MiB"), QStringLiteral("<= 30 ms"),
-                    QStringLiteral("607 ms"));
-    bench.controllerCodec();
+    if (wanted("roundtrip"))
+        bench.roundTrip();
+    if (wanted("throughput"))
+        bench.throughput();
+    if (wanted("echo")) {
+        bench.echoBytes(4 * 1024, QStringLiteral("4 KiB"), QString(), QStringLiteral("13 ms"));
+        bench.echoBytes(64 * 1024, QStringLiteral("64 KiB"), QString(), QStringLiteral("43 ms"));
+        bench.echoBytes(1024 * 1024, QStringLiteral("1 MiB"), QStringLiteral("<= 30 ms"),
+                        QStringLiteral("607 ms"));
+    }
+    if (wanted("codec"))
+        bench.controllerCodec();
     bench.finish();
     bench.print();
     return 0;

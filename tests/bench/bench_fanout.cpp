@@ -4,12 +4,15 @@
 //   hostdeck warm   the same call again on the pooled connections of one long-lived process
 //   parallel-ssh    OpenSSH's default KEX and curve25519-sha256 (what libssh negotiates)
 //   ansible         ad-hoc `command` module, forks N, pipelining, no ControlPersist (cold)
-// plus the controller's memory per idle pooled connection. Needs root (the sshd fixture creates
+// plus the controller's memory per idle pooled connection. Then the WAN part (BenchWan.cpp): the
+// same through a delay proxy, see HOSTDECK_BENCH_WAN there. Needs root (the sshd fixture creates
 // its login user). Not a pass/fail test: exits non-zero only when something does not work at all.
 //   bench_fanout [--hosts N] [--reps R] [--serve SECONDS]
 //   (--serve: only start the fleet, print its ssh_config and known_hosts, keep it up that long
 //   for profiling by hand, then stop it)
 #include "BenchFigure.h"
+#include "BenchWan.h"
+#include "FanoutCommon.h"
 #include "SshdFixture.h"
 #include "TestEnv.h"
 
@@ -45,23 +48,9 @@
 
 using namespace hostdeck::engine;
 using namespace hostdeck::test;
+using namespace hostdeck::bench;
 
 namespace {
-
-double median(std::vector<double> values)
-{
-    if (values.empty())
-        return 0;
-    std::sort(values.begin(), values.end());
-    const size_t mid = values.size() / 2;
-    return values.size() % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
-}
-
-void say(const QString& text)
-{
-    std::fprintf(stdout, "%s\n", qPrintable(text));
-    std::fflush(stdout);
-}
 
 qint64 rssKb()
 {
@@ -82,172 +71,6 @@ qint64 liveRssKb()
     malloc_trim(0);
     return rssKb();
 }
-
-/// The loopback fleet and the files every tool reads: one ssh_config (Host h1..hN), one
-/// known_hosts, a pssh hosts file and an Ansible INI inventory.
-struct Fleet
-{
-    SshdFixture sshd;
-    QStringList names;
-    QString sshConfig;
-    QString knownHosts;
-    QString hostsFile;
-    QString inventory;
-
-    QString start(int count)
-    {
-        if (const QString error = sshd.setUp(); !error.isEmpty())
-            return error;
-        SshdOptions options;
-        // 50 clients at once against one host would hit OpenSSH's MaxStartups 10:30:100; each
-        // fleet host is its own sshd here, but raise it anyway so no tool is throttled.
-        options.extraConfig = {QStringLiteral("MaxStartups 200:30:400")};
-        QStringList config;
-        QStringList known;
-        for (int i = 0; i < count; ++i) {
-            if (sshd.startServer(options) != i)
-                return sshd.lastError();
-            const QString name = QStringLiteral("h%1").arg(i + 1);
-            names << name;
-            known << sshd.knownHostsLine(i);
-            config << QStringLiteral("Host ") + name << QStringLiteral("    HostName 127.0.0.1")
-                   << QStringLiteral("    Port %1").arg(sshd.port(i));
-        }
-        knownHosts = sshd.writeFile(QStringLiteral("known_hosts"), known);
-        config << QStringLiteral("Host *") << QStringLiteral("    User ") + sshd.user()
-               << QStringLiteral("    IdentityFile ") + sshd.clientKey()
-               << QStringLiteral("    IdentitiesOnly yes")
-               << QStringLiteral("    UserKnownHostsFile ") + knownHosts
-               << QStringLiteral("    GlobalKnownHostsFile /dev/null")
-               << QStringLiteral("    StrictHostKeyChecking yes")
-               << QStringLiteral("    BatchMode yes");
-        sshConfig = sshd.writeFile(QStringLiteral("ssh_config"), config);
-        hostsFile = sshd.writeFile(QStringLiteral("hosts.txt"), names);
-        inventory = sshd.writeFile(
-            QStringLiteral("inventory.ini"),
-            QStringList{QStringLiteral("[fleet]")} + names +
-                QStringList{QStringLiteral("[all:vars]"),
-                            QStringLiteral("ansible_python_interpreter=/usr/bin/python3")});
-        return {};
-    }
-};
-
-/// CPU seconds of the children reaped so far (the tool and everything it waited for).
-double childCpuSeconds()
-{
-    rusage usage{};
-    getrusage(RUSAGE_CHILDREN, &usage);
-    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-           double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
-
-/// CPU seconds the whole machine spent busy so far (all processes: both ends of the fleet).
-double machineBusySeconds()
-{
-    QFile stat(QStringLiteral("/proc/stat"));
-    if (!stat.open(QIODevice::ReadOnly))
-        return 0;
-    const QList<QByteArray> f = stat.readLine().simplified().split(' ');
-    if (f.size() < 8)
-        return 0;
-    const double ticks = double(sysconf(_SC_CLK_TCK));
-    // user nice system idle iowait irq softirq [steal]: busy = all but idle and iowait
-    double busy = 0;
-    for (int i = 1; i < f.size() && i <= 8; ++i) {
-        if (i != 4 && i != 5)
-            busy += f.at(i).toDouble();
-    }
-    return busy / ticks;
-}
-
-struct ProcessRun
-{
-    double ms = 0;
-    double clientCpu = 0;  ///< seconds: the tool's process and its children (ssh clients)
-    double machineCpu = 0; ///< seconds: the whole machine, the fleet's sshd and agents included
-    bool ok = false;
-    QByteArray out;
-    QByteArray err;
-    QString status;
-};
-
-ProcessRun timeProcess(const QString& program, const QStringList& args,
-                       const QProcessEnvironment& env, const QByteArray& successMarker,
-                       int expected)
-{
-    ProcessRun run;
-    QProcess process;
-    process.setProcessEnvironment(env);
-    process.setStandardInputFile(QProcess::nullDevice());
-    const double cpuBefore = childCpuSeconds();
-    const double machineBefore = machineBusySeconds();
-    QElapsedTimer clock;
-    clock.start();
-    process.start(program, args);
-    const bool finished = process.waitForFinished(120000);
-    run.ms = double(clock.nsecsElapsed()) / 1e6;
-    run.clientCpu = childCpuSeconds() - cpuBefore;
-    run.machineCpu = machineBusySeconds() - machineBefore;
-    if (!finished) {
-        process.kill();
-        process.waitForFinished(5000);
-    }
-    run.status = !finished ? QStringLiteral("killed: no exit within 120 s")
-                 : process.exitStatus() == QProcess::CrashExit
-                     ? QStringLiteral("crashed: ") + process.errorString()
-                     : QStringLiteral("exit code %1").arg(process.exitCode());
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    run.ok = finished && process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0 &&
-             run.out.count(successMarker) >= expected;
-    return run;
-}
-
-/// Runs `request` on `targets` through `pool` and returns the wall time in ms, or nullopt when a
-/// host failed.
-std::optional<double> timeRound(SessionPool* pool, const QList<HostTarget>& targets,
-                                const CallRequest& request, QString* failure)
-{
-    RunRequest runRequest;
-    runRequest.targets = targets;
-    runRequest.plan = std::make_shared<CallPlan>(request.tool, request.method, request.args);
-    static quint64 nextId = 1;
-    Run run(nextId++, runRequest, pool, nullptr);
-    QEventLoop loop;
-    RunSummary summary;
-    QObject::connect(&run, &Run::finished, &loop, [&](const RunSummary& s) {
-        summary = s;
-        loop.quit();
-    });
-    QList<HostResult> failed;
-    QObject::connect(&run, &Run::events, &loop, [&](const QList<RunEvent>& events) {
-        for (const RunEvent& event : events) {
-            if (event.type == RunEvent::Type::HostResult && !event.record.ok)
-                failed << event.record;
-        }
-    });
-    QTimer::singleShot(120000, &loop, [&run] { run.cancel(); });
-    QElapsedTimer clock;
-    clock.start();
-    run.start();
-    if (!run.isFinished())
-        loop.exec();
-    const double ms = double(clock.nsecsElapsed()) / 1e6;
-    if (summary.ok != summary.total) {
-        *failure = failed.isEmpty() ? QStringLiteral("?")
-                                    : failed.first().host + u": " + failed.first().error.message;
-        return std::nullopt;
-    }
-    return ms;
-}
-
-struct Row
-{
-    QString tool;
-    double ms = 0;
-    int runs = 0;
-    QString note;
-};
 
 } // namespace
 
@@ -293,28 +116,11 @@ int main(int argc, char** argv)
     }
 
     // --- hostdeck warm (and the in-process cold round, and memory) ------------------------------
-    CallRequest request;
-    request.tool = QStringLiteral("Exec");
-    request.method = QStringLiteral("run");
-    request.args = {
-        {QStringLiteral("argv"), QJsonArray{QStringLiteral("echo"), QStringLiteral("hello")}}};
-    SshSettings base;
-    base.sshConfigFile = fleet.sshConfig;
-    base.knownHostsFile = fleet.knownHosts;
-    QList<HostTarget> targets;
-    for (const QString& name : std::as_const(fleet.names)) {
-        Result<SshSettings> settings = SshConfigResolver::resolve(name, base);
-        if (!settings) {
-            say(QStringLiteral("bench_fanout: %1: %2").arg(name, settings.error().message));
-            return 1;
-        }
-        HostTarget target;
-        target.name = name;
-        target.kind = HostTarget::Kind::Ssh;
-        target.ssh = *settings;
-        target.interpreter = {QStringLiteral("python3")};
-        targets << target;
-    }
+    const CallRequest request = echoHello();
+    const auto resolved = resolveTargets(fleet.names, fleet.sshConfig, fleet.knownHosts);
+    if (!resolved)
+        return 1;
+    const QList<HostTarget>& targets = *resolved;
     std::vector<double> warm;
     const int firstBatch = std::min(10, int(targets.size()));
     double inProcessCold = 0;
@@ -355,26 +161,11 @@ int main(int argc, char** argv)
     }
 
     // --- whole processes, interleaved per repetition so drift hits every tool alike --------------
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove(QStringLiteral("SSH_AUTH_SOCK"));
-    QProcessEnvironment ansibleEnv = env;
-    const QString ansibleDir = fleet.sshd.dir() + QStringLiteral("/ansible");
-    const QString remoteTemp = fleet.sshd.dir() + QStringLiteral("/ansible-remote");
-    QDir().mkpath(ansibleDir + QStringLiteral("/local"));
-    QDir().mkpath(remoteTemp);
-    ::chmod(QFile::encodeName(remoteTemp).constData(), 01777); // the login user writes there
-    ansibleEnv.insert(QStringLiteral("ANSIBLE_HOME"), ansibleDir);
-    ansibleEnv.insert(QStringLiteral("ANSIBLE_LOCAL_TEMP"), ansibleDir + QStringLiteral("/local"));
-    ansibleEnv.insert(QStringLiteral("ANSIBLE_REMOTE_TEMP"), remoteTemp);
-    ansibleEnv.insert(QStringLiteral("ANSIBLE_HOST_KEY_CHECKING"), QStringLiteral("True"));
-    ansibleEnv.insert(QStringLiteral("ANSIBLE_PIPELINING"), QStringLiteral("True"));
+    const QProcessEnvironment env = peerEnvironment();
     // No ControlPersist: it would leave ssh masters running and make later runs warm.
-    ansibleEnv.insert(QStringLiteral("ANSIBLE_SSH_ARGS"),
-                      QStringLiteral("-F ") + fleet.sshConfig +
-                          QStringLiteral(" -o ControlMaster=no"));
-    ansibleEnv.insert(QStringLiteral("ANSIBLE_FORKS"), QString::number(hostCount));
-    ansibleEnv.insert(QStringLiteral("ANSIBLE_NOCOLOR"), QStringLiteral("1"));
-    ansibleEnv.insert(QStringLiteral("ANSIBLE_DEPRECATION_WARNINGS"), QStringLiteral("False"));
+    const QProcessEnvironment ansibleEnv = ansibleEnvironment(
+        fleet, hostCount,
+        QStringLiteral("-F ") + fleet.sshConfig + QStringLiteral(" -o ControlMaster=no"));
 
     const QString cli = builtProgram(QStringLiteral("app/hostdeck-cli"));
     const QStringList cliArgs = {
@@ -541,6 +332,7 @@ int main(int argc, char** argv)
     hostdeck::bench::figure("fanout.warm_round", median(warm), "ms", hostdeck::bench::Better::Lower,
                             50);
 
+    const bool wanOk = runWan(fleet, reps);
     fleet.sshd.stopAll();
-    return tools.front().failure.isEmpty() ? 0 : 1;
+    return tools.front().failure.isEmpty() && wanOk ? 0 : 1;
 }
