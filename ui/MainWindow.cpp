@@ -7,6 +7,7 @@
 #include "history/RunHistory.h"
 #include "inventory/InventoryDock.h"
 #include "prompts/Prompts.h"
+#include "recipe/RecipeHooks.h"
 #include "results/LogPane.h"
 #include "results/ResultExport.h"
 #include "results/ResultText.h"
@@ -60,6 +61,7 @@ MainWindow::MainWindow(AppServices& services, MainWindowOptions options, QWidget
 
     buildLayout();
     buildActions();
+    RecipeHooks::install(this, m_services); // recipe editor menu, history "Save as recipe"
     openHistory();
     restoreSettings();
 

@@ -121,7 +121,8 @@ QString hostList(const QStringList& hosts)
 {
     QStringList quoted;
     for (const QString& host : hosts)
-        quoted << QLatin1Char('\'') + QString(host).replace(QLatin1Char('\''), QStringLiteral("\\'")) +
+        quoted << QLatin1Char('\'') +
+                      QString(host).replace(QLatin1Char('\''), QStringLiteral("\\'")) +
                       QLatin1Char('\'');
     return QStringLiteral("inventory_hostname in [%1]").arg(quoted.join(QStringLiteral(", ")));
 }
@@ -182,9 +183,8 @@ Result<Recipe> RecipeWriter::fromHistory(const HistoryRun& run)
     const QString kind = run.plan.value(QStringLiteral("kind")).toString();
     Recipe recipe;
     recipe.hosts = !run.pattern.isEmpty() ? run.pattern : run.hosts.join(QLatin1Char(','));
-    const QString when = run.startedAt.isValid()
-                             ? run.startedAt.toString(Qt::ISODate)
-                             : QStringLiteral("an unknown time");
+    const QString when = run.startedAt.isValid() ? run.startedAt.toString(Qt::ISODate)
+                                                 : QStringLiteral("an unknown time");
     QStringList secrets;
     if (kind == QStringLiteral("recipe")) {
         recipe.name = run.plan.value(QStringLiteral("name")).toString();
@@ -216,11 +216,10 @@ Result<Recipe> RecipeWriter::fromHistory(const HistoryRun& run)
             RecipeStep step;
             step.tool = tool;
             step.method = method;
-            step.args = unredacted(
-                run.plan.contains(QStringLiteral("args"))
-                    ? run.plan.value(QStringLiteral("args")).toObject()
-                    : run.args,
-                secrets);
+            step.args = unredacted(run.plan.contains(QStringLiteral("args"))
+                                       ? run.plan.value(QStringLiteral("args")).toObject()
+                                       : run.args,
+                                   secrets);
             recipe.steps << step;
         } else {
             // One step per distinct set of arguments, in the order the hosts were targeted.

@@ -21,20 +21,27 @@ namespace {
 
 /// Strings that YAML 1.1 reads as another type or that need quoting or escaping.
 const QStringList kTricky{
-    QStringLiteral("yes"),     QStringLiteral("No"),        QStringLiteral("on"),
-    QStringLiteral("true"),    QStringLiteral("~"),         QStringLiteral("null"),
-    QStringLiteral("010"),     QStringLiteral("0x1f"),      QStringLiteral("1_000"),
-    QStringLiteral("1:30"),    QStringLiteral("1.5"),       QStringLiteral("1.5e+3"),
-    QStringLiteral(".inf"),    QStringLiteral("-"),         QStringLiteral("#x"),
-    QStringLiteral("a: b"),    QStringLiteral("- x"),       QStringLiteral("${x}"),
-    QStringLiteral("'q'"),     QStringLiteral("\"dq\""),    QStringLiteral(" lead"),
-    QStringLiteral("trail "),  QStringLiteral("two\nlines"), QStringLiteral("tab\there"),
-    QStringLiteral("ünïcødé"), QStringLiteral(""),          QStringLiteral("[a]"),
-    QStringLiteral("{a: 1}"),  QStringLiteral("@x"),        QStringLiteral("`x"),
-    QStringLiteral("%x"),      QStringLiteral("!x"),        QStringLiteral("&x"),
-    QStringLiteral("*x"),      QStringLiteral("|"),         QStringLiteral(">"),
+    QStringLiteral("yes"),        QStringLiteral("No"),
+    QStringLiteral("on"),         QStringLiteral("true"),
+    QStringLiteral("~"),          QStringLiteral("null"),
+    QStringLiteral("010"),        QStringLiteral("0x1f"),
+    QStringLiteral("1_000"),      QStringLiteral("1:30"),
+    QStringLiteral("1.5"),        QStringLiteral("1.5e+3"),
+    QStringLiteral(".inf"),       QStringLiteral("-"),
+    QStringLiteral("#x"),         QStringLiteral("a: b"),
+    QStringLiteral("- x"),        QStringLiteral("${x}"),
+    QStringLiteral("'q'"),        QStringLiteral("\"dq\""),
+    QStringLiteral(" lead"),      QStringLiteral("trail "),
+    QStringLiteral("two\nlines"), QStringLiteral("tab\there"),
+    QStringLiteral("ünïcødé"),    QStringLiteral(""),
+    QStringLiteral("[a]"),        QStringLiteral("{a: 1}"),
+    QStringLiteral("@x"),         QStringLiteral("`x"),
+    QStringLiteral("%x"),         QStringLiteral("!x"),
+    QStringLiteral("&x"),         QStringLiteral("*x"),
+    QStringLiteral("|"),          QStringLiteral(">"),
     QStringLiteral("2001-12-14"), QStringLiteral("${steps.a.stdout.strip()} ok"),
-    QStringLiteral("\\${not}"), QStringLiteral("C:\\path"),  QStringLiteral("a\"b'c")};
+    QStringLiteral("\\${not}"),   QStringLiteral("C:\\path"),
+    QStringLiteral("a\"b'c")};
 
 class Generator
 {
@@ -82,8 +89,9 @@ public:
     }
     RecipeStep step()
     {
-        static const QStringList calls{QStringLiteral("Exec.run"), QStringLiteral("FileSystem.write"),
-                                       QStringLiteral("User.present"), QStringLiteral("My_tool.do_it")};
+        static const QStringList calls{
+            QStringLiteral("Exec.run"), QStringLiteral("FileSystem.write"),
+            QStringLiteral("User.present"), QStringLiteral("My_tool.do_it")};
         RecipeStep s;
         const QStringList call = calls.at(below(int(calls.size()))).split(QLatin1Char('.'));
         s.tool = call.at(0);
@@ -201,7 +209,8 @@ private slots:
                                             .arg(loaded ? QString() : loaded.error().message,
                                                  QString::fromUtf8(yaml))));
             const auto context = [&] {
-                return qPrintable(QStringLiteral("recipe %1:\n%2").arg(i).arg(QString::fromUtf8(yaml)));
+                return qPrintable(
+                    QStringLiteral("recipe %1:\n%2").arg(i).arg(QString::fromUtf8(yaml)));
             };
             QVERIFY2(loaded->name == original.name, context());
             QVERIFY2(loaded->description == original.description, context());
@@ -227,10 +236,12 @@ private slots:
             QString::fromUtf8(QJsonDocument(QJsonArray{target}).toJson(QJsonDocument::Compact))
                 .mid(1)
                 .chopped(1));
-        const QString argContent = QStringLiteral("content=%1").arg(
-            QString::fromUtf8(QJsonDocument(QJsonArray{content}).toJson(QJsonDocument::Compact))
-                .mid(1)
-                .chopped(1));
+        const QString argContent =
+            QStringLiteral("content=%1")
+                .arg(QString::fromUtf8(
+                         QJsonDocument(QJsonArray{content}).toJson(QJsonDocument::Compact))
+                         .mid(1)
+                         .chopped(1));
         int code = -1;
         runCli({QStringLiteral("call"), QStringLiteral("--local"), QStringLiteral("--history"),
                 history, QStringLiteral("FileSystem.write"), QStringLiteral("--arg"), argPath,
@@ -266,10 +277,10 @@ private slots:
 
         // Run the saved recipe: the same call has the same effect (the file is written again).
         QVERIFY(QFile::remove(target));
-        const QByteArray out = runCli({QStringLiteral("run"), QStringLiteral("--local"),
-                                       QStringLiteral("--no-history"), QStringLiteral("--json"),
-                                       path},
-                                      &code);
+        const QByteArray out =
+            runCli({QStringLiteral("run"), QStringLiteral("--local"),
+                    QStringLiteral("--no-history"), QStringLiteral("--json"), path},
+                   &code);
         QCOMPARE(code, 0);
         QVERIFY(written.open(QIODevice::ReadOnly));
         QCOMPARE(QString::fromUtf8(written.readAll()), content);
@@ -324,18 +335,19 @@ private slots:
         run.tool = QStringLiteral("User");
         run.method = QStringLiteral("password");
         run.hosts = {QStringLiteral("web")};
-        run.plan = QJsonObject{
-            {QStringLiteral("kind"), QStringLiteral("call")},
-            {QStringLiteral("tool"), run.tool},
-            {QStringLiteral("method"), run.method},
-            {QStringLiteral("args"),
-             QJsonObject{{QStringLiteral("name"), QStringLiteral("ann")},
-                         {QStringLiteral("password"), RunHistory::redactedMarker()}}}};
+        run.plan =
+            QJsonObject{{QStringLiteral("kind"), QStringLiteral("call")},
+                        {QStringLiteral("tool"), run.tool},
+                        {QStringLiteral("method"), run.method},
+                        {QStringLiteral("args"),
+                         QJsonObject{{QStringLiteral("name"), QStringLiteral("ann")},
+                                     {QStringLiteral("password"), RunHistory::redactedMarker()}}}};
         const Result<Recipe> saved = RecipeWriter::fromHistory(run);
         QVERIFY(saved);
         const QByteArray yaml = RecipeWriter::toYaml(*saved);
         QVERIFY2(!yaml.contains(RunHistory::redactedMarker().toUtf8()), yaml.constData());
-        const Result<Recipe> loaded = RecipeLoader::parse(yaml, m_dir.filePath(QStringLiteral("s.yml")));
+        const Result<Recipe> loaded =
+            RecipeLoader::parse(yaml, m_dir.filePath(QStringLiteral("s.yml")));
         QVERIFY(loaded);
         QCOMPARE(loaded->steps.first().args.value(QStringLiteral("password")).toString(),
                  QStringLiteral("${password}"));
