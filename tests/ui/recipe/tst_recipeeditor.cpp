@@ -18,6 +18,7 @@
 #include "tools/ParameterForm.h"
 
 #include <QComboBox>
+#include <QElapsedTimer>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -303,6 +304,39 @@ private slots:
         QVERIFY(rows->row(0).result.ok);
         QVERIFY(!rows->row(0).result.changed);
         QCOMPARE(rows->row(0).result.steps.last().status, engine::HostStatus::Skipped);
+    }
+
+    void cancelStopsARun()
+    {
+        auto window = makeWindow();
+        typeYaml(*window, u"hosts: localhost\n"
+                          "steps:\n"
+                          "  - name: long\n"
+                          "    Exec.run: {argv: [sleep, '30']}\n"
+                          "  - name: never\n"
+                          "    Exec.run: {argv: [/bin/true]}\n"_s);
+        QVERIFY2(window->problem().isEmpty(), qPrintable(window->problem()));
+        QSignalSpy finished(window.get(), &RecipeEditorWindow::runFinished);
+        m_prompts.deployAnswers = {true};
+        click(*window, "recipeRun");
+        QVERIFY(window->isRunning());
+        auto* cancel = window->findChild<QPushButton*>(u"recipeCancel"_s);
+        QVERIFY(cancel->isEnabled());
+        // Cancel once the long step is running on the host.
+        QTRY_VERIFY_WITH_TIMEOUT(window->runView()->model()->rowCount() == 1 &&
+                                     window->runView()->model()->row(0).phase ==
+                                         engine::HostPhase::Running,
+                                 30000);
+        QElapsedTimer clock;
+        clock.start();
+        QTest::mouseClick(cancel, Qt::LeftButton);
+        QVERIFY(finished.wait(20000));
+        QVERIFY(clock.elapsed() < 20000);
+        const auto summary = finished.first().first().value<engine::RunSummary>();
+        QCOMPARE(summary.cancelled, 1);
+        QCOMPARE(window->runView()->model()->row(0).result.status, engine::HostStatus::Cancelled);
+        QVERIFY(!window->isRunning());
+        QVERIFY(!cancel->isEnabled());
     }
 
     void saveAndReopen()
