@@ -29,7 +29,8 @@ void CliHistory::record(RunHandle* run)
         QList<QJsonObject> results;
         for (const RunEvent& event : events) {
             if (event.type == RunEvent::Type::RunStarted) {
-                const Result<qint64> id = m_history->beginRun(HistoryRun::fromStarted(event.info), {});
+                const Result<qint64> id =
+                    m_history->beginRun(HistoryRun::fromStarted(event.info), {});
                 *historyId = id ? *id : 0;
             } else if (event.type == RunEvent::Type::HostResult) {
                 results << event.record.toJson();
@@ -73,9 +74,9 @@ Result<QStringList> CliHistory::failedHosts(const QString& which) const
         bool ok = false;
         id = which.toLongLong(&ok);
         if (!ok || id <= 0)
-            return makeError(ErrorKind::Usage,
-                             QStringLiteral("--rerun-failed takes a history id or 'last', not '%1'")
-                                 .arg(which));
+            return makeError(
+                ErrorKind::Usage,
+                QStringLiteral("--rerun-failed takes a history id or 'last', not '%1'").arg(which));
     }
     const Result<QList<QJsonObject>> results = m_history->results(id);
     if (!results)

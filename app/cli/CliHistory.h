@@ -28,8 +28,8 @@ public:
     /// succeed: failed, unreachable or timed out.
     engine::Result<QStringList> failedHosts(const QString& which) const;
     /// `targets` reduced to the failed hosts of run `which` (see failedHosts).
-    engine::Result<QList<engine::HostTarget>> onlyFailed(const QString& which,
-                                                         const QList<engine::HostTarget>& targets) const;
+    engine::Result<QList<engine::HostTarget>>
+    onlyFailed(const QString& which, const QList<engine::HostTarget>& targets) const;
 
 private:
     std::unique_ptr<engine::RunHistory> m_history;

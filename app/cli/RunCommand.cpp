@@ -23,9 +23,9 @@ void runRecipe(CliServices& services, const QStringList& args, Done done)
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     TargetOptions targetOptions;
     targetOptions.addTo(parser);
-    const QCommandLineOption extraVars(QStringList{QStringLiteral("e"), QStringLiteral("extra-vars")},
-                                       QStringLiteral("NAME=VALUE recipe variable (JSON)."),
-                                       QStringLiteral("NAME=VALUE"));
+    const QCommandLineOption extraVars(
+        QStringList{QStringLiteral("e"), QStringLiteral("extra-vars")},
+        QStringLiteral("NAME=VALUE recipe variable (JSON)."), QStringLiteral("NAME=VALUE"));
     const QCommandLineOption json(QStringLiteral("json"),
                                   QStringLiteral("One JSON record per host, then the summary."));
     const QCommandLineOption events(QStringLiteral("events"),

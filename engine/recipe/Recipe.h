@@ -28,14 +28,14 @@ struct RecipeStep
     QString tool;
     QString method;
     QJsonObject args;
-    QString when;           ///< a condition (expression); empty: always
-    QString registerAs;     ///< `register`: its record is `steps.<name>` for later steps
-    int retries = 0;        ///< extra attempts after a failure
+    QString when;       ///< a condition (expression); empty: always
+    QString registerAs; ///< `register`: its record is `steps.<name>` for later steps
+    int retries = 0;    ///< extra attempts after a failure
     std::chrono::milliseconds delay{1000}; ///< between attempts
     std::chrono::milliseconds timeout{0};  ///< 0: the run's call timeout
     bool ignoreErrors = false;
-    std::optional<bool> become;    ///< unset: the host's own setting
-    std::optional<bool> checkMode; ///< `check_mode: false`: runs for real during a dry run
+    std::optional<bool> become;     ///< unset: the host's own setting
+    std::optional<bool> checkMode;  ///< `check_mode: false`: runs for real during a dry run
     QList<QJsonObject> includeVars; ///< variables of the includes it came through, outermost first
     SourceLocation where;
 

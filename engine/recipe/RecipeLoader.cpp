@@ -5,8 +5,8 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QJsonDocument>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QRegularExpression>
 
 #include <yaml-cpp/yaml.h>
@@ -18,15 +18,14 @@ namespace {
 constexpr qint64 kMaxFileBytes = 4 * 1024 * 1024;
 constexpr int kMaxIncludeDepth = 16;
 
-const QStringList kTopKeys{QStringLiteral("name"),  QStringLiteral("description"),
-                           QStringLiteral("vars"),  QStringLiteral("hosts"),
+const QStringList kTopKeys{QStringLiteral("name"),   QStringLiteral("description"),
+                           QStringLiteral("vars"),   QStringLiteral("hosts"),
                            QStringLiteral("serial"), QStringLiteral("max_fail_percentage"),
-                           QStringLiteral("steps"), QStringLiteral("return")};
-const QStringList kStepKeys{QStringLiteral("name"),          QStringLiteral("when"),
-                            QStringLiteral("register"),      QStringLiteral("retries"),
-                            QStringLiteral("delay"),         QStringLiteral("timeout"),
-                            QStringLiteral("ignore_errors"), QStringLiteral("become"),
-                            QStringLiteral("check_mode")};
+                           QStringLiteral("steps"),  QStringLiteral("return")};
+const QStringList kStepKeys{
+    QStringLiteral("name"),          QStringLiteral("when"),   QStringLiteral("register"),
+    QStringLiteral("retries"),       QStringLiteral("delay"),  QStringLiteral("timeout"),
+    QStringLiteral("ignore_errors"), QStringLiteral("become"), QStringLiteral("check_mode")};
 const QStringList kIncludeKeys{QStringLiteral("include"), QStringLiteral("vars"),
                                QStringLiteral("when"), QStringLiteral("name")};
 
@@ -45,8 +44,7 @@ public:
 
     /// `params`: an include's `vars`, which override the included file's own.
     void loadFile(const QString& path, const QByteArray* text, QList<QJsonObject> layers,
-                  const QString& when, QStringList stack, bool top,
-                  const QJsonObject& params = {});
+                  const QString& when, QStringList stack, bool top, const QJsonObject& params = {});
 
 private:
     [[noreturn]] static void fail(const QString& file, const YAML::Node& node,
@@ -103,8 +101,9 @@ void Loader::step(const QString& file, const YAML::Node& node, const QList<QJson
                   const QString& when, const QStringList& stack)
 {
     if (!node.IsMap())
-        fail(file, node, QStringLiteral("a step must be a mapping (Tool.method: {arguments} or "
-                                        "include: FILE)"));
+        fail(file, node,
+             QStringLiteral("a step must be a mapping (Tool.method: {arguments} or "
+                            "include: FILE)"));
     if (node[std::string("include")]) {
         QJsonObject params;
         QString condition;
@@ -116,7 +115,8 @@ void Loader::step(const QString& file, const YAML::Node& node, const QList<QJson
                          .arg(k, kIncludeKeys.join(QStringLiteral(", "))));
             if (k == QStringLiteral("vars")) {
                 if (!entry.second.IsMap())
-                    fail(file, entry.second, QStringLiteral("vars of an include must be a mapping"));
+                    fail(file, entry.second,
+                         QStringLiteral("vars of an include must be a mapping"));
                 params = json(entry.second).toObject();
             } else if (k == QStringLiteral("when")) {
                 condition = text(file, entry.second, QStringLiteral("when"));
@@ -132,14 +132,15 @@ void Loader::step(const QString& file, const YAML::Node& node, const QList<QJson
         } catch (LoadError& error) {
             if (error.message.contains(QStringLiteral("(included from")))
                 throw;
-            throw LoadError{error.where,
-                            error.message + QStringLiteral(" (included from %1:%2)")
-                                                .arg(file)
-                                                .arg(detail::lineOf(target))};
+            throw LoadError{
+                error.where,
+                error.message +
+                    QStringLiteral(" (included from %1:%2)").arg(file).arg(detail::lineOf(target))};
         }
         return;
     }
-    static const QRegularExpression toolMethod(QStringLiteral("^([A-Za-z_]\\w*)\\.([A-Za-z_]\\w*)$"));
+    static const QRegularExpression toolMethod(
+        QStringLiteral("^([A-Za-z_]\\w*)\\.([A-Za-z_]\\w*)$"));
     RecipeStep s;
     s.where = {file, detail::lineOf(node)};
     s.includeVars = layers;
@@ -149,8 +150,9 @@ void Loader::step(const QString& file, const YAML::Node& node, const QList<QJson
         const QRegularExpressionMatch call = toolMethod.match(k);
         if (call.hasMatch()) {
             if (!s.tool.isEmpty())
-                fail(file, entry.first, QStringLiteral("a step calls one tool method: %1 and %2")
-                                            .arg(s.tool + QLatin1Char('.') + s.method, k));
+                fail(file, entry.first,
+                     QStringLiteral("a step calls one tool method: %1 and %2")
+                         .arg(s.tool + QLatin1Char('.') + s.method, k));
             s.tool = call.captured(1);
             s.method = call.captured(2);
             if (entry.second.IsMap())
@@ -170,8 +172,8 @@ void Loader::step(const QString& file, const YAML::Node& node, const QList<QJson
         if (k == QStringLiteral("name"))
             s.name = text(file, v, k);
         else if (k == QStringLiteral("when"))
-            s.when = combined(when, v.IsScalar() ? QString::fromStdString(v.Scalar())
-                                                 : text(file, v, k));
+            s.when = combined(when,
+                              v.IsScalar() ? QString::fromStdString(v.Scalar()) : text(file, v, k));
         else if (k == QStringLiteral("register")) {
             s.registerAs = text(file, v, k);
             static const QRegularExpression identifier(QStringLiteral("^[A-Za-z_]\\w*$"));
@@ -191,8 +193,9 @@ void Loader::step(const QString& file, const YAML::Node& node, const QList<QJson
             s.checkMode = boolean(file, v, k);
     }
     if (s.tool.isEmpty())
-        fail(file, node, QStringLiteral("the step calls no tool method (write Tool.method: "
-                                        "{arguments}, e.g. Exec.run: {argv: [uptime]})"));
+        fail(file, node,
+             QStringLiteral("the step calls no tool method (write Tool.method: "
+                            "{arguments}, e.g. Exec.run: {argv: [uptime]})"));
     recipe.steps << s;
 }
 
@@ -200,11 +203,12 @@ void Loader::loadFile(const QString& path, const QByteArray* given, QList<QJsonO
                       const QString& when, QStringList stack, bool top, const QJsonObject& params)
 {
     if (stack.contains(path))
-        throw LoadError{{path, 0}, QStringLiteral("include cycle: %1")
-                                       .arg((stack << path).join(QStringLiteral(" -> ")))};
+        throw LoadError{
+            {path, 0},
+            QStringLiteral("include cycle: %1").arg((stack << path).join(QStringLiteral(" -> ")))};
     if (stack.size() >= kMaxIncludeDepth)
-        throw LoadError{{path, 0}, QStringLiteral("includes nested more than %1 deep")
-                                       .arg(kMaxIncludeDepth)};
+        throw LoadError{{path, 0},
+                        QStringLiteral("includes nested more than %1 deep").arg(kMaxIncludeDepth)};
     stack << path;
     QByteArray bytes;
     if (given) {
@@ -214,8 +218,8 @@ void Loader::loadFile(const QString& path, const QByteArray* given, QList<QJsonO
         if (!file.open(QIODevice::ReadOnly))
             throw LoadError{{path, 0}, QStringLiteral("cannot read: %1").arg(file.errorString())};
         if (file.size() > kMaxFileBytes)
-            throw LoadError{{path, 0}, QStringLiteral("larger than %1 MiB")
-                                           .arg(kMaxFileBytes / 1024 / 1024)};
+            throw LoadError{{path, 0},
+                            QStringLiteral("larger than %1 MiB").arg(kMaxFileBytes / 1024 / 1024)};
         bytes = file.readAll();
     }
     if (!recipe.files.contains(path))
@@ -231,8 +235,9 @@ void Loader::loadFile(const QString& path, const QByteArray* given, QList<QJsonO
     for (const auto& entry : root) {
         const QString k = key(entry.first);
         if (!kTopKeys.contains(k))
-            fail(path, entry.first, QStringLiteral("unknown key '%1' (allowed: %2)")
-                                        .arg(k, kTopKeys.join(QStringLiteral(", "))));
+            fail(path, entry.first,
+                 QStringLiteral("unknown key '%1' (allowed: %2)")
+                     .arg(k, kTopKeys.join(QStringLiteral(", "))));
     }
     QJsonObject vars;
     if (const YAML::Node v = root[std::string("vars")]) {
@@ -253,7 +258,8 @@ void Loader::loadFile(const QString& path, const QByteArray* given, QList<QJsonO
             const QJsonValue value = json(n);
             const QJsonArray list = value.isArray() ? value.toArray() : QJsonArray{value};
             for (const QJsonValue& item : list)
-                recipe.serial << (item.isDouble() ? QString::number(item.toInt()) : item.toString());
+                recipe.serial << (item.isDouble() ? QString::number(item.toInt())
+                                                  : item.toString());
         }
         if (const YAML::Node n = root[std::string("max_fail_percentage")])
             recipe.maxFailPercentage = number(path, n, QStringLiteral("max_fail_percentage"), 0);
@@ -291,8 +297,7 @@ bool RecipeStep::mentions(const QString& word) const
 
 bool RecipeStep::isTemplated() const
 {
-    return !when.isEmpty() ||
-           QJsonDocument(args).toJson(QJsonDocument::Compact).contains("${");
+    return !when.isEmpty() || QJsonDocument(args).toJson(QJsonDocument::Compact).contains("${");
 }
 
 bool Recipe::usesFacts() const
@@ -303,9 +308,7 @@ bool Recipe::usesFacts() const
     }
     if (!returns)
         return false;
-    return QJsonDocument(QJsonArray{*returns})
-        .toJson(QJsonDocument::Compact)
-        .contains("facts");
+    return QJsonDocument(QJsonArray{*returns}).toJson(QJsonDocument::Compact).contains("facts");
 }
 
 Result<Recipe> RecipeLoader::load(const QString& path)

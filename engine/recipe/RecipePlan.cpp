@@ -54,8 +54,7 @@ Status RecipePlan::validate(const ToolCatalog& catalog) const
         if (method && method->internal)
             return where(QStringLiteral("%1.%2 is a protocol piece, not a tool to call")
                              .arg(step.tool, step.method));
-        if (Status checked =
-                ArgumentCheck::check(catalog, step.tool, step.method, step.args, true);
+        if (Status checked = ArgumentCheck::check(catalog, step.tool, step.method, step.args, true);
             !checked)
             return where(checked.error().message);
     }

@@ -36,9 +36,9 @@ void RecipeProgram::gatherFacts()
     AgentCall* call = m_context->call(
         CallRequest::of(QStringLiteral("Facts"), QStringLiteral("all")), kFactsStep);
     connect(call, &AgentCall::finished, this, [this, started](const CallResult& result) {
-        HostResult step = HostResult::fromCall(m_context->target().name, result,
-                                               m_context->options().check,
-                                               m_context->elapsedMs() - started);
+        HostResult step =
+            HostResult::fromCall(m_context->target().name, result, m_context->options().check,
+                                 m_context->elapsedMs() - started);
         step.step = kFactsStep;
         step.changed = false; // gathering facts changes nothing
         step.setStatus(result.ok ? HostStatus::Ok : step.status);
@@ -62,12 +62,12 @@ QJsonObject RecipeProgram::contextFor(const RecipeStep& step, bool withFacts, bo
     QJsonArray layers;
     for (const QJsonObject& layer : step.includeVars)
         layers.append(layer);
-    QJsonObject context{{QStringLiteral("hostvars"),
-                         QJsonObject::fromVariantMap(m_context->target().vars)},
-                        {QStringLiteral("recipe_vars"), m_recipe.vars},
-                        {QStringLiteral("include_vars"), layers},
-                        {QStringLiteral("inventory_hostname"), m_context->target().name},
-                        {QStringLiteral("check_mode"), m_context->options().check}};
+    QJsonObject context{
+        {QStringLiteral("hostvars"), QJsonObject::fromVariantMap(m_context->target().vars)},
+        {QStringLiteral("recipe_vars"), m_recipe.vars},
+        {QStringLiteral("include_vars"), layers},
+        {QStringLiteral("inventory_hostname"), m_context->target().name},
+        {QStringLiteral("check_mode"), m_context->options().check}};
     // Only what the expressions mention travels: a registered record can be megabytes of output.
     if (withFacts)
         context.insert(QStringLiteral("facts"), m_facts);
@@ -108,9 +108,9 @@ void RecipeProgram::runStep(int index, int attempt)
     if (step.checkMode && !*step.checkMode)
         request.checkOverride = false;
     if (step.isTemplated()) {
-        QJsonObject render{{QStringLiteral("context"),
-                            contextFor(step, step.mentions(QStringLiteral("facts")),
-                                       step.mentions(QStringLiteral("steps")))}};
+        QJsonObject render{
+            {QStringLiteral("context"), contextFor(step, step.mentions(QStringLiteral("facts")),
+                                                   step.mentions(QStringLiteral("steps")))}};
         if (!step.when.isEmpty())
             render.insert(QStringLiteral("when"), step.when);
         request.render = render;
@@ -140,7 +140,8 @@ void RecipeProgram::onStep(int index, int attempt, qint64 startedMs, const CallR
                            result.error.kind != ErrorKind::InvalidArgument &&
                            !isUnreachableKind(result.error.kind);
     if (retryable && attempt < step.retries) {
-        QTimer::singleShot(step.delay, this, [this, index, attempt] { runStep(index, attempt + 1); });
+        QTimer::singleShot(step.delay, this,
+                           [this, index, attempt] { runStep(index, attempt + 1); });
         return;
     }
     record.attempts = attempt + 1;
@@ -157,9 +158,8 @@ void RecipeProgram::onStep(int index, int attempt, qint64 startedMs, const CallR
     if (failed && !step.ignoreErrors) {
         HostResult host = record;
         host.step.clear();
-        host.error.message =
-            QStringLiteral("step '%1' (%2): %3").arg(step.label(), step.where.toString(),
-                                                     record.error.message);
+        host.error.message = QStringLiteral("step '%1' (%2): %3")
+                                 .arg(step.label(), step.where.toString(), record.error.message);
         host.steps = m_steps;
         host.durationMs = m_context->elapsedMs();
         host.changed = m_changed;
@@ -185,16 +185,16 @@ void RecipeProgram::finishWithReturn()
         finishHost();
         return;
     }
-    CallRequest request = CallRequest::of(QStringLiteral("_agent"), QStringLiteral("echo"),
-                                          returnStep.args);
+    CallRequest request =
+        CallRequest::of(QStringLiteral("_agent"), QStringLiteral("echo"), returnStep.args);
     request.render = {{QStringLiteral("context"),
                        contextFor(returnStep, m_factsGathered, !m_registered.isEmpty())}};
     AgentCall* call = m_context->call(std::move(request), QStringLiteral("return"));
     connect(call, &AgentCall::finished, this, [this](const CallResult& result) {
         if (!result.ok) {
-            HostResult host = HostResult::fromCall(m_context->target().name, result,
-                                                   m_context->options().check,
-                                                   m_context->elapsedMs());
+            HostResult host =
+                HostResult::fromCall(m_context->target().name, result, m_context->options().check,
+                                     m_context->elapsedMs());
             host.error.message = QStringLiteral("return: %1").arg(result.error.message);
             host.steps = m_steps;
             host.changed = m_changed;

@@ -39,7 +39,8 @@ private slots:
         cli.start(hostdeck::test::builtProgram(QStringLiteral("app/hostdeck-cli")),
                   {QStringLiteral("tools"), QStringLiteral("--all")});
         QVERIFY(cli.waitForFinished(60000));
-        m_catalog = ToolCatalog::fromJson(QJsonDocument::fromJson(cli.readAllStandardOutput()).array());
+        m_catalog =
+            ToolCatalog::fromJson(QJsonDocument::fromJson(cli.readAllStandardOutput()).array());
         QVERIFY(m_catalog.method(QStringLiteral("Exec"), QStringLiteral("run")));
     }
 
@@ -51,24 +52,23 @@ private slots:
               "  - name: add ${who}\n"
               "    User.present: {name: '${who}', shell: '${shell}'}\n"
               "    register: added\n");
-        const QString top = write(QStringLiteral("site.yml"),
-                                  "name: site\n"
-                                  "hosts: web\n"
-                                  "serial: [1, '50%']\n"
-                                  "max_fail_percentage: 25\n"
-                                  "vars: {port: 22}\n"
-                                  "steps:\n"
-                                  "  - Exec.run: {argv: [uptime]}\n"
-                                  "    retries: 3\n"
-                                  "    delay: 0.5\n"
-                                  "    timeout: 20\n"
-                                  "    ignore_errors: yes\n"
-                                  "    become: false\n"
-                                  "    check_mode: false\n"
-                                  "  - include: lib/user.yml\n"
-                                  "    vars: {who: alice}\n"
-                                  "    when: port == 22\n"
-                                  "return: ${steps.added.changed}\n");
+        const QString top = write(QStringLiteral("site.yml"), "name: site\n"
+                                                              "hosts: web\n"
+                                                              "serial: [1, '50%']\n"
+                                                              "max_fail_percentage: 25\n"
+                                                              "vars: {port: 22}\n"
+                                                              "steps:\n"
+                                                              "  - Exec.run: {argv: [uptime]}\n"
+                                                              "    retries: 3\n"
+                                                              "    delay: 0.5\n"
+                                                              "    timeout: 20\n"
+                                                              "    ignore_errors: yes\n"
+                                                              "    become: false\n"
+                                                              "    check_mode: false\n"
+                                                              "  - include: lib/user.yml\n"
+                                                              "    vars: {who: alice}\n"
+                                                              "    when: port == 22\n"
+                                                              "return: ${steps.added.changed}\n");
         const Result<Recipe> recipe = RecipeLoader::load(top);
         QVERIFY2(recipe, qPrintable(recipe ? QString() : recipe.error().message));
         QCOMPARE(recipe->name, QStringLiteral("site"));
@@ -115,18 +115,19 @@ private slots:
         QTest::newRow("two tool methods")
             << QByteArray("steps:\n  - Exec.run: {argv: [a]}\n    Exec.shell: {script: b}\n")
             << QStringLiteral("bad.yml:3: a step calls one tool method");
-        QTest::newRow("bad retries") << QByteArray("steps:\n  - Exec.run: {argv: [a]}\n    retries: many\n")
-                                     << QStringLiteral("bad.yml:3: retries must be a number");
+        QTest::newRow("bad retries")
+            << QByteArray("steps:\n  - Exec.run: {argv: [a]}\n    retries: many\n")
+            << QStringLiteral("bad.yml:3: retries must be a number");
         QTest::newRow("bad register")
             << QByteArray("steps:\n  - Exec.run: {argv: [a]}\n    register: 'my step'\n")
             << QStringLiteral("bad.yml:3: register must be a name");
-        QTest::newRow("yaml syntax") << QByteArray("steps:\n  - Exec.run: {argv: [a\n")
-                                     << QStringLiteral("bad.yml:");
-        QTest::newRow("missing include")
-            << QByteArray("steps:\n  - include: nowhere.yml\n")
-            << QStringLiteral("bad.yml:2: include: no file");
-        QTest::newRow("args not a mapping") << QByteArray("steps:\n  - Exec.run: [a]\n")
-                                            << QStringLiteral("bad.yml:2: the arguments of Exec.run");
+        QTest::newRow("yaml syntax")
+            << QByteArray("steps:\n  - Exec.run: {argv: [a\n") << QStringLiteral("bad.yml:");
+        QTest::newRow("missing include") << QByteArray("steps:\n  - include: nowhere.yml\n")
+                                         << QStringLiteral("bad.yml:2: include: no file");
+        QTest::newRow("args not a mapping")
+            << QByteArray("steps:\n  - Exec.run: [a]\n")
+            << QStringLiteral("bad.yml:2: the arguments of Exec.run");
     }
     void mistakesNameFileAndLine()
     {
@@ -151,10 +152,10 @@ private slots:
     {
         QTest::addColumn<QByteArray>("step");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("unknown method") << QByteArray("Exec.runn: {argv: [a]}")
-                                        << QStringLiteral("Exec has no method 'runn'");
-        QTest::newRow("unknown tool") << QByteArray("Nope.x: {}")
-                                      << QStringLiteral("unknown tool 'Nope'");
+        QTest::newRow("unknown method")
+            << QByteArray("Exec.runn: {argv: [a]}") << QStringLiteral("Exec has no method 'runn'");
+        QTest::newRow("unknown tool")
+            << QByteArray("Nope.x: {}") << QStringLiteral("unknown tool 'Nope'");
         QTest::newRow("unknown parameter") << QByteArray("Exec.run: {argv: [a], bogus: 1}")
                                            << QStringLiteral("has no parameter 'bogus'");
         QTest::newRow("missing parameter") << QByteArray("FileSystem.read_text: {}")
@@ -168,9 +169,9 @@ private slots:
     {
         QFETCH(QByteArray, step);
         QFETCH(QString, expected);
-        const QString path = write(QStringLiteral("check.yml"),
-                                   "steps:\n  - Exec.run: {argv: [ok]}\n  - name: the one\n    " +
-                                       step + "\n");
+        const QString path =
+            write(QStringLiteral("check.yml"),
+                  "steps:\n  - Exec.run: {argv: [ok]}\n  - name: the one\n    " + step + "\n");
         const Result<Recipe> recipe = RecipeLoader::load(path);
         QVERIFY2(recipe, qPrintable(recipe ? QString() : recipe.error().message));
         const Status valid = RecipePlan(*recipe).validate(m_catalog);

@@ -202,8 +202,9 @@ private slots:
             const QString name = QStringLiteral("h%1").arg(i);
             const HostResult host = first.hosts.value(name);
             QVERIFY2(host.ok, qPrintable(host.error.message));
-            QCOMPARE(readFile(m_dir.filePath(name + QStringLiteral("/motd"))),
-                     QStringLiteral("built by hostdeck on Linux (%1)").arg(QSysInfo::machineHostName()));
+            QCOMPARE(
+                readFile(m_dir.filePath(name + QStringLiteral("/motd"))),
+                QStringLiteral("built by hostdeck on Linux (%1)").arg(QSysInfo::machineHostName()));
             QCOMPARE(stepOf(host, QStringLiteral("only when written")).status, HostStatus::Changed);
             QCOMPARE(stepOf(host, QStringLiteral("never")).status, HostStatus::Skipped);
             const QJsonObject value = host.value.toObject();
@@ -247,9 +248,9 @@ private slots:
         const HostResult broken = stepOf(host, QStringLiteral("broken but ignored"));
         QCOMPARE(broken.status, HostStatus::Failed);
         QVERIFY(broken.ignored);
-        QCOMPARE(stepOf(host, QStringLiteral("after")).value.toObject().value(
-                     QStringLiteral("stdout")),
-                 QStringLiteral("rc was True\n"));
+        QCOMPARE(
+            stepOf(host, QStringLiteral("after")).value.toObject().value(QStringLiteral("stdout")),
+            QStringLiteral("rc was True\n"));
     }
 
     void checkModeChangesNothingAndShowsDiffs()
@@ -265,20 +266,20 @@ private slots:
         QVERIFY(user);
         QVERIFY(::chown(QFile::encodeName(work + QStringLiteral("/app.conf")).constData(),
                         user->pw_uid, user->pw_gid) == 0);
-        const QString path = recipeFile(
-            QStringLiteral("check.yml"),
-            "steps:\n"
-            "  - name: read it\n"
-            "    FileSystem.read_text: {path: '${workdir}/app.conf'}\n"
-            "    check_mode: false\n"
-            "    register: before\n"
-            "  - name: port\n"
-            "    FileSystem.line_in_file:\n"
-            "      path: '${workdir}/app.conf'\n"
-            "      line: listen 8080\n"
-            "      regexp: '^listen '\n"
-            "  - name: new file\n"
-            "    FileSystem.write: {path: '${workdir}/new.conf', content: '${steps.before.value}'}\n");
+        const QString path = recipeFile(QStringLiteral("check.yml"),
+                                        "steps:\n"
+                                        "  - name: read it\n"
+                                        "    FileSystem.read_text: {path: '${workdir}/app.conf'}\n"
+                                        "    check_mode: false\n"
+                                        "    register: before\n"
+                                        "  - name: port\n"
+                                        "    FileSystem.line_in_file:\n"
+                                        "      path: '${workdir}/app.conf'\n"
+                                        "      line: listen 8080\n"
+                                        "      regexp: '^listen '\n"
+                                        "  - name: new file\n"
+                                        "    FileSystem.write: {path: '${workdir}/new.conf', "
+                                        "content: '${steps.before.value}'}\n");
         const QByteArray before = treeHash(work);
         RunOptions options;
         options.check = true;
@@ -290,8 +291,10 @@ private slots:
         QCOMPARE(host.status, HostStatus::Changed); // would change
         const HostResult port = stepOf(host, QStringLiteral("port"));
         QVERIFY(port.check);
-        QVERIFY2(port.value.toObject().value(QStringLiteral("diff")).toString().contains(
-                     QStringLiteral("+listen 8080")),
+        QVERIFY2(port.value.toObject()
+                     .value(QStringLiteral("diff"))
+                     .toString()
+                     .contains(QStringLiteral("+listen 8080")),
                  QJsonDocument(port.value.toObject()).toJson().constData());
         QVERIFY(!stepOf(host, QStringLiteral("read it")).check); // ran for real
         QVERIFY(outcome.summary.check);
@@ -299,21 +302,23 @@ private slots:
         const Outcome real = run(path, {hosts(2).at(1)});
         QVERIFY2(real.hosts.value(QStringLiteral("h1")).ok,
                  qPrintable(real.hosts.value(QStringLiteral("h1")).error.message));
-        QCOMPARE(readFile(work + QStringLiteral("/app.conf")), QStringLiteral("listen 8080\nuser www\n"));
-        QCOMPARE(readFile(work + QStringLiteral("/new.conf")), QStringLiteral("listen 80\nuser www\n"));
+        QCOMPARE(readFile(work + QStringLiteral("/app.conf")),
+                 QStringLiteral("listen 8080\nuser www\n"));
+        QCOMPARE(readFile(work + QStringLiteral("/new.conf")),
+                 QStringLiteral("listen 80\nuser www\n"));
     }
 
     void aFailingHostStopsOnlyItself()
     {
-        const QString path = recipeFile(
-            QStringLiteral("fail.yml"),
-            "steps:\n"
-            "  - name: one\n"
-            "    Exec.run: {argv: [touch, '${workdir}/one']}\n"
-            "  - name: two\n"
-            "    Exec.run: {argv: ['${\"false\" if index == 2 else \"true\"}']}\n"
-            "  - name: three\n"
-            "    Exec.run: {argv: [touch, '${workdir}/three']}\n");
+        const QString path =
+            recipeFile(QStringLiteral("fail.yml"),
+                       "steps:\n"
+                       "  - name: one\n"
+                       "    Exec.run: {argv: [touch, '${workdir}/one']}\n"
+                       "  - name: two\n"
+                       "    Exec.run: {argv: ['${\"false\" if index == 2 else \"true\"}']}\n"
+                       "  - name: three\n"
+                       "    Exec.run: {argv: [touch, '${workdir}/three']}\n");
         for (int i = 0; i < kHosts; ++i)
             QFile::remove(m_dir.filePath(QStringLiteral("h%1/three").arg(i)));
         const Outcome outcome = run(path, hosts());
@@ -332,12 +337,12 @@ private slots:
 
     void serialAndMaxFailStopTheRollout()
     {
-        const QString path = recipeFile(
-            QStringLiteral("rollout.yml"),
-            "serial: [1, 2]\n"
-            "max_fail_percentage: 40\n"
-            "steps:\n"
-            "  - Exec.run: {argv: ['${\"false\" if index in (1, 2) else \"true\"}']}\n");
+        const QString path =
+            recipeFile(QStringLiteral("rollout.yml"),
+                       "serial: [1, 2]\n"
+                       "max_fail_percentage: 40\n"
+                       "steps:\n"
+                       "  - Exec.run: {argv: ['${\"false\" if index in (1, 2) else \"true\"}']}\n");
         Result<Recipe> recipe = RecipeLoader::load(path);
         QVERIFY(recipe);
         RunOptions options;
@@ -371,11 +376,11 @@ private slots:
     void stepAsAnotherUser()
     {
         // The login user's agent runs the step; `become: false` on a becoming host keeps it so.
-        const QString path = recipeFile(QStringLiteral("who.yml"),
-                                        "steps:\n"
-                                        "  - name: as login user\n"
-                                        "    Exec.run: {argv: [id, -un]}\n"
-                                        "    become: false\n");
+        const QString path =
+            recipeFile(QStringLiteral("who.yml"), "steps:\n"
+                                                  "  - name: as login user\n"
+                                                  "    Exec.run: {argv: [id, -un]}\n"
+                                                  "    become: false\n");
         QList<HostTarget> targets = hosts(1);
         targets[0].become = true; // would need sudo; the step says otherwise
         const Outcome outcome = run(path, targets);
