@@ -8,6 +8,7 @@
 #include "history/RunHistory.h"
 #include "inventory/InventoryDock.h"
 #include "prompts/Prompts.h"
+#include "recipe/RecipeHooks.h"
 #include "results/LogPane.h"
 #include "results/ResultExport.h"
 #include "results/ResultText.h"
@@ -63,6 +64,7 @@ MainWindow::MainWindow(AppServices& services, MainWindowOptions options, QWidget
     buildLayout();
     buildActions();
     new TransferActions({m_engine, m_recorder, m_inventory, m_runTabs}, this); // ui/transfer
+    RecipeHooks::install(this, m_services); // recipe editor menu, history "Save as recipe"
     openHistory();
     restoreSettings();
 

@@ -1,0 +1,26 @@
+#pragma once
+
+#include "history/HistoryRun.h"
+#include "recipe/Recipe.h"
+#include "util/Result.h"
+
+namespace hostdeck::engine {
+
+/// Writes a recipe as the YAML RecipeLoader reads (the recipe editor's YAML view, "save as
+/// recipe"), and turns a recorded run into a recipe. What the loader would read back as another
+/// type is quoted, so a written recipe loads to the same steps and arguments. Steps that came
+/// from an include are written flattened: the include's variables are not carried.
+class RecipeWriter
+{
+public:
+    static QByteArray toYaml(const Recipe& recipe);
+    static QByteArray stepToYaml(const RecipeStep& step); ///< one step as a mapping
+    /// A history entry (a tool call, or a recipe run from its plan) as a recipe on the same
+    /// hosts: a call becomes one step; per-host arguments become one step per distinct set of
+    /// arguments with `when: inventory_hostname in [...]`. Redacted secrets become `${param}`
+    /// references to a variable the recipe leaves unset (give it with `-e` when running). A
+    /// template deploy or an unknown plan kind is refused.
+    static Result<Recipe> fromHistory(const HistoryRun& run);
+};
+
+} // namespace hostdeck::engine
