@@ -23,12 +23,42 @@ Result<QStringList> interpreterOf(const QString& command, const QString& host)
     return argv;
 }
 
-QJsonObject environmentOf(const QVariantMap& vars)
+/// The host's `environment` (Ansible's keyword): a mapping of variable names to scalar values,
+/// or a list of mappings merged in order.
+Result<QJsonObject> environmentOf(const QVariantMap& vars, const QString& host)
 {
     QJsonObject env;
-    const QVariantMap map = vars.value(QStringLiteral("environment")).toMap();
-    for (auto it = map.cbegin(); it != map.cend(); ++it)
-        env.insert(it.key(), it.value().toString());
+    const QVariant value = vars.value(QStringLiteral("environment"));
+    if (!value.isValid() || value.isNull())
+        return env;
+    const auto problem = [&host](const QString& what) {
+        return makeError(ErrorKind::InvalidArgument,
+                         QStringLiteral("host '%1': environment %2").arg(host, what));
+    };
+    QVariantList maps;
+    if (value.typeId() == QMetaType::QVariantList)
+        maps = value.toList();
+    else
+        maps = {value};
+    for (const QVariant& item : std::as_const(maps)) {
+        if (item.typeId() != QMetaType::QVariantMap)
+            return problem(QStringLiteral("must be a mapping of variable names to values"));
+        const QVariantMap map = item.toMap();
+        for (auto it = map.cbegin(); it != map.cend(); ++it) {
+            const QString& name = it.key();
+            if (name.isEmpty() || name.contains(QLatin1Char('=')) || name.contains(QChar(0)))
+                return problem(
+                    QStringLiteral("has a variable name '%1' (empty, or with '=' or NUL)")
+                        .arg(name));
+            const QVariant& v = it.value();
+            if (v.typeId() == QMetaType::QVariantMap || v.typeId() == QMetaType::QVariantList)
+                return problem(QStringLiteral("variable '%1' is not a scalar").arg(name));
+            const QString text = v.isNull() ? QString() : v.toString();
+            if (text.contains(QChar(0)))
+                return problem(QStringLiteral("variable '%1' contains NUL").arg(name));
+            env.insert(name, text);
+        }
+    }
     return env;
 }
 
@@ -100,7 +130,10 @@ Result<HostTarget> TargetFactory::forHost(const Inventory& inventory, const QStr
     target.name = name;
     target.inventoryId = inventory.id();
     target.vars = vars;
-    target.environment = environmentOf(vars);
+    Result<QJsonObject> environment = environmentOf(vars, name);
+    if (!environment)
+        return environment.error();
+    target.environment = *environment;
     applyBecome(target, vars, host, settings);
     const bool hasInterpreter = vars.contains(QStringLiteral("ansible_python_interpreter"));
     if (hasInterpreter) {
