@@ -43,9 +43,8 @@ BecomeWatch::Step BecomeWatch::feed(const QByteArray& data)
         Step step;
         const qsizetype newline = m_pending.indexOf('\n');
         // sudo prints its prompt without a line end: it counts wherever it appears.
-        const qsizetype marker = m_method == BecomeMethod::Sudo
-                                     ? m_pending.indexOf(Bootstrap::sudoPromptMarker())
-                                     : -1;
+        const qsizetype marker =
+            m_method == BecomeMethod::Sudo ? m_pending.indexOf(Bootstrap::sudoPromptMarker()) : -1;
         if (marker >= 0 && (newline < 0 || marker < newline)) {
             const QByteArray before = m_pending.left(marker);
             m_pending.remove(0, marker + Bootstrap::sudoPromptMarker().size());

@@ -1,5 +1,6 @@
 #include "TestUser.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
@@ -18,8 +19,7 @@ TestUser::~TestUser()
         remove();
 }
 
-QString TestUser::run(const QString& program, const QStringList& arguments,
-                      const QByteArray& input)
+QString TestUser::run(const QString& program, const QStringList& arguments, const QByteArray& input)
 {
     QProcess process;
     process.start(program, arguments);
@@ -39,9 +39,10 @@ QString TestUser::create(const QString& shell)
 {
     if (getpwnam(m_name.toLocal8Bit().constData()))
         run(QStringLiteral("userdel"), {QStringLiteral("-r"), QStringLiteral("-f"), m_name});
-    if (const QString error = run(QStringLiteral("useradd"),
-                                  {QStringLiteral("-m"), QStringLiteral("-k"),
-                                   QStringLiteral("/dev/null"), QStringLiteral("-s"), shell, m_name});
+    if (const QString error =
+            run(QStringLiteral("useradd"),
+                {QStringLiteral("-m"), QStringLiteral("-k"), QStringLiteral("/dev/null"),
+                 QStringLiteral("-s"), shell, m_name});
         !error.isEmpty())
         return error;
     m_created = true;
@@ -56,6 +57,22 @@ int TestUser::uid() const
 {
     const passwd* entry = getpwnam(m_name.toLocal8Bit().constData());
     return entry ? int(entry->pw_uid) : -1;
+}
+
+QList<qint64> TestUser::processes() const
+{
+    QList<qint64> pids;
+    const QByteArray uidText = QByteArray::number(uid());
+    for (const QString& entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+        QFile status(QStringLiteral("/proc/%1/status").arg(entry));
+        if (entry.toLongLong() <= 0 || !status.open(QIODevice::ReadOnly))
+            continue;
+        for (const QByteArray& line : status.readAll().split('\n')) {
+            if (line.startsWith("Uid:") && line.mid(4).simplified().split(' ').value(0) == uidText)
+                pids << entry.toLongLong();
+        }
+    }
+    return pids;
 }
 
 QByteArray TestUser::shadowHash() const
@@ -86,7 +103,8 @@ QString TestUser::remove()
         QThread::msleep(50);
     } while (clock.elapsed() < 5000);
     if (!error.isEmpty())
-        error = run(QStringLiteral("userdel"), {QStringLiteral("-r"), QStringLiteral("-f"), m_name});
+        error =
+            run(QStringLiteral("userdel"), {QStringLiteral("-r"), QStringLiteral("-f"), m_name});
     m_created = !error.isEmpty() && getpwnam(m_name.toLocal8Bit().constData());
     return error;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QList>
 #include <QString>
 
 namespace hostdeck::test {
@@ -23,6 +24,8 @@ public:
     QByteArray password() const { return m_password; }
     QString home() const { return QStringLiteral("/home/") + m_name; }
     int uid() const;
+    /// Pids of the processes running as this user (real uid).
+    QList<qint64> processes() const;
     /// The password's hash as /etc/shadow holds it.
     QByteArray shadowHash() const;
     /// Deletes the user now (retrying while its processes end). Returns an error text or empty.

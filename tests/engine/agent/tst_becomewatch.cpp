@@ -58,8 +58,8 @@ private slots:
         QTest::addColumn<int>("exitCode");
         using O = BecomeWatch::Outcome;
         const QByteArray sudo = Bootstrap::sudoPromptMarker();
-        QTest::newRow("sudo prompt") << BecomeMethod::Sudo << sudo << O::Prompt << QString() << 1
-                                     << 0;
+        QTest::newRow("sudo prompt")
+            << BecomeMethod::Sudo << sudo << O::Prompt << QString() << 1 << 0;
         QTest::newRow("sudo lecture then prompt")
             << BecomeMethod::Sudo
             << QByteArray("\nWe trust you have received the usual lecture.\n\n    #1) Respect.\n") +
@@ -88,9 +88,9 @@ private slots:
         QTest::newRow("sudo prompt after 100 KB of noise without a line end")
             << BecomeMethod::Sudo << QByteArray(100 * 1024, 'n') + sudo << O::Prompt << QString()
             << 1 << 0;
-        QTest::newRow("su prompt") << BecomeMethod::Su
-                                   << QByteArray("\nHOSTDECK-SU-PROMPT:Password:\n") << O::Prompt
-                                   << QStringLiteral("Password:") << 1 << 0;
+        QTest::newRow("su prompt")
+            << BecomeMethod::Su << QByteArray("\nHOSTDECK-SU-PROMPT:Password:\n") << O::Prompt
+            << QStringLiteral("Password:") << 1 << 0;
         QTest::newRow("su rc noise, translated prompt")
             << BecomeMethod::Su
             << QByteArray("rc noise on stderr\n\nHOSTDECK-SU-PROMPT:Passwort: \n") << O::Prompt
@@ -109,14 +109,14 @@ private slots:
             << QByteArray("\r\nHOSTDECK-SU-FAILED 127 su: No such file or directory\r\n")
             << O::Failed << QStringLiteral("su: No such file or directory") << 0 << 127;
         QTest::newRow("su failure without words")
-            << BecomeMethod::Su << QByteArray("HOSTDECK-SU-FAILED 129\n") << O::Failed
-            << QString() << 0 << 129;
+            << BecomeMethod::Su << QByteArray("HOSTDECK-SU-FAILED 129\n") << O::Failed << QString()
+            << 0 << 129;
         QTest::newRow("su ignores sudo's marker and words")
-            << BecomeMethod::Su << sudo + "x is not in the sudoers file.\n" << O::NeedMore
-            << QString() << 0 << 0;
-        QTest::newRow("su marker not at a line start")
-            << BecomeMethod::Su << QByteArray("noise HOSTDECK-SU-PROMPT:Password:\n")
+            << BecomeMethod::Su << sudo + "x is not in the sudoers file.\n"
             << O::NeedMore << QString() << 0 << 0;
+        QTest::newRow("su marker not at a line start")
+            << BecomeMethod::Su << QByteArray("noise HOSTDECK-SU-PROMPT:Password:\n") << O::NeedMore
+            << QString() << 0 << 0;
     }
 
     void watches()
@@ -178,8 +178,8 @@ private slots:
         // INTERPRETER -E -S -c STAGE su USER -c 'exec INTERPRETER -E -S -c LOADER'
         const qsizetype n = interpreter.size();
         QCOMPARE(argv.mid(0, n), interpreter);
-        QCOMPARE(argv.mid(n, 3), (QStringList{QStringLiteral("-E"), QStringLiteral("-S"),
-                                              QStringLiteral("-c")}));
+        QCOMPARE(argv.mid(n, 3),
+                 (QStringList{QStringLiteral("-E"), QStringLiteral("-S"), QStringLiteral("-c")}));
         QVERIFY(argv.at(n + 3).contains(QStringLiteral("openpty")));
         QCOMPARE(argv.mid(n + 4, 3),
                  (QStringList{QStringLiteral("su"), user.isEmpty() ? QStringLiteral("root") : user,
