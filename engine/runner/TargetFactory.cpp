@@ -62,8 +62,10 @@ Result<QJsonObject> environmentOf(const QVariantMap& vars, const QString& host)
     return env;
 }
 
-void applyBecome(HostTarget& target, const QVariantMap& vars, const Host& host,
-                 const TargetSettings& settings)
+/// Become from the host's variables, else the run's settings. A become method other than sudo
+/// or su is an error naming the host, not sudo in its place.
+Status applyBecome(HostTarget& target, const QVariantMap& vars, const Host& host,
+                   const TargetSettings& settings)
 {
     target.become =
         vars.contains(QStringLiteral("ansible_become")) ? host.become() : settings.become;
@@ -72,9 +74,18 @@ void applyBecome(HostTarget& target, const QVariantMap& vars, const Host& host,
                              : settings.becomeUser;
     target.becomeUser = user == QStringLiteral("root") ? QString() : user;
     const QString method = vars.value(QStringLiteral("ansible_become_method")).toString();
-    target.becomeMethod = method == QStringLiteral("su") ? BecomeMethod::Su
-                          : method.isEmpty()             ? settings.becomeMethod
-                                                         : BecomeMethod::Sudo;
+    if (method.isEmpty())
+        target.becomeMethod = settings.becomeMethod;
+    else if (method == QStringLiteral("su"))
+        target.becomeMethod = BecomeMethod::Su;
+    else if (method == QStringLiteral("sudo"))
+        target.becomeMethod = BecomeMethod::Sudo;
+    else if (target.become)
+        return makeError(ErrorKind::InvalidArgument,
+                         QStringLiteral("host '%1': ansible_become_method '%2' is not supported "
+                                        "(sudo or su)")
+                             .arg(host.name(), method));
+    return Ok{};
 }
 
 SshSettings baseSsh(const TargetSettings& settings)
@@ -134,7 +145,8 @@ Result<HostTarget> TargetFactory::forHost(const Inventory& inventory, const QStr
     if (!environment)
         return environment.error();
     target.environment = *environment;
-    applyBecome(target, vars, host, settings);
+    if (Status become = applyBecome(target, vars, host, settings); !become)
+        return become.error();
     const bool hasInterpreter = vars.contains(QStringLiteral("ansible_python_interpreter"));
     if (hasInterpreter) {
         Result<QStringList> argv = interpreterOf(host.pythonInterpreter(), name);

@@ -2,8 +2,9 @@
 // host with --become-method su --become-user USER --password-stdin, a wrong password, an
 // inventory group with ansible_become_method: su whose become password is in the real keychain
 // (gnome-keyring in a private session bus), and an inventory group's `environment` reaching
-// Exec.run (a call's env wins). The password is watched for on every process's command line and
-// environment while the CLI runs, and in its output.
+// Exec.run (a call's env wins); an unsupported become method refused naming the host. The
+// password is watched for on every process's command line and environment while the CLI runs,
+// and in its output.
 #include "KeyringFixture.h"
 #include "RunnerTestUtil.h"
 #include "TestUser.h"
@@ -186,7 +187,10 @@ private slots:
                                   "    broken:\n"
                                   "      hosts:\n"
                                   "        badenv:\n%4"
-                                  "          environment: [{A: 1}, just text]\n")
+                                  "          environment: [{A: 1}, just text]\n"
+                                  "        doashost:\n%4"
+                                  "          ansible_become: true\n"
+                                  "          ansible_become_method: doas\n")
                        .arg(m_sshd.user(), m_sshd.clientKey(), m_target.name(), host)
                        .toUtf8());
         file.close();
@@ -221,6 +225,14 @@ private slots:
                      .value(QStringLiteral("message"))
                      .toString()
                      .contains(QStringLiteral("Authentication failure")),
+                 run.out.constData());
+        // The error names the host and the user su was to become.
+        QVERIFY2(errorOf(r)
+                     .value(QStringLiteral("message"))
+                     .toString()
+                     .startsWith(QStringLiteral("su to %1 on %2@127.0.0.1:%3 failed: ")
+                                     .arg(m_target.name(), m_sshd.user())
+                                     .arg(m_sshd.port(m_server))),
                  run.out.constData());
         QVERIFY(!run.out.contains("not-the-password") && !run.err.contains("not-the-password"));
     }
@@ -283,6 +295,18 @@ private slots:
         QVERIFY(run.exitCode != 0);
         const QByteArray all = run.out + run.err;
         QVERIFY2(all.contains("host 'badenv': environment must be a mapping"), all.constData());
+    }
+
+    void unsupportedBecomeMethodIsRefusedNamingTheHost()
+    {
+        // Not sudo in its place: the run would act as another user than the inventory says.
+        const CliRun run =
+            runCli(fromInventory(QStringLiteral("doashost")) + execArgs(QStringLiteral("id -un")));
+        QVERIFY(run.exitCode != 0);
+        const QByteArray all = run.out + run.err;
+        QVERIFY2(all.contains("host 'doashost': ansible_become_method 'doas' is not supported"),
+                 all.constData());
+        QVERIFY2(!all.contains("\"ok\":true"), all.constData());
     }
 
     void cleanupTestCase()
