@@ -1,7 +1,7 @@
 // The host editor's become settings: the method (sudo or su) is a form field, not a stray
-// variable; an unchanged dialog gives back the become settings it was given; what it writes is what a run
-// reads (TargetFactory); a method the file names that Hostdeck does not run stays as written and a
-// run refuses it, naming the host.
+// variable; an unchanged dialog gives back the become settings it was given; what it writes is what
+// a run reads (TargetFactory); a method the file names that Hostdeck does not run stays as written
+// and a run refuses it, naming the host.
 #include "inventory/HostEditorDialog.h"
 #include "inventory/VariablesTable.h"
 #include "runner/TargetFactory.h"
