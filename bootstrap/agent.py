@@ -19,6 +19,7 @@ U32 = Struct('>I')
 MAGIC = 0x4844
 
 CONF = {'log_level': 30, 'compress_min': 0, 'max_frame': 64 << 20}
+ENV = {}  # the host's environment (CONFIG env): for the processes tools start, not os.environ
 CALLS = {}  # id -> Ctx of the calls in flight
 TOOLS = {}  # class name -> tool class
 METHODS = {}  # (tool, method) -> (function, inline)
@@ -416,10 +417,32 @@ def timeout(seconds=None, param=None):
     return mark
 
 
+def environ(env=None):
+    """The environment for a process a tool starts: the agent's own (os.environ once a tool has
+    imported os and maybe changed it), then the host's variables (CONFIG env), then `env` (a None
+    value removes a variable). A new dict."""
+    o = sys.modules.get('os')
+    if o is not None:
+        out = dict(o.environ)
+    else:  # decoded as os would, without importing it
+        c, e = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
+        out = {k.decode(c, e): v.decode(c, e) for k, v in os.environ.items()}
+    out.update(ENV)
+    for k, v in (env or {}).items():
+        if v is None:
+            out.pop(k, None)
+        else:
+            out[str(k)] = str(v)
+    return out
+
+
 def run_process(argv, input=None, timeout=None, **kw):
     """subprocess.run() whose child (a new session) the agent owns: killed when the call is
-    cancelled or the agent ends."""
+    cancelled or the agent ends. Without env= the child gets environ() (the host's variables
+    included); an env= given is the child's whole environment, as with subprocess."""
     import subprocess as sp
+    if 'env' not in kw and ENV:
+        kw['env'] = environ()
     kw.setdefault('stdout', sp.PIPE)
     kw.setdefault('stderr', sp.PIPE)
     kw.setdefault('stdin', sp.DEVNULL if input is None else sp.PIPE)
@@ -611,6 +634,14 @@ def on_cancel(cid, batch):
 
 
 def on_config(cid, req, batch):
+    if 'env' in req:  # replaces the previous one; checked before anything changes
+        env = req['env']
+        if type(env) is not dict or not all(
+                type(v) is str and k and '=' not in k and '\0' not in k + v for k, v in env.items()):
+            return send(17, cid, err(ValueError('env must map variable names (no "=" or NUL) to '
+                                                'strings without NUL')), batch)
+        ENV.clear()
+        ENV.update(env)
     for key in CONF:
         if key in req:
             CONF[key] = int(req[key])
@@ -815,12 +846,27 @@ class Agent:
         return value
 
 
+def usable_cwd():
+    """Become can start the agent in a directory its user may not enter (the login user's home,
+    under sudo -u or su): then commands start in the user's home, or /, as Ansible's modules do."""
+    if os.access('.', os.R_OK | os.X_OK):
+        return
+    for d in (os.environ.get(b'HOME'), b'/'):
+        try:
+            os.chdir(d)
+            return
+        except (OSError, TypeError):
+            pass
+
+
 TOOLS['_agent'] = Agent
 hostdeck = type(sys)('hostdeck')
-hostdeck.__dict__.update(context=context, exit_after_reply=exit_after_reply, inline=inline, changes=changes, internal=internal, run_process=run_process,
-                         timeout=timeout, adopt=adopt, release=release, at_exit=at_exit,
-                         ToolError=ToolError, Cancelled=Cancelled, Path=str, Text=str, Secret=str)
+hostdeck.__dict__.update(context=context, exit_after_reply=exit_after_reply, inline=inline,
+                         changes=changes, internal=internal, run_process=run_process,
+                         environ=environ, timeout=timeout, adopt=adopt, release=release,
+                         at_exit=at_exit, ToolError=ToolError, Cancelled=Cancelled, Path=str, Text=str, Secret=str)
 sys.modules['hostdeck'] = hostdeck
+usable_cwd()
 for _sig in ('SIGTERM', 'SIGHUP'):  # asked to stop: end like on EOF, children and all
     _signal.signal(getattr(_signal, _sig), lambda n, f: die(128 + n))
 try:

@@ -1,6 +1,7 @@
 """Running commands for the tools: captured or streamed, with timeout and cancellation.
 
-The environment given to a command extends the agent's (os.environ), it never replaces it.
+The environment given to a command extends the agent's (os.environ) and the host's variables
+(CONFIG env, from the inventory's `environment`), it never replaces them.
 The module uses posix, not os: importing os costs a host ~2 ms (os builds os.environ with the
 collections ABCs), and Exec needs none of it unless a tool has imported os already.
 Output is read in chunks with poll() so that a command printing 100 MB does not make the
@@ -22,7 +23,6 @@ import codecs
 import errno
 import posix
 import select
-import sys
 import time
 
 import hostdeck
@@ -117,26 +117,10 @@ class _Stream:
         self.pending = text[cut:]
 
 
-def agent_environ() -> dict[str, str]:
-    """os.environ when a tool has imported os (it may have changed it), else the same decoded
-    from posix.environ, as os would."""
-    os_module = sys.modules.get("os")
-    if os_module is not None:
-        return dict(os_module.environ)
-    encoding, errors = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
-    return {key.decode(encoding, errors): value.decode(encoding, errors)
-            for key, value in posix.environ.items()}
-
-
 def extended_env(env: Optional[dict[str, str]]) -> dict[str, str]:
-    """os.environ plus the given variables (a None value removes a variable)."""
-    merged = agent_environ()
-    for key, value in (env or {}).items():
-        if value is None:
-            merged.pop(key, None)
-        else:
-            merged[str(key)] = str(value)
-    return merged
+    """The agent's environment, then the host's variables (its inventory `environment`), then
+    the given ones (a None value removes a variable): hostdeck.environ()."""
+    return hostdeck.environ(env)
 
 
 def describe(argv: list[str]) -> str:

@@ -74,6 +74,7 @@ AgentSession::AgentSession(std::unique_ptr<Transport> transport,
     qRegisterMetaType<CallResult>();
     qRegisterMetaType<LogRecord>();
     m_decoder.setPolicy([this](const wire::FrameHeader& header) { return planBody(header); });
+    m_become = BecomeWatch(m_options.bootstrap.becomeMethod);
     m_readyTimer.setSingleShot(true);
     connect(&m_readyTimer, &QTimer::timeout, this, &AgentSession::onReadyTimeout);
     m_outputGrace.setSingleShot(true);
@@ -125,6 +126,12 @@ void AgentSession::start()
     if (m_state != State::NotStarted)
         return;
     m_state = State::Starting;
+    if (const QString problem = Bootstrap::problem(m_options.bootstrap); !problem.isEmpty()) {
+        fail(makeError(
+            ErrorKind::InvalidArgument,
+            QStringLiteral("cannot start an agent on %1: %2").arg(targetName(), problem)));
+        return;
+    }
     m_holdWrites = m_options.bootstrap.become;
     m_readyTimer.start(m_options.readyTimeout);
     m_transport->start(Bootstrap::command(m_options.bootstrap));
@@ -136,6 +143,8 @@ void AgentSession::start()
     QJsonObject config{{QStringLiteral("log_level"), m_options.logLevel},
                        {QStringLiteral("compress_min"), qint64(m_options.compressMin)},
                        {QStringLiteral("max_frame"), qint64(m_options.maxFrame)}};
+    if (!m_options.environment.isEmpty())
+        config.insert(QStringLiteral("env"), m_options.environment);
     const quint64 id = m_nextId++;
     m_pendingSyncs.insert(id, QString()); // internal request: reply checked, not surfaced
     sendFrame(wire::FrameType::Config, id, config);
@@ -383,46 +392,90 @@ void AgentSession::onStderr(const QByteArray& data)
     m_liveness.heard();
     if (m_stderr.size() < kStderrKeep)
         m_stderr.append(data.left(kStderrKeep - m_stderr.size()));
-    if (m_state != State::Starting || !m_options.bootstrap.become)
+    if (m_state == State::Starting && m_options.bootstrap.become)
+        onBecomeStep(m_become.feed(data));
+}
+
+QString AgentSession::becomeName() const
+{
+    const QString user = m_options.bootstrap.becomeUser.isEmpty() ? QStringLiteral("root")
+                                                                  : m_options.bootstrap.becomeUser;
+    return m_options.bootstrap.becomeMethod == BecomeMethod::Su
+               ? QStringLiteral("su to %1").arg(user)
+               : QStringLiteral("sudo");
+}
+
+void AgentSession::onBecomeStep(const BecomeWatch::Step& step)
+{
+    using Outcome = BecomeWatch::Outcome;
+    const bool su = m_options.bootstrap.becomeMethod == BecomeMethod::Su;
+    const auto rejected = [this] {
+        if (m_becomeAnswered && m_options.becomePasswordRejected)
+            m_options.becomePasswordRejected();
+    };
+    switch (step.outcome) {
+    case Outcome::NeedMore:
         return;
-    const int prompts = int(m_stderr.count(Bootstrap::sudoPromptMarker()));
-    if (m_stderr.contains("is not in the sudoers file") || m_stderr.contains("is not allowed to")) {
-        fail(
-            makeError(ErrorKind::Become,
-                      QStringLiteral("sudo refused on %1: %2").arg(targetName(), stderrExcerpt())));
+    case Outcome::Prompt:
+        answerBecomePrompt(step.text);
         return;
-    }
-    if (prompts > m_sudoPrompts) {
-        m_sudoPrompts = prompts;
-        if (prompts > 1) {
+    case Outcome::AskedAgain:
+        rejected();
+        if (su)
+            fail(makeError(ErrorKind::Become,
+                           QStringLiteral("%1 on %2 asked again after the password (\"%3\"): "
+                                          "only one password can be given")
+                               .arg(becomeName(), targetName(), excerpt(step.text))));
+        else
             fail(makeError(ErrorKind::Become,
                            QStringLiteral("wrong sudo password on %1").arg(targetName())));
-            return;
-        }
-        if (!m_options.sudoPassword) {
-            fail(makeError(ErrorKind::Become,
-                           QStringLiteral("sudo on %1 asks for a password and none is configured")
-                               .arg(targetName())));
-            return;
-        }
-        QPointer<AgentSession> self(this);
-        m_options.sudoPassword([self](std::optional<SecretBuffer> secret) {
-            if (!self || self->m_state != State::Starting)
-                return;
-            if (!secret) {
-                self->fail(makeError(
-                    ErrorKind::Become,
-                    QStringLiteral("sudo on %1 asks for a password and none is configured (store "
-                                   "one: hostdeck-cli secret set -i INVENTORY HOST sudo-password)")
-                        .arg(self->targetName())));
-                return;
-            }
-            QByteArray line(secret->data(), secret->size());
-            line.append('\n');
-            self->m_transport->write(line); // straight to sudo's stdin, never held or logged
-            SecretBuffer::wipe(line);
-        });
+        return;
+    case Outcome::Refused:
+        fail(makeError(
+            ErrorKind::Become,
+            QStringLiteral("sudo refused on %1: %2").arg(targetName(), excerpt(step.text))));
+        return;
+    case Outcome::Failed: {
+        rejected();
+        QString message = QStringLiteral("%1 on %2 failed").arg(becomeName(), targetName());
+        message += step.text.isEmpty() ? QStringLiteral(" (exit %1)").arg(step.exitCode)
+                                       : QStringLiteral(": \"%1\"").arg(excerpt(step.text));
+        if (m_becomeAnswered)
+            message += QStringLiteral(" (after the password was given)");
+        fail(makeError(ErrorKind::Become, message));
+        return;
     }
+    }
+}
+
+void AgentSession::answerBecomePrompt(const QString& prompt)
+{
+    Q_UNUSED(prompt); // su's or sudo's wording: the request says what is asked for
+    const QString what = becomeName();
+    if (!m_options.becomePassword) {
+        fail(makeError(ErrorKind::Become,
+                       QStringLiteral("%1 on %2 asks for a password and none is configured")
+                           .arg(what, targetName())));
+        return;
+    }
+    QPointer<AgentSession> self(this);
+    m_options.becomePassword([self, what](std::optional<SecretBuffer> secret) {
+        if (!self || self->m_state != State::Starting)
+            return;
+        if (!secret) {
+            self->fail(makeError(
+                ErrorKind::Become,
+                QStringLiteral("%1 on %2 asks for a password and none is configured (store "
+                               "one: hostdeck-cli secret set -i INVENTORY HOST sudo-password)")
+                    .arg(what, self->targetName())));
+            return;
+        }
+        QByteArray line(secret->data(), secret->size());
+        line.append('\n');
+        self->m_becomeAnswered = true;
+        self->m_transport->write(line); // straight to sudo's / the su stage's stdin, never held
+        SecretBuffer::wipe(line);
+    });
 }
 
 void AgentSession::onTransportFailed(const Error& error)

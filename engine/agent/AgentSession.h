@@ -1,6 +1,7 @@
 #pragma once
 
 #include "agent/AgentCall.h"
+#include "agent/BecomeWatch.h"
 #include "agent/Bootstrap.h"
 #include "agent/Handshake.h"
 #include "agent/LivenessMonitor.h"
@@ -11,6 +12,7 @@
 
 #include <QElapsedTimer>
 #include <QHash>
+#include <QJsonObject>
 #include <QSet>
 #include <QTimer>
 
@@ -42,7 +44,7 @@ class AgentSession final : public QObject
 {
     Q_OBJECT
 public:
-    /// Asked for the sudo password when sudo prompts; answer with the secret or nullopt.
+    /// Asked for the become password when sudo or su prompts; answer with the secret or nullopt.
     using SecretRequest = std::function<void(std::function<void(std::optional<SecretBuffer>)>)>;
 
     struct Options
@@ -57,9 +59,13 @@ public:
         qsizetype maxElements = wire::kDefaultMaxElements; ///< JSON values and keys per body
         /// Decoded bytes a host may send for one call (CallRequest::maxReceive overrides).
         qint64 callBytes = qint64(128) * 1024 * 1024;
-        qsizetype compressMin = 0;  ///< 0 = never compress (local); 4096 over SSH
-        int logLevel = 30;          ///< forward records at or above this level
-        SecretRequest sudoPassword; ///< for become; empty = NOPASSWD expected
+        qsizetype compressMin = 0;    ///< 0 = never compress (local); 4096 over SSH
+        int logLevel = 30;            ///< forward records at or above this level
+        SecretRequest becomePassword; ///< for become; empty = no password expected
+        /// Told when sudo or su refused the password becomePassword gave (ask anew next time).
+        std::function<void()> becomePasswordRejected;
+        /// Variables for every process the tools start (the host's `environment`; CONFIG env).
+        QJsonObject environment;
     };
 
     enum class State
@@ -107,6 +113,9 @@ private:
     void onStarted();
     void onData(const QByteArray& data);
     void onStderr(const QByteArray& data);
+    void onBecomeStep(const BecomeWatch::Step& step);
+    void answerBecomePrompt(const QString& prompt);
+    QString becomeName() const;
     void onTransportFailed(const Error& error);
     void onTransportFinished(const TransportExit& exit);
     void onOutputClosed();
@@ -163,7 +172,8 @@ private:
     QByteArray m_held;
     QByteArray m_preStart;
     QByteArray m_stderr;
-    int m_sudoPrompts = 0;
+    BecomeWatch m_become;
+    bool m_becomeAnswered = false; ///< a password went to sudo / su
     QString m_pythonVersion;
     qint64 m_agentPid = 0;
     Error m_closeReason;

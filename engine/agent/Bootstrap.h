@@ -1,5 +1,6 @@
 #pragma once
 
+#include "agent/BecomeMethod.h"
 #include "transport/Transport.h"
 
 #include <QByteArray>
@@ -19,7 +20,8 @@ public:
     struct Options
     {
         QStringList interpreter{QStringLiteral("python3")};
-        bool become = false;  ///< run under sudo
+        bool become = false; ///< run as becomeUser through becomeMethod
+        BecomeMethod becomeMethod = BecomeMethod::Sudo;
         QString becomeUser;   ///< empty = root
         bool bytecode = true; ///< send precompiled code beside the sources (used when it fits)
     };
@@ -35,11 +37,18 @@ public:
     /// boot stage says before it reads the BOOT frame).
     static qsizetype bytesBeforeHandshake(const Options& options);
 
-    /// Markers the loader / sudo print during start-up.
+    /// Why `options` cannot start an agent (a become user su would take for an option), or empty.
+    static QString problem(const Options& options);
+
+    /// Markers the loader / sudo / the su stage print during start-up.
     static QByteArray readyMarker() { return QByteArrayLiteral("HOSTDECK-READY "); }
     static QByteArray tooOldMarker() { return QByteArrayLiteral("HOSTDECK-PYTHON-TOO-OLD "); }
     static QByteArray loaderMarker() { return QByteArrayLiteral("HOSTDECK-LOADER"); }
     static QByteArray sudoPromptMarker() { return QByteArrayLiteral("HOSTDECK-SUDO-PROMPT:"); }
+    /// A line on stderr: su asks (the rest of the line is its prompt); one answer line follows.
+    static QByteArray suPromptMarker() { return QByteArrayLiteral("HOSTDECK-SU-PROMPT:"); }
+    /// A line on stderr: su exited before the agent started: "<exit code> <what su printed>".
+    static QByteArray suFailedMarker() { return QByteArrayLiteral("HOSTDECK-SU-FAILED "); }
 };
 
 } // namespace hostdeck::engine

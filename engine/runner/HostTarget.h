@@ -1,5 +1,6 @@
 #pragma once
 
+#include "agent/BecomeMethod.h"
 #include "ssh/SshSettings.h"
 
 #include <QJsonObject>
@@ -8,13 +9,6 @@
 #include <QVariantMap>
 
 namespace hostdeck::engine {
-
-/// How the agent is started as another user.
-enum class BecomeMethod
-{
-    Sudo,
-    Su
-};
 
 /// One resolved host (RUN-MODEL "Target"): its inventory name (the identity everywhere), how to
 /// reach it (a local process, or SSH with its jump chain), the interpreter argv, become, and its

@@ -79,24 +79,37 @@ AgentSession::Options SessionPool::sessionOptions(const HostTarget& target)
     AgentSession::Options options;
     options.bootstrap.interpreter = target.interpreter;
     options.bootstrap.become = target.become;
+    options.bootstrap.becomeMethod = target.becomeMethod;
     options.bootstrap.becomeUser = target.becomeUser;
+    options.environment = target.environment;
     options.readyTimeout = m_options.readyTimeout;
     options.liveness = m_options.liveness;
     options.logLevel = m_options.logLevel;
     options.compressMin = target.kind == HostTarget::Kind::Ssh ? 4096 : 0;
     if (target.become && m_credentials) {
-        // The become password is looked up for this inventory host only when sudo asks.
+        // The become password is looked up for this inventory host only when sudo or su asks:
+        // sudo wants the login user's own password, su the password of the user it becomes.
+        const QString becomeUser =
+            target.becomeUser.isEmpty() ? QStringLiteral("root") : target.becomeUser;
+        const bool su = target.becomeMethod == BecomeMethod::Su;
         CredentialRequest request;
         request.kind = CredentialKind::SudoPassword;
         request.inventoryId = target.inventoryId;
         request.target = target.name;
         request.host = target.kind == HostTarget::Kind::Ssh ? target.ssh.host : target.name;
         request.port = target.ssh.port;
-        request.user = target.becomeUser.isEmpty() ? QStringLiteral("root") : target.becomeUser;
+        const QString loginUser =
+            target.kind == HostTarget::Kind::Ssh ? target.ssh.user : QString();
+        request.user = su || loginUser.isEmpty() ? becomeUser : loginUser;
+        request.prompt =
+            su ? QStringLiteral("su to %1: the password of %1").arg(becomeUser)
+            : loginUser.isEmpty()
+                ? QStringLiteral("sudo to %1: the password of the login user").arg(becomeUser)
+                : QStringLiteral("sudo to %1: the password of %2").arg(becomeUser, loginUser);
         std::weak_ptr<CredentialProvider> provider = m_credentials;
         QPointer<SessionPool> self(this);
-        options.sudoPassword = [provider, request,
-                                self](std::function<void(std::optional<SecretBuffer>)> reply) {
+        options.becomePassword = [provider, request,
+                                  self](std::function<void(std::optional<SecretBuffer>)> reply) {
             const auto p = provider.lock();
             if (!p || !self) {
                 reply(std::nullopt);
@@ -104,6 +117,10 @@ AgentSession::Options SessionPool::sessionOptions(const HostTarget& target)
             }
             // The reply runs on the engine thread (the pool's) and is dropped with the pool.
             p->requestSecret(request, self.data(), std::move(reply));
+        };
+        options.becomePasswordRejected = [provider, request] {
+            if (const auto p = provider.lock())
+                p->secretRejected(request);
         };
     }
     return options;

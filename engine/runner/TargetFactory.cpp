@@ -23,17 +23,49 @@ Result<QStringList> interpreterOf(const QString& command, const QString& host)
     return argv;
 }
 
-QJsonObject environmentOf(const QVariantMap& vars)
+/// The host's `environment` (Ansible's keyword): a mapping of variable names to scalar values,
+/// or a list of mappings merged in order.
+Result<QJsonObject> environmentOf(const QVariantMap& vars, const QString& host)
 {
     QJsonObject env;
-    const QVariantMap map = vars.value(QStringLiteral("environment")).toMap();
-    for (auto it = map.cbegin(); it != map.cend(); ++it)
-        env.insert(it.key(), it.value().toString());
+    const QVariant value = vars.value(QStringLiteral("environment"));
+    if (!value.isValid() || value.isNull())
+        return env;
+    const auto problem = [&host](const QString& what) {
+        return makeError(ErrorKind::InvalidArgument,
+                         QStringLiteral("host '%1': environment %2").arg(host, what));
+    };
+    QVariantList maps;
+    if (value.typeId() == QMetaType::QVariantList)
+        maps = value.toList();
+    else
+        maps = {value};
+    for (const QVariant& item : std::as_const(maps)) {
+        if (item.typeId() != QMetaType::QVariantMap)
+            return problem(QStringLiteral("must be a mapping of variable names to values"));
+        const QVariantMap map = item.toMap();
+        for (auto it = map.cbegin(); it != map.cend(); ++it) {
+            const QString& name = it.key();
+            if (name.isEmpty() || name.contains(QLatin1Char('=')) || name.contains(QChar(0)))
+                return problem(
+                    QStringLiteral("has a variable name '%1' (empty, or with '=' or NUL)")
+                        .arg(name));
+            const QVariant& v = it.value();
+            if (v.typeId() == QMetaType::QVariantMap || v.typeId() == QMetaType::QVariantList)
+                return problem(QStringLiteral("variable '%1' is not a scalar").arg(name));
+            const QString text = v.isNull() ? QString() : v.toString();
+            if (text.contains(QChar(0)))
+                return problem(QStringLiteral("variable '%1' contains NUL").arg(name));
+            env.insert(name, text);
+        }
+    }
     return env;
 }
 
-void applyBecome(HostTarget& target, const QVariantMap& vars, const Host& host,
-                 const TargetSettings& settings)
+/// Become from the host's variables, else the run's settings. A become method other than sudo
+/// or su is an error naming the host, not sudo in its place.
+Status applyBecome(HostTarget& target, const QVariantMap& vars, const Host& host,
+                   const TargetSettings& settings)
 {
     target.become =
         vars.contains(QStringLiteral("ansible_become")) ? host.become() : settings.become;
@@ -42,9 +74,18 @@ void applyBecome(HostTarget& target, const QVariantMap& vars, const Host& host,
                              : settings.becomeUser;
     target.becomeUser = user == QStringLiteral("root") ? QString() : user;
     const QString method = vars.value(QStringLiteral("ansible_become_method")).toString();
-    target.becomeMethod = method == QStringLiteral("su") ? BecomeMethod::Su
-                          : method.isEmpty()             ? settings.becomeMethod
-                                                         : BecomeMethod::Sudo;
+    if (method.isEmpty())
+        target.becomeMethod = settings.becomeMethod;
+    else if (method == QStringLiteral("su"))
+        target.becomeMethod = BecomeMethod::Su;
+    else if (method == QStringLiteral("sudo"))
+        target.becomeMethod = BecomeMethod::Sudo;
+    else if (target.become)
+        return makeError(ErrorKind::InvalidArgument,
+                         QStringLiteral("host '%1': ansible_become_method '%2' is not supported "
+                                        "(sudo or su)")
+                             .arg(host.name(), method));
+    return Ok{};
 }
 
 SshSettings baseSsh(const TargetSettings& settings)
@@ -100,8 +141,12 @@ Result<HostTarget> TargetFactory::forHost(const Inventory& inventory, const QStr
     target.name = name;
     target.inventoryId = inventory.id();
     target.vars = vars;
-    target.environment = environmentOf(vars);
-    applyBecome(target, vars, host, settings);
+    Result<QJsonObject> environment = environmentOf(vars, name);
+    if (!environment)
+        return environment.error();
+    target.environment = *environment;
+    if (Status become = applyBecome(target, vars, host, settings); !become)
+        return become.error();
     const bool hasInterpreter = vars.contains(QStringLiteral("ansible_python_interpreter"));
     if (hasInterpreter) {
         Result<QStringList> argv = interpreterOf(host.pythonInterpreter(), name);

@@ -164,7 +164,7 @@ public:
         m_sudoAnswer = (flags >> 4) % 4; // 0: no callback, 1: answer, 2: refuse, 3: never answer
         if (m_sudoAnswer != 0) {
             const int answer = m_sudoAnswer;
-            options.sudoPassword = [answer](std::function<void(std::optional<SecretBuffer>)> r) {
+            options.becomePassword = [answer](std::function<void(std::optional<SecretBuffer>)> r) {
                 if (answer == 1)
                     r(SecretBuffer(QByteArray("secret")));
                 else if (answer == 2)

@@ -12,6 +12,8 @@
 #include <QTabWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace hostdeck::ui {
 
 using engine::CredentialKind;
@@ -28,6 +30,7 @@ const QStringList kConnectionKeys{QStringLiteral("ansible_host"),
                                   QStringLiteral("hostdeck_jump"),
                                   QStringLiteral("ansible_become"),
                                   QStringLiteral("ansible_become_user"),
+                                  QStringLiteral("ansible_become_method"),
                                   QStringLiteral("hostdeck_host_keys"),
                                   QStringLiteral("ansible_ssh_private_key_file"),
                                   QStringLiteral("hostdeck_tags")};
@@ -42,8 +45,9 @@ HostEditorDialog::HostEditorDialog(const Host& host, const QStringList& groups, 
       m_identity(new QLineEdit(host.identityFile(), this)),
       m_python(new QLineEdit(host.pythonInterpreter(), this)),
       m_jump(new QLineEdit(host.jumpHost(), this)),
-      m_become(new QCheckBox(tr("Run the agent with sudo"), this)),
-      m_becomeUser(new QLineEdit(host.becomeUser(), this)), m_hostKeys(new QComboBox(this)),
+      m_become(new QCheckBox(tr("Run the agent as another user"), this)),
+      m_becomeUser(new QLineEdit(host.becomeUser(), this)), m_becomeMethod(new QComboBox(this)),
+      m_hostKeys(new QComboBox(this)),
       m_tags(new QLineEdit(host.tags().join(QStringLiteral(", ")), this)),
       m_vars(new VariablesTable(this))
 {
@@ -62,6 +66,15 @@ HostEditorDialog::HostEditorDialog(const Host& host, const QStringList& groups, 
     m_user->setPlaceholderText(tr("your login name"));
     m_jump->setPlaceholderText(tr("user@jump:port[,next…]"));
     m_become->setChecked(host.become());
+    // sudo: the login user's password, when sudo asks; su: the become user's password. Another
+    // method the file names stays as written (a run refuses it, naming the host).
+    m_becomeMethod->setObjectName(QStringLiteral("becomeMethod"));
+    m_becomeMethod->addItem(tr("sudo"), QStringLiteral("sudo"));
+    m_becomeMethod->addItem(tr("su"), QStringLiteral("su"));
+    const QString method = host.vars().value(QStringLiteral("ansible_become_method")).toString();
+    if (!method.isEmpty() && m_becomeMethod->findData(method) < 0)
+        m_becomeMethod->addItem(method, method);
+    m_becomeMethod->setCurrentIndex(std::max(0, m_becomeMethod->findData(method)));
     m_hostKeys->addItem(tr("Strict: ask about unknown keys"));
     m_hostKeys->addItem(tr("Accept new keys, refuse changed ones"));
     m_hostKeys->setCurrentIndex(host.hostKeyPolicy() == engine::HostKeyPolicy::AcceptNew ? 1 : 0);
@@ -79,6 +92,7 @@ HostEditorDialog::HostEditorDialog(const Host& host, const QStringList& groups, 
     form->addRow(tr("&Jump hosts:"), m_jump);
     form->addRow(tr("&Become:"), m_become);
     form->addRow(tr("Become user:"), m_becomeUser);
+    form->addRow(tr("Become &method:"), m_becomeMethod);
     form->addRow(tr("Host &keys:"), m_hostKeys);
     form->addRow(tr("T&ags:"), m_tags);
 
@@ -87,7 +101,7 @@ HostEditorDialog::HostEditorDialog(const Host& host, const QStringList& groups, 
     const std::pair<CredentialKind, QString> kinds[] = {
         {CredentialKind::SshPassword, tr("SSH password:")},
         {CredentialKind::KeyPassphrase, tr("Key passphrase:")},
-        {CredentialKind::SudoPassword, tr("sudo password:")}};
+        {CredentialKind::SudoPassword, tr("Become password (sudo, su):")}};
     for (const auto& [kind, label] : kinds) {
         auto* field = new QLineEdit(this);
         field->setEchoMode(QLineEdit::Password);
@@ -144,6 +158,13 @@ Host HostEditorDialog::host() const
     host.setPythonInterpreter(m_python->text().trimmed());
     host.setJumpHost(m_jump->text().trimmed());
     host.setBecome(m_become->isChecked(), m_becomeUser->text().trimmed());
+    const QString method = m_becomeMethod->currentData().toString();
+    if (!m_become->isChecked() ||
+        (method == QLatin1String("sudo") &&
+         !m_original.vars().contains(QStringLiteral("ansible_become_method"))))
+        host.vars().remove(QStringLiteral("ansible_become_method")); // sudo is the default
+    else
+        host.setVar(QStringLiteral("ansible_become_method"), method);
     host.setHostKeyPolicy(m_hostKeys->currentIndex() == 1 ? engine::HostKeyPolicy::AcceptNew
                                                           : engine::HostKeyPolicy::Strict);
     QStringList tags;

@@ -49,6 +49,7 @@ private:
     QLineEdit* m_jump;
     QCheckBox* m_become;
     QLineEdit* m_becomeUser;
+    QComboBox* m_becomeMethod;
     QComboBox* m_hostKeys;
     QLineEdit* m_tags;
     std::map<engine::CredentialKind, QLineEdit*> m_secretFields;

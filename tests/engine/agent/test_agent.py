@@ -599,6 +599,55 @@ class AgentTests(unittest.TestCase):
         self.assertIn('maximum frame size', caught.exception.message)
         self.agent.config(max_frame=64 << 20)
 
+    def test_host_environment_reaches_processes_not_the_agent(self):
+        # CONFIG env (the inventory's `environment`): every process a tool starts gets it, a
+        # call's own env wins, the agent's os.environ stays as it was.
+        self.agent.sync_tools(DIRS, 'exec')
+        self.agent.sync('envprobe', 'import os, sys\nimport hostdeck\n'
+                        'class EnvProbe:\n'
+                        '    @staticmethod\n'
+                        '    def agent(name):\n'
+                        '        return os.environ.get(name)\n'
+                        '    @staticmethod\n'
+                        '    def child(env=None):\n'
+                        '        kw = {} if env is None else {"env": env}\n'
+                        '        return hostdeck.run_process(["env"], **kw).stdout.decode()\n'
+                        '    @staticmethod\n'
+                        '    def merged(env):\n'
+                        '        return hostdeck.environ(env)\n')
+        name = 'HD_HOST_%d' % os.getpid()
+        host = {name: 'from host: $HOME ; "quoted" ü', 'HD_BOTH': 'host'}
+        self.assertEqual(self.agent.config(env=host)['log_level'], 30)
+
+        def env_of(argv, **args):
+            out = self.agent.call('Exec', 'run', dict(argv=argv, stream=False, **args))['stdout']
+            return dict(line.split('=', 1) for line in out.splitlines() if '=' in line)
+
+        seen = env_of(['env'], env={'HD_BOTH': 'call', 'HD_CALL': 'only'})
+        self.assertEqual((seen[name], seen['HD_BOTH'], seen['HD_CALL']),
+                         (host[name], 'call', 'only'))
+        self.assertEqual(seen.get('LANG'), 'C.UTF-8')  # the agent's own variables stay
+        self.assertEqual(env_of(['env'])['HD_BOTH'], 'host')
+        self.assertNotIn('HD_BOTH', env_of(['env'], env={'HD_BOTH': None}))  # None removes it
+        self.assertIn('%s=%s' % (name, host[name]), self.agent.call('EnvProbe', 'child'))
+        self.assertNotIn(name, self.agent.call('EnvProbe', 'child', {'env': {'ONLY': '1'}}))
+        self.assertIsNone(self.agent.call('EnvProbe', 'agent', {'name': name}))
+        self.assertEqual(self.agent.call('EnvProbe', 'merged', {'env': {'X': '1'}})[name],
+                         host[name])
+        # A CONFIG without env keeps it; a new env replaces it; a bad one is refused, kept.
+        self.agent.config(log_level=30)
+        self.assertEqual(env_of(['env'])[name], host[name])
+        self.agent.config(env={'HD_BOTH': 'second'})
+        seen = env_of(['env'])
+        self.assertNotIn(name, seen)
+        self.assertEqual(seen['HD_BOTH'], 'second')
+        for bad in ({'A=B': 'x'}, {'': 'x'}, {'A': 'nul\0'}, {'A': 5}, ['A']):
+            with self.subTest(env=bad):
+                with self.assertRaises(ac.AgentError) as caught:
+                    self.agent.config(env=bad)
+                self.assertIn('env must map', caught.exception.message)
+        self.assertEqual(env_of(['env'])['HD_BOTH'], 'second')
+
     def test_templates_through_the_agent(self):
         self.agent.sync_tools(DIRS, 'template')
         self.assertEqual((self.agent.synced['_template'], self.agent.synced['template']), (1, 1))
