@@ -276,7 +276,12 @@ void TestUiModels::exports()
     const QList<engine::HostResult> results{
         okResult(QStringLiteral("a,1"), QJsonObject{{QStringLiteral("x"), 1}}),
         failed(QStringLiteral("b"), engine::ErrorKind::Remote, QStringLiteral("said \"no\""))};
-    const QJsonArray json = QJsonDocument::fromJson(ResultExport::toJson(results)).array();
+    const QJsonObject run{{QStringLiteral("tool"), QStringLiteral("Exec")},
+                          {QStringLiteral("method"), QStringLiteral("run")},
+                          {QStringLiteral("mode"), QStringLiteral("check")}};
+    const QJsonObject doc = QJsonDocument::fromJson(ResultExport::toJson(results, run)).object();
+    QCOMPARE(doc.value(QStringLiteral("run")).toObject(), run); // what ran travels with it
+    const QJsonArray json = doc.value(QStringLiteral("results")).toArray();
     QCOMPARE(json.size(), 2);
     QCOMPARE(json.at(0).toObject(), results.at(0).toJson()); // the CLI's shape
     QCOMPARE(json.at(1).toObject(), results.at(1).toJson());
@@ -285,6 +290,11 @@ void TestUiModels::exports()
     QCOMPARE(lines.size(), 3);
     QVERIFY(lines.at(1).startsWith(QStringLiteral("\"a,1\",ok,false,0.012,")));
     QVERIFY2(lines.at(2).contains(QStringLiteral("\"said \"\"no\"\"\"")), qPrintable(lines.at(2)));
+    // With run information: `# key: value` lines first, check mode named in the status.
+    const QStringList withRun = QString::fromUtf8(ResultExport::toCsv(results, run))
+                                    .split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
+    QVERIFY(withRun.contains(QStringLiteral("# tool: Exec")));
+    QVERIFY(withRun.contains(QStringLiteral("# mode: check")));
     QTemporaryDir dir;
     QVERIFY(ResultExport::write(results, dir.filePath(QStringLiteral("r.csv"))).ok());
     QFile file(dir.filePath(QStringLiteral("r.csv")));
