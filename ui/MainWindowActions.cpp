@@ -79,8 +79,7 @@ void MainWindow::openFleetOverview()
                     m_inventory->selectHosts(hosts);
                     m_targets->setText(hosts.join(QLatin1Char(':')));
                     statusBar()->showMessage(
-                        tr("Targets: the %n host(s) with %1", nullptr, int(hosts.size()))
-                            .arg(what),
+                        tr("Targets: the %n host(s) with %1", nullptr, int(hosts.size())).arg(what),
                         8000);
                 });
     }

@@ -58,12 +58,13 @@ void MainWindow::reopenRun(qint64 historyId)
     RunView* view = newRunView(title, run->check);
     // What run.started said, as the history kept it: the export and the summaries need it.
     view->model()->setRunInfo(
-        QJsonObject{{QStringLiteral("plan"), run->plan},
-                    {QStringLiteral("targets"), QJsonArray::fromStringList(run->hosts)},
-                    {QStringLiteral("pattern"), run->pattern},
-                    {QStringLiteral("inventory"), run->inventory},
-                    {QStringLiteral("origin"), run->origin},
-                    {QStringLiteral("options"), QJsonObject{{QStringLiteral("check"), run->check}}}},
+        QJsonObject{
+            {QStringLiteral("plan"), run->plan},
+            {QStringLiteral("targets"), QJsonArray::fromStringList(run->hosts)},
+            {QStringLiteral("pattern"), run->pattern},
+            {QStringLiteral("inventory"), run->inventory},
+            {QStringLiteral("origin"), run->origin},
+            {QStringLiteral("options"), QJsonObject{{QStringLiteral("check"), run->check}}}},
         run->startedAt);
     QList<engine::HostResult> list;
     for (const QJsonObject& json : *results)

@@ -109,7 +109,8 @@ bool MainWindow::run(bool check)
     request.pattern = m_targets->text();
     request.inventory = m_inventory->inventoryPath();
     const int hosts = int(request.targets.size());
-    const QString title = QStringLiteral("%1 @ %2").arg(m_form->method().fullName(), request.pattern);
+    const QString title =
+        QStringLiteral("%1 @ %2").arg(m_form->method().fullName(), request.pattern);
     RunView* view = newRunView(QStringLiteral("#%1 %2").arg(++m_runCounter).arg(title), check);
     m_currentRun = m_coordinator->start(std::move(request), view);
     m_progress->setRange(0, hosts);

@@ -191,11 +191,11 @@ QString HelpCenter::toolsHtml() const
             html += QStringLiteral("<table cellpadding=3 border=0>");
             for (const engine::ParamInfo& param : method.params) {
                 const QString help = ParamHelp::text(method, param);
-                html += QStringLiteral("<tr><td valign=top><b>%1</b>%2</td><td valign=top>"
-                                       "<code>%3</code></td><td>%4</td></tr>")
-                            .arg(escaped(param.name),
-                                 param.required ? QStringLiteral(" *") : QString(),
-                                 escaped(param.annotation), escaped(help));
+                html +=
+                    QStringLiteral("<tr><td valign=top><b>%1</b>%2</td><td valign=top>"
+                                   "<code>%3</code></td><td>%4</td></tr>")
+                        .arg(escaped(param.name), param.required ? QStringLiteral(" *") : QString(),
+                             escaped(param.annotation), escaped(help));
             }
             html += QStringLiteral("</table>");
         }

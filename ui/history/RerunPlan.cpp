@@ -30,9 +30,9 @@ engine::Result<RerunPlan> RerunPlan::from(const engine::HistoryRun& run)
                 ? QObject::tr("a template deploy is re-run from the template editor (it renders "
                               "for each host again)")
                 : QObject::tr("only a single tool call can be re-run from the history");
-        return engine::makeError(engine::ErrorKind::Usage,
-                                 QObject::tr("%1 cannot be re-run here: %2")
-                                     .arg(run.toolMethod(), why));
+        return engine::makeError(
+            engine::ErrorKind::Usage,
+            QObject::tr("%1 cannot be re-run here: %2").arg(run.toolMethod(), why));
     }
     RerunPlan plan;
     plan.tool = run.plan.value(QStringLiteral("tool")).toString(run.tool);
@@ -55,9 +55,9 @@ engine::Result<RerunPlan> RerunPlan::from(const engine::HistoryRun& run)
         }
     }
     if (plan.tool.isEmpty() || plan.method.isEmpty() || plan.hosts.isEmpty())
-        return engine::makeError(engine::ErrorKind::Usage,
-                                 QObject::tr("run %1 did not record its tool or its hosts")
-                                     .arg(run.id));
+        return engine::makeError(
+            engine::ErrorKind::Usage,
+            QObject::tr("run %1 did not record its tool or its hosts").arg(run.id));
     return plan;
 }
 
@@ -67,9 +67,9 @@ QString RerunPlan::describe() const
     lines << QObject::tr("%1 %2").arg(check ? QObject::tr("Check (dry run)") : QObject::tr("Run"),
                                       toolMethod());
     lines << QObject::tr("on %n host(s): %1", nullptr, int(hosts.size()))
-                 .arg(hosts.size() > 12 ? hosts.mid(0, 12).join(QStringLiteral(", ")) +
-                                              QStringLiteral(", …")
-                                        : hosts.join(QStringLiteral(", ")));
+                 .arg(hosts.size() > 12
+                          ? hosts.mid(0, 12).join(QStringLiteral(", ")) + QStringLiteral(", …")
+                          : hosts.join(QStringLiteral(", ")));
     const QString shown = HistoryModel::argsText(args);
     lines << (shown.isEmpty() ? QObject::tr("without arguments")
                               : QObject::tr("with %1").arg(shown));

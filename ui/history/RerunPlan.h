@@ -19,9 +19,9 @@ struct RerunPlan
     QString method;
     QJsonObject args;
     QHash<QString, QJsonObject> hostArgs;
-    QStringList hosts;  ///< the hosts it ran on, by name
-    QString pattern;    ///< what was typed or selected then (for the title)
-    QString inventory;  ///< the inventory file it ran with
+    QStringList hosts; ///< the hosts it ran on, by name
+    QString pattern;   ///< what was typed or selected then (for the title)
+    QString inventory; ///< the inventory file it ran with
     bool check = false;
     QStringList redacted; ///< secret parameters to fill in again
 

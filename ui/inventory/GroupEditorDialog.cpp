@@ -30,18 +30,18 @@ GroupEditorDialog::GroupEditorDialog(const QString& name, const QVariantMap& var
     auto* general = new QWidget(this);
     auto* form = new QFormLayout(general);
     form->addRow(tr("&Name:"), m_name);
-    auto* members = new QLabel(hosts.isEmpty() ? tr("(no hosts yet)")
-                                               : hosts.join(QStringLiteral(", ")),
-                               general);
+    auto* members = new QLabel(
+        hosts.isEmpty() ? tr("(no hosts yet)") : hosts.join(QStringLiteral(", ")), general);
     members->setWordWrap(true);
     members->setTextInteractionFlags(Qt::TextSelectableByMouse);
     form->addRow(tr("Hosts:"), members);
 
     auto* secrets = new QWidget(this);
     auto* secretForm = new QFormLayout(secrets);
-    auto* note = new QLabel(tr("Used by every host of the group that has no secret of its own "
-                               "(a child group's secret comes first). Stored in the keychain only."),
-                            secrets);
+    auto* note =
+        new QLabel(tr("Used by every host of the group that has no secret of its own "
+                      "(a child group's secret comes first). Stored in the keychain only."),
+                   secrets);
     note->setWordWrap(true);
     secretForm->addRow(note);
     const std::pair<CredentialKind, QString> kinds[] = {

@@ -20,8 +20,8 @@ ImportSummary ImportMerge::merge(Inventory& into, const engine::ImportResult& im
         if (isImplicit(group.name))
             continue;
         if (into.hasGroup(group.name))
-            summary.notes << QObject::tr("Group %1 existed: its variables were updated.")
-                                 .arg(group.name);
+            summary.notes
+                << QObject::tr("Group %1 existed: its variables were updated.").arg(group.name);
         engine::Group& target = into.ensureGroup(group.name);
         for (auto it = group.vars.cbegin(); it != group.vars.cend(); ++it)
             target.vars.insert(it.key(), it.value());

@@ -43,7 +43,8 @@ ImportReportDialog::ImportReportDialog(const QString& source, const ImportSummar
     m_secrets->setVisible(secrets > 0);
 
     m_issues->setObjectName(QStringLiteral("importIssues"));
-    m_issues->setHorizontalHeaderLabels({tr("File"), tr("Line"), tr("Not imported, and what to do")});
+    m_issues->setHorizontalHeaderLabels(
+        {tr("File"), tr("Line"), tr("Not imported, and what to do")});
     m_issues->verticalHeader()->hide();
     m_issues->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_issues->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -84,9 +85,10 @@ void ImportReportDialog::setSecretsOutcome(const QString& text, bool ok)
 {
     QPalette palette = this->palette();
     if (!ok)
-        palette.setColor(QPalette::WindowText,
-                         ResultText::statusColor(ResultText::Status::Failed,
-                                                 palette.color(QPalette::Window).lightness() < 128));
+        palette.setColor(
+            QPalette::WindowText,
+            ResultText::statusColor(ResultText::Status::Failed,
+                                    palette.color(QPalette::Window).lightness() < 128));
     m_secrets->setPalette(palette);
     m_secrets->setText(text);
     m_secrets->show();

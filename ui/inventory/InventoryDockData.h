@@ -1,7 +1,7 @@
 #pragma once
 
-#include "inventory/InventoryDock.h"
 #include "inventory/Inventory.h"
+#include "inventory/InventoryDock.h"
 
 namespace hostdeck::ui {
 

@@ -255,10 +255,10 @@ engine::Status InventoryDock::moveHosts(const QList<Membership::HostRef>& hosts,
     for (const Membership::HostRef& ref : hosts)
         names << ref.host;
     selectHosts(names);
-    emit statusMessage(group.isEmpty()
-                           ? tr("%n host(s) taken out of their group", nullptr, int(names.size()))
-                       : copy ? tr("%n host(s) copied to %1", nullptr, int(names.size())).arg(group)
-                              : tr("%n host(s) moved to %1", nullptr, int(names.size())).arg(group));
+    emit statusMessage(
+        group.isEmpty() ? tr("%n host(s) taken out of their group", nullptr, int(names.size()))
+        : copy          ? tr("%n host(s) copied to %1", nullptr, int(names.size())).arg(group)
+                        : tr("%n host(s) moved to %1", nullptr, int(names.size())).arg(group));
     return engine::Ok{};
 }
 
@@ -295,8 +295,7 @@ void InventoryDock::rebuildGroupMenus()
                 if (refs.isEmpty())
                     return;
                 if (engine::Status moved = moveHosts(refs, group, copy); !moved)
-                    m_prompts->inform(tr("Cannot change the groups"), moved.error().message,
-                                      true);
+                    m_prompts->inform(tr("Cannot change the groups"), moved.error().message, true);
             });
             action->setData(group);
         }
@@ -341,9 +340,10 @@ void InventoryDock::testHost(const engine::Host& host, QPointer<HostEditorDialog
                         continue;
                     const engine::HostResult& r = event.record;
                     const QString text =
-                        r.ok ? tr("Connected to %1: the agent answered (host name %2) in %3.")
-                                   .arg(name, r.value.toString(), ResultText::duration(r.durationMs))
-                             : tr("Cannot reach %1: %2").arg(name, ResultText::summary(r, 400));
+                        r.ok
+                            ? tr("Connected to %1: the agent answered (host name %2) in %3.")
+                                  .arg(name, r.value.toString(), ResultText::duration(r.durationMs))
+                            : tr("Cannot reach %1: %2").arg(name, ResultText::summary(r, 400));
                     if (dialog)
                         dialog->showTestResult(text, r.ok);
                     emit statusMessage(text);

@@ -23,8 +23,7 @@ QStringList directGroups(const Inventory& inventory, const QString& host)
     return groups;
 }
 
-engine::Status move(Inventory& inventory, const QList<HostRef>& hosts, const QString& to,
-                    bool copy)
+engine::Status move(Inventory& inventory, const QList<HostRef>& hosts, const QString& to, bool copy)
 {
     if (!to.isEmpty() && (isImplicit(to) || !inventory.hasGroup(to)))
         return engine::makeError(engine::ErrorKind::NotFound,

@@ -13,8 +13,7 @@ namespace {
 QString bytes(double n)
 {
     return n < 0 ? QString()
-                 : QLocale::c().formattedDataSize(qint64(n), 1,
-                                                  QLocale::DataSizeTraditionalFormat);
+                 : QLocale::c().formattedDataSize(qint64(n), 1, QLocale::DataSizeTraditionalFormat);
 }
 
 QString uptimeText(double seconds)
@@ -74,7 +73,8 @@ FleetFactsModel::Facts FleetFactsModel::fromResult(const engine::HostResult& res
     if (f.os.isEmpty())
         f.os = QStringLiteral("%1 %2").arg(os.value(QStringLiteral("id")).toString(),
                                            os.value(QStringLiteral("version")).toString());
-    f.kernel = v.value(QStringLiteral("kernel")).toObject().value(QStringLiteral("release")).toString();
+    f.kernel =
+        v.value(QStringLiteral("kernel")).toObject().value(QStringLiteral("release")).toString();
     f.uptime = v.value(QStringLiteral("uptime")).toDouble(-1);
     const QJsonObject cpus = v.value(QStringLiteral("cpus")).toObject();
     f.cpus = cpus.value(QStringLiteral("count")).toInt();
@@ -138,8 +138,9 @@ QString FleetFactsModel::valueText(const Facts& f, Column column)
     case MemoryColumn:
         return bytes(f.memory);
     case DiskColumn:
-        return f.diskUse < 0 ? QString()
-                             : QStringLiteral("%1 % (%2)").arg(qRound(f.diskUse * 100)).arg(f.diskMount);
+        return f.diskUse < 0
+                   ? QString()
+                   : QStringLiteral("%1 % (%2)").arg(qRound(f.diskUse * 100)).arg(f.diskMount);
     case PythonColumn:
         return f.python;
     default:
@@ -153,7 +154,7 @@ QMap<QString, QStringList> FleetFactsModel::distribution(Column column) const
     for (const Facts& f : m_facts) {
         if (!f.gathered)
             continue;
-        const QString key = !f.ok               ? tr("no facts (unreachable or failed)")
+        const QString key = !f.ok                  ? tr("no facts (unreachable or failed)")
                             : column == DiskColumn ? diskRange(f.diskUse)
                                                    : valueText(f, column);
         groups[key.isEmpty() ? tr("unknown") : key] << f.host;

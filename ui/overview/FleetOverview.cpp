@@ -118,12 +118,13 @@ void FleetOverview::gather(const QList<engine::HostTarget>& targets, const QStri
         m_status->setText(tr("No hosts: choose targets in the main window first."));
         return;
     }
-    m_status->setText(tr("Gathering the facts of %n host(s) (%1)…", nullptr, int(hosts.size()))
-                          .arg(pattern));
+    m_status->setText(
+        tr("Gathering the facts of %n host(s) (%1)…", nullptr, int(hosts.size())).arg(pattern));
     // One read-only run through the run service, recorded in the history like any other.
     engine::RunRequest request;
     request.targets = targets;
-    request.plan = std::make_shared<engine::CallPlan>(QStringLiteral("Facts"), QStringLiteral("all"));
+    request.plan =
+        std::make_shared<engine::CallPlan>(QStringLiteral("Facts"), QStringLiteral("all"));
     request.options.origin = QStringLiteral("gui");
     request.pattern = pattern;
     request.inventory = inventory;
@@ -131,28 +132,26 @@ void FleetOverview::gather(const QList<engine::HostTarget>& targets, const QStri
     if (m_recorder)
         m_recorder->record(m_run);
     m_refresh->setEnabled(false);
-    connect(m_run, &engine::RunHandle::events, this,
-            [this](const QList<engine::RunEvent>& events) {
-                QList<engine::HostResult> results;
-                for (const engine::RunEvent& event : events) {
-                    if (event.type == engine::RunEvent::Type::HostResult)
-                        results << event.record;
-                }
-                if (!results.isEmpty())
-                    m_model->addResults(results);
-            });
-    connect(m_run, &engine::RunHandle::finished, this,
-            [this](const engine::RunSummary& summary) {
-                m_refresh->setEnabled(true);
-                m_table->resizeColumnsToContents();
-                m_status->setText(tr("Facts of %1 of %2 host(s) (%3), gathered in %4 s")
-                                      .arg(summary.ok)
-                                      .arg(summary.total)
-                                      .arg(m_pattern)
-                                      .arg(double(summary.elapsedMs) / 1000.0, 0, 'f', 1));
-                rebuildCharts();
-                emit gathered();
-            });
+    connect(m_run, &engine::RunHandle::events, this, [this](const QList<engine::RunEvent>& events) {
+        QList<engine::HostResult> results;
+        for (const engine::RunEvent& event : events) {
+            if (event.type == engine::RunEvent::Type::HostResult)
+                results << event.record;
+        }
+        if (!results.isEmpty())
+            m_model->addResults(results);
+    });
+    connect(m_run, &engine::RunHandle::finished, this, [this](const engine::RunSummary& summary) {
+        m_refresh->setEnabled(true);
+        m_table->resizeColumnsToContents();
+        m_status->setText(tr("Facts of %1 of %2 host(s) (%3), gathered in %4 s")
+                              .arg(summary.ok)
+                              .arg(summary.total)
+                              .arg(m_pattern)
+                              .arg(double(summary.elapsedMs) / 1000.0, 0, 'f', 1));
+        rebuildCharts();
+        emit gathered();
+    });
 }
 
 void FleetOverview::rebuildCharts()
@@ -166,7 +165,8 @@ void FleetOverview::rebuildCharts()
             QPieSlice* slice =
                 series->append(QStringLiteral("%1 (%2)").arg(it.key()).arg(it.value().size()),
                                double(it.value().size()));
-            slice->setProperty("value", it.key());
+            // Not "value": that is QPieSlice's own property (the slice's size).
+            slice->setProperty("fleetValue", it.key());
             m_sliceHosts.insert(slice, it.value());
         }
     }
@@ -182,10 +182,9 @@ void FleetOverview::onSliceClicked(QPieSlice* slice)
     for (int row = 0; row < m_proxy->rowCount(); ++row) {
         if (hosts.contains(m_proxy->index(row, 0).data(FleetFactsModel::HostRole).toString()))
             m_table->selectionModel()->select(
-                m_proxy->index(row, 0),
-                QItemSelectionModel::Select | QItemSelectionModel::Rows);
+                m_proxy->index(row, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
     }
-    emit hostsChosen(hosts, slice->property("value").toString());
+    emit hostsChosen(hosts, slice->property("fleetValue").toString());
 }
 
 QPoint FleetOverview::sliceCenter(FleetFactsModel::Column column, const QString& label) const
@@ -195,7 +194,7 @@ QPoint FleetOverview::sliceCenter(FleetFactsModel::Column column, const QString&
     if (!series || !view)
         return {};
     for (const QPieSlice* slice : series->slices()) {
-        if (slice->property("value").toString() != label)
+        if (slice->property("fleetValue").toString() != label)
             continue;
         const QRectF area = view->chart()->plotArea();
         const double radius = series->pieSize() * std::min(area.width(), area.height()) / 2.0;

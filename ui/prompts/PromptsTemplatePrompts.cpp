@@ -21,15 +21,14 @@ void PromptsTemplatePrompts::askUnsavedChanges(QWidget* parent, const QString& d
 {
     if (!m_prompts)
         return answer(UnsavedAnswer::Cancel);
-    m_prompts->askUnsaved(QObject::tr("Unsaved template"),
-                          QObject::tr("The template %1 has unsaved changes. Save them?")
-                              .arg(documentName),
-                          parent, [answer](Prompts::Unsaved unsaved) {
-                              answer(unsaved == Prompts::Unsaved::Save ? UnsavedAnswer::Save
-                                     : unsaved == Prompts::Unsaved::Discard
-                                         ? UnsavedAnswer::Discard
-                                         : UnsavedAnswer::Cancel);
-                          });
+    m_prompts->askUnsaved(
+        QObject::tr("Unsaved template"),
+        QObject::tr("The template %1 has unsaved changes. Save them?").arg(documentName), parent,
+        [answer](Prompts::Unsaved unsaved) {
+            answer(unsaved == Prompts::Unsaved::Save      ? UnsavedAnswer::Save
+                   : unsaved == Prompts::Unsaved::Discard ? UnsavedAnswer::Discard
+                                                          : UnsavedAnswer::Cancel);
+        });
 }
 
 void PromptsTemplatePrompts::chooseOpenFile(QWidget* parent, const QString& directory,

@@ -28,7 +28,8 @@ RunTabs::RunTabs(QSettings* settings, QWidget* parent) : QTabWidget(parent), m_s
     connect(this, &QTabWidget::tabCloseRequested, this, &RunTabs::closeTab);
     connect(tabBar(), &QWidget::customContextMenuRequested, this, &RunTabs::showTabMenu);
     if (m_settings)
-        m_maxUnpinned = std::max(1, m_settings->value(QStringLiteral("results/maxTabs"), 8).toInt());
+        m_maxUnpinned =
+            std::max(1, m_settings->value(QStringLiteral("results/maxTabs"), 8).toInt());
 }
 
 RunView* RunTabs::addRun(const QString& title, bool check)
@@ -36,8 +37,7 @@ RunView* RunTabs::addRun(const QString& title, bool check)
     auto* view = new RunView(this);
     connect(view, &RunView::exportRequested, this, [this, view] { emit exportRequested(view); });
     if (m_settings) {
-        const QByteArray header =
-            m_settings->value(QStringLiteral("results/header")).toByteArray();
+        const QByteArray header = m_settings->value(QStringLiteral("results/header")).toByteArray();
         if (!header.isEmpty())
             view->table()->horizontalHeader()->restoreState(header);
         const QByteArray split =
@@ -87,8 +87,9 @@ void RunTabs::updateTabLook(int index)
 {
     const bool pinned = isPinned(index);
     setTabIcon(index, pinned ? QIcon(QStringLiteral(":/hostdeck/icons/pin.svg")) : QIcon());
-    setTabToolTip(index, pinned ? tr("%1\nPinned: stays open").arg(widget(index)->property(kTitle).toString())
-                                : widget(index)->property(kTitle).toString());
+    setTabToolTip(
+        index, pinned ? tr("%1\nPinned: stays open").arg(widget(index)->property(kTitle).toString())
+                      : widget(index)->property(kTitle).toString());
     // A pinned tab is closed on purpose only: no close button to hit by accident.
     if (QWidget* button = tabBar()->tabButton(index, QTabBar::RightSide))
         button->setVisible(!pinned);

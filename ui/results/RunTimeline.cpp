@@ -78,15 +78,16 @@ RunTimeline::Layout RunTimeline::layout() const
     }
     l.labelWidth = std::min(widest, kMaxLabelWidth) + 2 * kMargin;
     l.left = l.labelWidth;
-    l.right = std::max(l.left + 50, width() - kMargin - metrics.horizontalAdvance(QStringLiteral("99.9 s")) / 2);
+    l.right = std::max(l.left + 50,
+                       width() - kMargin - metrics.horizontalAdvance(QStringLiteral("99.9 s")) / 2);
     l.spanMs = std::max<qint64>(1, m_model ? m_model->spanMs() : 1);
     return l;
 }
 
 int RunTimeline::xOf(const Layout& l, qint64 ms) const
 {
-    return l.left + int(double(l.right - l.left) * double(std::max<qint64>(0, ms)) /
-                        double(l.spanMs));
+    return l.left +
+           int(double(l.right - l.left) * double(std::max<qint64>(0, ms)) / double(l.spanMs));
 }
 
 QSize RunTimeline::sizeHint() const
@@ -177,10 +178,10 @@ void RunTimeline::paintEvent(QPaintEvent*)
         const RunResultsModel::Row& r = m_model->row(row);
         const int y = l.top + row * l.rowHeight;
         painter.setPen(pal.color(QPalette::Text));
-        painter.drawText(QRect(kMargin, y, l.labelWidth - 2 * kMargin, l.rowHeight),
-                         Qt::AlignVCenter | Qt::AlignLeft,
-                         metrics.elidedText(r.result.host, Qt::ElideMiddle,
-                                            l.labelWidth - 2 * kMargin));
+        painter.drawText(
+            QRect(kMargin, y, l.labelWidth - 2 * kMargin, l.rowHeight),
+            Qt::AlignVCenter | Qt::AlignLeft,
+            metrics.elidedText(r.result.host, Qt::ElideMiddle, l.labelWidth - 2 * kMargin));
         const ResultText::Status status =
             r.done ? ResultText::status(r.result) : ResultText::status(r.phase);
         QColor runColour = ResultText::statusColor(status, dark);

@@ -136,11 +136,10 @@ QString filtered(const QJsonValue& value, const QString& filter)
     }
     if (filter == QLatin1String("bytes")) {
         if (value.isObject() && value.toObject().contains(QStringLiteral("$bytes")))
-            return bytes(double(QByteArray::fromBase64(value.toObject()
-                                                           .value(QStringLiteral("$bytes"))
-                                                           .toString()
-                                                           .toLatin1())
-                                    .size()));
+            return bytes(
+                double(QByteArray::fromBase64(
+                           value.toObject().value(QStringLiteral("$bytes")).toString().toLatin1())
+                           .size()));
         return value.isDouble() ? bytes(value.toDouble()) : SummaryRules::text(value);
     }
     if (filter == QLatin1String("duration"))
@@ -254,8 +253,8 @@ QString SummaryRules::apply(const QString& format, const QJsonValue& value)
             const QString branches = inner.mid(question + 1);
             const qsizetype bar = topLevel(branches, QLatin1Char('|'));
             const QJsonValue condition = lookup(value, inner.left(question), &filter);
-            const bool yes = filter.isEmpty() ? truthy(condition)
-                                              : !filtered(condition, filter).isEmpty();
+            const bool yes =
+                filter.isEmpty() ? truthy(condition) : !filtered(condition, filter).isEmpty();
             const QString chosen = yes ? (bar < 0 ? branches : branches.left(bar))
                                        : (bar < 0 ? QString() : branches.mid(bar + 1));
             out += apply(chosen, value);

@@ -11,8 +11,8 @@ QStringList ParamHelp::sentencesNaming(const QString& doc, const QString& word)
     // Paragraphs are joined: a docstring wraps its sentences over lines.
     const QString text = QString(doc).replace(QLatin1Char('\n'), QLatin1Char(' ')).simplified();
     static const QRegularExpression boundary(QStringLiteral("(?<=[.!?;])\\s+(?=[A-Za-z(])"));
-    const QRegularExpression named(QStringLiteral("(?<![\\w.])%1(?![\\w(])")
-                                       .arg(QRegularExpression::escape(word)));
+    const QRegularExpression named(
+        QStringLiteral("(?<![\\w.])%1(?![\\w(])").arg(QRegularExpression::escape(word)));
     QStringList found;
     for (const QString& sentence : text.split(boundary, Qt::SkipEmptyParts)) {
         if (named.match(sentence).hasMatch())
