@@ -105,9 +105,8 @@ QModelIndex TestDailyUseInventory::find(InventoryDock* dock, const QString& text
 {
     QAbstractItemModel* model = dock->view()->model();
     dock->view()->expandAll();
-    const QModelIndexList found =
-        model->match(model->index(0, 0, under), Qt::DisplayRole, text, 1,
-                     Qt::MatchExactly | Qt::MatchRecursive);
+    const QModelIndexList found = model->match(model->index(0, 0, under), Qt::DisplayRole, text, 1,
+                                               Qt::MatchExactly | Qt::MatchRecursive);
     return found.isEmpty() ? QModelIndex() : found.first();
 }
 
@@ -132,8 +131,8 @@ void TestDailyUseInventory::quitAsksAboutUnsavedWork()
     QVERIFY(!dock->isModified());
 
     // An edit: the title says so, and closing asks.
-    QVERIFY(dock->moveHosts({{QStringLiteral("loose"), QString()}}, QStringLiteral("db"), true)
-                .ok());
+    QVERIFY(
+        dock->moveHosts({{QStringLiteral("loose"), QString()}}, QStringLiteral("db"), true).ok());
     QVERIFY(dock->isModified());
     QVERIFY(window.isWindowModified());
     window.prompts()->setNextUnsaved(Prompts::Unsaved::Cancel);
@@ -222,9 +221,10 @@ void TestDailyUseInventory::groupMembershipIsEditable()
     QCOMPARE(dropped.size(), 1);
     QCOMPARE(dropped.first().at(1).toString(), QStringLiteral("db"));
     delete mime;
-    QTRY_VERIFY2(dock->inventory().hostsOf(QStringLiteral("db")).contains(QStringLiteral("web2")),
-                 qPrintable(window.prompts()->asked().join(QLatin1Char('\n')) +
-                            dock->inventory().hostsOf(QStringLiteral("db")).join(QLatin1Char(','))));
+    QTRY_VERIFY2(
+        dock->inventory().hostsOf(QStringLiteral("db")).contains(QStringLiteral("web2")),
+        qPrintable(window.prompts()->asked().join(QLatin1Char('\n')) +
+                   dock->inventory().hostsOf(QStringLiteral("db")).join(QLatin1Char(','))));
     QVERIFY(dock->inventory().hostsOf(QStringLiteral("web")).contains(QStringLiteral("web2")));
 
     // Edit on a multi-selection edits all of them, with the groups editable.
@@ -243,8 +243,7 @@ void TestDailyUseInventory::groupMembershipIsEditable()
                      QStringLiteral("/x/py"));
     editor->accept();
     for (const QString& host : {QStringLiteral("loose"), QStringLiteral("db1")}) {
-        QVERIFY2(dock->inventory().hostsOf(QStringLiteral("web")).contains(host),
-                 qPrintable(host));
+        QVERIFY2(dock->inventory().hostsOf(QStringLiteral("web")).contains(host), qPrintable(host));
         QCOMPARE(dock->inventory()
                      .host(host)
                      ->vars()
@@ -402,6 +401,7 @@ void TestDailyUseInventory::helpIsReachable()
     AppServices services(o);
     MainWindow window(services, o);
     window.show();
+    window.activateWindow(); // no window manager under xvfb: ask for the focus
     QVERIFY(QTest::qWaitForWindowActive(&window));
     QTRY_VERIFY_WITH_TIMEOUT(window.toolsLoaded(), 30000);
 

@@ -4,6 +4,7 @@
 #include "AppServices.h"
 #include "MainWindow.h"
 #include "TestEnv.h"
+#include "inventory/HostEditorDialog.h"
 #include "inventory/InventoryDock.h"
 #include "overview/FleetFactsModel.h"
 #include "overview/FleetOverview.h"
@@ -32,6 +33,7 @@
 #include <QPieSeries>
 #include <QPieSlice>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSplitter>
 #include <QTableView>
@@ -185,8 +187,8 @@ void TestDailyUseRuns::resultsGroupFilterExportAndTabs()
     view->viewTabs()->setCurrentIndex(1);
     RunTimeline* timeline = view->timeline();
     QTRY_VERIFY(timeline->isVisible());
-    for (const QString& host : {QStringLiteral("app1"), QStringLiteral("app4"),
-                                QStringLiteral("broken")})
+    for (const QString& host :
+         {QStringLiteral("app1"), QStringLiteral("app4"), QStringLiteral("broken")})
         QVERIFY2(!timeline->barRect(host).isEmpty(), qPrintable(host));
     QVERIFY(timeline->barRect(QStringLiteral("app1")).top() !=
             timeline->barRect(QStringLiteral("app2")).top());
@@ -241,6 +243,7 @@ void TestDailyUseRuns::keyboardRunsTheToolShown()
     AppServices services(o);
     MainWindow window(services, o);
     window.show();
+    window.activateWindow(); // no window manager under xvfb: ask for the focus
     QVERIFY(QTest::qWaitForWindowActive(&window));
     QTRY_VERIFY_WITH_TIMEOUT(window.toolsLoaded(), 30000);
     window.targetsField()->setText(QStringLiteral("app1"));
@@ -310,6 +313,7 @@ void TestDailyUseRuns::testConnectionStaysOutOfTheWay()
     AppServices services(o);
     MainWindow window(services, o);
     window.show();
+    window.activateWindow(); // no window manager under xvfb: ask for the focus
     QVERIFY(QTest::qWaitForWindowActive(&window));
     QTRY_VERIFY_WITH_TIMEOUT(window.toolsLoaded(), 30000);
     QVERIFY(window.palette()->select(QStringLiteral("Exec"), QStringLiteral("run")));
@@ -344,6 +348,29 @@ void TestDailyUseRuns::testConnectionStaysOutOfTheWay()
     for (const QString& asked : window.prompts()->asked())
         QVERIFY2(!asked.startsWith(QStringLiteral("message: ")), qPrintable(asked));
     QCOMPARE(window.form()->method().fullName(), QStringLiteral("Exec.run"));
+
+    // From the host editor: the answer appears in the editor itself, for the host as edited.
+    dock->selectHosts({QStringLiteral("app3")});
+    dock->editSelection();
+    QTRY_VERIFY(dock->openHostEditor());
+    HostEditorDialog* editor = dock->openHostEditor();
+    QTRY_VERIFY(editor->isVisible());
+    QTest::mouseClick(editor->findChild<QPushButton*>(QStringLiteral("testConnectionButton")),
+                      Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 3, 60000);
+    QTRY_VERIFY2(editor->testResult()->text().startsWith(QStringLiteral("Connected to app3")),
+                 qPrintable(editor->testResult()->text()));
+    QTest::keyClicks(editor->field(QStringLiteral("ansible_python_interpreter")),
+                     QStringLiteral("/nonexistent/python3"));
+    QTest::mouseClick(editor->findChild<QPushButton*>(QStringLiteral("testConnectionButton")),
+                      Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 4, 60000);
+    QTRY_VERIFY2(editor->testResult()->text().startsWith(QStringLiteral("Cannot reach app3")),
+                 qPrintable(editor->testResult()->text()));
+    for (const QString& asked : window.prompts()->asked())
+        QVERIFY2(!asked.startsWith(QStringLiteral("message: ")), qPrintable(asked));
+    QCOMPARE(window.form()->method().fullName(), QStringLiteral("Exec.run"));
+    editor->reject();
 }
 
 void TestDailyUseRuns::fleetOverviewChartsSelectHosts()
