@@ -192,13 +192,20 @@ void TestDailyUseRuns::resultsGroupFilterExportAndTabs()
         QVERIFY2(!timeline->barRect(host).isEmpty(), qPrintable(host));
     QVERIFY(timeline->barRect(QStringLiteral("app1")).top() !=
             timeline->barRect(QStringLiteral("app2")).top());
+    // The picture: the timeline gets most of the height (the results' splitter, as a user drags
+    // it).
+    if (auto* center = window.findChild<QSplitter*>(QStringLiteral("centerSplitter")))
+        center->setSizes({150, 650});
+    const int height = view->splitter()->height();
+    view->splitter()->setSizes({height - height / 4, height / 4});
+    QTRY_VERIFY(timeline->barRect(QStringLiteral("broken")).bottom() < timeline->height());
+    saveScreenshot(view, QStringLiteral("timeline.png"));
     QSignalSpy clicked(timeline, &RunTimeline::hostClicked);
     QTest::mouseClick(timeline, Qt::LeftButton, {},
                       timeline->barRect(QStringLiteral("app3")).center());
     QCOMPARE(clicked.size(), 1);
     QCOMPARE(clicked.first().first().toString(), QStringLiteral("app3"));
     QTRY_COMPARE(view->detail()->currentHost(), QStringLiteral("app3"));
-    saveScreenshot(view, QStringLiteral("timeline.png"));
     view->viewTabs()->setCurrentIndex(0);
 
     // A human summary for an edit (FileSystem.line_in_file), not its JSON.
@@ -407,6 +414,9 @@ void TestDailyUseRuns::fleetOverviewChartsSelectHosts()
         ++ok;
     }
     QCOMPARE(ok, 4);
+    // The broken host's long reason does not push the other columns out of sight.
+    QVERIFY(overview->table()->columnWidth(FleetFactsModel::OsColumn) <
+            overview->table()->viewport()->width() / 2);
     // Sortable: by memory, then by host name descending.
     QVERIFY(overview->table()->isSortingEnabled());
     overview->table()->sortByColumn(FleetFactsModel::HostColumn, Qt::DescendingOrder);

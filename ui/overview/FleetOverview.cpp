@@ -17,6 +17,7 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace hostdeck::ui {
@@ -144,6 +145,11 @@ void FleetOverview::gather(const QList<engine::HostTarget>& targets, const QStri
     connect(m_run, &engine::RunHandle::finished, this, [this](const engine::RunSummary& summary) {
         m_refresh->setEnabled(true);
         m_table->resizeColumnsToContents();
+        // A long reason (a host without facts) must not push the other columns out of sight:
+        // the whole text is in the cell's tooltip.
+        const int widest = m_table->fontMetrics().averageCharWidth() * 40;
+        for (int column = 0; column < m_table->model()->columnCount(); ++column)
+            m_table->setColumnWidth(column, std::min(m_table->columnWidth(column), widest));
         m_status->setText(tr("Facts of %1 of %2 host(s) (%3), gathered in %4 s")
                               .arg(summary.ok)
                               .arg(summary.total)

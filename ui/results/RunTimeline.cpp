@@ -76,7 +76,8 @@ RunTimeline::Layout RunTimeline::layout() const
         for (int row = 0; row < m_model->rowCount(); ++row)
             widest = std::max(widest, metrics.horizontalAdvance(m_model->row(row).result.host));
     }
-    l.labelWidth = std::min(widest, kMaxLabelWidth) + 2 * kMargin;
+    // (+2: elidedText measures with fractional advances and would elide a name that fits)
+    l.labelWidth = std::min(widest + 2, kMaxLabelWidth) + 2 * kMargin;
     l.left = l.labelWidth;
     l.right = std::max(l.left + 50,
                        width() - kMargin - metrics.horizontalAdvance(QStringLiteral("99.9 s")) / 2);
