@@ -482,6 +482,7 @@ void TestDailyUseInventory::templateEditorPreviewAndDeploy()
 
     // The host checklist: all, or a group at a time, and tall enough for the fleet.
     TemplateDeployPane* deploy = editor->deployPane();
+    QVERIFY(deploy->hostList()->minimumHeight() >= 10 * deploy->hostList()->fontMetrics().height());
     QTest::mouseClick(deploy->findChild<QToolButton*>(QStringLiteral("checkAllHosts")),
                       Qt::LeftButton);
     QStringList checked = deploy->checkedHosts();

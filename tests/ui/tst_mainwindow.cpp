@@ -206,6 +206,9 @@ void TestMainWindow::runsExecOnLocalhost()
                 .data()
                 .toString()
                 .contains(QStringLiteral("hello-hostdeck")));
+    // The Tool column shows the whole tool name.
+    QVERIFY(history->table()->columnWidth(HistoryModel::ToolColumn) >
+            history->table()->fontMetrics().horizontalAdvance(QStringLiteral("Exec.run")));
     history->searchField()->setText(QStringLiteral("no-such-run"));
     QCOMPARE(history->shownCount(), 0);
     QVERIFY(!history->rerunButton()->isEnabled());
