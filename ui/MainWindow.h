@@ -3,12 +3,15 @@
 #include "MainWindowOptions.h"
 #include "agent/ToolCatalog.h"
 #include "inventory/HostState.h"
+#include "runner/HostTarget.h"
 
 #include <QMainWindow>
 #include <QPointer>
 #include <QSettings>
 
+#include <functional>
 #include <memory>
+#include <optional>
 
 class QAction;
 class QLabel;
@@ -21,10 +24,10 @@ class QTabWidget;
 
 namespace hostdeck::engine {
 class EngineClient;
+class RunHandle;
 class RunHistory;
 struct HistoryRun;
 struct HostResult;
-struct HostTarget;
 struct RunSummary;
 struct Error;
 enum class HostLinkState;
@@ -33,6 +36,8 @@ enum class HostLinkState;
 namespace hostdeck::ui {
 
 class AppServices;
+class FleetOverview;
+class HelpCenter;
 class HistoryRecorder;
 class HistoryView;
 class InventoryDock;
@@ -40,13 +45,20 @@ class LogPane;
 class ParameterForm;
 class Prompts;
 class RunCoordinator;
+class RunTabs;
 class RunView;
 class TemplateEditorWindow;
+class TemplatePrompts;
 class ToolPalette;
+struct RerunPlan;
 
 /// The main window: inventory dock, tool palette, generated form, targets, Run/Check/Cancel, a
 /// results tab per run, the history and the remote log. Wiring and layout only: the work is in
-/// the engine (its own thread), the models and the coordinator.
+/// the engine (its own thread), the models and the coordinator. Its code is split by concern:
+/// MainWindow.cpp (construction, menus, template editor), MainWindowLayout.cpp (widgets),
+/// MainWindowRuns.cpp (starting runs, progress, connection tests), MainWindowHistory.cpp
+/// (reopen, re-run, export), MainWindowSession.cpp (settings, closing with unsaved work),
+/// MainWindowActions.cpp (Help, fleet overview, keyboard order).
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -61,13 +73,16 @@ public:
     ParameterForm* form() const { return m_form; }
     QLineEdit* targetsField() const { return m_targets; }
     QLabel* targetsCount() const { return m_targetCount; }
+    /// Says under the targets what a pattern does not match (or why it is invalid).
+    QLabel* targetsWarning() const { return m_targetWarning; }
     QLabel* formError() const { return m_formError; }
     QProgressBar* progressBar() const { return m_progress; }
     QLabel* countsLabel() const { return m_counts; }
     QSpinBox* forksBox() const { return m_forks; }
     QSpinBox* callTimeoutBox() const { return m_callTimeout; }
     QSpinBox* deadlineBox() const { return m_deadline; }
-    QTabWidget* runTabs() const { return m_runTabs; }
+    QTabWidget* runTabs() const;
+    RunTabs* resultTabs() const { return m_runTabs; }
     RunView* currentRunView() const;
     HistoryView* historyView() const { return m_history; }
     InventoryDock* inventoryDock() const { return m_inventory; }
@@ -76,8 +91,12 @@ public:
     QAction* checkAction() const { return m_checkAction; }
     QAction* cancelAction() const { return m_cancelAction; }
     QAction* templateEditorAction() const { return m_templateAction; }
+    QAction* fleetOverviewAction() const { return m_overviewAction; }
+    HelpCenter* helpCenter() const { return m_help; }
     /// The template editor, once opened (it shares this window's engine and history).
     TemplateEditorWindow* templateEditor() const;
+    /// The fleet overview, once opened.
+    FleetOverview* fleetOverview() const;
     HistoryRecorder* historyRecorder() const { return m_recorder; }
     bool toolsLoaded() const { return m_toolsLoaded; }
     bool isRunning() const;
@@ -90,6 +109,8 @@ public:
     void cancelRun();
     /// Opens (or raises) the template editor on the current inventory.
     void openTemplateEditor();
+    /// Opens (or raises) the fleet overview on the current targets.
+    void openFleetOverview();
 
 signals:
     void toolsReady();
@@ -112,8 +133,8 @@ private:
     void onFinished(quint64 runId, const engine::RunSummary& summary);
     void onHostState(const QString& host, engine::HostLinkState state, const engine::Error& error);
     void onHostRecord(const engine::HostResult& record);
-    void testConnection(const engine::HostTarget& target);
-    RunView* newRunView(const QString& title);
+    engine::RunHandle* testConnection(const engine::HostTarget& target);
+    RunView* newRunView(const QString& title, bool check = false);
     void reopenRun(qint64 historyId);
     void rerun(const engine::HistoryRun& run);
     void exportRun(RunView* view);
@@ -121,6 +142,22 @@ private:
     void saveSettings();
     void updateActions();
     void updateCredentialSource();
+
+    // Added concerns (their own source files).
+    void addWorkflowActions();
+    void wireWorkflows();
+    void onNoMethodChosen();
+    void updateTabOrder();
+    void updateTitle();
+    void startRerun(const RerunPlan& plan);
+    std::optional<engine::HostTarget> targetNamed(const QString& host) const;
+    void fillFormForRerun(const RerunPlan& plan);
+    /// Asks about every unsaved piece of work (inventory, template), one after the other;
+    /// `then(true)` when the window may close.
+    void guardUnsavedWork(std::function<void(bool)> then);
+    bool hasUnsavedWork() const;
+    void persistRunOptions();
+    std::shared_ptr<TemplatePrompts> templatePrompts();
 
     AppServices& m_services;
     MainWindowOptions m_options;
@@ -141,7 +178,7 @@ private:
     QSpinBox* m_forks = nullptr;
     QSpinBox* m_callTimeout = nullptr;
     QSpinBox* m_deadline = nullptr;
-    QTabWidget* m_runTabs = nullptr;
+    RunTabs* m_runTabs = nullptr;
     QSplitter* m_mainSplitter = nullptr;
     QSplitter* m_centerSplitter = nullptr;
     HistoryView* m_history = nullptr;
@@ -155,6 +192,15 @@ private:
     quint64 m_currentRun = 0;
     bool m_toolsLoaded = false;
     int m_runCounter = 0;
+
+    QLabel* m_targetWarning = nullptr;
+    QAction* m_overviewAction = nullptr;
+    HelpCenter* m_help = nullptr;
+    QPointer<FleetOverview> m_overview;
+    std::shared_ptr<TemplatePrompts> m_templatePrompts;
+    QList<QWidget*> m_formTail; ///< what Tab reaches after the form: options, Run, Check
+    bool m_closeApproved = false;
+    bool m_closing = false;
 };
 
 } // namespace hostdeck::ui

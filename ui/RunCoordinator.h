@@ -25,6 +25,8 @@ public:
     bool isRunning(quint64 runId) const { return m_runs.contains(runId); }
     int runningCount() const { return int(m_runs.size()); }
     qint64 historyId(quint64 runId) const { return m_historyIds.value(runId, 0); }
+    /// The handle of a run still going (null once it finished).
+    engine::RunHandle* handle(quint64 runId) const { return m_runs.value(runId); }
 
 signals:
     void progress(quint64 runId, const hostdeck::engine::RunSummary& summary);

@@ -173,6 +173,17 @@ Status Inventory::removeHost(const QString& name)
     return Ok{};
 }
 
+Status Inventory::removeFromGroup(const QString& host, const QString& groupName)
+{
+    const int index = m_groupIndex.value(groupName, -1);
+    if (index < 0 || !m_groups[index].hosts.contains(host))
+        return makeError(ErrorKind::NotFound,
+                         QStringLiteral("group '%1' does not list host '%2'").arg(groupName, host));
+    m_groups[index].hosts.removeAll(host);
+    rebuildIndex();
+    return Ok{};
+}
+
 Status Inventory::removeGroup(const QString& name)
 {
     if (name == allGroup())

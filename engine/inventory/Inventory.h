@@ -51,6 +51,9 @@ public:
     /// Adds the edge without looking for a cycle (for readers, which call validate() once).
     void linkChild(const QString& parent, const QString& child);
     Status removeHost(const QString& name);
+    /// Takes the host out of the group's own host list (the host stays in the inventory and in
+    /// its other groups); NotFound when the group does not list it.
+    Status removeFromGroup(const QString& host, const QString& group);
     Status removeGroup(const QString& name);
     Status renameHost(const QString& from, const QString& to);
     Status renameGroup(const QString& from, const QString& to);

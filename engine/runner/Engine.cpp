@@ -1,5 +1,6 @@
 #include "runner/Engine.h"
 
+#include "runner/DecisionClock.h"
 #include "runner/DefaultTransportFactory.h"
 #include "ssh/CredentialProvider.h"
 #include "ssh/HostKeyDecider.h"
@@ -26,10 +27,14 @@ Engine::Engine(EngineConfig config, QObject* parent) : QObject(parent), m_config
                                  ? QStringList{ToolRegistry::defaultUserToolsDir()}
                                  : m_config.userToolDirs;
     m_tools = std::make_shared<ToolRegistry>(ToolRegistry::load(dirs));
+    m_decisions = std::make_shared<DecisionClock>();
+    std::shared_ptr<HostKeyDecider> hostKeys =
+        m_config.hostKeys ? std::make_shared<TimedHostKeyDecider>(m_config.hostKeys, m_decisions)
+                          : nullptr;
     std::unique_ptr<TransportFactory> factory =
         m_config.transports
-            ? m_config.transports(m_config.credentials, m_config.hostKeys)
-            : std::make_unique<DefaultTransportFactory>(m_config.credentials, m_config.hostKeys);
+            ? m_config.transports(m_config.credentials, hostKeys)
+            : std::make_unique<DefaultTransportFactory>(m_config.credentials, hostKeys);
     m_pool =
         new SessionPool(std::move(factory), m_tools, m_config.credentials, m_config.pool, this);
     connect(m_pool, &SessionPool::logReceived, this, &Engine::logReceived);
@@ -64,6 +69,7 @@ void Engine::startRun(quint64 runId, RunRequest request)
 void Engine::launch(quint64 runId, RunRequest request)
 {
     auto* run = new Run(runId, std::move(request), m_pool, m_catalog, this);
+    run->setDecisionClock(m_decisions);
     m_runs.insert(runId, run);
     connect(run, &Run::events, this,
             [this, runId](const QList<RunEvent>& events) { emit runEvents(runId, events); });

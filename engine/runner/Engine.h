@@ -13,6 +13,7 @@
 namespace hostdeck::engine {
 
 class CredentialProvider;
+class DecisionClock;
 class HostKeyDecider;
 
 /// What the engine needs from its owner. Providers are called on the engine thread; GUI
@@ -71,6 +72,7 @@ private:
     void launch(quint64 runId, RunRequest request);
 
     EngineConfig m_config;
+    std::shared_ptr<DecisionClock> m_decisions; ///< host-key waits, not counted in durations
     std::shared_ptr<const ToolRegistry> m_tools;
     SessionPool* m_pool = nullptr;
     std::shared_ptr<const ToolCatalog> m_catalog;

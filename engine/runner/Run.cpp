@@ -2,6 +2,7 @@
 
 #include "agent/ArgumentCheck.h"
 #include "agent/CallTimeout.h"
+#include "runner/DecisionClock.h"
 #include "runner/SessionPool.h"
 #include "util/RemoteText.h"
 
@@ -26,7 +27,13 @@ public:
 
     const HostTarget& target() const override { return m_target; }
     const RunOptions& options() const override { return m_run->m_request.options; }
-    qint64 elapsedMs() const override { return m_clock.isValid() ? m_clock.elapsed() : 0; }
+    /// The host's own time: what it spent waiting for a host-key decision does not count.
+    qint64 elapsedMs() const override
+    {
+        if (!m_clock.isValid())
+            return 0;
+        return std::max<qint64>(0, m_clock.elapsed() - (decisionWaitMs() - m_waitBaseMs));
+    }
 
     AgentCall* call(CallRequest request, const QString& step, std::optional<bool> become) override
     {
@@ -119,6 +126,7 @@ public:
     void begin(AgentSession* session, std::unique_ptr<HostProgram> program)
     {
         m_clock.start();
+        m_waitBaseMs = decisionWaitMs();
         m_session = session;
         m_started = true;
         if (session->state() == AgentSession::State::Ready) {
@@ -169,6 +177,11 @@ public:
     bool isStarted() const { return m_started; }
 
 private:
+    qint64 decisionWaitMs() const
+    {
+        return m_run->m_decisions ? m_run->m_decisions->waitedMs(m_target.name) : 0;
+    }
+
     void onChunk(const QString& step, const QString& stream, const QJsonValue& data,
                  qsizetype& bytes)
     {
@@ -197,6 +210,7 @@ private:
     std::unique_ptr<HostProgram> m_program;
     QList<QPointer<AgentCall>> m_calls;
     QElapsedTimer m_clock;
+    qint64 m_waitBaseMs = 0;
     HostPhase m_phase = HostPhase::Pending;
     bool m_started = false;
     bool m_done = false;

@@ -15,6 +15,7 @@
 namespace hostdeck::engine {
 
 class AgentSession;
+class DecisionClock;
 class SessionPool;
 
 /// One run on the engine thread (RUN-MODEL "Run"): targets in rollout batches (`serial`), at
@@ -39,6 +40,8 @@ public:
     const RunSummary& summary() const { return m_summary; }
     const RunRequest& request() const { return m_request; }
     int peakInFlight() const { return m_peakInFlight; }
+    /// Time a host waited for a person (a host-key decision) is not counted in its duration.
+    void setDecisionClock(std::shared_ptr<const DecisionClock> clock) { m_decisions = clock; }
 
 signals:
     void events(const QList<hostdeck::engine::RunEvent>& batch);
@@ -64,6 +67,7 @@ private:
     RunRequest m_request;
     QPointer<SessionPool> m_pool;
     std::shared_ptr<const ToolCatalog> m_catalog;
+    std::shared_ptr<const DecisionClock> m_decisions;
     std::vector<std::unique_ptr<Host>> m_hosts;
     std::deque<Host*> m_queue; ///< the current batch's hosts not started yet
     std::deque<Host*> m_later; ///< hosts of later batches

@@ -22,6 +22,8 @@ struct HostKeyQuestion
     QString keyType;     ///< "ED25519", "ECDSA", "RSA"
     QString fingerprint; ///< "SHA256:..."
     QString knownHostsFile;
+    QString target;       ///< the inventory host being reached (empty: the address)
+    bool viaJump = false; ///< the key is a jump host's, on the way to `target`
 };
 
 /// The seam for the "unknown host key" decision (a GUI dialog, a test answer). Only unknown keys

@@ -66,6 +66,8 @@ HostKeyCheck HostKeyVerifier::check(ssh_session_struct* session, const SshSettin
     result.question.host = settings.host;
     result.question.port = settings.port;
     result.question.knownHostsFile = settings.effectiveKnownHostsFile();
+    result.question.target = settings.targetHost;
+    result.question.viaJump = settings.isJumpHop;
 
     const Result<QByteArray> blob =
         serverKeyBlob(session, result.question.keyType, result.question.fingerprint);

@@ -1,12 +1,11 @@
-// The host editor's become settings: the method (sudo or su) is a form field, not a stray
-// variable; an unchanged dialog gives back the become settings it was given; what it writes is what
-// a run reads (TargetFactory); a method the file names that Hostdeck does not run stays as written
-// and a run refuses it, naming the host.
+// The host editor's become settings: the method (inherited, sudo or su) is a form field, not a
+// stray variable; an unchanged dialog gives back the become settings it was given; what it writes
+// is what a run reads (TargetFactory); a method the file names that Hostdeck does not run stays as
+// written and a run refuses it, naming the host.
 #include "inventory/HostEditorDialog.h"
 #include "inventory/VariablesTable.h"
 #include "runner/TargetFactory.h"
 
-#include <QCheckBox>
 #include <QComboBox>
 #include <QtTest>
 
@@ -47,6 +46,18 @@ private:
         return dialog.findChild<QComboBox*>(QStringLiteral("becomeMethod"));
     }
 
+    static QComboBox* becomeBox(HostEditorDialog& dialog)
+    {
+        return dialog.findChild<QComboBox*>(QStringLiteral("becomeBox"));
+    }
+
+    static HostEditorSetup setupFor(const engine::Host& host)
+    {
+        HostEditorSetup setup;
+        setup.hosts = {host};
+        return setup;
+    }
+
     /// The target a run makes of `host` (the inventory holding only it).
     static engine::Result<engine::HostTarget> targetOf(const engine::Host& host)
     {
@@ -59,7 +70,7 @@ private slots:
     void suHostRoundTrips()
     {
         const engine::Host original = suHost();
-        HostEditorDialog dialog(original, {QStringLiteral("all")});
+        HostEditorDialog dialog(setupFor(original));
         QComboBox* method = methodBox(dialog);
         QVERIFY(method);
         QCOMPARE(method->currentData().toString(), QStringLiteral("su"));
@@ -80,42 +91,44 @@ private slots:
 
     void choosingTheMethod()
     {
-        // A host with no become at all: choosing su writes the method; sudo is the default and
-        // is not written.
+        // A host with no become at all: the method is inherited (sudo unless a group says
+        // otherwise) and nothing is written; choosing su writes it.
         const engine::Host plain(QStringLiteral("web1"),
                                  {{QStringLiteral("ansible_host"), QStringLiteral("10.0.0.8")}});
-        HostEditorDialog dialog(plain, {QStringLiteral("all")});
-        QCheckBox* become = dialog.findChild<QCheckBox*>();
-        QVERIFY(become && !become->isChecked());
+        HostEditorDialog dialog(setupFor(plain));
+        QComboBox* become = becomeBox(dialog);
+        QVERIFY(become);
+        QCOMPARE(become->currentIndex(), 0);
         QComboBox* method = methodBox(dialog);
-        QCOMPARE(method->currentData().toString(), QStringLiteral("sudo"));
+        QCOMPARE(method->currentIndex(), 0);
+        QVERIFY(method->itemText(0).contains(QStringLiteral("sudo")));
         QCOMPARE(becomeVars(dialog.host()), QVariantMap());
 
-        become->setChecked(true);
+        become->setCurrentIndex(1);
         method->setCurrentIndex(method->findData(QStringLiteral("su")));
         engine::Host edited = dialog.host();
         QCOMPARE(edited.vars().value(QStringLiteral("ansible_become_method")).toString(),
                  QStringLiteral("su"));
+        QVERIFY(edited.become());
         QCOMPARE(targetOf(edited)->becomeMethod, engine::BecomeMethod::Su);
 
-        method->setCurrentIndex(method->findData(QStringLiteral("sudo")));
+        method->setCurrentIndex(0);
         edited = dialog.host();
         QVERIFY(!edited.vars().contains(QStringLiteral("ansible_become_method")));
         QCOMPARE(targetOf(edited)->becomeMethod, engine::BecomeMethod::Sudo);
 
-        // Become switched off: no method is left behind.
-        method->setCurrentIndex(method->findData(QStringLiteral("su")));
-        become->setChecked(false);
+        // Become switched off: the host says no, and a run does not become.
+        become->setCurrentIndex(2);
         edited = dialog.host();
-        QVERIFY(!edited.vars().contains(QStringLiteral("ansible_become_method")));
         QVERIFY(!edited.become());
+        QVERIFY(!targetOf(edited)->become);
     }
 
     void suToSudoOnAHostThatNamedIt()
     {
         // A file that says `ansible_become_method: su`, switched to sudo: written as sudo (the
         // group above might say su).
-        HostEditorDialog dialog(suHost(), {QStringLiteral("all")});
+        HostEditorDialog dialog(setupFor(suHost()));
         QComboBox* method = methodBox(dialog);
         method->setCurrentIndex(method->findData(QStringLiteral("sudo")));
         QCOMPARE(dialog.host().vars().value(QStringLiteral("ansible_become_method")).toString(),
@@ -126,7 +139,7 @@ private slots:
     {
         engine::Host doas = suHost();
         doas.setVar(QStringLiteral("ansible_become_method"), QStringLiteral("doas"));
-        HostEditorDialog dialog(doas, {QStringLiteral("all")});
+        HostEditorDialog dialog(setupFor(doas));
         QCOMPARE(methodBox(dialog)->currentData().toString(), QStringLiteral("doas"));
         QCOMPARE(becomeVars(dialog.host()), becomeVars(doas));
         const auto target = targetOf(dialog.host());

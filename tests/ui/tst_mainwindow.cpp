@@ -178,7 +178,12 @@ void TestMainWindow::runsExecOnLocalhost()
     QTRY_VERIFY(QFile::exists(exported));
     QFile file(exported);
     QVERIFY(file.open(QIODevice::ReadOnly));
-    const QJsonArray json = QJsonDocument::fromJson(file.readAll()).array();
+    const QJsonObject doc = QJsonDocument::fromJson(file.readAll()).object();
+    const QJsonObject runInfo = doc.value(QStringLiteral("run")).toObject();
+    QCOMPARE(runInfo.value(QStringLiteral("tool")).toString(), QStringLiteral("Exec"));
+    QCOMPARE(runInfo.value(QStringLiteral("mode")).toString(), QStringLiteral("run"));
+    QVERIFY(!runInfo.value(QStringLiteral("started")).toString().isEmpty());
+    const QJsonArray json = doc.value(QStringLiteral("results")).toArray();
     QCOMPARE(json.size(), 1);
     QCOMPARE(json.first().toObject(), row.result.toJson());
 
@@ -192,16 +197,52 @@ void TestMainWindow::runsExecOnLocalhost()
 
     // The README screenshots come from tst_mainwindow_tools (a run on several hosts).
 
+    // Issue 19 item 4: the history shows the mode and the arguments, and can be searched.
+    HistoryView* history = window.historyView();
+    QCOMPARE(history->model()->index(0, HistoryModel::CheckColumn).data().toString(),
+             QStringLiteral("run"));
+    QVERIFY(history->model()
+                ->index(0, HistoryModel::ArgsColumn)
+                .data()
+                .toString()
+                .contains(QStringLiteral("hello-hostdeck")));
+    // The Tool column shows the whole tool name.
+    QVERIFY(history->table()->columnWidth(HistoryModel::ToolColumn) >
+            history->table()->fontMetrics().horizontalAdvance(QStringLiteral("Exec.run")));
+    history->searchField()->setText(QStringLiteral("no-such-run"));
+    QCOMPARE(history->shownCount(), 0);
+    QVERIFY(!history->rerunButton()->isEnabled());
+    history->searchField()->setText(QStringLiteral("hello-hostdeck"));
+    QCOMPARE(history->shownCount(), 1);
+    history->table()->selectRow(0);
+
+    // Re-run from history works whatever the palette's search hides, and asks first because
+    // Exec.run changes hosts; No runs nothing.
+    window.palette()->searchField()->setText(QStringLiteral("Facts"));
+    window.prompts()->setNextConfirm(false);
+    QTest::mouseClick(history->findChild<QPushButton*>(QStringLiteral("historyRerun")),
+                      Qt::LeftButton);
+    QTRY_VERIFY(window.prompts()->asked().size() > 0);
+    const QString question = window.prompts()->asked().constLast();
+    QVERIFY2(question.startsWith(QStringLiteral("confirm: ")), qPrintable(question));
+    QVERIFY2(question.contains(QStringLiteral("hello-hostdeck")), qPrintable(question));
+    QVERIFY2(question.contains(QStringLiteral("localhost")), qPrintable(question));
+    QTest::qWait(300);
+    QCOMPARE(finished.size(), 1);
+    QVERIFY(!window.isRunning());
+
     // Re-run from history: same method, same args, a second history entry.
-    QTest::mouseClick(window.historyView()->findChild<QPushButton*>(QStringLiteral("historyRerun")),
+    window.prompts()->setNextConfirm(true);
+    QTest::mouseClick(history->findChild<QPushButton*>(QStringLiteral("historyRerun")),
                       Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 30000);
+    QVERIFY(!window.prompts()->asked().constLast().contains(QStringLiteral("not among")));
     QTRY_COMPARE(window.historyView()->model()->rowCount(), 2);
     {
         // The re-run is the same call on the same targets, and it really ran again.
-        auto history = engine::RunHistory::open(o.historyPath);
-        QVERIFY(history.ok());
-        const auto runs = (*history)->runs();
+        auto stored = engine::RunHistory::open(o.historyPath);
+        QVERIFY(stored.ok());
+        const auto runs = (*stored)->runs();
         QVERIFY(runs.ok());
         QCOMPARE(runs->size(), 2);
         const engine::HistoryRun& rerun = runs->first(); // newest first
@@ -215,8 +256,8 @@ void TestMainWindow::runsExecOnLocalhost()
         QCOMPARE(rerun.check, original.check);
         QCOMPARE(rerun.pattern, original.pattern);
         QCOMPARE(rerun.hosts, QStringList{QStringLiteral("localhost")});
-        QTRY_VERIFY((*history)->run(rerun.id)->finished);
-        const auto results = (*history)->results(rerun.id);
+        QTRY_VERIFY((*stored)->run(rerun.id)->finished);
+        const auto results = (*stored)->results(rerun.id);
         QVERIFY(results.ok());
         QCOMPARE(results->size(), 1);
         QVERIFY(results->first()

@@ -311,7 +311,12 @@ void TestUiModels::exports()
     const QList<engine::HostResult> results{
         okResult(QStringLiteral("a,1"), QJsonObject{{QStringLiteral("x"), 1}}),
         failed(QStringLiteral("b"), engine::ErrorKind::Remote, QStringLiteral("said \"no\""))};
-    const QJsonArray json = QJsonDocument::fromJson(ResultExport::toJson(results)).array();
+    const QJsonObject run{{QStringLiteral("tool"), QStringLiteral("Exec")},
+                          {QStringLiteral("method"), QStringLiteral("run")},
+                          {QStringLiteral("mode"), QStringLiteral("check")}};
+    const QJsonObject doc = QJsonDocument::fromJson(ResultExport::toJson(results, run)).object();
+    QCOMPARE(doc.value(QStringLiteral("run")).toObject(), run); // what ran travels with it
+    const QJsonArray json = doc.value(QStringLiteral("results")).toArray();
     QCOMPARE(json.size(), 2);
     QCOMPARE(json.at(0).toObject(), results.at(0).toJson()); // the CLI's shape
     QCOMPARE(json.at(1).toObject(), results.at(1).toJson());
@@ -331,6 +336,11 @@ void TestUiModels::exports()
         "b,failed,false,0.030,\"remote: said \"\"no\"\"\",,\"said \"\"no\"\"\"\r\n"
         "\"'=2+3\",unreachable,false,0.030,connect: line one line two,,"
         "\"line one\nline two\"\r\n";
+    // With run information: `# key: value` lines first, check mode named in the status.
+    const QStringList withRun = QString::fromUtf8(ResultExport::toCsv(results, run))
+                                    .split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
+    QVERIFY(withRun.contains(QStringLiteral("# tool: Exec")));
+    QVERIFY(withRun.contains(QStringLiteral("# mode: check")));
     QTemporaryDir dir;
     QVERIFY(ResultExport::write(file, dir.filePath(QStringLiteral("r.csv"))).ok());
     QFile written(dir.filePath(QStringLiteral("r.csv")));

@@ -1,5 +1,7 @@
 #include "history/HistoryModel.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QLocale>
 
@@ -27,7 +29,43 @@ QString outcome(const engine::HistoryRun& run)
            QObject::tr(" in %1 s").arg(s.value(QStringLiteral("elapsed")).toDouble(), 0, 'f', 2);
 }
 
+QString shortValue(const QJsonValue& value)
+{
+    QString text;
+    if (value.isString())
+        text = value.toString();
+    else if (value.isArray()) {
+        QStringList items;
+        for (const QJsonValue& item : value.toArray())
+            items << (item.isString() ? item.toString() : shortValue(item));
+        text = items.join(QLatin1Char(' '));
+    } else
+        text = QString::fromUtf8(QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact))
+                   .mid(1)
+                   .chopped(1);
+    text.replace(QLatin1Char('\n'), QStringLiteral("⏎"));
+    return text.size() > 48 ? text.left(47) + QChar(0x2026) : text;
+}
+
+bool hadFailures(const engine::HistoryRun& run)
+{
+    const QJsonObject& s = run.summary;
+    for (const char* key : {"failed", "unreachable", "timed_out"}) {
+        if (s.value(QLatin1String(key)).toInt() > 0)
+            return true;
+    }
+    return false;
+}
+
 } // namespace
+
+QString HistoryModel::argsText(const QJsonObject& args)
+{
+    QStringList parts;
+    for (auto it = args.begin(); it != args.end(); ++it)
+        parts << it.key() + QLatin1Char('=') + shortValue(it.value());
+    return parts.join(QStringLiteral("  "));
+}
 
 HistoryModel::HistoryModel(QObject* parent) : QAbstractTableModel(parent) {}
 
@@ -64,6 +102,18 @@ QVariant HistoryModel::data(const QModelIndex& index, int role) const
     const engine::HistoryRun& run = m_runs.at(index.row());
     if (role == RunIdRole)
         return run.id;
+    if (role == FailedRole)
+        return hadFailures(run);
+    if (role == CheckRole)
+        return run.check;
+    if (role == OriginRole)
+        return run.origin;
+    if (role == SearchTextRole)
+        return QStringList{
+            run.toolMethod(), run.check ? tr("check") : tr("run"), run.origin,
+            run.pattern,      run.hosts.join(QLatin1Char(' ')),    argsText(run.args),
+            outcome(run)}
+            .join(QLatin1Char(' '));
     if (role != Qt::DisplayRole && role != Qt::ToolTipRole)
         return {};
     switch (index.column()) {
@@ -72,7 +122,15 @@ QVariant HistoryModel::data(const QModelIndex& index, int role) const
     case ToolColumn:
         return run.toolMethod();
     case CheckColumn:
-        return run.check ? tr("check") : QString();
+        if (role == Qt::ToolTipRole)
+            return run.check ? tr("A dry run: nothing was changed") : tr("A real run");
+        return run.check ? tr("check") : tr("run");
+    case OriginColumn:
+        return run.origin.isEmpty() ? tr("gui") : run.origin;
+    case ArgsColumn:
+        return role == Qt::ToolTipRole
+                   ? QString::fromUtf8(QJsonDocument(run.args).toJson(QJsonDocument::Indented))
+                   : argsText(run.args);
     case TargetsColumn: {
         const QString pattern =
             run.pattern.isEmpty() ? run.hosts.join(QLatin1Char(',')) : run.pattern;
@@ -98,6 +156,10 @@ QVariant HistoryModel::headerData(int section, Qt::Orientation orientation, int 
         return tr("Tool");
     case CheckColumn:
         return tr("Mode");
+    case OriginColumn:
+        return tr("From");
+    case ArgsColumn:
+        return tr("Arguments");
     case TargetsColumn:
         return tr("Targets");
     case OutcomeColumn:

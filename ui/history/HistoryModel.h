@@ -6,7 +6,8 @@
 
 namespace hostdeck::ui {
 
-/// Stored runs, newest first: time, tool, targets, outcome.
+/// Stored runs, newest first: time, tool, mode (run or check), origin, targets, arguments,
+/// outcome.
 class HistoryModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -15,15 +16,23 @@ public:
     {
         TimeColumn,
         ToolColumn,
-        CheckColumn,
+        CheckColumn, ///< "Mode": run or check
+        OriginColumn,
         TargetsColumn,
+        ArgsColumn,
         OutcomeColumn,
         ColumnCount
     };
     enum Role
     {
-        RunIdRole = Qt::UserRole + 1
+        RunIdRole = Qt::UserRole + 1,
+        SearchTextRole, ///< everything a search matches: tool, mode, origin, hosts, arguments
+        FailedRole,     ///< the run had failed, unreachable or timed out hosts
+        CheckRole,
+        OriginRole
     };
+    /// The arguments on one line (`argv=sh -c … cwd=/tmp`), long values shortened.
+    static QString argsText(const QJsonObject& args);
 
     explicit HistoryModel(QObject* parent = nullptr);
 

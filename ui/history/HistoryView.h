@@ -4,7 +4,11 @@
 
 #include <QWidget>
 
+class QComboBox;
 class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSortFilterProxyModel;
 class QTableView;
 
 namespace hostdeck::engine {
@@ -15,11 +19,23 @@ namespace hostdeck::ui {
 
 class HistoryModel;
 
-/// The history list: every stored run, newest first; reopen its results or run it again.
+/// The history list: every stored run, newest first, searchable (tool, hosts, arguments,
+/// outcome) and filterable (failed runs, dry runs, where they came from); reopen a run's results
+/// or run it again.
 class HistoryView : public QWidget
 {
     Q_OBJECT
 public:
+    enum class Filter
+    {
+        All,
+        Failed,
+        Check,
+        Gui,
+        Cli,
+        Template
+    };
+
     explicit HistoryView(QWidget* parent = nullptr);
 
     /// `history` may be null; `problem` then says why (e.g. a corrupt database).
@@ -27,17 +43,30 @@ public:
     void refresh();
     QTableView* table() const { return m_table; }
     HistoryModel* model() const { return m_model; }
+    QLineEdit* searchField() const { return m_search; }
+    QComboBox* filterBox() const { return m_filter; }
+    QPushButton* rerunButton() const { return m_rerun; }
+    /// Rows the search and filter show.
+    int shownCount() const;
     /// The run of the current row (id 0 when none).
     engine::HistoryRun currentRun() const;
+    /// Selects the stored run `id` (clearing a search that hides it); false when it is not there.
+    bool selectRun(qint64 id);
 
 signals:
     void reopenRequested(qint64 historyId);
     void rerunRequested(const hostdeck::engine::HistoryRun& run);
 
 private:
+    void updateButtons();
+
     engine::RunHistory* m_history = nullptr;
     HistoryModel* m_model;
+    QSortFilterProxyModel* m_proxy;
     QTableView* m_table;
+    QLineEdit* m_search;
+    QComboBox* m_filter;
+    QPushButton* m_rerun;
     QLabel* m_status;
 };
 

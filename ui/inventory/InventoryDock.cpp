@@ -1,17 +1,13 @@
 #include "inventory/InventoryDock.h"
 
 #include "inventory/CredentialStore.h"
-#include "inventory/HostEditorDialog.h"
 #include "inventory/HostPattern.h"
+#include "inventory/InventoryDockData.h"
 #include "inventory/InventoryFile.h"
-#include "inventory/InventoryImport.h"
 #include "inventory/InventoryModel.h"
-#include "inventory/VariablesTable.h"
 #include "prompts/Prompts.h"
 
 #include <QAction>
-#include <QDialog>
-#include <QDialogButtonBox>
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QLineEdit>
@@ -25,12 +21,6 @@ namespace hostdeck::ui {
 
 using engine::Inventory;
 
-struct InventoryDock::Data
-{
-    Inventory inventory;
-    engine::CredentialStore* store = nullptr;
-};
-
 const engine::Inventory& InventoryDock::inventory() const
 {
     return m_data->inventory;
@@ -41,30 +31,14 @@ engine::CredentialStore* InventoryDock::credentialStore() const
     return m_data->store;
 }
 
-void InventoryDock::emitTest(const engine::Host& host)
-{
-    // The host as edited (maybe not saved yet), resolved exactly as a run would resolve it.
-    Inventory copy = m_data->inventory;
-    if (copy.hasHost(host.name())) {
-        if (engine::Host* existing = copy.host(host.name()))
-            *existing = host;
-    } else {
-        copy.addHost(host);
-    }
-    engine::Result<engine::HostTarget> target =
-        engine::TargetFactory::forHost(copy, host.name(), m_settings);
-    if (!target) {
-        m_prompts->inform(tr("Cannot test %1").arg(host.name()), target.error().message, true);
-        return;
-    }
-    emit testConnectionRequested(*target);
-}
-
 InventoryDock::InventoryDock(Prompts* prompts, engine::CredentialStore* store, QWidget* parent)
     : QDockWidget(tr("Inventory"), parent), m_data(std::make_unique<Data>()), m_prompts(prompts),
       m_model(new InventoryModel(this)), m_proxy(new QSortFilterProxyModel(this)),
       m_view(new QTreeView(this)), m_filter(new QLineEdit(this)),
-      m_recentMenu(new QMenu(tr("Open &recent"), this))
+      m_recentMenu(new QMenu(tr("Open &recent"), this)),
+      m_importMenu(new QMenu(tr("&Import hosts"), this)),
+      m_moveMenu(new QMenu(tr("&Move to group"), this)),
+      m_copyMenu(new QMenu(tr("&Copy to group"), this))
 {
     m_data->store = store;
     m_model->setInventory(&m_data->inventory);
@@ -75,12 +49,20 @@ InventoryDock::InventoryDock(Prompts* prompts, engine::CredentialStore* store, Q
     m_view->setObjectName(QStringLiteral("inventoryTree"));
     m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_view->setUniformRowHeights(true);
+    // Hosts are dragged onto groups (Ctrl: copy, else move).
+    m_view->setDragEnabled(true);
+    m_view->setAcceptDrops(true);
+    m_view->setDropIndicatorShown(true);
+    m_view->setDragDropMode(QAbstractItemView::DragDrop);
+    m_view->setDefaultDropAction(Qt::MoveAction);
     // Not ResizeToContents: that re-measures every row on every state change of every host.
     m_view->header()->resizeSection(InventoryModel::NameColumn, 200);
     m_view->expandAll();
     m_filter->setPlaceholderText(tr("Filter: name or pattern (web*, db:&prod)"));
     m_filter->setClearButtonEnabled(true);
     m_filter->setObjectName(QStringLiteral("inventoryFilter"));
+    m_moveMenu->setObjectName(QStringLiteral("moveToGroupMenu"));
+    m_copyMenu->setObjectName(QStringLiteral("copyToGroupMenu"));
 
     auto* body = new QWidget(this);
     auto* layout = new QVBoxLayout(body);
@@ -91,8 +73,10 @@ InventoryDock::InventoryDock(Prompts* prompts, engine::CredentialStore* store, Q
     layout->addWidget(m_view);
     setWidget(body);
     buildActions();
-    for (QAction* action : m_view->actions())
-        toolbar->addAction(action);
+    for (QAction* action : m_view->actions()) {
+        if (!action->isSeparator() && !action->menu())
+            toolbar->addAction(action);
+    }
 
     // The filter accepts host patterns: what the pattern selects stays visible (with its groups).
     connect(m_filter, &QLineEdit::textChanged, this, [this](const QString& text) {
@@ -116,57 +100,93 @@ InventoryDock::InventoryDock(Prompts* prompts, engine::CredentialStore* store, Q
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             [this] { emit selectionPatternChanged(selectionPattern()); });
     connect(m_view, &QTreeView::activated, this, &InventoryDock::editCurrent);
+    // A drop is applied after the drag ends (the view is still inside it when the model says).
+    connect(m_model, &InventoryModel::hostsDropped, this,
+            [this](const QList<Membership::HostRef>& hosts, const QString& group, bool copy) {
+                QMetaObject::invokeMethod(
+                    this,
+                    [this, hosts, group, copy] {
+                        if (engine::Status moved = moveHosts(hosts, group, copy); !moved)
+                            m_prompts->inform(tr("Cannot change the groups"), moved.error().message,
+                                              true);
+                    },
+                    Qt::QueuedConnection);
+            });
+    setModified(false);
 }
 
 InventoryDock::~InventoryDock() = default;
 
+QAction* InventoryDock::addAction(const QString& name, const QString& text, QKeySequence shortcut,
+                                  std::function<void()> slot)
+{
+    auto* action = new QAction(text, this);
+    action->setObjectName(name);
+    action->setShortcut(shortcut);
+    connect(action, &QAction::triggered, this, std::move(slot));
+    return action;
+}
+
 void InventoryDock::buildActions()
 {
-    auto add = [this](const QString& text, QKeySequence shortcut, void (InventoryDock::*slot)()) {
-        auto* action = new QAction(text, this);
-        action->setShortcut(shortcut);
-        connect(action, &QAction::triggered, this, slot);
-        return action;
-    };
-    QAction* newAction = add(tr("&New inventory"), QKeySequence::New, &InventoryDock::newInventory);
-    QAction* openAction = add(tr("&Open inventory…"), QKeySequence::Open, &InventoryDock::open);
-    QAction* saveAction = new QAction(tr("&Save inventory"), this);
-    saveAction->setShortcut(QKeySequence::Save);
-    connect(saveAction, &QAction::triggered, this, [this] { save(false); });
-    QAction* saveAsAction = new QAction(tr("Save inventory &as…"), this);
-    saveAsAction->setShortcut(QKeySequence::SaveAs);
-    connect(saveAsAction, &QAction::triggered, this, [this] { save(true); });
-    QAction* importAction =
-        add(tr("&Import hosts…"), QKeySequence(Qt::CTRL | Qt::Key_I), &InventoryDock::import);
+    QAction* newAction = addAction(QStringLiteral("newInventoryAction"), tr("&New inventory"),
+                                   QKeySequence::New, [this] {
+                                       guardUnsaved([this](bool proceed) {
+                                           if (proceed)
+                                               newInventory();
+                                       });
+                                   });
+    QAction* openAction = addAction(QStringLiteral("openInventoryAction"), tr("&Open inventory…"),
+                                    QKeySequence::Open, [this] { open(); });
+    QAction* saveAction = addAction(QStringLiteral("saveInventoryAction"), tr("&Save inventory"),
+                                    QKeySequence::Save, [this] { save(false); });
+    QAction* saveAsAction =
+        addAction(QStringLiteral("saveInventoryAsAction"), tr("Save inventory &as…"),
+                  QKeySequence::SaveAs, [this] { save(true); });
+    m_importMenu->setObjectName(QStringLiteral("importMenu"));
+    m_importMenu->addAction(addAction(
+        QStringLiteral("importSshConfigAction"), tr("From an &ssh config…"),
+        QKeySequence(Qt::CTRL | Qt::Key_I), [this] { importAs(engine::ImportFormat::SshConfig); }));
+    m_importMenu->addAction(addAction(QStringLiteral("importAnsibleAction"),
+                                      tr("From an &Ansible inventory (YAML or INI)…"), {},
+                                      [this] { importAs(engine::ImportFormat::AnsibleYaml); }));
+    m_importMenu->addAction(addAction(QStringLiteral("importReemoteAction"),
+                                      tr("From a &Reemote inventory (JSON)…"), {},
+                                      [this] { importAs(engine::ImportFormat::Reemote); }));
     m_fileActions = {newAction,  openAction,   m_recentMenu->menuAction(),
-                     saveAction, saveAsAction, importAction};
+                     saveAction, saveAsAction, m_importMenu->menuAction()};
 
-    QAction* addHostAction =
-        add(tr("Add host"), QKeySequence(Qt::CTRL | Qt::Key_H), &InventoryDock::addHost);
-    QAction* addGroupAction =
-        add(tr("Add group"), QKeySequence(Qt::CTRL | Qt::Key_G), &InventoryDock::addGroup);
-    QAction* editAction = add(tr("Edit"), QKeySequence(Qt::Key_F2), &InventoryDock::editCurrent);
-    QAction* removeAction = add(tr("Remove"), QKeySequence::Delete, &InventoryDock::removeCurrent);
-    QAction* testAction = new QAction(tr("Test connection"), this);
-    testAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
-    connect(testAction, &QAction::triggered, this, [this] {
-        const QModelIndex index = m_proxy->mapToSource(m_view->currentIndex());
-        if (!index.isValid() ||
-            InventoryModel::NodeKind(index.data(InventoryModel::KindRole).toInt()) ==
-                InventoryModel::NodeKind::Group)
-            return;
-        if (auto resolved = resolve(index.data(InventoryModel::NameRole).toString());
-            resolved && !resolved->hosts.isEmpty())
-            emit testConnectionRequested(resolved->hosts.constFirst());
-        else if (!resolved)
-            m_prompts->inform(tr("Cannot test"), resolved.error().message, true);
-    });
-    for (QAction* action : {addHostAction, addGroupAction, editAction, removeAction, testAction}) {
+    const QList<QAction*> treeActions{
+        addAction(QStringLiteral("addHostAction"), tr("Add host"),
+                  QKeySequence(Qt::CTRL | Qt::Key_H), [this] { addHost(); }),
+        addAction(QStringLiteral("addGroupAction"), tr("Add group"),
+                  QKeySequence(Qt::CTRL | Qt::Key_G), [this] { addGroup(); }),
+        addAction(QStringLiteral("editAction"), tr("Edit"), QKeySequence(Qt::Key_F2),
+                  [this] { editCurrent(); }),
+        addAction(QStringLiteral("removeAction"), tr("Remove"), QKeySequence::Delete,
+                  [this] { removeCurrent(); }),
+        // Ctrl+T is the template editor's; a connection test is Ctrl+Shift+T.
+        addAction(QStringLiteral("testConnectionAction"), tr("Test connection"),
+                  QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T), [this] { testCurrent(); }),
+    };
+    for (QAction* action : treeActions) {
         action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
         m_view->addAction(action);
     }
+    auto* separator = new QAction(this);
+    separator->setSeparator(true);
+    m_view->addAction(separator);
+    m_view->addAction(m_moveMenu->menuAction());
+    m_view->addAction(m_copyMenu->menuAction());
+    QAction* ungroup = addAction(QStringLiteral("removeFromGroupAction"),
+                                 tr("Remove from this group"), {}, [this] { removeFromGroup(); });
+    m_view->addAction(ungroup);
     m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
+    connect(m_moveMenu, &QMenu::aboutToShow, this, &InventoryDock::rebuildGroupMenus);
+    connect(m_copyMenu, &QMenu::aboutToShow, this, &InventoryDock::rebuildGroupMenus);
+    connect(this, &InventoryDock::inventoryChanged, this, &InventoryDock::rebuildGroupMenus);
     rebuildRecentMenu();
+    rebuildGroupMenus();
 }
 
 engine::Result<engine::ResolvedTargets> InventoryDock::resolve(const QString& pattern) const
@@ -189,6 +209,54 @@ QString InventoryDock::selectionPattern() const
     return names.join(QLatin1Char(':'));
 }
 
+QStringList InventoryDock::selectedHosts() const
+{
+    QStringList hosts;
+    for (const QModelIndex& index :
+         m_view->selectionModel()->selectedRows(InventoryModel::NameColumn)) {
+        const auto kind = InventoryModel::NodeKind(index.data(InventoryModel::KindRole).toInt());
+        const QString name = index.data(InventoryModel::NameRole).toString();
+        if (kind == InventoryModel::NodeKind::Host && !hosts.contains(name))
+            hosts << name;
+    }
+    return hosts;
+}
+
+void InventoryDock::selectHosts(const QStringList& hosts)
+{
+    m_filter->clear();
+    m_view->expandAll();
+    QItemSelection selection;
+    QModelIndex first;
+    for (const QString& host : hosts) {
+        const QModelIndex index = m_proxy->mapFromSource(m_model->findHost(host));
+        if (!index.isValid())
+            continue;
+        selection.select(index, index.siblingAtColumn(InventoryModel::ColumnCount - 1));
+        if (!first.isValid())
+            first = index;
+    }
+    m_view->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
+    if (first.isValid())
+        m_view->selectionModel()->setCurrentIndex(first, QItemSelectionModel::NoUpdate);
+}
+
+QString InventoryDock::currentGroup() const
+{
+    const QModelIndex index = m_view->currentIndex();
+    if (!index.isValid() || !m_view->selectionModel()->isSelected(index))
+        return {};
+    const auto kind = InventoryModel::NodeKind(index.data(InventoryModel::KindRole).toInt());
+    return kind == InventoryModel::NodeKind::Group
+               ? index.data(InventoryModel::NameRole).toString()
+               : index.data(InventoryModel::ParentGroupRole).toString();
+}
+
+QString InventoryDock::displayName() const
+{
+    return m_path.isEmpty() ? tr("untitled") : QFileInfo(m_path).fileName();
+}
+
 void InventoryDock::setRecentFiles(const QStringList& files)
 {
     m_recent = files;
@@ -203,8 +271,7 @@ engine::Status InventoryDock::openFile(const QString& path)
     m_data->inventory = std::move(*loaded);
     m_data->inventory.ensureId();
     m_path = QFileInfo(path).absoluteFilePath();
-    m_model->setInventory(&m_data->inventory);
-    m_view->expandAll();
+    refreshTree();
     rememberRecent(m_path);
     setModified(false);
     emit inventoryChanged();
@@ -227,7 +294,7 @@ void InventoryDock::newInventory()
     m_data->inventory = Inventory();
     m_data->inventory.ensureId();
     m_path.clear();
-    m_model->setInventory(&m_data->inventory);
+    refreshTree();
     setModified(false);
     emit inventoryChanged();
 }
@@ -237,229 +304,66 @@ void InventoryDock::setHostState(const QString& host, HostState state, const QSt
     m_model->setHostState(host, state, message);
 }
 
+void InventoryDock::guardUnsaved(std::function<void(bool)> then)
+{
+    if (!m_modified) {
+        then(true);
+        return;
+    }
+    m_prompts->askUnsaved(tr("Unsaved inventory"),
+                          tr("The inventory %1 has unsaved changes. Save them?").arg(displayName()),
+                          this, [this, then](Prompts::Unsaved answer) {
+                              switch (answer) {
+                              case Prompts::Unsaved::Save:
+                                  save(false, then);
+                                  return;
+                              case Prompts::Unsaved::Discard:
+                                  then(true);
+                                  return;
+                              case Prompts::Unsaved::Cancel:
+                                  then(false);
+                                  return;
+                              }
+                          });
+}
+
 void InventoryDock::open()
 {
-    m_prompts->askOpenFile(tr("Open inventory"), tr("Inventories (*.yml *.yaml);;All files (*)"),
-                           this, [this](const QString& path) {
-                               if (path.isEmpty())
-                                   return;
-                               if (engine::Status opened = openFile(path); !opened)
-                                   m_prompts->inform(tr("Cannot open inventory"),
-                                                     opened.error().message, true);
-                           });
+    guardUnsaved([this](bool proceed) {
+        if (!proceed)
+            return;
+        m_prompts->askOpenFile(
+            tr("Open inventory"), tr("Inventories (*.yml *.yaml *.ini);;All files (*)"), this,
+            [this](const QString& path) {
+                if (path.isEmpty())
+                    return;
+                if (engine::Status opened = openFile(path); !opened)
+                    m_prompts->inform(tr("Cannot open inventory"), opened.error().message, true);
+            });
+    });
 }
 
-void InventoryDock::save(bool as)
+void InventoryDock::save(bool as, std::function<void(bool)> done)
 {
-    if (!as && !m_path.isEmpty()) {
-        if (engine::Status saved = saveFile(m_path); !saved)
+    auto finish = [this, done](const engine::Status& saved) {
+        if (!saved)
             m_prompts->inform(tr("Cannot save inventory"), saved.error().message, true);
-        return;
-    }
+        else
+            emit statusMessage(tr("Saved %1").arg(m_path));
+        if (done)
+            done(saved.ok());
+    };
+    if (!as && !m_path.isEmpty())
+        return finish(saveFile(m_path));
     m_prompts->askSaveFile(
         tr("Save inventory"), m_path.isEmpty() ? QStringLiteral("inventory.yml") : m_path,
-        tr("Inventories (*.yml *.yaml)"), this, [this](const QString& path) {
-            if (path.isEmpty())
-                return;
-            if (engine::Status saved = saveFile(path); !saved)
-                m_prompts->inform(tr("Cannot save inventory"), saved.error().message, true);
-        });
-}
-
-void InventoryDock::import()
-{
-    m_prompts->askOpenFile(
-        tr("Import hosts from an ssh config or an Ansible inventory"),
-        tr("All files (*);;Ansible YAML (*.yml *.yaml);;Ansible INI (*.ini *.cfg hosts)"), this,
-        [this](const QString& path) {
-            if (path.isEmpty())
-                return;
-            const QString base = QFileInfo(path).fileName();
-            const engine::ImportFormat format =
-                base.endsWith(QStringLiteral(".yml")) || base.endsWith(QStringLiteral(".yaml"))
-                    ? engine::ImportFormat::AnsibleYaml
-                : base == QStringLiteral("config") || base.contains(QStringLiteral("ssh"))
-                    ? engine::ImportFormat::SshConfig
-                    : engine::ImportFormat::AnsibleIni;
-            auto imported = engine::InventoryImport::importFile(format, path);
-            if (!imported) {
-                m_prompts->inform(tr("Import failed"), imported.error().message, true);
+        tr("Inventories (*.yml *.yaml)"), this, [this, done, finish](const QString& path) {
+            if (path.isEmpty()) {
+                if (done)
+                    done(false);
                 return;
             }
-            int added = 0;
-            for (const engine::Host& host : imported->inventory.hosts()) {
-                const QStringList groups = imported->inventory.groupsOf(host.name());
-                QString group = Inventory::allGroup();
-                for (const QString& g : groups) {
-                    if (g != Inventory::allGroup() && g != Inventory::ungroupedGroup())
-                        group = g;
-                }
-                m_data->inventory.addHost(host, group);
-                if (group != Inventory::allGroup())
-                    (void)m_data->inventory.addChild(Inventory::allGroup(), group);
-                ++added;
-            }
-            // Group variables ([group:vars]) and nesting come along; what is here already wins.
-            for (const engine::Group& importedGroup : imported->inventory.groups()) {
-                if (importedGroup.name == Inventory::ungroupedGroup())
-                    continue;
-                engine::Group& mine = m_data->inventory.ensureGroup(importedGroup.name);
-                for (auto it = importedGroup.vars.cbegin(); it != importedGroup.vars.cend(); ++it)
-                    mine.vars.insert(it.key(), mine.vars.value(it.key(), it.value()));
-                for (const QString& child : importedGroup.children)
-                    (void)m_data->inventory.addChild(importedGroup.name, child);
-            }
-            m_model->setInventory(&m_data->inventory);
-            m_view->expandAll();
-            setModified(true);
-            emit inventoryChanged();
-            QStringList issues;
-            for (const engine::ImportIssue& issue : imported->issues)
-                issues << issue.toString();
-            emit statusMessage(tr("Imported %n host(s) from %1", nullptr, added).arg(path));
-            if (!issues.isEmpty())
-                m_prompts->inform(tr("Import notes"),
-                                  tr("Not imported:\n%1").arg(issues.join(QLatin1Char('\n'))));
-        });
-}
-
-void InventoryDock::addHost()
-{
-    QStringList groups{Inventory::allGroup()};
-    for (const engine::Group& group : m_data->inventory.groups()) {
-        if (group.name != Inventory::allGroup() && group.name != Inventory::ungroupedGroup())
-            groups << group.name;
-    }
-    auto* dialog = new HostEditorDialog(engine::Host(), groups, this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &HostEditorDialog::testRequested, this,
-            [this](const engine::Host& host) { emitTest(host); });
-    connect(dialog, &QDialog::accepted, this, [this, dialog] {
-        const engine::Host host = dialog->host();
-        if (m_data->inventory.hasHost(host.name())) {
-            m_prompts->inform(tr("Host exists"),
-                              tr("There is already a host called %1.").arg(host.name()), true);
-            return;
-        }
-        m_data->inventory.ensureId();
-        m_data->inventory.addHost(host, dialog->group());
-        if (dialog->group() != Inventory::allGroup())
-            (void)m_data->inventory.addChild(Inventory::allGroup(), dialog->group());
-        for (auto& [secretKind, secret] : dialog->takeSecrets()) {
-            m_data->store->store(m_data->inventory.id(), host.name(), secretKind, std::move(secret),
-                                 this, [this](engine::Status stored) {
-                                     emit statusMessage(stored ? tr("Secret stored in the keychain")
-                                                               : stored.error().message);
-                                 });
-        }
-        m_model->setInventory(&m_data->inventory);
-        m_view->expandAll();
-        setModified(true);
-        emit inventoryChanged();
-    });
-    dialog->open();
-}
-
-void InventoryDock::addGroup()
-{
-    m_prompts->askText(tr("Add group"), tr("Group name:"), this, [this](const QString& name) {
-        if (name.isEmpty() || m_data->inventory.hasGroup(name))
-            return;
-        m_data->inventory.ensureGroup(name);
-        (void)m_data->inventory.addChild(Inventory::allGroup(), name);
-        m_model->setInventory(&m_data->inventory);
-        m_view->expandAll();
-        setModified(true);
-        emit inventoryChanged();
-    });
-}
-
-void InventoryDock::editCurrent()
-{
-    const QModelIndex index = m_proxy->mapToSource(m_view->currentIndex());
-    const QString name = index.data(InventoryModel::NameRole).toString();
-    const auto kind = InventoryModel::NodeKind(index.data(InventoryModel::KindRole).toInt());
-    if (!index.isValid() || kind == InventoryModel::NodeKind::Local)
-        return;
-    if (kind == InventoryModel::NodeKind::Group) {
-        auto* dialog = new QDialog(this);
-        dialog->setAttribute(Qt::WA_DeleteOnClose);
-        dialog->setWindowTitle(tr("Group %1").arg(name));
-        auto* vars = new VariablesTable(dialog);
-        vars->setVariables(m_data->inventory.group(name)->vars);
-        auto* buttons =
-            new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, dialog);
-        auto* layout = new QVBoxLayout(dialog);
-        layout->addWidget(vars);
-        layout->addWidget(buttons);
-        connect(buttons, &QDialogButtonBox::accepted, dialog, &QDialog::accept);
-        connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
-        connect(dialog, &QDialog::accepted, this, [this, name, vars] {
-            if (engine::Group* group = m_data->inventory.group(name)) {
-                group->vars = vars->variables();
-                setModified(true);
-                emit inventoryChanged();
-            }
-        });
-        dialog->open();
-        return;
-    }
-    const engine::Host* host = m_data->inventory.host(name);
-    if (!host)
-        return;
-    auto* dialog = new HostEditorDialog(*host, {}, this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &HostEditorDialog::testRequested, this,
-            [this](const engine::Host& edited) { emitTest(edited); });
-    connect(dialog, &QDialog::accepted, this, [this, dialog, name] {
-        const engine::Host edited = dialog->host();
-        if (edited.name() != name) {
-            if (engine::Status renamed = m_data->inventory.renameHost(name, edited.name());
-                !renamed) {
-                m_prompts->inform(tr("Cannot rename"), renamed.error().message, true);
-                return;
-            }
-            m_data->store->renameTarget(m_data->inventory.id(), name, edited.name(), this,
-                                        [](engine::Status) {});
-        }
-        if (engine::Host* target = m_data->inventory.host(edited.name()))
-            *target = edited;
-        for (auto& [secretKind, secret] : dialog->takeSecrets())
-            m_data->store->store(m_data->inventory.id(), edited.name(), secretKind,
-                                 std::move(secret), this, [this](engine::Status stored) {
-                                     emit statusMessage(stored ? tr("Secret stored in the keychain")
-                                                               : stored.error().message);
-                                 });
-        m_model->setInventory(&m_data->inventory);
-        m_view->expandAll();
-        setModified(true);
-        emit inventoryChanged();
-    });
-    dialog->open();
-}
-
-void InventoryDock::removeCurrent()
-{
-    const QModelIndex index = m_proxy->mapToSource(m_view->currentIndex());
-    const QString name = index.data(InventoryModel::NameRole).toString();
-    const auto kind = InventoryModel::NodeKind(index.data(InventoryModel::KindRole).toInt());
-    if (!index.isValid() || kind == InventoryModel::NodeKind::Local)
-        return;
-    m_prompts->confirm(
-        tr("Remove"), tr("Remove %1 and its stored secrets?").arg(name), this,
-        [this, name, kind](bool yes) {
-            if (!yes)
-                return;
-            const engine::Status removed = kind == InventoryModel::NodeKind::Group
-                                               ? m_data->inventory.removeGroup(name)
-                                               : m_data->inventory.removeHost(name);
-            if (!removed)
-                return m_prompts->inform(tr("Cannot remove"), removed.error().message, true);
-            m_data->store->removeTarget(m_data->inventory.id(), name, this, [](engine::Status) {});
-            m_model->setInventory(&m_data->inventory);
-            m_view->expandAll();
-            setModified(true);
-            emit inventoryChanged();
+            finish(saveFile(path));
         });
 }
 
@@ -477,8 +381,12 @@ void InventoryDock::rebuildRecentMenu()
     m_recentMenu->clear();
     for (const QString& path : std::as_const(m_recent)) {
         m_recentMenu->addAction(path, this, [this, path] {
-            if (engine::Status opened = openFile(path); !opened)
-                m_prompts->inform(tr("Cannot open inventory"), opened.error().message, true);
+            guardUnsaved([this, path](bool proceed) {
+                if (!proceed)
+                    return;
+                if (engine::Status opened = openFile(path); !opened)
+                    m_prompts->inform(tr("Cannot open inventory"), opened.error().message, true);
+            });
         });
     }
     m_recentMenu->setEnabled(!m_recent.isEmpty());
@@ -486,9 +394,28 @@ void InventoryDock::rebuildRecentMenu()
 
 void InventoryDock::setModified(bool modified)
 {
+    const bool changed = modified != m_modified;
     m_modified = modified;
-    const QString name = m_path.isEmpty() ? tr("untitled") : QFileInfo(m_path).fileName();
-    setWindowTitle(tr("Inventory — %1%2").arg(name, modified ? QStringLiteral(" *") : QString()));
+    setWindowTitle(
+        tr("Inventory — %1%2").arg(displayName(), modified ? QStringLiteral(" *") : QString()));
+    if (changed)
+        emit modifiedChanged(modified);
+}
+
+void InventoryDock::refreshTree()
+{
+    m_model->setInventory(&m_data->inventory);
+    m_view->expandAll();
+}
+
+QStringList InventoryDock::groupNames() const
+{
+    QStringList groups;
+    for (const engine::Group& group : m_data->inventory.groups()) {
+        if (group.name != Inventory::allGroup() && group.name != Inventory::ungroupedGroup())
+            groups << group.name;
+    }
+    return groups;
 }
 
 } // namespace hostdeck::ui

@@ -1,6 +1,11 @@
 #include "inventory/InventoryModel.h"
 
 #include <QApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMimeData>
+#include <QSet>
 #include <QStyle>
 
 namespace hostdeck::ui {
@@ -219,6 +224,8 @@ QVariant InventoryModel::data(const QModelIndex& index, int role) const
         return node->name;
     if (role == StateRole)
         return isHost ? int(state.state) : QVariant();
+    if (role == ParentGroupRole)
+        return node->parent && node->parent != m_root.get() ? node->parent->name : QString();
     const engine::Host* host = isHost && m_inventory ? m_inventory->host(node->name) : nullptr;
     switch (role) {
     case Qt::DisplayRole:
@@ -290,6 +297,92 @@ QVariant InventoryModel::headerData(int section, Qt::Orientation orientation, in
     default:
         return {};
     }
+}
+
+} // namespace hostdeck::ui
+
+namespace hostdeck::ui {
+
+Qt::ItemFlags InventoryModel::flags(const QModelIndex& index) const
+{
+    if (!index.isValid())
+        return Qt::ItemIsDropEnabled; // the top level: out of a group
+    Qt::ItemFlags flags = QAbstractItemModel::flags(index);
+    switch (nodeOf(index)->kind) {
+    case NodeKind::Host:
+        return flags | Qt::ItemIsDragEnabled;
+    case NodeKind::Group:
+        return flags | Qt::ItemIsDropEnabled;
+    case NodeKind::Local:
+        break;
+    }
+    return flags;
+}
+
+QStringList InventoryModel::mimeTypes() const
+{
+    return {mimeType()};
+}
+
+QMimeData* InventoryModel::mimeData(const QModelIndexList& indexes) const
+{
+    QJsonArray hosts;
+    QSet<QString> seen;
+    for (const QModelIndex& index : indexes) {
+        const Node* node = nodeOf(index);
+        if (!index.isValid() || node->kind != NodeKind::Host)
+            continue;
+        const QString group = index.data(ParentGroupRole).toString();
+        if (seen.contains(node->name + QLatin1Char('\x1f') + group))
+            continue;
+        seen.insert(node->name + QLatin1Char('\x1f') + group);
+        hosts.append(
+            QJsonObject{{QStringLiteral("host"), node->name}, {QStringLiteral("group"), group}});
+    }
+    if (hosts.isEmpty())
+        return nullptr;
+    auto* data = new QMimeData;
+    data->setData(mimeType(), QJsonDocument(hosts).toJson(QJsonDocument::Compact));
+    return data;
+}
+
+bool InventoryModel::canDropMimeData(const QMimeData* data, Qt::DropAction action, int, int,
+                                     const QModelIndex& parent) const
+{
+    if (!data || !data->hasFormat(mimeType()) ||
+        (action != Qt::MoveAction && action != Qt::CopyAction))
+        return false;
+    return !parent.isValid() || nodeOf(parent)->kind == NodeKind::Group;
+}
+
+bool InventoryModel::dropMimeData(const QMimeData* data, Qt::DropAction action, int row, int column,
+                                  const QModelIndex& parent)
+{
+    if (!canDropMimeData(data, action, row, column, parent))
+        return false;
+    QList<Membership::HostRef> hosts;
+    for (const QJsonValue& value : QJsonDocument::fromJson(data->data(mimeType())).array()) {
+        const QJsonObject entry = value.toObject();
+        hosts << Membership::HostRef{entry.value(QStringLiteral("host")).toString(),
+                                     entry.value(QStringLiteral("group")).toString()};
+    }
+    if (hosts.isEmpty())
+        return false;
+    emit hostsDropped(hosts, parent.isValid() ? nodeOf(parent)->name : QString(),
+                      action == Qt::CopyAction);
+    // The dock edits the inventory and resets the model; removeRows (not implemented) refuses,
+    // so a move never takes rows out of the view on its own.
+    return true;
+}
+
+Qt::DropActions InventoryModel::supportedDropActions() const
+{
+    return Qt::MoveAction | Qt::CopyAction;
+}
+
+Qt::DropActions InventoryModel::supportedDragActions() const
+{
+    return Qt::MoveAction | Qt::CopyAction;
 }
 
 } // namespace hostdeck::ui

@@ -2,6 +2,7 @@
 
 #include "inventory/HostState.h"
 #include "inventory/Inventory.h"
+#include "inventory/Membership.h"
 #include "runner/TargetFactory.h"
 
 #include <QAbstractItemModel>
@@ -14,7 +15,8 @@ namespace hostdeck::ui {
 
 /// One generic tree over an inventory: the local machine, then the groups under `all` (child
 /// groups, then hosts), then the hosts in no group. A host in several groups appears under each.
-/// Per-host connection state comes from the engine.
+/// Per-host connection state comes from the engine. Hosts can be dragged onto a group (or to the
+/// top level, out of their group): the model only says so (hostsDropped); the dock edits.
 class InventoryModel final : public QAbstractItemModel
 {
     Q_OBJECT
@@ -36,8 +38,10 @@ public:
     {
         KindRole = Qt::UserRole + 1,
         NameRole,
-        StateRole
+        StateRole,
+        ParentGroupRole ///< the group a node is shown under ("" at the top level)
     };
+    static QString mimeType() { return QStringLiteral("application/x-hostdeck-hosts"); }
 
     static QString localHostName() { return engine::TargetFactory::localHostName(); }
 
@@ -58,6 +62,20 @@ public:
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation,
                         int role = Qt::DisplayRole) const override;
+    Qt::ItemFlags flags(const QModelIndex& index) const override;
+    QStringList mimeTypes() const override;
+    QMimeData* mimeData(const QModelIndexList& indexes) const override;
+    bool canDropMimeData(const QMimeData* data, Qt::DropAction action, int row, int column,
+                         const QModelIndex& parent) const override;
+    bool dropMimeData(const QMimeData* data, Qt::DropAction action, int row, int column,
+                      const QModelIndex& parent) override;
+    Qt::DropActions supportedDropActions() const override;
+    Qt::DropActions supportedDragActions() const override;
+
+signals:
+    /// Hosts were dropped on `group` ("" = the top level: out of the group they came from).
+    void hostsDropped(const QList<hostdeck::ui::Membership::HostRef>& hosts, const QString& group,
+                      bool copy);
 
 private:
     struct Node

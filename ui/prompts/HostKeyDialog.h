@@ -3,17 +3,21 @@
 #include "ssh/HostKeyDecider.h"
 
 #include <QDialog>
+#include <QHash>
 
 #include <functional>
 
-class QTableWidget;
+class QTreeWidget;
+class QTreeWidgetItem;
 
 namespace hostdeck::ui {
 
-/// Unknown host keys to review: host (with a checkbox), key type and SHA256 fingerprint per row;
-/// accept once, accept and save to known_hosts, or reject — for the checked rows, else the
-/// selected ones, else all of them. Keys that
-/// arrive while it is open join the table. Closing it rejects whatever is left.
+/// Unknown host keys to review, grouped by key: one top row per fingerprint (key type, SHA256,
+/// how many hosts presented it), under it the hosts by their inventory name (with the address
+/// they were reached at, and whether the key is a jump host's), sorted by name. Checking a key
+/// checks its hosts. Accept once, accept and save to known_hosts, or reject — for the checked
+/// hosts, else the selected ones (a selected key: all its hosts), else all of them. Keys that
+/// arrive while it is open join the tree. Closing it rejects whatever is left.
 class HostKeyDialog : public QDialog
 {
     Q_OBJECT
@@ -24,17 +28,22 @@ public:
     void addQuestion(const engine::HostKeyQuestion& question,
                      std::function<void(engine::HostKeyDecision)> reply);
     int pendingCount() const { return int(m_replies.size()); }
-    /// Answers the checked rows, else the selected rows, else every row.
+    /// Answers the checked hosts, else the selected ones, else every host.
     void decide(engine::HostKeyDecision decision);
-    /// Checks the row of `host:port` (for the keyboard-less review in tests and scripts).
-    bool setChecked(const QString& hostPort, bool checked);
+    /// Checks the row of a host, by inventory name or `address:port`.
+    bool setChecked(const QString& host, bool checked);
+    QTreeWidget* tree() const { return m_tree; }
 
 protected:
     void done(int result) override;
 
 private:
-    QTableWidget* m_table;
-    QList<std::function<void(engine::HostKeyDecision)>> m_replies;
+    QTreeWidgetItem* keyItem(const engine::HostKeyQuestion& question);
+    void updateKeyItem(QTreeWidgetItem* key);
+
+    QTreeWidget* m_tree;
+    quint64 m_nextId = 1;
+    QHash<quint64, std::function<void(engine::HostKeyDecision)>> m_replies;
 };
 
 } // namespace hostdeck::ui

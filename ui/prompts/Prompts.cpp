@@ -145,9 +145,9 @@ void Prompts::fileDialog(bool save, const QString& title, const QString& suggest
 }
 
 void Prompts::askOpenFile(const QString& title, const QString& filter, QObject* context,
-                          std::function<void(QString)> reply)
+                          std::function<void(QString)> reply, const QString& directory)
 {
-    fileDialog(false, title, QString(), filter, context, std::move(reply));
+    fileDialog(false, title, directory, filter, context, std::move(reply));
 }
 
 void Prompts::askSaveFile(const QString& title, const QString& suggested, const QString& filter,
@@ -187,6 +187,29 @@ void Prompts::confirm(const QString& title, const QString& text, QObject* contex
     connect(box, &QMessageBox::finished, this, [guard, reply](int result) {
         if (guard)
             reply(result == QMessageBox::Yes);
+    });
+    box->open();
+}
+
+void Prompts::askUnsaved(const QString& title, const QString& text, QObject* context,
+                         std::function<void(Unsaved)> reply)
+{
+    record(QStringLiteral("unsaved: ") + text);
+    if (answerFromQueue<Unsaved>(m_unsavedAnswers, context, reply))
+        return;
+    auto* box =
+        new QMessageBox(QMessageBox::Warning, title, text,
+                        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, m_window);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setDefaultButton(QMessageBox::Save);
+    QPointer<QObject> guard(context);
+    connect(box, &QMessageBox::finished, this, [box, guard, reply](int) {
+        if (!guard)
+            return;
+        const QMessageBox::StandardButton button = box->standardButton(box->clickedButton());
+        reply(button == QMessageBox::Save      ? Unsaved::Save
+              : button == QMessageBox::Discard ? Unsaved::Discard
+                                               : Unsaved::Cancel);
     });
     box->open();
 }

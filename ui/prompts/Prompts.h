@@ -33,6 +33,14 @@ class Prompts : public QObject
 {
     Q_OBJECT
 public:
+    /// The answer to "save your changes?"; Cancel (the default) keeps everything as it is.
+    enum class Unsaved
+    {
+        Cancel,
+        Save,
+        Discard
+    };
+
     explicit Prompts(QWidget* window, QObject* parent = nullptr);
     ~Prompts() override;
 
@@ -47,6 +55,7 @@ public:
     void setNextFileName(const QString& path) { m_fileAnswers.push_back(path); }
     void setNextText(const QString& text) { m_textAnswers.push_back(text); }
     void setNextConfirm(bool yes) { m_confirmAnswers.push_back(yes); }
+    void setNextUnsaved(Unsaved answer) { m_unsavedAnswers.push_back(answer); }
     /// Every question asked so far ("hostkey: host SHA256:..", "message: ...", ...), for tests.
     const QStringList& asked() const { return m_asked; }
 
@@ -56,13 +65,16 @@ public:
                    std::function<void(std::optional<engine::SecretBuffer>)> reply);
     /// Empty string: cancelled.
     void askOpenFile(const QString& title, const QString& filter, QObject* context,
-                     std::function<void(QString)> reply);
+                     std::function<void(QString)> reply, const QString& directory = {});
     void askSaveFile(const QString& title, const QString& suggested, const QString& filter,
                      QObject* context, std::function<void(QString)> reply);
     void askText(const QString& title, const QString& label, QObject* context,
                  std::function<void(QString)> reply);
     void confirm(const QString& title, const QString& text, QObject* context,
                  std::function<void(bool)> reply);
+    /// "`what` has unsaved changes": save, discard or cancel (the default button is Save).
+    void askUnsaved(const QString& title, const QString& text, QObject* context,
+                    std::function<void(Unsaved)> reply);
     /// Informational: never waits for an answer.
     void inform(const QString& title, const QString& text, bool warning = false);
 
@@ -84,6 +96,7 @@ private:
     std::deque<QString> m_fileAnswers;
     std::deque<QString> m_textAnswers;
     std::deque<bool> m_confirmAnswers;
+    std::deque<Unsaved> m_unsavedAnswers;
     QStringList m_asked;
     QPointer<HostKeyDialog> m_hostKeyDialog;
 };

@@ -2,21 +2,30 @@
 
 #include "results/RunResultsModel.h"
 
+#include <QAbstractProxyModel>
+
 #include <algorithm>
 
 namespace hostdeck::ui {
 
 GroupedResultsModel::GroupedResultsModel(QObject* parent) : QAbstractTableModel(parent) {}
 
-void GroupedResultsModel::setSourceModel(RunResultsModel* source)
+void GroupedResultsModel::setSourceModel(QAbstractItemModel* rows)
 {
-    if (m_source)
-        disconnect(m_source, nullptr, this, nullptr);
-    m_source = source;
-    if (source) {
-        connect(source, &QAbstractItemModel::rowsInserted, this, &GroupedResultsModel::rebuild);
-        connect(source, &QAbstractItemModel::dataChanged, this, &GroupedResultsModel::rebuild);
-        connect(source, &QAbstractItemModel::modelReset, this, &GroupedResultsModel::rebuild);
+    if (m_rows)
+        disconnect(m_rows, nullptr, this, nullptr);
+    m_rows = rows;
+    // The results behind the rows (through any proxies).
+    QAbstractItemModel* source = rows;
+    while (auto* proxy = qobject_cast<QAbstractProxyModel*>(source))
+        source = proxy->sourceModel();
+    m_source = qobject_cast<RunResultsModel*>(source);
+    if (rows) {
+        connect(rows, &QAbstractItemModel::rowsInserted, this, &GroupedResultsModel::rebuild);
+        connect(rows, &QAbstractItemModel::rowsRemoved, this, &GroupedResultsModel::rebuild);
+        connect(rows, &QAbstractItemModel::dataChanged, this, &GroupedResultsModel::rebuild);
+        connect(rows, &QAbstractItemModel::modelReset, this, &GroupedResultsModel::rebuild);
+        connect(rows, &QAbstractItemModel::layoutChanged, this, &GroupedResultsModel::rebuild);
     }
     rebuild();
 }
@@ -35,8 +44,9 @@ void GroupedResultsModel::rebuild()
     beginResetModel();
     m_groups.clear();
     QHash<QString, int> bySignature;
-    if (m_source && m_active) {
-        for (int r = 0; r < m_source->rowCount(); ++r) {
+    if (m_source && m_rows && m_active) {
+        for (int shown = 0; shown < m_rows->rowCount(); ++shown) {
+            const int r = m_rows->index(shown, 0).data(RunResultsModel::RowRole).toInt();
             const RunResultsModel::Row& row = m_source->row(r);
             if (!row.done)
                 continue;
@@ -85,9 +95,10 @@ QVariant GroupedResultsModel::data(const QModelIndex& index, int role) const
     case CountColumn:
         return int(group.sourceRows.size());
     case StatusColumn:
-        return ResultText::statusName(ResultText::status(first.result));
+        return ResultText::statusName(ResultText::status(first.result),
+                                      m_source->isCheck() || first.result.check);
     case SummaryColumn:
-        return ResultText::summary(first.result);
+        return ResultText::summary(first.result, m_source->toolMethod());
     case HostsColumn:
         return role == Qt::ToolTipRole ? hosts.join(QLatin1Char('\n'))
                                        : hosts.join(QStringLiteral(", "));

@@ -7,8 +7,10 @@ namespace hostdeck::ui {
 
 class RunResultsModel;
 
-/// "Group identical results": the finished hosts of a run folded by identical outcome (status
-/// and value, or error) into one row with a count and the host list. Follows its source.
+/// "Group identical results": the finished hosts of a run folded by identical outcome (what the
+/// user reads: status and value without timings, or the error) into one row with a count and the
+/// host list. Its rows come from a RunResultsModel or a filter over one, so the grouped view
+/// shows what the table's filter shows. Follows its source.
 class GroupedResultsModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -28,7 +30,8 @@ public:
     };
 
     explicit GroupedResultsModel(QObject* parent = nullptr);
-    void setSourceModel(RunResultsModel* source);
+    /// `rows`: a RunResultsModel, or a proxy (ResultsFilterModel) over one.
+    void setSourceModel(QAbstractItemModel* rows);
     /// Only an active model follows its source (the grouped view is hidden most of the time,
     /// and regrouping on every batch of a big run is wasted work on the GUI thread).
     void setActive(bool active);
@@ -47,6 +50,7 @@ private:
     };
     void rebuild();
 
+    QPointer<QAbstractItemModel> m_rows;
     QPointer<RunResultsModel> m_source;
     QList<Group> m_groups;
     bool m_active = true;

@@ -1,5 +1,8 @@
 #include "results/ResultText.h"
 
+#include "results/SummaryRules.h"
+
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -96,6 +99,22 @@ QColor ResultText::statusColor(Status status, bool darkPalette)
     return {};
 }
 
+QString ResultText::summary(const engine::HostResult& result, const QString& toolMethod,
+                            int maxLength)
+{
+    const QString tool = toolMethod.section(QLatin1Char('.'), 0, 0);
+    const QString method = toolMethod.section(QLatin1Char('.'), 1);
+    const QString format = result.ok && !toolMethod.isEmpty()
+                               ? SummaryRules::builtIn().formatFor(tool, method)
+                               : QString();
+    if (format.isEmpty())
+        return summary(result, maxLength);
+    QString text = SummaryRules::apply(format, result.value).simplified();
+    if (text.size() > maxLength)
+        text = text.left(maxLength - 1) + QChar(0x2026);
+    return text;
+}
+
 QString ResultText::summary(const engine::HostResult& result, int maxLength)
 {
     QString text;
@@ -116,6 +135,15 @@ QString ResultText::summary(const engine::HostResult& result, int maxLength)
         text = result.value.toString().section(QLatin1Char('\n'), 0, 0);
     } else if (result.value.isNull() || result.value.isUndefined()) {
         text = QStringLiteral("null");
+    } else if (const QJsonObject value = result.value.toObject();
+               value.value(QStringLiteral("message")).isString() ||
+               value.value(QStringLiteral("msg")).isString()) {
+        text = value.value(QStringLiteral("message"))
+                   .toString(value.value(QStringLiteral("msg")).toString());
+    } else if (value.value(QStringLiteral("path")).isString()) {
+        text = value.value(QStringLiteral("path")).toString() + QStringLiteral(": ") +
+               (value.value(QStringLiteral("changed")).toBool() ? QStringLiteral("changed")
+                                                                : QStringLiteral("no change"));
     } else {
         text = QString::fromUtf8(QJsonDocument::fromVariant(QVariantList{result.value.toVariant()})
                                      .toJson(QJsonDocument::Compact))
@@ -128,15 +156,33 @@ QString ResultText::summary(const engine::HostResult& result, int maxLength)
     return text;
 }
 
+namespace {
+
+/// The value without timings (a `duration` key at any depth): they differ between otherwise
+/// identical results.
+QJsonValue withoutTimings(const QJsonValue& value)
+{
+    if (value.isObject()) {
+        QJsonObject object = value.toObject();
+        object.remove(QStringLiteral("duration"));
+        for (auto it = object.begin(); it != object.end(); ++it)
+            it.value() = withoutTimings(it.value());
+        return object;
+    }
+    if (value.isArray()) {
+        QJsonArray array = value.toArray();
+        for (auto it = array.begin(); it != array.end(); ++it)
+            *it = withoutTimings(*it);
+        return array;
+    }
+    return value;
+}
+
+} // namespace
+
 QString ResultText::signature(const engine::HostResult& result)
 {
-    // What the user reads: timings differ between identical results, so they do not count.
-    QJsonValue shown = result.value;
-    if (shown.isObject()) {
-        QJsonObject object = shown.toObject();
-        object.remove(QStringLiteral("duration"));
-        shown = object;
-    }
+    const QJsonValue shown = withoutTimings(result.value);
     const QString value =
         result.ok
             ? QString::fromUtf8(QJsonDocument::fromVariant(QVariantList{shown.toVariant()})

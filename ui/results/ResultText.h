@@ -33,9 +33,14 @@ public:
     static QString statusName(Status status, bool check = false);
     static bool isFailure(Status status);
     static QColor statusColor(Status status, bool darkPalette);
-    /// One line: the first line of stdout, a scalar value, compact JSON, or "kind: message".
+    /// One line: the tool method's summary rule (SummaryRules) when `toolMethod` has one, else
+    /// the first line of stdout, a scalar value, the path or message, compact JSON; for a
+    /// failure "kind: message".
     static QString summary(const engine::HostResult& result, int maxLength = 200);
-    /// What makes two results "identical" for grouping: status + value or error message.
+    static QString summary(const engine::HostResult& result, const QString& toolMethod,
+                           int maxLength = 200);
+    /// What makes two results "identical" for grouping: what the user reads — status and value
+    /// (without timings such as `duration`, at any depth) or the error.
     static QString signature(const engine::HostResult& result);
     static QString duration(qint64 ms);
 };

@@ -55,6 +55,7 @@ void RunResultsModel::addEvents(const QList<engine::RunEvent>& events)
         switch (event.type) {
         case Type::RunStarted: {
             m_runClock.start();
+            m_startedAt = QDateTime::currentDateTime();
             m_info = event.info;
             m_check = event.info.value(QStringLiteral("options"))
                           .toObject()
@@ -73,6 +74,10 @@ void RunResultsModel::addEvents(const QList<engine::RunEvent>& events)
             const int at = m_byHost.value(event.host);
             m_rows[at].phase = event.phase;
             m_rows[at].phaseAtMs = event.timeMs;
+            if (event.phase == engine::HostPhase::Connecting && m_rows[at].connectAtMs < 0)
+                m_rows[at].connectAtMs = event.timeMs;
+            if (event.phase == engine::HostPhase::Running && m_rows[at].runAtMs < 0)
+                m_rows[at].runAtMs = event.timeMs;
             if (event.phase != engine::HostPhase::Pending && m_rows[at].startedAtMs < 0)
                 m_rows[at].startedAtMs = event.timeMs;
             first = std::min(first, at);
@@ -84,6 +89,9 @@ void RunResultsModel::addEvents(const QList<engine::RunEvent>& events)
             break;
         case Type::HostResult:
             results << event.record;
+            // Every target has its row from run.started.
+            if (const int at = m_byHost.value(event.host, -1); at >= 0)
+                m_rows[at].endAtMs = event.timeMs;
             break;
         case Type::StepResult:
         case Type::RunFinished:
@@ -165,6 +173,36 @@ void RunResultsModel::addOutput(const QList<engine::HostOutput>& output)
         emit outputAppended(host);
 }
 
+void RunResultsModel::setRunInfo(const QJsonObject& info, const QDateTime& startedAt)
+{
+    m_info = info;
+    m_startedAt = startedAt;
+    m_check = info.value(QStringLiteral("options"))
+                  .toObject()
+                  .value(QStringLiteral("check"))
+                  .toBool(m_check);
+}
+
+QString RunResultsModel::toolMethod() const
+{
+    const QJsonObject plan = m_info.value(QStringLiteral("plan")).toObject();
+    const QString tool = plan.value(QStringLiteral("tool")).toString();
+    const QString method = plan.value(QStringLiteral("method")).toString();
+    return tool.isEmpty() || method.isEmpty() ? QString() : tool + QLatin1Char('.') + method;
+}
+
+qint64 RunResultsModel::spanMs() const
+{
+    qint64 span = 0;
+    for (const Row& row : m_rows)
+        span = std::max({span, row.endAtMs, row.runAtMs, row.connectAtMs});
+    if (m_runClock.isValid())
+        for (const Row& row : m_rows)
+            if (!row.done && row.startedAtMs >= 0)
+                span = std::max(span, m_runClock.elapsed());
+    return span;
+}
+
 void RunResultsModel::setDarkPalette(bool dark)
 {
     if (dark == m_dark)
@@ -229,6 +267,8 @@ QVariant RunResultsModel::data(const QModelIndex& index, int role) const
         return int(status);
     if (role == HostRole)
         return row.result.host;
+    if (role == RowRole)
+        return index.row();
     const bool display = role == Qt::DisplayRole || role == Qt::ToolTipRole;
     switch (index.column()) {
     case HostColumn:
@@ -268,7 +308,7 @@ QVariant RunResultsModel::data(const QModelIndex& index, int role) const
         break;
     case SummaryColumn:
         if (display || role == SortRole)
-            return row.done ? ResultText::summary(row.result)
+            return row.done ? ResultText::summary(row.result, toolMethod())
                             : row.stdoutText.trimmed().section(QLatin1Char('\n'), -1);
         break;
     default:

@@ -5,6 +5,7 @@
 #include "runner/RunEvent.h"
 
 #include <QAbstractTableModel>
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QHash>
 
@@ -30,7 +31,8 @@ public:
     {
         SortRole = Qt::UserRole + 1,
         StatusRole,
-        HostRole
+        HostRole,
+        RowRole ///< the row in this model (what a proxy row stands for)
     };
 
     struct Row
@@ -40,6 +42,9 @@ public:
         engine::HostPhase phase = engine::HostPhase::Pending;
         qint64 phaseAtMs = 0;    ///< run time the phase began
         qint64 startedAtMs = -1; ///< run time the host left `pending`
+        qint64 connectAtMs = -1; ///< run time it began connecting (and starting its agent)
+        qint64 runAtMs = -1;     ///< run time its program began
+        qint64 endAtMs = -1;     ///< run time its record arrived
         QString stdoutText;
         QString stderrText;
         QList<QJsonValue> progress;
@@ -61,7 +66,14 @@ public:
     void setCheck(bool check) { m_check = check; }
     /// The run's start info (targets, plan, options) from run.started; empty for old runs.
     const QJsonObject& runInfo() const { return m_info; }
-    void setRunInfo(const QJsonObject& info) { m_info = info; }
+    /// A run from the history: its stored start info (check mode follows its options).
+    void setRunInfo(const QJsonObject& info, const QDateTime& startedAt);
+    /// When run.started arrived (the history's time for a stored run).
+    QDateTime startedAt() const { return m_startedAt; }
+    /// "Tool.method" of the run's plan (for the per-tool summaries); empty when unknown.
+    QString toolMethod() const;
+    /// The longest run time a row knows (the timeline's scale), in ms.
+    qint64 spanMs() const;
 
     const Row& row(int index) const { return m_rows.at(index); }
     int rowOf(const QString& host) const { return m_byHost.value(host, -1); }
@@ -87,6 +99,7 @@ private:
     bool m_dark = false;
     bool m_check = false;
     QJsonObject m_info;
+    QDateTime m_startedAt;
     QElapsedTimer m_runClock; ///< started at run.started: elapsed time of running hosts
 };
 

@@ -4,6 +4,7 @@
 #include "results/ResultDetailView.h"
 #include "results/ResultsFilterModel.h"
 #include "results/RunResultsModel.h"
+#include "results/RunTimeline.h"
 #include "runner/EngineClient.h"
 
 #include <QCheckBox>
@@ -13,8 +14,10 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QStackedWidget>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 #include <QToolButton>
@@ -45,6 +48,7 @@ RunView::RunView(QWidget* parent)
       m_hostFilter(new QLineEdit(this)),
       m_groupBox(new QCheckBox(tr("&Group identical results"), this)),
       m_exportButton(new QToolButton(this)), m_stack(new QStackedWidget(this)),
+      m_views(new QTabWidget(this)), m_timeline(new RunTimeline(this)),
       m_table(makeTable(this, QStringLiteral("resultsTable"))),
       m_groupTable(makeTable(this, QStringLiteral("groupedTable"))),
       m_detail(new ResultDetailView(this)), m_splitter(new QSplitter(Qt::Vertical, this)),
@@ -57,7 +61,6 @@ RunView::RunView(QWidget* parent)
     m_model->setDarkPalette(palette().color(QPalette::Base).lightness() < 128);
     m_filter->setSourceModel(m_model);
     m_grouped->setActive(false);
-    m_grouped->setSourceModel(m_model);
     m_detail->setModel(m_model);
     m_table->setModel(m_filter);
     m_table->setSortingEnabled(true);
@@ -87,11 +90,23 @@ RunView::RunView(QWidget* parent)
 
     m_stack->addWidget(m_table);
     m_stack->addWidget(m_groupTable);
-    m_splitter->addWidget(m_stack);
+    m_timeline->setModel(m_model);
+    auto* timelineScroll = new QScrollArea(this);
+    timelineScroll->setWidget(m_timeline);
+    timelineScroll->setWidgetResizable(true);
+    timelineScroll->setFrameShape(QFrame::NoFrame);
+    m_views->setObjectName(QStringLiteral("runViewTabs"));
+    m_views->setDocumentMode(true);
+    m_views->addTab(m_stack, tr("Hosts"));
+    m_views->addTab(timelineScroll, tr("Timeline"));
+    m_splitter->addWidget(m_views);
     m_splitter->addWidget(m_detail);
-    m_splitter->setStretchFactor(0, 3);
-    m_splitter->setStretchFactor(1, 2);
+    m_splitter->setStretchFactor(0, 1);
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setChildrenCollapsible(false);
     m_splitter->setObjectName(QStringLiteral("runSplitter"));
+    // The detail pane shows a value tree or output: never a sliver of three rows.
+    m_detail->setMinimumHeight(fontMetrics().height() * 6);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -100,6 +115,18 @@ RunView::RunView(QWidget* parent)
 
     connect(m_filterBox, &QComboBox::currentIndexChanged, this,
             [this](int index) { m_filter->setMode(ResultsFilterModel::Mode(index)); });
+    // The grouped view groups what the filter shows.
+    m_grouped->setSourceModel(m_filter);
+    connect(m_timeline, &RunTimeline::hostClicked, this, [this](const QString& host) {
+        m_views->setCurrentIndex(0);
+        if (m_groupBox->isChecked())
+            m_groupBox->setChecked(false);
+        if (!selectHost(host)) { // hidden by the filter: show every host
+            m_filterBox->setCurrentIndex(0);
+            m_hostFilter->clear();
+            selectHost(host);
+        }
+    });
     connect(m_hostFilter, &QLineEdit::textChanged, m_filter,
             &QSortFilterProxyModel::setFilterFixedString);
     connect(m_groupBox, &QCheckBox::toggled, this, [this](bool on) {
@@ -124,9 +151,49 @@ RunView::RunView(QWidget* parent)
 
 void RunView::attach(engine::RunHandle* run)
 {
+    m_run = run;
+    m_finished = false;
     connect(run, &engine::RunHandle::events, m_model, &RunResultsModel::addEvents);
     connect(run, &engine::RunHandle::finished, m_ticker, &QTimer::stop);
+    connect(run, &engine::RunHandle::finished, this, [this] {
+        m_finished = true;
+        m_timeline->update();
+    });
+    connect(m_ticker, &QTimer::timeout, m_timeline, qOverload<>(&QWidget::update));
     m_ticker->start();
+}
+
+QList<engine::HostResult> RunView::shownResults() const
+{
+    QList<engine::HostResult> results;
+    for (int row = 0; row < m_filter->rowCount(); ++row) {
+        const int source = m_filter->index(row, 0).data(RunResultsModel::RowRole).toInt();
+        if (m_model->row(source).done)
+            results << m_model->row(source).result;
+    }
+    return results;
+}
+
+QString RunView::shownDescription() const
+{
+    QString text = m_filterBox->currentText().toLower();
+    if (!m_hostFilter->text().isEmpty())
+        text += tr(", host names containing \"%1\"").arg(m_hostFilter->text());
+    return text;
+}
+
+void RunView::showEvent(QShowEvent* event)
+{
+    if (!m_sized && m_splitter->height() > 0) {
+        // First shown: the table and the detail share the height (a restored state may differ).
+        m_sized = true;
+        const QList<int> sizes = m_splitter->sizes();
+        if (sizes.size() == 2 && sizes.at(1) < m_detail->minimumHeight() + 10) {
+            const int total = sizes.at(0) + sizes.at(1);
+            m_splitter->setSizes({total / 2, total - total / 2});
+        }
+    }
+    QWidget::showEvent(event);
 }
 
 bool RunView::selectHost(const QString& host)

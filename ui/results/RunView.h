@@ -1,5 +1,8 @@
 #pragma once
 
+#include "runner/HostResult.h"
+
+#include <QPointer>
 #include <QWidget>
 
 class QCheckBox;
@@ -7,6 +10,7 @@ class QComboBox;
 class QLineEdit;
 class QSplitter;
 class QStackedWidget;
+class QTabWidget;
 class QTableView;
 class QTimer;
 class QToolButton;
@@ -21,9 +25,10 @@ class GroupedResultsModel;
 class ResultDetailView;
 class ResultsFilterModel;
 class RunResultsModel;
+class RunTimeline;
 
-/// One run's results: the filterable, sortable host table (or the grouped view), and the detail
-/// pane of the selected host. Owns the run's model.
+/// One run's results: the filterable, sortable host table (or the grouped view), the run's
+/// timeline, and the detail pane of the selected host. Owns the run's model.
 class RunView : public QWidget
 {
     Q_OBJECT
@@ -39,6 +44,14 @@ public:
     QSplitter* splitter() const { return m_splitter; }
     QComboBox* filterBox() const { return m_filterBox; }
     QCheckBox* groupBox() const { return m_groupBox; }
+    QLineEdit* hostFilter() const { return m_hostFilter; }
+    QTabWidget* viewTabs() const { return m_views; }
+    RunTimeline* timeline() const { return m_timeline; }
+    /// The finished hosts the view shows (the filter applied), in the table's order.
+    QList<engine::HostResult> shownResults() const;
+    /// What the filter shows, in words ("failed only", "all hosts, names matching web").
+    QString shownDescription() const;
+    bool isRunning() const { return m_run && !m_finished; }
 
     /// Shows `run`'s events as they arrive (rows from the start, elapsed time while it runs).
     void attach(engine::RunHandle* run);
@@ -54,6 +67,7 @@ protected:
 
 private:
     void onCurrentChanged();
+    void showEvent(QShowEvent* event) override;
 
     RunResultsModel* m_model;
     ResultsFilterModel* m_filter;
@@ -63,6 +77,11 @@ private:
     QCheckBox* m_groupBox;
     QToolButton* m_exportButton;
     QStackedWidget* m_stack;
+    QTabWidget* m_views;
+    RunTimeline* m_timeline;
+    QPointer<QObject> m_run;
+    bool m_finished = false;
+    bool m_sized = false;
     QTableView* m_table;
     QTableView* m_groupTable;
     ResultDetailView* m_detail;

@@ -11,12 +11,14 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpressionValidator>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableView>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace hostdeck::ui {
@@ -25,7 +27,8 @@ TemplateDeployPane::TemplateDeployPane(QWidget* parent)
     : QWidget(parent), m_dest(new QLineEdit(this)), m_mode(new QLineEdit(this)),
       m_owner(new QLineEdit(this)), m_group(new QLineEdit(this)),
       m_backup(new QCheckBox(tr("&Backup the old file"), this)), m_forks(new QSpinBox(this)),
-      m_hosts(new QListWidget(this)), m_diffButton(new QPushButton(tr("&Diff"), this)),
+      m_hosts(new QListWidget(this)), m_byGroup(new QToolButton(this)),
+      m_diffButton(new QPushButton(tr("&Diff"), this)),
       m_deployButton(new QPushButton(tr("De&ploy"), this)), m_status(new QLabel(this)),
       m_model(new TemplateOutcomeModel(this)), m_table(new QTableView(this)),
       m_diff(new QPlainTextEdit(this))
@@ -63,9 +66,31 @@ TemplateDeployPane::TemplateDeployPane(QWidget* parent)
     buttons->addWidget(m_diffButton);
     buttons->addWidget(m_deployButton);
     buttons->addStretch(1);
+    // The host list gets room for a dozen rows; All, None and By group check many at once.
+    m_hosts->setMinimumHeight(m_hosts->fontMetrics().height() * 12);
+    auto* all = new QToolButton(this);
+    all->setText(tr("&All"));
+    all->setObjectName(QStringLiteral("checkAllHosts"));
+    all->setToolTip(tr("Check every inventory host"));
+    auto* none = new QToolButton(this);
+    none->setText(tr("N&one"));
+    none->setObjectName(QStringLiteral("checkNoHosts"));
+    m_byGroup->setText(tr("By &group"));
+    m_byGroup->setObjectName(QStringLiteral("checkByGroup"));
+    m_byGroup->setToolTip(tr("Check the hosts of a group"));
+    m_byGroup->setPopupMode(QToolButton::InstantPopup);
+    m_byGroup->setMenu(new QMenu(m_byGroup));
+    connect(all, &QToolButton::clicked, this, [this] { checkAll(true); });
+    connect(none, &QToolButton::clicked, this, [this] { checkAll(false, true); });
+    auto* hostButtons = new QHBoxLayout;
+    hostButtons->addWidget(new QLabel(tr("Hosts:"), this));
+    hostButtons->addStretch(1);
+    hostButtons->addWidget(all);
+    hostButtons->addWidget(none);
+    hostButtons->addWidget(m_byGroup);
     auto* left = new QVBoxLayout;
     left->addLayout(form);
-    left->addWidget(new QLabel(tr("Hosts:"), this));
+    left->addLayout(hostButtons);
     left->addWidget(m_hosts, 1);
     left->addLayout(buttons);
     left->addWidget(m_status);
@@ -97,6 +122,10 @@ TemplateDeployPane::TemplateDeployPane(QWidget* parent)
     layout->addWidget(splitter);
 
     setHosts({});
+    setHostGroups({});
+    for (QLineEdit* edit : {m_dest, m_mode, m_owner, m_group})
+        connect(edit, &QLineEdit::textEdited, this, &TemplateDeployPane::specEdited);
+    connect(m_backup, &QCheckBox::clicked, this, &TemplateDeployPane::specEdited);
     connect(m_diffButton, &QPushButton::clicked, this, &TemplateDeployPane::diffRequested);
     connect(m_deployButton, &QPushButton::clicked, this, &TemplateDeployPane::deployRequested);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
@@ -136,6 +165,39 @@ void TemplateDeployPane::setChecked(const QString& host, bool checked)
         if (m_hosts->item(i)->data(Qt::UserRole).toString() == host)
             m_hosts->item(i)->setCheckState(checked ? Qt::Checked : Qt::Unchecked);
     }
+}
+
+void TemplateDeployPane::setHostGroups(const QMap<QString, QStringList>& groups)
+{
+    m_groups = groups;
+    QMenu* menu = m_byGroup->menu();
+    menu->clear();
+    for (auto it = groups.cbegin(); it != groups.cend(); ++it) {
+        if (it.value().isEmpty())
+            continue;
+        const QString group = it.key();
+        QAction* action =
+            menu->addAction(tr("%1 (%n host(s))", nullptr, int(it.value().size())).arg(group), this,
+                            [this, group] { checkGroup(group); });
+        action->setData(group);
+    }
+    m_byGroup->setEnabled(!menu->isEmpty());
+}
+
+void TemplateDeployPane::checkAll(bool checked, bool includeLocal)
+{
+    for (int i = 0; i < m_hosts->count(); ++i) {
+        QListWidgetItem* item = m_hosts->item(i);
+        if (item->data(Qt::UserRole).toString().isEmpty() && !includeLocal)
+            continue;
+        item->setCheckState(checked ? Qt::Checked : Qt::Unchecked);
+    }
+}
+
+void TemplateDeployPane::checkGroup(const QString& group)
+{
+    for (const QString& host : m_groups.value(group))
+        setChecked(host, true);
 }
 
 int TemplateDeployPane::forks() const

@@ -10,6 +10,7 @@ class QLineEdit;
 class QListWidget;
 class QPlainTextEdit;
 class QPushButton;
+class QToolButton;
 class QSpinBox;
 class QTableView;
 
@@ -29,6 +30,14 @@ public:
     void setHosts(const QStringList& hosts);
     QStringList checkedHosts() const;
     void setChecked(const QString& host, bool checked);
+    /// The inventory's groups and their hosts, for "check by group".
+    void setHostGroups(const QMap<QString, QStringList>& groups);
+    /// Checks every host (the local machine too when `includeLocal`), or none.
+    void checkAll(bool checked, bool includeLocal = false);
+    /// Checks the hosts of `group` (adding to what is checked).
+    void checkGroup(const QString& group);
+    QListWidget* hostList() const { return m_hosts; }
+    QToolButton* byGroupButton() const { return m_byGroup; }
 
     TemplateDeploySpec spec() const;
     /// Hosts written at once (the run's forks).
@@ -48,6 +57,8 @@ public:
 signals:
     void diffRequested();
     void deployRequested();
+    /// The user changed the destination, mode, owner, group or backup.
+    void specEdited();
 
 private:
     void showSelectedDiff();
@@ -59,6 +70,8 @@ private:
     QCheckBox* m_backup;
     QSpinBox* m_forks;
     QListWidget* m_hosts;
+    QToolButton* m_byGroup;
+    QMap<QString, QStringList> m_groups;
     QPushButton* m_diffButton;
     QPushButton* m_deployButton;
     QLabel* m_status;

@@ -5,6 +5,8 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSaveFile>
 #include <QSettings>
 #include <QTextDocument>
@@ -19,6 +21,55 @@ using engine::Status;
 namespace {
 const char* const kRecentKey = "templateEditor/recentFiles";
 constexpr qint64 kMaxTemplateBytes = 16 * 1024 * 1024;
+
+bool isEmpty(const TemplateDeploySpec& spec)
+{
+    return spec.dest.isEmpty() && spec.mode.isEmpty() && spec.owner.isEmpty() &&
+           spec.group.isEmpty() && !spec.backup;
+}
+
+bool sameSpec(const TemplateDeploySpec& a, const TemplateDeploySpec& b)
+{
+    return a.dest == b.dest && a.mode == b.mode && a.owner == b.owner && a.group == b.group &&
+           a.backup == b.backup;
+}
+
+QString headerLine(const TemplateDeploySpec& spec)
+{
+    QJsonObject json{{QStringLiteral("dest"), spec.dest}};
+    if (!spec.mode.isEmpty())
+        json.insert(QStringLiteral("mode"), spec.mode);
+    if (!spec.owner.isEmpty())
+        json.insert(QStringLiteral("owner"), spec.owner);
+    if (!spec.group.isEmpty())
+        json.insert(QStringLiteral("group"), spec.group);
+    if (spec.backup)
+        json.insert(QStringLiteral("backup"), true);
+    return TemplateDocument::deployHeaderPrefix() +
+           QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Compact)) +
+           QLatin1Char('\n');
+}
+
+/// Splits a saved template into its deploy settings and the text the editor shows.
+std::pair<TemplateDeploySpec, QString> splitHeader(const QString& text)
+{
+    if (!text.startsWith(TemplateDocument::deployHeaderPrefix()))
+        return {{}, text};
+    const qsizetype end = text.indexOf(QLatin1Char('\n'));
+    const QString line =
+        text.mid(0, end < 0 ? text.size() : end).mid(TemplateDocument::deployHeaderPrefix().size());
+    const QJsonObject json = QJsonDocument::fromJson(line.toUtf8()).object();
+    if (json.isEmpty())
+        return {{}, text}; // not ours after all: left as the author wrote it
+    TemplateDeploySpec spec;
+    spec.dest = json.value(QStringLiteral("dest")).toString();
+    spec.mode = json.value(QStringLiteral("mode")).toString();
+    spec.owner = json.value(QStringLiteral("owner")).toString();
+    spec.group = json.value(QStringLiteral("group")).toString();
+    spec.backup = json.value(QStringLiteral("backup")).toBool();
+    return {spec, end < 0 ? QString() : text.mid(end + 1)};
+}
+
 } // namespace
 
 TemplateDocument::TemplateDocument(QTextDocument* text, TemplatePrompts* prompts,
@@ -106,6 +157,25 @@ void TemplateDocument::guard(std::function<void(bool)> then)
                                  });
 }
 
+void TemplateDocument::setDeploySpec(const TemplateDeploySpec& spec)
+{
+    if (sameSpec(spec, m_spec))
+        return;
+    m_spec = spec;
+    m_text->setModified(true);
+}
+
+void TemplateDocument::revert()
+{
+    if (!m_path.isEmpty() && load(m_path).ok())
+        return;
+    m_text->setPlainText(QString());
+    m_text->setModified(false);
+    m_spec = {};
+    setPath(QString());
+    emit deploySpecLoaded(m_spec);
+}
+
 void TemplateDocument::newDocument()
 {
     QPointer<TemplateDocument> self(this);
@@ -114,7 +184,9 @@ void TemplateDocument::newDocument()
             return;
         self->m_text->setPlainText(QString());
         self->m_text->setModified(false);
+        self->m_spec = {};
         self->setPath(QString());
+        emit self->deploySpecLoaded(self->m_spec);
     });
 }
 
@@ -187,10 +259,13 @@ Status TemplateDocument::load(const QString& path)
     const QString text = QString::fromUtf8(bytes);
     if (text.toUtf8() != bytes)
         return makeError(ErrorKind::Io, tr("%1 is not UTF-8 text").arg(path));
-    m_text->setPlainText(text);
+    auto [spec, body] = splitHeader(text);
+    m_spec = spec;
+    m_text->setPlainText(body);
     m_text->setModified(false);
     setPath(QFileInfo(path).absoluteFilePath());
     addRecent(path);
+    emit deploySpecLoaded(m_spec);
     return engine::Ok{};
 }
 
@@ -199,7 +274,8 @@ Status TemplateDocument::writeTo(const QString& path)
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         return makeError(ErrorKind::Io, tr("cannot write %1: %2").arg(path, file.errorString()));
-    const QByteArray bytes = m_text->toPlainText().toUtf8();
+    const QString header = isEmpty(m_spec) ? QString() : headerLine(m_spec);
+    const QByteArray bytes = (header + m_text->toPlainText()).toUtf8();
     if (file.write(bytes) != bytes.size() || !file.commit())
         return makeError(ErrorKind::Io, tr("cannot write %1: %2").arg(path, file.errorString()));
     m_text->setModified(false);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "runner/TemplatePlan.h"
 #include "util/Result.h"
 
 #include <QObject>
@@ -16,10 +17,14 @@ class QWidget;
 namespace hostdeck::ui {
 
 class TemplatePrompts;
+using engine::TemplateDeploySpec;
 
 /// The file behind a template editor: path, modified state, new / open / save / save as
 /// (atomic, QSaveFile), recent files (QSettings) and the unsaved-changes guard. Questions go
-/// through TemplatePrompts; every operation that may ask finishes asynchronously.
+/// through TemplatePrompts; every operation that may ask finishes asynchronously. Where the
+/// template is deployed (destination, mode, owner, group, backup) is saved with it, as its first
+/// line: a template comment (`## hostdeck-deploy: {...}`) that renders to nothing, so the file
+/// stays a valid template for every reader; the editor shows the text without that line.
 class TemplateDocument final : public QObject
 {
     Q_OBJECT
@@ -34,6 +39,12 @@ public:
     QString filePath() const { return m_path; }
     QString displayName() const; ///< file name, or "untitled.tmpl"
     bool isModified() const;
+    static QString deployHeaderPrefix() { return QStringLiteral("## hostdeck-deploy: "); }
+    TemplateDeploySpec deploySpec() const { return m_spec; }
+    /// The deploy settings changed in the window: saved with the template (marks it modified).
+    void setDeploySpec(const TemplateDeploySpec& spec);
+    /// Throws the unsaved changes away: the file as saved, or an empty untitled template.
+    void revert();
     QStringList recentFiles() const;
     void clearRecentFiles();
 
@@ -55,6 +66,8 @@ signals:
     void filePathChanged(const QString& path);
     void modifiedChanged(bool modified);
     void recentFilesChanged(const QStringList& files);
+    /// A template was loaded (or a new one started): the deploy settings saved with it.
+    void deploySpecLoaded(const hostdeck::engine::TemplateDeploySpec& spec);
     /// A user-facing message for a failed load or save (shown in the status line).
     void failed(const QString& message);
     void saved(const QString& path);
@@ -70,6 +83,7 @@ private:
     std::unique_ptr<QSettings> m_ownSettings;
     QPointer<QWidget> m_dialogParent;
     QString m_path;
+    TemplateDeploySpec m_spec;
 };
 
 } // namespace hostdeck::ui

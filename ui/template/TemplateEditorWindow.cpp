@@ -11,7 +11,9 @@
 #include "template/TemplateVariablesPane.h"
 
 #include <QCloseEvent>
+#include <QComboBox>
 #include <QFileInfo>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
@@ -47,7 +49,7 @@ TemplateEditorWindow::TemplateEditorWindow(TemplateEditorContext context, QWidge
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     auto* side = new QTabWidget(this);
-    side->addTab(m_preview, tr("Pre&view"));
+    side->addTab(buildPreviewPane(), tr("Pre&view"));
     side->addTab(m_variables, tr("&Variables"));
     auto* top = new QSplitter(Qt::Horizontal, this);
     top->addWidget(m_editor);
@@ -75,6 +77,12 @@ TemplateEditorWindow::TemplateEditorWindow(TemplateEditorContext context, QWidge
             &TemplateEditorWindow::onFactsGathered);
     connect(m_variables, &TemplateVariablesPane::currentHostChanged, this,
             &TemplateEditorWindow::onHostChanged);
+    connect(m_variables, &TemplateVariablesPane::currentHostChanged, this,
+            &TemplateEditorWindow::syncPreviewHost);
+    connect(m_variables, &TemplateVariablesPane::renderLocationChanged, this,
+            &TemplateEditorWindow::updatePreviewCaption);
+    connect(m_previewHost, &QComboBox::currentIndexChanged, this,
+            [this] { m_variables->setCurrentHost(m_previewHost->currentData().toString()); });
     connect(m_variables, &TemplateVariablesPane::renderLocationChanged, this,
             &TemplateEditorWindow::onEdited);
     connect(m_variables, &TemplateVariablesPane::extraVariablesChanged, this, [this] {
@@ -102,6 +110,11 @@ TemplateEditorWindow::TemplateEditorWindow(TemplateEditorContext context, QWidge
             [this](const QString& path) { showStatus(tr("Saved %1").arg(path)); });
     connect(m_document, &TemplateDocument::recentFilesChanged, this,
             &TemplateEditorWindow::rebuildRecentMenu);
+    // Where the template goes is saved with it: edits mark it modified, a load fills the fields.
+    connect(m_deploy, &TemplateDeployPane::specEdited, this,
+            [this] { m_document->setDeploySpec(m_deploy->spec()); });
+    connect(m_document, &TemplateDocument::deploySpecLoaded, this,
+            [this](const TemplateDeploySpec& spec) { m_deploy->setSpec(spec); });
     connect(m_editor, &TemplateEditor::errorChanged, this,
             [this](int line, const QString& message) {
                 if (line > 0)
@@ -109,6 +122,7 @@ TemplateEditorWindow::TemplateEditorWindow(TemplateEditorContext context, QWidge
             });
     rebuildRecentMenu(m_document->recentFiles());
     updateTitle();
+    syncPreviewHost();
     onHostChanged(); // facts of this machine, first render
 }
 
@@ -132,6 +146,57 @@ void TemplateEditorWindow::buildMenus()
                    &TemplateEditorWindow::startDiff);
     run->addAction(tr("De&ploy to checked hosts…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D),
                    this, &TemplateEditorWindow::startDeploy);
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    QAction* syntax = help->addAction(tr("Template &syntax"), QKeySequence::HelpContents, this,
+                                      [this] { emit helpRequested(QStringLiteral("templates")); });
+    syntax->setObjectName(QStringLiteral("templateSyntaxAction"));
+}
+
+QWidget* TemplateEditorWindow::buildPreviewPane()
+{
+    auto* pane = new QWidget(this);
+    m_previewHost = new QComboBox(pane);
+    m_previewHost->setObjectName(QStringLiteral("previewHostBox"));
+    m_previewHost->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_previewHost->setToolTip(tr("The host whose variables the preview uses"));
+    m_previewCaption = new QLabel(pane);
+    m_previewCaption->setObjectName(QStringLiteral("previewCaption"));
+    m_previewCaption->setWordWrap(true);
+    auto* label = new QLabel(tr("Preview &for:"), pane);
+    label->setBuddy(m_previewHost);
+    auto* row = new QHBoxLayout;
+    row->addWidget(label);
+    row->addWidget(m_previewHost, 1);
+    auto* layout = new QVBoxLayout(pane);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(row);
+    layout->addWidget(m_previewCaption);
+    layout->addWidget(m_preview, 1);
+    return pane;
+}
+
+void TemplateEditorWindow::syncPreviewHost()
+{
+    // The same list and choice as the Variables tab's host box.
+    const QComboBox* source = m_variables->hostBox();
+    {
+        const QSignalBlocker blocker(m_previewHost);
+        m_previewHost->clear();
+        for (int i = 0; i < source->count(); ++i)
+            m_previewHost->addItem(source->itemText(i), source->itemData(i));
+        m_previewHost->setCurrentIndex(source->currentIndex());
+    }
+    updatePreviewCaption();
+}
+
+void TemplateEditorWindow::updatePreviewCaption()
+{
+    const QString host = m_variables->currentHost();
+    const QString name = host.isEmpty() ? tr("this machine") : host;
+    m_previewCaption->setText(
+        m_variables->renderOnSelectedHost()
+            ? tr("Rendered on %1 with its variables and facts.").arg(name)
+            : tr("Rendered for %1 with its variables and facts (by the local agent).").arg(name));
 }
 
 void TemplateEditorWindow::rebuildRecentMenu(const QStringList& files)
@@ -163,6 +228,13 @@ void TemplateEditorWindow::setInventory(const engine::Inventory& inventory, cons
         names << host.name();
     m_variables->setHosts(names);
     m_deploy->setHosts(names);
+    QMap<QString, QStringList> groups;
+    for (const QString& group : inventory.groupNames()) {
+        if (group != engine::Inventory::allGroup())
+            groups.insert(group, inventory.hostsOf(group));
+    }
+    m_deploy->setHostGroups(groups);
+    syncPreviewHost();
     refreshVariables();
     onEdited();
 }
@@ -405,6 +477,17 @@ void TemplateEditorWindow::showStatus(const QString& text)
     m_status->setText(text);
 }
 
+void TemplateEditorWindow::guardUnsaved(std::function<void(bool)> then)
+{
+    QPointer<TemplateEditorWindow> self(this);
+    m_document->guard([self, then](bool proceed) {
+        // Discarded: the changes are gone, the editor shows the template as saved.
+        if (self && proceed && self->m_document->isModified())
+            self->m_document->revert();
+        then(proceed && self);
+    });
+}
+
 void TemplateEditorWindow::closeEvent(QCloseEvent* event)
 {
     if (m_closeApproved || !m_document->isModified()) {
@@ -413,13 +496,19 @@ void TemplateEditorWindow::closeEvent(QCloseEvent* event)
     }
     event->ignore();
     QPointer<TemplateEditorWindow> self(this);
-    m_document->guard([self](bool proceed) {
+    guardUnsaved([self](bool proceed) {
         if (!self || !proceed)
             return;
         self->m_closeApproved = true;
         // Queued: the answer may arrive inside this closeEvent, where close() would be ignored.
         QMetaObject::invokeMethod(self, &QWidget::close, Qt::QueuedConnection);
     });
+}
+
+void TemplateEditorWindow::showEvent(QShowEvent* event)
+{
+    m_closeApproved = false; // approved for one close only
+    QMainWindow::showEvent(event);
 }
 
 } // namespace hostdeck::ui

@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 
+class QComboBox;
 class QLabel;
 class QMenu;
 class QSettings;
@@ -53,6 +54,10 @@ public:
 
     /// `path` (the inventory file) is recorded with diff and deploy runs in the history.
     void setInventory(const engine::Inventory& inventory, const QString& path = {});
+    /// `then(true)` when the window may close: no unsaved template, or the user saved it or
+    /// threw the changes away (the document then goes back to what is saved); `then(false)` when
+    /// they cancelled. The question goes through the window's TemplatePrompts.
+    void guardUnsaved(std::function<void(bool)> then);
     void setDebounceInterval(int milliseconds);
     int debounceInterval() const { return m_debounce.interval(); }
     /// Render at once (as after a typing pause).
@@ -72,6 +77,10 @@ public:
 
     TemplateEditor* editor() const { return m_editor; }
     TemplatePreview* preview() const { return m_preview; }
+    /// The preview tab's own choice of the host it renders for (the same choice as the
+    /// Variables tab's, kept in step).
+    QComboBox* previewHostBox() const { return m_previewHost; }
+    QLabel* previewCaption() const { return m_previewCaption; }
     TemplateVariablesPane* variablesPane() const { return m_variables; }
     TemplateDeployPane* deployPane() const { return m_deploy; }
     TemplateDocument* document() const { return m_document; }
@@ -81,9 +90,12 @@ signals:
     void previewUpdated(qint64 pauseToPreviewMs);
     void renderFailed(int line, const QString& message);
     void rolloutFinished(bool check);
+    /// F1 or Help > Template syntax: the application shows its help on `topic`.
+    void helpRequested(const QString& topic);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
 private:
     void buildMenus();
@@ -101,6 +113,9 @@ private:
     QVariantMap inventoryVarsFor(const QString& host) const;
     void refreshVariables();
     void showStatus(const QString& text);
+    QWidget* buildPreviewPane();
+    void syncPreviewHost();
+    void updatePreviewCaption();
 
     TemplateEditorContext m_context;
     std::unique_ptr<TemplatePrompts> m_ownPrompts;
@@ -109,6 +124,8 @@ private:
     TemplateService* m_service;
     TemplateEditor* m_editor;
     TemplatePreview* m_preview;
+    QComboBox* m_previewHost = nullptr;
+    QLabel* m_previewCaption = nullptr;
     TemplateVariablesPane* m_variables;
     TemplateDeployPane* m_deploy;
     TemplateDocument* m_document;

@@ -1,10 +1,12 @@
 #include "tools/ParameterForm.h"
 
+#include "tools/ParamHelp.h"
 #include "tools/ParameterEditor.h"
 
 #include <QFormLayout>
 #include <QJsonDocument>
 #include <QLabel>
+#include <QVBoxLayout>
 
 namespace hostdeck::ui {
 
@@ -21,14 +23,44 @@ ParameterForm::ParameterForm(QWidget* parent)
 
 void ParameterForm::clear()
 {
+    if (hasMethod())
+        m_remembered.insert(m_method.fullName(), typedValues());
     while (m_layout->rowCount() > 1)
         m_layout->removeRow(1);
     m_editors.clear();
+    m_help.clear();
     m_method = {};
     m_doc->setText(tr("Pick a tool method in the palette."));
 }
 
-void ParameterForm::setMethod(const engine::MethodInfo& method)
+QJsonObject ParameterForm::typedValues() const
+{
+    QJsonObject values;
+    for (const ParameterEditor* editor : m_editors) {
+        if (editor->param().type.kind == engine::ParamType::Kind::Secret || editor->isEmpty())
+            continue;
+        if (const engine::Result<QJsonValue> value = editor->value(); value)
+            values.insert(editor->param().name, *value);
+    }
+    return values;
+}
+
+void ParameterForm::resetToDefaults()
+{
+    for (ParameterEditor* editor : std::as_const(m_editors)) {
+        const engine::ParamInfo& param = editor->param();
+        editor->setValue(param.hasDefault && param.type.kind != engine::ParamType::Kind::Secret
+                             ? param.defaultValue
+                             : QJsonValue());
+    }
+}
+
+QLabel* ParameterForm::helpLabel(const QString& name) const
+{
+    return m_help.value(name);
+}
+
+void ParameterForm::setMethod(const engine::MethodInfo& method, bool restore)
 {
     clear();
     m_method = method;
@@ -50,10 +82,35 @@ void ParameterForm::setMethod(const engine::MethodInfo& method)
             new QLabel(param.required ? QStringLiteral("%1 *").arg(param.name) : param.name, this);
         label->setBuddy(editor->inputWidget());
         label->setToolTip(tip);
-        m_layout->addRow(label, editor);
+        const QString help = ParamHelp::text(method, param);
+        if (help.isEmpty()) {
+            m_layout->addRow(label, editor);
+        } else {
+            // The help stays visible under the field: no hovering needed to learn what it does.
+            auto* field = new QWidget(this);
+            auto* column = new QVBoxLayout(field);
+            column->setContentsMargins(0, 0, 0, 0);
+            column->setSpacing(1);
+            editor->setParent(field);
+            column->addWidget(editor);
+            auto* helpLabel = new QLabel(help, field);
+            helpLabel->setObjectName(QStringLiteral("help_") + param.name);
+            helpLabel->setWordWrap(true);
+            helpLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+            helpLabel->setForegroundRole(QPalette::PlaceholderText);
+            QFont small = helpLabel->font();
+            small.setPointSizeF(small.pointSizeF() * 0.9);
+            helpLabel->setFont(small);
+            column->addWidget(helpLabel);
+            m_help.insert(param.name, helpLabel);
+            m_layout->addRow(label, field);
+        }
+        editor->setWhatsThis(help.isEmpty() ? tip : help);
         m_editors << editor;
         connect(editor, &ParameterEditor::edited, this, &ParameterForm::edited);
     }
+    if (restore && m_remembered.contains(method.fullName()))
+        setArgs(m_remembered.value(method.fullName()));
 }
 
 QString ParameterForm::tooltipFor(const engine::ParamInfo& param) const
@@ -69,8 +126,11 @@ QString ParameterForm::tooltipFor(const engine::ParamInfo& param) const
                                               .toJson(QJsonDocument::Compact))
                             .mid(1)
                             .chopped(1));
-    // Parameter docs are not separate in the description; the method doc explains them.
-    if (!m_method.doc.isEmpty())
+    // The sentences of the method's doc that name the parameter, else the whole doc.
+    const QStringList named = ParamHelp::sentencesNaming(m_method.doc, param.name);
+    if (!named.isEmpty())
+        tip += QStringLiteral("\n\n") + named.join(QLatin1Char(' '));
+    else if (!m_method.doc.isEmpty())
         tip += QStringLiteral("\n\n") + m_method.doc;
     return tip;
 }

@@ -3,6 +3,7 @@
 #include "tools/ToolPaletteModel.h"
 
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QLineEdit>
 #include <QSortFilterProxyModel>
 #include <QTreeView>
@@ -38,16 +39,31 @@ ToolPalette::ToolPalette(QWidget* parent)
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this,
             &ToolPalette::onCurrentChanged);
     // Enter in the search field jumps to the first matching method.
-    connect(m_search, &QLineEdit::returnPressed, this, [this] {
-        for (int t = 0; t < m_proxy->rowCount(); ++t) {
-            const QModelIndex tool = m_proxy->index(t, 0);
-            if (m_proxy->rowCount(tool) > 0) {
-                m_view->setCurrentIndex(m_proxy->index(0, 0, tool));
-                m_view->setFocus();
-                return;
-            }
+    connect(m_search, &QLineEdit::returnPressed, this, &ToolPalette::selectFirstMatch);
+    m_search->installEventFilter(this);
+}
+
+bool ToolPalette::selectFirstMatch()
+{
+    for (int t = 0; t < m_proxy->rowCount(); ++t) {
+        const QModelIndex tool = m_proxy->index(t, 0);
+        if (m_proxy->rowCount(tool) > 0) {
+            m_view->expand(tool);
+            m_view->setCurrentIndex(m_proxy->index(0, 0, tool));
+            m_view->setFocus();
+            return true;
         }
-    });
+    }
+    return false;
+}
+
+bool ToolPalette::eventFilter(QObject* watched, QEvent* event)
+{
+    // Down from the search field lands on a method, never on a tool's header.
+    if (watched == m_search && event->type() == QEvent::KeyPress &&
+        static_cast<QKeyEvent*>(event)->key() == Qt::Key_Down && selectFirstMatch())
+        return true;
+    return QWidget::eventFilter(watched, event);
 }
 
 void ToolPalette::setCatalog(const engine::ToolCatalog& catalog)
@@ -62,7 +78,14 @@ const engine::ToolCatalog& ToolPalette::catalog() const
 
 bool ToolPalette::select(const QString& tool, const QString& method)
 {
-    const QModelIndex index = m_proxy->mapFromSource(m_model->indexOf(tool, method));
+    const QModelIndex source = m_model->indexOf(tool, method);
+    if (!source.isValid())
+        return false;
+    QModelIndex index = m_proxy->mapFromSource(source);
+    if (!index.isValid()) { // hidden by the search
+        m_search->clear();
+        index = m_proxy->mapFromSource(source);
+    }
     if (!index.isValid())
         return false;
     m_view->expand(index.parent());
@@ -74,8 +97,13 @@ void ToolPalette::onCurrentChanged()
 {
     const QModelIndex index = m_view->currentIndex();
     const QString method = index.data(ToolPaletteModel::MethodRole).toString();
-    if (method.isEmpty())
+    if (method.isEmpty()) {
+        // A tool's header is highlighted: the previous method's form must not stay runnable.
+        // (A method the search merely hides keeps its form, which names it.)
+        if (index.isValid())
+            emit noMethodChosen();
         return;
+    }
     if (auto info = catalog().method(index.data(ToolPaletteModel::ToolRole).toString(), method))
         emit methodChosen(*info);
 }

@@ -170,6 +170,27 @@ private slots:
         QVERIFY(!inv.hasHost(QStringLiteral("db1")));
         QVERIFY(!inv.removeGroup(QStringLiteral("all")).ok());
     }
+
+    void removeFromOneGroup()
+    {
+        Inventory inv = sample();
+        inv.addHost(Host(QStringLiteral("web2")), QStringLiteral("db"));
+        QCOMPARE(inv.groupsOf(QStringLiteral("web2")),
+                 (QStringList{u"all"_s, u"prod"_s, u"db"_s, u"web"_s}));
+        QVERIFY(inv.removeFromGroup(QStringLiteral("web2"), QStringLiteral("web")).ok());
+        QCOMPARE(inv.hostsOf(QStringLiteral("web")), QStringList{u"web1"_s});
+        QCOMPARE(inv.groupsOf(QStringLiteral("web2")), (QStringList{u"all"_s, u"prod"_s, u"db"_s}));
+        QVERIFY(inv.hasHost(QStringLiteral("web2")));
+        // Listed again later: the membership index follows (addHost does not see a stale entry).
+        inv.addHost(Host(QStringLiteral("web2")), QStringLiteral("web"));
+        QCOMPARE(inv.hostsOf(QStringLiteral("web")), (QStringList{u"web1"_s, u"web2"_s}));
+        QVERIFY(!inv.removeFromGroup(QStringLiteral("web2"), QStringLiteral("nosuch")).ok());
+        QVERIFY(!inv.removeFromGroup(QStringLiteral("lone"), QStringLiteral("web")).ok());
+        // Out of its last group, a host is ungrouped again.
+        QVERIFY(inv.removeFromGroup(QStringLiteral("db1"), QStringLiteral("db")).ok());
+        QVERIFY(inv.hostsOf(QStringLiteral("ungrouped")).contains(u"db1"_s));
+        QCOMPARE(inv.groupsOf(QStringLiteral("db1")), (QStringList{u"all"_s, u"ungrouped"_s}));
+    }
 };
 
 QTEST_GUILESS_MAIN(TstInventoryModel)
