@@ -681,7 +681,8 @@ def wellformed(ftype, req):
     """The fields a request needs, of the types PROTOCOL.md gives them (else a protocol error,
     not an exception in the reader)."""
     if ftype == 1:
-        return type(req.get('tool')) is str and type(req.get('method')) is str and \
+        # A method that is no string is the caller's mistake, answered as an unknown method.
+        return type(req.get('tool')) is str and 'method' in req and \
             type(req.get('args', {})) in (dict, type(None))
     if ftype == 2:
         return type(req.get('module')) is str and \

@@ -18,6 +18,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QProcess>
 #include <QPushButton>
 #include <QSpinBox>
@@ -112,11 +113,12 @@ private slots:
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         dock.show();
         QVERIFY(QTest::qWaitForWindowExposed(&dock));
-        QAction* import = actionNamed(dock.fileActions(), QStringLiteral("&Import hosts…"));
+        QAction* import = dock.findChild<QAction*>(QStringLiteral("importSshConfigAction"));
+        QAction* importAnsible = dock.findChild<QAction*>(QStringLiteral("importAnsibleAction"));
         QAction* saveAs = actionNamed(dock.fileActions(), QStringLiteral("Save inventory &as…"));
         QAction* edit = actionNamed(dock.view()->actions(), QStringLiteral("Edit"));
         QAction* addHost = actionNamed(dock.view()->actions(), QStringLiteral("Add host"));
-        QVERIFY(import && saveAs && edit && addHost);
+        QVERIFY(import && importAnsible && saveAs && edit && addHost);
 
         // Import both files through the dialog seam.
         QSignalSpy changed(&dock, &InventoryDock::inventoryChanged);
@@ -124,7 +126,7 @@ private slots:
         import->trigger();
         QTRY_COMPARE(changed.size(), 1);
         prompts.setNextFileName(ini);
-        import->trigger();
+        importAnsible->trigger();
         QTRY_COMPARE(changed.size(), 2);
         QVERIFY(dock.isModified());
         const engine::Inventory& shown = dock.inventory();
@@ -156,8 +158,11 @@ private slots:
                 ->setText(QStringLiteral("app3"));
             fieldLabelled<QLineEdit>(dialog, QStringLiteral("&Address:"))
                 ->setText(QStringLiteral("10.1.0.3"));
-            auto* group = fieldLabelled<QComboBox>(dialog, QStringLiteral("&Group:"));
-            group->setCurrentIndex(group->findText(QStringLiteral("app")));
+            auto* groups = dialog->findChild<QListWidget*>(QStringLiteral("groupList"));
+            const QList<QListWidgetItem*> app =
+                groups->findItems(QStringLiteral("app"), Qt::MatchExactly);
+            QCOMPARE(app.size(), 1);
+            app.first()->setCheckState(Qt::Checked);
         }));
         QVERIFY(shown.hostsOf(QStringLiteral("app")).contains(QStringLiteral("app3")));
 
