@@ -1,11 +1,11 @@
-#include "AppServices.h"
+#include "ui/AppServices.h"
 
-#include "inventory/CredentialStore.h"
-#include "prompts/GuiCredentialProvider.h"
-#include "prompts/GuiHostKeyDecider.h"
-#include "prompts/Prompts.h"
-#include "runner/EngineClient.h"
-#include "runner/KeychainCredentialProvider.h"
+#include "engine/inventory/CredentialStore.h"
+#include "engine/runner/EngineClient.h"
+#include "engine/runner/KeychainCredentialProvider.h"
+#include "ui/prompts/GuiCredentialProvider.h"
+#include "ui/prompts/GuiHostKeyDecider.h"
+#include "ui/prompts/Prompts.h"
 
 namespace hostdeck::ui {
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "MainWindowOptions.h"
-#include "runner/TargetFactory.h"
+#include "engine/runner/TargetFactory.h"
+#include "ui/MainWindowOptions.h"
 
 #include <memory>
 

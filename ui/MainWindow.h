@@ -1,9 +1,9 @@
 #pragma once
 
-#include "MainWindowOptions.h"
-#include "agent/ToolCatalog.h"
-#include "inventory/HostState.h"
-#include "runner/HostTarget.h"
+#include "engine/agent/ToolCatalog.h"
+#include "engine/runner/HostTarget.h"
+#include "ui/MainWindowOptions.h"
+#include "ui/inventory/HostState.h"
 
 #include <QMainWindow>
 #include <QPointer>

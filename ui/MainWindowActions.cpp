@@ -1,15 +1,15 @@
 // The main window's workflows added around its core: Help (F1, About), the fleet overview, the
 // keyboard order through the form, the title, and what the inventory and palette say.
-#include "MainWindow.h"
+#include "ui/MainWindow.h"
 
-#include "AppServices.h"
-#include "help/HelpCenter.h"
-#include "inventory/InventoryDock.h"
-#include "overview/FleetOverview.h"
-#include "prompts/Prompts.h"
-#include "tools/ParameterEditor.h"
-#include "tools/ParameterForm.h"
-#include "tools/ToolPalette.h"
+#include "ui/AppServices.h"
+#include "ui/help/HelpCenter.h"
+#include "ui/inventory/InventoryDock.h"
+#include "ui/overview/FleetOverview.h"
+#include "ui/prompts/Prompts.h"
+#include "ui/tools/ParameterEditor.h"
+#include "ui/tools/ParameterForm.h"
+#include "ui/tools/ToolPalette.h"
 
 #include <QAction>
 #include <QLineEdit>

@@ -1,14 +1,14 @@
 // The main window's widgets and their places.
-#include "MainWindow.h"
+#include "ui/MainWindow.h"
 
-#include "AppServices.h"
-#include "history/HistoryView.h"
-#include "inventory/InventoryDock.h"
-#include "results/LogPane.h"
-#include "results/RunTabs.h"
-#include "results/RunView.h"
-#include "tools/ParameterForm.h"
-#include "tools/ToolPalette.h"
+#include "ui/AppServices.h"
+#include "ui/history/HistoryView.h"
+#include "ui/inventory/InventoryDock.h"
+#include "ui/results/LogPane.h"
+#include "ui/results/RunTabs.h"
+#include "ui/results/RunView.h"
+#include "ui/tools/ParameterForm.h"
+#include "ui/tools/ToolPalette.h"
 
 #include <QDockWidget>
 #include <QHBoxLayout>

@@ -1,17 +1,17 @@
 // Starting runs from the main window, their progress, and connection tests.
-#include "MainWindow.h"
+#include "ui/MainWindow.h"
 
-#include "AppServices.h"
-#include "RunCoordinator.h"
-#include "inventory/InventoryDock.h"
-#include "prompts/Prompts.h"
-#include "results/RunTabs.h"
-#include "results/RunView.h"
-#include "runner/CallPlan.h"
-#include "runner/EngineClient.h"
-#include "runner/KeychainCredentialProvider.h"
-#include "tools/ParameterForm.h"
-#include "tools/ToolPalette.h"
+#include "engine/runner/CallPlan.h"
+#include "engine/runner/EngineClient.h"
+#include "engine/runner/KeychainCredentialProvider.h"
+#include "ui/AppServices.h"
+#include "ui/RunCoordinator.h"
+#include "ui/inventory/InventoryDock.h"
+#include "ui/prompts/Prompts.h"
+#include "ui/results/RunTabs.h"
+#include "ui/results/RunView.h"
+#include "ui/tools/ParameterForm.h"
+#include "ui/tools/ToolPalette.h"
 
 #include <QAction>
 #include <QLabel>

@@ -1,12 +1,12 @@
 // The main window's session: settings (layout, targets, run options), the title, and closing
 // with unsaved work (inventory, template) through the prompts seam.
-#include "MainWindow.h"
+#include "ui/MainWindow.h"
 
-#include "inventory/InventoryDock.h"
-#include "prompts/PromptsTemplatePrompts.h"
-#include "results/RunTabs.h"
-#include "template/TemplateDocument.h"
-#include "template/TemplateEditorWindow.h"
+#include "ui/inventory/InventoryDock.h"
+#include "ui/prompts/PromptsTemplatePrompts.h"
+#include "ui/results/RunTabs.h"
+#include "ui/template/TemplateDocument.h"
+#include "ui/template/TemplateEditorWindow.h"
 
 #include <QLineEdit>
 #include <QSpinBox>

@@ -1,7 +1,7 @@
-#include "RunCoordinator.h"
+#include "ui/RunCoordinator.h"
 
-#include "history/HistoryRecorder.h"
-#include "results/RunView.h"
+#include "ui/history/HistoryRecorder.h"
+#include "ui/results/RunView.h"
 
 namespace hostdeck::ui {
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "runner/EngineClient.h"
+#include "engine/runner/EngineClient.h"
 
 #include <QHash>
 #include <QObject>

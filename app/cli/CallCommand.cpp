@@ -1,10 +1,10 @@
-#include "CallCommand.h"
+#include "app/cli/CallCommand.h"
 
-#include "CliHistory.h"
-#include "CliSupport.h"
-#include "RunPrinter.h"
-#include "TargetOptions.h"
-#include "runner/CallPlan.h"
+#include "app/cli/CliHistory.h"
+#include "app/cli/CliSupport.h"
+#include "app/cli/RunPrinter.h"
+#include "app/cli/TargetOptions.h"
+#include "engine/runner/CallPlan.h"
 
 #include <QCommandLineParser>
 #include <QFile>

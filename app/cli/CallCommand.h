@@ -1,6 +1,6 @@
 #pragma once
 
-#include "CliServices.h"
+#include "app/cli/CliServices.h"
 
 #include <QStringList>
 

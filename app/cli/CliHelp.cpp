@@ -1,7 +1,7 @@
 // The help of hostdeck-cli and hostdeck as data. `--help`, `COMMAND --help`, the man pages
 // (generated at build time) and the bash/zsh completion all read these tables: adding a command
 // is one HelpCommand entry in cliTable() (tests/integration/test_cli_help.py fails otherwise).
-#include "CliHelp.h"
+#include "app/cli/CliHelp.h"
 
 namespace hostdeck::cli {
 

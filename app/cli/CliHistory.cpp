@@ -1,6 +1,6 @@
-#include "CliHistory.h"
+#include "app/cli/CliHistory.h"
 
-#include "CliSupport.h"
+#include "app/cli/CliSupport.h"
 
 namespace hostdeck::cli {
 

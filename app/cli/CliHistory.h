@@ -1,7 +1,7 @@
 #pragma once
 
-#include "history/RunHistory.h"
-#include "runner/EngineClient.h"
+#include "engine/history/RunHistory.h"
+#include "engine/runner/EngineClient.h"
 
 #include <QObject>
 

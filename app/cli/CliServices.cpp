@@ -1,6 +1,6 @@
-#include "CliServices.h"
+#include "app/cli/CliServices.h"
 
-#include "inventory/CredentialStore.h"
+#include "engine/inventory/CredentialStore.h"
 
 namespace hostdeck::cli {
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "runner/EngineClient.h"
-#include "runner/KeychainCredentialProvider.h"
-#include "ssh/StaticCredentialProvider.h"
+#include "engine/runner/EngineClient.h"
+#include "engine/runner/KeychainCredentialProvider.h"
+#include "engine/ssh/StaticCredentialProvider.h"
 
 #include <QObject>
 

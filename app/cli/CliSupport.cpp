@@ -1,7 +1,7 @@
-#include "CliSupport.h"
+#include "app/cli/CliSupport.h"
 
-#include "util/RemoteText.h"
-#include "wire/DataCodec.h"
+#include "engine/util/RemoteText.h"
+#include "engine/wire/DataCodec.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

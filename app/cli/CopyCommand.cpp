@@ -1,12 +1,12 @@
-#include "CopyCommand.h"
+#include "app/cli/CopyCommand.h"
 
-#include "CliSupport.h"
-#include "RunPrinter.h"
-#include "TargetOptions.h"
-#include "TransferArgs.h"
-#include "transfer/CopyPlan.h"
-#include "transfer/FetchPlan.h"
-#include "transfer/SyncPlan.h"
+#include "app/cli/CliSupport.h"
+#include "app/cli/RunPrinter.h"
+#include "app/cli/TargetOptions.h"
+#include "app/cli/TransferArgs.h"
+#include "engine/transfer/CopyPlan.h"
+#include "engine/transfer/FetchPlan.h"
+#include "engine/transfer/SyncPlan.h"
 
 #include <QCommandLineParser>
 

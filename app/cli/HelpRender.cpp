@@ -1,5 +1,5 @@
 // Renders the help tables (CliHelp.cpp) as terminal text, a man page and JSON.
-#include "HelpRender.h"
+#include "app/cli/HelpRender.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "CliHelp.h"
+#include "app/cli/CliHelp.h"
 
 #include <QByteArray>
 #include <QTextStream>

@@ -1,6 +1,6 @@
 // `--help`, `COMMAND --help`, `help COMMAND`, `--version` and `--help-format`, answered from the
 // help table before any command runs (and, for the GUI, before a display is needed).
-#include "HelpRender.h"
+#include "app/cli/HelpRender.h"
 
 namespace hostdeck::cli {
 

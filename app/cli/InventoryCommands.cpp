@@ -1,10 +1,10 @@
-#include "InventoryCommands.h"
+#include "app/cli/InventoryCommands.h"
 
-#include "inventory/CredentialStore.h"
-#include "inventory/HostPattern.h"
-#include "inventory/InventoryFile.h"
-#include "inventory/InventoryImport.h"
-#include "inventory/VariantJson.h"
+#include "engine/inventory/CredentialStore.h"
+#include "engine/inventory/HostPattern.h"
+#include "engine/inventory/InventoryFile.h"
+#include "engine/inventory/InventoryImport.h"
+#include "engine/inventory/VariantJson.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>

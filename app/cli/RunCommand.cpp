@@ -1,11 +1,11 @@
-#include "RunCommand.h"
+#include "app/cli/RunCommand.h"
 
-#include "CliHistory.h"
-#include "CliSupport.h"
-#include "RunPrinter.h"
-#include "TargetOptions.h"
-#include "recipe/RecipeLoader.h"
-#include "recipe/RecipePlan.h"
+#include "app/cli/CliHistory.h"
+#include "app/cli/CliSupport.h"
+#include "app/cli/RunPrinter.h"
+#include "app/cli/TargetOptions.h"
+#include "engine/recipe/RecipeLoader.h"
+#include "engine/recipe/RecipePlan.h"
 
 #include <QCommandLineParser>
 

@@ -1,8 +1,8 @@
-#include "RunPrinter.h"
+#include "app/cli/RunPrinter.h"
 
-#include "CliSupport.h"
-#include "util/RemoteText.h"
-#include "wire/DataCodec.h"
+#include "app/cli/CliSupport.h"
+#include "engine/util/RemoteText.h"
+#include "engine/wire/DataCodec.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

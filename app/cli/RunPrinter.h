@@ -1,7 +1,7 @@
 #pragma once
 
-#include "CliServices.h"
-#include "runner/EngineClient.h"
+#include "app/cli/CliServices.h"
+#include "engine/runner/EngineClient.h"
 
 #include <QObject>
 

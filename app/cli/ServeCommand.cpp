@@ -1,11 +1,11 @@
-#include "ServeCommand.h"
+#include "app/cli/ServeCommand.h"
 
-#include "CliHelp.h"
-#include "CliSupport.h"
-#include "TargetOptions.h"
-#include "api/ApiHost.h"
-#include "api/ApiHostKeyDecider.h"
-#include "inventory/InventoryFile.h"
+#include "app/cli/CliHelp.h"
+#include "app/cli/CliSupport.h"
+#include "app/cli/TargetOptions.h"
+#include "engine/api/ApiHost.h"
+#include "engine/api/ApiHostKeyDecider.h"
+#include "engine/inventory/InventoryFile.h"
 
 #include <QCommandLineParser>
 #include <QFileInfo>

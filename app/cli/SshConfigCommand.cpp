@@ -1,8 +1,8 @@
-#include "SshConfigCommand.h"
+#include "app/cli/SshConfigCommand.h"
 
-#include "CliSupport.h"
-#include "ssh/SshConfigResolver.h"
-#include "ssh/SshConfigSyntax.h"
+#include "app/cli/CliSupport.h"
+#include "engine/ssh/SshConfigResolver.h"
+#include "engine/ssh/SshConfigSyntax.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>

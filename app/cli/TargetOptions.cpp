@@ -1,7 +1,7 @@
-#include "TargetOptions.h"
+#include "app/cli/TargetOptions.h"
 
-#include "history/RunHistory.h"
-#include "inventory/InventoryFile.h"
+#include "engine/history/RunHistory.h"
+#include "engine/inventory/InventoryFile.h"
 
 #include <QFile>
 #include <QProcess>

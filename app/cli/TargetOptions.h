@@ -1,8 +1,8 @@
 #pragma once
 
-#include "CliServices.h"
-#include "runner/RunRequest.h"
-#include "runner/TargetFactory.h"
+#include "app/cli/CliServices.h"
+#include "engine/runner/RunRequest.h"
+#include "engine/runner/TargetFactory.h"
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>

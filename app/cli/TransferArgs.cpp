@@ -1,6 +1,6 @@
-#include "TransferArgs.h"
+#include "app/cli/TransferArgs.h"
 
-#include "transfer/CopySource.h"
+#include "engine/transfer/CopySource.h"
 
 #include <QFileInfo>
 

@@ -1,12 +1,12 @@
-#include "CallCommand.h"
-#include "CliServices.h"
-#include "CliSupport.h"
-#include "CopyCommand.h"
-#include "HelpRender.h"
-#include "InventoryCommands.h"
-#include "RunCommand.h"
-#include "ServeCommand.h"
-#include "SshConfigCommand.h"
+#include "app/cli/CallCommand.h"
+#include "app/cli/CliServices.h"
+#include "app/cli/CliSupport.h"
+#include "app/cli/CopyCommand.h"
+#include "app/cli/HelpRender.h"
+#include "app/cli/InventoryCommands.h"
+#include "app/cli/RunCommand.h"
+#include "app/cli/ServeCommand.h"
+#include "app/cli/SshConfigCommand.h"
 
 #include <QCoreApplication>
 #include <QFile>

@@ -1,7 +1,7 @@
 // The `hostdeck` GUI: composition root only.
-#include "AppServices.h"
-#include "HelpRender.h"
-#include "MainWindow.h"
+#include "app/cli/HelpRender.h"
+#include "ui/AppServices.h"
+#include "ui/MainWindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

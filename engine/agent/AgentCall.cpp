@@ -1,6 +1,6 @@
-#include "agent/AgentCall.h"
+#include "engine/agent/AgentCall.h"
 
-#include "agent/AgentSession.h"
+#include "engine/agent/AgentSession.h"
 
 namespace hostdeck::engine {
 

@@ -1,9 +1,9 @@
-#include "agent/AgentSession.h"
+#include "engine/agent/AgentSession.h"
 
-#include "agent/Bytecode.h"
-#include "util/Lzma.h"
-#include "util/RemoteText.h"
-#include "wire/DataCodec.h"
+#include "engine/agent/Bytecode.h"
+#include "engine/util/Lzma.h"
+#include "engine/util/RemoteText.h"
+#include "engine/wire/DataCodec.h"
 
 #include <QJsonObject>
 #include <QLoggingCategory>

@@ -1,14 +1,14 @@
 #pragma once
 
-#include "agent/AgentCall.h"
-#include "agent/BecomeWatch.h"
-#include "agent/Bootstrap.h"
-#include "agent/Handshake.h"
-#include "agent/LivenessMonitor.h"
-#include "agent/ToolRegistry.h"
-#include "transport/Transport.h"
-#include "util/SecretBuffer.h"
-#include "wire/FrameCodec.h"
+#include "engine/agent/AgentCall.h"
+#include "engine/agent/BecomeWatch.h"
+#include "engine/agent/Bootstrap.h"
+#include "engine/agent/Handshake.h"
+#include "engine/agent/LivenessMonitor.h"
+#include "engine/agent/ToolRegistry.h"
+#include "engine/transport/Transport.h"
+#include "engine/util/SecretBuffer.h"
+#include "engine/wire/FrameCodec.h"
 
 #include <QElapsedTimer>
 #include <QHash>

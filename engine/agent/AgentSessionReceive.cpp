@@ -1,9 +1,9 @@
 // What AgentSession does with what the agent sends: frames decoded within limits a slice per
 // event-loop turn, replies, chunks, logs, pongs, and the liveness probe.
-#include "agent/AgentSession.h"
+#include "engine/agent/AgentSession.h"
 
-#include "util/RemoteText.h"
-#include "wire/DataCodec.h"
+#include "engine/util/RemoteText.h"
+#include "engine/wire/DataCodec.h"
 
 #include <QJsonObject>
 #include <QLoggingCategory>

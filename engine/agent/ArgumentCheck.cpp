@@ -1,4 +1,4 @@
-#include "agent/ArgumentCheck.h"
+#include "engine/agent/ArgumentCheck.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,6 +1,6 @@
-#include "agent/BecomeWatch.h"
+#include "engine/agent/BecomeWatch.h"
 
-#include "agent/Bootstrap.h"
+#include "engine/agent/Bootstrap.h"
 
 namespace hostdeck::engine {
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "agent/BecomeMethod.h"
+#include "engine/agent/BecomeMethod.h"
 
 #include <QByteArray>
 #include <QString>

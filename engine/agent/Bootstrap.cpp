@@ -1,8 +1,8 @@
-#include "agent/Bootstrap.h"
+#include "engine/agent/Bootstrap.h"
 
-#include "agent/Bytecode.h"
-#include "util/Lzma.h"
-#include "wire/FrameCodec.h"
+#include "engine/agent/Bytecode.h"
+#include "engine/util/Lzma.h"
+#include "engine/wire/FrameCodec.h"
 
 #include <QFile>
 #include <QtEndian>

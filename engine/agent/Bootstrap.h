@@ -1,7 +1,7 @@
 #pragma once
 
-#include "agent/BecomeMethod.h"
-#include "transport/Transport.h"
+#include "engine/agent/BecomeMethod.h"
+#include "engine/transport/Transport.h"
 
 #include <QByteArray>
 #include <QStringList>

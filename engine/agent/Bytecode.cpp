@@ -1,6 +1,6 @@
-#include "agent/Bytecode.h"
+#include "engine/agent/Bytecode.h"
 
-#include "util/Lzma.h"
+#include "engine/util/Lzma.h"
 
 #include <QCryptographicHash>
 #include <QFile>

@@ -1,4 +1,4 @@
-#include "agent/CallTimeout.h"
+#include "engine/agent/CallTimeout.h"
 
 #include <QJsonArray>
 

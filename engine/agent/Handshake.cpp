@@ -1,8 +1,8 @@
-#include "agent/Handshake.h"
+#include "engine/agent/Handshake.h"
 
-#include "agent/Bootstrap.h"
-#include "util/RemoteText.h"
-#include "wire/Frame.h"
+#include "engine/agent/Bootstrap.h"
+#include "engine/util/RemoteText.h"
+#include "engine/wire/Frame.h"
 
 #include <QList>
 

@@ -1,4 +1,4 @@
-#include "agent/LivenessMonitor.h"
+#include "engine/agent/LivenessMonitor.h"
 
 namespace hostdeck::engine {
 

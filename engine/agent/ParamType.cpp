@@ -1,4 +1,4 @@
-#include "agent/ParamType.h"
+#include "engine/agent/ParamType.h"
 
 #include <QRegularExpression>
 

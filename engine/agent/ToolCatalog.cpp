@@ -1,4 +1,4 @@
-#include "agent/ToolCatalog.h"
+#include "engine/agent/ToolCatalog.h"
 
 #include <QJsonObject>
 

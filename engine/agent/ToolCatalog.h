@@ -1,6 +1,6 @@
 #pragma once
 
-#include "agent/ParamType.h"
+#include "engine/agent/ParamType.h"
 
 #include <QHash>
 #include <QJsonArray>

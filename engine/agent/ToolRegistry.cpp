@@ -1,4 +1,4 @@
-#include "agent/ToolRegistry.h"
+#include "engine/agent/ToolRegistry.h"
 
 #include <QDir>
 #include <QFile>

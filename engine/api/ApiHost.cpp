@@ -1,7 +1,7 @@
-#include "api/ApiHost.h"
+#include "engine/api/ApiHost.h"
 
-#include "api/ApiServer.h"
-#include "api/ApiToken.h"
+#include "engine/api/ApiServer.h"
+#include "engine/api/ApiToken.h"
 
 namespace hostdeck::engine::api {
 

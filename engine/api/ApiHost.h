@@ -1,6 +1,6 @@
 #pragma once
 
-#include "api/ApiService.h"
+#include "engine/api/ApiService.h"
 
 #include <QObject>
 #include <QThread>

@@ -1,4 +1,4 @@
-#include "api/ApiHostKeyDecider.h"
+#include "engine/api/ApiHostKeyDecider.h"
 
 #include <QJsonObject>
 #include <QThread>

@@ -1,9 +1,9 @@
-#include "api/ApiServer.h"
+#include "engine/api/ApiServer.h"
 
-#include "api/ApiHostKeyDecider.h"
-#include "api/ApiService.h"
-#include "api/ApiToken.h"
-#include "api/OpenApiDocument.h"
+#include "engine/api/ApiHostKeyDecider.h"
+#include "engine/api/ApiService.h"
+#include "engine/api/ApiToken.h"
+#include "engine/api/OpenApiDocument.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "api/HttpServer.h"
-#include "api/RunLog.h"
-#include "api/RunSpec.h"
+#include "engine/api/HttpServer.h"
+#include "engine/api/RunLog.h"
+#include "engine/api/RunSpec.h"
 
 #include <QJsonArray>
 #include <QObject>

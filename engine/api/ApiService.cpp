@@ -1,10 +1,10 @@
-#include "api/ApiService.h"
+#include "engine/api/ApiService.h"
 
-#include "api/ApiServer.h"
-#include "history/RunHistory.h"
-#include "recipe/RecipeSource.h"
-#include "runner/CallPlan.h"
-#include "runner/EngineClient.h"
+#include "engine/api/ApiServer.h"
+#include "engine/history/RunHistory.h"
+#include "engine/recipe/RecipeSource.h"
+#include "engine/runner/CallPlan.h"
+#include "engine/runner/EngineClient.h"
 
 #include <QJsonArray>
 #include <QLoggingCategory>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "api/RunSpec.h"
-#include "inventory/Inventory.h"
-#include "runner/TargetFactory.h"
+#include "engine/api/RunSpec.h"
+#include "engine/inventory/Inventory.h"
+#include "engine/runner/TargetFactory.h"
 
 #include <QHash>
 #include <QObject>

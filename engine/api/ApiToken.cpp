@@ -1,4 +1,4 @@
-#include "api/ApiToken.h"
+#include "engine/api/ApiToken.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,4 +1,4 @@
-#include "api/HttpMessage.h"
+#include "engine/api/HttpMessage.h"
 
 #include <QUrl>
 

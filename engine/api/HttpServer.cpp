@@ -1,4 +1,4 @@
-#include "api/HttpServer.h"
+#include "engine/api/HttpServer.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "api/HttpMessage.h"
-#include "util/Result.h"
+#include "engine/api/HttpMessage.h"
+#include "engine/util/Result.h"
 
 #include <QHostAddress>
 #include <QObject>

@@ -1,6 +1,6 @@
-#include "api/OpenApiDocument.h"
+#include "engine/api/OpenApiDocument.h"
 
-#include "api/OpenApiParts.h"
+#include "engine/api/OpenApiParts.h"
 
 #include <QJsonArray>
 

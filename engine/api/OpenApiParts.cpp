@@ -1,4 +1,4 @@
-#include "api/OpenApiParts.h"
+#include "engine/api/OpenApiParts.h"
 
 #include <QJsonArray>
 

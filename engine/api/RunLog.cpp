@@ -1,4 +1,4 @@
-#include "api/RunLog.h"
+#include "engine/api/RunLog.h"
 
 #include <QJsonDocument>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "api/HttpServer.h"
-#include "runner/RunEvent.h"
+#include "engine/api/HttpServer.h"
+#include "engine/runner/RunEvent.h"
 
 #include <QHash>
 #include <QJsonArray>

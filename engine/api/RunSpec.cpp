@@ -1,6 +1,6 @@
-#include "api/RunSpec.h"
+#include "engine/api/RunSpec.h"
 
-#include "agent/ArgumentCheck.h"
+#include "engine/agent/ArgumentCheck.h"
 
 #include <QJsonArray>
 

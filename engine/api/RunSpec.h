@@ -1,7 +1,7 @@
 #pragma once
 
-#include "agent/ToolCatalog.h"
-#include "runner/RunRequest.h"
+#include "engine/agent/ToolCatalog.h"
+#include "engine/runner/RunRequest.h"
 
 #include <QJsonObject>
 #include <QJsonValue>

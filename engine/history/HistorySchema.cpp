@@ -1,4 +1,4 @@
-#include "history/HistorySchema.h"
+#include "engine/history/HistorySchema.h"
 
 #include <QSqlError>
 #include <QSqlQuery>

@@ -1,6 +1,6 @@
-#include "history/RunHistory.h"
+#include "engine/history/RunHistory.h"
 
-#include "history/HistorySchema.h"
+#include "engine/history/HistorySchema.h"
 
 #include <QDir>
 #include <QFileInfo>

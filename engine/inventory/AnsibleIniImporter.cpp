@@ -1,9 +1,9 @@
-#include "inventory/AnsibleIniImporter.h"
+#include "engine/inventory/AnsibleIniImporter.h"
 
-#include "inventory/HostAddress.h"
-#include "inventory/HostRange.h"
-#include "inventory/InventoryLimits.h"
-#include "inventory/PythonLiteral.h"
+#include "engine/inventory/HostAddress.h"
+#include "engine/inventory/HostRange.h"
+#include "engine/inventory/InventoryLimits.h"
+#include "engine/inventory/PythonLiteral.h"
 
 #include <QFile>
 #include <QHash>

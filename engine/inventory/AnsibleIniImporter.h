@@ -1,7 +1,7 @@
 #pragma once
 
-#include "inventory/ImportResult.h"
-#include "util/Result.h"
+#include "engine/inventory/ImportResult.h"
+#include "engine/util/Result.h"
 
 #include <QByteArray>
 

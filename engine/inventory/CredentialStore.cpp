@@ -1,4 +1,4 @@
-#include "inventory/CredentialStore.h"
+#include "engine/inventory/CredentialStore.h"
 
 #include <QLoggingCategory>
 

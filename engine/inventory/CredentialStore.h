@@ -1,9 +1,9 @@
 #pragma once
 
-#include "inventory/Inventory.h"
-#include "util/CredentialKind.h"
-#include "util/Result.h"
-#include "util/SecretBuffer.h"
+#include "engine/inventory/Inventory.h"
+#include "engine/util/CredentialKind.h"
+#include "engine/util/Result.h"
+#include "engine/util/SecretBuffer.h"
 
 #include <QObject>
 #include <QPointer>

@@ -1,6 +1,6 @@
-#include "inventory/Host.h"
+#include "engine/inventory/Host.h"
 
-#include "inventory/YamlConvert.h"
+#include "engine/inventory/YamlConvert.h"
 
 #include <utility>
 

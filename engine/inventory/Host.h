@@ -1,6 +1,6 @@
 #pragma once
 
-#include "util/HostKeyPolicy.h"
+#include "engine/util/HostKeyPolicy.h"
 
 #include <QString>
 #include <QStringList>

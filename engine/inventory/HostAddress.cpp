@@ -1,4 +1,4 @@
-#include "inventory/HostAddress.h"
+#include "engine/inventory/HostAddress.h"
 
 #include <QRegularExpression>
 

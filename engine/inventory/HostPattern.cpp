@@ -1,8 +1,8 @@
-#include "inventory/HostPattern.h"
+#include "engine/inventory/HostPattern.h"
 
-#include "inventory/HostAddress.h"
-#include "inventory/HostRange.h"
-#include "inventory/InventoryLimits.h"
+#include "engine/inventory/HostAddress.h"
+#include "engine/inventory/HostRange.h"
+#include "engine/inventory/InventoryLimits.h"
 
 #include <QRegularExpression>
 #include <QSet>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "inventory/Inventory.h"
+#include "engine/inventory/Inventory.h"
 
 #include <QStringList>
 

@@ -1,4 +1,4 @@
-#include "inventory/HostRange.h"
+#include "engine/inventory/HostRange.h"
 
 #include <QRegularExpression>
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "inventory/Inventory.h"
-#include "util/CredentialKind.h"
-#include "util/SecretBuffer.h"
+#include "engine/inventory/Inventory.h"
+#include "engine/util/CredentialKind.h"
+#include "engine/util/SecretBuffer.h"
 
 #include <QList>
 #include <QString>

@@ -1,4 +1,4 @@
-#include "inventory/Inventory.h"
+#include "engine/inventory/Inventory.h"
 
 #include <QSet>
 #include <QUuid>

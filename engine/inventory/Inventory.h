@@ -1,8 +1,8 @@
 #pragma once
 
-#include "inventory/Group.h"
-#include "inventory/Host.h"
-#include "util/Result.h"
+#include "engine/inventory/Group.h"
+#include "engine/inventory/Host.h"
+#include "engine/util/Result.h"
 
 #include <QHash>
 #include <QList>

@@ -1,10 +1,10 @@
-#include "inventory/InventoryFile.h"
+#include "engine/inventory/InventoryFile.h"
 
-#include "inventory/AnsibleIniImporter.h"
-#include "inventory/InventoryLimits.h"
-#include "inventory/YamlConvert.h"
-#include "inventory/YamlDocument.h"
-#include "inventory/YamlInventoryReader.h"
+#include "engine/inventory/AnsibleIniImporter.h"
+#include "engine/inventory/InventoryLimits.h"
+#include "engine/inventory/YamlConvert.h"
+#include "engine/inventory/YamlDocument.h"
+#include "engine/inventory/YamlInventoryReader.h"
 
 #include <QFile>
 #include <QFileInfo>

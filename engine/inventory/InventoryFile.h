@@ -1,8 +1,8 @@
 #pragma once
 
-#include "inventory/ImportResult.h"
-#include "inventory/Inventory.h"
-#include "util/Result.h"
+#include "engine/inventory/ImportResult.h"
+#include "engine/inventory/Inventory.h"
+#include "engine/util/Result.h"
 
 #include <QByteArray>
 #include <QString>

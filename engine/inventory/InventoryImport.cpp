@@ -1,9 +1,9 @@
-#include "inventory/InventoryImport.h"
+#include "engine/inventory/InventoryImport.h"
 
-#include "inventory/AnsibleIniImporter.h"
-#include "inventory/InventoryFile.h"
-#include "inventory/ReemoteImporter.h"
-#include "inventory/SshConfigImporter.h"
+#include "engine/inventory/AnsibleIniImporter.h"
+#include "engine/inventory/InventoryFile.h"
+#include "engine/inventory/ReemoteImporter.h"
+#include "engine/inventory/SshConfigImporter.h"
 
 #include <QFile>
 

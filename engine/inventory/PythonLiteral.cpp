@@ -1,7 +1,7 @@
-#include "inventory/PythonLiteral.h"
+#include "engine/inventory/PythonLiteral.h"
 
-#include "inventory/InventoryLimits.h"
-#include "inventory/YamlConvert.h"
+#include "engine/inventory/InventoryLimits.h"
+#include "engine/inventory/YamlConvert.h"
 
 #include <QRegularExpression>
 

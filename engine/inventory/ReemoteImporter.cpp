@@ -1,7 +1,7 @@
-#include "inventory/ReemoteImporter.h"
+#include "engine/inventory/ReemoteImporter.h"
 
-#include "inventory/InventoryFile.h"
-#include "inventory/InventoryLimits.h"
+#include "engine/inventory/InventoryFile.h"
+#include "engine/inventory/InventoryLimits.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

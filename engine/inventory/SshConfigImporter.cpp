@@ -1,7 +1,7 @@
-#include "inventory/SshConfigImporter.h"
+#include "engine/inventory/SshConfigImporter.h"
 
-#include "ssh/SshConfigResolver.h"
-#include "ssh/SshConfigSyntax.h"
+#include "engine/ssh/SshConfigResolver.h"
+#include "engine/ssh/SshConfigSyntax.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,6 +1,6 @@
-#include "inventory/VariantJson.h"
+#include "engine/inventory/VariantJson.h"
 
-#include "inventory/YamlConvert.h"
+#include "engine/inventory/YamlConvert.h"
 
 #include <QStringList>
 

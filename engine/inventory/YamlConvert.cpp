@@ -1,4 +1,4 @@
-#include "inventory/YamlConvert.h"
+#include "engine/inventory/YamlConvert.h"
 
 #include <QLocale>
 #include <QRegularExpression>

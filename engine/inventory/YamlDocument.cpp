@@ -1,7 +1,7 @@
-#include "inventory/YamlDocument.h"
+#include "engine/inventory/YamlDocument.h"
 
-#include "inventory/InventoryLimits.h"
-#include "inventory/YamlConvert.h"
+#include "engine/inventory/InventoryLimits.h"
+#include "engine/inventory/YamlConvert.h"
 
 #include <QHash>
 

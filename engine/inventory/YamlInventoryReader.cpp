@@ -1,9 +1,9 @@
-#include "inventory/YamlInventoryReader.h"
+#include "engine/inventory/YamlInventoryReader.h"
 
-#include "inventory/HostAddress.h"
-#include "inventory/HostRange.h"
-#include "inventory/InventoryFile.h"
-#include "inventory/InventoryLimits.h"
+#include "engine/inventory/HostAddress.h"
+#include "engine/inventory/HostRange.h"
+#include "engine/inventory/InventoryFile.h"
+#include "engine/inventory/InventoryLimits.h"
 
 namespace hostdeck::engine {
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "inventory/ImportResult.h"
-#include "inventory/Inventory.h"
-#include "inventory/YamlDocument.h"
+#include "engine/inventory/ImportResult.h"
+#include "engine/inventory/Inventory.h"
+#include "engine/inventory/YamlDocument.h"
 
 namespace hostdeck::engine {
 

@@ -1,6 +1,6 @@
-#include "recipe/RecipeLoader.h"
+#include "engine/recipe/RecipeLoader.h"
 
-#include "inventory/YamlConvert.h"
+#include "engine/inventory/YamlConvert.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "recipe/Recipe.h"
-#include "util/Result.h"
+#include "engine/recipe/Recipe.h"
+#include "engine/util/Result.h"
 
 namespace hostdeck::engine {
 

@@ -1,8 +1,8 @@
-#include "recipe/RecipePlan.h"
+#include "engine/recipe/RecipePlan.h"
 
-#include "agent/ArgumentCheck.h"
-#include "recipe/RecipeProgram.h"
-#include "runner/CallPlan.h"
+#include "engine/agent/ArgumentCheck.h"
+#include "engine/recipe/RecipeProgram.h"
+#include "engine/runner/CallPlan.h"
 
 #include <QFileInfo>
 #include <QJsonArray>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "recipe/Recipe.h"
-#include "runner/RunRequest.h"
+#include "engine/recipe/Recipe.h"
+#include "engine/runner/RunRequest.h"
 
 namespace hostdeck::engine {
 

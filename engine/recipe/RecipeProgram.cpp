@@ -1,4 +1,4 @@
-#include "recipe/RecipeProgram.h"
+#include "engine/recipe/RecipeProgram.h"
 
 #include <QJsonArray>
 #include <QTimer>

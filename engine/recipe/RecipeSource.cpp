@@ -1,7 +1,7 @@
-#include "recipe/RecipeSource.h"
+#include "engine/recipe/RecipeSource.h"
 
-#include "recipe/RecipeLoader.h"
-#include "recipe/RecipePlan.h"
+#include "engine/recipe/RecipeLoader.h"
+#include "engine/recipe/RecipePlan.h"
 
 #include <QDir>
 #include <QFileInfo>

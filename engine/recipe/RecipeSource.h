@@ -1,7 +1,7 @@
 #pragma once
 
-#include "runner/RunRequest.h"
-#include "util/Result.h"
+#include "engine/runner/RunRequest.h"
+#include "engine/util/Result.h"
 
 #include <QJsonValue>
 #include <QStringList>

@@ -1,7 +1,7 @@
-#include "recipe/RecipeWriter.h"
+#include "engine/recipe/RecipeWriter.h"
 
-#include "history/RunHistory.h"
-#include "inventory/YamlConvert.h"
+#include "engine/history/RunHistory.h"
+#include "engine/inventory/YamlConvert.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

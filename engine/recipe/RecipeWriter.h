@@ -1,8 +1,8 @@
 #pragma once
 
-#include "history/HistoryRun.h"
-#include "recipe/Recipe.h"
-#include "util/Result.h"
+#include "engine/history/HistoryRun.h"
+#include "engine/recipe/Recipe.h"
+#include "engine/util/Result.h"
 
 namespace hostdeck::engine {
 

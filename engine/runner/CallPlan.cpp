@@ -1,6 +1,6 @@
-#include "runner/CallPlan.h"
+#include "engine/runner/CallPlan.h"
 
-#include "agent/ArgumentCheck.h"
+#include "engine/agent/ArgumentCheck.h"
 
 namespace hostdeck::engine {
 

@@ -1,4 +1,4 @@
-#include "runner/DecisionClock.h"
+#include "engine/runner/DecisionClock.h"
 
 #include <QObject>
 #include <QPointer>

@@ -1,10 +1,10 @@
-#include "runner/DefaultTransportFactory.h"
+#include "engine/runner/DefaultTransportFactory.h"
 
-#include "ssh/CredentialProvider.h"
-#include "ssh/HostKeyDecider.h"
-#include "ssh/SshConnection.h"
-#include "ssh/SshTransport.h"
-#include "transport/LocalTransport.h"
+#include "engine/ssh/CredentialProvider.h"
+#include "engine/ssh/HostKeyDecider.h"
+#include "engine/ssh/SshConnection.h"
+#include "engine/ssh/SshTransport.h"
+#include "engine/transport/LocalTransport.h"
 
 namespace hostdeck::engine {
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "runner/TransportFactory.h"
+#include "engine/runner/TransportFactory.h"
 
 #include <memory>
 

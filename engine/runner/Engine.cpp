@@ -1,9 +1,9 @@
-#include "runner/Engine.h"
+#include "engine/runner/Engine.h"
 
-#include "runner/DecisionClock.h"
-#include "runner/DefaultTransportFactory.h"
-#include "ssh/CredentialProvider.h"
-#include "ssh/HostKeyDecider.h"
+#include "engine/runner/DecisionClock.h"
+#include "engine/runner/DefaultTransportFactory.h"
+#include "engine/ssh/CredentialProvider.h"
+#include "engine/ssh/HostKeyDecider.h"
 
 #include <QCryptographicHash>
 #include <QDir>

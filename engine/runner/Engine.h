@@ -1,7 +1,7 @@
 #pragma once
 
-#include "runner/Run.h"
-#include "runner/SessionPool.h"
+#include "engine/runner/Run.h"
+#include "engine/runner/SessionPool.h"
 
 #include <QHash>
 #include <QJsonArray>

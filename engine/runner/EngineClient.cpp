@@ -1,4 +1,4 @@
-#include "runner/EngineClient.h"
+#include "engine/runner/EngineClient.h"
 
 namespace hostdeck::engine {
 

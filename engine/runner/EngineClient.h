@@ -1,6 +1,6 @@
 #pragma once
 
-#include "runner/Engine.h"
+#include "engine/runner/Engine.h"
 
 #include <QHash>
 #include <QObject>

@@ -1,4 +1,4 @@
-#include "runner/HostResult.h"
+#include "engine/runner/HostResult.h"
 
 #include <array>
 #include <utility>

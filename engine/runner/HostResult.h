@@ -1,6 +1,6 @@
 #pragma once
 
-#include "agent/AgentCall.h"
+#include "engine/agent/AgentCall.h"
 
 #include <QList>
 #include <QMetaType>

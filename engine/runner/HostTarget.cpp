@@ -1,4 +1,4 @@
-#include "runner/HostTarget.h"
+#include "engine/runner/HostTarget.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "agent/BecomeMethod.h"
-#include "ssh/SshSettings.h"
+#include "engine/agent/BecomeMethod.h"
+#include "engine/ssh/SshSettings.h"
 
 #include <QJsonObject>
 #include <QMetaType>

@@ -1,6 +1,6 @@
-#include "runner/KeychainCredentialProvider.h"
+#include "engine/runner/KeychainCredentialProvider.h"
 
-#include "inventory/CredentialStore.h"
+#include "engine/inventory/CredentialStore.h"
 
 #include <QLoggingCategory>
 

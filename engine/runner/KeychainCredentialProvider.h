@@ -1,7 +1,7 @@
 #pragma once
 
-#include "inventory/Inventory.h"
-#include "ssh/CredentialProvider.h"
+#include "engine/inventory/Inventory.h"
+#include "engine/ssh/CredentialProvider.h"
 
 #include <QHash>
 #include <QObject>

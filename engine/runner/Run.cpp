@@ -1,10 +1,10 @@
-#include "runner/Run.h"
+#include "engine/runner/Run.h"
 
-#include "agent/ArgumentCheck.h"
-#include "agent/CallTimeout.h"
-#include "runner/DecisionClock.h"
-#include "runner/SessionPool.h"
-#include "util/RemoteText.h"
+#include "engine/agent/ArgumentCheck.h"
+#include "engine/agent/CallTimeout.h"
+#include "engine/runner/DecisionClock.h"
+#include "engine/runner/SessionPool.h"
+#include "engine/util/RemoteText.h"
 
 #include <QJsonArray>
 #include <QLoggingCategory>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "runner/RunEvent.h"
-#include "runner/RunRequest.h"
+#include "engine/runner/RunEvent.h"
+#include "engine/runner/RunRequest.h"
 
 #include <QElapsedTimer>
 #include <QObject>

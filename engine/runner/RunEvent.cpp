@@ -1,4 +1,4 @@
-#include "runner/RunEvent.h"
+#include "engine/runner/RunEvent.h"
 
 namespace hostdeck::engine {
 

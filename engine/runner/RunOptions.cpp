@@ -1,4 +1,4 @@
-#include "runner/RunRequest.h"
+#include "engine/runner/RunRequest.h"
 
 #include <QJsonArray>
 

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "agent/AgentCall.h"
-#include "agent/ToolCatalog.h"
-#include "runner/HostResult.h"
-#include "runner/HostTarget.h"
+#include "engine/agent/AgentCall.h"
+#include "engine/agent/ToolCatalog.h"
+#include "engine/runner/HostResult.h"
+#include "engine/runner/HostTarget.h"
 
 #include <QJsonObject>
 #include <QMetaType>

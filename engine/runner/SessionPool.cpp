@@ -1,6 +1,6 @@
-#include "runner/SessionPool.h"
+#include "engine/runner/SessionPool.h"
 
-#include "ssh/CredentialProvider.h"
+#include "engine/ssh/CredentialProvider.h"
 
 #include <QDateTime>
 #include <QLoggingCategory>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "agent/AgentSession.h"
-#include "runner/HostTarget.h"
-#include "runner/TransportFactory.h"
+#include "engine/agent/AgentSession.h"
+#include "engine/runner/HostTarget.h"
+#include "engine/runner/TransportFactory.h"
 
 #include <QObject>
 #include <QTimer>

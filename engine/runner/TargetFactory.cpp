@@ -1,8 +1,8 @@
-#include "runner/TargetFactory.h"
+#include "engine/runner/TargetFactory.h"
 
-#include "inventory/HostPattern.h"
-#include "ssh/InventorySshSettings.h"
-#include "ssh/SshConfigResolver.h"
+#include "engine/inventory/HostPattern.h"
+#include "engine/ssh/InventorySshSettings.h"
+#include "engine/ssh/SshConfigResolver.h"
 
 #include <QDir>
 #include <QFileInfo>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "inventory/Inventory.h"
-#include "runner/HostTarget.h"
-#include "util/Result.h"
+#include "engine/inventory/Inventory.h"
+#include "engine/runner/HostTarget.h"
+#include "engine/util/Result.h"
 
 namespace hostdeck::engine {
 

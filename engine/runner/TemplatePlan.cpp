@@ -1,6 +1,6 @@
-#include "runner/TemplatePlan.h"
+#include "engine/runner/TemplatePlan.h"
 
-#include "agent/ArgumentCheck.h"
+#include "engine/agent/ArgumentCheck.h"
 
 namespace hostdeck::engine {
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "runner/RunRequest.h"
+#include "engine/runner/RunRequest.h"
 
 #include <QHash>
 #include <QVariantMap>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "runner/HostTarget.h"
-#include "transport/Transport.h"
+#include "engine/runner/HostTarget.h"
+#include "engine/transport/Transport.h"
 
 #include <QObject>
 #include <QPointer>

@@ -1,4 +1,4 @@
-#include "ssh/HostKeyDecider.h"
+#include "engine/ssh/HostKeyDecider.h"
 
 #include <QTimer>
 

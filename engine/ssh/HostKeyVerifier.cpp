@@ -1,7 +1,7 @@
-#include "ssh/HostKeyVerifier.h"
+#include "engine/ssh/HostKeyVerifier.h"
 
-#include "ssh/KnownHosts.h"
-#include "ssh/SshLog.h"
+#include "engine/ssh/KnownHosts.h"
+#include "engine/ssh/SshLog.h"
 
 #include <QStringList>
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "ssh/HostKeyDecider.h"
-#include "ssh/SshSettings.h"
-#include "util/Result.h"
+#include "engine/ssh/HostKeyDecider.h"
+#include "engine/ssh/SshSettings.h"
+#include "engine/util/Result.h"
 
 struct ssh_session_struct;
 

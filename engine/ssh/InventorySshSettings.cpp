@@ -1,7 +1,7 @@
-#include "ssh/InventorySshSettings.h"
+#include "engine/ssh/InventorySshSettings.h"
 
-#include "ssh/SshConfigResolver.h"
-#include "ssh/SshConfigSyntax.h"
+#include "engine/ssh/SshConfigResolver.h"
+#include "engine/ssh/SshConfigSyntax.h"
 
 namespace hostdeck::engine {
 

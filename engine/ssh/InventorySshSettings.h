@@ -1,7 +1,7 @@
 #pragma once
 
-#include "ssh/SshSettings.h"
-#include "util/Result.h"
+#include "engine/ssh/SshSettings.h"
+#include "engine/util/Result.h"
 
 #include <QString>
 #include <QVariantMap>

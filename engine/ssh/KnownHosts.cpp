@@ -1,6 +1,6 @@
-#include "ssh/KnownHosts.h"
+#include "engine/ssh/KnownHosts.h"
 
-#include "ssh/SshConfigSyntax.h"
+#include "engine/ssh/SshConfigSyntax.h"
 
 #include <QCryptographicHash>
 #include <QDir>

@@ -1,4 +1,4 @@
-#include "ssh/RemoteCommand.h"
+#include "engine/ssh/RemoteCommand.h"
 
 namespace hostdeck::engine {
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "transport/Transport.h"
+#include "engine/transport/Transport.h"
 
 #include <QByteArray>
 #include <QString>

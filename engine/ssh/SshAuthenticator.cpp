@@ -1,6 +1,6 @@
-#include "ssh/SshAuthenticator.h"
+#include "engine/ssh/SshAuthenticator.h"
 
-#include "ssh/SshLog.h"
+#include "engine/ssh/SshLog.h"
 
 #include <QFile>
 #include <QFileInfo>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "ssh/CredentialProvider.h"
-#include "ssh/SshSettings.h"
-#include "util/Result.h"
+#include "engine/ssh/CredentialProvider.h"
+#include "engine/ssh/SshSettings.h"
+#include "engine/util/Result.h"
 
 #include <QStringList>
 

@@ -1,6 +1,6 @@
-#include "ssh/SshChannel.h"
+#include "engine/ssh/SshChannel.h"
 
-#include "ssh/SshLog.h"
+#include "engine/ssh/SshLog.h"
 
 #include <libssh/libssh.h>
 

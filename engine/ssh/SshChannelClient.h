@@ -1,7 +1,7 @@
 #pragma once
 
-#include "transport/Transport.h"
-#include "util/Result.h"
+#include "engine/transport/Transport.h"
+#include "engine/util/Result.h"
 
 #include <QByteArray>
 

@@ -1,6 +1,6 @@
-#include "ssh/SshConfigReader.h"
+#include "engine/ssh/SshConfigReader.h"
 
-#include "ssh/SshConfigSyntax.h"
+#include "engine/ssh/SshConfigSyntax.h"
 
 #include <QFile>
 #include <QHash>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "ssh/SshConfigResolver.h"
-#include "ssh/SshHostConfig.h"
-#include "util/Result.h"
+#include "engine/ssh/SshConfigResolver.h"
+#include "engine/ssh/SshHostConfig.h"
+#include "engine/util/Result.h"
 
 namespace hostdeck::engine::detail {
 

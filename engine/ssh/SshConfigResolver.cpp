@@ -1,7 +1,7 @@
-#include "ssh/SshConfigResolver.h"
+#include "engine/ssh/SshConfigResolver.h"
 
-#include "ssh/SshConfigReader.h"
-#include "ssh/SshConfigSyntax.h"
+#include "engine/ssh/SshConfigReader.h"
+#include "engine/ssh/SshConfigSyntax.h"
 
 #include <QCryptographicHash>
 #include <QDir>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "ssh/SshHostConfig.h"
-#include "ssh/SshSettings.h"
-#include "util/Result.h"
+#include "engine/ssh/SshHostConfig.h"
+#include "engine/ssh/SshSettings.h"
+#include "engine/util/Result.h"
 
 #include <QString>
 

@@ -1,4 +1,4 @@
-#include "ssh/SshConfigSyntax.h"
+#include "engine/ssh/SshConfigSyntax.h"
 
 #include <QSet>
 

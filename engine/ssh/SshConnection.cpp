@@ -1,10 +1,10 @@
-#include "ssh/SshConnection.h"
+#include "engine/ssh/SshConnection.h"
 
-#include "ssh/HostKeyDecider.h"
-#include "ssh/HostKeyVerifier.h"
-#include "ssh/SshAuthenticator.h"
-#include "ssh/SshLog.h"
-#include "ssh/SshTunnel.h"
+#include "engine/ssh/HostKeyDecider.h"
+#include "engine/ssh/HostKeyVerifier.h"
+#include "engine/ssh/SshAuthenticator.h"
+#include "engine/ssh/SshLog.h"
+#include "engine/ssh/SshTunnel.h"
 
 #include <QFile>
 #include <QHostInfo>

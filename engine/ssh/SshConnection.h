@@ -1,8 +1,8 @@
 #pragma once
 
-#include "ssh/SshChannel.h"
-#include "ssh/SshSettings.h"
-#include "util/Result.h"
+#include "engine/ssh/SshChannel.h"
+#include "engine/ssh/SshSettings.h"
+#include "engine/util/Result.h"
 
 #include <QElapsedTimer>
 #include <QHostAddress>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ssh/SshConfigSyntax.h"
+#include "engine/ssh/SshConfigSyntax.h"
 
 #include <QList>
 #include <QString>

@@ -1,4 +1,4 @@
-#include "ssh/SshLog.h"
+#include "engine/ssh/SshLog.h"
 
 namespace hostdeck::engine {
 

@@ -1,6 +1,6 @@
-#include "ssh/SshSettings.h"
+#include "engine/ssh/SshSettings.h"
 
-#include "ssh/SshConfigSyntax.h"
+#include "engine/ssh/SshConfigSyntax.h"
 
 #include <QDir>
 #include <QFileInfo>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "util/HostKeyPolicy.h"
-#include "util/Result.h"
+#include "engine/util/HostKeyPolicy.h"
+#include "engine/util/Result.h"
 
 #include <QList>
 #include <QString>

@@ -1,8 +1,8 @@
-#include "ssh/SshTransport.h"
+#include "engine/ssh/SshTransport.h"
 
-#include "ssh/RemoteCommand.h"
-#include "ssh/SshChannel.h"
-#include "ssh/SshConnection.h"
+#include "engine/ssh/RemoteCommand.h"
+#include "engine/ssh/SshChannel.h"
+#include "engine/ssh/SshConnection.h"
 
 namespace hostdeck::engine {
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "ssh/SshChannelClient.h"
-#include "transport/Transport.h"
+#include "engine/ssh/SshChannelClient.h"
+#include "engine/transport/Transport.h"
 
 #include <QPointer>
 

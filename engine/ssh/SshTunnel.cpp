@@ -1,8 +1,8 @@
-#include "ssh/SshTunnel.h"
+#include "engine/ssh/SshTunnel.h"
 
-#include "ssh/SshChannel.h"
-#include "ssh/SshConnection.h"
-#include "ssh/SshLog.h"
+#include "engine/ssh/SshChannel.h"
+#include "engine/ssh/SshConnection.h"
+#include "engine/ssh/SshLog.h"
 
 #include <QSocketNotifier>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ssh/SshChannelClient.h"
+#include "engine/ssh/SshChannelClient.h"
 
 #include <QByteArray>
 #include <QObject>

@@ -1,4 +1,4 @@
-#include "ssh/StaticCredentialProvider.h"
+#include "engine/ssh/StaticCredentialProvider.h"
 
 #include <QTimer>
 

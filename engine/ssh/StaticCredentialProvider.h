@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ssh/CredentialProvider.h"
+#include "engine/ssh/CredentialProvider.h"
 
 #include <QHash>
 #include <QList>

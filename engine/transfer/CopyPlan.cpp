@@ -1,6 +1,6 @@
-#include "transfer/CopyPlan.h"
+#include "engine/transfer/CopyPlan.h"
 
-#include "transfer/CopyProgram.h"
+#include "engine/transfer/CopyProgram.h"
 
 #include <QJsonArray>
 

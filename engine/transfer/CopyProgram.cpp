@@ -1,7 +1,7 @@
-#include "transfer/CopyProgram.h"
+#include "engine/transfer/CopyProgram.h"
 
-#include "transfer/FileUpload.h"
-#include "transfer/TreeSync.h"
+#include "engine/transfer/FileUpload.h"
+#include "engine/transfer/TreeSync.h"
 
 #include <QJsonArray>
 

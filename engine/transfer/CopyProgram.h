@@ -1,8 +1,8 @@
 #pragma once
 
-#include "runner/RunRequest.h"
-#include "transfer/CopySource.h"
-#include "transfer/TransferReport.h"
+#include "engine/runner/RunRequest.h"
+#include "engine/transfer/CopySource.h"
+#include "engine/transfer/TransferReport.h"
 
 #include <QPointer>
 

@@ -1,4 +1,4 @@
-#include "transfer/CopySource.h"
+#include "engine/transfer/CopySource.h"
 
 #include <QJsonArray>
 

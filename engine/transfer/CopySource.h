@@ -1,7 +1,7 @@
 #pragma once
 
-#include "transfer/HashCache.h"
-#include "transfer/LocalTree.h"
+#include "engine/transfer/HashCache.h"
+#include "engine/transfer/LocalTree.h"
 
 #include <QJsonObject>
 

@@ -1,7 +1,7 @@
-#include "transfer/FetchPlan.h"
+#include "engine/transfer/FetchPlan.h"
 
-#include "transfer/FetchProgram.h"
-#include "transfer/LocalFiles.h"
+#include "engine/transfer/FetchProgram.h"
+#include "engine/transfer/LocalFiles.h"
 
 #include <QFileInfo>
 #include <QJsonArray>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "runner/RunRequest.h"
-#include "transfer/HashCache.h"
+#include "engine/runner/RunRequest.h"
+#include "engine/transfer/HashCache.h"
 
 #include <memory>
 

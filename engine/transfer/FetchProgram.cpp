@@ -1,8 +1,8 @@
-#include "transfer/FetchProgram.h"
+#include "engine/transfer/FetchProgram.h"
 
-#include "transfer/FileDownload.h"
-#include "transfer/LocalFiles.h"
-#include "transfer/TreeFetch.h"
+#include "engine/transfer/FileDownload.h"
+#include "engine/transfer/LocalFiles.h"
+#include "engine/transfer/TreeFetch.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "runner/RunRequest.h"
-#include "transfer/FetchPlan.h"
-#include "transfer/HashCache.h"
-#include "transfer/TransferReport.h"
+#include "engine/runner/RunRequest.h"
+#include "engine/transfer/FetchPlan.h"
+#include "engine/transfer/HashCache.h"
+#include "engine/transfer/TransferReport.h"
 
 #include <QPointer>
 

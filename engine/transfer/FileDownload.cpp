@@ -1,7 +1,7 @@
-#include "transfer/FileDownload.h"
+#include "engine/transfer/FileDownload.h"
 
-#include "agent/AgentSession.h"
-#include "wire/DataCodec.h"
+#include "engine/agent/AgentSession.h"
+#include "engine/wire/DataCodec.h"
 
 #include <QDir>
 #include <QFileInfo>

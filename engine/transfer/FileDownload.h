@@ -1,7 +1,7 @@
 #pragma once
 
-#include "transfer/Sha256.h"
-#include "transfer/TransferResult.h"
+#include "engine/transfer/Sha256.h"
+#include "engine/transfer/TransferResult.h"
 
 #include <QObject>
 #include <QPointer>

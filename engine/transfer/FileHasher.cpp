@@ -1,6 +1,6 @@
-#include "transfer/FileHasher.h"
+#include "engine/transfer/FileHasher.h"
 
-#include "transfer/Sha256.h"
+#include "engine/transfer/Sha256.h"
 
 #include <QFile>
 #include <QThread>

@@ -1,7 +1,7 @@
-#include "transfer/FileUpload.h"
+#include "engine/transfer/FileUpload.h"
 
-#include "agent/AgentSession.h"
-#include "wire/DataCodec.h"
+#include "engine/agent/AgentSession.h"
+#include "engine/wire/DataCodec.h"
 
 #include <QFileInfo>
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "transfer/FileHasher.h"
-#include "transfer/Sha256.h"
-#include "transfer/TransferResult.h"
+#include "engine/transfer/FileHasher.h"
+#include "engine/transfer/Sha256.h"
+#include "engine/transfer/TransferResult.h"
 
 #include <QFile>
 #include <QObject>

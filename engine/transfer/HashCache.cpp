@@ -1,6 +1,6 @@
-#include "transfer/HashCache.h"
+#include "engine/transfer/HashCache.h"
 
-#include "transfer/Sha256.h"
+#include "engine/transfer/Sha256.h"
 
 #include <QFile>
 #include <QMutexLocker>

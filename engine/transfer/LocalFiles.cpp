@@ -1,4 +1,4 @@
-#include "transfer/LocalFiles.h"
+#include "engine/transfer/LocalFiles.h"
 
 #include <QFile>
 #include <QRandomGenerator>

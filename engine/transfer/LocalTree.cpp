@@ -1,4 +1,4 @@
-#include "transfer/LocalTree.h"
+#include "engine/transfer/LocalTree.h"
 
 #include <QFile>
 

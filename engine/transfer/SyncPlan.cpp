@@ -1,7 +1,7 @@
-#include "transfer/SyncPlan.h"
+#include "engine/transfer/SyncPlan.h"
 
-#include "transfer/CopyPlan.h"
-#include "transfer/CopyProgram.h"
+#include "engine/transfer/CopyPlan.h"
+#include "engine/transfer/CopyProgram.h"
 
 namespace hostdeck::engine {
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "runner/RunRequest.h"
-#include "transfer/CopySource.h"
+#include "engine/runner/RunRequest.h"
+#include "engine/transfer/CopySource.h"
 
 #include <memory>
 

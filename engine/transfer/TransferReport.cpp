@@ -1,4 +1,4 @@
-#include "transfer/TransferReport.h"
+#include "engine/transfer/TransferReport.h"
 
 #include <QJsonArray>
 

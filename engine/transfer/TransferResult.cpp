@@ -1,4 +1,4 @@
-#include "transfer/TransferResult.h"
+#include "engine/transfer/TransferResult.h"
 
 namespace hostdeck::engine {
 

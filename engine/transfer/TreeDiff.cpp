@@ -1,4 +1,4 @@
-#include "transfer/TreeDiff.h"
+#include "engine/transfer/TreeDiff.h"
 
 #include <QHash>
 #include <QSet>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "transfer/TreeEntry.h"
+#include "engine/transfer/TreeEntry.h"
 
 #include <QList>
 #include <QStringList>

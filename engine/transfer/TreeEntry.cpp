@@ -1,4 +1,4 @@
-#include "transfer/TreeEntry.h"
+#include "engine/transfer/TreeEntry.h"
 
 #include <QStringList>
 

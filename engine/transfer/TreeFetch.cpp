@@ -1,11 +1,11 @@
-#include "transfer/TreeFetch.h"
+#include "engine/transfer/TreeFetch.h"
 
-#include "runner/RunRequest.h"
-#include "transfer/FileDownload.h"
-#include "transfer/LocalFiles.h"
-#include "transfer/LocalTree.h"
-#include "transfer/TransferReport.h"
-#include "wire/DataCodec.h"
+#include "engine/runner/RunRequest.h"
+#include "engine/transfer/FileDownload.h"
+#include "engine/transfer/LocalFiles.h"
+#include "engine/transfer/LocalTree.h"
+#include "engine/transfer/TransferReport.h"
+#include "engine/wire/DataCodec.h"
 
 #include <QDir>
 #include <QJsonArray>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "agent/AgentCall.h"
-#include "transfer/HashCache.h"
-#include "transfer/TreeDiff.h"
+#include "engine/agent/AgentCall.h"
+#include "engine/transfer/HashCache.h"
+#include "engine/transfer/TreeDiff.h"
 
 #include <QObject>
 #include <QPointer>

@@ -1,7 +1,7 @@
-#include "transfer/TreeSender.h"
+#include "engine/transfer/TreeSender.h"
 
-#include "runner/RunRequest.h"
-#include "transfer/FileUpload.h"
+#include "engine/runner/RunRequest.h"
+#include "engine/transfer/FileUpload.h"
 
 #include <QFile>
 

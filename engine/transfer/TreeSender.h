@@ -1,7 +1,7 @@
 #pragma once
 
-#include "agent/AgentCall.h"
-#include "transfer/TreeEntry.h"
+#include "engine/agent/AgentCall.h"
+#include "engine/transfer/TreeEntry.h"
 
 #include <QList>
 #include <QObject>

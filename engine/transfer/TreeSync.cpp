@@ -1,8 +1,8 @@
-#include "transfer/TreeSync.h"
+#include "engine/transfer/TreeSync.h"
 
-#include "runner/RunRequest.h"
-#include "transfer/TransferReport.h"
-#include "transfer/TreeSender.h"
+#include "engine/runner/RunRequest.h"
+#include "engine/transfer/TransferReport.h"
+#include "engine/transfer/TreeSender.h"
 
 #include <QJsonArray>
 #include <QSet>

@@ -1,4 +1,4 @@
-#include "transport/LocalTransport.h"
+#include "engine/transport/LocalTransport.h"
 
 #include <QPointer>
 #include <QSocketNotifier>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "util/Result.h"
+#include "engine/util/Result.h"
 
 #include <QByteArray>
 #include <QObject>

@@ -1,4 +1,4 @@
-#include "util/CredentialKind.h"
+#include "engine/util/CredentialKind.h"
 
 namespace hostdeck::engine {
 

@@ -1,4 +1,4 @@
-#include "util/RemoteText.h"
+#include "engine/util/RemoteText.h"
 
 namespace hostdeck::engine {
 

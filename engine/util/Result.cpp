@@ -1,4 +1,4 @@
-#include "util/Result.h"
+#include "engine/util/Result.h"
 
 #include <array>
 #include <utility>

@@ -1,4 +1,4 @@
-#include "util/SecretBuffer.h"
+#include "engine/util/SecretBuffer.h"
 
 #include <utility>
 

@@ -1,6 +1,6 @@
-#include "wire/DataCodec.h"
+#include "engine/wire/DataCodec.h"
 
-#include "wire/JsonWriter.h"
+#include "engine/wire/JsonWriter.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,7 +1,7 @@
-#include "wire/FrameCodec.h"
+#include "engine/wire/FrameCodec.h"
 
-#include "util/Lzma.h"
-#include "wire/JsonScanner.h"
+#include "engine/util/Lzma.h"
+#include "engine/wire/JsonScanner.h"
 
 #include <QtEndian>
 

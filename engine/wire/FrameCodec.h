@@ -1,8 +1,8 @@
 #pragma once
 
-#include "util/Result.h"
-#include "wire/Frame.h"
-#include "wire/JsonScanner.h"
+#include "engine/util/Result.h"
+#include "engine/wire/Frame.h"
+#include "engine/wire/JsonScanner.h"
 
 #include <deque>
 #include <functional>

@@ -1,4 +1,4 @@
-#include "wire/JsonScanner.h"
+#include "engine/wire/JsonScanner.h"
 
 #include <cstring>
 

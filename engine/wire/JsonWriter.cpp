@@ -1,4 +1,4 @@
-#include "wire/JsonWriter.h"
+#include "engine/wire/JsonWriter.h"
 
 #include <QJsonArray>
 #include <QJsonObject>

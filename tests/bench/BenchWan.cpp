@@ -1,13 +1,13 @@
-#include "BenchWan.h"
+#include "tests/bench/BenchWan.h"
 
-#include "DelayProxy.h"
-#include "FanoutCommon.h"
-#include "TestEnv.h"
+#include "tests/bench/FanoutCommon.h"
+#include "tests/support/DelayProxy.h"
+#include "tests/support/TestEnv.h"
 
-#include "agent/ToolRegistry.h"
-#include "runner/DefaultTransportFactory.h"
-#include "runner/SessionPool.h"
-#include "ssh/StaticCredentialProvider.h"
+#include "engine/agent/ToolRegistry.h"
+#include "engine/runner/DefaultTransportFactory.h"
+#include "engine/runner/SessionPool.h"
+#include "engine/ssh/StaticCredentialProvider.h"
 
 #include <QDir>
 #include <QProcess>

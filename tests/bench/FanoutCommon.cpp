@@ -1,9 +1,9 @@
-#include "FanoutCommon.h"
+#include "tests/bench/FanoutCommon.h"
 
-#include "runner/CallPlan.h"
-#include "runner/Run.h"
-#include "runner/SessionPool.h"
-#include "ssh/SshConfigResolver.h"
+#include "engine/runner/CallPlan.h"
+#include "engine/runner/Run.h"
+#include "engine/runner/SessionPool.h"
+#include "engine/ssh/SshConfigResolver.h"
 
 #include <QDir>
 #include <QElapsedTimer>

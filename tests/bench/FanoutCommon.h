@@ -2,10 +2,10 @@
 // read, timing of whole processes and of in-process runs.
 #pragma once
 
-#include "SshdFixture.h"
+#include "tests/support/SshdFixture.h"
 
-#include "agent/AgentCall.h"
-#include "runner/HostTarget.h"
+#include "engine/agent/AgentCall.h"
+#include "engine/runner/HostTarget.h"
 
 #include <QProcessEnvironment>
 #include <QString>

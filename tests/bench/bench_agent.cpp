@@ -4,15 +4,15 @@
 //   bench_agent [--reps N] [--only PARTS]   (HOSTDECK_TEST_PYTHON picks the interpreter, default
 //   /usr/bin/python3;
 //                             BENCH_VERBOSE=1 prints every start-up repetition on stderr)
-#include "BenchFigure.h"
-#include "TestEnv.h"
+#include "tests/bench/BenchFigure.h"
+#include "tests/support/TestEnv.h"
 
-#include "agent/AgentSession.h"
-#include "agent/Bootstrap.h"
-#include "agent/ToolRegistry.h"
-#include "transport/LocalTransport.h"
-#include "wire/DataCodec.h"
-#include "wire/FrameCodec.h"
+#include "engine/agent/AgentSession.h"
+#include "engine/agent/Bootstrap.h"
+#include "engine/agent/ToolRegistry.h"
+#include "engine/transport/LocalTransport.h"
+#include "engine/wire/DataCodec.h"
+#include "engine/wire/FrameCodec.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

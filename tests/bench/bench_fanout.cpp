@@ -10,19 +10,19 @@
 //   bench_fanout [--hosts N] [--reps R] [--serve SECONDS]
 //   (--serve: only start the fleet, print its ssh_config and known_hosts, keep it up that long
 //   for profiling by hand, then stop it)
-#include "BenchFigure.h"
-#include "BenchWan.h"
-#include "FanoutCommon.h"
-#include "SshdFixture.h"
-#include "TestEnv.h"
+#include "tests/bench/BenchFigure.h"
+#include "tests/bench/BenchWan.h"
+#include "tests/bench/FanoutCommon.h"
+#include "tests/support/SshdFixture.h"
+#include "tests/support/TestEnv.h"
 
-#include "agent/ToolRegistry.h"
-#include "runner/CallPlan.h"
-#include "runner/DefaultTransportFactory.h"
-#include "runner/Run.h"
-#include "runner/SessionPool.h"
-#include "ssh/SshConfigResolver.h"
-#include "ssh/StaticCredentialProvider.h"
+#include "engine/agent/ToolRegistry.h"
+#include "engine/runner/CallPlan.h"
+#include "engine/runner/DefaultTransportFactory.h"
+#include "engine/runner/Run.h"
+#include "engine/runner/SessionPool.h"
+#include "engine/ssh/SshConfigResolver.h"
+#include "engine/ssh/StaticCredentialProvider.h"
 
 #include <QCoreApplication>
 #include <QDir>

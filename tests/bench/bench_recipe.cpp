@@ -6,12 +6,12 @@
 // Measured on warm agents (a first run starts them), median of --reps runs, for plain steps and
 // for templated steps (`${...}` arguments and a condition, rendered on the host).
 //   bench_recipe [--hosts N] [--steps S] [--reps R]
-#include "TestEnv.h"
+#include "tests/support/TestEnv.h"
 
-#include "recipe/RecipeLoader.h"
-#include "recipe/RecipePlan.h"
-#include "runner/EngineClient.h"
-#include "runner/TargetFactory.h"
+#include "engine/recipe/RecipeLoader.h"
+#include "engine/recipe/RecipePlan.h"
+#include "engine/runner/EngineClient.h"
+#include "engine/runner/TargetFactory.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -25,7 +25,7 @@
 #include <sys/resource.h>
 
 #if __has_include("BenchFigure.h")
-#include "BenchFigure.h"
+#include "tests/bench/BenchFigure.h"
 #define HOSTDECK_HAVE_BENCH_FIGURE 1
 #endif
 

@@ -7,10 +7,10 @@
 //                   engine thread) to a streaming client reading each of its events
 // Not a pass/fail test: exits non-zero only when something does not work at all.
 //   bench_rest [--seconds S] [--clients C] [--runs N]
-#include "TestEnv.h"
+#include "tests/support/TestEnv.h"
 
-#include "api/ApiHost.h"
-#include "runner/EngineClient.h"
+#include "engine/api/ApiHost.h"
+#include "engine/runner/EngineClient.h"
 
 #include <QCoreApplication>
 #include <QEventLoop>

@@ -14,7 +14,7 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(os.path.dirname(HERE), "engine", "tools"))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tools"))
 
 import harness  # noqa: E402
 

@@ -1,12 +1,12 @@
 // Template editor: pause-to-preview latency (from the last keystroke, through the debounce and
 // the local agent's render, to the updated preview) for 20-, 200- and 2,000-line templates.
-#include "BenchFigure.h"
-#include "runner/EngineClient.h"
-#include "template/ScriptedTemplatePrompts.h"
-#include "template/TemplateEditor.h"
-#include "template/TemplateEditorWindow.h"
-#include "template/TemplatePreview.h"
-#include "template/TemplateVariablesPane.h"
+#include "engine/runner/EngineClient.h"
+#include "tests/bench/BenchFigure.h"
+#include "ui/template/ScriptedTemplatePrompts.h"
+#include "ui/template/TemplateEditor.h"
+#include "ui/template/TemplateEditorWindow.h"
+#include "ui/template/TemplatePreview.h"
+#include "ui/template/TemplateVariablesPane.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -6,13 +6,13 @@
 // in-process with the host's agent already up (the GUI's case). Prints figures; never a timed
 // pass/fail. Exits non-zero only when something does not work at all.
 //   bench_transfer [--reps N] [--hosts N] [--files N] [--mb SIZE]
-#include "SshdFixture.h"
-#include "TestEnv.h"
-#include "TransferTreeUtil.h"
+#include "tests/engine/transfer/TransferTreeUtil.h"
+#include "tests/support/SshdFixture.h"
+#include "tests/support/TestEnv.h"
 
-#include "runner/EngineClient.h"
-#include "ssh/StaticCredentialProvider.h"
-#include "transfer/SyncPlan.h"
+#include "engine/runner/EngineClient.h"
+#include "engine/ssh/StaticCredentialProvider.h"
+#include "engine/transfer/SyncPlan.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

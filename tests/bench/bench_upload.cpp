@@ -4,15 +4,15 @@
 // controller's peak memory growth as a table. Not a pass/fail test: it exits non-zero only when
 // something does not work at all.
 //   bench_upload [--reps N] [--mb SIZE]
-#include "AgentTestUtil.h"
-#include "BenchFigure.h"
-#include "SshdFixture.h"
-#include "TestEnv.h"
-#include "TransferTestUtil.h"
+#include "tests/bench/BenchFigure.h"
+#include "tests/engine/transfer/TransferTestUtil.h"
+#include "tests/support/AgentTestUtil.h"
+#include "tests/support/SshdFixture.h"
+#include "tests/support/TestEnv.h"
 
-#include "agent/ToolRegistry.h"
-#include "transfer/FileDownload.h"
-#include "transfer/FileUpload.h"
+#include "engine/agent/ToolRegistry.h"
+#include "engine/transfer/FileDownload.h"
+#include "engine/transfer/FileUpload.h"
 
 #include <QCoreApplication>
 #include <QDir>

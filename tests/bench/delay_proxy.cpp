@@ -2,7 +2,7 @@
 //   delay_proxy --rtt MS UPSTREAM_PORT...
 // prints "UPSTREAM LISTEN" per route, then forwards with MS/2 added in each direction until
 // SIGTERM or SIGINT.
-#include "DelayProxy.h"
+#include "tests/support/DelayProxy.h"
 
 #include <QCoreApplication>
 #include <QStringList>

@@ -1,7 +1,7 @@
 #pragma once
 // Shared by the fuzz targets: a failed invariant aborts (libFuzzer keeps the input), and inputs
 // that must be files go to a private directory in memory-backed /dev/shm when it exists.
-#include "inventory/Inventory.h"
+#include "engine/inventory/Inventory.h"
 
 #include <QByteArray>
 #include <QDir>

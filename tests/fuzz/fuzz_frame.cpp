@@ -4,9 +4,9 @@
 //  - feeding the input in pieces (split at a point derived from the data) yields exactly the same
 //    frames and the same error as feeding it whole;
 //  - a decoded body re-encodes to JSON that decodes to the same value.
-#include "util/Result.h"
-#include "wire/DataCodec.h"
-#include "wire/FrameCodec.h"
+#include "engine/util/Result.h"
+#include "engine/wire/DataCodec.h"
+#include "engine/wire/FrameCodec.h"
 
 #include <QByteArray>
 #include <QJsonValue>

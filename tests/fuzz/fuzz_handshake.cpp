@@ -6,9 +6,9 @@
 //  - Ready carries exactly the bytes after the READY line, and the READY line was well formed;
 //  - the noise kept for messages stays within its bound, and more than kMaxNoise bytes of noise
 //    without a marker always end in Garbage.
-#include "agent/Bootstrap.h"
-#include "agent/Handshake.h"
-#include "wire/Frame.h"
+#include "engine/agent/Bootstrap.h"
+#include "engine/agent/Handshake.h"
+#include "engine/wire/Frame.h"
 
 #include <QByteArray>
 #include <QList>

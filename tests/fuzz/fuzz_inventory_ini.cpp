@@ -1,9 +1,9 @@
 // libFuzzer target for the Ansible INI importer (engine/inventory/AnsibleIniImporter): any text
 // must import or fail with a clear error, never crash or hang. Oracle: an imported inventory is
 // valid, and it can be saved as the native file and loaded back unchanged.
-#include "FuzzSupport.h"
-#include "inventory/AnsibleIniImporter.h"
-#include "inventory/InventoryFile.h"
+#include "engine/inventory/AnsibleIniImporter.h"
+#include "engine/inventory/InventoryFile.h"
+#include "tests/fuzz/FuzzSupport.h"
 
 #include <cstdint>
 

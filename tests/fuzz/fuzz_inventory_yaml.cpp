@@ -2,8 +2,8 @@
 // must parse to an inventory or a clear error naming the file, never a crash or a hang. Oracle:
 // what parsed serialises, the serialisation parses again, and serialising that gives the same
 // bytes (a save/load cycle loses or invents nothing after the first save).
-#include "FuzzSupport.h"
-#include "inventory/InventoryFile.h"
+#include "engine/inventory/InventoryFile.h"
+#include "tests/fuzz/FuzzSupport.h"
 
 #include <cstdint>
 

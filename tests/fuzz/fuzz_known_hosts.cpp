@@ -3,8 +3,8 @@
 // hang. Oracles: every entry names a line that exists and has a SHA256 fingerprint; the result for
 // a host does not depend on a comment line or a blank line being added in front (line numbers
 // shift by one, nothing else changes).
-#include "FuzzSupport.h"
-#include "ssh/KnownHosts.h"
+#include "engine/ssh/KnownHosts.h"
+#include "tests/fuzz/FuzzSupport.h"
 
 #include <cstdint>
 

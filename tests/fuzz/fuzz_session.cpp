@@ -9,9 +9,9 @@
 //    latest), and no chunk is emitted for a call after its result;
 //  - a call that ends ok got a RESULT frame with its id while it was pending;
 //  - nothing is written to the transport after it was told to close or abort.
-#include "agent/AgentSession.h"
-#include "wire/DataCodec.h"
-#include "wire/FrameCodec.h"
+#include "engine/agent/AgentSession.h"
+#include "engine/wire/DataCodec.h"
+#include "engine/wire/FrameCodec.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>

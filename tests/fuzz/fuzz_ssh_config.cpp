@@ -2,9 +2,9 @@
 // configuration, Include lines (of itself, of missing files, of globs) included, must import or
 // fail with a clear error, in bounded time. Oracle: the imported inventory is valid and survives a
 // save/load as the native file.
-#include "FuzzSupport.h"
-#include "inventory/InventoryFile.h"
-#include "inventory/SshConfigImporter.h"
+#include "engine/inventory/InventoryFile.h"
+#include "engine/inventory/SshConfigImporter.h"
+#include "tests/fuzz/FuzzSupport.h"
 
 #include <cstdint>
 

@@ -1,7 +1,7 @@
 """The .deb as a user gets it, installed with apt into a fresh Debian 12 tree.
 
 installer/package.sh builds the package as a user would (build/package). A private copy of the
-debootstrap tree that the tools tests cache (tests/engine/tools/harness.py) gets it installed with
+debootstrap tree that the tools tests cache (tests/tools/harness.py) gets it installed with
 `apt install --no-install-recommends ./hostdeck_*.deb`, its dependencies downloaded from Debian
 (not taken from this machine; without recommends, so the Depends alone must be enough). Inside
 the tree (chroot) both programs run; lintian checks the .deb, desktop-file-validate and
@@ -23,7 +23,7 @@ from typing import Dict, List
 
 SOURCE = os.environ["HOSTDECK_SOURCE_DIR"]
 VERSION = os.environ["HOSTDECK_VERSION"]
-sys.path.insert(0, os.path.join(SOURCE, "tests", "engine", "tools"))
+sys.path.insert(0, os.path.join(SOURCE, "tests", "tools"))
 
 import harness  # noqa: E402  (the cached debootstrap tree)
 

@@ -1,7 +1,7 @@
-#include "AgentTestUtil.h"
+#include "tests/support/AgentTestUtil.h"
 
-#include "TestEnv.h"
-#include "transport/LocalTransport.h"
+#include "engine/transport/LocalTransport.h"
+#include "tests/support/TestEnv.h"
 
 #include <QFile>
 #include <QSignalSpy>

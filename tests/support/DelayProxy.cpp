@@ -1,4 +1,4 @@
-#include "DelayProxy.h"
+#include "tests/support/DelayProxy.h"
 
 #include <QStringList>
 

@@ -1,6 +1,6 @@
-#include "HostileAgents.h"
+#include "tests/support/HostileAgents.h"
 
-#include "TestEnv.h"
+#include "tests/support/TestEnv.h"
 
 #include <QDir>
 #include <QFile>

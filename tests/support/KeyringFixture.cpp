@@ -1,4 +1,4 @@
-#include "KeyringFixture.h"
+#include "tests/support/KeyringFixture.h"
 
 #include <QByteArray>
 #include <QDir>

@@ -1,4 +1,4 @@
-#include "SshdFixture.h"
+#include "tests/support/SshdFixture.h"
 
 #include <QCryptographicHash>
 #include <QDir>

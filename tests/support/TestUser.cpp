@@ -1,4 +1,4 @@
-#include "TestUser.h"
+#include "tests/support/TestUser.h"
 
 #include <QDir>
 #include <QElapsedTimer>

@@ -2,19 +2,19 @@
 // ansible_become_method: su (and sets an environment), selected in the dock, Exec.run from the
 // palette; the become password is asked through the prompts seam (named as su's, for the user
 // su becomes); a wrong password is reported as an unreachable host with kind become.
-#include "AppServices.h"
-#include "MainWindow.h"
-#include "SshdFixture.h"
-#include "TestEnv.h"
-#include "TestUser.h"
-#include "inventory/InventoryDock.h"
-#include "prompts/Prompts.h"
-#include "results/ResultDetailView.h"
-#include "results/RunResultsModel.h"
-#include "results/RunView.h"
-#include "tools/ParameterEditor.h"
-#include "tools/ParameterForm.h"
-#include "tools/ToolPalette.h"
+#include "tests/support/SshdFixture.h"
+#include "tests/support/TestEnv.h"
+#include "tests/support/TestUser.h"
+#include "ui/AppServices.h"
+#include "ui/MainWindow.h"
+#include "ui/inventory/InventoryDock.h"
+#include "ui/prompts/Prompts.h"
+#include "ui/results/ResultDetailView.h"
+#include "ui/results/RunResultsModel.h"
+#include "ui/results/RunView.h"
+#include "ui/tools/ParameterEditor.h"
+#include "ui/tools/ParameterForm.h"
+#include "ui/tools/ToolPalette.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,22 +1,22 @@
 // End to end over real sshd hosts: inventory dock -> palette -> form -> run -> results, detail
 // pane, history; host-key decisions through the prompts seam (one at a time and the review
 // table for many); cancel mid-run over SSH.
-#include "AppServices.h"
-#include "MainWindow.h"
-#include "SshdFixture.h"
-#include "TestEnv.h"
-#include "history/HistoryModel.h"
-#include "history/HistoryView.h"
-#include "history/RunHistory.h"
-#include "inventory/InventoryDock.h"
-#include "prompts/HostKeyDialog.h"
-#include "prompts/Prompts.h"
-#include "results/ResultDetailView.h"
-#include "results/RunResultsModel.h"
-#include "results/RunView.h"
-#include "tools/ParameterEditor.h"
-#include "tools/ParameterForm.h"
-#include "tools/ToolPalette.h"
+#include "engine/history/RunHistory.h"
+#include "tests/support/SshdFixture.h"
+#include "tests/support/TestEnv.h"
+#include "ui/AppServices.h"
+#include "ui/MainWindow.h"
+#include "ui/history/HistoryModel.h"
+#include "ui/history/HistoryView.h"
+#include "ui/inventory/InventoryDock.h"
+#include "ui/prompts/HostKeyDialog.h"
+#include "ui/prompts/Prompts.h"
+#include "ui/results/ResultDetailView.h"
+#include "ui/results/RunResultsModel.h"
+#include "ui/results/RunView.h"
+#include "ui/tools/ParameterEditor.h"
+#include "ui/tools/ParameterForm.h"
+#include "ui/tools/ToolPalette.h"
 
 #include <QDir>
 #include <QFile>

@@ -3,11 +3,11 @@
 // (`hostdeck-cli targets`), with the user's ~/.ssh/config applied by all three; and the values
 // are what the inventory and the config say (an interpreter given as a command is split, a port
 // from the config is used unless the inventory sets one, a bad jump host is an error everywhere).
-#include "AppServices.h"
-#include "MainWindow.h"
-#include "TestEnv.h"
-#include "inventory/InventoryDock.h"
-#include "template/TemplateEditorWindow.h"
+#include "tests/support/TestEnv.h"
+#include "ui/AppServices.h"
+#include "ui/MainWindow.h"
+#include "ui/inventory/InventoryDock.h"
+#include "ui/template/TemplateEditorWindow.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,12 +1,12 @@
-#include "history/HistoryModel.h"
-#include "inventory/InventoryModel.h"
-#include "results/GroupedResultsModel.h"
-#include "results/JsonTreeModel.h"
-#include "results/LogModel.h"
-#include "results/ResultExport.h"
-#include "results/ResultsFilterModel.h"
-#include "results/RunResultsModel.h"
-#include "tools/ToolPaletteModel.h"
+#include "ui/history/HistoryModel.h"
+#include "ui/inventory/InventoryModel.h"
+#include "ui/results/GroupedResultsModel.h"
+#include "ui/results/JsonTreeModel.h"
+#include "ui/results/LogModel.h"
+#include "ui/results/ResultExport.h"
+#include "ui/results/ResultsFilterModel.h"
+#include "ui/results/RunResultsModel.h"
+#include "ui/tools/ToolPaletteModel.h"
 
 #include <QAbstractItemModelTester>
 #include <QJsonDocument>

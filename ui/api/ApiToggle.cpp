@@ -1,9 +1,9 @@
-#include "api/ApiToggle.h"
+#include "ui/api/ApiToggle.h"
 
-#include "AppServices.h"
-#include "api/ApiHost.h"
-#include "inventory/InventoryDock.h"
-#include "prompts/Prompts.h"
+#include "engine/api/ApiHost.h"
+#include "ui/AppServices.h"
+#include "ui/inventory/InventoryDock.h"
+#include "ui/prompts/Prompts.h"
 
 #include <QAction>
 #include <QFileInfo>

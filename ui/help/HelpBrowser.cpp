@@ -1,4 +1,4 @@
-#include "help/HelpBrowser.h"
+#include "ui/help/HelpBrowser.h"
 
 #include <QHBoxLayout>
 #include <QListWidget>

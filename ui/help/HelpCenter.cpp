@@ -1,12 +1,12 @@
-#include "help/HelpCenter.h"
+#include "ui/help/HelpCenter.h"
 
-#include "help/HelpBrowser.h"
-#include "history/HistoryView.h"
-#include "inventory/InventoryDock.h"
-#include "results/RunView.h"
-#include "template/TemplateEditorWindow.h"
-#include "tools/ParamHelp.h"
-#include "tools/ParameterForm.h"
+#include "ui/help/HelpBrowser.h"
+#include "ui/history/HistoryView.h"
+#include "ui/inventory/InventoryDock.h"
+#include "ui/results/RunView.h"
+#include "ui/template/TemplateEditorWindow.h"
+#include "ui/tools/ParamHelp.h"
+#include "ui/tools/ParameterForm.h"
 
 #include <QAction>
 #include <QApplication>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "agent/ToolCatalog.h"
+#include "engine/agent/ToolCatalog.h"
 
 #include <QObject>
 #include <QPointer>

@@ -1,4 +1,4 @@
-#include "history/HistoryModel.h"
+#include "ui/history/HistoryModel.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

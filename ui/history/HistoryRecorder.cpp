@@ -1,7 +1,7 @@
-#include "history/HistoryRecorder.h"
+#include "ui/history/HistoryRecorder.h"
 
-#include "history/RunHistory.h"
-#include "runner/EngineClient.h"
+#include "engine/history/RunHistory.h"
+#include "engine/runner/EngineClient.h"
 
 #include <QJsonArray>
 #include <QPointer>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "history/HistoryRun.h"
-#include "runner/HostResult.h"
+#include "engine/history/HistoryRun.h"
+#include "engine/runner/HostResult.h"
 
 #include <QObject>
 

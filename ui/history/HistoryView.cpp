@@ -1,8 +1,8 @@
-#include "history/HistoryView.h"
+#include "ui/history/HistoryView.h"
 
-#include "history/HistoryModel.h"
-#include "history/RerunPlan.h"
-#include "history/RunHistory.h"
+#include "engine/history/RunHistory.h"
+#include "ui/history/HistoryModel.h"
+#include "ui/history/RerunPlan.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>

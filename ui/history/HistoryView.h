@@ -1,6 +1,6 @@
 #pragma once
 
-#include "history/HistoryRun.h"
+#include "engine/history/HistoryRun.h"
 
 #include <QWidget>
 

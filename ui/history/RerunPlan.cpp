@@ -1,7 +1,7 @@
-#include "history/RerunPlan.h"
+#include "ui/history/RerunPlan.h"
 
-#include "history/HistoryModel.h"
-#include "history/RunHistory.h"
+#include "engine/history/RunHistory.h"
+#include "ui/history/HistoryModel.h"
 
 #include <QObject>
 

@@ -1,6 +1,6 @@
-#include "inventory/GroupEditorDialog.h"
+#include "ui/inventory/GroupEditorDialog.h"
 
-#include "inventory/VariablesTable.h"
+#include "ui/inventory/VariablesTable.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "util/CredentialKind.h"
-#include "util/SecretBuffer.h"
+#include "engine/util/CredentialKind.h"
+#include "engine/util/SecretBuffer.h"
 
 #include <QDialog>
 #include <QVariantMap>

@@ -1,7 +1,7 @@
-#include "inventory/HostEditorDialog.h"
+#include "ui/inventory/HostEditorDialog.h"
 
-#include "inventory/VariablesTable.h"
-#include "results/ResultText.h"
+#include "ui/inventory/VariablesTable.h"
+#include "ui/results/ResultText.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "inventory/Host.h"
-#include "inventory/Membership.h"
-#include "util/CredentialKind.h"
-#include "util/SecretBuffer.h"
+#include "engine/inventory/Host.h"
+#include "engine/util/CredentialKind.h"
+#include "engine/util/SecretBuffer.h"
+#include "ui/inventory/Membership.h"
 
 #include <QDialog>
 #include <QHash>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "runner/SessionPool.h"
+#include "engine/runner/SessionPool.h"
 
 namespace hostdeck::ui {
 

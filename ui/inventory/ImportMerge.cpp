@@ -1,4 +1,4 @@
-#include "inventory/ImportMerge.h"
+#include "ui/inventory/ImportMerge.h"
 
 #include <QObject>
 

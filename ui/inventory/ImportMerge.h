@@ -1,6 +1,6 @@
 #pragma once
 
-#include "inventory/ImportResult.h"
+#include "engine/inventory/ImportResult.h"
 
 #include <QStringList>
 

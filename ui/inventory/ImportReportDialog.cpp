@@ -1,6 +1,6 @@
-#include "inventory/ImportReportDialog.h"
+#include "ui/inventory/ImportReportDialog.h"
 
-#include "results/ResultText.h"
+#include "ui/results/ResultText.h"
 
 #include <QApplication>
 #include <QClipboard>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "inventory/ImportMerge.h"
+#include "ui/inventory/ImportMerge.h"
 
 #include <QDialog>
 

@@ -1,11 +1,11 @@
-#include "inventory/InventoryDock.h"
+#include "ui/inventory/InventoryDock.h"
 
-#include "inventory/CredentialStore.h"
-#include "inventory/HostPattern.h"
-#include "inventory/InventoryDockData.h"
-#include "inventory/InventoryFile.h"
-#include "inventory/InventoryModel.h"
-#include "prompts/Prompts.h"
+#include "engine/inventory/CredentialStore.h"
+#include "engine/inventory/HostPattern.h"
+#include "engine/inventory/InventoryFile.h"
+#include "ui/inventory/InventoryDockData.h"
+#include "ui/inventory/InventoryModel.h"
+#include "ui/prompts/Prompts.h"
 
 #include <QAction>
 #include <QFileInfo>

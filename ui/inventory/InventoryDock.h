@@ -1,10 +1,10 @@
 #pragma once
 
-#include "inventory/HostState.h"
-#include "inventory/InventoryImport.h"
-#include "inventory/Membership.h"
-#include "runner/TargetFactory.h"
-#include "util/Result.h"
+#include "engine/inventory/InventoryImport.h"
+#include "engine/runner/TargetFactory.h"
+#include "engine/util/Result.h"
+#include "ui/inventory/HostState.h"
+#include "ui/inventory/Membership.h"
 
 #include <QDockWidget>
 #include <QPointer>

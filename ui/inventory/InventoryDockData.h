@@ -1,7 +1,7 @@
 #pragma once
 
-#include "inventory/Inventory.h"
-#include "inventory/InventoryDock.h"
+#include "engine/inventory/Inventory.h"
+#include "ui/inventory/InventoryDock.h"
 
 namespace hostdeck::ui {
 

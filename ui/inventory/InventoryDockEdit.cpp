@@ -1,14 +1,14 @@
 // The inventory dock's edits: hosts (one or several at once), groups (variables and secrets),
 // group membership (drag and drop, Move/Copy to group), removal, and connection tests.
-#include "inventory/CredentialStore.h"
-#include "inventory/GroupEditorDialog.h"
-#include "inventory/HostEditorDialog.h"
-#include "inventory/InventoryDock.h"
-#include "inventory/InventoryDockData.h"
-#include "inventory/InventoryModel.h"
-#include "prompts/Prompts.h"
-#include "results/ResultText.h"
-#include "runner/EngineClient.h"
+#include "engine/inventory/CredentialStore.h"
+#include "engine/runner/EngineClient.h"
+#include "ui/inventory/GroupEditorDialog.h"
+#include "ui/inventory/HostEditorDialog.h"
+#include "ui/inventory/InventoryDock.h"
+#include "ui/inventory/InventoryDockData.h"
+#include "ui/inventory/InventoryModel.h"
+#include "ui/prompts/Prompts.h"
+#include "ui/results/ResultText.h"
 
 #include <QAction>
 #include <QMenu>

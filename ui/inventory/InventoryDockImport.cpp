@@ -1,13 +1,13 @@
 // The inventory dock's imports: ssh config, Ansible (YAML or INI) and Reemote JSON, merged into
 // the open inventory, with a report of what was not imported and the secrets sent to the
 // keychain (never to a file).
-#include "inventory/CredentialStore.h"
-#include "inventory/ImportMerge.h"
-#include "inventory/ImportReportDialog.h"
-#include "inventory/InventoryDock.h"
-#include "inventory/InventoryDockData.h"
-#include "inventory/InventoryFile.h"
-#include "prompts/Prompts.h"
+#include "engine/inventory/CredentialStore.h"
+#include "engine/inventory/InventoryFile.h"
+#include "ui/inventory/ImportMerge.h"
+#include "ui/inventory/ImportReportDialog.h"
+#include "ui/inventory/InventoryDock.h"
+#include "ui/inventory/InventoryDockData.h"
+#include "ui/prompts/Prompts.h"
 
 #include <QFile>
 #include <QFileInfo>

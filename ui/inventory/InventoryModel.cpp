@@ -1,4 +1,4 @@
-#include "inventory/InventoryModel.h"
+#include "ui/inventory/InventoryModel.h"
 
 #include <QApplication>
 #include <QJsonArray>

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "inventory/HostState.h"
-#include "inventory/Inventory.h"
-#include "inventory/Membership.h"
-#include "runner/TargetFactory.h"
+#include "engine/inventory/Inventory.h"
+#include "engine/runner/TargetFactory.h"
+#include "ui/inventory/HostState.h"
+#include "ui/inventory/Membership.h"
 
 #include <QAbstractItemModel>
 #include <QHash>

@@ -1,4 +1,4 @@
-#include "inventory/Membership.h"
+#include "ui/inventory/Membership.h"
 
 namespace hostdeck::ui::Membership {
 

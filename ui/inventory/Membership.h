@@ -1,7 +1,7 @@
 #pragma once
 
-#include "inventory/Inventory.h"
-#include "util/Result.h"
+#include "engine/inventory/Inventory.h"
+#include "engine/util/Result.h"
 
 #include <QHash>
 #include <QList>

@@ -1,4 +1,4 @@
-#include "inventory/VariablesTable.h"
+#include "ui/inventory/VariablesTable.h"
 
 #include <QHeaderView>
 #include <QJsonArray>

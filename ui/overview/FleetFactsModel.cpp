@@ -1,6 +1,6 @@
-#include "overview/FleetFactsModel.h"
+#include "ui/overview/FleetFactsModel.h"
 
-#include "results/ResultText.h"
+#include "ui/results/ResultText.h"
 
 #include <QJsonArray>
 #include <QJsonObject>

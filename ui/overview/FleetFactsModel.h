@@ -1,6 +1,6 @@
 #pragma once
 
-#include "runner/HostResult.h"
+#include "engine/runner/HostResult.h"
 
 #include <QAbstractTableModel>
 #include <QMap>

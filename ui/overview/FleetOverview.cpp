@@ -1,8 +1,8 @@
-#include "overview/FleetOverview.h"
+#include "ui/overview/FleetOverview.h"
 
-#include "history/HistoryRecorder.h"
-#include "runner/CallPlan.h"
-#include "runner/EngineClient.h"
+#include "engine/runner/CallPlan.h"
+#include "engine/runner/EngineClient.h"
+#include "ui/history/HistoryRecorder.h"
 
 #include <QChart>
 #include <QChartView>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "overview/FleetFactsModel.h"
-#include "runner/HostTarget.h"
+#include "engine/runner/HostTarget.h"
+#include "ui/overview/FleetFactsModel.h"
 
 #include <QHash>
 #include <QPointer>

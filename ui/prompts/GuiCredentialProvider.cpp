@@ -1,7 +1,7 @@
-#include "prompts/GuiCredentialProvider.h"
+#include "ui/prompts/GuiCredentialProvider.h"
 
-#include "inventory/CredentialStore.h"
-#include "prompts/Prompts.h"
+#include "engine/inventory/CredentialStore.h"
+#include "ui/prompts/Prompts.h"
 
 namespace hostdeck::ui {
 

@@ -1,6 +1,6 @@
-#include "prompts/GuiHostKeyDecider.h"
+#include "ui/prompts/GuiHostKeyDecider.h"
 
-#include "prompts/Prompts.h"
+#include "ui/prompts/Prompts.h"
 
 namespace hostdeck::ui {
 

@@ -1,4 +1,4 @@
-#include "prompts/HostKeyDialog.h"
+#include "ui/prompts/HostKeyDialog.h"
 
 #include <QDialogButtonBox>
 #include <QHeaderView>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ssh/HostKeyDecider.h"
+#include "engine/ssh/HostKeyDecider.h"
 
 #include <QDialog>
 #include <QHash>

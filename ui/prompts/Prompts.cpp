@@ -1,8 +1,8 @@
-#include "prompts/Prompts.h"
+#include "ui/prompts/Prompts.h"
 
-#include "prompts/HostKeyDialog.h"
-#include "ssh/CredentialProvider.h"
-#include "ssh/HostKeyDecider.h"
+#include "engine/ssh/CredentialProvider.h"
+#include "engine/ssh/HostKeyDecider.h"
+#include "ui/prompts/HostKeyDialog.h"
 
 #include <QFileDialog>
 #include <QInputDialog>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "util/SecretBuffer.h"
+#include "engine/util/SecretBuffer.h"
 
 #include <QObject>
 #include <QPointer>

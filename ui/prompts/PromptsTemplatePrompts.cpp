@@ -1,6 +1,6 @@
-#include "prompts/PromptsTemplatePrompts.h"
+#include "ui/prompts/PromptsTemplatePrompts.h"
 
-#include "prompts/Prompts.h"
+#include "ui/prompts/Prompts.h"
 
 #include <QObject>
 #include <QWidget>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "prompts/Prompts.h"
-#include "template/TemplatePrompts.h"
+#include "ui/prompts/Prompts.h"
+#include "ui/template/TemplatePrompts.h"
 
 #include <QPointer>
 

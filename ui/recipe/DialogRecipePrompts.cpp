@@ -1,4 +1,4 @@
-#include "recipe/DialogRecipePrompts.h"
+#include "ui/recipe/DialogRecipePrompts.h"
 
 #include <QFileDialog>
 #include <QMessageBox>

@@ -1,15 +1,15 @@
-#include "recipe/RecipeEditorWindow.h"
+#include "ui/recipe/RecipeEditorWindow.h"
 
-#include "history/HistoryRecorder.h"
-#include "recipe/DialogRecipePrompts.h"
-#include "recipe/RecipeFile.h"
-#include "recipe/RecipeLoader.h"
-#include "recipe/RecipePlan.h"
-#include "recipe/RecipeStepsPane.h"
-#include "recipe/RecipeWriter.h"
-#include "results/RunResultsModel.h"
-#include "results/RunView.h"
-#include "template/TemplateEditor.h"
+#include "engine/recipe/RecipeLoader.h"
+#include "engine/recipe/RecipePlan.h"
+#include "engine/recipe/RecipeWriter.h"
+#include "ui/history/HistoryRecorder.h"
+#include "ui/recipe/DialogRecipePrompts.h"
+#include "ui/recipe/RecipeFile.h"
+#include "ui/recipe/RecipeStepsPane.h"
+#include "ui/results/RunResultsModel.h"
+#include "ui/results/RunView.h"
+#include "ui/template/TemplateEditor.h"
 
 #include <QCloseEvent>
 #include <QDir>

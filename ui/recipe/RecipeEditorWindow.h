@@ -1,10 +1,10 @@
 #pragma once
 
-#include "agent/ToolCatalog.h"
-#include "inventory/Inventory.h"
-#include "recipe/Recipe.h"
-#include "runner/EngineClient.h"
-#include "runner/TargetFactory.h"
+#include "engine/agent/ToolCatalog.h"
+#include "engine/inventory/Inventory.h"
+#include "engine/recipe/Recipe.h"
+#include "engine/runner/EngineClient.h"
+#include "engine/runner/TargetFactory.h"
 
 #include <QMainWindow>
 #include <QPointer>

@@ -1,6 +1,6 @@
-#include "recipe/RecipeFile.h"
+#include "ui/recipe/RecipeFile.h"
 
-#include "template/TemplatePrompts.h"
+#include "ui/template/TemplatePrompts.h"
 
 #include <QDir>
 #include <QFile>

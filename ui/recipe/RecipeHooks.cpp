@@ -1,13 +1,13 @@
-#include "recipe/RecipeHooks.h"
+#include "ui/recipe/RecipeHooks.h"
 
-#include "AppServices.h"
-#include "MainWindow.h"
-#include "history/HistoryView.h"
-#include "inventory/InventoryDock.h"
-#include "recipe/DialogRecipePrompts.h"
-#include "recipe/RecipeEditorWindow.h"
-#include "recipe/RecipeWriter.h"
-#include "tools/ToolPalette.h"
+#include "engine/recipe/RecipeWriter.h"
+#include "ui/AppServices.h"
+#include "ui/MainWindow.h"
+#include "ui/history/HistoryView.h"
+#include "ui/inventory/InventoryDock.h"
+#include "ui/recipe/DialogRecipePrompts.h"
+#include "ui/recipe/RecipeEditorWindow.h"
+#include "ui/tools/ToolPalette.h"
 
 #include <QAction>
 #include <QDir>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "history/HistoryRun.h"
-#include "util/Result.h"
+#include "engine/history/HistoryRun.h"
+#include "engine/util/Result.h"
 
 #include <QObject>
 #include <QPointer>

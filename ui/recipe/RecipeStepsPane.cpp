@@ -1,7 +1,7 @@
-#include "recipe/RecipeStepsPane.h"
+#include "ui/recipe/RecipeStepsPane.h"
 
-#include "tools/ParameterEditor.h"
-#include "tools/ParameterForm.h"
+#include "ui/tools/ParameterEditor.h"
+#include "ui/tools/ParameterForm.h"
 
 #include <QComboBox>
 #include <QFormLayout>

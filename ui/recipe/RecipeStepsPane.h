@@ -1,7 +1,7 @@
 #pragma once
 
-#include "agent/ToolCatalog.h"
-#include "recipe/Recipe.h"
+#include "engine/agent/ToolCatalog.h"
+#include "engine/recipe/Recipe.h"
 
 #include <QWidget>
 

@@ -1,6 +1,6 @@
-#include "results/GroupedResultsModel.h"
+#include "ui/results/GroupedResultsModel.h"
 
-#include "results/RunResultsModel.h"
+#include "ui/results/RunResultsModel.h"
 
 #include <QAbstractProxyModel>
 

@@ -1,4 +1,4 @@
-#include "results/JsonTreeModel.h"
+#include "ui/results/JsonTreeModel.h"
 
 #include <QJsonArray>
 #include <QJsonObject>

@@ -1,4 +1,4 @@
-#include "results/LogModel.h"
+#include "ui/results/LogModel.h"
 
 #include <QDateTime>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "agent/AgentSession.h"
+#include "engine/agent/AgentSession.h"
 
 #include <QAbstractTableModel>
 #include <QSortFilterProxyModel>

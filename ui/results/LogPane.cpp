@@ -1,6 +1,6 @@
-#include "results/LogPane.h"
+#include "ui/results/LogPane.h"
 
-#include "results/LogModel.h"
+#include "ui/results/LogModel.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>

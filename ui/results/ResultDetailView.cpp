@@ -1,8 +1,8 @@
-#include "results/ResultDetailView.h"
+#include "ui/results/ResultDetailView.h"
 
-#include "results/JsonTreeModel.h"
-#include "results/RunResultsModel.h"
-#include "template/DiffHighlighter.h"
+#include "ui/results/JsonTreeModel.h"
+#include "ui/results/RunResultsModel.h"
+#include "ui/template/DiffHighlighter.h"
 
 #include <QFontDatabase>
 #include <QHeaderView>

@@ -1,7 +1,7 @@
-#include "results/ResultExport.h"
+#include "ui/results/ResultExport.h"
 
-#include "results/ResultText.h"
-#include "results/RunResultsModel.h"
+#include "ui/results/ResultText.h"
+#include "ui/results/RunResultsModel.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

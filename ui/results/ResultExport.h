@@ -1,7 +1,7 @@
 #pragma once
 
-#include "runner/HostResult.h"
-#include "util/Result.h"
+#include "engine/runner/HostResult.h"
+#include "engine/util/Result.h"
 
 #include <QByteArray>
 #include <QDateTime>

@@ -1,6 +1,6 @@
-#include "results/ResultText.h"
+#include "ui/results/ResultText.h"
 
-#include "results/SummaryRules.h"
+#include "ui/results/SummaryRules.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

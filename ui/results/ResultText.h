@@ -1,7 +1,7 @@
 #pragma once
 
-#include "runner/HostResult.h"
-#include "runner/RunEvent.h"
+#include "engine/runner/HostResult.h"
+#include "engine/runner/RunEvent.h"
 
 #include <QColor>
 #include <QString>

@@ -1,7 +1,7 @@
-#include "results/ResultsFilterModel.h"
+#include "ui/results/ResultsFilterModel.h"
 
-#include "results/ResultText.h"
-#include "results/RunResultsModel.h"
+#include "ui/results/ResultText.h"
+#include "ui/results/RunResultsModel.h"
 
 namespace hostdeck::ui {
 

@@ -1,4 +1,4 @@
-#include "results/RunResultsModel.h"
+#include "ui/results/RunResultsModel.h"
 
 #include <QJsonArray>
 #include <QJsonObject>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "results/ResultText.h"
-#include "runner/HostResult.h"
-#include "runner/RunEvent.h"
+#include "engine/runner/HostResult.h"
+#include "engine/runner/RunEvent.h"
+#include "ui/results/ResultText.h"
 
 #include <QAbstractTableModel>
 #include <QDateTime>

@@ -1,6 +1,6 @@
-#include "results/RunTabs.h"
+#include "ui/results/RunTabs.h"
 
-#include "results/RunView.h"
+#include "ui/results/RunView.h"
 
 #include <QHeaderView>
 #include <QIcon>

@@ -1,7 +1,7 @@
-#include "results/RunTimeline.h"
+#include "ui/results/RunTimeline.h"
 
-#include "results/ResultText.h"
-#include "results/RunResultsModel.h"
+#include "ui/results/ResultText.h"
+#include "ui/results/RunResultsModel.h"
 
 #include <QHelpEvent>
 #include <QMouseEvent>

@@ -1,11 +1,11 @@
-#include "results/RunView.h"
+#include "ui/results/RunView.h"
 
-#include "results/GroupedResultsModel.h"
-#include "results/ResultDetailView.h"
-#include "results/ResultsFilterModel.h"
-#include "results/RunResultsModel.h"
-#include "results/RunTimeline.h"
-#include "runner/EngineClient.h"
+#include "engine/runner/EngineClient.h"
+#include "ui/results/GroupedResultsModel.h"
+#include "ui/results/ResultDetailView.h"
+#include "ui/results/ResultsFilterModel.h"
+#include "ui/results/RunResultsModel.h"
+#include "ui/results/RunTimeline.h"
 
 #include <QCheckBox>
 #include <QComboBox>

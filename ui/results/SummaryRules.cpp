@@ -1,4 +1,4 @@
-#include "results/SummaryRules.h"
+#include "ui/results/SummaryRules.h"
 
 #include <QFile>
 #include <QJsonArray>

@@ -1,4 +1,4 @@
-#include "template/DialogTemplatePrompts.h"
+#include "ui/template/DialogTemplatePrompts.h"
 
 #include <QFileDialog>
 #include <QMessageBox>

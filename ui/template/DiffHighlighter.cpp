@@ -1,4 +1,4 @@
-#include "template/DiffHighlighter.h"
+#include "ui/template/DiffHighlighter.h"
 
 #include <QColor>
 #include <QFont>

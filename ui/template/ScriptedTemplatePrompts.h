@@ -1,6 +1,6 @@
 #pragma once
 
-#include "template/TemplatePrompts.h"
+#include "ui/template/TemplatePrompts.h"
 
 #include <QList>
 #include <QStringList>

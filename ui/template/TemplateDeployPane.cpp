@@ -1,7 +1,7 @@
-#include "template/TemplateDeployPane.h"
+#include "ui/template/TemplateDeployPane.h"
 
-#include "template/DiffHighlighter.h"
-#include "template/TemplateOutcomeModel.h"
+#include "ui/template/DiffHighlighter.h"
+#include "ui/template/TemplateOutcomeModel.h"
 
 #include <QCheckBox>
 #include <QFontDatabase>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "template/TemplateService.h"
+#include "ui/template/TemplateService.h"
 
 #include <QWidget>
 

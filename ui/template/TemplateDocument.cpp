@@ -1,6 +1,6 @@
-#include "template/TemplateDocument.h"
+#include "ui/template/TemplateDocument.h"
 
-#include "template/TemplatePrompts.h"
+#include "ui/template/TemplatePrompts.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "runner/TemplatePlan.h"
-#include "util/Result.h"
+#include "engine/runner/TemplatePlan.h"
+#include "engine/util/Result.h"
 
 #include <QObject>
 #include <QPointer>

@@ -1,8 +1,8 @@
-#include "template/TemplateEditor.h"
+#include "ui/template/TemplateEditor.h"
 
-#include "template/TemplateGutter.h"
-#include "template/TemplateHighlighter.h"
-#include "template/TemplateSyntax.h"
+#include "ui/template/TemplateGutter.h"
+#include "ui/template/TemplateHighlighter.h"
+#include "ui/template/TemplateSyntax.h"
 
 #include <QFontDatabase>
 #include <QHelpEvent>

@@ -1,14 +1,14 @@
-#include "template/TemplateEditorWindow.h"
+#include "ui/template/TemplateEditorWindow.h"
 
-#include "history/HistoryRecorder.h"
-#include "template/DialogTemplatePrompts.h"
-#include "template/TemplateDeployPane.h"
-#include "template/TemplateDocument.h"
-#include "template/TemplateEditor.h"
-#include "template/TemplateOutcomeModel.h"
-#include "template/TemplatePreview.h"
-#include "template/TemplateService.h"
-#include "template/TemplateVariablesPane.h"
+#include "ui/history/HistoryRecorder.h"
+#include "ui/template/DialogTemplatePrompts.h"
+#include "ui/template/TemplateDeployPane.h"
+#include "ui/template/TemplateDocument.h"
+#include "ui/template/TemplateEditor.h"
+#include "ui/template/TemplateOutcomeModel.h"
+#include "ui/template/TemplatePreview.h"
+#include "ui/template/TemplateService.h"
+#include "ui/template/TemplateVariablesPane.h"
 
 #include <QCloseEvent>
 #include <QComboBox>

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "inventory/Inventory.h"
-#include "runner/EngineClient.h"
-#include "runner/HostResult.h"
-#include "runner/TargetFactory.h"
-#include "template/TemplateVariables.h"
+#include "engine/inventory/Inventory.h"
+#include "engine/runner/EngineClient.h"
+#include "engine/runner/HostResult.h"
+#include "engine/runner/TargetFactory.h"
+#include "ui/template/TemplateVariables.h"
 
 #include <QElapsedTimer>
 #include <QMainWindow>

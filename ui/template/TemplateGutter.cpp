@@ -1,6 +1,6 @@
-#include "template/TemplateGutter.h"
+#include "ui/template/TemplateGutter.h"
 
-#include "template/TemplateEditor.h"
+#include "ui/template/TemplateEditor.h"
 
 #include <QHelpEvent>
 #include <QToolTip>

@@ -1,6 +1,6 @@
-#include "template/TemplateHighlighter.h"
+#include "ui/template/TemplateHighlighter.h"
 
-#include "template/TemplateSyntax.h"
+#include "ui/template/TemplateSyntax.h"
 
 #include <QColor>
 #include <QFont>

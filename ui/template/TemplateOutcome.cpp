@@ -1,4 +1,4 @@
-#include "template/TemplateOutcome.h"
+#include "ui/template/TemplateOutcome.h"
 
 #include <QCoreApplication>
 #include <QJsonObject>

@@ -1,6 +1,6 @@
-#include "template/TemplateOutcomeModel.h"
+#include "ui/template/TemplateOutcomeModel.h"
 
-#include "results/ResultText.h"
+#include "ui/results/ResultText.h"
 
 #include <QColor>
 #include <QGuiApplication>

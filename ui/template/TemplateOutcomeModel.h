@@ -1,6 +1,6 @@
 #pragma once
 
-#include "template/TemplateOutcome.h"
+#include "ui/template/TemplateOutcome.h"
 
 #include <QAbstractTableModel>
 

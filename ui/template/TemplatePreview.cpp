@@ -1,4 +1,4 @@
-#include "template/TemplatePreview.h"
+#include "ui/template/TemplatePreview.h"
 
 #include <QFontDatabase>
 #include <QLabel>

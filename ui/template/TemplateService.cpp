@@ -1,6 +1,6 @@
-#include "template/TemplateService.h"
+#include "ui/template/TemplateService.h"
 
-#include "runner/CallPlan.h"
+#include "engine/runner/CallPlan.h"
 
 namespace hostdeck::ui {
 

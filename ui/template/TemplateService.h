@@ -1,7 +1,7 @@
 #pragma once
 
-#include "runner/EngineClient.h"
-#include "runner/TemplatePlan.h"
+#include "engine/runner/EngineClient.h"
+#include "engine/runner/TemplatePlan.h"
 
 #include <QHash>
 #include <QObject>

@@ -1,4 +1,4 @@
-#include "template/TemplateSyntax.h"
+#include "ui/template/TemplateSyntax.h"
 
 #include <QSet>
 

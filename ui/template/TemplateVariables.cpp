@@ -1,7 +1,7 @@
-#include "template/TemplateVariables.h"
+#include "ui/template/TemplateVariables.h"
 
-#include "inventory/YamlConvert.h"
-#include "runner/TemplatePlan.h"
+#include "engine/inventory/YamlConvert.h"
+#include "engine/runner/TemplatePlan.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>

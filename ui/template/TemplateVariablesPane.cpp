@@ -1,4 +1,4 @@
-#include "template/TemplateVariablesPane.h"
+#include "ui/template/TemplateVariablesPane.h"
 
 #include <QCheckBox>
 #include <QComboBox>

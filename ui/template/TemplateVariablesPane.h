@@ -1,6 +1,6 @@
 #pragma once
 
-#include "template/TemplateVariables.h"
+#include "ui/template/TemplateVariables.h"
 
 #include <QWidget>
 

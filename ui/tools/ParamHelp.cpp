@@ -1,4 +1,4 @@
-#include "tools/ParamHelp.h"
+#include "ui/tools/ParamHelp.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,4 +1,4 @@
-#include "tools/ParameterEditor.h"
+#include "ui/tools/ParameterEditor.h"
 
 #include <QCheckBox>
 #include <QComboBox>

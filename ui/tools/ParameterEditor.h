@@ -1,7 +1,7 @@
 #pragma once
 
-#include "agent/ToolCatalog.h"
-#include "util/Result.h"
+#include "engine/agent/ToolCatalog.h"
+#include "engine/util/Result.h"
 
 #include <QJsonValue>
 #include <QWidget>

@@ -1,7 +1,7 @@
-#include "tools/ParameterForm.h"
+#include "ui/tools/ParameterForm.h"
 
-#include "tools/ParamHelp.h"
-#include "tools/ParameterEditor.h"
+#include "ui/tools/ParamHelp.h"
+#include "ui/tools/ParameterEditor.h"
 
 #include <QFormLayout>
 #include <QJsonDocument>

@@ -1,6 +1,6 @@
-#include "tools/ToolPalette.h"
+#include "ui/tools/ToolPalette.h"
 
-#include "tools/ToolPaletteModel.h"
+#include "ui/tools/ToolPaletteModel.h"
 
 #include <QHeaderView>
 #include <QKeyEvent>

@@ -1,4 +1,4 @@
-#include "tools/ToolPaletteModel.h"
+#include "ui/tools/ToolPaletteModel.h"
 
 #include <QApplication>
 #include <QFont>

@@ -1,4 +1,4 @@
-#include "transfer/InventoryDropHandler.h"
+#include "ui/transfer/InventoryDropHandler.h"
 
 #include <QAbstractItemView>
 #include <QDragMoveEvent>

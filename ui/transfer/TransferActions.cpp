@@ -1,16 +1,16 @@
-#include "transfer/TransferActions.h"
+#include "ui/transfer/TransferActions.h"
 
-#include "history/HistoryRecorder.h"
-#include "inventory/InventoryDock.h"
-#include "inventory/InventoryModel.h"
-#include "results/RunView.h"
-#include "runner/EngineClient.h"
-#include "transfer/CopyPlan.h"
-#include "transfer/FetchPlan.h"
-#include "transfer/InventoryDropHandler.h"
-#include "transfer/TransferDialog.h"
-#include "transfer/TransferPanel.h"
-#include "transfer/TransferPicker.h"
+#include "engine/runner/EngineClient.h"
+#include "engine/transfer/CopyPlan.h"
+#include "engine/transfer/FetchPlan.h"
+#include "ui/history/HistoryRecorder.h"
+#include "ui/inventory/InventoryDock.h"
+#include "ui/inventory/InventoryModel.h"
+#include "ui/results/RunView.h"
+#include "ui/transfer/InventoryDropHandler.h"
+#include "ui/transfer/TransferDialog.h"
+#include "ui/transfer/TransferPanel.h"
+#include "ui/transfer/TransferPicker.h"
 
 #include <QAction>
 #include <QDir>

@@ -1,6 +1,6 @@
-#include "transfer/TransferDialog.h"
+#include "ui/transfer/TransferDialog.h"
 
-#include "transfer/TransferPicker.h"
+#include "ui/transfer/TransferPicker.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>

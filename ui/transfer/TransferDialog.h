@@ -1,7 +1,7 @@
 #pragma once
 
-#include "transfer/CopySource.h"
-#include "util/Result.h"
+#include "engine/transfer/CopySource.h"
+#include "engine/util/Result.h"
 
 #include <QDialog>
 

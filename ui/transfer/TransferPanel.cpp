@@ -1,8 +1,8 @@
-#include "transfer/TransferPanel.h"
+#include "ui/transfer/TransferPanel.h"
 
-#include "runner/EngineClient.h"
-#include "transfer/TransferProgressDelegate.h"
-#include "transfer/TransferProgressModel.h"
+#include "engine/runner/EngineClient.h"
+#include "ui/transfer/TransferProgressDelegate.h"
+#include "ui/transfer/TransferProgressModel.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>

@@ -1,4 +1,4 @@
-#include "transfer/TransferPicker.h"
+#include "ui/transfer/TransferPicker.h"
 
 #include <QFileDialog>
 #include <QTimer>

@@ -1,6 +1,6 @@
-#include "transfer/TransferProgressDelegate.h"
+#include "ui/transfer/TransferProgressDelegate.h"
 
-#include "transfer/TransferProgressModel.h"
+#include "ui/transfer/TransferProgressModel.h"
 
 #include <QApplication>
 #include <QStyle>

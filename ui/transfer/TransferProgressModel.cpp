@@ -1,4 +1,4 @@
-#include "transfer/TransferProgressModel.h"
+#include "ui/transfer/TransferProgressModel.h"
 
 #include <QJsonArray>
 #include <QJsonObject>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "runner/RunEvent.h"
+#include "engine/runner/RunEvent.h"
 
 #include <QAbstractTableModel>
 #include <QHash>

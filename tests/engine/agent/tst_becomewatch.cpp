@@ -1,8 +1,8 @@
 // What sudo and the su stage print while an agent starts as another user (BecomeWatch), fed
 // whole, split at every byte and byte by byte; and the command lines Bootstrap builds for su,
 // read back by a real /bin/sh.
-#include "agent/BecomeWatch.h"
-#include "agent/Bootstrap.h"
+#include "engine/agent/BecomeWatch.h"
+#include "engine/agent/Bootstrap.h"
 
 #include <QProcess>
 #include <QTest>

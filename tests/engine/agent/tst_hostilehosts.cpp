@@ -4,16 +4,16 @@
 // test shows the bounds: its call ends with a clear protocol error (or its own timeout), the good
 // hosts' results arrive on time, timers keep firing, and the controller's peak memory for the
 // whole run stays under 200 MB. Figures are printed.
-#include "HostileAgents.h"
-#include "TestEnv.h"
+#include "tests/support/HostileAgents.h"
+#include "tests/support/TestEnv.h"
 
-#include "runner/CallPlan.h"
-#include "runner/DefaultTransportFactory.h"
-#include "runner/Run.h"
-#include "runner/SessionPool.h"
-#include "runner/TransportFactory.h"
-#include "transport/LocalTransport.h"
-#include "util/RemoteText.h"
+#include "engine/runner/CallPlan.h"
+#include "engine/runner/DefaultTransportFactory.h"
+#include "engine/runner/Run.h"
+#include "engine/runner/SessionPool.h"
+#include "engine/runner/TransportFactory.h"
+#include "engine/transport/LocalTransport.h"
+#include "engine/util/RemoteText.h"
 
 #include <QSignalSpy>
 

@@ -3,15 +3,15 @@
 // Also: liveness never closes a healthy session, busy or idle; after NoAnswer the pool's next
 // acquire starts afresh (over SSH: on a new connection); and what a killed agent started is
 // gone (its watchdog), with real processes matched by a unique marker.
-#include "AgentTestUtil.h"
-#include "HostileAgents.h"
-#include "SshdFixture.h"
-#include "TestEnv.h"
+#include "tests/support/AgentTestUtil.h"
+#include "tests/support/HostileAgents.h"
+#include "tests/support/SshdFixture.h"
+#include "tests/support/TestEnv.h"
 
-#include "runner/DefaultTransportFactory.h"
-#include "runner/SessionPool.h"
-#include "ssh/StaticCredentialProvider.h"
-#include "transport/LocalTransport.h"
+#include "engine/runner/DefaultTransportFactory.h"
+#include "engine/runner/SessionPool.h"
+#include "engine/ssh/StaticCredentialProvider.h"
+#include "engine/transport/LocalTransport.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>

@@ -4,7 +4,7 @@
 // fingerprint}]} as one JSON line, then waits until its standard input closes and stops every
 // process it started.
 //   rest_fleet --hosts N --unknown U --secret TEXT
-#include "SshdFixture.h"
+#include "tests/support/SshdFixture.h"
 
 #include <QCoreApplication>
 #include <QFile>

@@ -1,6 +1,6 @@
 // The REST server's request parser: limits before buffering, statuses for bad input, and the
 // same requests whatever way the bytes are split (generated splits).
-#include "api/HttpMessage.h"
+#include "engine/api/HttpMessage.h"
 
 #include <QRandomGenerator>
 #include <QTest>

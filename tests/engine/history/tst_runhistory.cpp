@@ -1,5 +1,5 @@
-#include "history/HistorySchema.h"
-#include "history/RunHistory.h"
+#include "engine/history/HistorySchema.h"
+#include "engine/history/RunHistory.h"
 
 #include <QFile>
 #include <QSqlDatabase>

@@ -1,5 +1,5 @@
-#include "KeyringFixture.h"
-#include "inventory/CredentialStore.h"
+#include "engine/inventory/CredentialStore.h"
+#include "tests/support/KeyringFixture.h"
 
 #include <QCoreApplication>
 #include <QTest>

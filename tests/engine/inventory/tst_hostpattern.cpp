@@ -1,6 +1,6 @@
-#include "inventory/HostPattern.h"
-#include "inventory/HostRange.h"
-#include "inventory/InventoryFile.h"
+#include "engine/inventory/HostPattern.h"
+#include "engine/inventory/HostRange.h"
+#include "engine/inventory/InventoryFile.h"
 
 #include <QFile>
 #include <QTemporaryDir>

@@ -1,5 +1,5 @@
-#include "inventory/AnsibleIniImporter.h"
-#include "inventory/InventoryImport.h"
+#include "engine/inventory/AnsibleIniImporter.h"
+#include "engine/inventory/InventoryImport.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,7 +1,7 @@
-#include "InventoryCommands.h"
-#include "KeyringFixture.h"
-#include "inventory/CredentialStore.h"
-#include "inventory/InventoryFile.h"
+#include "app/cli/InventoryCommands.h"
+#include "engine/inventory/CredentialStore.h"
+#include "engine/inventory/InventoryFile.h"
+#include "tests/support/KeyringFixture.h"
 
 #include <QBuffer>
 #include <QCoreApplication>

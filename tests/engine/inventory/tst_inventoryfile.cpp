@@ -1,5 +1,5 @@
-#include "inventory/InventoryFile.h"
-#include "inventory/YamlConvert.h"
+#include "engine/inventory/InventoryFile.h"
+#include "engine/inventory/YamlConvert.h"
 
 #include <QDir>
 #include <QFile>

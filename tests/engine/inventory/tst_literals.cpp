@@ -1,5 +1,5 @@
-#include "inventory/PythonLiteral.h"
-#include "inventory/YamlConvert.h"
+#include "engine/inventory/PythonLiteral.h"
+#include "engine/inventory/YamlConvert.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -2,13 +2,13 @@
 // A hand-written config checks the details; generated configs are imported, saved and loaded as
 // YAML, turned into connection settings the way `call -i` does (InventorySshSettings), and
 // compared with the real `ssh -G` (hop by hop for ProxyJump, identity files expanded by ssh).
-#include "SshConfigGenerator.h"
-#include "SshReference.h"
+#include "tests/engine/ssh/SshConfigGenerator.h"
+#include "tests/engine/ssh/SshReference.h"
 
-#include "inventory/InventoryFile.h"
-#include "inventory/SshConfigImporter.h"
-#include "ssh/InventorySshSettings.h"
-#include "ssh/SshConfigSyntax.h"
+#include "engine/inventory/InventoryFile.h"
+#include "engine/inventory/SshConfigImporter.h"
+#include "engine/ssh/InventorySshSettings.h"
+#include "engine/ssh/SshConfigSyntax.h"
 
 #include <QDir>
 #include <QFile>

@@ -17,7 +17,7 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.environ.get("HOSTDECK_SOURCE_DIR") or os.path.abspath(os.path.join(HERE, "../../.."))
-sys.path.insert(0, os.path.join(SOURCE, "tests", "engine", "tools"))
+sys.path.insert(0, os.path.join(SOURCE, "tests", "tools"))
 sys.path.insert(0, os.path.join(SOURCE, "tests", "support"))
 
 import harness  # noqa: E402

@@ -1,10 +1,10 @@
 // Recipe files: the model read from YAML (steps, options, includes flattened with their
 // variables) and every kind of mistake reported with the file and line, before anything runs;
 // the tools' parameters checked against real tool descriptions.
-#include "TestEnv.h"
-#include "agent/ToolCatalog.h"
-#include "recipe/RecipeLoader.h"
-#include "recipe/RecipePlan.h"
+#include "engine/agent/ToolCatalog.h"
+#include "engine/recipe/RecipeLoader.h"
+#include "engine/recipe/RecipePlan.h"
+#include "tests/support/TestEnv.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

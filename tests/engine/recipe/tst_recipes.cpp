@@ -3,11 +3,11 @@
 // check mode changing nothing on disk while showing the diffs; a host failing mid-recipe while
 // the others finish; serial batches with max_fail_percentage stopping a rollout; a step running
 // as another user (become) and a read-only step running for real during a dry run.
-#include "../runner/RunnerTestUtil.h"
+#include "tests/engine/runner/RunnerTestUtil.h"
 
-#include "recipe/RecipeLoader.h"
-#include "recipe/RecipePlan.h"
-#include "runner/EngineClient.h"
+#include "engine/recipe/RecipeLoader.h"
+#include "engine/recipe/RecipePlan.h"
+#include "engine/runner/EngineClient.h"
 
 #include <QCryptographicHash>
 #include <QDirIterator>

@@ -3,10 +3,10 @@
 // call recorded by the real CLI becomes a recipe that RecipeLoader reads as the same call and
 // that `hostdeck-cli run` runs with the same effect; per-host arguments, redacted secrets and
 // plans that cannot be saved.
-#include "TestEnv.h"
-#include "history/RunHistory.h"
-#include "recipe/RecipeLoader.h"
-#include "recipe/RecipeWriter.h"
+#include "engine/history/RunHistory.h"
+#include "engine/recipe/RecipeLoader.h"
+#include "engine/recipe/RecipeWriter.h"
+#include "tests/support/TestEnv.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

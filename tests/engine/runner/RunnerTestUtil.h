@@ -1,14 +1,14 @@
 #pragma once
 
-#include "SshdFixture.h"
-#include "TestEnv.h"
+#include "tests/support/SshdFixture.h"
+#include "tests/support/TestEnv.h"
 
-#include "agent/ToolRegistry.h"
-#include "runner/CallPlan.h"
-#include "runner/DefaultTransportFactory.h"
-#include "runner/Run.h"
-#include "runner/SessionPool.h"
-#include "ssh/StaticCredentialProvider.h"
+#include "engine/agent/ToolRegistry.h"
+#include "engine/runner/CallPlan.h"
+#include "engine/runner/DefaultTransportFactory.h"
+#include "engine/runner/Run.h"
+#include "engine/runner/SessionPool.h"
+#include "engine/ssh/StaticCredentialProvider.h"
 
 #include <QCoreApplication>
 #include <QDir>

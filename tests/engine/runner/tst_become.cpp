@@ -9,8 +9,8 @@
 // other's sudo. su to root needs root's password: the test runs in a private mount namespace and
 // bind-mounts a copy of /etc/shadow in which root has a known password, seen only by this process
 // and its children (sshd, su); the machine's root password is never touched.
-#include "RunnerTestUtil.h"
-#include "TestUser.h"
+#include "tests/engine/runner/RunnerTestUtil.h"
+#include "tests/support/TestUser.h"
 
 #include <QLoggingCategory>
 #include <QProcess>

@@ -5,9 +5,9 @@
 // Exec.run (a call's env wins); an unsupported become method refused naming the host. The
 // password is watched for on every process's command line and environment while the CLI runs,
 // and in its output.
-#include "KeyringFixture.h"
-#include "RunnerTestUtil.h"
-#include "TestUser.h"
+#include "tests/engine/runner/RunnerTestUtil.h"
+#include "tests/support/KeyringFixture.h"
+#include "tests/support/TestUser.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -3,7 +3,7 @@
 // a ProxyJump hop (hostdeck_jump) and become (ansible_become/ansible_become_user). Every option
 // is also run without, or with another value, so the difference is the option's. (--stream and
 // --ready-timeout of `call --local` are in tst_cli.)
-#include "RunnerTestUtil.h"
+#include "tests/engine/runner/RunnerTestUtil.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

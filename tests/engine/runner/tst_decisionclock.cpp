@@ -1,6 +1,6 @@
 // The host-key decision clock: the time a question waits for its answer is counted per target,
 // an open question counts up to now, and an asker that goes away stops the count.
-#include "runner/DecisionClock.h"
+#include "engine/runner/DecisionClock.h"
 
 #include <QPointer>
 #include <QTest>

@@ -1,7 +1,7 @@
 // Fan-out, session pool and engine thread against real sshd instances on 127.0.0.1.
-#include "RunnerTestUtil.h"
+#include "tests/engine/runner/RunnerTestUtil.h"
 
-#include "runner/EngineClient.h"
+#include "engine/runner/EngineClient.h"
 
 #include <QThread>
 #include <QTimer>

@@ -1,5 +1,5 @@
 // hostdeck-cli call -H / call -i against real sshd: JSON lines, exit codes, host-key policies.
-#include "RunnerTestUtil.h"
+#include "tests/engine/runner/RunnerTestUtil.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -5,8 +5,8 @@
 // the run, every file under the keyring fixture's root and the sshd fixture's dir (inventory
 // included), and the CLI's stdout/stderr with debug logging on (the CLI is the process that
 // handles the secrets; its debug log is shown to cover the authentication and sudo steps).
-#include "KeyringFixture.h"
-#include "RunnerTestUtil.h"
+#include "tests/engine/runner/RunnerTestUtil.h"
+#include "tests/support/KeyringFixture.h"
 
 #include <QDirIterator>
 #include <QJsonDocument>

@@ -1,4 +1,4 @@
-#include "SshConfigGenerator.h"
+#include "tests/engine/ssh/SshConfigGenerator.h"
 
 namespace hostdeck::test {
 

@@ -1,4 +1,4 @@
-#include "SshReference.h"
+#include "tests/engine/ssh/SshReference.h"
 
 namespace hostdeck::test {
 

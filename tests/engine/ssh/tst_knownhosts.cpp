@@ -1,6 +1,6 @@
 // Unit tests of the known_hosts reader: OpenSSH's own hashed names, patterns, markers and the
 // decision rules measured with the real ssh (see tst_knownhostsdiff for the live comparison).
-#include "ssh/KnownHosts.h"
+#include "engine/ssh/KnownHosts.h"
 
 #include <QFile>
 #include <QTemporaryDir>

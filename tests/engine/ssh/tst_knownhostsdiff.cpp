@@ -4,9 +4,9 @@
 // `ssh -o StrictHostKeyChecking=yes -o BatchMode=yes` and to Hostdeck's SshConnection against the
 // same loopback sshd: Hostdeck must log in exactly when ssh does, refusing for the same reason.
 // A third of them are replayed with accept-new, comparing what each appends.
-#include "SshdFixture.h"
+#include "tests/support/SshdFixture.h"
 
-#include "ssh/SshConnection.h"
+#include "engine/ssh/SshConnection.h"
 
 #include <QDir>
 #include <QFile>

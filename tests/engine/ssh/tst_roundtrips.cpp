@@ -3,13 +3,13 @@
 // `ssh host cmd` with the same key exchange, and a warm call one round trip. The proxy counts
 // the causal chain (each chunk sent after the one before it arrived), so the figures do not
 // depend on how loaded the machine is.
-#include "DelayProxy.h"
-#include "SshdFixture.h"
+#include "tests/support/DelayProxy.h"
+#include "tests/support/SshdFixture.h"
 
-#include "agent/AgentSession.h"
-#include "agent/ToolRegistry.h"
-#include "ssh/SshConnection.h"
-#include "ssh/SshTransport.h"
+#include "engine/agent/AgentSession.h"
+#include "engine/agent/ToolRegistry.h"
+#include "engine/ssh/SshConnection.h"
+#include "engine/ssh/SshTransport.h"
 
 #include <QJsonArray>
 #include <QProcess>

@@ -1,8 +1,8 @@
 // Unit tests of the SSH layer's pure parts: remote command quoting, addresses, ssh config.
-#include "ssh/RemoteCommand.h"
-#include "ssh/SshConfigResolver.h"
-#include "ssh/SshConfigSyntax.h"
-#include "ssh/SshSettings.h"
+#include "engine/ssh/RemoteCommand.h"
+#include "engine/ssh/SshConfigResolver.h"
+#include "engine/ssh/SshConfigSyntax.h"
+#include "engine/ssh/SshSettings.h"
 
 #include <QDir>
 

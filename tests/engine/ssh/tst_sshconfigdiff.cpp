@@ -1,8 +1,8 @@
 // Differential test: generated ssh_config files resolved by Hostdeck (`hostdeck-cli ssh-config
 // resolve`) and by the real OpenSSH client (`ssh -G`), field by field, ProxyJump chains hop by hop
 // the way ssh's own jump processes resolve them.
-#include "SshConfigGenerator.h"
-#include "SshReference.h"
+#include "tests/engine/ssh/SshConfigGenerator.h"
+#include "tests/engine/ssh/SshReference.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,12 +1,12 @@
 // Integration tests of the SSH layer against real sshd instances on 127.0.0.1.
-#include "SshdFixture.h"
-#include "TransportProbe.h"
+#include "tests/engine/ssh/TransportProbe.h"
+#include "tests/support/SshdFixture.h"
 
-#include "ssh/HostKeyDecider.h"
-#include "ssh/SshConfigResolver.h"
-#include "ssh/SshConnection.h"
-#include "ssh/SshTransport.h"
-#include "ssh/StaticCredentialProvider.h"
+#include "engine/ssh/HostKeyDecider.h"
+#include "engine/ssh/SshConfigResolver.h"
+#include "engine/ssh/SshConnection.h"
+#include "engine/ssh/SshTransport.h"
+#include "engine/ssh/StaticCredentialProvider.h"
 
 #include <QCryptographicHash>
 #include <QDir>

@@ -2,11 +2,11 @@
 
 // Helpers shared by the transfer tests and tests/bench/bench_upload.cpp (header-only).
 
-#include "agent/AgentSession.h"
-#include "ssh/SshConnection.h"
-#include "ssh/SshTransport.h"
-#include "transfer/Sha256.h"
-#include "transfer/TransferResult.h"
+#include "engine/agent/AgentSession.h"
+#include "engine/ssh/SshConnection.h"
+#include "engine/ssh/SshTransport.h"
+#include "engine/transfer/Sha256.h"
+#include "engine/transfer/TransferResult.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

@@ -2,7 +2,7 @@
 
 // Generated trees and exact snapshots for the copy/fetch/sync tests (header-only).
 
-#include "transfer/Sha256.h"
+#include "engine/transfer/Sha256.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,12 +1,12 @@
 // FileUpload / FileDownload end to end: a real agent over the local transport (200 MB, checksums,
 // skip of identical files, bounded controller memory, cancel, errors) and over SSH to a real sshd.
-#include "AgentTestUtil.h"
-#include "SshdFixture.h"
-#include "TestEnv.h"
-#include "TransferTestUtil.h"
+#include "tests/engine/transfer/TransferTestUtil.h"
+#include "tests/support/AgentTestUtil.h"
+#include "tests/support/SshdFixture.h"
+#include "tests/support/TestEnv.h"
 
-#include "transfer/FileDownload.h"
-#include "transfer/FileUpload.h"
+#include "engine/transfer/FileDownload.h"
+#include "engine/transfer/FileUpload.h"
 
 #include <QCryptographicHash>
 #include <QDir>

@@ -1,9 +1,9 @@
 // hostdeck-cli copy / fetch / sync against real sshd: PATTERN:REMOTE with -H destinations and
 // with an inventory pattern (-i), JSON records, changed: false on a second host that already has
 // the content, --check, --delete, --progress, --events, and the usage errors.
-#include "SshdFixture.h"
-#include "TestEnv.h"
-#include "TransferTreeUtil.h"
+#include "tests/engine/transfer/TransferTreeUtil.h"
+#include "tests/support/SshdFixture.h"
+#include "tests/support/TestEnv.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

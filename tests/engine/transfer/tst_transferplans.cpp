@@ -3,18 +3,18 @@
 // unicode names): copy, a re-copy that sends nothing (the agent's own I/O counters show it),
 // changes that travel alone, sync --delete, check mode that changes nothing, fetch, an
 // interrupted copy leaving no temp file, and paths outside the root refused.
-#include "SshdFixture.h"
-#include "TestEnv.h"
-#include "TransferTreeUtil.h"
+#include "tests/engine/transfer/TransferTreeUtil.h"
+#include "tests/support/SshdFixture.h"
+#include "tests/support/TestEnv.h"
 
-#include "runner/CallPlan.h"
-#include "runner/EngineClient.h"
-#include "ssh/StaticCredentialProvider.h"
-#include "transfer/CopyPlan.h"
-#include "transfer/FetchPlan.h"
-#include "transfer/LocalTree.h"
-#include "transfer/SyncPlan.h"
-#include "transfer/TreeEntry.h"
+#include "engine/runner/CallPlan.h"
+#include "engine/runner/EngineClient.h"
+#include "engine/ssh/StaticCredentialProvider.h"
+#include "engine/transfer/CopyPlan.h"
+#include "engine/transfer/FetchPlan.h"
+#include "engine/transfer/LocalTree.h"
+#include "engine/transfer/SyncPlan.h"
+#include "engine/transfer/TreeEntry.h"
 
 #include <QJsonArray>
 #include <QSignalSpy>

@@ -2,8 +2,8 @@
 // generated pairs of trees where the destination is a mutated copy of the source (content,
 // mtime, mode and type changes, deletions, extras): applying the diff must give the source
 // back, and nothing equal may be sent.
-#include "transfer/LocalTree.h"
-#include "transfer/TreeDiff.h"
+#include "engine/transfer/LocalTree.h"
+#include "engine/transfer/TreeDiff.h"
 
 #include <QHash>
 #include <QRandomGenerator>

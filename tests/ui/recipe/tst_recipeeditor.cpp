@@ -3,19 +3,19 @@
 // YAML typed in the view rebuilding the steps; load and check errors shown at their line and
 // step; a templated argument leaving the form read-only; Check and Run on this machine through
 // the run service with result rows; save and reopen through the prompts seam.
-#include "TestEnv.h"
-#include "inventory/Inventory.h"
-#include "recipe/RecipeEditorWindow.h"
-#include "recipe/RecipeFile.h"
-#include "recipe/RecipeLoader.h"
-#include "recipe/RecipeStepsPane.h"
-#include "results/RunResultsModel.h"
-#include "results/RunView.h"
-#include "runner/EngineClient.h"
-#include "template/ScriptedTemplatePrompts.h"
-#include "template/TemplateEditor.h"
-#include "tools/ParameterEditor.h"
-#include "tools/ParameterForm.h"
+#include "engine/inventory/Inventory.h"
+#include "engine/recipe/RecipeLoader.h"
+#include "engine/runner/EngineClient.h"
+#include "tests/support/TestEnv.h"
+#include "ui/recipe/RecipeEditorWindow.h"
+#include "ui/recipe/RecipeFile.h"
+#include "ui/recipe/RecipeStepsPane.h"
+#include "ui/results/RunResultsModel.h"
+#include "ui/results/RunView.h"
+#include "ui/template/ScriptedTemplatePrompts.h"
+#include "ui/template/TemplateEditor.h"
+#include "ui/tools/ParameterEditor.h"
+#include "ui/tools/ParameterForm.h"
 
 #include <QComboBox>
 #include <QElapsedTimer>

@@ -1,21 +1,21 @@
 // The recipe editor in the main window: a call run from the main window's form is recorded in
 // the history, "Save as recipe" on its history row writes it as a recipe that opens in the
 // editor with the same call, and the editor checks it on this machine through the run service.
-#include "AppServices.h"
-#include "MainWindow.h"
-#include "TestEnv.h"
-#include "history/HistoryModel.h"
-#include "history/HistoryView.h"
-#include "recipe/RecipeEditorWindow.h"
-#include "recipe/RecipeHooks.h"
-#include "recipe/RecipeLoader.h"
-#include "recipe/RecipeStepsPane.h"
-#include "results/RunResultsModel.h"
-#include "results/RunView.h"
-#include "template/ScriptedTemplatePrompts.h"
-#include "tools/ParameterEditor.h"
-#include "tools/ParameterForm.h"
-#include "tools/ToolPalette.h"
+#include "engine/recipe/RecipeLoader.h"
+#include "tests/support/TestEnv.h"
+#include "ui/AppServices.h"
+#include "ui/MainWindow.h"
+#include "ui/history/HistoryModel.h"
+#include "ui/history/HistoryView.h"
+#include "ui/recipe/RecipeEditorWindow.h"
+#include "ui/recipe/RecipeHooks.h"
+#include "ui/recipe/RecipeStepsPane.h"
+#include "ui/results/RunResultsModel.h"
+#include "ui/results/RunView.h"
+#include "ui/template/ScriptedTemplatePrompts.h"
+#include "ui/tools/ParameterEditor.h"
+#include "ui/tools/ParameterForm.h"
+#include "ui/tools/ToolPalette.h"
 
 #include <QAction>
 #include <QLineEdit>

@@ -1,14 +1,14 @@
 // Template editor against a real sshd host: diff shows the change, deploy writes it, diff again
 // shows no change; a missing file is a "new file".
-#include "SshdFixture.h"
+#include "tests/support/SshdFixture.h"
 
-#include "inventory/Inventory.h"
-#include "runner/EngineClient.h"
-#include "template/ScriptedTemplatePrompts.h"
-#include "template/TemplateDeployPane.h"
-#include "template/TemplateEditor.h"
-#include "template/TemplateEditorWindow.h"
-#include "template/TemplateOutcomeModel.h"
+#include "engine/inventory/Inventory.h"
+#include "engine/runner/EngineClient.h"
+#include "ui/template/ScriptedTemplatePrompts.h"
+#include "ui/template/TemplateDeployPane.h"
+#include "ui/template/TemplateEditor.h"
+#include "ui/template/TemplateEditorWindow.h"
+#include "ui/template/TemplateOutcomeModel.h"
 
 #include <QFile>
 #include <QLabel>

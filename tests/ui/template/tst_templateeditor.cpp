@@ -1,17 +1,17 @@
 // Template editor: syntax, highlighting, block matching, document I/O through the prompts seam,
 // live preview (typing, errors, host switch) and parity with `hostdeck-cli render`.
-#include "TestEnv.h"
+#include "tests/support/TestEnv.h"
 
-#include "inventory/Inventory.h"
-#include "runner/EngineClient.h"
-#include "template/ScriptedTemplatePrompts.h"
-#include "template/TemplateDocument.h"
-#include "template/TemplateEditor.h"
-#include "template/TemplateEditorWindow.h"
-#include "template/TemplateHighlighter.h"
-#include "template/TemplatePreview.h"
-#include "template/TemplateSyntax.h"
-#include "template/TemplateVariablesPane.h"
+#include "engine/inventory/Inventory.h"
+#include "engine/runner/EngineClient.h"
+#include "ui/template/ScriptedTemplatePrompts.h"
+#include "ui/template/TemplateDocument.h"
+#include "ui/template/TemplateEditor.h"
+#include "ui/template/TemplateEditorWindow.h"
+#include "ui/template/TemplateHighlighter.h"
+#include "ui/template/TemplatePreview.h"
+#include "ui/template/TemplateSyntax.h"
+#include "ui/template/TemplateVariablesPane.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -369,7 +369,7 @@ private slots:
         const QString cli = qEnvironmentVariable("HOSTDECK_CLI");
         if (cli.isEmpty())
             QSKIP("HOSTDECK_CLI is not set (run through ctest)");
-        QFile vectorsFile(test::sourceDir() + u"/tests/engine/core/template_vectors.json"_s);
+        QFile vectorsFile(test::sourceDir() + u"/tests/engine/agent/template_vectors.json"_s);
         QVERIFY(vectorsFile.open(QIODevice::ReadOnly));
         const QJsonArray vectors =
             QJsonDocument::fromJson(vectorsFile.readAll()).object().value(u"vectors"_s).toArray();

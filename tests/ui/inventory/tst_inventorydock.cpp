@@ -2,13 +2,13 @@
 // the import action, edit a host and add one in the host editor, save through the save-as
 // action; the saved file is then read back by the engine and by Ansible itself
 // (ansible-inventory), and opened again in a fresh dock.
-#include "TestEnv.h"
-#include "inventory/CredentialStore.h"
-#include "inventory/HostEditorDialog.h"
-#include "inventory/InventoryDock.h"
-#include "inventory/InventoryFile.h"
-#include "inventory/InventoryModel.h"
-#include "prompts/Prompts.h"
+#include "engine/inventory/CredentialStore.h"
+#include "engine/inventory/InventoryFile.h"
+#include "tests/support/TestEnv.h"
+#include "ui/inventory/HostEditorDialog.h"
+#include "ui/inventory/InventoryDock.h"
+#include "ui/inventory/InventoryModel.h"
+#include "ui/prompts/Prompts.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>

@@ -1,12 +1,12 @@
 // The GUI's credentials against a real Secret Service (KeyringFixture): KeychainCredentialProvider
 // first (host, then groups, then all, found by the request's inventory and host), then
 // GuiCredentialProvider's prompt; a typed secret is kept for the session only.
-#include "KeyringFixture.h"
-#include "inventory/CredentialStore.h"
-#include "inventory/Inventory.h"
-#include "prompts/GuiCredentialProvider.h"
-#include "prompts/Prompts.h"
-#include "runner/KeychainCredentialProvider.h"
+#include "engine/inventory/CredentialStore.h"
+#include "engine/inventory/Inventory.h"
+#include "engine/runner/KeychainCredentialProvider.h"
+#include "tests/support/KeyringFixture.h"
+#include "ui/prompts/GuiCredentialProvider.h"
+#include "ui/prompts/Prompts.h"
 
 #include <QApplication>
 #include <QWidget>

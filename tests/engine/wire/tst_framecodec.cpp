@@ -1,7 +1,7 @@
 // Frame and body codec: table-driven, including every malformed input the agent could send.
-#include "util/Lzma.h"
-#include "wire/DataCodec.h"
-#include "wire/FrameCodec.h"
+#include "engine/util/Lzma.h"
+#include "engine/wire/DataCodec.h"
+#include "engine/wire/FrameCodec.h"
 
 #include <QFile>
 #include <QJsonArray>

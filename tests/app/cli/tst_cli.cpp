@@ -1,5 +1,5 @@
 // hostdeck-cli as users and scripts call it: exit codes, stdout/stderr contracts.
-#include "TestEnv.h"
+#include "tests/support/TestEnv.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>

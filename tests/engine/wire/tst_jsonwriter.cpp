@@ -1,10 +1,10 @@
 // The controller's JSON writer (wire/JsonWriter): generated values written and read back by Qt's
 // parser and by Python's strict json module (what the agent decodes with), against Qt's own
 // writer; the cases RFC 8259 spells out; the CALL body beside the object it stands for.
-#include "TestEnv.h"
+#include "tests/support/TestEnv.h"
 
-#include "wire/DataCodec.h"
-#include "wire/JsonWriter.h"
+#include "engine/wire/DataCodec.h"
+#include "engine/wire/JsonWriter.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,6 +1,6 @@
 // Every vector of the template spec rendered by the real agent (Template.render).
-#include "AgentTestUtil.h"
-#include "TestEnv.h"
+#include "tests/support/AgentTestUtil.h"
+#include "tests/support/TestEnv.h"
 
 #include <QFile>
 #include <QHash>
@@ -15,7 +15,7 @@ namespace {
 
 QJsonArray loadVectors()
 {
-    QFile file(sourceDir() + QStringLiteral("/tests/engine/core/template_vectors.json"));
+    QFile file(sourceDir() + QStringLiteral("/tests/engine/agent/template_vectors.json"));
     if (!file.open(QIODevice::ReadOnly))
         qFatal("template_vectors.json missing");
     return QJsonDocument::fromJson(file.readAll())

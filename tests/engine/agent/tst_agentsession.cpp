@@ -1,13 +1,13 @@
 // The agent session end to end against a real python3: bootstrap, calls, sync, errors, logs,
 // timeouts, cancellation, connection loss, hostile or broken interpreters.
-#include "AgentTestUtil.h"
-#include "TestEnv.h"
+#include "tests/support/AgentTestUtil.h"
+#include "tests/support/TestEnv.h"
 
-#include "agent/AgentSession.h"
-#include "agent/Bytecode.h"
-#include "transport/LocalTransport.h"
-#include "wire/DataCodec.h"
-#include "wire/FrameCodec.h"
+#include "engine/agent/AgentSession.h"
+#include "engine/agent/Bytecode.h"
+#include "engine/transport/LocalTransport.h"
+#include "engine/wire/DataCodec.h"
+#include "engine/wire/FrameCodec.h"
 
 #include <QDir>
 #include <QElapsedTimer>

@@ -2,10 +2,10 @@
 // expansion, JSON depth and elements, per-frame caps decided from the header) is enforced while
 // the body is read or decompressed, before the whole body exists and before anything is built;
 // the work per call of next() is bounded; and remote text is escaped before it is shown.
-#include "util/Lzma.h"
-#include "util/RemoteText.h"
-#include "wire/FrameCodec.h"
-#include "wire/JsonScanner.h"
+#include "engine/util/Lzma.h"
+#include "engine/util/RemoteText.h"
+#include "engine/wire/FrameCodec.h"
+#include "engine/wire/JsonScanner.h"
 
 #include <QElapsedTimer>
 #include <QTest>

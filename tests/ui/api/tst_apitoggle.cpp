@@ -1,11 +1,11 @@
 // Tools > Serve REST API: off by default; on, a script (the Python client, in its own process)
 // sees the window's inventory and history and runs on the window's engine; off, the token file
 // is gone and nothing listens.
-#include "AppServices.h"
-#include "MainWindow.h"
-#include "TestEnv.h"
-#include "api/ApiHost.h"
-#include "api/ApiToggle.h"
+#include "engine/api/ApiHost.h"
+#include "tests/support/TestEnv.h"
+#include "ui/AppServices.h"
+#include "ui/MainWindow.h"
+#include "ui/api/ApiToggle.h"
 
 #include <QAction>
 #include <QFile>

@@ -1,9 +1,9 @@
 // A call's deadline from its method's description: declared timeouts, a parameter that extends
 // it (Exec.run's `timeout`), the run's default; checked on a table and on what the real agent
 // describes for Exec.run and a tool declaring @hostdeck.timeout.
-#include "AgentTestUtil.h"
+#include "tests/support/AgentTestUtil.h"
 
-#include "agent/CallTimeout.h"
+#include "engine/agent/CallTimeout.h"
 
 #include <QJsonArray>
 #include <QTest>

@@ -1,6 +1,6 @@
-#include "agent/ParamType.h"
-#include "tools/ParameterEditor.h"
-#include "tools/ParameterForm.h"
+#include "engine/agent/ParamType.h"
+#include "ui/tools/ParameterEditor.h"
+#include "ui/tools/ParameterForm.h"
 
 #include <QCheckBox>
 #include <QComboBox>

@@ -2,9 +2,9 @@
 // stray variable; an unchanged dialog gives back the become settings it was given; what it writes
 // is what a run reads (TargetFactory); a method the file names that Hostdeck does not run stays as
 // written and a run refuses it, naming the host.
-#include "inventory/HostEditorDialog.h"
-#include "inventory/VariablesTable.h"
-#include "runner/TargetFactory.h"
+#include "engine/runner/TargetFactory.h"
+#include "ui/inventory/HostEditorDialog.h"
+#include "ui/inventory/VariablesTable.h"
 
 #include <QComboBox>
 #include <QtTest>
