@@ -7,6 +7,8 @@
 #include <QJsonDocument>
 #include <QMap>
 
+#include <algorithm>
+
 #include <yaml-cpp/yaml.h>
 
 namespace hostdeck::engine {
@@ -178,14 +180,14 @@ QByteArray RecipeWriter::toYaml(const Recipe& recipe)
     return finished(out);
 }
 
-Result<Recipe> RecipeWriter::fromHistory(const HistoryRun& run)
+namespace {
+
+/// One run's steps (and its recipe's name and variables), without the description.
+Result<Recipe> stepsOfRun(const HistoryRun& run, QStringList& secrets)
 {
     const QString kind = run.plan.value(QStringLiteral("kind")).toString();
     Recipe recipe;
     recipe.hosts = !run.pattern.isEmpty() ? run.pattern : run.hosts.join(QLatin1Char(','));
-    const QString when = run.startedAt.isValid() ? run.startedAt.toString(Qt::ISODate)
-                                                 : QStringLiteral("an unknown time");
-    QStringList secrets;
     if (kind == QStringLiteral("recipe")) {
         recipe.name = run.plan.value(QStringLiteral("name")).toString();
         recipe.vars = run.plan.value(QStringLiteral("vars")).toObject();
@@ -261,12 +263,97 @@ Result<Recipe> RecipeWriter::fromHistory(const HistoryRun& run)
     if (recipe.steps.isEmpty())
         return makeError(ErrorKind::InvalidArgument,
                          QStringLiteral("history run %1 has no steps to save").arg(run.id));
-    recipe.description = QStringLiteral("Saved from history run %1 (%2)").arg(run.id).arg(when);
+    return recipe;
+}
+
+QString startedText(const HistoryRun& run)
+{
+    return run.startedAt.isValid() ? run.startedAt.toString(Qt::ISODate)
+                                   : QStringLiteral("an unknown time");
+}
+
+void noteSecrets(Recipe& recipe, QStringList secrets)
+{
     secrets.removeDuplicates();
     if (!secrets.isEmpty())
         recipe.description +=
             QStringLiteral("; secrets were not stored: give %1 with -e when running")
                 .arg(secrets.join(QStringLiteral(", ")));
+}
+
+} // namespace
+
+Result<Recipe> RecipeWriter::fromHistory(const HistoryRun& run)
+{
+    QStringList secrets;
+    Result<Recipe> recipe = stepsOfRun(run, secrets);
+    if (!recipe)
+        return recipe;
+    recipe->description =
+        QStringLiteral("Saved from history run %1 (%2)").arg(run.id).arg(startedText(run));
+    noteSecrets(*recipe, secrets);
+    return recipe;
+}
+
+Result<Recipe> RecipeWriter::fromHistory(const QList<HistoryRun>& runs)
+{
+    if (runs.isEmpty())
+        return makeError(ErrorKind::InvalidArgument,
+                         QStringLiteral("no history run to save as a recipe"));
+    if (runs.size() == 1)
+        return fromHistory(runs.constFirst());
+    // Oldest first: the order they ran in (by start time, then by id for equal times).
+    QList<HistoryRun> ordered = runs;
+    std::stable_sort(ordered.begin(), ordered.end(), [](const HistoryRun& a, const HistoryRun& b) {
+        if (a.startedAt.isValid() && b.startedAt.isValid() && a.startedAt != b.startedAt)
+            return a.startedAt < b.startedAt;
+        return a.id < b.id;
+    });
+    // The recipe targets every host of every run; a run on fewer hosts keeps them by a condition.
+    QStringList allHosts;
+    bool samePattern = true;
+    for (const HistoryRun& run : std::as_const(ordered)) {
+        for (const QString& host : run.hosts) {
+            if (!allHosts.contains(host))
+                allHosts << host;
+        }
+        samePattern = samePattern && run.pattern == ordered.constFirst().pattern;
+    }
+    Recipe recipe;
+    QStringList secrets;
+    QStringList ids;
+    for (const HistoryRun& run : std::as_const(ordered)) {
+        const Result<Recipe> one = stepsOfRun(run, secrets);
+        if (!one)
+            return one.error();
+        for (auto it = one->vars.begin(); it != one->vars.end(); ++it) {
+            if (recipe.vars.contains(it.key()) && recipe.vars.value(it.key()) != it.value())
+                return makeError(ErrorKind::InvalidArgument,
+                                 QStringLiteral("history run %1 gives the variable '%2' another "
+                                                "value than an earlier run: save them apart")
+                                     .arg(run.id)
+                                     .arg(it.key()));
+            recipe.vars.insert(it.key(), it.value());
+        }
+        QStringList runHosts = run.hosts;
+        runHosts.removeDuplicates();
+        const bool everyHost = runHosts.size() == allHosts.size();
+        for (RecipeStep step : one->steps) {
+            if (step.when.isEmpty() && !everyHost)
+                step.when = hostList(runHosts);
+            recipe.steps << step;
+        }
+        ids << QString::number(run.id);
+    }
+    const HistoryRun& first = ordered.constFirst();
+    recipe.hosts = samePattern && !first.pattern.isEmpty() && first.hosts == allHosts
+                       ? first.pattern
+                       : allHosts.join(QLatin1Char(','));
+    recipe.name = QStringLiteral("%1 runs from the history").arg(ordered.size());
+    recipe.description = QStringLiteral("Saved from history runs %1 (%2 to %3)")
+                             .arg(ids.join(QStringLiteral(", ")), startedText(first),
+                                  startedText(ordered.constLast()));
+    noteSecrets(recipe, secrets);
     return recipe;
 }
 

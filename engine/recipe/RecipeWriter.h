@@ -21,6 +21,12 @@ public:
     /// references to a variable the recipe leaves unset (give it with `-e` when running). A
     /// template deploy or an unknown plan kind is refused.
     static Result<Recipe> fromHistory(const HistoryRun& run);
+    /// Several history entries as one recipe, oldest first (by start time, then id) whatever
+    /// order they are given in: each run's steps follow the previous run's. The recipe targets
+    /// every host of every run; the steps of a run made on fewer hosts get `when:
+    /// inventory_hostname in [...]` (unless they already carry a per-host condition). Refused
+    /// when one run cannot be saved, or two recipe runs give a variable different values.
+    static Result<Recipe> fromHistory(const QList<HistoryRun>& runs);
 };
 
 } // namespace hostdeck::engine

@@ -13,6 +13,8 @@
 #include <QSortFilterProxyModel>
 #include <QTableView>
 
+#include <algorithm>
+
 namespace hostdeck::ui {
 
 namespace {
@@ -77,7 +79,7 @@ HistoryView::HistoryView(QWidget* parent)
     m_table->setModel(m_proxy);
     m_table->setObjectName(QStringLiteral("historyTable"));
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setAlternatingRowColors(true);
@@ -154,6 +156,9 @@ void HistoryView::refresh()
         return;
     }
     const qint64 current = currentRun().id;
+    QList<qint64> selected;
+    for (const QModelIndex& row : m_table->selectionModel()->selectedRows())
+        selected << m_model->run(m_proxy->mapToSource(row).row()).id;
     auto runs = m_history->runs();
     if (!runs) {
         m_status->setText(runs.error().message);
@@ -172,6 +177,19 @@ void HistoryView::refresh()
                             std::min(320, view->sizeHintForColumn(HistoryModel::ArgsColumn)));
     if (current)
         selectRun(current);
+    // A refresh (a run recorded meanwhile) keeps a selection of several runs.
+    if (selected.size() > 1) {
+        QItemSelection rows;
+        for (qint64 id : std::as_const(selected)) {
+            const int row = m_model->rowOfId(id);
+            const QModelIndex index =
+                row < 0 ? QModelIndex() : m_proxy->mapFromSource(m_model->index(row, 0));
+            if (index.isValid())
+                rows.select(index, index);
+        }
+        m_table->selectionModel()->select(rows,
+                                          QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    }
     updateButtons();
 }
 
@@ -199,6 +217,24 @@ engine::HistoryRun HistoryView::currentRun() const
 {
     const QModelIndex index = m_proxy->mapToSource(m_table->currentIndex());
     return index.isValid() ? m_model->run(index.row()) : engine::HistoryRun{};
+}
+
+QList<engine::HistoryRun> HistoryView::selectedRuns() const
+{
+    QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    std::sort(rows.begin(), rows.end(),
+              [](const QModelIndex& a, const QModelIndex& b) { return a.row() < b.row(); });
+    QList<engine::HistoryRun> runs;
+    for (const QModelIndex& row : std::as_const(rows)) {
+        const QModelIndex index = m_proxy->mapToSource(row);
+        if (index.isValid())
+            runs << m_model->run(index.row());
+    }
+    if (runs.isEmpty()) {
+        if (engine::HistoryRun run = currentRun(); run.id)
+            runs << run;
+    }
+    return runs;
 }
 
 void HistoryView::updateButtons()

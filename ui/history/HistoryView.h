@@ -50,6 +50,9 @@ public:
     int shownCount() const;
     /// The run of the current row (id 0 when none).
     engine::HistoryRun currentRun() const;
+    /// The runs of the selected rows, in the order the table shows them (several rows can be
+    /// selected with Ctrl/Shift, e.g. to save them as one recipe); the current run when none.
+    QList<engine::HistoryRun> selectedRuns() const;
     /// Selects the stored run `id` (clearing a search that hides it); false when it is not there.
     bool selectRun(qint64 id);
 

@@ -18,9 +18,10 @@
 
 namespace hostdeck::ui {
 
-engine::Status saveRunAsRecipe(const engine::HistoryRun& run, const QString& path)
+namespace {
+
+engine::Status writeRecipe(const engine::Result<engine::Recipe>& recipe, const QString& path)
 {
-    const engine::Result<engine::Recipe> recipe = engine::RecipeWriter::fromHistory(run);
     if (!recipe)
         return recipe.error();
     QSaveFile file(path);
@@ -29,6 +30,18 @@ engine::Status saveRunAsRecipe(const engine::HistoryRun& run, const QString& pat
         return engine::makeError(engine::ErrorKind::Io,
                                  QObject::tr("cannot write %1: %2").arg(path, file.errorString()));
     return engine::Ok{};
+}
+
+} // namespace
+
+engine::Status saveRunAsRecipe(const engine::HistoryRun& run, const QString& path)
+{
+    return writeRecipe(engine::RecipeWriter::fromHistory(run), path);
+}
+
+engine::Status saveRunsAsRecipe(const QList<engine::HistoryRun>& runs, const QString& path)
+{
+    return writeRecipe(engine::RecipeWriter::fromHistory(runs), path);
 }
 
 RecipeHooks::RecipeHooks(MainWindow* window, AppServices& services)
@@ -42,7 +55,8 @@ RecipeHooks::RecipeHooks(MainWindow* window, AppServices& services)
     m_editorAction->setToolTip(tr("Compose steps into a recipe, check and run it (Ctrl+Shift+R)"));
     connect(m_editorAction, &QAction::triggered, this, [this] { openEditor(); });
     m_saveAction->setObjectName(QStringLiteral("saveRunAsRecipeAction"));
-    m_saveAction->setToolTip(tr("Write the selected run as a recipe file and open it"));
+    m_saveAction->setToolTip(
+        tr("Write the selected run(s), oldest first, as one recipe file and open it"));
     connect(m_saveAction, &QAction::triggered, this, &RecipeHooks::saveCurrentRunAsRecipe);
     QMenu* menu = window->menuBar()->addMenu(tr("Re&cipes"));
     menu->addAction(m_editorAction);
@@ -109,16 +123,19 @@ RecipeEditorWindow* RecipeHooks::openEditor()
 void RecipeHooks::saveCurrentRunAsRecipe()
 {
     HistoryView* history = m_window->historyView();
-    const engine::HistoryRun run = history ? history->currentRun() : engine::HistoryRun{};
-    if (run.id == 0)
+    const QList<engine::HistoryRun> runs =
+        history ? history->selectedRuns() : QList<engine::HistoryRun>{};
+    if (runs.isEmpty())
         return;
     const QString suggestion = QDir::home().filePath(
-        QStringLiteral("%1.yml").arg(run.toolMethod().replace(QLatin1Char('.'), QLatin1Char('-'))));
+        runs.size() == 1 ? QStringLiteral("%1.yml").arg(runs.constFirst().toolMethod().replace(
+                               QLatin1Char('.'), QLatin1Char('-')))
+                         : QStringLiteral("recipe.yml"));
     QPointer<RecipeHooks> self(this);
-    prompts()->chooseSaveFile(m_window, suggestion, [self, run](const QString& path) {
+    prompts()->chooseSaveFile(m_window, suggestion, [self, runs](const QString& path) {
         if (!self || path.isEmpty())
             return;
-        engine::Status saved = saveRunAsRecipe(run, path);
+        engine::Status saved = saveRunsAsRecipe(runs, path);
         if (saved)
             saved = self->openEditor()->openFile(path);
         if (!saved)

@@ -19,10 +19,12 @@ class TemplatePrompts;
 
 /// Writes a history entry as a recipe file (RecipeWriter::fromHistory, atomically).
 engine::Status saveRunAsRecipe(const engine::HistoryRun& run, const QString& path);
+/// Writes several history entries as one recipe file, oldest first.
+engine::Status saveRunsAsRecipe(const QList<engine::HistoryRun>& runs, const QString& path);
 
 /// The recipe editor's place in the main window, installed by one call from it: a Recipes menu
 /// with "Recipe editor…" (Ctrl+Shift+R), and "Save as recipe…" in the history's context menu,
-/// which writes the selected run as a recipe and opens it in the editor. The editor shares the
+/// which writes the selected run(s) as a recipe and opens it in the editor. The editor shares the
 /// window's engine, history recorder, inventory and target settings.
 class RecipeHooks final : public QObject
 {
@@ -38,7 +40,8 @@ public:
     QAction* editorAction() const { return m_editorAction; }
     QAction* saveAsRecipeAction() const { return m_saveAction; }
     void setPrompts(TemplatePrompts* prompts) { m_prompts = prompts; }
-    /// Saves the history view's current run as a recipe (asks for the file), then opens it.
+    /// Saves the history view's selected runs (oldest first) as one recipe (asks for the file),
+    /// then opens it.
     void saveCurrentRunAsRecipe();
 
 private:

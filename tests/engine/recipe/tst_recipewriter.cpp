@@ -288,6 +288,139 @@ private slots:
         QVERIFY2(out.contains("\"changed\""), out.constData());
     }
 
+    void severalHistoryRunsSavedOldestFirst()
+    {
+        // Three calls recorded by the real CLI; the first and the last write the same file, so
+        // only the calls in their order leave what they left.
+        const QString history = m_dir.filePath(QStringLiteral("several.sqlite"));
+        const QString first = m_dir.filePath(QStringLiteral("several-a"));
+        const QString second = m_dir.filePath(QStringLiteral("several-b"));
+        const QList<QPair<QString, QString>> calls{{first, QStringLiteral("one: yes\n")},
+                                                   {second, QStringLiteral("two\n")},
+                                                   {first, QStringLiteral("three ~\n")}};
+        const auto jsonText = [](const QString& text) {
+            return QString::fromUtf8(QJsonDocument(QJsonArray{text}).toJson(QJsonDocument::Compact))
+                .mid(1)
+                .chopped(1);
+        };
+        for (const auto& [path, content] : calls) {
+            int code = -1;
+            runCli({QStringLiteral("call"), QStringLiteral("--local"), QStringLiteral("--history"),
+                    history, QStringLiteral("FileSystem.write"), QStringLiteral("--arg"),
+                    QStringLiteral("path=") + jsonText(path), QStringLiteral("--arg"),
+                    QStringLiteral("content=") + jsonText(content)},
+                   &code);
+            QCOMPARE(code, 0);
+        }
+        auto db = RunHistory::open(history);
+        QVERIFY2(db, qPrintable(db ? QString() : db.error().message));
+        const Result<QList<HistoryRun>> runs = (*db)->runs();
+        QVERIFY(runs);
+        QCOMPARE(runs->size(), 3);
+        // Given newest first (as the history lists them) and shuffled: saved oldest first.
+        const QList<HistoryRun> newestFirst = *runs;
+        const QList<HistoryRun> shuffled{runs->at(1), runs->at(2), runs->at(0)};
+        for (const QList<HistoryRun>& given : {newestFirst, shuffled}) {
+            const Result<Recipe> saved = RecipeWriter::fromHistory(given);
+            QVERIFY2(saved, qPrintable(saved ? QString() : saved.error().message));
+            const QString path = write(QStringLiteral("several.yml"), RecipeWriter::toYaml(*saved));
+            const Result<Recipe> loaded = RecipeLoader::load(path);
+            QVERIFY2(loaded, qPrintable(loaded ? QString() : loaded.error().message));
+            QCOMPARE(loaded->steps.size(), 3);
+            for (int i = 0; i < 3; ++i) {
+                const RecipeStep& step = loaded->steps.at(i);
+                QCOMPARE(step.tool + QLatin1Char('.') + step.method,
+                         QStringLiteral("FileSystem.write"));
+                QCOMPARE(step.args.value(QStringLiteral("path")).toString(), calls.at(i).first);
+                QCOMPARE(step.args.value(QStringLiteral("content")).toString(), calls.at(i).second);
+                QVERIFY2(step.when.isEmpty(), qPrintable(step.when)); // all on the same host
+            }
+            QCOMPARE(loaded->hosts, QStringLiteral("localhost"));
+            for (const HistoryRun& run : *runs)
+                QVERIFY(loaded->description.contains(QString::number(run.id)));
+        }
+
+        // The saved recipe, run: the same calls in the same order have the same effect.
+        QVERIFY(QFile::remove(first));
+        QVERIFY(QFile::remove(second));
+        int code = -1;
+        runCli({QStringLiteral("run"), QStringLiteral("--local"), QStringLiteral("--no-history"),
+                m_dir.filePath(QStringLiteral("several.yml"))},
+               &code);
+        QCOMPARE(code, 0);
+        QFile a(first);
+        QVERIFY(a.open(QIODevice::ReadOnly));
+        QCOMPARE(QString::fromUtf8(a.readAll()), calls.at(2).second);
+        QFile b(second);
+        QVERIFY(b.open(QIODevice::ReadOnly));
+        QCOMPARE(QString::fromUtf8(b.readAll()), calls.at(1).second);
+    }
+
+    void severalRunsOnOtherHostsKeepTheirHosts()
+    {
+        // Runs on different hosts, one of them a recipe run: the union is targeted, each run's
+        // steps are limited to its hosts; a variable given two values is refused.
+        const QDateTime start =
+            QDateTime::fromString(QStringLiteral("2026-01-02T10:00:00"), Qt::ISODate);
+        HistoryRun call;
+        call.id = 21;
+        call.startedAt = start.addSecs(60);
+        call.tool = QStringLiteral("Exec");
+        call.method = QStringLiteral("run");
+        call.hosts = {QStringLiteral("web1")};
+        call.plan = QJsonObject{
+            {QStringLiteral("kind"), QStringLiteral("call")},
+            {QStringLiteral("tool"), call.tool},
+            {QStringLiteral("method"), call.method},
+            {QStringLiteral("args"),
+             QJsonObject{{QStringLiteral("command"), QJsonArray{QStringLiteral("true")}}}}};
+        HistoryRun recipeRun;
+        recipeRun.id = 30; // a higher id, but it started earlier
+        recipeRun.startedAt = start;
+        recipeRun.hosts = {QStringLiteral("web1"), QStringLiteral("db1")};
+        recipeRun.plan = QJsonObject{
+            {QStringLiteral("kind"), QStringLiteral("recipe")},
+            {QStringLiteral("name"), QStringLiteral("base")},
+            {QStringLiteral("vars"), QJsonObject{{QStringLiteral("user"), QStringLiteral("ann")}}},
+            {QStringLiteral("steps"),
+             QJsonArray{
+                 QJsonObject{{QStringLiteral("call"), QStringLiteral("User.present")},
+                             {QStringLiteral("name"), QStringLiteral("the user")},
+                             {QStringLiteral("args"),
+                              QJsonObject{{QStringLiteral("name"), QStringLiteral("${user}")}}}},
+                 QJsonObject{
+                     {QStringLiteral("call"), QStringLiteral("FileSystem.read")},
+                     {QStringLiteral("args"),
+                      QJsonObject{{QStringLiteral("path"), QStringLiteral("/etc/hostname")}}}}}}};
+        const Result<Recipe> saved = RecipeWriter::fromHistory(QList<HistoryRun>{call, recipeRun});
+        QVERIFY2(saved, qPrintable(saved ? QString() : saved.error().message));
+        const Result<Recipe> loaded = RecipeLoader::parse(
+            RecipeWriter::toYaml(*saved), m_dir.filePath(QStringLiteral("hosts.yml")));
+        QVERIFY2(loaded, qPrintable(loaded ? QString() : loaded.error().message));
+        QCOMPARE(loaded->hosts, QStringLiteral("web1,db1"));
+        QCOMPARE(loaded->vars.value(QStringLiteral("user")).toString(), QStringLiteral("ann"));
+        QStringList order;
+        for (const RecipeStep& step : loaded->steps)
+            order << step.tool + QLatin1Char('.') + step.method;
+        QCOMPARE(order,
+                 (QStringList{QStringLiteral("User.present"), QStringLiteral("FileSystem.read"),
+                              QStringLiteral("Exec.run")}));
+        QCOMPARE(loaded->steps.at(0).name, QStringLiteral("the user"));
+        QVERIFY(loaded->steps.at(0).when.isEmpty());
+        QCOMPARE(loaded->steps.at(2).when, QStringLiteral("inventory_hostname in ['web1']"));
+        QCOMPARE(loaded->steps.at(2).args, call.plan.value(QStringLiteral("args")).toObject());
+
+        HistoryRun other = recipeRun;
+        other.id = 31;
+        other.plan.insert(QStringLiteral("vars"),
+                          QJsonObject{{QStringLiteral("user"), QStringLiteral("bob")}});
+        const Result<Recipe> clash = RecipeWriter::fromHistory(QList<HistoryRun>{recipeRun, other});
+        QVERIFY(!clash);
+        QVERIFY2(clash.error().message.contains(QStringLiteral("'user'")),
+                 qPrintable(clash.error().message));
+        QVERIFY(!RecipeWriter::fromHistory(QList<HistoryRun>{}));
+    }
+
     void perHostArgumentsBecomeConditions()
     {
         HistoryRun run;
