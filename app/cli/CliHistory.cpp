@@ -1,6 +1,7 @@
 #include "app/cli/CliHistory.h"
 
 #include "app/cli/CliSupport.h"
+#include "engine/history/FailedHosts.h"
 
 namespace hostdeck::cli {
 
@@ -50,12 +51,7 @@ Result<QList<HostTarget>> CliHistory::onlyFailed(const QString& which,
     const Result<QStringList> failed = failedHosts(which);
     if (!failed)
         return failed.error();
-    QList<HostTarget> again;
-    for (const HostTarget& target : targets) {
-        if (failed->contains(target.name))
-            again << target;
-    }
-    return again;
+    return FailedHosts::only(targets, *failed);
 }
 
 Result<QStringList> CliHistory::failedHosts(const QString& which) const
@@ -78,17 +74,7 @@ Result<QStringList> CliHistory::failedHosts(const QString& which) const
                 ErrorKind::Usage,
                 QStringLiteral("--rerun-failed takes a history id or 'last', not '%1'").arg(which));
     }
-    const Result<QList<QJsonObject>> results = m_history->results(id);
-    if (!results)
-        return results.error();
-    QStringList hosts;
-    for (const QJsonObject& json : *results) {
-        const HostResult record = HostResult::fromJson(json);
-        if (record.status == HostStatus::Failed || record.status == HostStatus::Unreachable ||
-            record.status == HostStatus::TimedOut)
-            hosts << record.host;
-    }
-    return hosts;
+    return FailedHosts::of(*m_history, id);
 }
 
 } // namespace hostdeck::cli

@@ -1,5 +1,6 @@
 #include "ui/history/HistoryView.h"
 
+#include "engine/history/FailedHosts.h"
 #include "engine/history/RunHistory.h"
 #include "ui/history/HistoryModel.h"
 #include "ui/history/RerunPlan.h"
@@ -73,7 +74,8 @@ private:
 HistoryView::HistoryView(QWidget* parent)
     : QWidget(parent), m_model(new HistoryModel(this)), m_proxy(new HistoryFilterModel(this)),
       m_table(new QTableView(this)), m_search(new QLineEdit(this)), m_filter(new QComboBox(this)),
-      m_rerun(new QPushButton(tr("Re-&run…"), this)), m_status(new QLabel(this))
+      m_rerun(new QPushButton(tr("Re-&run…"), this)),
+      m_rerunFailed(new QPushButton(tr("Re-run &failed…"), this)), m_status(new QLabel(this))
 {
     m_proxy->setSourceModel(m_model);
     m_table->setModel(m_proxy);
@@ -96,6 +98,7 @@ HistoryView::HistoryView(QWidget* parent)
     auto* remove = new QPushButton(tr("&Delete"), this);
     open->setObjectName(QStringLiteral("historyOpen"));
     m_rerun->setObjectName(QStringLiteral("historyRerun"));
+    m_rerunFailed->setObjectName(QStringLiteral("historyRerunFailed"));
     remove->setObjectName(QStringLiteral("historyDelete"));
     auto* top = new QHBoxLayout;
     top->addWidget(m_search, 1);
@@ -104,6 +107,7 @@ HistoryView::HistoryView(QWidget* parent)
     buttons->addWidget(m_status, 1);
     buttons->addWidget(open);
     buttons->addWidget(m_rerun);
+    buttons->addWidget(m_rerunFailed);
     buttons->addWidget(remove);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -129,6 +133,16 @@ HistoryView::HistoryView(QWidget* parent)
     connect(m_rerun, &QPushButton::clicked, this, [this] {
         if (const auto run = currentRun(); run.id)
             emit rerunRequested(run);
+    });
+    connect(m_rerunFailed, &QPushButton::clicked, this, [this] {
+        const engine::HistoryRun run = currentRun();
+        if (!run.id || m_failedHosts.isEmpty())
+            return;
+        const engine::HistoryRun again = engine::FailedHosts::limitedTo(run, m_failedHosts);
+        if (run.plan.value(QStringLiteral("kind")).toString() == QLatin1String("recipe"))
+            emit recipeRerunRequested(again);
+        else
+            emit rerunRequested(again);
     });
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &HistoryView::updateButtons);
@@ -246,6 +260,37 @@ void HistoryView::updateButtons()
                         : plan.ok() ? tr("Run the same tool with the same arguments on the same "
                                          "hosts again (asks first)")
                                     : plan.error().message);
+    // Re-run failed: a finished call or recipe run with hosts that failed, were unreachable or
+    // timed out.
+    m_failedHosts.clear();
+    QString why = tr("Select a finished run to run it again on the hosts that failed");
+    const QString kind = run.plan.value(QStringLiteral("kind")).toString();
+    const bool recipe = kind == QLatin1String("recipe");
+    if (run.id && run.finished && m_history) {
+        const engine::Result<QStringList> failed = engine::FailedHosts::of(*m_history, run.id);
+        const auto again = [&run, &failed] {
+            return RerunPlan::from(engine::FailedHosts::limitedTo(run, *failed));
+        };
+        if (!failed)
+            why = failed.error().message;
+        else if (failed->isEmpty())
+            why = tr("No host of this run failed");
+        else if (recipe && run.plan.value(QStringLiteral("file")).toString().isEmpty())
+            why = tr("This recipe run did not record its file");
+        else if (const auto callPlan = recipe ? engine::Result<RerunPlan>(RerunPlan{}) : again();
+                 !callPlan)
+            why = callPlan.error().message;
+        else
+            m_failedHosts = *failed;
+    }
+    m_rerunFailed->setEnabled(!m_failedHosts.isEmpty());
+    m_rerunFailed->setToolTip(
+        m_failedHosts.isEmpty()
+            ? why
+            : tr("Run it again only on the %n host(s) that failed, were unreachable or timed "
+                 "out: %1",
+                 nullptr, int(m_failedHosts.size()))
+                  .arg(m_failedHosts.join(QStringLiteral(", "))));
 }
 
 } // namespace hostdeck::ui

@@ -46,6 +46,11 @@ public:
     QLineEdit* searchField() const { return m_search; }
     QComboBox* filterBox() const { return m_filter; }
     QPushButton* rerunButton() const { return m_rerun; }
+    /// "Re-run failed": the selected finished run again, only on its failed, unreachable and
+    /// timed-out hosts (engine::FailedHosts).
+    QPushButton* rerunFailedButton() const { return m_rerunFailed; }
+    /// The hosts "Re-run failed" would run the current run on (empty: the button is disabled).
+    QStringList failedHostsOfCurrent() const { return m_failedHosts; }
     /// Rows the search and filter show.
     int shownCount() const;
     /// The run of the current row (id 0 when none).
@@ -58,7 +63,10 @@ public:
 
 signals:
     void reopenRequested(qint64 historyId);
+    /// A tool call to run again (for "Re-run failed": the run limited to the hosts that failed).
     void rerunRequested(const hostdeck::engine::HistoryRun& run);
+    /// A recipe run to run again on `run.hosts` (the failed hosts of a recipe run).
+    void recipeRerunRequested(const hostdeck::engine::HistoryRun& run);
 
 private:
     void updateButtons();
@@ -70,6 +78,8 @@ private:
     QLineEdit* m_search;
     QComboBox* m_filter;
     QPushButton* m_rerun;
+    QPushButton* m_rerunFailed;
+    QStringList m_failedHosts;
     QLabel* m_status;
 };
 

@@ -11,6 +11,7 @@
 
 #include <QAction>
 #include <QDir>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QSaveFile>
 #include <QStatusBar>
@@ -63,6 +64,7 @@ RecipeHooks::RecipeHooks(MainWindow* window, AppServices& services)
     if (HistoryView* history = window->historyView()) {
         history->table()->addAction(m_saveAction);
         history->table()->setContextMenuPolicy(Qt::ActionsContextMenu);
+        connect(history, &HistoryView::recipeRerunRequested, this, &RecipeHooks::rerunRecipe);
     }
 }
 
@@ -141,6 +143,27 @@ void RecipeHooks::saveCurrentRunAsRecipe()
         if (!saved)
             self->m_window->statusBar()->showMessage(saved.error().message);
     });
+}
+
+void RecipeHooks::rerunRecipe(const engine::HistoryRun& run)
+{
+    const QString file = run.plan.value(QStringLiteral("file")).toString();
+    if (file.isEmpty() || run.hosts.isEmpty()) {
+        m_window->statusBar()->showMessage(
+            tr("History run %1 did not record its recipe file or its hosts").arg(run.id));
+        return;
+    }
+    RecipeEditorWindow* editor = openEditor();
+    if (editor->isRunning()) {
+        m_window->statusBar()->showMessage(tr("The recipe editor is running a recipe already"));
+        return;
+    }
+    if (const engine::Status opened = editor->openFile(file); !opened) {
+        m_window->statusBar()->showMessage(opened.error().message);
+        return;
+    }
+    editor->targetsEdit()->setText(run.hosts.join(QLatin1Char(':')));
+    editor->startRun(run.check);
 }
 
 } // namespace hostdeck::ui

@@ -43,6 +43,10 @@ public:
     /// Saves the history view's selected runs (oldest first) as one recipe (asks for the file),
     /// then opens it.
     void saveCurrentRunAsRecipe();
+    /// Runs a recorded recipe run again on `run.hosts` (the history's "Re-run failed"): its
+    /// recipe file opens in the editor with those hosts as the targets, and runs (a real run
+    /// asks first, a check does not).
+    void rerunRecipe(const engine::HistoryRun& run);
 
 private:
     RecipeHooks(MainWindow* window, AppServices& services);

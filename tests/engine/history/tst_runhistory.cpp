@@ -1,3 +1,4 @@
+#include "engine/history/FailedHosts.h"
 #include "engine/history/HistorySchema.h"
 #include "engine/history/RunHistory.h"
 
@@ -20,6 +21,7 @@ private slots:
     void migratesVersionOne();
     void reportsCorruptFile();
     void reportsNewerSchema();
+    void failedHostsGoAgain();
 
 private:
     static QByteArray fileBytes(const QString& path)
@@ -260,6 +262,66 @@ void TestRunHistory::reportsNewerSchema()
     QVERIFY(!history.ok());
     QVERIFY2(history.error().message.contains(QStringLiteral("newer")),
              qPrintable(history.error().message));
+}
+
+void TestRunHistory::failedHostsGoAgain()
+{
+    // A stored run with every status, from generated records: failed, unreachable and timed
+    // out hosts go again (each once, in result order); the others do not.
+    QTemporaryDir dir;
+    auto opened = RunHistory::open(dir.filePath(QStringLiteral("history.sqlite")));
+    QVERIFY(opened.ok());
+    RunHistory& history = **opened;
+    const QList<HostStatus> statuses{
+        HostStatus::Ok,      HostStatus::Changed,  HostStatus::Failed,   HostStatus::Unreachable,
+        HostStatus::Skipped, HostStatus::TimedOut, HostStatus::Cancelled};
+    HistoryRun run;
+    run.startedAt = QDateTime::currentDateTime();
+    run.tool = QStringLiteral("FileSystem");
+    run.method = QStringLiteral("write");
+    run.plan = QJsonObject{{QStringLiteral("kind"), QStringLiteral("call")},
+                           {QStringLiteral("host_args"), QJsonObject{}}};
+    QList<QJsonObject> results;
+    QStringList expected;
+    QJsonObject hostArgs;
+    for (int i = 0; i < 3 * int(statuses.size()); ++i) {
+        HostResult record;
+        record.host = QStringLiteral("h%1").arg(i, 2, 10, QLatin1Char('0'));
+        record.setStatus(statuses.at((i * 5) % statuses.size())); // every status, shuffled
+        run.hosts << record.host;
+        hostArgs.insert(record.host, QJsonObject{{QStringLiteral("n"), i}});
+        results << record.toJson();
+        const HostStatus status = record.status;
+        if (status == HostStatus::Failed || status == HostStatus::Unreachable ||
+            status == HostStatus::TimedOut)
+            expected << record.host;
+    }
+    run.plan.insert(QStringLiteral("host_args"), hostArgs);
+    const Result<qint64> id = history.beginRun(run, {});
+    QVERIFY(id.ok());
+    QVERIFY(history.addResults(*id, results).ok());
+    QVERIFY(history.addResults(*id, {results.at(2)}).ok()); // a host stored twice counts once
+    QCOMPARE(expected.size(), 9);
+    const Result<QStringList> failed = FailedHosts::of(history, *id);
+    QVERIFY(failed.ok());
+    QCOMPARE(*failed, expected);
+    QVERIFY(!FailedHosts::of(history, *id + 100).ok() ||
+            FailedHosts::of(history, *id + 100)->isEmpty());
+
+    // The run limited to them: its hosts in its order, and only their per-host arguments.
+    const HistoryRun limited = FailedHosts::limitedTo(run, *failed);
+    QCOMPARE(limited.hosts, expected);
+    const QJsonObject kept = limited.plan.value(QStringLiteral("host_args")).toObject();
+    QCOMPARE(QStringList(kept.keys()), expected); // keys sort as the zero-padded names do
+    QCOMPARE(kept.value(expected.first()).toObject(), hostArgs.value(expected.first()).toObject());
+
+    QList<HostTarget> targets;
+    for (const QString& host : run.hosts)
+        targets << HostTarget::local(host);
+    QStringList names;
+    for (const HostTarget& target : FailedHosts::only(targets, *failed))
+        names << target.name;
+    QCOMPARE(names, expected);
 }
 
 QTEST_GUILESS_MAIN(TestRunHistory)
