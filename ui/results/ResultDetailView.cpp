@@ -1,7 +1,9 @@
 #include "ui/results/ResultDetailView.h"
 
 #include "ui/results/JsonTreeModel.h"
+#include "ui/results/ResultText.h"
 #include "ui/results/RunResultsModel.h"
+#include "ui/results/StepsPane.h"
 #include "ui/template/DiffHighlighter.h"
 
 #include <QFontDatabase>
@@ -14,6 +16,8 @@
 #include <QTabWidget>
 #include <QTreeView>
 #include <QVBoxLayout>
+
+#include <utility>
 
 namespace hostdeck::ui {
 
@@ -29,53 +33,6 @@ QPlainTextEdit* monoView(QWidget* parent, const QString& name)
     return view;
 }
 
-/// Unified diffs found in a value: strings under a "diff" key, or strings that look like one.
-QString collectDiffs(const QJsonValue& value, const QString& key = {})
-{
-    if (value.isString()) {
-        const QString text = value.toString();
-        const bool looksLikeDiff =
-            text.startsWith(QStringLiteral("--- ")) && text.contains(QStringLiteral("\n+++ "));
-        return (key == QStringLiteral("diff") && !text.isEmpty()) || looksLikeDiff ? text
-                                                                                   : QString();
-    }
-    QString found;
-    if (value.isObject()) {
-        const QJsonObject object = value.toObject();
-        for (auto it = object.begin(); it != object.end(); ++it)
-            found += collectDiffs(it.value(), it.key());
-    } else if (value.isArray()) {
-        for (const QJsonValue& item : value.toArray())
-            found += collectDiffs(item);
-    }
-    return found;
-}
-
-QString tracebackText(const engine::CallError& error)
-{
-    QString text;
-    for (const QJsonValue& frame : error.traceback) {
-        const QJsonObject f = frame.toObject();
-        text += QStringLiteral("  %1:%2 in %3\n")
-                    .arg(f.value(QStringLiteral("file")).toString())
-                    .arg(f.value(QStringLiteral("line")).toInt())
-                    .arg(f.value(QStringLiteral("function")).toString());
-        const QString code = f.value(QStringLiteral("code")).toString();
-        if (!code.isEmpty())
-            text += QStringLiteral("    ") + code.trimmed() + QLatin1Char('\n');
-    }
-    QString head = engine::errorKindName(error.kind);
-    if (!error.type.isEmpty())
-        head += QStringLiteral(" (") + error.type + QLatin1Char(')');
-    head += QStringLiteral(": ") + error.message + QLatin1Char('\n');
-    if (!text.isEmpty())
-        head += QStringLiteral("\nRemote traceback (innermost last):\n") + text;
-    if (!error.details.isEmpty())
-        head += QStringLiteral("\nDetails:\n") +
-                QString::fromUtf8(QJsonDocument(error.details).toJson(QJsonDocument::Indented));
-    return head;
-}
-
 } // namespace
 
 ResultDetailView::ResultDetailView(QWidget* parent)
@@ -84,7 +41,7 @@ ResultDetailView::ResultDetailView(QWidget* parent)
       m_raw(monoView(this, QStringLiteral("rawJson"))),
       m_output(monoView(this, QStringLiteral("outputView"))),
       m_diff(monoView(this, QStringLiteral("diffView"))),
-      m_error(monoView(this, QStringLiteral("errorView")))
+      m_error(monoView(this, QStringLiteral("errorView"))), m_steps(new StepsPane(this))
 {
     new DiffHighlighter(m_diff->document());
     m_header->setObjectName(QStringLiteral("detailHeader"));
@@ -93,6 +50,8 @@ ResultDetailView::ResultDetailView(QWidget* parent)
     m_tree->setObjectName(QStringLiteral("valueTree"));
     m_tree->setUniformRowHeights(true);
     m_tree->header()->setSectionResizeMode(JsonTreeModel::KeyColumn, QHeaderView::ResizeToContents);
+    m_steps->setObjectName(QStringLiteral("stepsPane"));
+    m_tabs->addTab(m_steps, tr("&Steps"));
     m_tabs->addTab(m_tree, tr("&Value"));
     m_tabs->addTab(m_raw, tr("&JSON"));
     m_tabs->addTab(m_output, tr("&Output"));
@@ -129,9 +88,11 @@ void ResultDetailView::setModel(RunResultsModel* model)
 
 void ResultDetailView::showRow(int sourceRow)
 {
-    m_host = m_model && sourceRow >= 0 && sourceRow < m_model->rowCount()
-                 ? m_model->row(sourceRow).result.host
-                 : QString();
+    const QString host = m_model && sourceRow >= 0 && sourceRow < m_model->rowCount()
+                             ? m_model->row(sourceRow).result.host
+                             : QString();
+    m_hostChanged = host != m_host;
+    m_host = host;
     refresh();
 }
 
@@ -145,6 +106,10 @@ void ResultDetailView::refresh()
         m_output->clear();
         m_diff->clear();
         m_error->clear();
+        m_steps->setSteps({});
+        m_tabs->setTabEnabled(m_tabs->indexOf(m_steps), false);
+        if (m_tabs->currentWidget() == m_steps)
+            m_tabs->setCurrentWidget(m_tree);
         return;
     }
     const RunResultsModel::Row& entry = m_model->row(row);
@@ -162,14 +127,22 @@ void ResultDetailView::refresh()
                          QJsonDocument(entry.result.toJson()).toJson(QJsonDocument::Indented))
                    : QString());
     const QString diff =
-        entry.done && entry.result.ok ? collectDiffs(entry.result.value) : QString();
+        entry.done && entry.result.ok ? ResultText::diffs(entry.result.value) : QString();
     m_diff->setPlainText(diff);
     m_tabs->setTabEnabled(m_tabs->indexOf(m_diff), !diff.isEmpty());
     const bool failed = entry.done && !entry.result.ok;
-    m_error->setPlainText(failed ? tracebackText(entry.result.error) : QString());
+    m_error->setPlainText(failed ? ResultText::errorText(entry.result.error) : QString());
     m_tabs->setTabEnabled(m_tabs->indexOf(m_error), failed);
     refreshOutput();
-    if (failed && m_tabs->currentWidget() == m_tree)
+    // A recipe host: its steps first (which one failed, what each changed).
+    const bool hasSteps = entry.done && !entry.result.steps.isEmpty();
+    m_steps->setSteps(hasSteps ? entry.result.steps : QList<engine::HostResult>{});
+    m_tabs->setTabEnabled(m_tabs->indexOf(m_steps), hasSteps);
+    const bool newHost = std::exchange(m_hostChanged, false);
+    if (hasSteps &&
+        (newHost || m_tabs->currentWidget() == m_tree || m_tabs->currentWidget() == m_error))
+        m_tabs->setCurrentWidget(m_steps);
+    else if (failed && m_tabs->currentWidget() == m_tree)
         m_tabs->setCurrentWidget(m_error);
     else if (!m_tabs->currentWidget()->isEnabled())
         m_tabs->setCurrentWidget(m_tree);

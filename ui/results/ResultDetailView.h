@@ -12,9 +12,11 @@ namespace hostdeck::ui {
 
 class JsonTreeModel;
 class RunResultsModel;
+class StepsPane;
 
 /// The selected host of a run: its value as a tree and as JSON, its stdout/stderr (live while the
 /// call runs), a highlighted diff when the value carries one, and the remote traceback of an error.
+/// For a host of a recipe run, its steps (StepsPane) come first.
 class ResultDetailView : public QWidget
 {
     Q_OBJECT
@@ -32,6 +34,7 @@ public:
     QPlainTextEdit* diffView() const { return m_diff; }
     QPlainTextEdit* errorView() const { return m_error; }
     QLabel* header() const { return m_header; }
+    StepsPane* stepsPane() const { return m_steps; }
 
 private:
     void refresh();
@@ -47,6 +50,8 @@ private:
     QPlainTextEdit* m_output;
     QPlainTextEdit* m_diff;
     QPlainTextEdit* m_error;
+    StepsPane* m_steps;
+    bool m_hostChanged = false;
 };
 
 } // namespace hostdeck::ui

@@ -198,4 +198,50 @@ QString ResultText::duration(qint64 ms)
     return QStringLiteral("%1 s").arg(double(ms) / 1000.0, 0, 'f', 2);
 }
 
+QString ResultText::diffs(const QJsonValue& value, const QString& key)
+{
+    if (value.isString()) {
+        const QString text = value.toString();
+        const bool looksLikeDiff =
+            text.startsWith(QStringLiteral("--- ")) && text.contains(QStringLiteral("\n+++ "));
+        return (key == QStringLiteral("diff") && !text.isEmpty()) || looksLikeDiff ? text
+                                                                                   : QString();
+    }
+    QString found;
+    if (value.isObject()) {
+        const QJsonObject object = value.toObject();
+        for (auto it = object.begin(); it != object.end(); ++it)
+            found += diffs(it.value(), it.key());
+    } else if (value.isArray()) {
+        for (const QJsonValue& item : value.toArray())
+            found += diffs(item);
+    }
+    return found;
+}
+
+QString ResultText::errorText(const engine::CallError& error)
+{
+    QString text;
+    for (const QJsonValue& frame : error.traceback) {
+        const QJsonObject f = frame.toObject();
+        text += QStringLiteral("  %1:%2 in %3\n")
+                    .arg(f.value(QStringLiteral("file")).toString())
+                    .arg(f.value(QStringLiteral("line")).toInt())
+                    .arg(f.value(QStringLiteral("function")).toString());
+        const QString code = f.value(QStringLiteral("code")).toString();
+        if (!code.isEmpty())
+            text += QStringLiteral("    ") + code.trimmed() + QLatin1Char('\n');
+    }
+    QString head = engine::errorKindName(error.kind);
+    if (!error.type.isEmpty())
+        head += QStringLiteral(" (") + error.type + QLatin1Char(')');
+    head += QStringLiteral(": ") + error.message + QLatin1Char('\n');
+    if (!text.isEmpty())
+        head += QStringLiteral("\nRemote traceback (innermost last):\n") + text;
+    if (!error.details.isEmpty())
+        head += QStringLiteral("\nDetails:\n") +
+                QString::fromUtf8(QJsonDocument(error.details).toJson(QJsonDocument::Indented));
+    return head;
+}
+
 } // namespace hostdeck::ui

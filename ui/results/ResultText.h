@@ -43,6 +43,10 @@ public:
     /// (without timings such as `duration`, at any depth) or the error.
     static QString signature(const engine::HostResult& result);
     static QString duration(qint64 ms);
+    /// Unified diffs found in a value: strings under a "diff" key, or strings that look like one.
+    static QString diffs(const QJsonValue& value, const QString& key = {});
+    /// An error as the detail pane shows it: kind (type): message, the remote traceback, details.
+    static QString errorText(const engine::CallError& error);
 };
 
 } // namespace hostdeck::ui

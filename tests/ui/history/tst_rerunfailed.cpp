@@ -73,11 +73,12 @@ private slots:
         {
             QFile file(inventory);
             QVERIFY(file.open(QIODevice::WriteOnly));
-            file.write(QStringLiteral("all:\n  hosts:\n    early:\n      ansible_connection: local\n"
-                                      "    late:\n      ansible_connection: local\n"
-                                      "      ansible_python_interpreter: %1\n")
-                           .arg(latePython)
-                           .toUtf8());
+            file.write(
+                QStringLiteral("all:\n  hosts:\n    early:\n      ansible_connection: local\n"
+                               "    late:\n      ansible_connection: local\n"
+                               "      ansible_python_interpreter: %1\n")
+                    .arg(latePython)
+                    .toUtf8());
         }
         const QString recipePath = m_dir.filePath(QStringLiteral("facts.yml"));
         {
