@@ -1,11 +1,14 @@
 // hostdeck-cli as users and scripts call it: exit codes, stdout/stderr contracts.
 #include "tests/support/TestEnv.h"
 
+#include <QDir>
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -96,6 +99,74 @@ private slots:
         const QJsonObject value = QJsonDocument::fromJson(r.out).object();
         QCOMPARE(value.value(QStringLiteral("rc")).toInt(), 0);
         QCOMPARE(value.value(QStringLiteral("stdout")).toString(), QStringLiteral("hi there\n"));
+    }
+
+    void rerunFailedRunsOnlyTheFailedHosts()
+    {
+        // Two local hosts; "late" starts a python3 that does not exist yet, so it is unreachable.
+        // Once it exists, --rerun-failed runs a call and a recipe again on "late" alone.
+        QTemporaryDir dir;
+        QString python3 = python();
+        if (!QFileInfo(python3).isAbsolute())
+            python3 = QStandardPaths::findExecutable(python3);
+        QVERIFY(!python3.isEmpty());
+        const QString late = dir.filePath(QStringLiteral("late/python3"));
+        const QString inventory =
+            writeFile(dir, QStringLiteral("inventory.yml"),
+                      QStringLiteral("all:\n  hosts:\n    early:\n      ansible_connection: local\n"
+                                     "    late:\n      ansible_connection: local\n"
+                                     "      ansible_python_interpreter: %1\n")
+                          .arg(late)
+                          .toUtf8());
+        const QString recipe = writeFile(dir, QStringLiteral("recipe.yml"),
+                                         "steps:\n  - name: who\n    Facts.hostname: {}\n");
+        const QString history = dir.filePath(QStringLiteral("history.sqlite"));
+        const QStringList common{QStringLiteral("-i"),        inventory,
+                                 QStringLiteral("-l"),        QStringLiteral("all"),
+                                 QStringLiteral("--python"),  python3,
+                                 QStringLiteral("--history"), history,
+                                 QStringLiteral("--json")};
+        const auto hostsOf = [](const QByteArray& out) {
+            QStringList hosts;
+            for (const QByteArray& line : out.split('\n')) {
+                const QJsonObject record = QJsonDocument::fromJson(line).object();
+                if (record.contains(QStringLiteral("host")))
+                    hosts << record.value(QStringLiteral("host")).toString() + QLatin1Char('=') +
+                                 record.value(QStringLiteral("status")).toString();
+            }
+            hosts.sort();
+            return hosts;
+        };
+        const Run call = cli(QStringList{QStringLiteral("call")} + common +
+                             QStringList{QStringLiteral("Facts.hostname")});
+        QCOMPARE(call.code, 1);
+        QCOMPARE(hostsOf(call.out),
+                 (QStringList{QStringLiteral("early=ok"), QStringLiteral("late=unreachable")}));
+        const Run recipeRun =
+            cli(QStringList{QStringLiteral("run")} + common + QStringList{recipe});
+        QCOMPARE(hostsOf(recipeRun.out),
+                 (QStringList{QStringLiteral("early=ok"), QStringLiteral("late=unreachable")}));
+
+        QVERIFY(QDir().mkpath(QFileInfo(late).path()));
+        QVERIFY(QFile::link(python3, late));
+        // History ids: the call is run 1, the recipe run 2.
+        const Run callAgain = cli(QStringList{QStringLiteral("call")} + common +
+                                  QStringList{QStringLiteral("--rerun-failed"), QStringLiteral("1"),
+                                              QStringLiteral("Facts.hostname")});
+        QVERIFY2(callAgain.code == 0, callAgain.err.constData());
+        QCOMPARE(hostsOf(callAgain.out), QStringList{QStringLiteral("late=ok")});
+        const Run recipeAgain =
+            cli(QStringList{QStringLiteral("run")} + common +
+                QStringList{QStringLiteral("--rerun-failed"), QStringLiteral("2"), recipe});
+        QVERIFY2(recipeAgain.code == 0, recipeAgain.err.constData());
+        QCOMPARE(hostsOf(recipeAgain.out), QStringList{QStringLiteral("late=ok")});
+        // The newest run failed nowhere: nothing to run again.
+        const Run nothing =
+            cli(QStringList{QStringLiteral("call")} + common +
+                QStringList{QStringLiteral("--rerun-failed"), QStringLiteral("last"),
+                            QStringLiteral("Facts.hostname")});
+        QVERIFY2(nothing.err.contains("no failed or unreachable host"), nothing.err.constData());
+        QVERIFY(hostsOf(nothing.out).isEmpty());
     }
 
     void readText()
