@@ -649,7 +649,7 @@ class AgentTests(unittest.TestCase):
     def test_templates_through_the_agent(self):
         self.agent.sync_tools(DIRS, 'template')
         self.assertEqual((self.agent.synced['_template'], self.agent.synced['template']), (1, 1))
-        with open(os.path.join(ROOT, 'tests', 'engine', 'core', 'template_vectors.json'),
+        with open(os.path.join(ROOT, 'tests', 'engine', 'agent', 'template_vectors.json'),
                   encoding='utf-8') as f:
             vectors = json.load(f)['vectors']
         for v in vectors:
