@@ -1,5 +1,7 @@
 #include "engine/inventory/AnsibleIniImporter.h"
 
+#include "engine/inventory/YamlInventoryReader.h"
+
 #include "engine/inventory/HostAddress.h"
 #include "engine/inventory/HostRange.h"
 #include "engine/inventory/InventoryLimits.h"
@@ -291,7 +293,12 @@ private:
 Result<ImportResult> AnsibleIniImporter::parse(const QByteArray& text, const QString& fileName)
 {
     IniReader reader(fileName);
-    return reader.read(QString::fromUtf8(text));
+    Result<ImportResult> imported = reader.read(QString::fromUtf8(text));
+    if (imported) {
+        if (Status kept = YamlInventoryReader::checkImported(imported->inventory, fileName); !kept)
+            return kept.error();
+    }
+    return imported;
 }
 
 Result<ImportResult> AnsibleIniImporter::importFile(const QString& path)

@@ -1,5 +1,7 @@
 #include "engine/inventory/SshConfigImporter.h"
 
+#include "engine/inventory/YamlInventoryReader.h"
+
 #include "engine/ssh/SshConfigResolver.h"
 #include "engine/ssh/SshConfigSyntax.h"
 
@@ -359,7 +361,12 @@ Result<ImportResult> SshConfigImporter::importFile(const QString& path)
         if (Status status = scan(files.system, false, 0, lines, issues); !status)
             return status.error();
     }
-    return Importer(files, lines, issues).run();
+    Result<ImportResult> imported = Importer(files, lines, issues).run();
+    if (imported) {
+        if (Status kept = YamlInventoryReader::checkImported(imported->inventory, path); !kept)
+            return kept.error();
+    }
+    return imported;
 }
 
 } // namespace hostdeck::engine

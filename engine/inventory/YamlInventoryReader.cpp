@@ -146,6 +146,32 @@ Status YamlInventoryReader::readSection(const QString& group, const QString& sec
     return readVars(group, *entries);
 }
 
+bool YamlInventoryReader::readsBackAs(const QString& name)
+{
+    QString host = name;
+    if (const std::optional<HostAddress> address = HostAddress::parse(name, true)) {
+        if (address->port >= 0)
+            return false;
+        host = address->host;
+    }
+    const Result<QStringList> names = HostRange::expand(host, 2);
+    return names && names->size() == 1 && names->constFirst() == name;
+}
+
+Status YamlInventoryReader::checkImported(const Inventory& inventory, const QString& source)
+{
+    for (const Host& host : inventory.hosts()) {
+        if (!readsBackAs(host.name()))
+            return makeError(
+                ErrorKind::InvalidArgument,
+                QStringLiteral("%1: host '%2' cannot be kept in an inventory file: Ansible's YAML "
+                               "reads that name as another host (a ':PORT' suffix or a range); "
+                               "rename it and give the port as ansible_port")
+                    .arg(source, host.name()));
+    }
+    return Ok{};
+}
+
 Status YamlInventoryReader::readHosts(const QString& group, const std::vector<YamlEntry>& entries)
 {
     for (const auto& [pattern, keyLine, node] : entries) {

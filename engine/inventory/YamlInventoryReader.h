@@ -16,6 +16,11 @@ class YamlInventoryReader
 public:
     YamlInventoryReader(const YamlDocument& document, QList<ImportIssue>* issues);
     Result<Inventory> read();
+    /// Whether a host key `name` reads back as that one host (no `:PORT`, no range): what an
+    /// importer may hand to the native file.
+    static bool readsBackAs(const QString& name);
+    /// An import whose host names the native file could not keep is refused, naming the host.
+    static Status checkImported(const Inventory& inventory, const QString& source);
 
 private:
     Status readGroup(const QString& name, const YamlNode* node, int line, int depth);
