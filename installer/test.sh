@@ -9,8 +9,10 @@
 #  - the runner and main-window tests under ThreadSanitizer (tsan preset, tests/tsan.supp);
 # and prints, at the very end, how long each stage took and every benchmark target met or missed.
 #   installer/test.sh [CTEST ARGS...]   (passed to the main ctest run, e.g. -E bench_)
-# HOSTDECK_SANITIZERS=0 skips the sanitizer and fuzz stages; HOSTDECK_FUZZ_SECONDS sets the budget
-# of each libFuzzer target (default 15 s; the Python agent reader gets twice that).
+# HOSTDECK_SANITIZERS=0 skips the sanitizer and fuzz stages; HOSTDECK_FUZZ_RUNS sets how many
+# inputs each libFuzzer target tries from a fixed seed (default 5000: every run of this command
+# explores the same inputs, so a new finding never turns a run red by chance; explore with
+# tests/fuzz/run-fuzz.sh BUILD SECONDS by hand).
 #
 # Who runs what (see lib.sh): apt-get and the tests run as root (the tests create users, start
 # sshd and use chroot), through sudo when you are not root; the builds run as the checkout's
@@ -103,9 +105,10 @@ if [ "${HOSTDECK_SANITIZERS:-1}" != 0 ]; then
     LSAN_OPTIONS="$lsan_options" \
     UBSAN_OPTIONS="$ubsan_options" ctest --test-dir "$root/build/asan" --output-on-failure \
     --timeout 900 -E '^(tools_|py_agent_|old_python_tree|fuzz_agent_reader)'
-  stage "fuzz (${HOSTDECK_FUZZ_SECONDS:-15} s per target)" \
+  stage "fuzz (${HOSTDECK_FUZZ_RUNS:-5000} inputs per target, fixed seed)" \
     as_owner env ASAN_OPTIONS="$asan_options" UBSAN_OPTIONS="$ubsan_options" \
-    "$root/tests/fuzz/run-fuzz.sh" "$root/build/asan" "${HOSTDECK_FUZZ_SECONDS:-15}"
+    HOSTDECK_FUZZ_RUNS="${HOSTDECK_FUZZ_RUNS:-5000}" \
+    "$root/tests/fuzz/run-fuzz.sh" "$root/build/asan" 15
 
   # ThreadSanitizer: only what runs threads (the engine thread, the GUI), the rest is not built.
   # Qt from Debian is not instrumented: tests/tsan.supp lists why each suppression is there.

@@ -8,6 +8,9 @@
 # the inputs that reached new code are merged back into the tree's corpus (libFuzzer -merge=1:
 # only what adds coverage, so the corpora stay small). A crash, a hang (-timeout) or an
 # allocation beyond the limits fails the run; the input lands in BUILD_DIR/fuzz-work/<target>/.
+# HOSTDECK_FUZZ_RUNS=N (what the test command sets) makes the run reproducible instead: N inputs
+# per target from a fixed seed, so a CI run explores exactly what the same run explored before it;
+# exploring for new findings is the SECONDS form, by hand.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "${1:?usage: run-fuzz.sh BUILD_DIR [SECONDS_PER_TARGET] [--grow]}" && pwd)
@@ -25,7 +28,12 @@ for target in "${targets[@]}"; do
   fi
   mkdir -p "$work/$target/corpus" "$work/$target/artifacts"
   cp "$here/corpus/$target"/* "$work/$target/corpus/"
-  options=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024
+  if [ -n "${HOSTDECK_FUZZ_RUNS:-}" ]; then
+    budget=(-seed=20261203 -runs="$HOSTDECK_FUZZ_RUNS")
+  else
+    budget=(-max_total_time="$seconds")
+  fi
+  options=("${budget[@]}" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024
            -print_final_stats=1 -artifact_prefix="$work/$target/artifacts/")
   [ -f "$here/$target.dict" ] && options+=(-dict="$here/$target.dict")
   # A peer or a file must not make the controller allocate without bound: the frame decoder's
@@ -42,7 +50,7 @@ for target in "${targets[@]}"; do
     grep -E 'ERROR|invariant violated|runtime error|SUMMARY' "$work/$target/fuzz.log" | head -5
     failed+=("$target")
   else
-    echo "fuzz_$target: ${seconds} s, $stats"
+    echo "fuzz_$target: ${HOSTDECK_FUZZ_RUNS:+seed 20261203, }${HOSTDECK_FUZZ_RUNS:-${seconds} s}${HOSTDECK_FUZZ_RUNS:+ runs}, $stats"
     if [ "$grow" = --grow ]; then
       "$binary" -merge=1 "$here/corpus/$target" "$work/$target/corpus" >"$work/$target/merge.log" 2>&1 ||
         echo "fuzz_$target: merge failed, see $work/$target/merge.log"
